@@ -1,0 +1,96 @@
+"""The safe migration runner: backup first, foreign keys off during the change, checked after.
+
+Batch mode on SQLite copies a table, drops it and renames the copy; with foreign keys on, the
+drop would cascade into child tables and delete their rows (STACK.md). So the runner switches
+foreign keys off outside the transaction and runs ``PRAGMA foreign_key_check`` afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from welcome_center.db.engine import Database, DatabaseRefusedError, Refusal
+
+SCRIPT_LOCATION = "welcome_center.db:migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_schema(db: Database) -> None:
+    """Refuse a database made by a newer program (a revision we do not know)."""
+    current = current_revision(db)
+    if current is None:
+        if db.is_sqlite and _has_tables(db):
+            # Our application_id but no migration history: not a state we ever write.
+            raise DatabaseRefusedError(Refusal.FOREIGN_SQLITE, db.display_name())
+        return
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        raise DatabaseRefusedError(Refusal.NEWER_SCHEMA, db.display_name(), current)
+
+
+def _has_tables(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def pending(db: Database) -> bool:
+    """Whether the database is behind the program's schema."""
+    return current_revision(db) != head_revision()
+
+
+def upgrade(
+    db: Database, backup: Callable[[Database, str | None], Path | None] | None = None
+) -> Path | None:
+    """Bring the schema to head. ``backup`` is called first when a populated database is behind.
+
+    Returns the backup file, if one was taken.
+    """
+    check_schema(db)
+    current = current_revision(db)
+    if current == head_revision():
+        return None
+    backup_file = backup(db, current) if (backup is not None and current is not None) else None
+    cfg = alembic_config()
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # the pragma is ignored inside a transaction
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        if sqlite:
+            _check_foreign_keys(conn)
+    return backup_file
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    conn.commit()
+    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    conn.commit()
+    if bad:
+        raise RuntimeError(f"foreign key violations after migration: {bad[:10]}")

@@ -1,0 +1,410 @@
+"""SQLAlchemy 2 typed models for everything in DOMAIN.md.
+
+Enums are stored as their string values (no database enum type, so a new state is a code
+change, not a schema change). Vocabulary references are stored as codes: stable, readable in
+exports, and still valid after an entry is retired.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from welcome_center.db.types import UTCDateTime, utcnow
+from welcome_center.domain.enums import (
+    EventKind,
+    FollowUpSource,
+    PartyRole,
+    RecognitionDecision,
+    RecognitionState,
+    RecordKind,
+    RecordStatus,
+    ReferralStatus,
+    Role,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OfficeSettings(Base):
+    """One row: the office-wide settings (per-user window state lives in the desk's QSettings)."""
+
+    __tablename__ = "office_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    office_name: Mapped[str] = mapped_column(String(200))
+    number_prefix: Mapped[str] = mapped_column(String(10))
+    project_start: Mapped[date | None] = mapped_column(Date)
+    suppression_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    residence_expiry_window_days: Mapped[int] = mapped_column(Integer, default=90)
+    referral_feedback_days: Mapped[int] = mapped_column(Integer, default=14)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class VocabularyEntry(Base):
+    __tablename__ = "vocabulary_entries"
+    __table_args__ = (UniqueConstraint("vocabulary", "code", name="vocabulary_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vocabulary: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(64))
+    label_de: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    name_key: Mapped[str] = mapped_column(String(400), index=True)  # domain.text.fold of both
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    municipality: Mapped[str | None] = mapped_column(String(64))  # vocabulary code
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    residence_titles: Mapped[list[ResidenceTitle]] = relationship(
+        back_populates="person", order_by="ResidenceTitle.valid_from"
+    )
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    code: Mapped[str | None] = mapped_column(String(64), unique=True)  # partners' stable code
+    is_partner: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    contacts: Mapped[list[ContactPerson]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="ContactPerson.id"
+    )
+
+
+class ContactPerson(Base):
+    __tablename__ = "contact_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class NumberCounter(Base):
+    """The last sequence number handed out per prefix and year."""
+
+    __tablename__ = "number_counters"
+
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Record(Base):
+    """An enquiry or a case: one record type with a ``kind`` (DOMAIN.md)."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        CheckConstraint(
+            "(client_person_id IS NULL) <> (client_organisation_id IS NULL)", name="one_client"
+        ),
+        Index("ix_records_opened_on", "opened_on"),
+        Index("ix_records_closed_on", "closed_on"),
+        Index("ix_records_promoted_on", "promoted_on"),
+        Index("ix_records_status_counsellor", "status", "counsellor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[RecordKind] = mapped_column(_enum(RecordKind))
+    status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus))
+    client_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    client_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    opened_on: Mapped[date] = mapped_column(Date)
+    promoted_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closing_reason: Mapped[str | None] = mapped_column(String(64))
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    requester_type: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    client_person: Mapped[Person | None] = relationship(foreign_keys=[client_person_id])
+    client_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[client_organisation_id]
+    )
+    counsellor: Mapped[User | None] = relationship(foreign_keys=[counsellor_id])
+    topics: Mapped[list[RecordTopic]] = relationship(cascade="all, delete-orphan")
+    services: Mapped[list[RecordService]] = relationship(cascade="all, delete-orphan")
+    parties: Mapped[list[RecordParty]] = relationship(
+        cascade="all, delete-orphan", order_by="RecordParty.id"
+    )
+
+
+class RecordTopic(Base):
+    __tablename__ = "record_topics"
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class RecordService(Base):
+    __tablename__ = "record_services"
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    service: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class RecordParty(Base):
+    """A further party of a record (the employer of a person, a family member, ...)."""
+
+    __tablename__ = "record_parties"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (organisation_id IS NULL)", name="one_party"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[PartyRole] = mapped_column(_enum(PartyRole))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    person: Mapped[Person | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Consultation(Base):
+    __tablename__ = "consultations"
+    __table_args__ = (Index("ix_consultations_record_date", "record_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(64), default="")
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topics: Mapped[list[ConsultationTopic]] = relationship(cascade="all, delete-orphan")
+
+
+class ConsultationTopic(Base):
+    __tablename__ = "consultation_topics"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_record_date", "record_id", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    feedback_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partner: Mapped[Organisation] = relationship()
+
+
+class FollowUp(Base):
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_due", "assigned_to_id", "done_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[FollowUpSource] = mapped_column(_enum(FollowUpSource))
+    residence_title_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residence_titles.id", ondelete="CASCADE"), index=True
+    )
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecognitionProcedure(Base):
+    """The recognition of one foreign qualification (Anerkennungsverfahren)."""
+
+    __tablename__ = "recognition_procedures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    qualification: Mapped[str] = mapped_column(String(300))
+    reference_occupation: Mapped[str] = mapped_column(String(300), default="")
+    regulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    competent_body: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[RecognitionState] = mapped_column(_enum(RecognitionState))
+    decision: Mapped[RecognitionDecision | None] = mapped_column(_enum(RecognitionDecision))
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResidenceTitle(Base):
+    """One residence title of a person; the history is the list ordered by ``valid_from``."""
+
+    __tablename__ = "residence_titles"
+    __table_args__ = (Index("ix_residence_titles_expires_on", "expires_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(64))  # vocabulary code
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    accelerated_procedure: Mapped[bool] = mapped_column(Boolean, default=False)  # §81a AufenthG
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="residence_titles")
+
+
+class Event(Base):
+    """An information event, workshop or training: counted in reports, not as an enquiry."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    target_group: Mapped[str] = mapped_column(String(300), default="")
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partners: Mapped[list[EventPartner]] = relationship(cascade="all, delete-orphan")
+
+
+class EventPartner(Base):
+    __tablename__ = "event_partners"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+
+
+class AuditEntry(Base):
+    """Who did or saw what, when. Holds ids and field names, never the personal data itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(200))  # user name, or "system:<os account>"
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,254 @@
+"""Full-text search over records: number, names of client and parties, summary and notes.
+
+One function each for building the index and for querying it, so that the PostgreSQL branch
+lives here and nowhere else. On SQLite the index is the FTS5 table ``record_search`` (created by
+the initial migration); documents are built in Python so that names can be indexed in their
+folded spelling too ("Müller" is also found as "Mueller").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, event, or_, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from welcome_center.db.models import (
+    Consultation,
+    Organisation,
+    Person,
+    Record,
+    RecordParty,
+    Referral,
+)
+from welcome_center.domain.text import fold, name_variants
+
+_TOUCHED = "search_touched"
+_CHUNK = 500
+
+
+def fts_query(user_text: str) -> str:
+    """An FTS5 MATCH expression for what a user typed: every token quoted, as a prefix, in its
+    written and folded spelling. Returns "" when nothing searchable was typed."""
+    terms = []
+    for token in user_text.split():
+        if not any(ch.isalnum() for ch in token):
+            continue
+        variants = dict.fromkeys([token, fold(token)])
+        quoted = " OR ".join('"' + v.replace('"', '""') + '"*' for v in variants if v)
+        terms.append(f"({quoted})")
+    return " AND ".join(terms)
+
+
+def match_records(session: Session, user_text: str, limit: int | None = None) -> list[int]:
+    """Ids of the records matching ``user_text``, best match first."""
+    if session.get_bind().dialect.name != "sqlite":
+        return _match_records_generic(session, user_text, limit)
+    query = fts_query(user_text)
+    if not query:
+        return []
+    sql = "SELECT rowid FROM record_search WHERE record_search MATCH :q ORDER BY rank"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [row[0] for row in session.execute(text(sql), {"q": query})]
+
+
+def _match_records_generic(session: Session, user_text: str, limit: int | None) -> list[int]:
+    """Server databases: every token must occur in the number, a client name or the summary."""
+    stmt: Select[Any] = (
+        select(Record.id)
+        .outerjoin(Person, Person.id == Record.client_person_id)
+        .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
+    )
+    tokens = [t for t in user_text.split() if any(ch.isalnum() for ch in t)]
+    if not tokens:
+        return []
+    for token in tokens:
+        key = f"%{fold(token)}%"
+        stmt = stmt.where(
+            or_(
+                Record.number.ilike(f"%{token}%"),
+                Person.name_key.like(key),
+                Organisation.name_key.like(key),
+                Record.summary.ilike(f"%{token}%"),
+            )
+        )
+    stmt = stmt.order_by(Record.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def _names(*parts: str | None) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if part:
+            out.extend(name_variants(part))
+    return out
+
+
+def _number_terms(number: str) -> str:
+    # "WC-2024-0042" is also found as "42" and "2024-42".
+    pieces = number.split("-")
+    if len(pieces) == 3 and pieces[2].isdigit():
+        seq = str(int(pieces[2]))
+        return f"{number} {seq} {pieces[1]}-{seq}"
+    return number
+
+
+def reindex(session: Session, record_ids: Iterable[int]) -> None:
+    """Rebuild the index entries of these records (in the caller's transaction)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), _CHUNK):
+        _reindex_chunk(session, ids[start : start + _CHUNK])
+
+
+def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
+    names: dict[int, list[str]] = defaultdict(list)
+    body: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            Record.id,
+            Record.number,
+            Record.summary,
+            Person.family_name,
+            Person.given_name,
+            Organisation.name,
+            Organisation.short_name,
+        )
+        .outerjoin(Person, Person.id == Record.client_person_id)
+        .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
+        .where(Record.id.in_(ids))
+    ).all()
+    party_rows = session.execute(
+        select(
+            RecordParty.record_id,
+            Person.family_name,
+            Person.given_name,
+            Organisation.name,
+            Organisation.short_name,
+        )
+        .outerjoin(Person, Person.id == RecordParty.person_id)
+        .outerjoin(Organisation, Organisation.id == RecordParty.organisation_id)
+        .where(RecordParty.record_id.in_(ids))
+    ).all()
+    for rid, *parts in party_rows:
+        names[rid].extend(_names(*parts))
+    for rid, notes in session.execute(
+        select(Consultation.record_id, Consultation.notes).where(Consultation.record_id.in_(ids))
+    ):
+        body[rid].append(notes)
+    for rid, reason, outcome in session.execute(
+        select(Referral.record_id, Referral.reason, Referral.outcome).where(
+            Referral.record_id.in_(ids)
+        )
+    ):
+        body[rid].extend((reason, outcome))
+    _delete_entries(session, ids)
+    docs = [
+        {
+            "id": rid,
+            "number": _number_terms(number),
+            "names": " ".join(_names(family, given, org, short) + names[rid]),
+            "body": "\n".join([summary, *body[rid]]),
+        }
+        for rid, number, summary, family, given, org, short in rows
+    ]
+    if docs:
+        session.execute(
+            text(
+                "INSERT INTO record_search(rowid, number, names, body) "
+                "VALUES (:id, :number, :names, :body)"
+            ),
+            docs,
+        )
+
+
+def _delete_entries(session: Session, ids: Sequence[int]) -> None:
+    ids_json = "[" + ",".join(str(int(i)) for i in ids) + "]"
+    session.execute(
+        text("DELETE FROM record_search WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+        {"ids": ids_json},
+    )
+
+
+def rebuild(session: Session) -> int:
+    """Rebuild the whole index (after a bulk insert); returns the number of records indexed."""
+    if session.get_bind().dialect.name != "sqlite":
+        return 0
+    session.execute(text("DELETE FROM record_search"))
+    ids = list(session.scalars(select(Record.id).order_by(Record.id)))
+    for start in range(0, len(ids), _CHUNK):
+        _reindex_chunk(session, ids[start : start + _CHUNK])
+    return len(ids)
+
+
+# --- keeping the index current inside a unit of work --------------------------------------
+
+
+def track_changes(sessions: sessionmaker[Session]) -> None:
+    """Remember, per session, every object a flush writes, for :func:`sync` at commit."""
+    if not event.contains(sessions, "before_flush", _before_flush):
+        event.listen(sessions, "before_flush", _before_flush)
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    touched: list[Any] = session.info.setdefault(_TOUCHED, [])
+    touched.extend(session.new)
+    touched.extend(session.dirty)
+    deleted: set[int] = session.info.setdefault("search_deleted", set())
+    deleted.update(obj.id for obj in session.deleted if isinstance(obj, Record))
+
+
+def sync(session: Session) -> None:
+    """Reindex every record the session's flushes touched. Call after the last flush."""
+    session.flush()
+    touched = session.info.pop(_TOUCHED, [])
+    deleted = session.info.pop("search_deleted", set())
+    if not touched and not deleted:
+        return
+    record_ids: set[int] = set()
+    person_ids: set[int] = set()
+    org_ids: set[int] = set()
+    for obj in touched:
+        if isinstance(obj, Record):
+            record_ids.add(obj.id)
+        elif isinstance(obj, (RecordParty, Consultation, Referral)):
+            record_ids.add(obj.record_id)
+        elif isinstance(obj, Person):
+            person_ids.add(obj.id)
+        elif isinstance(obj, Organisation):
+            org_ids.add(obj.id)
+    if person_ids or org_ids:
+        record_ids.update(_records_of(session, person_ids, org_ids))
+    record_ids -= deleted
+    if deleted and session.get_bind().dialect.name == "sqlite":
+        _delete_entries(session, sorted(deleted))
+    reindex(session, record_ids)
+
+
+def _records_of(session: Session, person_ids: set[int], org_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    if person_ids:
+        found.update(
+            session.scalars(select(Record.id).where(Record.client_person_id.in_(person_ids)))
+        )
+        found.update(
+            session.scalars(
+                select(RecordParty.record_id).where(RecordParty.person_id.in_(person_ids))
+            )
+        )
+    if org_ids:
+        found.update(
+            session.scalars(select(Record.id).where(Record.client_organisation_id.in_(org_ids)))
+        )
+        found.update(
+            session.scalars(
+                select(RecordParty.record_id).where(RecordParty.organisation_id.in_(org_ids))
+            )
+        )
+    return found

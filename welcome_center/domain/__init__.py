@@ -1,0 +1,1 @@
+"""Plain-Python domain: typed ids, workflow enums, value objects, rules, results, errors."""

@@ -1,0 +1,84 @@
+"""States that code branches on. Everything that only labels data is a vocabulary (DOMAIN.md)."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COUNSELLOR = "counsellor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class RecordKind(StrEnum):
+    ENQUIRY = "enquiry"
+    CASE = "case"
+
+
+class RecordStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    CLOSED = "closed"
+
+
+class ClientKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class PartyRole(StrEnum):
+    """How a further party is linked to a record."""
+
+    EMPLOYER = "employer"
+    CANDIDATE = "candidate"  # the person a company wants to hire
+    FAMILY_MEMBER = "family_member"
+    ON_BEHALF = "on_behalf"  # a professional or relative asking for someone
+    OTHER = "other"
+
+
+class ReferralStatus(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DONE = "done"
+    DECLINED = "declined"
+    NO_FEEDBACK = "no_feedback"
+
+
+class RecognitionState(StrEnum):
+    INFORMED = "informed"
+    GATHERING_DOCUMENTS = "gathering_documents"
+    SUBMITTED = "submitted"
+    DOCUMENTS_COMPLETE = "documents_complete"
+    DECIDED = "decided"
+    COMPENSATION_MEASURE = "compensation_measure"
+    CLOSED = "closed"
+
+
+class RecognitionDecision(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+    ZAB_STATEMENT = "zab_statement"  # Zeugnisbewertung for non-regulated degrees
+
+
+class FollowUpSource(StrEnum):
+    MANUAL = "manual"
+    RESIDENCE_EXPIRY = "residence_expiry"
+
+
+class EventKind(StrEnum):
+    INFORMATION_EVENT = "information_event"
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+
+
+class Vocabulary(StrEnum):
+    """The vocabularies kept as rows (code, German and English label, order, active)."""
+
+    TOPIC = "topic"
+    REQUESTER_TYPE = "requester_type"
+    SERVICE = "service"
+    CHANNEL = "channel"
+    CLOSING_REASON = "closing_reason"
+    RESIDENCE_TITLE = "residence_title"
+    MUNICIPALITY = "municipality"

@@ -1,0 +1,55 @@
+"""Domain errors: a stable code for programs and a message in the user's language.
+
+The layer that raises an error translates its message (services use ``i18n._``); the domain
+itself never imports the translation machinery.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; ``message`` is already translated."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class NotFoundError(DomainError):
+    code = "not_found"
+
+
+class ValidationError(DomainError):
+    code = "invalid"
+
+
+class PermissionDeniedError(DomainError):
+    code = "permission_denied"
+
+
+class ConflictError(DomainError):
+    """Someone else saved the same item meanwhile; reload before editing again."""
+
+    code = "conflict"
+
+    def __init__(
+        self, message: str, *, changed_by: str | None = None, changed_at: str | None = None
+    ):
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class StateError(DomainError):
+    """The action does not fit the item's current state (closing a closed record, say)."""
+
+    code = "wrong_state"
+
+
+class AuthenticationError(DomainError):
+    code = "authentication_failed"

@@ -1,0 +1,41 @@
+"""Folding of names for matching: case, accents and German transliteration are ignored.
+
+"Müller", "MULLER" and "Mueller" all fold to ``muller``; "Straße" and "Strasse" to ``strasse``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLIT = {"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "œ": "oe", "þ": "th"}
+_UMLAUT_DIGRAPH = re.compile(r"([aou])e")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    """``text`` case-folded, without diacritics (``Özlem`` -> ``ozlem``)."""
+    folded = text.casefold()
+    folded = "".join(_TRANSLIT.get(ch, ch) for ch in folded)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """A matching key for a name: case and accents ignored, ``ae/oe/ue`` read as ``a/o/u``.
+
+    The digraph rule makes "Mueller" meet "Müller"; it is a key for *candidates*, so the rare
+    false friend ("Manuel" and "Manul") costs a glance, never a merge.
+    """
+    plain = strip_accents(text)
+    plain = _UMLAUT_DIGRAPH.sub(r"\1", plain)
+    return _SPACES.sub(" ", plain).strip()
+
+
+def name_variants(text: str) -> list[str]:
+    """The spellings of a name worth indexing for search: as written, and its folded key."""
+    variants = [text]
+    key = fold(text)
+    if key and key != strip_accents(text):
+        variants.append(key)
+    return variants

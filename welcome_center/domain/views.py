@@ -1,0 +1,258 @@
+"""Frozen result dataclasses that services return and the desk and reports show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from welcome_center.domain.enums import (
+    ClientKind,
+    FollowUpSource,
+    PartyRole,
+    RecognitionDecision,
+    RecognitionState,
+    RecordKind,
+    RecordStatus,
+    ReferralStatus,
+    Role,
+)
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+    has_password: bool
+
+
+@dataclass(frozen=True)
+class OfficeSettingsView:
+    office_name: str
+    number_prefix: str
+    project_start: date | None
+    suppression_threshold: int
+    residence_expiry_window_days: int
+    referral_feedback_days: int
+    version: int
+
+
+@dataclass(frozen=True)
+class VocabularyItem:
+    vocabulary: str
+    code: str
+    label_de: str
+    label_en: str
+    position: int
+    active: bool
+
+    def label(self, lang: str) -> str:
+        return self.label_de if lang == "de" else self.label_en
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    family_name: str
+    given_name: str
+    birth_date: date | None
+    nationality: str | None
+    municipality: str | None
+    email: str
+    phone: str
+    languages: str
+    notes: str
+    version: int
+    updated_at: datetime
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}" if self.given_name else self.family_name
+
+
+@dataclass(frozen=True)
+class ContactPersonView:
+    id: int
+    name: str
+    function: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    id: int
+    name: str
+    short_name: str
+    code: str | None
+    is_partner: bool
+    municipality: str | None
+    email: str
+    phone: str
+    website: str
+    notes: str
+    active: bool
+    contacts: tuple[ContactPersonView, ...]
+    version: int
+    updated_at: datetime
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An existing person or organisation that may be the one being entered."""
+
+    kind: ClientKind
+    id: int
+    display_name: str
+    birth_date: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    kind: ClientKind
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: int
+    client: ClientRef
+    role: PartyRole
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of the record list."""
+
+    id: int
+    number: str
+    kind: RecordKind
+    status: RecordStatus
+    client: ClientRef
+    opened_on: date
+    closed_on: date | None
+    counsellor: str | None
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsultationView:
+    id: int
+    record_id: int
+    held_on: date
+    duration_minutes: int
+    channel: str | None
+    counsellor_id: int | None
+    counsellor: str | None
+    is_first: bool
+    topics: tuple[str, ...]
+    language: str
+    interpreter: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: int
+    record_id: int
+    partner_id: int
+    partner: str
+    topic: str | None
+    referred_on: date
+    reason: str
+    status: ReferralStatus
+    feedback_on: date | None
+    outcome: str
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: int
+    record_id: int
+    record_number: str
+    client: str
+    due_on: date
+    assigned_to_id: int | None
+    note: str
+    source: FollowUpSource
+    done_on: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RecognitionView:
+    id: int
+    record_id: int
+    qualification: str
+    reference_occupation: str
+    regulated: bool
+    competent_body: str
+    state: RecognitionState
+    decision: RecognitionDecision | None
+    submitted_on: date | None
+    decided_on: date | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class ResidenceTitleView:
+    id: int
+    person_id: int
+    title: str
+    valid_from: date | None
+    expires_on: date | None
+    accelerated_procedure: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class RecordDetails:
+    """Everything about one record, for the record editor."""
+
+    id: int
+    number: str
+    kind: RecordKind
+    status: RecordStatus
+    client: ClientRef
+    parties: tuple[PartyView, ...]
+    opened_on: date
+    promoted_on: date | None
+    closed_on: date | None
+    closing_reason: str | None
+    counsellor_id: int | None
+    counsellor: str | None
+    requester_type: str | None
+    channel: str | None
+    municipality: str | None
+    topics: tuple[str, ...]
+    services: tuple[str, ...]
+    summary: str
+    consultations: tuple[ConsultationView, ...]
+    referrals: tuple[ReferralView, ...]
+    follow_ups: tuple[FollowUpView, ...]
+    recognitions: tuple[RecognitionView, ...]
+    residence_titles: tuple[ResidenceTitleView, ...]
+    version: int
+    updated_at: datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    title: str
+    kind: str
+    held_on: date
+    target_group: str
+    participants: int
+    partner_ids: tuple[int, ...]
+    notes: str

@@ -1,0 +1,99 @@
+"""Translations (gettext, messages written in English) and Babel formatting for the active language.
+
+The active language is chosen once at start-up by the composition root (``app.py``); switching it
+needs a restart, like the desk does. German is the default.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import format_percent as _babel_format_percent
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+_state: dict[str, object] = {
+    "lang": DEFAULT_LANGUAGE,
+    "translations": _gettext.NullTranslations(),
+}
+
+
+def translations_dir() -> Path:
+    """The folder with ``<lang>/LC_MESSAGES/messages.mo``: inside the package when installed
+    from a wheel, beside the package in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "translations"
+    return packaged if packaged.is_dir() else here.parent / "translations"
+
+
+def set_language(lang: str) -> None:
+    """Make ``lang`` (``de`` or ``en``) the language of every message and format."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _state["lang"] = lang
+    _state["translations"] = _gettext.translation(
+        "messages", localedir=str(translations_dir()), languages=[lang], fallback=True
+    )
+
+
+def language() -> str:
+    """The active language code."""
+    return str(_state["lang"])
+
+
+def locale_name() -> str:
+    """The Babel/CLDR locale of the active language, e.g. ``de_DE``."""
+    return _LOCALES[language()]
+
+
+def _t() -> _gettext.NullTranslations:
+    t = _state["translations"]
+    assert isinstance(t, _gettext.NullTranslations)
+    return t
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the active language."""
+    return _t().gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate with the plural form for ``n``."""
+    return _t().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` in ``context`` (for words that differ by use)."""
+    return _t().pgettext(context, message)
+
+
+def format_date(value: date, fmt: str = "medium") -> str:
+    """A date in the active language: ``24.11.2026`` in German with the default format."""
+    return _babel_format_date(value, fmt, locale=locale_name())
+
+
+def format_number(value: float | int) -> str:
+    """A number with the active language's separators."""
+    return _babel_format_decimal(value, locale=locale_name())
+
+
+def format_percent(value: float) -> str:
+    """A share (0.25) as a percentage in the active language."""
+    return _babel_format_percent(value, locale=locale_name())
+
+
+def country_name(code: str) -> str:
+    """The name of an ISO 3166-1 alpha-2 country in the active language (the code if unknown)."""
+    return Locale.parse(locale_name()).territories.get(code.upper(), code.upper())

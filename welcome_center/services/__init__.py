@@ -1,0 +1,1 @@
+"""What the program does, one module per capability; each call is one transaction for an actor."""

@@ -1,0 +1,34 @@
+"""Record numbers per year with the office's prefix: ``WC-2024-0042``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import NumberCounter
+from welcome_center.domain.case_number import CaseNumber
+from welcome_center.services.settings import current
+
+
+def next_number(session: Session, year: int, prefix: str | None = None) -> CaseNumber:
+    """Hand out the next number of ``year`` in the caller's transaction."""
+    prefix = prefix or current(session).number_prefix
+    counter = session.scalar(
+        select(NumberCounter)
+        .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
+        .with_for_update()
+    )
+    if counter is None:
+        counter = NumberCounter(prefix=prefix, year=year, last=0)
+        session.add(counter)
+    counter.last += 1
+    return CaseNumber(prefix, year, counter.last)
+
+
+def reserve(session: Session, number: CaseNumber) -> None:
+    """Note that ``number`` is taken (an imported number), so generated ones never collide."""
+    counter = session.get(NumberCounter, (number.prefix, number.year))
+    if counter is None:
+        session.add(NumberCounter(prefix=number.prefix, year=number.year, last=number.seq))
+    elif counter.last < number.seq:
+        counter.last = number.seq

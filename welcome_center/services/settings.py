@@ -1,0 +1,138 @@
+"""Office-wide settings: office name, number prefix, project start, suppression threshold, ..."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import OfficeSettings
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.case_number import valid_prefix
+from welcome_center.domain.errors import ConflictError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import OfficeSettingsView
+from welcome_center.i18n import _
+from welcome_center.services import audit
+from welcome_center.services.context import Actor, Changes, Saved
+
+DEFAULTS = OfficeSettingsView(
+    office_name="Welcome Center",
+    number_prefix="WC",
+    project_start=None,
+    suppression_threshold=3,
+    residence_expiry_window_days=90,
+    referral_feedback_days=14,
+    version=0,
+)
+
+
+def _view(row: OfficeSettings | None) -> OfficeSettingsView:
+    if row is None:
+        return DEFAULTS
+    return OfficeSettingsView(
+        row.office_name,
+        row.number_prefix,
+        row.project_start,
+        row.suppression_threshold,
+        row.residence_expiry_window_days,
+        row.referral_feedback_days,
+        row.version,
+    )
+
+
+def current(session: Session) -> OfficeSettingsView:
+    """The settings inside a caller's transaction (defaults before the first-run set-up)."""
+    return _view(session.get(OfficeSettings, 1))
+
+
+def get_settings(uow: UnitOfWork) -> OfficeSettingsView:
+    """The office's settings."""
+    with uow.read() as s:
+        return current(s)
+
+
+def is_configured(uow: UnitOfWork) -> bool:
+    """Whether the first-run set-up (office name) has been done."""
+    with uow.read() as s:
+        return s.get(OfficeSettings, 1) is not None
+
+
+def update_settings(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    office_name: str | None = None,
+    number_prefix: str | None = None,
+    project_start: date | str | None = "keep",
+    suppression_threshold: int | None = None,
+    residence_expiry_window_days: int | None = None,
+    referral_feedback_days: int | None = None,
+    expected_version: int | None = None,
+) -> Saved[OfficeSettingsView]:
+    """Change the given settings (``project_start=None`` clears it; the default keeps it)."""
+    actor.require(Permission.MANAGE_SETTINGS)
+    with uow.begin() as s:
+        row = s.get(OfficeSettings, 1)
+        if row is None:
+            d = DEFAULTS
+            row = OfficeSettings(
+                id=1,
+                office_name=d.office_name,
+                number_prefix=d.number_prefix,
+                suppression_threshold=d.suppression_threshold,
+                residence_expiry_window_days=d.residence_expiry_window_days,
+                referral_feedback_days=d.referral_feedback_days,
+            )
+            s.add(row)
+        elif expected_version is not None and row.version != expected_version:
+            raise ConflictError(_("The settings were changed meanwhile; reload them."))
+        new = replace(
+            _view(row),
+            office_name=(office_name if office_name is not None else row.office_name).strip(),
+            number_prefix=(number_prefix if number_prefix is not None else row.number_prefix)
+            .strip()
+            .upper(),
+        )
+        _validate(new, suppression_threshold, residence_expiry_window_days, referral_feedback_days)
+        before = audit.snapshot(row, ("office_name", "number_prefix", "project_start"))
+        row.office_name = new.office_name
+        row.number_prefix = new.number_prefix
+        if project_start != "keep":
+            row.project_start = project_start if isinstance(project_start, date) else None
+        if suppression_threshold is not None:
+            row.suppression_threshold = suppression_threshold
+        if residence_expiry_window_days is not None:
+            row.residence_expiry_window_days = residence_expiry_window_days
+        if referral_feedback_days is not None:
+            row.referral_feedback_days = referral_feedback_days
+        s.flush()
+        after = audit.snapshot(row, ("office_name", "number_prefix", "project_start"))
+        audit.log(s, actor, "update", "settings", 1, audit.changed_fields(before, after))
+        return Saved(_view(row), Changes(settings=True))
+
+
+def _validate(
+    new: OfficeSettingsView, threshold: int | None, window: int | None, feedback: int | None
+) -> None:
+    if not new.office_name:
+        raise ValidationError(_("Enter the office's name."), field="office_name")
+    if not valid_prefix(new.number_prefix):
+        raise ValidationError(
+            _("The number prefix must be 1 to 10 letters or digits."), field="number_prefix"
+        )
+    if threshold is not None and not 1 <= threshold <= 100:
+        raise ValidationError(
+            _("The suppression threshold must be between 1 and 100."), field="suppression_threshold"
+        )
+    if window is not None and not 0 <= window <= 730:
+        raise ValidationError(
+            _("The expiry window must be between 0 and 730 days."),
+            field="residence_expiry_window_days",
+        )
+    if feedback is not None and not 1 <= feedback <= 365:
+        raise ValidationError(
+            _("The feedback period must be between 1 and 365 days."),
+            field="referral_feedback_days",
+        )

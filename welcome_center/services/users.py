@@ -1,0 +1,173 @@
+"""Users: add, log in, deactivate, reset a password, change a role. Passwords hashed with argon2."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import User
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.enums import Role
+from welcome_center.domain.errors import AuthenticationError, NotFoundError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import UserView
+from welcome_center.i18n import _
+from welcome_center.services import audit
+from welcome_center.services.context import Actor, Changes, Saved
+
+MIN_PASSWORD_LENGTH = 10
+_USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
+_hasher = PasswordHasher()
+# Verifying against this when a user does not exist keeps a wrong name as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def _view(u: User) -> UserView:
+    return UserView(u.id, u.username, u.display_name, u.role, u.active, u.password_hash is not None)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _("The password must have at least %(n)d characters.") % {"n": MIN_PASSWORD_LENGTH},
+            field="password",
+        )
+
+
+def _check_username(username: str) -> None:
+    if not _USERNAME.match(username):
+        raise ValidationError(
+            _("A user name has 2 to 64 letters, digits or . _ @ - and no spaces."),
+            field="username",
+        )
+
+
+def add_user(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+) -> Saved[UserView]:
+    """Create an active user. ``actor`` may be None only for the very first user (first run)."""
+    username = username.strip()
+    _check_username(username)
+    _check_password(password)
+    with uow.begin() as s:
+        first = not s.scalar(
+            select(func.count()).select_from(User).where(User.password_hash.is_not(None))
+        )
+        if actor is None:
+            if not first:
+                raise AuthenticationError(_("Log in as an administrator to add users."))
+            actor = Actor(None, f"first-run:{username}", Role.ADMIN)
+        actor.require(Permission.MANAGE_USERS)
+        existing = _by_name(s, username)
+        if existing is not None and existing.password_hash is not None:
+            raise ValidationError(
+                _("The user name %(name)s is taken.") % {"name": username}, field="username"
+            )
+        user = existing or User(username=username, display_name="", role=role)
+        if existing is None:
+            s.add(user)
+        user.display_name = display_name.strip() or user.display_name or username
+        user.role = role
+        user.active = True
+        user.password_hash = _hasher.hash(password)
+        s.flush()
+        audit.log(s, actor, "create", "user", user.id, ["username", "role"])
+        return Saved(_view(user), Changes(users=True))
+
+
+def _by_name(s: Session, username: str) -> User | None:
+    return s.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def ensure_user(s: Session, actor: Actor, username: str) -> int:
+    """The id of ``username``; an unknown one is created inactive, without a password (imports)."""
+    user = _by_name(s, username)
+    if user is None:
+        user = User(
+            username=username.strip(),
+            display_name=username.strip(),
+            role=Role.COUNSELLOR,
+            active=False,
+            password_hash=None,
+        )
+        s.add(user)
+        s.flush()
+        audit.log(s, actor, "create", "user", user.id, ["username"], detail="inactive")
+    return user.id
+
+
+def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
+    """The actor for a correct name and password; one message for every failure."""
+    failure = AuthenticationError(_("User name or password is wrong."))
+    with uow.begin() as s:
+        user = _by_name(s, username)
+        try:
+            if user is None or not user.active or user.password_hash is None:
+                _hasher.verify(_DUMMY_HASH, password + "x")
+                raise failure
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise failure from None
+        actor = Actor(user.id, user.username, user.role)
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        audit.log(s, actor, "login", "user", user.id)
+        return actor
+
+
+def list_users(uow: UnitOfWork, include_inactive: bool = True) -> list[UserView]:
+    """All users, by user name."""
+    with uow.read() as s:
+        stmt = select(User).order_by(User.username)
+        if not include_inactive:
+            stmt = stmt.where(User.active.is_(True))
+        return [_view(u) for u in s.scalars(stmt)]
+
+
+def has_users(uow: UnitOfWork) -> bool:
+    """Whether anyone can log in yet (false before the first run)."""
+    with uow.read() as s:
+        return bool(
+            s.scalar(select(func.count()).select_from(User).where(User.password_hash.is_not(None)))
+        )
+
+
+def _update(
+    uow: UnitOfWork, actor: Actor, user_id: int, what: str, **values: object
+) -> Saved[UserView]:
+    actor.require(Permission.MANAGE_USERS)
+    with uow.begin() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFoundError(_("This user does not exist."))
+        if actor.user_id == user_id and (values.get("active") is False or "role" in values):
+            raise ValidationError(_("You cannot deactivate yourself or change your own role."))
+        for k, v in values.items():
+            setattr(user, k, v)
+        audit.log(s, actor, what, "user", user.id, [k for k in values if k != "password_hash"])
+        return Saved(_view(user), Changes(users=True))
+
+
+def set_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> Saved[UserView]:
+    """Activate or deactivate a user (deactivated users cannot log in; their work stays)."""
+    return _update(uow, actor, user_id, "activate" if active else "deactivate", active=active)
+
+
+def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[UserView]:
+    """Give a user another role."""
+    return _update(uow, actor, user_id, "update", role=role)
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:
+    """Set a new password (an administrator's action)."""
+    _check_password(password)
+    return _update(uow, actor, user_id, "reset_password", password_hash=_hasher.hash(password))
