@@ -1,0 +1,131 @@
+"""Input dataclasses: what a form or an import hands to a service to create or change an item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from welcome_center.domain.enums import (
+    ClientKind,
+    PartyRole,
+    RecognitionDecision,
+    RecognitionState,
+    RecordKind,
+)
+
+
+@dataclass(frozen=True)
+class PersonDraft:
+    family_name: str
+    given_name: str = ""
+    birth_date: date | None = None
+    nationality: str | None = None
+    municipality: str | None = None
+    email: str = ""
+    phone: str = ""
+    languages: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    name: str
+    function: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationDraft:
+    name: str
+    short_name: str = ""
+    is_partner: bool = False
+    code: str | None = None
+    municipality: str | None = None
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ClientChoice:
+    kind: ClientKind
+    id: int
+
+
+@dataclass(frozen=True)
+class RecordDraft:
+    """The overview fields of an enquiry or case."""
+
+    client: ClientChoice
+    opened_on: date
+    kind: RecordKind = RecordKind.ENQUIRY
+    counsellor_id: int | None = None
+    requester_type: str | None = None
+    channel: str | None = None
+    municipality: str | None = None
+    topics: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class PartyDraft:
+    client: ClientChoice
+    role: PartyRole
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ConsultationDraft:
+    held_on: date
+    duration_minutes: int = 0
+    channel: str | None = None
+    counsellor_id: int | None = None
+    is_first: bool = False
+    topics: tuple[str, ...] = ()
+    language: str = ""
+    interpreter: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralDraft:
+    partner_id: int
+    referred_on: date
+    topic: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecognitionDraft:
+    qualification: str
+    reference_occupation: str = ""
+    regulated: bool = False
+    competent_body: str = ""
+    state: RecognitionState = RecognitionState.INFORMED
+    decision: RecognitionDecision | None = None
+    submitted_on: date | None = None
+    decided_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ResidenceTitleDraft:
+    title: str
+    valid_from: date | None = None
+    expires_on: date | None = None
+    accelerated_procedure: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    title: str
+    kind: str
+    held_on: date
+    target_group: str = ""
+    participants: int = 0
+    partner_ids: tuple[int, ...] = field(default_factory=tuple)
+    notes: str = ""

@@ -1,0 +1,341 @@
+"""Enquiries and cases (one record type with a kind): open, promote, edit, close, reopen, parties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import (
+    Organisation,
+    Person,
+    Record,
+    RecordParty,
+    RecordService,
+    RecordTopic,
+    User,
+)
+from welcome_center.db.types import utcnow
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ClientChoice, PartyDraft, RecordDraft
+from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, Vocabulary
+from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import RecordDetails, RecordSummary
+from welcome_center.i18n import _
+from welcome_center.services import audit, numbering, record_views, vocabularies
+from welcome_center.services.context import Actor, Saved, record_changed
+from welcome_center.services.locking import check_version
+
+_OVERVIEW = (
+    "counsellor_id",
+    "requester_type",
+    "channel",
+    "municipality",
+    "summary",
+    "opened_on",
+    "client_person_id",
+    "client_organisation_id",
+)
+
+
+def load(s: Session, record_id: int) -> Record:
+    """The record, or NotFoundError."""
+    r = s.get(Record, record_id)
+    if r is None:
+        raise NotFoundError(_("This record does not exist."))
+    return r
+
+
+def _check_client(s: Session, client: ClientChoice) -> None:
+    model = Person if client.kind is ClientKind.PERSON else Organisation
+    if s.get(model, client.id) is None:
+        raise ValidationError(_("Choose the client again; it no longer exists."), field="client")
+
+
+def _check_counsellor(s: Session, user_id: int | None) -> None:
+    if user_id is not None and s.get(User, user_id) is None:
+        raise ValidationError(_("This counsellor does not exist."), field="counsellor")
+
+
+def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
+    if d.opened_on > office_today():
+        raise ValidationError(_("The opening date lies in the future."), field="opened_on")
+    _check_client(s, d.client)
+    _check_counsellor(s, d.counsellor_id)
+    # Codes a record had before may stay even if retired since; new ones must be active.
+    old_topics = frozenset(t.topic for t in record.topics) if record else frozenset()
+    old_services = frozenset(t.service for t in record.services) if record else frozenset()
+    keep = {
+        "requester_type": record.requester_type if record else None,
+        "channel": record.channel if record else None,
+        "municipality": record.municipality if record else None,
+    }
+    for field, vocab, value in (
+        ("requester_type", Vocabulary.REQUESTER_TYPE, d.requester_type),
+        ("channel", Vocabulary.CHANNEL, d.channel),
+        ("municipality", Vocabulary.MUNICIPALITY, d.municipality),
+    ):
+        if value:
+            allowed = frozenset({keep[field]}) if keep[field] else frozenset()
+            vocabularies.require_codes(s, vocab, [value], field, allowed)
+    vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics", old_topics)
+    vocabularies.require_codes(s, Vocabulary.SERVICE, list(d.services), "services", old_services)
+
+
+def _apply(r: Record, d: RecordDraft) -> None:
+    r.client_person_id = d.client.id if d.client.kind is ClientKind.PERSON else None
+    r.client_organisation_id = d.client.id if d.client.kind is ClientKind.ORGANISATION else None
+    r.opened_on = d.opened_on
+    r.counsellor_id = d.counsellor_id
+    r.requester_type = d.requester_type or None
+    r.channel = d.channel or None
+    r.municipality = d.municipality or None
+    r.summary = d.summary
+    topics = list(dict.fromkeys(d.topics))
+    services = list(dict.fromkeys(d.services))
+    if sorted(t.topic for t in r.topics) != sorted(topics):
+        r.topics = [RecordTopic(topic=t) for t in topics]
+    if sorted(x.service for x in r.services) != sorted(services):
+        r.services = [RecordService(service=x) for x in services]
+
+
+def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[RecordDetails]:
+    """Record a new enquiry (or a case straight away); it gets the next number of its year."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        _check_draft(s, draft, None)
+        number = numbering.next_number(s, draft.opened_on.year)
+        r = Record(
+            number=str(number),
+            kind=draft.kind,
+            status=RecordStatus.NEW,
+            updated_by_id=actor.user_id,
+            topics=[],
+            services=[],
+        )
+        if draft.counsellor_id is None and actor.user_id is not None:
+            draft = _with_counsellor(draft, actor.user_id)
+        _apply(r, draft)
+        if draft.kind is RecordKind.CASE:
+            r.promoted_on = draft.opened_on
+        s.add(r)
+        s.flush()
+        audit.log(s, actor, "create", "record", r.id, detail=r.kind.value)
+        return Saved(record_views.details(s, r), record_changed(r.id))
+
+
+def _with_counsellor(d: RecordDraft, user_id: int) -> RecordDraft:
+    from dataclasses import replace
+
+    return replace(d, counsellor_id=user_id)
+
+
+def update_record(
+    uow: UnitOfWork, actor: Actor, record_id: int, draft: RecordDraft, expected_version: int
+) -> Saved[RecordDetails]:
+    """Change a record's overview; a concurrent change by someone else raises ConflictError."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = load(s, record_id)
+        check_version(
+            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
+        )
+        _check_draft(s, draft, r)
+        if r.promoted_on and draft.opened_on > r.promoted_on:
+            raise ValidationError(
+                _("The opening date lies after the promotion to a case."), field="opened_on"
+            )
+        if r.closed_on and draft.opened_on > r.closed_on:
+            raise ValidationError(
+                _("The opening date lies after the closing date."), field="opened_on"
+            )
+        before = audit.snapshot(r, _OVERVIEW)
+        before_codes = (sorted(t.topic for t in r.topics), sorted(x.service for x in r.services))
+        _apply(r, draft)
+        fields = audit.changed_fields(before, audit.snapshot(r, _OVERVIEW))
+        if before_codes[0] != sorted(draft.topics):
+            fields.append("topics")
+        if before_codes[1] != sorted(draft.services):
+            fields.append("services")
+        return _touch(s, actor, r, "update", fields)
+
+
+def _touch(
+    s: Session,
+    actor: Actor,
+    r: Record,
+    action: str,
+    fields: list[str] | None = None,
+    detail: str = "",
+) -> Saved[RecordDetails]:
+    r.updated_at, r.updated_by_id = utcnow(), actor.user_id
+    s.flush()
+    audit.log(s, actor, action, "record", r.id, fields or (), detail)
+    return Saved(record_views.details(s, r), record_changed(r.id))
+
+
+def set_status(
+    uow: UnitOfWork, actor: Actor, record_id: int, status: RecordStatus, expected_version: int
+) -> Saved[RecordDetails]:
+    """Mark an open record new, in progress or waiting (closing has its own call)."""
+    actor.require(Permission.WORK_RECORDS)
+    if status is RecordStatus.CLOSED:
+        raise StateError(_("Close a record with a closing reason."))
+    with uow.begin() as s:
+        r = load(s, record_id)
+        check_version(
+            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
+        )
+        if r.status is RecordStatus.CLOSED:
+            raise StateError(_("The record is closed; reopen it first."))
+        r.status = status
+        return _touch(s, actor, r, "status", ["status"], status.value)
+
+
+def promote(
+    uow: UnitOfWork, actor: Actor, record_id: int, expected_version: int, on: date | None = None
+) -> Saved[RecordDetails]:
+    """Promote an enquiry to a case; the promotion date is kept (default today)."""
+    actor.require(Permission.WORK_RECORDS)
+    on = on or office_today()
+    with uow.begin() as s:
+        r = load(s, record_id)
+        check_version(
+            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
+        )
+        if r.kind is RecordKind.CASE:
+            raise StateError(_("The record is a case already."))
+        if r.status is RecordStatus.CLOSED:
+            raise StateError(_("The record is closed; reopen it first."))
+        if on < r.opened_on or on > office_today():
+            raise ValidationError(
+                _("The promotion date must lie between the opening date and today."),
+                field="promoted_on",
+            )
+        r.kind, r.promoted_on = RecordKind.CASE, on
+        if r.status is RecordStatus.NEW:
+            r.status = RecordStatus.IN_PROGRESS
+        return _touch(s, actor, r, "promote", ["kind", "promoted_on"])
+
+
+def close(
+    uow: UnitOfWork,
+    actor: Actor,
+    record_id: int,
+    reason: str,
+    expected_version: int,
+    on: date | None = None,
+) -> Saved[RecordDetails]:
+    """Close a record with a closing reason (a vocabulary code) on ``on`` (default today)."""
+    actor.require(Permission.WORK_RECORDS)
+    on = on or office_today()
+    with uow.begin() as s:
+        r = load(s, record_id)
+        check_version(
+            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
+        )
+        if r.status is RecordStatus.CLOSED:
+            raise StateError(_("The record is closed already."))
+        if not reason:
+            raise ValidationError(_("Choose a closing reason."), field="closing_reason")
+        vocabularies.require_codes(s, Vocabulary.CLOSING_REASON, [reason], "closing_reason")
+        if on < r.opened_on or on > office_today() or (r.promoted_on and on < r.promoted_on):
+            raise ValidationError(
+                _("The closing date must lie between the opening date and today."),
+                field="closed_on",
+            )
+        r.status, r.closed_on, r.closing_reason = RecordStatus.CLOSED, on, reason
+        return _touch(s, actor, r, "close", ["status", "closed_on", "closing_reason"], reason)
+
+
+def reopen(
+    uow: UnitOfWork, actor: Actor, record_id: int, expected_version: int
+) -> Saved[RecordDetails]:
+    """Reopen a closed record; it is in progress again and its closing date is cleared."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = load(s, record_id)
+        check_version(
+            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
+        )
+        if r.status is not RecordStatus.CLOSED:
+            raise StateError(_("The record is not closed."))
+        r.status, r.closed_on, r.closing_reason = RecordStatus.IN_PROGRESS, None, None
+        return _touch(s, actor, r, "reopen", ["status", "closed_on", "closing_reason"])
+
+
+def link_party(
+    uow: UnitOfWork, actor: Actor, record_id: int, party: PartyDraft
+) -> Saved[RecordDetails]:
+    """Link a further party (an employer, a candidate, a family member, ...) to a record."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = load(s, record_id)
+        _check_client(s, party.client)
+        is_person = party.client.kind is ClientKind.PERSON
+        client_id = r.client_person_id if is_person else r.client_organisation_id
+        if client_id == party.client.id:
+            raise ValidationError(_("The client is already part of the record."), field="client")
+        for p in r.parties:
+            if (p.person_id if is_person else p.organisation_id) == party.client.id:
+                raise ValidationError(_("This party is already linked."), field="client")
+        r.parties.append(
+            RecordParty(
+                person_id=party.client.id if is_person else None,
+                organisation_id=None if is_person else party.client.id,
+                role=party.role,
+                note=party.note.strip(),
+            )
+        )
+        return _touch(s, actor, r, "link_party", ["parties"], party.role.value)
+
+
+def unlink_party(
+    uow: UnitOfWork, actor: Actor, record_id: int, party_id: int
+) -> Saved[RecordDetails]:
+    """Remove a further party from a record."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = load(s, record_id)
+        kept = [p for p in r.parties if p.id != party_id]
+        if len(kept) == len(r.parties):
+            raise NotFoundError(_("This party is not linked to the record."))
+        r.parties = kept
+        return _touch(s, actor, r, "unlink_party", ["parties"])
+
+
+def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
+    """Everything about a record, for the editor (the read is audited)."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = load(s, record_id)
+        audit.log(s, actor, "read", "record", r.id)
+        return record_views.details(s, r)
+
+
+def find_by_number(uow: UnitOfWork, actor: Actor, number: str) -> int | None:
+    """The id of the record with this number (ignoring case), if any."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.read() as s:
+        return s.scalar(select(Record.id).where(Record.number == number.strip().upper()))
+
+
+def records_of_client(uow: UnitOfWork, actor: Actor, client: ClientChoice) -> list[RecordSummary]:
+    """The records where a person or organisation is client or further party, newest first."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        ids = record_views.record_ids_of_client(s, client)
+        audit.log(s, actor, "read", client.kind.value, client.id, detail="records")
+        return record_views.summaries(s, ids)
+
+
+def history(uow: UnitOfWork, actor: Actor, record_id: int) -> list[audit.AuditLine]:
+    """Who did what on a record, newest first."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        load(s, record_id)
+        audit.log(s, actor, "read", "record", record_id, detail="history")
+        return audit.history(s, "record", record_id)

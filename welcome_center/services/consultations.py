@@ -1,0 +1,108 @@
+"""Consultations (Beratungskontakte): record, edit and remove one contact on a record."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import Consultation, ConsultationTopic, Record, User
+from welcome_center.db.types import utcnow
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ConsultationDraft
+from welcome_center.domain.enums import RecordStatus, Vocabulary
+from welcome_center.domain.errors import NotFoundError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import ConsultationView
+from welcome_center.i18n import _
+from welcome_center.services import audit, cases, record_views, vocabularies
+from welcome_center.services.context import Actor, Saved, record_changed
+
+MAX_MINUTES = 24 * 60
+
+
+def _check(s: Session, r: Record, d: ConsultationDraft) -> None:
+    if d.held_on < r.opened_on:
+        raise ValidationError(
+            _("The consultation lies before the record was opened."), field="held_on"
+        )
+    if d.held_on > office_today():
+        raise ValidationError(_("The consultation lies in the future."), field="held_on")
+    if not 0 <= d.duration_minutes <= MAX_MINUTES:
+        raise ValidationError(
+            _("The duration must be between 0 and 1440 minutes."), field="duration_minutes"
+        )
+    if d.counsellor_id is not None and s.get(User, d.counsellor_id) is None:
+        raise ValidationError(_("This counsellor does not exist."), field="counsellor")
+    if d.channel:
+        vocabularies.require_codes(s, Vocabulary.CHANNEL, [d.channel], "channel")
+    vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics")
+
+
+def _apply(c: Consultation, d: ConsultationDraft, actor: Actor) -> None:
+    c.held_on = d.held_on
+    c.duration_minutes = d.duration_minutes
+    c.channel = d.channel or None
+    c.counsellor_id = d.counsellor_id if d.counsellor_id is not None else actor.user_id
+    c.is_first = d.is_first
+    c.language = d.language.strip()
+    c.interpreter = d.interpreter
+    c.notes = d.notes
+    c.topics = [ConsultationTopic(topic=t) for t in dict.fromkeys(d.topics)]
+
+
+def record_consultation(
+    uow: UnitOfWork, actor: Actor, record_id: int, draft: ConsultationDraft
+) -> Saved[ConsultationView]:
+    """Add a consultation to a record; a new record moves to "in progress"."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = cases.load(s, record_id)
+        _check(s, r, draft)
+        c = Consultation(record_id=r.id)
+        _apply(c, draft, actor)
+        s.add(c)
+        if r.status is RecordStatus.NEW:
+            r.status = RecordStatus.IN_PROGRESS
+            r.updated_at, r.updated_by_id = utcnow(), actor.user_id
+        s.flush()
+        audit.log(s, actor, "add_consultation", "record", r.id, detail=f"consultation={c.id}")
+        names = record_views.user_names(s)
+        return Saved(record_views.consultation_view(c, names), record_changed(r.id))
+
+
+def update_consultation(
+    uow: UnitOfWork, actor: Actor, consultation_id: int, draft: ConsultationDraft
+) -> Saved[ConsultationView]:
+    """Correct a consultation."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        c = s.get(Consultation, consultation_id)
+        if c is None:
+            raise NotFoundError(_("This consultation does not exist."))
+        r = cases.load(s, c.record_id)
+        _check(s, r, draft)
+        _apply(c, draft, actor)
+        s.flush()
+        audit.log(s, actor, "edit_consultation", "record", r.id, detail=f"consultation={c.id}")
+        names = record_views.user_names(s)
+        return Saved(record_views.consultation_view(c, names), record_changed(r.id))
+
+
+def delete_consultation(uow: UnitOfWork, actor: Actor, consultation_id: int) -> Saved[int]:
+    """Remove a consultation entered by mistake."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        c = s.get(Consultation, consultation_id)
+        if c is None:
+            raise NotFoundError(_("This consultation does not exist."))
+        record_id = c.record_id
+        s.delete(c)
+        audit.log(
+            s,
+            actor,
+            "delete_consultation",
+            "record",
+            record_id,
+            detail=f"consultation={consultation_id}",
+        )
+        return Saved(consultation_id, record_changed(record_id))

@@ -1,0 +1,175 @@
+"""Follow-ups (Wiedervorlagen) and the due list per counsellor, including residence titles that
+expire within the office's window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import FollowUp, Person, Record, ResidenceTitle, User
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.enums import FollowUpSource, RecordStatus
+from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import FollowUpView
+from welcome_center.i18n import _
+from welcome_center.services import audit, cases, record_views, settings
+from welcome_center.services.context import Actor, Changes, Saved, record_changed
+
+
+def _view(s: Session, f: FollowUp) -> FollowUpView:
+    number, client = record_views.client_names(s, [f.record_id])[f.record_id]
+    return record_views.follow_up_view(f, number, client)
+
+
+def add_follow_up(
+    uow: UnitOfWork,
+    actor: Actor,
+    record_id: int,
+    due_on: date,
+    note: str = "",
+    assigned_to_id: int | None = None,
+) -> Saved[FollowUpView]:
+    """Set a dated reminder on a record, for the actor unless someone else is named."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = cases.load(s, record_id)
+        assignee = assigned_to_id if assigned_to_id is not None else actor.user_id
+        if assignee is not None and s.get(User, assignee) is None:
+            raise ValidationError(_("This counsellor does not exist."), field="assigned_to")
+        if due_on < r.opened_on:
+            raise ValidationError(
+                _("The follow-up lies before the record was opened."), field="due_on"
+            )
+        f = FollowUp(
+            record_id=r.id,
+            due_on=due_on,
+            note=note,
+            assigned_to_id=assignee,
+            source=FollowUpSource.MANUAL,
+        )
+        s.add(f)
+        s.flush()
+        audit.log(s, actor, "add_follow_up", "record", r.id, detail=f"follow_up={f.id}")
+        return Saved(_view(s, f), record_changed(r.id, follow_ups=True))
+
+
+def complete(
+    uow: UnitOfWork, actor: Actor, follow_up_id: int, on: date | None = None
+) -> Saved[FollowUpView]:
+    """Mark a follow-up done."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        f = s.get(FollowUp, follow_up_id)
+        if f is None:
+            raise NotFoundError(_("This follow-up does not exist."))
+        if f.done_on is not None:
+            raise StateError(_("The follow-up is done already."))
+        f.done_on, f.done_by_id = on or office_today(), actor.user_id
+        s.flush()
+        audit.log(s, actor, "complete_follow_up", "record", f.record_id, detail=f"follow_up={f.id}")
+        return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
+
+
+def reschedule(
+    uow: UnitOfWork, actor: Actor, follow_up_id: int, due_on: date
+) -> Saved[FollowUpView]:
+    """Move an open follow-up to another day."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        f = s.get(FollowUp, follow_up_id)
+        if f is None:
+            raise NotFoundError(_("This follow-up does not exist."))
+        if f.done_on is not None:
+            raise StateError(_("The follow-up is done already."))
+        f.due_on = due_on
+        s.flush()
+        audit.log(
+            s, actor, "reschedule_follow_up", "record", f.record_id, detail=f"follow_up={f.id}"
+        )
+        return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
+
+
+def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = None) -> int:
+    """Raise a follow-up for every residence title that expires within the office's window and
+    has none yet; it goes on the person's latest record, to that record's counsellor.
+    Returns how many were raised."""
+    today = today or office_today()
+    window = settings.current(s).residence_expiry_window_days
+    has_one = exists().where(FollowUp.residence_title_id == ResidenceTitle.id)
+    titles = s.execute(
+        select(ResidenceTitle.id, ResidenceTitle.person_id, ResidenceTitle.expires_on)
+        .join(Person, Person.id == ResidenceTitle.person_id)
+        .where(
+            ResidenceTitle.expires_on.is_not(None),
+            ResidenceTitle.expires_on >= today,
+            ResidenceTitle.expires_on <= today + timedelta(days=window),
+            Person.anonymised_at.is_(None),
+            ~has_one,
+        )
+    ).all()
+    raised = 0
+    for title_id, person_id, expires_on in titles:
+        record = s.execute(
+            select(Record.id, Record.counsellor_id)
+            .where(Record.client_person_id == person_id)
+            .order_by((Record.status == RecordStatus.CLOSED).asc(), Record.opened_on.desc())
+            .limit(1)
+        ).first()
+        if record is None:
+            continue
+        note = _("Residence title expires on %(date)s.") % {"date": expires_on.strftime("%d.%m.%Y")}
+        s.add(
+            FollowUp(
+                record_id=record.id,
+                due_on=today,
+                assigned_to_id=record.counsellor_id,
+                note=note,
+                source=FollowUpSource.RESIDENCE_EXPIRY,
+                residence_title_id=title_id,
+            )
+        )
+        audit.log(s, actor, "add_follow_up", "record", record.id, detail="residence_expiry")
+        raised += 1
+    return raised
+
+
+@dataclass(frozen=True)
+class DueList:
+    """A counsellor's open follow-ups up to a day: overdue first, then by due date."""
+
+    items: tuple[FollowUpView, ...]
+    changes: Changes
+
+    @property
+    def overdue(self) -> tuple[FollowUpView, ...]:
+        return tuple(f for f in self.items if f.overdue)
+
+
+def due_list(
+    uow: UnitOfWork, actor: Actor, counsellor_id: int | None = None, until: date | None = None
+) -> DueList:
+    """Open follow-ups due by ``until`` (default today) for a counsellor (default the actor);
+    residence titles entering the expiry window are raised as follow-ups first."""
+    actor.require(Permission.WORK_RECORDS)
+    today = office_today()
+    until = until or today
+    who = counsellor_id if counsellor_id is not None else actor.user_id
+    with uow.begin() as s:
+        raised = sync_residence_follow_ups(s, actor, today)
+        s.flush()
+        stmt = (
+            select(FollowUp)
+            .where(FollowUp.done_on.is_(None), FollowUp.due_on <= until)
+            .order_by(FollowUp.due_on, FollowUp.id)
+        )
+        stmt = stmt.where(FollowUp.assigned_to_id == who) if who is not None else stmt
+        rows = s.scalars(stmt).all()
+        names = record_views.client_names(s, [f.record_id for f in rows])
+        items = tuple(record_views.follow_up_view(f, *names[f.record_id]) for f in rows)
+        audit.log(s, actor, "read", "follow_ups", who, detail=f"due_list items={len(items)}")
+        return DueList(items, Changes(follow_ups=raised > 0))

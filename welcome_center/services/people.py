@@ -1,0 +1,410 @@
+"""Persons and organisations: create, edit (conflicts detected), duplicate candidates, lookup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import ContactPerson, Organisation, Person
+from welcome_center.db.types import utcnow
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
+from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.errors import DomainError, NotFoundError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.rules import organisation_key, person_key, plausible_birth_date
+from welcome_center.domain.text import fold
+from welcome_center.domain.views import (
+    ClientRef,
+    ContactPersonView,
+    DuplicateCandidate,
+    OrganisationView,
+    PersonView,
+)
+from welcome_center.i18n import _, format_date
+from welcome_center.services import audit, countries, vocabularies
+from welcome_center.services.context import Actor, Changes, Saved
+from welcome_center.services.locking import check_version
+
+_PERSON_FIELDS = tuple(PersonDraft.__dataclass_fields__)
+_ORG_FIELDS = tuple(OrganisationDraft.__dataclass_fields__)
+_PARTNER_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+class DuplicateCandidatesError(DomainError):
+    """Possible duplicates exist; show them, then save again with ``accept_duplicates=True``."""
+
+    code = "duplicate_candidates"
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        super().__init__(_("This may already be recorded. Check the candidates before saving."))
+        self.candidates = candidates
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def person_view(p: Person) -> PersonView:
+    return PersonView(
+        p.id,
+        p.family_name,
+        p.given_name,
+        p.birth_date,
+        p.nationality,
+        p.municipality,
+        p.email,
+        p.phone,
+        p.languages,
+        p.notes,
+        p.version,
+        p.updated_at,
+    )
+
+
+def organisation_view(o: Organisation) -> OrganisationView:
+    contacts = tuple(
+        ContactPersonView(c.id, c.name, c.function, c.email, c.phone) for c in o.contacts
+    )
+    return OrganisationView(
+        o.id,
+        o.name,
+        o.short_name,
+        o.code,
+        o.is_partner,
+        o.municipality,
+        o.email,
+        o.phone,
+        o.website,
+        o.notes,
+        o.active,
+        contacts,
+        o.version,
+        o.updated_at,
+    )
+
+
+def person_name(family_name: str, given_name: str) -> str:
+    return f"{family_name}, {given_name}" if given_name else family_name
+
+
+def client_ref(kind: ClientKind, item: Person | Organisation) -> ClientRef:
+    if isinstance(item, Person):
+        return ClientRef(kind, item.id, person_name(item.family_name, item.given_name))
+    return ClientRef(kind, item.id, item.name)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _clean_person(s: Session, d: PersonDraft) -> PersonDraft:
+    family = d.family_name.strip()
+    if not family:
+        raise ValidationError(_("Enter the family name."), field="family_name")
+    if d.birth_date is not None and not plausible_birth_date(d.birth_date, office_today()):
+        raise ValidationError(_("The birth date is not plausible."), field="birth_date")
+    nationality = d.nationality.strip().upper() if d.nationality else None
+    if nationality and not countries.is_country(nationality):
+        raise ValidationError(
+            _("%(code)s is not a country code (ISO 3166-1, e.g. DE, VN, UA).")
+            % {"code": nationality},
+            field="nationality",
+        )
+    if d.municipality:
+        vocabularies.require_codes(s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality")
+    return PersonDraft(
+        family,
+        d.given_name.strip(),
+        d.birth_date,
+        nationality,
+        d.municipality or None,
+        d.email.strip(),
+        d.phone.strip(),
+        d.languages.strip(),
+        d.notes,
+    )
+
+
+def _clean_org(s: Session, d: OrganisationDraft, own_id: int | None) -> OrganisationDraft:
+    name = d.name.strip()
+    if not name:
+        raise ValidationError(_("Enter the organisation's name."), field="name")
+    code = (d.code or "").strip().lower() or None
+    if code is not None:
+        if not _PARTNER_CODE.match(code):
+            raise ValidationError(
+                _("A code has 1 to 64 small letters, digits or underscores."), field="code"
+            )
+        other = s.scalar(select(Organisation.id).where(Organisation.code == code))
+        if other is not None and other != own_id:
+            raise ValidationError(
+                _("The code %(code)s exists already.") % {"code": code}, field="code"
+            )
+    if d.municipality:
+        vocabularies.require_codes(s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality")
+    return OrganisationDraft(
+        name,
+        d.short_name.strip(),
+        d.is_partner,
+        code,
+        d.municipality or None,
+        d.email.strip(),
+        d.phone.strip(),
+        d.website.strip(),
+        d.notes,
+    )
+
+
+# --- duplicate candidates --------------------------------------------------------------------
+
+
+def person_candidates(
+    s: Session, d: PersonDraft, exclude: int | None = None
+) -> list[DuplicateCandidate]:
+    """Persons with the same name, ignoring case, accents and ``ue``/``ü`` (also with family and
+    given name swapped), whose birth date is the same or not known."""
+    keys = {person_key(d.family_name, d.given_name), person_key(d.given_name, d.family_name)}
+    stmt = select(Person).where(Person.name_key.in_(keys), Person.anonymised_at.is_(None))
+    if exclude is not None:
+        stmt = stmt.where(Person.id != exclude)
+    out = []
+    for p in s.scalars(stmt.order_by(Person.id)):
+        if d.birth_date and p.birth_date and d.birth_date != p.birth_date:
+            continue
+        same_day = d.birth_date is not None and d.birth_date == p.birth_date
+        reason = _("same name and birth date") if same_day else _("same name")
+        out.append(
+            DuplicateCandidate(
+                ClientKind.PERSON,
+                p.id,
+                person_name(p.family_name, p.given_name),
+                p.birth_date,
+                reason,
+            )
+        )
+    return out
+
+
+def organisation_candidates(
+    s: Session, name: str, exclude: int | None = None
+) -> list[DuplicateCandidate]:
+    """Organisations whose name is the same, ignoring case, accents and the legal form."""
+    stmt = select(Organisation).where(Organisation.name_key == organisation_key(name))
+    if exclude is not None:
+        stmt = stmt.where(Organisation.id != exclude)
+    return [
+        DuplicateCandidate(ClientKind.ORGANISATION, o.id, o.name, None, _("same name"))
+        for o in s.scalars(stmt.order_by(Organisation.id))
+    ]
+
+
+def find_duplicates(
+    uow: UnitOfWork,
+    actor: Actor,
+    draft: PersonDraft | OrganisationDraft,
+    exclude: int | None = None,
+) -> list[DuplicateCandidate]:
+    """Candidates an entry may duplicate, to show before it is saved."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.read() as s:
+        if isinstance(draft, PersonDraft):
+            return person_candidates(s, draft, exclude)
+        return organisation_candidates(s, draft.name, exclude)
+
+
+# --- persons ---------------------------------------------------------------------------------
+
+
+def create_person(
+    uow: UnitOfWork, actor: Actor, draft: PersonDraft, accept_duplicates: bool = False
+) -> Saved[PersonView]:
+    """Record a new person. Raises DuplicateCandidatesError when the person may exist already,
+    unless the user has seen the candidates (``accept_duplicates``)."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        d = _clean_person(s, draft)
+        if not accept_duplicates and (found := person_candidates(s, d)):
+            raise DuplicateCandidatesError(found)
+        p = Person(
+            **asdict(d),
+            name_key=person_key(d.family_name, d.given_name),
+            updated_by_id=actor.user_id,
+        )
+        s.add(p)
+        s.flush()
+        audit.log(s, actor, "create", "person", p.id)
+        return Saved(person_view(p), Changes(persons=frozenset({p.id})))
+
+
+def update_person(
+    uow: UnitOfWork, actor: Actor, person_id: int, draft: PersonDraft, expected_version: int
+) -> Saved[PersonView]:
+    """Change a person; a concurrent change by someone else raises ConflictError."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        p = _person(s, person_id)
+        check_version(
+            s, _("This person"), p.version, expected_version, p.updated_by_id, p.updated_at
+        )
+        d = _clean_person(s, draft)
+        before = audit.snapshot(p, _PERSON_FIELDS)
+        for k, v in asdict(d).items():
+            setattr(p, k, v)
+        p.name_key = person_key(d.family_name, d.given_name)
+        p.updated_at, p.updated_by_id = utcnow(), actor.user_id
+        s.flush()
+        audit.log(s, actor, "update", "person", p.id, audit.changed_fields(before, asdict(d)))
+        return Saved(person_view(p), Changes(persons=frozenset({p.id})))
+
+
+def _person(s: Session, person_id: int) -> Person:
+    p = s.get(Person, person_id)
+    if p is None:
+        raise NotFoundError(_("This person does not exist (any more)."))
+    return p
+
+
+def get_person(uow: UnitOfWork, actor: Actor, person_id: int) -> PersonView:
+    """A person's details (the read is audited)."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        p = _person(s, person_id)
+        audit.log(s, actor, "read", "person", p.id)
+        return person_view(p)
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def create_organisation(
+    uow: UnitOfWork, actor: Actor, draft: OrganisationDraft, accept_duplicates: bool = False
+) -> Saved[OrganisationView]:
+    """Record a new organisation (a partner needs the partner-directory permission)."""
+    actor.require(Permission.MANAGE_PARTNERS if draft.is_partner else Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        d = _clean_org(s, draft, None)
+        if not accept_duplicates and (found := organisation_candidates(s, d.name)):
+            raise DuplicateCandidatesError(found)
+        o = Organisation(
+            **asdict(d), name_key=organisation_key(d.name), updated_by_id=actor.user_id
+        )
+        s.add(o)
+        s.flush()
+        audit.log(s, actor, "create", "organisation", o.id)
+        return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
+
+
+def update_organisation(
+    uow: UnitOfWork, actor: Actor, org_id: int, draft: OrganisationDraft, expected_version: int
+) -> Saved[OrganisationView]:
+    """Change an organisation; a concurrent change by someone else raises ConflictError."""
+    with uow.begin() as s:
+        o = _organisation(s, org_id)
+        partner = o.is_partner or draft.is_partner
+        actor.require(Permission.MANAGE_PARTNERS if partner else Permission.WORK_RECORDS)
+        check_version(
+            s, _("This organisation"), o.version, expected_version, o.updated_by_id, o.updated_at
+        )
+        d = _clean_org(s, draft, o.id)
+        before = audit.snapshot(o, _ORG_FIELDS)
+        for k, v in asdict(d).items():
+            setattr(o, k, v)
+        o.name_key = organisation_key(d.name)
+        o.updated_at, o.updated_by_id = utcnow(), actor.user_id
+        s.flush()
+        audit.log(s, actor, "update", "organisation", o.id, audit.changed_fields(before, asdict(d)))
+        return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
+
+
+def _organisation(s: Session, org_id: int) -> Organisation:
+    o = s.get(Organisation, org_id)
+    if o is None:
+        raise NotFoundError(_("This organisation does not exist (any more)."))
+    return o
+
+
+def get_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> OrganisationView:
+    """An organisation with its contact persons (the read is audited)."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        o = _organisation(s, org_id)
+        audit.log(s, actor, "read", "organisation", o.id)
+        return organisation_view(o)
+
+
+def list_partners(uow: UnitOfWork, active_only: bool = True) -> list[OrganisationView]:
+    """The partner directory, by short name."""
+    with uow.read() as s:
+        stmt = select(Organisation).where(Organisation.is_partner.is_(True))
+        if active_only:
+            stmt = stmt.where(Organisation.active.is_(True))
+        rows = s.scalars(stmt)
+        return sorted((organisation_view(o) for o in rows), key=lambda o: o.display_name.casefold())
+
+
+def set_contacts(
+    uow: UnitOfWork, actor: Actor, org_id: int, contacts: Iterable[ContactDraft]
+) -> Saved[OrganisationView]:
+    """Replace an organisation's contact persons."""
+    with uow.begin() as s:
+        o = _organisation(s, org_id)
+        actor.require(Permission.MANAGE_PARTNERS if o.is_partner else Permission.WORK_RECORDS)
+        new = []
+        for c in contacts:
+            if not c.name.strip():
+                raise ValidationError(_("Enter the contact person's name."), field="contact_name")
+            new.append(
+                ContactPerson(
+                    name=c.name.strip(),
+                    function=c.function.strip(),
+                    email=c.email.strip(),
+                    phone=c.phone.strip(),
+                )
+            )
+        o.contacts = new
+        o.updated_at, o.updated_by_id = utcnow(), actor.user_id
+        audit.log(s, actor, "update", "organisation", o.id, ["contacts"])
+        s.flush()
+        return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
+
+
+# --- lookup ----------------------------------------------------------------------------------
+
+
+def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) -> list[ClientRef]:
+    """Persons and organisations whose name contains every typed word (case and accents ignored),
+    for the client field of a form."""
+    actor.require(Permission.WORK_RECORDS)
+    words = [fold(w) for w in text.split() if fold(w)]
+    if not words:
+        return []
+    with uow.read() as s:
+        pstmt = select(Person).where(Person.anonymised_at.is_(None))
+        ostmt = select(Organisation).where(Organisation.active.is_(True))
+        for w in words:
+            like = f"%{_escape_like(w)}%"
+            pstmt = pstmt.where(Person.name_key.like(like, escape="\\"))
+            ostmt = ostmt.where(
+                or_(
+                    Organisation.name_key.like(like, escape="\\"),
+                    Organisation.short_name.ilike(like, escape="\\"),
+                )
+            )
+        persons = s.scalars(pstmt.order_by(Person.family_name, Person.given_name).limit(limit))
+        orgs = s.scalars(ostmt.order_by(Organisation.name).limit(limit))
+        refs = [client_ref(ClientKind.PERSON, p) for p in persons]
+        refs += [client_ref(ClientKind.ORGANISATION, o) for o in orgs]
+        return refs[:limit]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def describe_birth_date(candidate: DuplicateCandidate) -> str:
+    """``* 03.04.1990`` or empty: the birth date as shown next to a candidate."""
+    return f"* {format_date(candidate.birth_date)}" if candidate.birth_date else ""

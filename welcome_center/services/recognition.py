@@ -1,0 +1,87 @@
+"""Recognition procedures (Anerkennungsverfahren): one per foreign qualification on a record."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import RecognitionProcedure
+from welcome_center.db.types import utcnow
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.drafts import RecognitionDraft
+from welcome_center.domain.enums import RecognitionDecision, RecognitionState
+from welcome_center.domain.errors import NotFoundError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import RecognitionView
+from welcome_center.i18n import _
+from welcome_center.services import audit, cases, record_views
+from welcome_center.services.context import Actor, Saved, record_changed
+
+_DECIDED = {
+    RecognitionState.DECIDED,
+    RecognitionState.COMPENSATION_MEASURE,
+    RecognitionState.CLOSED,
+}
+
+
+def _check(d: RecognitionDraft) -> None:
+    if not d.qualification.strip():
+        raise ValidationError(_("Enter the foreign qualification."), field="qualification")
+    if d.decision is not None and d.state not in _DECIDED:
+        raise ValidationError(
+            _("A decision needs the state \u201cdecided\u201d or later."), field="decision"
+        )
+    if d.decision is RecognitionDecision.ZAB_STATEMENT and d.regulated:
+        raise ValidationError(
+            _("A ZAB statement is for degrees in non-regulated occupations."), field="decision"
+        )
+    if d.submitted_on and d.decided_on and d.decided_on < d.submitted_on:
+        raise ValidationError(_("The decision lies before the submission."), field="decided_on")
+
+
+def add_procedure(
+    uow: UnitOfWork, actor: Actor, record_id: int, draft: RecognitionDraft
+) -> Saved[RecognitionView]:
+    """Start tracking the recognition of a qualification on a record."""
+    actor.require(Permission.WORK_RECORDS)
+    _check(draft)
+    with uow.begin() as s:
+        r = cases.load(s, record_id)
+        p = RecognitionProcedure(record_id=r.id, person_id=r.client_person_id, **asdict(draft))
+        s.add(p)
+        s.flush()
+        audit.log(s, actor, "add_recognition", "record", r.id, detail=f"recognition={p.id}")
+        return Saved(record_views.recognition_view(p), record_changed(r.id))
+
+
+def _load(s: Session, procedure_id: int) -> RecognitionProcedure:
+    p = s.get(RecognitionProcedure, procedure_id)
+    if p is None:
+        raise NotFoundError(_("This recognition procedure does not exist."))
+    return p
+
+
+def update_procedure(
+    uow: UnitOfWork, actor: Actor, procedure_id: int, draft: RecognitionDraft
+) -> Saved[RecognitionView]:
+    """Change a procedure's state, decision or details."""
+    actor.require(Permission.WORK_RECORDS)
+    _check(draft)
+    with uow.begin() as s:
+        p = _load(s, procedure_id)
+        before = audit.snapshot(p, asdict(draft))
+        for k, v in asdict(draft).items():
+            setattr(p, k, v)
+        p.updated_at = utcnow()
+        s.flush()
+        audit.log(
+            s,
+            actor,
+            "edit_recognition",
+            "record",
+            p.record_id,
+            audit.changed_fields(before, asdict(draft)),
+            detail=f"recognition={p.id}",
+        )
+        return Saved(record_views.recognition_view(p), record_changed(p.record_id))

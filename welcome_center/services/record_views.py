@@ -1,0 +1,254 @@
+"""Building the frozen views of records from rows (shared by the record services)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from welcome_center.db.models import (
+    Consultation,
+    FollowUp,
+    Organisation,
+    Person,
+    RecognitionProcedure,
+    Record,
+    RecordParty,
+    Referral,
+    ResidenceTitle,
+    User,
+)
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ClientChoice
+from welcome_center.domain.enums import ClientKind
+from welcome_center.domain.views import (
+    ClientRef,
+    ConsultationView,
+    FollowUpView,
+    PartyView,
+    RecognitionView,
+    RecordDetails,
+    RecordSummary,
+    ReferralView,
+    ResidenceTitleView,
+)
+
+
+def client_of(r: Record) -> ClientRef:
+    if r.client_person is not None:
+        p = r.client_person
+        name = f"{p.family_name}, {p.given_name}" if p.given_name else p.family_name
+        return ClientRef(ClientKind.PERSON, p.id, name)
+    o = r.client_organisation
+    assert o is not None
+    return ClientRef(ClientKind.ORGANISATION, o.id, o.name)
+
+
+def _party(p: RecordParty) -> PartyView:
+    if p.person is not None:
+        name = f"{p.person.family_name}, {p.person.given_name}".rstrip(", ")
+        return PartyView(p.id, ClientRef(ClientKind.PERSON, p.person.id, name), p.role, p.note)
+    assert p.organisation is not None
+    ref = ClientRef(ClientKind.ORGANISATION, p.organisation.id, p.organisation.name)
+    return PartyView(p.id, ref, p.role, p.note)
+
+
+def consultation_view(c: Consultation, names: dict[int, str]) -> ConsultationView:
+    return ConsultationView(
+        c.id,
+        c.record_id,
+        c.held_on,
+        c.duration_minutes,
+        c.channel,
+        c.counsellor_id,
+        names.get(c.counsellor_id) if c.counsellor_id else None,
+        c.is_first,
+        tuple(sorted(t.topic for t in c.topics)),
+        c.language,
+        c.interpreter,
+        c.notes,
+    )
+
+
+def referral_view(f: Referral) -> ReferralView:
+    partner = f.partner.short_name or f.partner.name
+    return ReferralView(
+        f.id,
+        f.record_id,
+        f.partner_id,
+        partner,
+        f.topic,
+        f.referred_on,
+        f.reason,
+        f.status,
+        f.feedback_on,
+        f.outcome,
+    )
+
+
+def follow_up_view(f: FollowUp, number: str, client: str) -> FollowUpView:
+    overdue = f.done_on is None and f.due_on < office_today()
+    return FollowUpView(
+        f.id,
+        f.record_id,
+        number,
+        client,
+        f.due_on,
+        f.assigned_to_id,
+        f.note,
+        f.source,
+        f.done_on,
+        overdue,
+    )
+
+
+def recognition_view(p: RecognitionProcedure) -> RecognitionView:
+    return RecognitionView(
+        p.id,
+        p.record_id,
+        p.qualification,
+        p.reference_occupation,
+        p.regulated,
+        p.competent_body,
+        p.state,
+        p.decision,
+        p.submitted_on,
+        p.decided_on,
+        p.notes,
+    )
+
+
+def residence_view(t: ResidenceTitle) -> ResidenceTitleView:
+    return ResidenceTitleView(
+        t.id, t.person_id, t.title, t.valid_from, t.expires_on, t.accelerated_procedure, t.notes
+    )
+
+
+def user_names(s: Session) -> dict[int, str]:
+    return dict(s.execute(select(User.id, User.display_name)).tuples().all())
+
+
+def details(s: Session, r: Record) -> RecordDetails:
+    """Everything about ``r``: overview, parties and every child list, in a few queries."""
+    names = user_names(s)
+    client = client_of(r)
+    consultations = s.scalars(
+        select(Consultation)
+        .where(Consultation.record_id == r.id)
+        .options(selectinload(Consultation.topics))
+        .order_by(Consultation.held_on.desc(), Consultation.id.desc())
+    ).all()
+    referrals = s.scalars(
+        select(Referral)
+        .where(Referral.record_id == r.id)
+        .options(selectinload(Referral.partner))
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
+    ).all()
+    follow_ups = s.scalars(
+        select(FollowUp).where(FollowUp.record_id == r.id).order_by(FollowUp.due_on, FollowUp.id)
+    ).all()
+    recognitions = s.scalars(
+        select(RecognitionProcedure)
+        .where(RecognitionProcedure.record_id == r.id)
+        .order_by(RecognitionProcedure.id)
+    ).all()
+    titles: Sequence[ResidenceTitle] = ()
+    if r.client_person_id is not None:
+        titles = s.scalars(
+            select(ResidenceTitle)
+            .where(ResidenceTitle.person_id == r.client_person_id)
+            .order_by(ResidenceTitle.valid_from.desc(), ResidenceTitle.id.desc())
+        ).all()
+    return RecordDetails(
+        id=r.id,
+        number=r.number,
+        kind=r.kind,
+        status=r.status,
+        client=client,
+        parties=tuple(_party(p) for p in r.parties),
+        opened_on=r.opened_on,
+        promoted_on=r.promoted_on,
+        closed_on=r.closed_on,
+        closing_reason=r.closing_reason,
+        counsellor_id=r.counsellor_id,
+        counsellor=names.get(r.counsellor_id) if r.counsellor_id else None,
+        requester_type=r.requester_type,
+        channel=r.channel,
+        municipality=r.municipality,
+        topics=tuple(sorted(t.topic for t in r.topics)),
+        services=tuple(sorted(x.service for x in r.services)),
+        summary=r.summary,
+        consultations=tuple(consultation_view(c, names) for c in consultations),
+        referrals=tuple(referral_view(f) for f in referrals),
+        follow_ups=tuple(follow_up_view(f, r.number, client.display_name) for f in follow_ups),
+        recognitions=tuple(recognition_view(p) for p in recognitions),
+        residence_titles=tuple(residence_view(t) for t in titles),
+        version=r.version,
+        updated_at=r.updated_at,
+        updated_by=names.get(r.updated_by_id) if r.updated_by_id else None,
+    )
+
+
+def summaries(s: Session, ids: Sequence[int]) -> list[RecordSummary]:
+    """List lines for ``ids``, in the order given."""
+    if not ids:
+        return []
+    names = user_names(s)
+    rows = s.scalars(
+        select(Record)
+        .where(Record.id.in_(ids))
+        .options(
+            selectinload(Record.client_person),
+            selectinload(Record.client_organisation),
+            selectinload(Record.topics),
+        )
+    ).all()
+    by_id = {r.id: r for r in rows}
+    out = []
+    for rid in ids:
+        r = by_id.get(rid)
+        if r is None:
+            continue
+        out.append(
+            RecordSummary(
+                r.id,
+                r.number,
+                r.kind,
+                r.status,
+                client_of(r),
+                r.opened_on,
+                r.closed_on,
+                names.get(r.counsellor_id) if r.counsellor_id else None,
+                tuple(sorted(t.topic for t in r.topics)),
+            )
+        )
+    return out
+
+
+def record_ids_of_client(s: Session, client: ClientChoice) -> list[int]:
+    """Records where the person or organisation is client or further party, newest first."""
+    if client.kind is ClientKind.PERSON:
+        as_client = Record.client_person_id == client.id
+        party = select(RecordParty.record_id).where(RecordParty.person_id == client.id)
+    else:
+        as_client = Record.client_organisation_id == client.id
+        party = select(RecordParty.record_id).where(RecordParty.organisation_id == client.id)
+    stmt = select(Record.id).where(or_(as_client, Record.id.in_(party)))
+    return list(s.scalars(stmt.order_by(Record.opened_on.desc(), Record.id.desc())))
+
+
+def client_names(s: Session, record_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Number and client name per record id (for due lists)."""
+    out: dict[int, tuple[str, str]] = defaultdict(lambda: ("", ""))
+    rows = s.execute(
+        select(Record.id, Record.number, Person.family_name, Person.given_name, Organisation.name)
+        .outerjoin(Person, Person.id == Record.client_person_id)
+        .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
+        .where(Record.id.in_(record_ids))
+    ).all()
+    for rid, number, family, given, org in rows:
+        name = org if org else (f"{family}, {given}" if given else family)
+        out[rid] = (number, name or "")
+    return out

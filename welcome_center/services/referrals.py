@@ -1,0 +1,140 @@
+"""Referrals (Verweise) to partners, and the partner's feedback; works without the partner
+using this program."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from welcome_center.db.models import Organisation, Record, Referral
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ReferralDraft
+from welcome_center.domain.enums import RecordStatus, ReferralStatus, Vocabulary
+from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.views import ReferralView
+from welcome_center.i18n import _
+from welcome_center.services import audit, cases, record_views, settings, vocabularies
+from welcome_center.services.context import Actor, Saved, record_changed
+
+
+def _partner(s: Session, partner_id: int) -> Organisation:
+    o = s.get(Organisation, partner_id)
+    if o is None or not o.is_partner:
+        raise ValidationError(_("Choose a partner from the partner directory."), field="partner")
+    return o
+
+
+def refer(
+    uow: UnitOfWork, actor: Actor, record_id: int, draft: ReferralDraft
+) -> Saved[ReferralView]:
+    """Pass a record to a partner for a topic; the referral starts as "sent"."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        r = cases.load(s, record_id)
+        partner = _partner(s, draft.partner_id)
+        if not partner.active:
+            raise ValidationError(_("This partner is no longer active."), field="partner")
+        if draft.referred_on < r.opened_on or draft.referred_on > office_today():
+            raise ValidationError(
+                _("The referral date must lie between the opening date and today."),
+                field="referred_on",
+            )
+        if draft.topic:
+            vocabularies.require_codes(s, Vocabulary.TOPIC, [draft.topic], "topic")
+        f = Referral(
+            record_id=r.id,
+            partner_id=partner.id,
+            topic=draft.topic or None,
+            referred_on=draft.referred_on,
+            reason=draft.reason,
+            status=ReferralStatus.SENT,
+            created_by_id=actor.user_id,
+        )
+        s.add(f)
+        if r.status is RecordStatus.NEW:
+            r.status = RecordStatus.IN_PROGRESS
+        s.flush()
+        audit.log(s, actor, "refer", "record", r.id, detail=f"referral={f.id}")
+        return Saved(record_views.referral_view(f), record_changed(r.id))
+
+
+def record_feedback(
+    uow: UnitOfWork,
+    actor: Actor,
+    referral_id: int,
+    status: ReferralStatus,
+    outcome: str = "",
+    on: date | None = None,
+) -> Saved[ReferralView]:
+    """Record what the partner answered: accepted, done, declined, or no feedback."""
+    actor.require(Permission.WORK_RECORDS)
+    if status is ReferralStatus.SENT:
+        raise StateError(_("Choose what the partner answered."))
+    on = on or office_today()
+    with uow.begin() as s:
+        f = s.get(Referral, referral_id)
+        if f is None:
+            raise NotFoundError(_("This referral does not exist."))
+        if on < f.referred_on or on > office_today():
+            raise ValidationError(
+                _("The feedback date must lie between the referral date and today."),
+                field="feedback_on",
+            )
+        f.status, f.outcome, f.feedback_on = status, outcome, on
+        s.flush()
+        audit.log(
+            s,
+            actor,
+            "referral_feedback",
+            "record",
+            f.record_id,
+            detail=f"referral={f.id} status={status.value}",
+        )
+        return Saved(record_views.referral_view(f), record_changed(f.record_id))
+
+
+def awaiting_feedback(
+    uow: UnitOfWork,
+    actor: Actor,
+    counsellor_id: int | None = None,
+    older_than_days: int | None = None,
+) -> list[ReferralView]:
+    """Referrals still "sent" for longer than the office's feedback period, oldest first."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.read() as s:
+        days = (
+            older_than_days
+            if older_than_days is not None
+            else settings.current(s).referral_feedback_days
+        )
+        cutoff = office_today() - timedelta(days=days)
+        stmt = (
+            select(Referral)
+            .join(Record, Record.id == Referral.record_id)
+            .where(Referral.status == ReferralStatus.SENT, Referral.referred_on <= cutoff)
+            .options(selectinload(Referral.partner))
+            .order_by(Referral.referred_on, Referral.id)
+        )
+        if counsellor_id is not None:
+            stmt = stmt.where(Record.counsellor_id == counsellor_id)
+        return [record_views.referral_view(f) for f in s.scalars(stmt)]
+
+
+def referrals_to_partner(
+    uow: UnitOfWork, actor: Actor, partner_id: int, limit: int = 500
+) -> list[ReferralView]:
+    """The referrals sent to one partner, newest first."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.read() as s:
+        stmt = (
+            select(Referral)
+            .where(Referral.partner_id == partner_id)
+            .options(selectinload(Referral.partner))
+            .order_by(Referral.referred_on.desc(), Referral.id.desc())
+            .limit(limit)
+        )
+        return [record_views.referral_view(f) for f in s.scalars(stmt)]
