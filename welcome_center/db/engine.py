@@ -32,6 +32,7 @@ class Refusal(StrEnum):
     NEWER_SCHEMA = "newer_schema"
     NETWORK_SHARE = "network_share"
     UNREADABLE = "unreadable"
+    MISSING = "missing"
 
 
 class DatabaseRefusedError(Exception):
@@ -152,14 +153,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def open_engine(url: str) -> Database:
+def open_engine(url: str, create: bool = True) -> Database:
     """Check the file (SQLite), connect, and mark a new SQLite file as ours.
 
     Raises DatabaseRefusedError for a file that is not ours; the file is not touched then.
+    With ``create=False`` a missing file is refused instead of created.
     """
     path = sqlite_path(url)
     if path is not None:
         is_new = check_sqlite_file(path)
+        if is_new and not create:
+            raise DatabaseRefusedError(Refusal.MISSING, str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(url)
         if is_new:

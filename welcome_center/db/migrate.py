@@ -21,14 +21,14 @@ from welcome_center.db.engine import Database, DatabaseRefusedError, Refusal
 SCRIPT_LOCATION = "welcome_center.db:migrations"
 
 
-def alembic_config() -> Config:
+def alembic_config(script_location: str = SCRIPT_LOCATION) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    cfg.set_main_option("script_location", script_location)
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(script_location: str = SCRIPT_LOCATION) -> str:
+    head = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
     assert head is not None
     return head
 
@@ -38,7 +38,7 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def check_schema(db: Database) -> None:
+def check_schema(db: Database, script_location: str = SCRIPT_LOCATION) -> None:
     """Refuse a database made by a newer program (a revision we do not know)."""
     current = current_revision(db)
     if current is None:
@@ -46,7 +46,8 @@ def check_schema(db: Database) -> None:
             # Our application_id but no migration history: not a state we ever write.
             raise DatabaseRefusedError(Refusal.FOREIGN_SQLITE, db.display_name())
         return
-    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    scripts = ScriptDirectory.from_config(alembic_config(script_location))
+    known = {s.revision for s in scripts.walk_revisions()}
     if current not in known:
         raise DatabaseRefusedError(Refusal.NEWER_SCHEMA, db.display_name(), current)
 
@@ -62,18 +63,20 @@ def pending(db: Database) -> bool:
 
 
 def upgrade(
-    db: Database, backup: Callable[[Database, str | None], Path | None] | None = None
+    db: Database,
+    backup: Callable[[Database, str | None], Path | None] | None = None,
+    script_location: str = SCRIPT_LOCATION,
 ) -> Path | None:
     """Bring the schema to head. ``backup`` is called first when a populated database is behind.
 
     Returns the backup file, if one was taken.
     """
-    check_schema(db)
+    check_schema(db, script_location)
     current = current_revision(db)
-    if current == head_revision():
+    if current == head_revision(script_location):
         return None
     backup_file = backup(db, current) if (backup is not None and current is not None) else None
-    cfg = alembic_config()
+    cfg = alembic_config(script_location)
     with db.engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:

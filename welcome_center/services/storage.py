@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from welcome_center.db.engine import Database, DatabaseRefusedError, Refusal, op
 from welcome_center.db.models import Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.errors import DomainError
+from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text import fold
 from welcome_center.i18n import _
-from welcome_center.services import seed_data
+from welcome_center.services import audit, seed_data
+from welcome_center.services.context import Actor
 
 
 class StorageRefusedError(DomainError):
@@ -42,6 +45,7 @@ def refusal_message(exc: DatabaseRefusedError) -> str:
             "Keep the file on this computer, or let the team use a PostgreSQL server."
         ),
         Refusal.UNREADABLE: _("%(path)s cannot be read."),
+        Refusal.MISSING: _("%(path)s does not exist."),
     }
     return messages[exc.reason] % {"path": where}
 
@@ -102,13 +106,95 @@ def seed(uow: UnitOfWork) -> bool:
     return True
 
 
-def backup(db: Database, target: Path) -> Path:
-    """An online backup of the database into the new file ``target``."""
+def backup(db: Database, target: Path, actor: Actor, uow: UnitOfWork) -> Path:
+    """An online backup of the database into the new file ``target`` (audited)."""
+    actor.require(Permission.BACKUP)
     if not db.is_sqlite:
         raise DomainError(_("Back up a PostgreSQL database with pg_dump on the server."))
     if target.exists():
         raise DomainError(_("%(path)s exists already; choose a new file name.") % {"path": target})
-    return db_backup.backup_to(db, target)
+    try:
+        db_backup.backup_to(db, target)
+    except OSError as exc:
+        raise DomainError(
+            _("The backup could not be written to %(path)s: %(reason)s")
+            % {"path": target, "reason": exc.strerror or exc}
+        ) from exc
+    with uow.begin() as s:
+        audit.log(s, actor, "backup", "database", None, detail=target.name)
+    return target
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    ok: bool
+    lines: tuple[str, ...]
+
+
+def check_database(url: str) -> CheckReport:
+    """Check a database without changing it: ours, schema version, integrity, foreign keys,
+    search index."""
+    try:
+        db = open_engine(url, create=False)
+    except DatabaseRefusedError as exc:
+        return CheckReport(False, (refusal_message(exc),))
+    lines: list[str] = []
+    ok = True
+    try:
+        try:
+            migrate.check_schema(db)
+        except DatabaseRefusedError as exc:
+            return CheckReport(False, (refusal_message(exc),))
+        current, head = migrate.current_revision(db), migrate.head_revision()
+        if current is None:
+            return CheckReport(
+                False, (_("%(where)s has no database yet.") % {"where": db.display_name()},)
+            )
+        lines.append(_("Database: %(where)s") % {"where": db.display_name()})
+        if current == head:
+            lines.append(_("Schema: %(rev)s, up to date.") % {"rev": current})
+        else:
+            lines.append(
+                _("Schema: %(rev)s; this program would upgrade it to %(head)s.")
+                % {"rev": current, "head": head}
+            )
+        for name, problem in storage_checks(db):
+            if problem:
+                ok = False
+                lines.append(
+                    _("%(check)s: FAILED: %(problem)s") % {"check": name, "problem": problem}
+                )
+            else:
+                lines.append(_("%(check)s: ok") % {"check": name})
+    finally:
+        db.dispose()
+    return CheckReport(ok, tuple(lines))
+
+
+def storage_checks(db: Database) -> list[tuple[str, str]]:
+    """(check name, problem or "") for the file's integrity, foreign keys and search index."""
+    if not db.is_sqlite:
+        return []
+    out: list[tuple[str, str]] = []
+    with db.engine.connect() as conn:
+        result = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").all()]
+        out.append((_("Integrity"), "" if result == ["ok"] else "; ".join(map(str, result[:5]))))
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        out.append(
+            (
+                _("Foreign keys"),
+                "" if not fk else _("%(n)d rows point to missing rows") % {"n": len(fk)},
+            )
+        )
+        try:
+            conn.exec_driver_sql(
+                "INSERT INTO record_search(record_search, rank) VALUES ('integrity-check', 1)"
+            )
+            out.append((_("Search index"), ""))
+        except Exception as exc:  # sqlite3 reports a corrupt index as a generic database error
+            out.append((_("Search index"), str(exc)))
+        conn.rollback()
+    return out
 
 
 def schema_status(db: Database) -> tuple[str | None, str]:

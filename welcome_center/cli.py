@@ -1,0 +1,292 @@
+"""The command line: ``welcome-center [--db URL] [--lang de|en] COMMAND``.
+
+Exit codes: 0 success, 1 bad input (a message on stderr, never a traceback), 2 wrong usage.
+The command line acts as a system actor, recorded in the audit log with the OS account name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from welcome_center import __version__, i18n
+from welcome_center.app import AppContext, choose_language, open_app, run_gui
+from welcome_center.domain.enums import Role
+from welcome_center.domain.errors import DomainError
+from welcome_center.i18n import _
+from welcome_center.paths import resolve
+from welcome_center.services.context import Actor
+
+if TYPE_CHECKING:
+    from welcome_center.services.imports import ImportReport
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {_('error')}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="welcome-center", description=_("Case management for a Welcome Center."))
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help=_("database URL or SQLite file (default: the user data folder, or WELCOME_CENTER_DB)"),
+    )
+    p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language (default: German)"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("gui", help=_("start the desk (the default)"))
+    imp = sub.add_parser("import", help=_("import a CSV or XLSX list of records"))
+    imp.add_argument("file", type=Path, help=_("the .csv or .xlsx file"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    demo = sub.add_parser("demo", help=_("fill an empty database with demonstration data"))
+    demo.add_argument("--records", type=int, default=400, help=_("number of records"))
+    demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
+    db = sub.add_parser("db", help=_("database maintenance"))
+    dbsub = db.add_subparsers(
+        dest="db_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    dbsub.add_parser("upgrade", help=_("bring the schema up to date (a backup is taken first)"))
+    dbsub.add_parser("check", help=_("check the schema version and the file's integrity"))
+    backup = dbsub.add_parser("backup", help=_("write a consistent copy of the database"))
+    backup.add_argument("file", type=Path, help=_("the new backup file"))
+    user = sub.add_parser("user", help=_("manage users"))
+    usub = user.add_subparsers(
+        dest="user_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    add = usub.add_parser(
+        "add", help=_("add a user (the password is asked for, or read from standard input)")
+    )
+    add.add_argument("name", help=_("user name"))
+    add.add_argument("--role", required=True, choices=[r.value for r in Role], help=_("role"))
+    add.add_argument("--display-name", default="", help=_("name shown in the program"))
+    usub.add_parser("list", help=_("list the users"))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", choices=i18n.LANGUAGES)
+    known, _rest = pre.parse_known_args(args_list)
+    choose_language(known.lang)
+    args = build_parser().parse_args(args_list)
+    command = args.command or "gui"
+    handler = _HANDLERS.get((command, getattr(args, f"{command}_command", None)))
+    assert handler is not None
+    try:
+        return handler(args)
+    except DomainError as exc:
+        print(f"{_('error')}: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return EXIT_INPUT
+
+
+def _system_actor() -> Actor:
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = "unknown"
+    return Actor.system(account)
+
+
+def _open(args: argparse.Namespace) -> AppContext:
+    return open_app(resolve(args.db))
+
+
+def _gui(args: argparse.Namespace) -> int:
+    ctx = _open(args)
+    try:
+        return run_gui(ctx)
+    finally:
+        ctx.close()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from welcome_center.services.imports import import_file
+
+    if not args.file.is_file():
+        print(_("error: %(path)s does not exist.") % {"path": args.file}, file=sys.stderr)
+        return EXIT_INPUT
+    ctx = _open(args)
+    try:
+        report = import_file(ctx.uow, _system_actor(), args.file, dry_run=args.dry_run)
+    finally:
+        ctx.close()
+    _print_import_report(report, args.file)
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def _print_import_report(report: ImportReport, path: Path) -> None:
+    if not report.ok:
+        print(
+            i18n.ngettext(
+                "%(file)s: %(n)d problem; nothing was imported.",
+                "%(file)s: %(n)d problems; nothing was imported.",
+                len(report.problems),
+            )
+            % {"file": path.name, "n": len(report.problems)},
+            file=sys.stderr,
+        )
+        for p in report.problems:
+            print(
+                _("line %(line)d, column %(column)s: %(reason)s")
+                % {"line": p.line, "column": p.column or "-", "reason": p.reason},
+                file=sys.stderr,
+            )
+        return
+    head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
+    print(
+        _(
+            "%(head)s: %(file)s, %(rows)d rows: %(new)d new records, %(old)d already there, "
+            "%(persons)d new persons, %(orgs)d new organisations."
+        )
+        % {
+            "head": head,
+            "file": path.name,
+            "rows": report.rows,
+            "new": report.created_records,
+            "old": report.existing_records,
+            "persons": report.created_persons,
+            "orgs": report.created_organisations,
+        }
+    )
+    if report.created_users:
+        print(
+            _("Counsellors created as inactive users: %(names)s")
+            % {"names": ", ".join(report.created_users)}
+        )
+    if report.matches:
+        print(_("Clients matched to existing ones (please check):"))
+        for m in report.matches:
+            print(
+                _("  line %(line)d: %(name)s -> %(existing)s (no. %(id)d)")
+                % {"line": m.line, "name": m.name, "existing": m.existing_name, "id": m.existing_id}
+            )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from welcome_center.services.demo import generate_demo
+
+    if args.records < 1:
+        print(_("error: --records must be at least 1."), file=sys.stderr)
+        return EXIT_USAGE
+    ctx = _open(args)
+    try:
+        summary = generate_demo(ctx.uow, _system_actor(), records=args.records, seed=args.seed)
+    finally:
+        ctx.close()
+    print(
+        _(
+            "Demonstration data written to %(where)s: %(records)d records, "
+            "%(consultations)d consultations."
+        )
+        % {
+            "where": ctx.db.display_name(),
+            "records": summary.records,
+            "consultations": summary.consultations,
+        }
+    )
+    return EXIT_OK
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    ctx = _open(args)  # opening migrates, with a backup first
+    try:
+        from welcome_center.services.storage import schema_status
+
+        current, _head = schema_status(ctx.db)
+        print(
+            _("The database at %(where)s is up to date (schema %(rev)s).")
+            % {"where": ctx.db.display_name(), "rev": current}
+        )
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    from welcome_center.services.storage import check_database
+
+    report = check_database(resolve(args.db).db_url)
+    for line in report.lines:
+        print(line)
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    from welcome_center.services.storage import backup
+
+    ctx = _open(args)
+    try:
+        target = backup(ctx.db, args.file.expanduser().absolute(), _system_actor(), ctx.uow)
+    finally:
+        ctx.close()
+    print(_("Backup written to %(path)s.") % {"path": target})
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(_("Password: "))
+    if getpass.getpass(_("Repeat the password: ")) != first:
+        raise DomainError(_("The passwords differ."))
+    return first
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from welcome_center.services import users
+
+    ctx = _open(args)
+    try:
+        password = _read_password()
+        saved = users.add_user(
+            ctx.uow, _system_actor(), args.name, password, Role(args.role), args.display_name
+        )
+    finally:
+        ctx.close()
+    print(
+        _("User %(name)s added with the role %(role)s.")
+        % {"name": saved.value.username, "role": saved.value.role.value}
+    )
+    return EXIT_OK
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from welcome_center.services import users
+
+    ctx = _open(args)
+    try:
+        rows = users.list_users(ctx.uow)
+    finally:
+        ctx.close()
+    if not rows:
+        print(_("No users yet. Add one with: welcome-center user add NAME --role admin"))
+    for u in rows:
+        state = _("active") if u.active else _("inactive")
+        print(f"{u.username:<20} {u.role.value:<11} {state:<10} {u.display_name}")
+    return EXIT_OK
+
+
+_HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
+    ("gui", None): _gui,
+    ("import", None): _import,
+    ("demo", None): _demo,
+    ("db", "upgrade"): _db_upgrade,
+    ("db", "check"): _db_check,
+    ("db", "backup"): _db_backup,
+    ("user", "add"): _user_add,
+    ("user", "list"): _user_list,
+}
