@@ -34,10 +34,14 @@ def _compile_catalogs() -> None:
             write_mo(f, catalog)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalogs() -> None:
+    _compile_catalogs()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded database with an office, an admin and two counsellors, built once."""
-    _compile_catalogs()
     i18n.set_language("en")
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = open_database(url_for_path(path))

@@ -30,7 +30,8 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: {_('error')}: {message}", file=sys.stderr)
+        print(_("%(prog)s: error: %(message)s") % {"prog": self.prog, "message": message},
+              file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except DomainError as exc:
-        print(f"{_('error')}: {exc.message}", file=sys.stderr)
+        print(_("error: %(message)s") % {"message": exc.message}, file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INPUT

@@ -96,4 +96,5 @@ def format_percent(value: float) -> str:
 
 def country_name(code: str) -> str:
     """The name of an ISO 3166-1 alpha-2 country in the active language (the code if unknown)."""
-    return Locale.parse(locale_name()).territories.get(code.upper(), code.upper())
+    name: str = Locale.parse(locale_name()).territories.get(code.upper(), code.upper())
+    return name

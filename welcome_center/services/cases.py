@@ -79,7 +79,8 @@ def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
         ("municipality", Vocabulary.MUNICIPALITY, d.municipality),
     ):
         if value:
-            allowed = frozenset({keep[field]}) if keep[field] else frozenset()
+            kept = keep[field]
+            allowed = frozenset({kept}) if kept else frozenset()
             vocabularies.require_codes(s, vocab, [value], field, allowed)
     vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics", old_topics)
     vocabularies.require_codes(s, Vocabulary.SERVICE, list(d.services), "services", old_services)

@@ -122,6 +122,7 @@ def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = Non
         ).first()
         if record is None:
             continue
+        assert expires_on is not None  # filtered in the query
         note = _("Residence title expires on %(date)s.") % {"date": expires_on.strftime("%d.%m.%Y")}
         s.add(
             FollowUp(

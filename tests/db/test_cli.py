@@ -1,0 +1,131 @@
+"""The command line as a user runs it: exit codes, messages on stderr, the system actor."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from welcome_center.cli import main
+
+
+def run(args: list[str], stdin: str = "", monkeypatch: pytest.MonkeyPatch | None = None) -> int:
+    if monkeypatch is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(["--lang", "en", *args])
+
+
+def test_user_add_reads_password_from_stdin_and_lists(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(db_path)
+    assert run(["--db", db, "user", "add", "clara", "--role", "counsellor",
+                "--display-name", "Clara Weiß"], "a-long-password\n", monkeypatch) == 0
+    assert "clara" in capsys.readouterr().out
+    assert run(["--db", db, "user", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "clara" in out and "Clara Weiß" in out and "counsellor" in out
+    from welcome_center.db.engine import url_for_path
+    from welcome_center.db.uow import UnitOfWork
+    from welcome_center.services import users
+    from welcome_center.services.storage import open_database
+
+    database = open_database(url_for_path(db_path))
+    assert users.authenticate(UnitOfWork(database), "clara", "a-long-password").name == "clara"
+    database.dispose()
+
+
+def test_cli_actions_are_audited_with_the_os_account(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "jdoe")
+    assert run(["--db", str(db_path), "user", "add", "dora", "--role", "manager"],
+               "a-long-password\n", monkeypatch) == 0
+    con = sqlite3.connect(db_path)
+    actors = [r[0] for r in con.execute("SELECT actor FROM audit_log WHERE action='create'")]
+    con.close()
+    assert "system:jdoe" in actors
+
+
+def test_short_password_is_bad_input(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--db", str(db_path), "user", "add", "eve", "--role", "admin"], "short\n",
+               monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert "at least 10 characters" in err
+    assert "Traceback" not in err
+
+
+def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        run(["user", "add", "x", "--role", "king"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        run(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_foreign_file_exits_1_and_stays_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "scan.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 500)
+    before = png.read_bytes()
+    assert run(["--db", str(png), "user", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "not a Welcome Center database" in err and "Traceback" not in err
+    assert png.read_bytes() == before
+
+
+def test_db_check_and_backup(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--db", str(db_path), "db", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "Integrity: ok" in out and "up to date" in out
+    target = tmp_path / "backup.db"
+    assert run(["--db", str(db_path), "db", "backup", str(target)]) == 0
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 4
+    con.close()
+    assert run(["--db", str(db_path), "db", "backup", str(target)]) == 1
+    assert "exists already" in capsys.readouterr().err
+
+
+def test_db_check_of_a_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nothing.db"
+    assert run(["--db", str(missing), "db", "check"]) == 1
+    assert "does not exist" in capsys.readouterr().out
+    assert not missing.exists()
+
+
+def test_default_command_opens_the_database_and_explains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WELCOME_CENTER_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("WELCOME_CENTER_DB", raising=False)
+    assert run([]) == 0
+    assert (tmp_path / "data" / "welcome-center.db").exists()
+    assert "welcome-center demo" in capsys.readouterr().err
+
+
+def test_german_messages_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG" + b"\0" * 300)
+    assert main(["--lang", "de", "--db", str(png), "user", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "keine Welcome-Center-Datenbank" in err
+
+
+def test_python_m_entry_point_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "welcome_center", "--lang", "en", "--db", str(tmp_path / "x.db"),
+         "user", "list"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No users yet" in result.stdout
