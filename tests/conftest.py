@@ -11,13 +11,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from welcome_center import i18n  # noqa: E402
-from welcome_center.db.engine import Database, url_for_path  # noqa: E402
-from welcome_center.db.uow import UnitOfWork  # noqa: E402
-from welcome_center.domain.enums import Role  # noqa: E402
-from welcome_center.services import settings, users  # noqa: E402
-from welcome_center.services.context import Actor  # noqa: E402
-from welcome_center.services.storage import open_database  # noqa: E402
+from welcome_center import i18n
+from welcome_center.db.engine import Database, url_for_path
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.enums import Role
+from welcome_center.services import settings, users
+from welcome_center.services.context import Actor
+from welcome_center.services.storage import open_database
 
 PASSWORD = "correct horse battery"
 
@@ -39,20 +39,73 @@ def _catalogs() -> None:
     _compile_catalogs()
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated, seeded database with an office, an admin and two counsellors, built once."""
-    i18n.set_language("en")
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    db = open_database(url_for_path(path))
+# Set WELCOME_CENTER_TEST_PG to a PostgreSQL URL whose user may create databases
+# (e.g. postgresql+psycopg://wc:wc@localhost/postgres) to run the database tests on PostgreSQL;
+# tests about SQLite files are skipped then.
+PG_URL = os.environ.get("WELCOME_CENTER_TEST_PG", "")
+
+
+def _populate(url: str) -> Database:
+    db = open_database(url)
     uow = UnitOfWork(db)
     users.add_user(uow, None, "admin", PASSWORD, Role.ADMIN, "Ada Admin")
     system = Actor.system("test")
-    settings.update_settings(uow, system, office_name="Welcome Center Region Zwickau",
-                             number_prefix="WC")
+    settings.update_settings(
+        uow, system, office_name="Welcome Center Region Zwickau", number_prefix="WC"
+    )
     users.add_user(uow, system, "anna", PASSWORD, Role.COUNSELLOR, "Anna Berger")
     users.add_user(uow, system, "ben", PASSWORD, Role.COUNSELLOR, "Ben Schulz")
     users.add_user(uow, system, "maria", PASSWORD, Role.MANAGER, "Maria Leitner")
+    return db
+
+
+class _PgServer:
+    """Creates and drops test databases on the server named by WELCOME_CENTER_TEST_PG."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.count = 0
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            extra = f' TEMPLATE "{template}"' if template else ""
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{extra}')
+        return self.url_of(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[_PgServer | None]:
+    if not PG_URL:
+        yield None
+        return
+    server = _PgServer(PG_URL)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, pg_server: _PgServer | None) -> Path:
+    """A migrated, seeded database with an office, an admin, two counsellors and a manager,
+    built once (a SQLite file; on PostgreSQL a template database of the same content)."""
+    i18n.set_language("en")
+    if pg_server is not None:
+        name = f"wct_template_{os.getpid()}"
+        _populate(pg_server.create(name)).dispose()
+        return Path(name)
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = _populate(url_for_path(path))
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
@@ -68,15 +121,28 @@ def _english() -> Iterator[None]:
 
 
 @pytest.fixture
-def db_path(template_db: Path, tmp_path: Path) -> Path:
+def db_path(template_db: Path, tmp_path: Path, pg_server: _PgServer | None) -> Path:
+    """A copy of the template as a SQLite file (tests about files; skipped on PostgreSQL)."""
+    if pg_server is not None:
+        pytest.skip("a test of SQLite files")
     path = tmp_path / "office.db"
     shutil.copyfile(template_db, path)  # the template is closed and checkpointed
     return path
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(url_for_path(db_path))
+def db(template_db: Path, tmp_path: Path, pg_server: _PgServer | None) -> Iterator[Database]:
+    if pg_server is not None:
+        pg_server.count += 1
+        name = f"wct_{os.getpid()}_{pg_server.count}"
+        database = open_database(pg_server.create(name, template=str(template_db)))
+        yield database
+        database.dispose()
+        pg_server.drop(name)
+        return
+    path = tmp_path / "office.db"
+    shutil.copyfile(template_db, path)
+    database = open_database(url_for_path(path))
     yield database
     database.dispose()
 
@@ -87,7 +153,15 @@ def uow(db: Database) -> UnitOfWork:
 
 
 def _actor(uow: UnitOfWork, name: str) -> Actor:
-    return users.authenticate(uow, name, PASSWORD)
+    """The actor ``users.authenticate`` returns for ``name``, without paying argon2 per test
+    (test_vocabularies_users_settings checks that the two agree)."""
+    from sqlalchemy import select
+
+    from welcome_center.db.models import User
+
+    with uow.read() as s:
+        user = s.scalars(select(User).where(User.username == name)).one()
+        return Actor(user.id, user.username, user.role)
 
 
 @pytest.fixture

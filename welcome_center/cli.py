@@ -30,8 +30,10 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(_("%(prog)s: error: %(message)s") % {"prog": self.prog, "message": message},
-              file=sys.stderr)
+        print(
+            _("%(prog)s: error: %(message)s") % {"prog": self.prog, "message": message},
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_USAGE)
 
 

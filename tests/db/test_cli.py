@@ -23,8 +23,24 @@ def test_user_add_reads_password_from_stdin_and_lists(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(db_path)
-    assert run(["--db", db, "user", "add", "clara", "--role", "counsellor",
-                "--display-name", "Clara Weiß"], "a-long-password\n", monkeypatch) == 0
+    assert (
+        run(
+            [
+                "--db",
+                db,
+                "user",
+                "add",
+                "clara",
+                "--role",
+                "counsellor",
+                "--display-name",
+                "Clara Weiß",
+            ],
+            "a-long-password\n",
+            monkeypatch,
+        )
+        == 0
+    )
     assert "clara" in capsys.readouterr().out
     assert run(["--db", db, "user", "list"]) == 0
     out = capsys.readouterr().out
@@ -43,8 +59,14 @@ def test_cli_actions_are_audited_with_the_os_account(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "jdoe")
-    assert run(["--db", str(db_path), "user", "add", "dora", "--role", "manager"],
-               "a-long-password\n", monkeypatch) == 0
+    assert (
+        run(
+            ["--db", str(db_path), "user", "add", "dora", "--role", "manager"],
+            "a-long-password\n",
+            monkeypatch,
+        )
+        == 0
+    )
     con = sqlite3.connect(db_path)
     actors = [r[0] for r in con.execute("SELECT actor FROM audit_log WHERE action='create'")]
     con.close()
@@ -54,8 +76,10 @@ def test_cli_actions_are_audited_with_the_os_account(
 def test_short_password_is_bad_input(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["--db", str(db_path), "user", "add", "eve", "--role", "admin"], "short\n",
-               monkeypatch) == 1
+    assert (
+        run(["--db", str(db_path), "user", "add", "eve", "--role", "admin"], "short\n", monkeypatch)
+        == 1
+    )
     err = capsys.readouterr().err
     assert "at least 10 characters" in err
     assert "Traceback" not in err
@@ -83,7 +107,9 @@ def test_foreign_file_exits_1_and_stays_untouched(
     assert png.read_bytes() == before
 
 
-def test_db_check_and_backup(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_check_and_backup(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["--db", str(db_path), "db", "check"]) == 0
     out = capsys.readouterr().out
     assert "Integrity: ok" in out and "up to date" in out
@@ -96,7 +122,9 @@ def test_db_check_and_backup(db_path: Path, tmp_path: Path, capsys: pytest.Captu
     assert "exists already" in capsys.readouterr().err
 
 
-def test_db_check_of_a_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_check_of_a_missing_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nothing.db"
     assert run(["--db", str(missing), "db", "check"]) == 1
     assert "does not exist" in capsys.readouterr().out
@@ -113,7 +141,9 @@ def test_default_command_opens_the_database_and_explains(
     assert "welcome-center demo" in capsys.readouterr().err
 
 
-def test_german_messages_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_german_messages_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     png = tmp_path / "x.png"
     png.write_bytes(b"\x89PNG" + b"\0" * 300)
     assert main(["--lang", "de", "--db", str(png), "user", "list"]) == 1
@@ -123,9 +153,20 @@ def test_german_messages_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
 
 def test_python_m_entry_point_runs(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "welcome_center", "--lang", "en", "--db", str(tmp_path / "x.db"),
-         "user", "list"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "welcome_center",
+            "--lang",
+            "en",
+            "--db",
+            str(tmp_path / "x.db"),
+            "user",
+            "list",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "No users yet" in result.stdout

@@ -113,7 +113,7 @@ def _script_dir_with(tmp_path: Path, migration: str) -> str:
     return str(scripts)
 
 
-ALTER_ORGANISATIONS = '''
+ALTER_ORGANISATIONS = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -124,7 +124,7 @@ down_revision = "0001"
 def upgrade():
     with op.batch_alter_table("organisations", recreate="always") as batch:
         batch.add_column(sa.Column("tax_number", sa.String(40), nullable=True))
-'''
+"""
 
 
 def _org_with_contacts(db_path: Path) -> None:
@@ -149,7 +149,9 @@ def test_batch_alter_of_referenced_table_keeps_child_rows(db_path: Path, tmp_pat
     db.dispose()
 
 
-def test_without_the_safe_runner_the_same_migration_loses_rows(db_path: Path, tmp_path: Path) -> None:
+def test_without_the_safe_runner_the_same_migration_loses_rows(
+    db_path: Path, tmp_path: Path
+) -> None:
     """The control: proves the test above would catch a runner that leaves foreign keys on."""
     from alembic import command
 

@@ -37,8 +37,11 @@ def test_every_message_in_the_code_is_in_the_german_catalog() -> None:
 
 def test_german_catalog_has_no_untranslated_or_fuzzy_entry() -> None:
     catalog = _catalog("de")
-    untranslated = [m.id for m in catalog if m.id and not (
-        all(m.string) if isinstance(m.string, tuple) else m.string)]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []
@@ -59,8 +62,10 @@ def test_placeholders_survive_translation() -> None:
             assert wanted <= set(pattern.findall(s)) | {"n"}, m.id
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("de", "Benutzername oder Passwort ist falsch."),
-                                                 ("en", "User name or password is wrong.")])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("de", "Benutzername oder Passwort ist falsch."), ("en", "User name or password is wrong.")],
+)
 def test_messages_come_in_the_chosen_language(lang: str, expected: str) -> None:
     i18n.set_language(lang)
     assert i18n._("User name or password is wrong.") == expected

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, event, or_, select, text
+from sqlalchemy import Select, event, exists, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from welcome_center.db.models import (
@@ -33,7 +33,8 @@ def fts_query(user_text: str) -> str:
     """An FTS5 MATCH expression for what a user typed: every token quoted, as a prefix, in its
     written and folded spelling. Returns "" when nothing searchable was typed."""
     terms = []
-    for token in user_text.split():
+    # FTS5 reads a NUL character as the end of the expression ("unterminated string").
+    for token in user_text.replace("\x00", " ").split():
         if not any(ch.isalnum() for ch in token):
             continue
         variants = dict.fromkeys([token, fold(token)])
@@ -67,12 +68,17 @@ def _match_records_generic(session: Session, user_text: str, limit: int | None) 
         return []
     for token in tokens:
         key = f"%{fold(token)}%"
+        pattern = f"%{token}%"
+        in_notes = exists().where(
+            Consultation.record_id == Record.id, Consultation.notes.ilike(pattern)
+        )
         stmt = stmt.where(
             or_(
-                Record.number.ilike(f"%{token}%"),
+                Record.number.ilike(pattern),
                 Person.name_key.like(key),
                 Organisation.name_key.like(key),
-                Record.summary.ilike(f"%{token}%"),
+                Record.summary.ilike(pattern),
+                in_notes,
             )
         )
     stmt = stmt.order_by(Record.id.desc())
@@ -202,6 +208,13 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     touched.extend(session.dirty)
     deleted: set[int] = session.info.setdefault("search_deleted", set())
     deleted.update(obj.id for obj in session.deleted if isinstance(obj, Record))
+    # A deleted consultation, referral or party changes its record's document: its words go.
+    parents: set[int] = session.info.setdefault("search_parents", set())
+    parents.update(
+        obj.record_id
+        for obj in session.deleted
+        if isinstance(obj, (RecordParty, Consultation, Referral))
+    )
 
 
 def sync(session: Session) -> None:
@@ -209,9 +222,10 @@ def sync(session: Session) -> None:
     session.flush()
     touched = session.info.pop(_TOUCHED, [])
     deleted = session.info.pop("search_deleted", set())
-    if not touched and not deleted:
+    parents = session.info.pop("search_parents", set())
+    if not touched and not deleted and not parents:
         return
-    record_ids: set[int] = set()
+    record_ids: set[int] = set(parents)
     person_ids: set[int] = set()
     org_ids: set[int] = set()
     for obj in touched:
@@ -233,22 +247,12 @@ def sync(session: Session) -> None:
 
 def _records_of(session: Session, person_ids: set[int], org_ids: set[int]) -> set[int]:
     found: set[int] = set()
-    if person_ids:
-        found.update(
-            session.scalars(select(Record.id).where(Record.client_person_id.in_(person_ids)))
-        )
-        found.update(
-            session.scalars(
-                select(RecordParty.record_id).where(RecordParty.person_id.in_(person_ids))
-            )
-        )
-    if org_ids:
-        found.update(
-            session.scalars(select(Record.id).where(Record.client_organisation_id.in_(org_ids)))
-        )
-        found.update(
-            session.scalars(
-                select(RecordParty.record_id).where(RecordParty.organisation_id.in_(org_ids))
-            )
-        )
+    for ids, client_col, party_col in (
+        (sorted(person_ids), Record.client_person_id, RecordParty.person_id),
+        (sorted(org_ids), Record.client_organisation_id, RecordParty.organisation_id),
+    ):
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found.update(session.scalars(select(Record.id).where(client_col.in_(chunk))))
+            found.update(session.scalars(select(RecordParty.record_id).where(party_col.in_(chunk))))
     return found

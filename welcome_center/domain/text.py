@@ -32,10 +32,19 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", plain).strip()
 
 
+def _without_marks(text: str) -> str:
+    """``text`` in small letters without combining marks, as the search index reads it (it
+    drops diacritics but neither case-folds nor transliterates: "ß", "ł", "ø" stay)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def name_variants(text: str) -> list[str]:
-    """The spellings of a name worth indexing for search: as written, and its folded key."""
+    """The spellings of a name worth indexing for search: as written, and its folded key
+    unless the index reads the written form as the key anyway ("Müller" is read as "muller",
+    but "Straße" is not read as "strasse")."""
     variants = [text]
     key = fold(text)
-    if key and key != strip_accents(text):
+    if key and key != _without_marks(text):
         variants.append(key)
     return variants

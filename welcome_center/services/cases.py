@@ -1,4 +1,4 @@
-"""Enquiries and cases (one record type with a kind): open, promote, edit, close, reopen, parties."""
+"""Enquiries and cases (one record type with a kind): open, promote, edit, close, reopen."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ _OVERVIEW = (
     "municipality",
     "summary",
     "opened_on",
+    "promoted_on",
     "client_person_id",
     "client_organisation_id",
 )
@@ -145,7 +146,10 @@ def update_record(
             s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
         )
         _check_draft(s, draft, r)
-        if r.promoted_on and draft.opened_on > r.promoted_on:
+        # A record that became a case on its opening day (opened as a case) stays one from its
+        # opening day: its promotion date follows a corrected opening date.
+        promoted_on_opening = r.promoted_on is not None and r.promoted_on == r.opened_on
+        if r.promoted_on and draft.opened_on > r.promoted_on and not promoted_on_opening:
             raise ValidationError(
                 _("The opening date lies after the promotion to a case."), field="opened_on"
             )
@@ -156,6 +160,8 @@ def update_record(
         before = audit.snapshot(r, _OVERVIEW)
         before_codes = (sorted(t.topic for t in r.topics), sorted(x.service for x in r.services))
         _apply(r, draft)
+        if promoted_on_opening and r.promoted_on != draft.opened_on:
+            r.promoted_on = draft.opened_on
         fields = audit.changed_fields(before, audit.snapshot(r, _OVERVIEW))
         if before_codes[0] != sorted(draft.topics):
             fields.append("topics")

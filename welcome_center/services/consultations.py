@@ -20,7 +20,7 @@ from welcome_center.services.context import Actor, Saved, record_changed
 MAX_MINUTES = 24 * 60
 
 
-def _check(s: Session, r: Record, d: ConsultationDraft) -> None:
+def _check(s: Session, r: Record, d: ConsultationDraft, old: Consultation | None = None) -> None:
     if d.held_on < r.opened_on:
         raise ValidationError(
             _("The consultation lies before the record was opened."), field="held_on"
@@ -33,9 +33,12 @@ def _check(s: Session, r: Record, d: ConsultationDraft) -> None:
         )
     if d.counsellor_id is not None and s.get(User, d.counsellor_id) is None:
         raise ValidationError(_("This counsellor does not exist."), field="counsellor")
+    # Codes a consultation had before may stay even if retired since; new ones must be active.
+    kept_channel = frozenset({old.channel}) if old is not None and old.channel else frozenset()
+    kept_topics = frozenset(t.topic for t in old.topics) if old is not None else frozenset()
     if d.channel:
-        vocabularies.require_codes(s, Vocabulary.CHANNEL, [d.channel], "channel")
-    vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics")
+        vocabularies.require_codes(s, Vocabulary.CHANNEL, [d.channel], "channel", kept_channel)
+    vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics", kept_topics)
 
 
 def _apply(c: Consultation, d: ConsultationDraft, actor: Actor) -> None:
@@ -80,7 +83,7 @@ def update_consultation(
         if c is None:
             raise NotFoundError(_("This consultation does not exist."))
         r = cases.load(s, c.record_id)
-        _check(s, r, draft)
+        _check(s, r, draft, old=c)
         _apply(c, draft, actor)
         s.flush()
         audit.log(s, actor, "edit_consultation", "record", r.id, detail=f"consultation={c.id}")

@@ -101,7 +101,12 @@ def client_ref(kind: ClientKind, item: Person | Organisation) -> ClientRef:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _clean_person(s: Session, d: PersonDraft) -> PersonDraft:
+def _kept(code: str | None) -> frozenset[str]:
+    """A code an item had before: it may stay even if retired since (new ones must be active)."""
+    return frozenset({code}) if code else frozenset()
+
+
+def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> PersonDraft:
     family = d.family_name.strip()
     if not family:
         raise ValidationError(_("Enter the family name."), field="family_name")
@@ -115,7 +120,9 @@ def _clean_person(s: Session, d: PersonDraft) -> PersonDraft:
             field="nationality",
         )
     if d.municipality:
-        vocabularies.require_codes(s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality")
+        vocabularies.require_codes(
+            s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
+        )
     return PersonDraft(
         family,
         d.given_name.strip(),
@@ -129,7 +136,9 @@ def _clean_person(s: Session, d: PersonDraft) -> PersonDraft:
     )
 
 
-def _clean_org(s: Session, d: OrganisationDraft, own_id: int | None) -> OrganisationDraft:
+def _clean_org(
+    s: Session, d: OrganisationDraft, own_id: int | None, kept: str | None = None
+) -> OrganisationDraft:
     name = d.name.strip()
     if not name:
         raise ValidationError(_("Enter the organisation's name."), field="name")
@@ -145,7 +154,9 @@ def _clean_org(s: Session, d: OrganisationDraft, own_id: int | None) -> Organisa
                 _("The code %(code)s exists already.") % {"code": code}, field="code"
             )
     if d.municipality:
-        vocabularies.require_codes(s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality")
+        vocabularies.require_codes(
+            s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
+        )
     return OrganisationDraft(
         name,
         d.short_name.strip(),
@@ -250,7 +261,7 @@ def update_person(
         check_version(
             s, _("This person"), p.version, expected_version, p.updated_by_id, p.updated_at
         )
-        d = _clean_person(s, draft)
+        d = _clean_person(s, draft, kept=p.municipality)
         before = audit.snapshot(p, _PERSON_FIELDS)
         for k, v in asdict(d).items():
             setattr(p, k, v)
@@ -309,7 +320,7 @@ def update_organisation(
         check_version(
             s, _("This organisation"), o.version, expected_version, o.updated_by_id, o.updated_at
         )
-        d = _clean_org(s, draft, o.id)
+        d = _clean_org(s, draft, o.id, kept=o.municipality)
         before = audit.snapshot(o, _ORG_FIELDS)
         for k, v in asdict(d).items():
             setattr(o, k, v)
@@ -382,12 +393,17 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
     words = [fold(w) for w in text.split() if fold(w)]
     if not words:
         return []
+    # An organisation's key leaves out the legal form ("Muster GmbH" is kept as "muster"), so the
+    # typed one is left out too, unless it is all that was typed (as the start of "Agentur").
+    org_words = organisation_key(text).split() or words
     with uow.read() as s:
         pstmt = select(Person).where(Person.anonymised_at.is_(None))
         ostmt = select(Organisation).where(Organisation.active.is_(True))
         for w in words:
             like = f"%{_escape_like(w)}%"
             pstmt = pstmt.where(Person.name_key.like(like, escape="\\"))
+        for w in org_words:
+            like = f"%{_escape_like(w)}%"
             ostmt = ostmt.where(
                 or_(
                     Organisation.name_key.like(like, escape="\\"),

@@ -127,7 +127,7 @@ def residence_view(t: ResidenceTitle) -> ResidenceTitleView:
 
 
 def user_names(s: Session) -> dict[int, str]:
-    return dict(s.execute(select(User.id, User.display_name)).tuples().all())
+    return {uid: name for uid, name in s.execute(select(User.id, User.display_name))}
 
 
 def details(s: Session, r: Record) -> RecordDetails:

@@ -20,8 +20,10 @@ from welcome_center.services import audit, follow_ups, record_views, settings, v
 from welcome_center.services.context import Actor, Changes, Saved
 
 
-def _check(s: Session, d: ResidenceTitleDraft) -> None:
-    vocabularies.require_codes(s, Vocabulary.RESIDENCE_TITLE, [d.title], "title")
+def _check(s: Session, d: ResidenceTitleDraft, kept: str | None = None) -> None:
+    # A title keeps its code even if retired since; a new or changed one must be active.
+    allowed = frozenset({kept}) if kept else frozenset()
+    vocabularies.require_codes(s, Vocabulary.RESIDENCE_TITLE, [d.title], "title", allowed)
     if d.valid_from and d.expires_on and d.expires_on < d.valid_from:
         raise ValidationError(_("The title expires before it is valid."), field="expires_on")
 
@@ -62,7 +64,7 @@ def update_title(
         t = s.get(ResidenceTitle, title_id)
         if t is None:
             raise NotFoundError(_("This residence title does not exist."))
-        _check(s, draft)
+        _check(s, draft, kept=t.title)
         t.title, t.valid_from, t.expires_on = draft.title, draft.valid_from, draft.expires_on
         t.accelerated_procedure, t.notes = draft.accelerated_procedure, draft.notes
         s.flush()
@@ -90,7 +92,7 @@ def titles_of(uow: UnitOfWork, actor: Actor, person_id: int) -> list[ResidenceTi
 def expiring(
     uow: UnitOfWork, actor: Actor, within_days: int | None = None
 ) -> list[ResidenceTitleView]:
-    """Titles expiring from today within the window (default: the office's setting), soonest first."""
+    """Titles expiring from today within the window (default: the setting), soonest first."""
     actor.require(Permission.WORK_RECORDS)
     today = office_today()
     with uow.begin() as s:

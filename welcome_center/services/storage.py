@@ -15,7 +15,7 @@ from welcome_center.db.models import Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.permissions import Permission
-from welcome_center.domain.text import fold
+from welcome_center.domain.rules import organisation_key
 from welcome_center.i18n import _
 from welcome_center.services import audit, seed_data
 from welcome_center.services.context import Actor
@@ -100,7 +100,11 @@ def seed(uow: UnitOfWork) -> bool:
         for code, name, short in seed_data.PARTNERS:
             s.add(
                 Organisation(
-                    name=name, short_name=short, name_key=fold(name), code=code, is_partner=True
+                    name=name,
+                    short_name=short,
+                    name_key=organisation_key(name),
+                    code=code,
+                    is_partner=True,
                 )
             )
     return True

@@ -90,6 +90,7 @@ def _by_name(s: Session, username: str) -> User | None:
 
 def ensure_user(s: Session, actor: Actor, username: str) -> int:
     """The id of ``username``; an unknown one is created inactive, without a password (imports)."""
+    _check_username(username.strip())
     user = _by_name(s, username)
     if user is None:
         user = User(

@@ -1,0 +1,1 @@
+"""Scripts that build large databases and time the program on them."""

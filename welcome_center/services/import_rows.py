@@ -1,0 +1,143 @@
+"""The columns of an import file and its rows, resolved against the program's lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from welcome_center.domain.case_number import CaseNumber
+from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
+from welcome_center.domain.text import fold
+from welcome_center.i18n import _
+from welcome_center.services.import_reading import Cell, text_of
+
+# field -> (German header, English header), in the order of DOMAIN.md.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "case_number": ("Fallnummer", "case_number"),
+    "kind": ("Typ", "kind"),
+    "opened_on": ("Eingang", "opened_on"),
+    "closed_on": ("Abschluss", "closed_on"),
+    "closing_reason": ("Abschlussgrund", "closing_reason"),
+    "client_kind": ("Art", "client_kind"),
+    "family_name": ("Nachname", "family_name"),
+    "given_name": ("Vorname", "given_name"),
+    "organisation": ("Organisation", "organisation"),
+    "nationality": ("Staatsangehörigkeit", "nationality"),
+    "municipality": ("Wohnort", "municipality"),
+    "requester_type": ("Zielgruppe", "requester_type"),
+    "topics": ("Themen", "topics"),
+    "channel": ("Kanal", "channel"),
+    "counsellor": ("Berater/in", "counsellor"),
+    "referrals": ("Verweise", "referrals"),
+    "consultations": ("Kontakte", "consultations"),
+}
+_ALIASES = {  # other spellings people write for a header
+    "berater": "counsellor",
+    "beraterin": "counsellor",
+    "berater:in": "counsellor",
+    "berater*in": "counsellor",
+    "counselor": "counsellor",
+    "organization": "organisation",
+}
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What a row's values are resolved against, loaded once per import."""
+
+    vocabularies: dict[Vocabulary, dict[str, str]]  # keyed: code or label -> code
+    partners: dict[str, int]  # keyed: code, name or short name -> organisation id
+    users: dict[str, int]  # keyed: user name or display name -> user id
+    today: date
+
+
+# --- the header --------------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    return "_".join(fold(text).replace("-", " ").split())
+
+
+@dataclass
+class Columns:
+    """Where each known field is, and its header as written (or as this file would write it)."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    header: dict[str, str] = field(default_factory=dict)
+    width: int = 0
+    unnamed: set[int] = field(default_factory=set)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason) of line 1
+
+
+def map_columns(header: tuple[Cell, ...]) -> Columns:
+    """Find the known fields among the header cells; unknown and repeated headers are problems."""
+    keys = {_header_key(en): (f, 1) for f, (_de, en) in COLUMNS.items()}
+    keys |= {_header_key(de): (f, 0) for f, (de, _en) in COLUMNS.items()}
+    keys |= {_header_key(a): (f, 0) for a, f in _ALIASES.items()}
+    cols, votes, unknown = Columns(width=len(header)), [0, 0], []
+    for i, cell in enumerate(header):
+        written = text_of(cell)
+        found = keys.get(_header_key(written)) if written else None
+        if not written:
+            cols.unnamed.add(i)
+            continue
+        if not found:
+            unknown.append(written)
+            continue
+        name, lang = found
+        votes[lang] += COLUMNS[name][0].casefold() != COLUMNS[name][1].casefold()
+        if name in cols.index:
+            reason = _('The column "%(column)s" appears twice (also as "%(other)s").')
+            cols.problems.append(
+                (written, reason % {"column": written, "other": cols.header[name]})
+            )
+            continue
+        cols.index[name], cols.header[name] = i, written
+    lang = 1 if votes[1] > votes[0] else 0
+    known = ", ".join(pair[lang] for pair in COLUMNS.values())
+    for column in unknown:
+        reason = _('Unknown column "%(column)s". Known columns: %(known)s.')
+        cols.problems.append((column, reason % {"column": column, "known": known}))
+    for name, pair in COLUMNS.items():
+        cols.header.setdefault(name, pair[lang])
+    return cols
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileClient:
+    """A client as the file names it; rows naming the same client share one."""
+
+    kind: ClientKind
+    key: str  # Person.name_key or Organisation.name_key
+    name: str  # as the file writes it ("Family, Given" or the organisation's name)
+    family_name: str
+    given_name: str
+    nationality: str | None = None
+    municipality: str | None = None
+    existing_id: int | None = None  # set when matched to the database
+    existing_name: str = ""
+
+
+@dataclass
+class ParsedRow:
+    """A row whose every value is valid, resolved to codes and ids."""
+
+    line: int
+    number: CaseNumber | None
+    kind: RecordKind
+    opened_on: date
+    closed_on: date | None
+    closing_reason: str | None
+    client: FileClient
+    requester_type: str | None
+    channel: str | None
+    municipality: str | None
+    topics: tuple[str, ...]
+    counsellor_id: int | None
+    new_counsellor: str | None  # an unknown user name, to be created inactive
+    referrals: tuple[tuple[int, date], ...]  # (partner id, date)
+    consultations: int
+    existing: bool = False  # imported before: skipped

@@ -1,0 +1,252 @@
+"""Import of existing lists (CSV or XLSX, one row per record), all or nothing (DOMAIN.md).
+
+Rules where DOMAIN.md is silent:
+
+- Client kind (``Art``): when empty, a row with a family name is a person client and a row with
+  only an organisation is an organisation client. A row that fills both, or that fills the
+  columns of the other kind of client, is a problem: a further party is linked in the program.
+- Kind (``Typ``): empty means a case; a case is promoted on its opening date.
+- Status: closed when a closing date is given (which then needs a closing reason, and a reason
+  needs a date); otherwise in progress for a case, and for an enquiry with consultations or
+  referrals (as recording them in the program does); otherwise new.
+- Referrals start as "sent"; on a closed record as "no feedback", so that old lists do not fill
+  the list of referrals awaiting feedback.
+- Retired vocabulary entries and inactive partners are accepted: old lists use them.
+- A counsellor is a user name or a user's display name; an unknown user name is created as an
+  inactive user. A row without a counsellor has none (not the importing user).
+- A new client takes nationality and municipality from its first row that gives them; existing
+  clients are linked, never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import Organisation, Person, Record, User
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.permissions import Permission
+from welcome_center.i18n import _
+from welcome_center.services import vocabularies
+from welcome_center.services.context import Actor, Changes
+from welcome_center.services.import_checks import RowChecker
+from welcome_center.services.import_reading import (
+    Sheet,
+    UnreadableFileError,
+    keyed,
+    read_sheet,
+)
+from welcome_center.services.import_rows import FileClient, Lookups, ParsedRow, map_columns
+from welcome_center.services.import_writing import Written, write
+from welcome_center.services.people import person_name
+
+_CHUNK = 500  # ids or keys per IN (...) query
+
+__all__ = ["ClientMatch", "ImportProblem", "ImportReport", "import_file"]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """What is wrong where: ``line`` as the spreadsheet shows it (the header is line 1), the
+    column's header as written in the file, and the reason (naming the offending value)."""
+
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client of the file linked to an existing person or organisation: for the user to check."""
+
+    line: int
+    kind: ClientKind
+    name: str
+    existing_id: int
+    existing_name: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, on a dry run or with problems, would do / did not do)."""
+
+    rows: int
+    created_records: int = 0
+    existing_records: int = 0
+    created_persons: int = 0
+    created_organisations: int = 0
+    created_users: tuple[str, ...] = ()
+    matches: tuple[ClientMatch, ...] = ()
+    problems: tuple[ImportProblem, ...] = ()
+    dry_run: bool = False
+    created_consultations: int = 0
+    created_referrals: int = 0
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file had no problem (then it was imported, unless a dry run)."""
+        return not self.problems
+
+
+class _Rollback(Exception):
+    """Ends the transaction without a commit, carrying the report out of it."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("rollback")
+        self.report = report
+
+
+def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False) -> ImportReport:
+    """Import the records of a CSV or XLSX file, all or nothing.
+
+    Every row is checked first and every problem reported; only a file without problems is
+    written, in one transaction. A dry run does all of it and then rolls back, so its report
+    says what would be created. Rows imported before (same case number, or else same client and
+    opening date) count as existing and are skipped: importing a file twice changes nothing.
+    """
+    actor.require(Permission.IMPORT)
+    try:
+        sheet = read_sheet(path)
+    except UnreadableFileError as exc:
+        return ImportReport(0, problems=(ImportProblem(1, "", exc.message),), dry_run=dry_run)
+    try:
+        with uow.begin() as s:
+            rows, problems = _check(s, sheet)
+            if problems:
+                raise _Rollback(ImportReport(len(sheet.rows), problems=problems, dry_run=dry_run))
+            report = _report(write(s, actor, rows, path.name), dry_run)
+            if dry_run:
+                raise _Rollback(report)
+        return report
+    except _Rollback as stop:
+        return stop.report
+
+
+def _check(s: Session, sheet: Sheet) -> tuple[list[ParsedRow], tuple[ImportProblem, ...]]:
+    """The valid rows, matched to the database, and every problem of the file in line order."""
+    cols = map_columns(sheet.header)
+    checker = RowChecker(cols, _lookups(s))
+    found = [(1, "", column, reason) for column, reason in cols.problems]
+    found += [(1, "", column, reason) for column, reason in checker.missing_columns()]
+    parsed = [checker.check(line, cells) for line, cells in sheet.rows]
+    rows = [r for r in parsed if r is not None]
+    _match_clients(s, checker.clients.values())
+    _mark_existing(s, rows, checker.problems)
+    found += [(line, name, cols.header.get(name, ""), why) for line, name, why in checker.problems]
+    found.sort(key=lambda p: (p[0], cols.index.get(p[1], -1)))  # stable: line, then file order
+    return rows, tuple(ImportProblem(line, column, why) for line, _n, column, why in found)
+
+
+def _report(written: Written, dry_run: bool) -> ImportReport:
+    """The report on the rows written (and the rows skipped as imported before)."""
+    matches: dict[int, ClientMatch] = {}
+    for r in written.new:
+        c = r.client
+        if c.existing_id is not None:
+            m = ClientMatch(r.line, c.kind, c.name, c.existing_id, c.existing_name)
+            matches.setdefault(id(c), m)
+    return ImportReport(
+        rows=written.rows,
+        created_records=len(written.new),
+        existing_records=written.rows - len(written.new),
+        created_persons=written.persons,
+        created_organisations=written.organisations,
+        created_users=written.users,
+        matches=tuple(matches.values()),
+        dry_run=dry_run,
+        created_consultations=written.consultations,
+        created_referrals=written.referrals,
+        changes=Changes() if dry_run else written.changes,
+    )
+
+
+# --- reading the database ---------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
+
+
+def _lookups(s: Session) -> Lookups:
+    """Vocabularies, partners and users, loaded once: no query per row."""
+    vocab = {v: keyed(vocabularies.resolver(s, v).items()) for v in Vocabulary}
+    partners = s.execute(
+        select(Organisation.id, Organisation.code, Organisation.name, Organisation.short_name)
+        .where(Organisation.is_partner.is_(True))
+        .order_by(Organisation.id)
+    ).all()
+    partner_names = [(n or "", pid) for pid, *names in partners for n in names]
+    people = s.execute(select(User.id, User.username, User.display_name).order_by(User.id)).all()
+    user_names = [(name, uid) for uid, name, _d in people]
+    user_names += [(display, uid) for uid, _n, display in people]
+    return Lookups(vocab, keyed(partner_names), keyed(user_names), office_today())
+
+
+def _match_clients(s: Session, clients: Iterable[FileClient]) -> None:
+    """Link the file's clients to existing persons (family and given name) and organisations
+    (name), ignoring case and accents; the lowest id wins among equals."""
+    persons = {c.key: c for c in clients if c.kind is ClientKind.PERSON}
+    orgs = {c.key: c for c in clients if c.kind is ClientKind.ORGANISATION}
+    for keys in _chunks(list(persons)):
+        for pid, key, family, given in s.execute(
+            select(Person.id, Person.name_key, Person.family_name, Person.given_name)
+            .where(Person.name_key.in_(keys), Person.anonymised_at.is_(None))
+            .order_by(Person.id.desc())
+        ):
+            persons[key].existing_id = pid
+            persons[key].existing_name = person_name(family, given)
+    for keys in _chunks(list(orgs)):
+        for oid, key, name in s.execute(
+            select(Organisation.id, Organisation.name_key, Organisation.name)
+            .where(Organisation.name_key.in_(keys))
+            .order_by(Organisation.id.desc())
+        ):
+            orgs[key].existing_id, orgs[key].existing_name = oid, name
+
+
+def _mark_existing(s: Session, rows: list[ParsedRow], problems: list[tuple[int, str, str]]) -> None:
+    """Mark the rows imported before. A case number used by another client's record is a
+    problem: it would otherwise hide a different record."""
+    numbered = {str(r.number): r for r in rows if r.number is not None}
+    for numbers in _chunks(list(numbered)):
+        stmt = (
+            select(
+                Record.number,
+                Record.client_person_id,
+                Record.client_organisation_id,
+                Person.name_key,
+                Person.anonymised_at,
+                Organisation.name_key,
+            )
+            .outerjoin(Person, Person.id == Record.client_person_id)
+            .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
+            .where(Record.number.in_(numbers))
+        )
+        for number, pid, oid, pkey, anonymised, okey in s.execute(stmt):
+            r = numbered[number]
+            c = r.client
+            same = (pid, pkey) if c.kind is ClientKind.PERSON else (oid, okey)
+            if c.existing_id == same[0] or c.key == same[1] or anonymised is not None:
+                r.existing = True
+            else:
+                reason = _("The case number %(value)s belongs to another client's record.")
+                problems.append((r.line, "case_number", reason % {"value": number}))
+    for kind, column in (
+        (ClientKind.PERSON, Record.client_person_id),
+        (ClientKind.ORGANISATION, Record.client_organisation_id),
+    ):
+        by_client = [r for r in rows if r.number is None and r.client.kind is kind]
+        ids = sorted({r.client.existing_id for r in by_client if r.client.existing_id})
+        seen: set[tuple[int | None, Any]] = set()
+        for chunk in _chunks(ids):
+            seen.update(s.execute(select(column, Record.opened_on).where(column.in_(chunk))).all())
+        for r in by_client:
+            r.existing = (r.client.existing_id, r.opened_on) in seen
