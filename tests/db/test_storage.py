@@ -192,7 +192,9 @@ def test_up_to_date_database_takes_no_backup(db_path: Path) -> None:
     db.dispose()
 
 
-def test_online_backup_is_a_consistent_copy(uow: UnitOfWork, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_online_backup_is_a_consistent_copy(db_path: Path, tmp_path: Path) -> None:
+    db = open_database(url_for_path(db_path))
+    uow = UnitOfWork(db)
     with uow.begin() as s:
         s.add(Person(family_name="Nguyễn", given_name="Thị Lan", name_key="nguyen|thi lan"))
     target = storage.backup(db, tmp_path / "copy.db", Actor.system("tester"), uow)
@@ -202,6 +204,7 @@ def test_online_backup_is_a_consistent_copy(uow: UnitOfWork, db, tmp_path: Path)
     con.close()
     with pytest.raises(storage.DomainError, match="exists already"):
         storage.backup(db, target, Actor.system("tester"), uow)
+    db.dispose()
 
 
 def test_check_reports_a_healthy_database(db_path: Path) -> None:

@@ -8,11 +8,12 @@ folded spelling too ("Müller" is also found as "Mueller").
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, event, exists, or_, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from welcome_center.db.models import (
@@ -23,7 +24,7 @@ from welcome_center.db.models import (
     RecordParty,
     Referral,
 )
-from welcome_center.domain.text import fold, name_variants
+from welcome_center.domain.text import fold, name_variants, strip_accents
 
 _TOUCHED = "search_touched"
 _CHUNK = 500
@@ -45,8 +46,8 @@ def fts_query(user_text: str) -> str:
 
 def match_records(session: Session, user_text: str, limit: int | None = None) -> list[int]:
     """Ids of the records matching ``user_text``, best match first."""
-    if session.get_bind().dialect.name != "sqlite":
-        return _match_records_generic(session, user_text, limit)
+    if not _is_sqlite(session):
+        return _match_records_server(session, user_text, limit)
     query = fts_query(user_text)
     if not query:
         return []
@@ -56,35 +57,36 @@ def match_records(session: Session, user_text: str, limit: int | None = None) ->
     return [row[0] for row in session.execute(text(sql), {"q": query})]
 
 
-def _match_records_generic(session: Session, user_text: str, limit: int | None) -> list[int]:
-    """Server databases: every token must occur in the number, a client name or the summary."""
-    stmt: Select[Any] = (
-        select(Record.id)
-        .outerjoin(Person, Person.id == Record.client_person_id)
-        .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
-    )
-    tokens = [t for t in user_text.split() if any(ch.isalnum() for ch in t)]
-    if not tokens:
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _match_records_server(session: Session, user_text: str, limit: int | None) -> list[int]:
+    """PostgreSQL: the same documents, stored folded; every typed word must begin a word of the
+    document (as FTS5's prefix match does), in its written or folded spelling."""
+    conditions: list[str] = []
+    params: dict[str, object] = {}
+    for i, token in enumerate(user_text.replace("\x00", " ").split()):
+        if not any(ch.isalnum() for ch in token):
+            continue
+        alternatives = []
+        for j, variant in enumerate(dict.fromkeys([strip_accents(token), fold(token)])):
+            # Like FTS5: punctuation separates words, the words form a phrase, each word is
+            # matched at the start of a word of the document.
+            words = re.findall(r"[^\W_]+", variant)
+            params[f"p{i}_{j}"] = "\\m" + "\\W+".join(words)
+            alternatives.append(f"doc ~ :p{i}_{j}")
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+    if not conditions:
         return []
-    for token in tokens:
-        key = f"%{fold(token)}%"
-        pattern = f"%{token}%"
-        in_notes = exists().where(
-            Consultation.record_id == Record.id, Consultation.notes.ilike(pattern)
-        )
-        stmt = stmt.where(
-            or_(
-                Record.number.ilike(pattern),
-                Person.name_key.like(key),
-                Organisation.name_key.like(key),
-                Record.summary.ilike(pattern),
-                in_notes,
-            )
-        )
-    stmt = stmt.order_by(Record.id.desc())
+    # Only generated parameter names are joined into the text; the words are bound parameters.
+    sql = (
+        "SELECT rowid FROM (SELECT rowid, number || ' ' || names || ' ' || body AS doc "  # noqa: S608
+        "FROM record_search) AS d WHERE " + " AND ".join(conditions) + " ORDER BY rowid DESC"
+    )
     if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+        sql += f" LIMIT {int(limit)}"
+    return [row[0] for row in session.execute(text(sql), params)]
 
 
 def _names(*parts: str | None) -> list[str]:
@@ -106,8 +108,6 @@ def _number_terms(number: str) -> str:
 
 def reindex(session: Session, record_ids: Iterable[int]) -> None:
     """Rebuild the index entries of these records (in the caller's transaction)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
     ids = sorted(set(record_ids))
     for start in range(0, len(ids), _CHUNK):
         _reindex_chunk(session, ids[start : start + _CHUNK])
@@ -164,6 +164,11 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
         }
         for rid, number, summary, family, given, org, short in rows
     ]
+    if docs and not _is_sqlite(session):
+        # Stored folded, so that a plain pattern finds every spelling (FTS5 folds by itself).
+        docs = [
+            {k: strip_accents(v) if isinstance(v, str) else v for k, v in d.items()} for d in docs
+        ]
     if docs:
         session.execute(
             text(
@@ -175,17 +180,16 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
 
 
 def _delete_entries(session: Session, ids: Sequence[int]) -> None:
-    ids_json = "[" + ",".join(str(int(i)) for i in ids) + "]"
     session.execute(
-        text("DELETE FROM record_search WHERE rowid IN (SELECT value FROM json_each(:ids))"),
-        {"ids": ids_json},
+        text("DELETE FROM record_search WHERE rowid IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        ),
+        {"ids": [int(i) for i in ids]},
     )
 
 
 def rebuild(session: Session) -> int:
     """Rebuild the whole index (after a bulk insert); returns the number of records indexed."""
-    if session.get_bind().dialect.name != "sqlite":
-        return 0
     session.execute(text("DELETE FROM record_search"))
     ids = list(session.scalars(select(Record.id).order_by(Record.id)))
     for start in range(0, len(ids), _CHUNK):
@@ -240,7 +244,7 @@ def sync(session: Session) -> None:
     if person_ids or org_ids:
         record_ids.update(_records_of(session, person_ids, org_ids))
     record_ids -= deleted
-    if deleted and session.get_bind().dialect.name == "sqlite":
+    if deleted:
         _delete_entries(session, sorted(deleted))
     reindex(session, record_ids)
 

@@ -159,7 +159,7 @@ def details(s: Session, r: Record) -> RecordDetails:
         titles = s.scalars(
             select(ResidenceTitle)
             .where(ResidenceTitle.person_id == r.client_person_id)
-            .order_by(ResidenceTitle.valid_from.desc(), ResidenceTitle.id.desc())
+            .order_by(ResidenceTitle.valid_from.desc().nulls_last(), ResidenceTitle.id.desc())
         ).all()
     return RecordDetails(
         id=r.id,

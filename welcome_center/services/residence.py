@@ -84,7 +84,7 @@ def titles_of(uow: UnitOfWork, actor: Actor, person_id: int) -> list[ResidenceTi
         rows = s.scalars(
             select(ResidenceTitle)
             .where(ResidenceTitle.person_id == person_id)
-            .order_by(ResidenceTitle.valid_from.desc(), ResidenceTitle.id.desc())
+            .order_by(ResidenceTitle.valid_from.desc().nulls_last(), ResidenceTitle.id.desc())
         )
         return [record_views.residence_view(t) for t in rows]
 
