@@ -170,3 +170,63 @@ def test_python_m_entry_point_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "No users yet" in result.stdout
+
+
+GOOD_CSV = (
+    "Nachname;Vorname;Eingang;Typ;Themen;Kanal;Verweise;Kontakte\n"
+    "Müller;Anna;03.04.2024;Anfrage;Aufenthalt, Einreise, Visum;Telefon;FIZUZ@2024-04-05;2\n"
+    "Nguyễn;Lan;2024-05-06;Fall;recognition;email;;1\n"
+)
+
+
+def _records(db_path: Path) -> int:
+    con = sqlite3.connect(db_path)
+    try:
+        return int(con.execute("SELECT count(*) FROM records").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_import_of_a_list_with_bad_rows_names_every_line_and_writes_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "liste.csv"
+    bad.write_text(
+        GOOD_CSV
+        + "Schmidt;Eva;31.02.2024;Anfrage;;;;\n"  # line 4: no such day
+        + "Weber;Tom;2024-06-01;Anfrage;Raumfahrt;;;\n"  # line 5: unknown topic
+        + "Kaya;Ali;2024-06-02;Anfrage;;;Nirgendwo;\n",  # line 6: unknown partner
+        encoding="utf-8",
+    )
+    before = _records(db_path)
+    assert run(["--db", str(db_path), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "3 problems; nothing was imported" in err
+    for line, column in (("line 4", "Eingang"), ("line 5", "Themen"), ("line 6", "Verweise")):
+        assert any(line in row and column in row for row in err.splitlines()), (line, err)
+    assert "Traceback" not in err
+    assert _records(db_path) == before
+
+
+def test_import_dry_run_then_import_then_again(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "liste.csv"
+    good.write_text(GOOD_CSV, encoding="utf-8")
+    before = _records(db_path)
+    assert run(["--db", str(db_path), "import", str(good), "--dry-run"]) == 0
+    assert "dry run" in capsys.readouterr().out
+    assert _records(db_path) == before
+    assert run(["--db", str(db_path), "import", str(good)]) == 0
+    assert "2 new records" in capsys.readouterr().out
+    assert _records(db_path) == before + 2
+    assert run(["--db", str(db_path), "import", str(good)]) == 0
+    assert "0 new records, 2 already there" in capsys.readouterr().out
+    assert _records(db_path) == before + 2
+
+
+def test_import_of_a_missing_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope.csv")]) == 1
+    assert "does not exist" in capsys.readouterr().err
