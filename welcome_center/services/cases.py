@@ -50,6 +50,13 @@ def load(s: Session, record_id: int) -> Record:
     return r
 
 
+def _load_unchanged(s: Session, record_id: int, expected_version: int) -> Record:
+    """The record, if nobody changed it since the caller read ``expected_version``."""
+    r = load(s, record_id)
+    check_version(s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at)
+    return r
+
+
 def _check_client(s: Session, client: ClientChoice) -> None:
     model = Person if client.kind is ClientKind.PERSON else Organisation
     if s.get(model, client.id) is None:
@@ -141,10 +148,7 @@ def update_record(
     """Change a record's overview; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = load(s, record_id)
-        check_version(
-            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
-        )
+        r = _load_unchanged(s, record_id, expected_version)
         _check_draft(s, draft, r)
         # A record that became a case on its opening day (opened as a case) stays one from its
         # opening day: its promotion date follows a corrected opening date.
@@ -192,10 +196,7 @@ def set_status(
     if status is RecordStatus.CLOSED:
         raise StateError(_("Close a record with a closing reason."))
     with uow.begin() as s:
-        r = load(s, record_id)
-        check_version(
-            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
-        )
+        r = _load_unchanged(s, record_id, expected_version)
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed; reopen it first."))
         r.status = status
@@ -209,10 +210,7 @@ def promote(
     actor.require(Permission.WORK_RECORDS)
     on = on or office_today()
     with uow.begin() as s:
-        r = load(s, record_id)
-        check_version(
-            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
-        )
+        r = _load_unchanged(s, record_id, expected_version)
         if r.kind is RecordKind.CASE:
             raise StateError(_("The record is a case already."))
         if r.status is RecordStatus.CLOSED:
@@ -240,10 +238,7 @@ def close(
     actor.require(Permission.WORK_RECORDS)
     on = on or office_today()
     with uow.begin() as s:
-        r = load(s, record_id)
-        check_version(
-            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
-        )
+        r = _load_unchanged(s, record_id, expected_version)
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed already."))
         if not reason:
@@ -264,10 +259,7 @@ def reopen(
     """Reopen a closed record; it is in progress again and its closing date is cleared."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = load(s, record_id)
-        check_version(
-            s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at
-        )
+        r = _load_unchanged(s, record_id, expected_version)
         if r.status is not RecordStatus.CLOSED:
             raise StateError(_("The record is not closed."))
         r.status, r.closed_on, r.closing_reason = RecordStatus.IN_PROGRESS, None, None
