@@ -448,3 +448,20 @@ def test_the_system_actor_is_recorded_by_its_account(uow: UnitOfWork) -> None:
     vocabularies.add_entry(uow, system, Vocabulary.CHANNEL, "chat", "Chat", "Chat")
     (entry,) = _entries(uow, mark)
     assert entry[1] == "system:jdoe" and entry[2] is None
+
+
+def test_looking_up_clients_is_audited_without_the_typed_words(
+    uow: UnitOfWork, anna: Actor
+) -> None:
+    people.create_person(uow, anna, PersonDraft("Kowalczyk", "Zofia"))
+    assert [c.display_name for c in people.search_clients(uow, anna, "kowal")] == [
+        "Kowalczyk, Zofia"
+    ]
+    with uow.read() as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert (entry.actor, entry.action, entry.entity, entry.detail) == (
+        "anna",
+        "search",
+        "client",
+        "hits=1",
+    )
