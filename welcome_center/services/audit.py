@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from welcome_center.db import bulk
 from welcome_center.db.models import AuditEntry
+from welcome_center.db.types import utcnow
 from welcome_center.services.context import Actor
 
 
@@ -38,6 +40,31 @@ def log(
             detail=text,
         )
     )
+
+
+def log_many(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_ids: Iterable[int | None],
+    detail: str = "",
+) -> None:
+    """Add one entry per id, as :func:`log` does, in one bulk insert in the caller's transaction."""
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "user_id": actor.user_id,
+            "actor": actor.name,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": detail,
+        }
+        for entity_id in entity_ids
+    ]
+    bulk.bulk_insert(session, AuditEntry, rows)
 
 
 @dataclass(frozen=True)

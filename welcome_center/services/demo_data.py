@@ -1,34 +1,33 @@
-"""Material for the demonstration data: weights, name pools, companies, occupations, phrases,
-and the small rules that keep generated dates and states consistent.
+"""Material for the demonstration data: weights, occupations, phrases, and the small rules
+that keep generated dates and states consistent.
 
 Everything here is fictitious data in German, the office's working language: data, not user
-interface text, so none of it is translated. Names come from Faker, drawn once per run into
-seeded pools (Faker is far too slow to call per row): the same seed gives the same names.
+interface text, so none of it is translated. Names and companies are in :mod:`demo_names`.
 """
 
 from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from importlib import import_module
 from typing import Any, Generic, TypeVar
 
 from welcome_center.domain.enums import RecognitionState, RecordStatus
-from welcome_center.domain.text import fold, strip_accents
 
 Row = dict[str, Any]
 T = TypeVar("T")
 
 
-def _items(text: str, sep: str = ";") -> list[str]:
+def split_items(text: str, sep: str = ";") -> list[str]:
+    """The non-empty, stripped items of a ``sep``-separated list."""
     return [item.strip() for item in text.split(sep) if item.strip()]
 
 
-def _weights(text: str) -> dict[str, float]:
+def parse_weights(text: str) -> dict[str, float]:
+    """``"a:2 b:0.5"`` -> ``{"a": 2.0, "b": 0.5}``."""
     return {code: float(w) for code, w in (item.split(":") for item in text.split())}
 
 
@@ -36,10 +35,10 @@ def _weights(text: str) -> dict[str, float]:
 # companies ask about; "title": titles of people living here (visas and free movement go by
 # nationality instead).
 WEIGHTS = {
-    name.strip(): _weights(weights)
+    name.strip(): parse_weights(weights)
     for name, weights in (
-        _items(item, "=")
-        for item in _items("""
+        split_items(item, "=")
+        for item in split_items("""
     topic = residence:30 hiring:26 recognition:22 job_search:9 career:5 qualification:5
         language:8 funding:4 fair_work:3 recruitment:2 diversity:1 family:6 living:7 studies:4
         other:2;
@@ -62,163 +61,16 @@ WEIGHTS = {
     )
 }
 VOCABULARIES = ["topic", "requester_type", "channel", "service", "closing_reason", "municipality"]
-TITLE_EXTRA = {"UA": _weights("humanitarian:90"), "SY": _weights("humanitarian:30 family:12")}
+TITLE_EXTRA = {
+    "UA": parse_weights("humanitarian:90"),
+    "SY": parse_weights("humanitarian:30 family:12"),
+}
 ACADEMIC_TITLES = ("s18b", "s18g", "s16b")
 SKILLED_TITLES = ("s18a", "s18b", "s18g")  # may come by the accelerated procedure (§ 81a)
 NO_EXPIRY = {"eu_free_movement", "s18c", "permanent_eu", "unknown"}
 
 
-@dataclass(frozen=True)
-class Nationality:
-    code: str  # ISO 3166-1 alpha-2
-    weight: int
-    pool: str  # the name pool: a Faker locale, or "arabic"
-    languages: str  # in German, as the office writes them
-    eu: bool
-
-
-NATIONALITIES = [
-    Nationality(code, int(w), pool, languages.replace("+", ", "), eu == "EU")
-    for code, w, pool, languages, eu in (
-        item.split()
-        for item in _items(
-            "VN 12 vi_VN Vietnamesisch+Englisch -; UA 11 uk_UA Ukrainisch+Russisch -; "
-            "IN 11 en_IN Englisch+Hindi -; SY 8 arabic Arabisch -; PL 7 pl_PL Polnisch EU; "
-            "TR 7 tr_TR Türkisch -; RO 6 ro_RO Rumänisch EU; BR 5 pt_BR Portugiesisch -; "
-            "CO 3 es_CO Spanisch -; MX 2 es_MX Spanisch+Englisch -; ES 2 es_ES Spanisch EU; "
-            "CZ 3 cs_CZ Tschechisch EU; HU 2 hu_HU Ungarisch EU; "
-            "ID 3 id_ID Indonesisch+Englisch -; "
-            "TN 3 arabic Arabisch+Französisch -; MA 3 arabic Arabisch+Französisch -; "
-            "EG 2 arabic Arabisch+Englisch -; IT 2 it_IT Italienisch EU; HR 2 hr_HR Kroatisch EU; "
-            "DE 3 de_DE Deutsch EU"
-        )
-    )
-]
-_ARABIC_MALE = """Mohammad Ahmad Omar Yousef Khaled Mahmoud Hussein Tarek Bashar Sami Rami Karim Ali
-    Hassan Ibrahim Mustafa Amer Fadi Nabil Walid Anas Jamal Majd Hamza Ziad Adnan Samer Yazan"""
-_ARABIC_FEMALE = """Rania Lina Hiba Nour Fatima Aya Layla Dima Ghada Reem Salma Yasmin Amal Huda
-    Mariam Rasha Samira Jana Noura Lama Rahaf Asmaa Heba Dalia Sara Maha"""
-_ARABIC_FAMILY = """Al-Hassan Haddad Khalil Darwish Nasser Al-Ali Mansour Ibrahim Saleh Hamdan
-    Kassem Shami Zidan Aziz Othman Al-Masri Sabbagh Haidar Yassin Najjar Hariri Khoury Jaber
-    Qasim Barakat Ben-Youssef Trabelsi Benali El-Amrani Chaabane Abdallah Hamdi Farouk Suleiman"""
-# The official Ukrainian transliteration ("_": dropped); some letters differ at a word's start.
-_UK_LATIN = "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia _ _"
-_UK = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ'", _items(_UK_LATIN, " "), strict=True))
-_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
-
-
-def transliterate_ukrainian(text: str) -> str:
-    """Ukrainian Cyrillic in Latin letters, as passports (and so German files) spell it."""
-    out: list[str] = []
-    start = True
-    for ch in text:
-        low = ch.lower()
-        latin = (_UK_INITIAL.get(low) if start else None) or _UK.get(low, ch)
-        latin = "" if latin == "_" else latin
-        out.append(latin.capitalize() if ch != low else latin)
-        start = not ch.isalpha()
-    return "".join(out)
-
-
-@dataclass(frozen=True)
-class NamePool:
-    """Given and family names of one language, for women and men."""
-
-    given_female: tuple[str, ...]
-    given_male: tuple[str, ...]
-    family_female: tuple[str, ...]
-    family_male: tuple[str, ...]
-
-    def name(self, rng: random.Random, female: bool) -> tuple[str, str]:
-        """(family name, given name)."""
-        if female:
-            return rng.choice(self.family_female), rng.choice(self.given_female)
-        return rng.choice(self.family_male), rng.choice(self.given_male)
-
-
-def _unique(draw: Callable[[], object], n: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(str(draw()) for _ in range(n)))
-
-
-@cache
-def build_name_pools(seed: int, size: int = 240) -> dict[str, NamePool]:
-    """A seeded pool per name language: Faker's, plus Arabic names in Latin spelling.
-
-    Only Faker's person providers are loaded: a full ``Faker(locale)`` takes ten times as long.
-    """
-    from faker import Generator
-
-    pools: dict[str, NamePool] = {}
-    for i, locale in enumerate(sorted({n.pool for n in NATIONALITIES} - {"arabic"})):
-        generator = Generator()
-        fake = import_module(f"faker.providers.person.{locale}").Provider(generator)
-        generator.seed_instance(seed * 1009 + i)
-        draws = (fake.first_name_female, fake.first_name_male)
-        lists = [_unique(d, size) for d in (*draws, fake.last_name_female, fake.last_name_male)]
-        if locale == "vi_VN":  # "Thị Hương", "Văn Nam": the middle name belongs to the given name
-            lists[0] = tuple(f"Thị {g}" for g in lists[0])
-            lists[1] = tuple(f"{'Văn' if j % 3 else 'Đức'} {g}" for j, g in enumerate(lists[1]))
-        if locale == "uk_UA":
-            lists = [tuple(transliterate_ukrainian(n) for n in names) for names in lists]
-        pools[locale] = NamePool(*lists)
-    family = tuple(_ARABIC_FAMILY.split())
-    female, male = tuple(_ARABIC_FEMALE.split()), tuple(_ARABIC_MALE.split())
-    pools["arabic"] = NamePool(female, male, family, family)
-    return pools
-
-
-@cache
-def _folded(name: str) -> str:
-    return fold(name)
-
-
-def person_key(family_name: str, given_name: str) -> str:
-    """domain.rules.person_key, with each name's folding cached (the same names recur)."""
-    return f"{_folded(family_name)}|{_folded(given_name)}"
-
-
-@cache
-def mail_name(name: str) -> str:
-    """A name as the local part of an e-mail address: ``Nguyễn`` -> ``nguyen``."""
-    return "".join(ch for ch in strip_accents(name) if ch.isalnum())
-
-
-# --- organisations, occupations, texts ------------------------------------------------------
-
-BRANCHES = _items(
-    "Automotive Fahrzeugteile Maschinenbau Metallbau Präzisionstechnik Elektrotechnik "
-    "Kunststofftechnik Logistik Spedition Bau Gebäudetechnik Pflegedienst Softwaresysteme "
-    "Oberflächentechnik Textilveredlung Gastronomie Werkzeugbau Energietechnik",
-    " ",
-)
-_PREFIXES = _items("Mulde Pleiße Westsachsen Sachsen Robur Horch Glückauf Vogtland", " ")
-_SUFFIXES = _items("tec plast metall tronic log med", " ")
-_LEGAL = ["GmbH", "GmbH", "GmbH", "GmbH & Co. KG", "KG", "AG", "e.K."]
-# Other employers and bodies, by kind; "{town}" is a town of the district.
-ORGANISATIONS = {
-    "public_employer": _items(
-        "Stadtverwaltung {town}; Kreiskrankenhaus {town} gGmbH; Oberschule {town}; "
-        "Kindertagesstätte Sonnenschein {town}; Seniorenzentrum {town} gGmbH"
-    ),
-    "municipality": ["Stadtverwaltung {town}, Bürgerservice", "Gemeindeverwaltung {town}"],
-    "authority": _items(
-        "Landratsamt Zwickau, Sozialamt; Landratsamt Zwickau, Kreisentwicklungsamt; "
-        "Finanzamt Zwickau; Landesamt für Schule und Bildung, Standort Zwickau"
-    ),
-}
-
-
-def company_name(rng: random.Random, family: str, family2: str, town: str) -> str:
-    """A regional-sounding, fictitious company name."""
-    branch, legal = rng.choice(BRANCHES), rng.choice(_LEGAL)
-    form = rng.randrange(6)
-    if form == 0 and town.isalpha():  # "Zwickauer", "Meeraner"
-        return f"{town}{'r' if town.endswith('e') else 'er'} {branch} {legal}"
-    if form == 1:
-        return f"{rng.choice(_PREFIXES)}{rng.choice(_SUFFIXES)} {town} {legal}"
-    if form == 2:
-        return f"{family} & {family2} {branch} KG"
-    return f"{branch} {family} {legal}" if form == 3 else f"{family} {branch} {legal}"
+# --- occupations, texts ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -243,8 +95,8 @@ _BODIES = {
 OCCUPATIONS = [
     Occupation(name, qualification, reference, "reg" in flags, _BODIES[body], "uni" in flags)
     for name, qualification, reference, body, flags in (
-        _items(line, "|")
-        for line in _items("""
+        split_items(line, "|")
+        for line in split_items("""
             Pflegefachkraft | Bachelor of Nursing | Pflegefachfrau/-mann | LDS | reg uni;
             Pflegehelfer/in | Diplom Krankenpflege | Pflegefachfrau/-mann | LDS | reg;
             Ärztin/Arzt | Medical Degree (MBBS) | Ärztin/Arzt | LDS | reg uni;
@@ -266,8 +118,8 @@ OCCUPATIONS = [
 ]
 
 TOPIC_PHRASES = dict(
-    _items(item, "=")
-    for item in _items(
+    split_items(item, "=")
+    for item in split_items(
         "residence = Fragen zu Visum und Aufenthaltstitel; hiring = Arbeitsaufnahme bei "
         "regionalem Arbeitgeber; recognition = Anerkennung des ausländischen Abschlusses; "
         "job_search = Unterstützung bei der Stellensuche; career = berufliche Orientierung; "
@@ -279,22 +131,22 @@ TOPIC_PHRASES = dict(
         "Anfrage"
     )
 )
-_OPENERS = _items("Telefonat Beratung Rückfrage Folgetermin Gespräch", " ")
-_DETAILS = _items(
+_OPENERS = split_items("Telefonat Beratung Rückfrage Folgetermin Gespräch", " ")
+_DETAILS = split_items(
     "Unterlagen gesichtet, Übersetzungen fehlen noch; Ablauf und Fristen erläutert; "
     "Checkliste ausgehändigt; Zeugnisse und Arbeitsvertrag besprochen; Fragen zur "
     "Krankenversicherung geklärt; Termin bei der Ausländerbehörde vorbereitet; Arbeitgeber hat "
     "Stellenbeschreibung geschickt; Sprachkurse in Zwickau vorgestellt; Antragsformulare "
     "gemeinsam ausgefüllt; Gehaltsangebot und Mindestgehalt verglichen"
 )
-_NEXT_STEPS = _items(
+_NEXT_STEPS = split_items(
     "Klient/in reicht Unterlagen nach.; Rückmeldung in zwei Wochen.; Wiedervorlage nach "
     "Bescheid.; Kontakt zum Arbeitgeber aufnehmen.; Weitere Schritte per E-Mail.; Kein "
     "weiterer Handlungsbedarf."
 )
-RELATIVES = _items("Ehefrau Ehemann Tochter Sohn Mutter", " ")
+RELATIVES = split_items("Ehefrau Ehemann Tochter Sohn Mutter", " ")
 HELPERS = ["Ehrenamtliche Begleitung", "Schwester", "Kollege", "Vermieterin"]
-FOLLOW_UP_NOTES = _items(
+FOLLOW_UP_NOTES = split_items(
     "Nachfragen, ob Unterlagen vollständig sind; Stand des Visumverfahrens erfragen; "
     "Rückmeldung des Partners prüfen; Termin zur Vertragsunterzeichnung; Bescheid der "
     "Anerkennungsstelle abwarten; Arbeitgeber anrufen"
@@ -312,8 +164,8 @@ ADVISERS["counselling_service"] = ["mbe", "jmd", "fizuz"]
 PARTNERS_BY_TOPIC = {
     topic: partners.split()
     for topic, partners in (
-        _items(item, ":")
-        for item in _items(
+        split_items(item, ":")
+        for item in split_items(
             "residence: abh_zwickau fizuz; hiring: aa_zwickau zav fizuz; recognition: "
             "iq_sachsen ihk_fosa hwk_chemnitz; job_search: aa_zwickau jc_zwickau; career: "
             "aa_zwickau jmd; qualification: iq_sachsen hwk_chemnitz ihk_chemnitz; language: "
@@ -325,8 +177,8 @@ PARTNERS_BY_TOPIC = {
 }
 # (kind, title, target group)
 EVENTS = [
-    _items(item, "|")
-    for item in _items(
+    split_items(item, "|")
+    for item in split_items(
         "information_event | Infoabend Fachkräfteeinwanderung | Unternehmen der Region; "
         "workshop | Anerkennung ausländischer Abschlüsse | Neuzugewanderte Fachkräfte; "
         "information_event | Willkommensfrühstück | Neuzugewanderte und ihre Familien; "
@@ -419,7 +271,7 @@ def opening_days(rng: random.Random, start: date, today: date, n: int) -> list[d
 
 
 def _numbers(text: str) -> Weighted[int]:
-    weights = {int(n): w for n, w in _weights(text).items()}
+    weights = {int(n): w for n, w in parse_weights(text).items()}
     return Weighted(weights, weights)
 
 
@@ -456,7 +308,7 @@ def life(
     return promoted, None, RecordStatus.WAITING if waiting else RecordStatus.IN_PROGRESS
 
 
-FEEDBACK = _weights("accepted:20 done:45 declined:8 no_feedback:12 sent:5")
+FEEDBACK = parse_weights("accepted:20 done:45 declined:8 no_feedback:12 sent:5")
 
 
 def feedback(

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from welcome_center.db import bulk
 from welcome_center.db.models import FollowUp, Person, Record, ResidenceTitle, User
+from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import FollowUpSource, RecordStatus
@@ -100,10 +102,58 @@ def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = Non
     Returns how many were raised."""
     today = today or office_today()
     window = settings.current(s).residence_expiry_window_days
+    rows = s.execute(_expiring_without_follow_up(today, window)).all()
+    if not rows:
+        return 0
+    now = utcnow()
+    raised = [
+        {
+            "record_id": row.record_id,
+            "due_on": today,
+            "assigned_to_id": row.counsellor_id,
+            "note": _expiry_note(row.expires_on),
+            "source": FollowUpSource.RESIDENCE_EXPIRY,
+            "residence_title_id": row.title_id,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    bulk.bulk_insert(s, FollowUp, raised)
+    records = [row.record_id for row in rows]
+    audit.log_many(s, actor, "add_follow_up", "record", records, detail="residence_expiry")
+    return len(rows)
+
+
+def _expiry_note(expires_on: date) -> str:
+    return _("Residence title expires on %(date)s.") % {"date": expires_on.strftime("%d.%m.%Y")}
+
+
+def _expiring_without_follow_up(
+    today: date, window: int
+) -> Select[tuple[int, date, int, int | None]]:
+    """Each title expiring within ``window`` days that has no follow-up, of a person who is not
+    anonymised, with the person's latest record (open ones first, then the newest opening
+    date, then the first opened) and its counsellor; titles of people without a record are
+    left out. In order of expiry, then of the titles' ids."""
     has_one = exists().where(FollowUp.residence_title_id == ResidenceTitle.id)
-    titles = s.execute(
-        select(ResidenceTitle.id, ResidenceTitle.person_id, ResidenceTitle.expires_on)
+    latest_first = func.row_number().over(
+        partition_by=ResidenceTitle.id,
+        order_by=(
+            (Record.status == RecordStatus.CLOSED).asc(),
+            Record.opened_on.desc(),
+            Record.id.asc(),
+        ),
+    )
+    candidates = (
+        select(
+            ResidenceTitle.id.label("title_id"),
+            ResidenceTitle.expires_on,
+            Record.id.label("record_id"),
+            Record.counsellor_id,
+            latest_first.label("n"),
+        )
         .join(Person, Person.id == ResidenceTitle.person_id)
+        .join(Record, Record.client_person_id == ResidenceTitle.person_id)
         .where(
             ResidenceTitle.expires_on.is_not(None),
             ResidenceTitle.expires_on >= today,
@@ -111,32 +161,14 @@ def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = Non
             Person.anonymised_at.is_(None),
             ~has_one,
         )
-    ).all()
-    raised = 0
-    for title_id, person_id, expires_on in titles:
-        record = s.execute(
-            select(Record.id, Record.counsellor_id)
-            .where(Record.client_person_id == person_id)
-            .order_by((Record.status == RecordStatus.CLOSED).asc(), Record.opened_on.desc())
-            .limit(1)
-        ).first()
-        if record is None:
-            continue
-        assert expires_on is not None  # filtered in the query
-        note = _("Residence title expires on %(date)s.") % {"date": expires_on.strftime("%d.%m.%Y")}
-        s.add(
-            FollowUp(
-                record_id=record.id,
-                due_on=today,
-                assigned_to_id=record.counsellor_id,
-                note=note,
-                source=FollowUpSource.RESIDENCE_EXPIRY,
-                residence_title_id=title_id,
-            )
-        )
-        audit.log(s, actor, "add_follow_up", "record", record.id, detail="residence_expiry")
-        raised += 1
-    return raised
+        .subquery("candidates")
+    )
+    c = candidates.c
+    return (
+        select(c.title_id, c.expires_on, c.record_id, c.counsellor_id)
+        .where(c.n == 1)
+        .order_by(c.expires_on, c.title_id)
+    )
 
 
 @dataclass(frozen=True)

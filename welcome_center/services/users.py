@@ -26,6 +26,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
+def hash_password(password: str) -> str:
+    """The argon2 hash of ``password``, as stored in ``User.password_hash``."""
+    return _hasher.hash(password)
+
+
 def _view(u: User) -> UserView:
     return UserView(u.id, u.username, u.display_name, u.role, u.active, u.password_hash is not None)
 
@@ -78,7 +83,7 @@ def add_user(
         user.display_name = display_name.strip() or user.display_name or username
         user.role = role
         user.active = True
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = hash_password(password)
         s.flush()
         audit.log(s, actor, "create", "user", user.id, ["username", "role"])
         return Saved(_view(user), Changes(users=True))
@@ -120,7 +125,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
             raise failure from None
         actor = Actor(user.id, user.username, user.role)
         if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
+            user.password_hash = hash_password(password)
         audit.log(s, actor, "login", "user", user.id)
         return actor
 
@@ -171,4 +176,4 @@ def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[U
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:
     """Set a new password (an administrator's action)."""
     _check_password(password)
-    return _update(uow, actor, user_id, "reset_password", password_hash=_hasher.hash(password))
+    return _update(uow, actor, user_id, "reset_password", password_hash=hash_password(password))

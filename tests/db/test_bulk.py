@@ -1,0 +1,64 @@
+"""Bulk inserts (db.bulk) and bulk audit entries: the same rows as one insert at a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from welcome_center.db import bulk
+from welcome_center.db.models import AuditEntry, Base, Organisation
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.services import audit
+from welcome_center.services.context import Actor
+
+NOON = datetime(2024, 5, 6, 12, tzinfo=UTC)
+
+
+def test_rows_get_the_defaults_and_later_ids_follow_the_given_ones(uow: UnitOfWork) -> None:
+    with uow.begin() as s:
+        top = s.scalar(select(func.max(Organisation.id))) or 0
+        rows = [
+            {"id": top + 10 + i, "name": f"Firma {i}", "name_key": f"firma {i}"}
+            | {"created_at": NOON, "updated_at": NOON}
+            for i in range(3)
+        ]
+        bulk.bulk_insert(s, Organisation, rows)
+        bulk.reset_sequences(s, [Organisation])
+    with uow.begin() as s:
+        org = s.get(Organisation, top + 11)
+        assert org is not None
+        assert (org.name, org.email, org.notes, org.code) == ("Firma 1", "", "", None)
+        assert (org.active, org.is_partner, org.version, org.created_at) == (True, False, 1, NOON)
+        later = Organisation(name="Neu", name_key="neu")
+        s.add(later)
+        s.flush()
+        assert later.id == top + 13
+
+
+def test_left_out_timestamps_are_set_and_no_rows_insert_nothing(uow: UnitOfWork) -> None:
+    before = datetime.now(UTC)
+    with uow.begin() as s:
+        count = s.scalar(select(func.count()).select_from(Organisation))
+        bulk.bulk_insert(s, Base.metadata.tables["organisations"], [])
+        assert s.scalar(select(func.count()).select_from(Organisation)) == count
+        bulk.bulk_insert(s, Organisation, [{"name": "Ohne Zeit", "name_key": "ohne zeit"}])
+    with uow.read() as s:
+        org = s.scalars(select(Organisation).where(Organisation.name == "Ohne Zeit")).one()
+        assert org.created_at >= before and org.updated_at >= before
+
+
+def test_log_many_writes_what_log_writes(uow: UnitOfWork, anna: Actor) -> None:
+    with uow.begin() as s:
+        audit.log(s, anna, "add_follow_up", "record", 7, detail="residence_expiry")
+        audit.log_many(s, anna, "add_follow_up", "record", [8, 9], detail="residence_expiry")
+        audit.log_many(s, anna, "add_follow_up", "record", [])
+    with uow.read() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "add_follow_up").order_by(AuditEntry.id)
+        ).all()
+        got = [
+            (e.user_id, e.actor, e.entity, e.entity_id, e.detail, e.at.tzinfo is not None)
+            for e in entries
+        ]
+    assert got == [(anna.user_id, "anna", "record", i, "residence_expiry", True) for i in (7, 8, 9)]

@@ -1,0 +1,84 @@
+"""Fast bulk inserts of prepared rows, and moving PostgreSQL sequences past ids given in them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
+Row = Mapping[str, Any]
+Target = Table | type[DeclarativeBase]
+CHUNK = 10_000
+
+
+def _table(target: Target) -> Table:
+    table = target if isinstance(target, Table) else target.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{target!r} is not mapped to a table")
+    return table
+
+
+def bulk_insert(session: Session, target: Target, rows: Sequence[Row], chunk: int = CHUNK) -> None:
+    """Insert ``rows`` (dicts of column values, all with the keys of the first) into a table
+    or a model's table, in chunks, in the session's transaction.
+
+    Much faster than ORM objects: no identity map, no events, so the search index is not
+    updated (call ``search.rebuild`` or ``search.reindex`` afterwards) and ids given in the
+    rows leave a PostgreSQL sequence behind (call :func:`reset_sequences`). Columns the rows
+    leave out get their default. Pending ORM changes are flushed first, so that ids follow the
+    order of the calls. On SQLite the compiled statement goes straight to the driver's
+    executemany, values converted column by column with the columns' own bind processors: a
+    third of the time SQLAlchemy takes to build and process a dict per row.
+    """
+    if not rows:
+        return
+    session.flush()
+    table = _table(target)
+    dialect = session.get_bind().dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    keys = list(compiled.positiontup or ())  # the given columns, and those with defaults
+    default = {c.name: c.default for c in table.c if c.default is not None}
+    scalar = {k: d.arg for k, d in default.items() if isinstance(d, ScalarElementColumnDefault)}
+    computed = [k for k in keys if k not in rows[0] and k in default and k not in scalar]
+    if dialect.name != "sqlite" or computed:  # SQLAlchemy computes callable defaults per row
+        for start in range(0, len(rows), chunk):
+            session.execute(insert(table), rows[start : start + chunk])
+        return
+    convert = [_converter(table, k, session) for k in keys]
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        columns = [[row.get(k, d) for row in part] for k in keys for d in [scalar.get(k)]]
+        columns = [list(map(f, c)) if f else c for f, c in zip(convert, columns, strict=True)]
+        session.connection().exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+
+
+def _converter(table: Table, key: str, session: Session) -> Callable[[Any], Any] | None:
+    """The column's bind processor; cached for hashable values, since the same few thousand
+    dates recur and formatting them is the bulk of the work."""
+    dialect = session.get_bind().dialect
+    column_type = table.c[key].type
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    try:
+        hashable = column_type.python_type.__hash__ is not None
+    except NotImplementedError:
+        hashable = False
+    return cache(process) if hashable else process
+
+
+def reset_sequences(session: Session, targets: Iterable[Target]) -> None:
+    """On PostgreSQL, move each table's ``id`` sequence past the highest id in the table, so
+    that rows inserted later with generated ids do not collide; elsewhere nothing to do."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in map(_table, targets):
+        if "id" not in table.c:
+            continue
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        highest = select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+        session.execute(select(func.setval(sequence, highest + 1, False)))
