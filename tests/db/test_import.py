@@ -668,3 +668,24 @@ def test_opening_date_today_is_fine_tomorrow_is_not(
     later = today + timedelta(days=2)
     bad = _write(tmp_path, ["Eingang;Nachname", f"{later:%d.%m.%Y};B"], name="bad.csv")
     assert not import_file(uow, admin, bad).ok
+
+
+def test_a_part_of_a_label_is_understood_when_it_names_one_entry(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path
+) -> None:
+    """Lists write "Aufenthalt" for "Aufenthalt, Einreise, Visum", "Wohnen" for living."""
+    path = _write(
+        tmp_path,
+        [
+            "Eingang;Nachname;Themen;Kanal",
+            '2024-03-01;Kaya;"Aufenthalt; Einstellung";Telefon',
+            "2024-03-02;Lee;wohnen;E-Mail",
+        ],
+    )
+    report = import_file(uow, admin, path)
+    assert report.ok, report.problems
+    with uow.read() as s:
+        topics = [
+            sorted(t.topic for t in r.topics) for r in s.scalars(select(Record).order_by(Record.id))
+        ]
+    assert topics == [["hiring", "residence"], ["living"]]

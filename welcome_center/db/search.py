@@ -27,6 +27,7 @@ from welcome_center.db.models import (
 from welcome_center.domain.text import fold, name_variants, strip_accents
 
 _TOUCHED = "search_touched"
+_TRACKED = "_welcome_center_search_tracked"
 _CHUNK = 500
 
 
@@ -202,8 +203,12 @@ def rebuild(session: Session) -> int:
 
 def track_changes(sessions: sessionmaker[Session]) -> None:
     """Remember, per session, every object a flush writes, for :func:`sync` at commit."""
-    if not event.contains(sessions, "before_flush", _before_flush):
+    # A flag on the factory itself, not event.contains(): SQLAlchemy's registry is keyed by
+    # id(), and a new factory at the address of a collected one was taken as registered already,
+    # so its sessions silently stopped updating the index.
+    if not getattr(sessions, _TRACKED, False):
         event.listen(sessions, "before_flush", _before_flush)
+        setattr(sessions, _TRACKED, True)
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:

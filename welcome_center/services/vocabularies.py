@@ -50,11 +50,23 @@ def all_entries(uow: UnitOfWork) -> dict[Vocabulary, list[VocabularyItem]]:
 
 
 def resolver(session: Session, vocabulary: Vocabulary) -> dict[str, str]:
-    """Map from a code or a German or English label (case-folded) to the code."""
+    """Map from a code or a German or English label (case-folded) to the code.
+
+    A part of a label between commas or slashes ("Aufenthalt" of "Aufenthalt, Einreise, Visum")
+    is understood too, when it belongs to one entry only: lists write the short form.
+    """
     out: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
     for e in entries(session, vocabulary):
         for key in (e.label_de, e.label_en, e.code):
             out[key.strip().casefold()] = e.code
+        for label in (e.label_de, e.label_en):
+            for part in re.split(r"[,/]", label):
+                if part.strip():
+                    parts.setdefault(part.strip().casefold(), set()).add(e.code)
+    for part, codes in parts.items():
+        if len(codes) == 1 and part not in out:
+            out[part] = next(iter(codes))
     return out
 
 
