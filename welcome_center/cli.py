@@ -17,7 +17,7 @@ from welcome_center import __version__, i18n
 from welcome_center.app import AppContext, choose_language, open_app, run_gui
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
-from welcome_center.i18n import _
+from welcome_center.i18n import N_, _
 from welcome_center.paths import resolve
 from welcome_center.services.context import Actor
 
@@ -25,6 +25,28 @@ if TYPE_CHECKING:
     from welcome_center.services.imports import ImportReport
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+# argparse's own words, translated through our catalog (argparse looks them up with its
+# module-level gettext, which :func:`_translate_argparse` points at ours).
+_ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"),
+)
+
+
+def _translate_argparse() -> None:
+    argparse._ = _  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +61,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="welcome-center", description=_("Case management for a Welcome Center."))
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show program's version number and exit"),
+    )
     p.add_argument(
         "--db",
         metavar="URL",
@@ -83,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pre.add_argument("--lang", choices=i18n.LANGUAGES)
     known, _rest = pre.parse_known_args(args_list)
     choose_language(known.lang)
+    _translate_argparse()
     args = build_parser().parse_args(args_list)
     command = args.command or "gui"
     handler = _HANDLERS.get((command, getattr(args, f"{command}_command", None)))

@@ -230,3 +230,14 @@ def test_import_of_a_missing_file_exits_1(
 ) -> None:
     assert run(["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_help_is_german_through_and_through(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--lang", "de", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Aufruf: welcome-center")
+    assert "Optionen:" in out and "diese Hilfe zeigen und beenden" in out
+    for english in ("usage:", "options:", "show this help", "positional arguments"):
+        assert english not in out
