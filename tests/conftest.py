@@ -81,8 +81,19 @@ class _PgServer:
         return self.url_of(name)
 
     def drop(self, name: str) -> None:
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a test database; an autovacuum worker may hold it for a moment, so retry, and
+        never fail a test over its clean-up."""
+        import time
+
+        from sqlalchemy.exc import DBAPIError
+
+        for attempt in range(10):
+            try:
+                with self.admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except DBAPIError:
+                time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +103,7 @@ def pg_server() -> Iterator[_PgServer | None]:
         return
     server = _PgServer(PG_URL)
     yield server
+    server.drop(f"wct_template_{os.getpid()}")
     server.admin.dispose()
 
 
