@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from welcome_center import __version__, i18n
 from welcome_center.app import AppContext, choose_language, open_app, run_gui
+from welcome_center.db.uow import ConcurrentChangeError
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import N_, _
@@ -119,6 +120,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except DomainError as exc:
         print(_("error: %(message)s") % {"message": exc.message}, file=sys.stderr)
+        return EXIT_INPUT
+    except ConcurrentChangeError:
+        print(
+            _(
+                "error: someone else saved the same item at the same moment; nothing was saved. "
+                "Please try again."
+            ),
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except KeyboardInterrupt:
         return EXIT_INPUT

@@ -6,9 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from welcome_center.db import search
 from welcome_center.db.engine import Database
+
+
+class ConcurrentChangeError(Exception):
+    """Someone else saved the same row between this transaction's read and its write.
+
+    The services' version checks catch the usual case with a message naming who; this is the
+    rare race inside one save. Nothing of the transaction was saved."""
 
 
 class UnitOfWork:
@@ -21,9 +29,12 @@ class UnitOfWork:
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A session in a transaction: committed when the block ends, rolled back on error."""
-        with self.db.sessions.begin() as session:
-            yield session
-            search.sync(session)
+        try:
+            with self.db.sessions.begin() as session:
+                yield session
+                search.sync(session)
+        except StaleDataError as exc:
+            raise ConcurrentChangeError(str(exc)) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
