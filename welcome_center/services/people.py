@@ -31,8 +31,6 @@ from welcome_center.services import audit, countries, vocabularies
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_version
 
-_PERSON_FIELDS = tuple(PersonDraft.__dataclass_fields__)
-_ORG_FIELDS = tuple(OrganisationDraft.__dataclass_fields__)
 _PARTNER_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
@@ -262,14 +260,26 @@ def update_person(
             s, _("This person"), p.version, expected_version, p.updated_by_id, p.updated_at
         )
         d = _clean_person(s, draft, kept=p.municipality)
-        before = audit.snapshot(p, _PERSON_FIELDS)
-        for k, v in asdict(d).items():
-            setattr(p, k, v)
-        p.name_key = person_key(d.family_name, d.given_name)
-        p.updated_at, p.updated_by_id = utcnow(), actor.user_id
-        s.flush()
-        audit.log(s, actor, "update", "person", p.id, audit.changed_fields(before, asdict(d)))
+        _save_changes(s, actor, p, asdict(d), person_key(d.family_name, d.given_name), "person")
         return Saved(person_view(p), Changes(persons=frozenset({p.id})))
+
+
+def _save_changes(
+    s: Session,
+    actor: Actor,
+    item: Person | Organisation,
+    values: dict[str, object],
+    name_key: str,
+    entity: str,
+) -> None:
+    """Write a cleaned draft onto a person or organisation, stamp it, audit the changed fields."""
+    before = audit.snapshot(item, values)
+    for k, v in values.items():
+        setattr(item, k, v)
+    item.name_key = name_key
+    item.updated_at, item.updated_by_id = utcnow(), actor.user_id
+    s.flush()
+    audit.log(s, actor, "update", entity, item.id, audit.changed_fields(before, values))
 
 
 def _person(s: Session, person_id: int) -> Person:
@@ -321,13 +331,7 @@ def update_organisation(
             s, _("This organisation"), o.version, expected_version, o.updated_by_id, o.updated_at
         )
         d = _clean_org(s, draft, o.id, kept=o.municipality)
-        before = audit.snapshot(o, _ORG_FIELDS)
-        for k, v in asdict(d).items():
-            setattr(o, k, v)
-        o.name_key = organisation_key(d.name)
-        o.updated_at, o.updated_by_id = utcnow(), actor.user_id
-        s.flush()
-        audit.log(s, actor, "update", "organisation", o.id, audit.changed_fields(before, asdict(d)))
+        _save_changes(s, actor, o, asdict(d), organisation_key(d.name), "organisation")
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
 
 
