@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, event, select, text
+from sqlalchemy import Integer, TextualSelect, bindparam, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from welcome_center.db.models import (
@@ -47,22 +47,41 @@ def fts_query(user_text: str) -> str:
 
 def match_records(session: Session, user_text: str, limit: int | None = None) -> list[int]:
     """Ids of the records matching ``user_text``, best match first."""
-    if not _is_sqlite(session):
-        return _match_records_server(session, user_text, limit)
-    query = fts_query(user_text)
-    if not query:
+    found = matching_sql(session, user_text)
+    if found is None:
         return []
-    sql = "SELECT rowid FROM record_search WHERE record_search MATCH :q ORDER BY rank"
+    sql, params = found
+    sql += " ORDER BY rank" if _is_sqlite(session) else " ORDER BY rowid DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [row[0] for row in session.execute(text(sql), {"q": query})]
+    return [row[0] for row in session.execute(text(sql), params)]
+
+
+def matching_ids(session: Session, user_text: str) -> TextualSelect | None:
+    """A ``SELECT rowid`` of the records matching ``user_text``, to combine with other
+    conditions in SQL (``Record.id.in_(...)``); None when nothing searchable was typed."""
+    found = matching_sql(session, user_text)
+    if found is None:
+        return None
+    sql, params = found
+    return text(sql).bindparams(**params).columns(rowid=Integer)
+
+
+def matching_sql(session: Session, user_text: str) -> tuple[str, dict[str, object]] | None:
+    """The SQL text and parameters that select the matching record ids (the dialect's way)."""
+    if not _is_sqlite(session):
+        return _server_sql(user_text)
+    query = fts_query(user_text)
+    if not query:
+        return None
+    return "SELECT rowid FROM record_search WHERE record_search MATCH :q", {"q": query}
 
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _match_records_server(session: Session, user_text: str, limit: int | None) -> list[int]:
+def _server_sql(user_text: str) -> tuple[str, dict[str, object]] | None:
     """PostgreSQL: the same documents, stored folded; every typed word must begin a word of the
     document (as FTS5's prefix match does), in its written or folded spelling."""
     conditions: list[str] = []
@@ -79,15 +98,13 @@ def _match_records_server(session: Session, user_text: str, limit: int | None) -
             alternatives.append(f"doc ~ :p{i}_{j}")
         conditions.append("(" + " OR ".join(alternatives) + ")")
     if not conditions:
-        return []
+        return None
     # Only generated parameter names are joined into the text; the words are bound parameters.
     sql = (
         "SELECT rowid FROM (SELECT rowid, number || ' ' || names || ' ' || body AS doc "  # noqa: S608
-        "FROM record_search) AS d WHERE " + " AND ".join(conditions) + " ORDER BY rowid DESC"
+        "FROM record_search) AS d WHERE " + " AND ".join(conditions)
     )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return [row[0] for row in session.execute(text(sql), params)]
+    return sql, params
 
 
 def _names(*parts: str | None) -> list[str]:

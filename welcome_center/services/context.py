@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from welcome_center.db.uow import ConcurrentChangeError, UnitOfWork
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import PermissionDeniedError
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.i18n import _
 
 T = TypeVar("T")
+
+# Re-exported for the desk, which reaches the database only through the services.
+__all__ = ["Actor", "Changes", "ConcurrentChangeError", "Saved", "UnitOfWork", "record_changed"]
 
 
 @dataclass(frozen=True)

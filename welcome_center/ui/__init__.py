@@ -1,1 +1,2 @@
-"""The desk: the only PySide6 code (main window, pages, dialogs, table models)."""
+"""The desk: the only PySide6 code. Pages, dialogs, table models and widgets built in code, calling
+the services through :mod:`welcome_center.ui.ops`."""

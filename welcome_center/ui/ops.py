@@ -1,0 +1,243 @@
+"""Runs service calls for the desk: errors become messages, and what changed is broadcast.
+
+Every widget calls the services through one :class:`Ops` (anki's CollectionOp idea): a write
+returns its ``Saved`` value or None; on success the ``Changes`` are emitted on :attr:`changed`
+so that every open window refreshes just what they name. A validation error with a known field
+is shown next to that field (see :class:`welcome_center.ui.forms.FieldErrors`); a conflict says
+who changed what and when, and offers to reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.errors import ConflictError, DomainError
+from welcome_center.domain.views import OfficeSettingsView, UserView, VocabularyItem
+from welcome_center.i18n import _, language
+from welcome_center.services import settings, users, vocabularies
+from welcome_center.services.context import Actor, Changes, ConcurrentChangeError, Saved, UnitOfWork
+
+T = TypeVar("T")
+
+
+class Ops(QObject):
+    """The logged-in user's access to the services, shared by every window of the desk."""
+
+    changed = Signal(object)  # Changes
+    status = Signal(str)  # a quiet success message for the status bar
+    open_record_requested = Signal(int)
+    open_client_requested = Signal(object)  # ClientRef
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, db_name: str = "") -> None:
+        super().__init__()
+        self.uow = uow
+        self.actor = actor
+        self.db_name = db_name
+        self._vocab: dict[Vocabulary, list[VocabularyItem]] | None = None
+        self._users: list[UserView] | None = None
+        self._settings: OfficeSettingsView | None = None
+        self._running: set[QObject] = set()  # signal carriers of jobs not yet reported back
+        self.changed.connect(self._forget)
+
+    # -- cached look-ups -------------------------------------------------------------------
+
+    def _forget(self, changes: Changes) -> None:
+        if changes.vocabularies:
+            self._vocab = None
+        if changes.users:
+            self._users = None
+        if changes.settings:
+            self._settings = None
+
+    def vocabulary(self, vocabulary: Vocabulary, active_only: bool = True) -> list[VocabularyItem]:
+        """The entries of a vocabulary in their order (cached until a change names it)."""
+        if self._vocab is None:
+            self._vocab = vocabularies.all_entries(self.uow)
+        items = self._vocab.get(vocabulary, [])
+        return [e for e in items if e.active] if active_only else list(items)
+
+    def label(self, vocabulary: Vocabulary, code: str | None) -> str:
+        """The label of a code in the UI language ("" for None, the code if unknown)."""
+        if not code:
+            return ""
+        for e in self.vocabulary(vocabulary, active_only=False):
+            if e.code == code:
+                return e.label(language())
+        return code
+
+    def users(self) -> list[UserView]:
+        if self._users is None:
+            self._users = users.list_users(self.uow)
+        return self._users
+
+    def counsellors(self) -> list[UserView]:
+        """Active users who can work records, by name."""
+        from welcome_center.domain.enums import Role
+
+        found = [u for u in self.users() if u.active and u.role is not Role.MANAGER]
+        return sorted(found, key=lambda u: (u.display_name or u.username).casefold())
+
+    def user_name(self, user_id: int | None) -> str:
+        for u in self.users():
+            if u.id == user_id:
+                return u.display_name or u.username
+        return ""
+
+    @property
+    def settings(self) -> OfficeSettingsView:
+        if self._settings is None:
+            self._settings = settings.get_settings(self.uow)
+        return self._settings
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def read(self, parent: QWidget | None, fn: Callable[..., T], *args: Any, **kw: Any) -> T | None:
+        """``fn(uow, actor, *args)``; an error is shown and None returned."""
+        try:
+            return fn(self.uow, self.actor, *args, **kw)
+        except DomainError as exc:
+            show_error(parent, exc)
+        except ConcurrentChangeError:
+            show_concurrent(parent)
+        return None
+
+    def write(
+        self,
+        parent: QWidget | None,
+        fn: Callable[..., Saved[T]],
+        *args: Any,
+        errors: Any = None,
+        on_conflict: Callable[[], None] | None = None,
+        done: str = "",
+        **kw: Any,
+    ) -> Saved[T] | None:
+        """Run a writing call. On success broadcast its Changes and show ``done`` in the status
+        bar; on a validation error show it next to its field in ``errors`` (a FieldErrors) if it
+        knows the field, else in a message box; on a conflict offer ``on_conflict`` (reload)."""
+        if errors is not None:
+            errors.clear()
+        try:
+            saved = fn(self.uow, self.actor, *args, **kw)
+        except ConflictError as exc:
+            show_conflict(parent, exc, on_conflict)
+            return None
+        except DomainError as exc:
+            if errors is None or not errors.show(exc):
+                show_error(parent, exc)
+            return None
+        except ConcurrentChangeError:
+            show_concurrent(parent)
+            return None
+        self.broadcast(saved.changes)
+        if done:
+            self.status.emit(done)
+        return saved
+
+    def broadcast(self, changes: Changes) -> None:
+        """Tell every window what changed."""
+        if changes != Changes():
+            self.changed.emit(changes)
+
+    def open_record(self, record_id: int) -> None:
+        self.open_record_requested.emit(record_id)
+
+    def open_client(self, client: object) -> None:
+        self.open_client_requested.emit(client)
+
+    def background(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable[..., T],
+        *args: Any,
+        on_done: Callable[[T], None],
+    ) -> None:
+        """Run ``fn(uow, actor, *args)`` off the UI thread behind a progress dialog; its result
+        goes to ``on_done`` on the UI thread, an error to a message box."""
+        dialog = QProgressDialog(title, "", 0, 0, parent)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(300)
+        dialog.setWindowTitle(title)
+        job = _Job(lambda: fn(self.uow, self.actor, *args))
+
+        def finished(ok: bool, value: object) -> None:
+            dialog.reset()
+            dialog.deleteLater()
+            if ok:
+                on_done(value)  # type: ignore[arg-type]
+            elif isinstance(value, DomainError):
+                show_error(parent, value)
+            elif isinstance(value, ConcurrentChangeError):
+                show_concurrent(parent)
+            else:
+                show_error(
+                    parent, DomainError(_("The task failed: %(reason)s") % {"reason": value})
+                )
+
+        job.signals.finished.connect(finished)
+        self._running.add(job.signals)
+        job.signals.finished.connect(lambda *_a: self._running.discard(job.signals))
+        QThreadPool.globalInstance().start(job)
+
+
+class _JobSignals(QObject):
+    finished = Signal(bool, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            value = self.work()
+        except Exception as exc:  # reported to the UI thread, shown there
+            self.signals.finished.emit(False, exc)
+            return
+        self.signals.finished.emit(True, value)
+
+
+def show_error(parent: QWidget | None, exc: DomainError) -> None:
+    QMessageBox.warning(parent, _("Not saved") if exc.field else _("Notice"), exc.message)
+
+
+def show_concurrent(parent: QWidget | None) -> None:
+    QMessageBox.warning(
+        parent,
+        _("Saved by someone else"),
+        _(
+            "Someone else saved the same item at the same moment; nothing was saved. "
+            "Please try again."
+        ),
+    )
+
+
+def show_conflict(
+    parent: QWidget | None, exc: ConflictError, on_conflict: Callable[[], None] | None
+) -> None:
+    """Say who changed the item and when; offer to reload (the typed input stays otherwise)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Changed meanwhile"))
+    box.setText(exc.message)
+    box.setInformativeText(
+        _("Reload shows the saved version; your input in this window is then discarded.")
+        if on_conflict
+        else _("Close this window and open the item again to see the saved version.")
+    )
+    reload_button = None
+    if on_conflict:
+        reload_button = box.addButton(_("&Reload"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("&Keep my input"), QMessageBox.ButtonRole.RejectRole)
+    else:
+        box.addButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+    if on_conflict and box.clickedButton() is reload_button:
+        on_conflict()

@@ -1,0 +1,1 @@
+"""The record editor: one window per open record, a tab per part of the record."""
