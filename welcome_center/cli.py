@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("database URL or SQLite file (default: the user data folder, or WELCOME_CENTER_DB)"),
     )
     p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language (default: German)"))
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("use the separate demonstration database (filled on first use)"),
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("gui", help=_("start the desk (the default)"))
     imp = sub.add_parser("import", help=_("import a CSV or XLSX list of records"))
@@ -143,13 +148,17 @@ def _system_actor() -> Actor:
 
 
 def _open(args: argparse.Namespace) -> AppContext:
-    return open_app(resolve(args.db))
+    paths = resolve(args.db)
+    if args.demo and not args.db:
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        return open_app(paths, paths.demo_db_url)
+    return open_app(paths)
 
 
 def _gui(args: argparse.Namespace) -> int:
     ctx = _open(args)
     try:
-        return run_gui(ctx)
+        return run_gui(ctx, demo=args.demo, lang_option=args.lang)
     finally:
         ctx.close()
 

@@ -84,6 +84,12 @@ def format_date(value: date, fmt: str = "medium") -> str:
     return _babel_format_date(value, fmt, locale=locale_name())
 
 
+def format_short_date(value: date) -> str:
+    """A date as digits: ``24.11.2026`` in German, ``24/11/2026`` in English (lists, CSV)."""
+    return _babel_format_date(value, "dd.MM.yyyy" if language() == "de" else "dd/MM/yyyy",
+                              locale=locale_name())  # fmt: skip
+
+
 def format_number(value: float | int) -> str:
     """A number with the active language's separators."""
     return _babel_format_decimal(value, locale=locale_name())

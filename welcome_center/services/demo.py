@@ -48,6 +48,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("jonas.seidel", "Jonas Seidel", Role.COUNSELLOR),
     DemoUser("miriam.haddad", "Miriam Haddad", Role.COUNSELLOR),
     DemoUser("petra.voigt", "Petra Voigt", Role.MANAGER),
+    DemoUser("sabine.hofmann", "Sabine Hofmann", Role.ADMIN),
 )
 
 

@@ -28,7 +28,7 @@ from welcome_center.domain.enums import RecordStatus, Vocabulary
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.queries import RecordQuery, RecordSort
 from welcome_center.domain.views import RecordSummary
-from welcome_center.i18n import _, format_date, language
+from welcome_center.i18n import _, format_short_date, language
 from welcome_center.i18n.labels import label
 from welcome_center.reports import table_export
 from welcome_center.services import audit, record_views, vocabularies
@@ -137,6 +137,6 @@ def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -
                     r.opened_on, r.closed_on, r.counsellor or "",
                     ", ".join(topics.get(t, t) for t in r.topics),
                 ])  # fmt: skip
-        table_export.write_table(path, _("Records"), header, rows, format_date)
+        table_export.write_table(path, _("Records"), header, rows, format_short_date)
         audit.log(s, actor, "export", "record", None, detail=f"rows={len(rows)}")
     return len(rows)

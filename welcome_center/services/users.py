@@ -51,6 +51,12 @@ def _check_username(username: str) -> None:
         )
 
 
+def check_new_user(username: str, password: str) -> None:
+    """Raise ValidationError (with the field) if the name or the password would be refused."""
+    _check_username(username.strip())
+    _check_password(password)
+
+
 def add_user(
     uow: UnitOfWork,
     actor: Actor | None,

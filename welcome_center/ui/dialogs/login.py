@@ -1,0 +1,167 @@
+"""Start of the desk: the first-run set-up of a new database, and the login."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.enums import Role
+from welcome_center.domain.errors import DomainError, ValidationError
+from welcome_center.i18n import _
+from welcome_center.services import settings, users
+from welcome_center.services.context import Actor, UnitOfWork
+from welcome_center.ui.forms import FieldErrors, error_label
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class LoginDialog(QDialog):
+    """User name and password; one message for every failure (no hint whether a user exists)."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        office_name: str,
+        database: str,
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.uow = uow
+        self.actor: Actor | None = None
+        self.setWindowTitle(_("Log in – %(office)s") % {"office": office_name})
+        self.username = QLineEdit()
+        self.password = _password_edit()
+        self.message = error_label()
+        form = QFormLayout()
+        for text, widget in ((_("&User name:"), self.username), (_("&Password:"), self.password)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Log in"))
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        where = QLabel(_("Database: %(name)s") % {"name": database})
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        where.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(_heading(office_name))
+        lay.addWidget(where)
+        if hint:
+            self.hint = QLabel(hint)
+            self.hint.setTextFormat(Qt.TextFormat.PlainText)
+            self.hint.setWordWrap(True)
+            self.hint.setFrameShape(QLabel.Shape.StyledPanel)
+            self.hint.setMargin(8)
+            lay.addWidget(self.hint)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+    def try_login(self) -> None:
+        self.message.hide()
+        try:
+            self.actor = users.authenticate(self.uow, self.username.text(), self.password.text())
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            self.message.show()
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.accept()
+
+
+class FirstRunDialog(QDialog):
+    """A new database: the office's name and the first administrator, then straight in."""
+
+    def __init__(self, uow: UnitOfWork, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.uow = uow
+        self.actor: Actor | None = None
+        self.setWindowTitle(_("Set up the office"))
+        self.office = QLineEdit(settings.get_settings(uow).office_name)
+        self.username = QLineEdit()
+        self.display_name = QLineEdit()
+        self.password = _password_edit()
+        self.repeat = _password_edit()
+        self.errors = FieldErrors(error_label())
+        form = QFormLayout()
+        e = self.errors
+        e.add_row(form, _("&Office name:"), self.office, "office_name")
+        e.add_row(form, _("Administrator's &user name:"), self.username, "username")
+        e.add_row(form, _("&Full name:"), self.display_name)
+        e.add_row(form, _("&Password:"), self.password, "password")
+        e.add_row(form, _("&Repeat password:"), self.repeat, "repeat")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Set up and log in"))
+        buttons.accepted.connect(self.set_up)
+        buttons.rejected.connect(self.reject)
+        intro = QLabel(
+            _(
+                "This database is new. Name the office (it appears on reports) and create the "
+                "first administrator, who can then add the counsellors."
+            )
+        )
+        intro.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(_heading(_("Welcome")))
+        lay.addWidget(intro)
+        lay.addLayout(form)
+        lay.addWidget(self.errors.general)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def set_up(self) -> None:
+        """Office name first, then the administrator: a failed second step can be repeated
+        (the dialog comes again at the next start until an administrator exists)."""
+        self.errors.clear()
+        try:
+            if self.password.text() != self.repeat.text():
+                raise ValidationError(_("The two passwords differ."), field="repeat")
+            if not self.office.text().strip():
+                raise ValidationError(_("Enter the office's name."), field="office_name")
+            users.check_new_user(self.username.text(), self.password.text())
+            first_run = Actor(None, f"first-run:{self.username.text().strip()}", Role.ADMIN)
+            settings.update_settings(self.uow, first_run, office_name=self.office.text())
+            saved = users.add_user(
+                self.uow,
+                None,
+                self.username.text(),
+                self.password.text(),
+                Role.ADMIN,
+                self.display_name.text(),
+            )
+        except DomainError as exc:
+            self.errors.show(exc)
+            return
+        self.actor = Actor(saved.value.id, saved.value.username, Role.ADMIN)
+        self.accept()

@@ -1,0 +1,250 @@
+"""The main window: navigation on the left, the page on the right, a status bar; record windows.
+
+Pages are shown as the user's role allows (a manager sees figures, never names). Each record
+opens in its own window, one per record; closing the main window closes them, asking first
+where something is unsaved. Window geometry is remembered per user in the desk's QSettings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from welcome_center.domain.permissions import Permission, allowed
+from welcome_center.domain.views import ClientRef
+from welcome_center.i18n import LANGUAGES, _, language
+from welcome_center.i18n.labels import label
+from welcome_center.services.context import Changes
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.base import Page
+
+LANGUAGE_KEY = "language"
+_LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+def _pages() -> list[tuple[str, Permission, Callable[[Ops], Page]]]:
+    """(key, permission, factory) of every page in navigation order."""
+    from welcome_center.ui.pages.admin import AdminPage
+    from welcome_center.ui.pages.follow_ups import FollowUpsPage
+    from welcome_center.ui.pages.partners import PartnersPage
+    from welcome_center.ui.pages.people import PeoplePage
+    from welcome_center.ui.pages.records import RecordsPage
+    from welcome_center.ui.pages.reports import ReportsPage
+    from welcome_center.ui.pages.today import TodayPage
+
+    return [
+        ("today", Permission.WORK_RECORDS, TodayPage),
+        ("records", Permission.WORK_RECORDS, RecordsPage),
+        ("people", Permission.WORK_RECORDS, PeoplePage),
+        ("partners", Permission.WORK_RECORDS, PartnersPage),
+        ("follow_ups", Permission.WORK_RECORDS, FollowUpsPage),
+        ("reports", Permission.VIEW_STATISTICS, ReportsPage),
+        ("admin", Permission.MANAGE_USERS, AdminPage),
+    ]
+
+
+class MainWindow(QMainWindow):
+    """The desk's main window for one logged-in user."""
+
+    def __init__(self, ops: Ops, state: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.state = state
+        self.record_windows: dict[int, Any] = {}
+        self.pages: dict[str, Page] = {}
+        self.setWindowTitle(_("Welcome Center desk – %(office)s") % {"office": self._office()})
+        self._build()
+        ops.open_record_requested.connect(self.open_record)
+        ops.open_client_requested.connect(self.open_client)
+        ops.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ops.changed.connect(self._changed)
+        start = self._restore()
+        self.nav.setCurrentRow(self.stack.indexOf(self.pages[start]) if start else 0)
+
+    def _office(self) -> str:
+        return self.ops.settings.office_name
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Navigation"))
+        self.stack = QStackedWidget()
+        role = self.ops.actor.role
+        for number, (key, permission, factory) in enumerate(_pages(), start=1):
+            if not allowed(role, permission):
+                continue
+            page = factory(self.ops)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title())
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(_("Alt+%(n)d") % {"n": number})
+            self.nav.addItem(item)
+            shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            shortcut.activated.connect(lambda k=key: self.show_page(k))
+        self.nav.setMaximumWidth(self.nav.sizeHintForColumn(0) + 4 * self.nav.frameWidth() + 24)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        splitter = QSplitter()
+        splitter.setObjectName("main_splitter")
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        self.setCentralWidget(splitter)
+        self._menus()
+        self._status_bar()
+
+    def _menus(self) -> None:
+        desk = self.menuBar().addMenu(_("&Desk"))
+        if allowed(self.ops.actor.role, Permission.WORK_RECORDS):
+            new = QAction(_("&New enquiry…"), self)
+            new.setShortcut(QKeySequence("Ctrl+N"))
+            new.triggered.connect(self.new_enquiry)
+            desk.addAction(new)
+        find = QAction(_("&Search"), self)
+        find.setShortcut(QKeySequence("Ctrl+F"))
+        find.triggered.connect(lambda: self.current_page().focus_search())
+        refresh = QAction(_("&Refresh"), self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.triggered.connect(lambda: self.current_page().refresh())
+        desk.addActions([find, refresh])
+        lang_menu = desk.addMenu(_("&Language"))
+        for code in LANGUAGES:
+            act = QAction(_LANGUAGE_NAMES[code], self)
+            act.setCheckable(True)
+            act.setChecked(code == language())
+            act.triggered.connect(lambda _c=False, lang=code: self.choose_language(lang))
+            lang_menu.addAction(act)
+        desk.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        desk.addAction(quit_action)
+
+    def _status_bar(self) -> None:
+        actor = self.ops.actor
+        name = self.ops.user_name(actor.user_id) or actor.name
+        self.office_label = QLabel()
+        self.user_label = QLabel(
+            _("%(user)s (%(role)s)") % {"user": name, "role": label(actor.role)}
+        )
+        self.db_label = QLabel(_("Database: %(name)s") % {"name": self.ops.db_name})
+        for w in (self.office_label, self.user_label, self.db_label):
+            w.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addPermanentWidget(w)
+        self.office_label.setText(self._office())
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def show_page(self, key: str) -> Page | None:
+        page = self.pages.get(key)
+        if page is None:
+            return None
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+        return page
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.current_page().activated()
+
+    def open_record(self, record_id: int) -> None:
+        """Show the record's window (one per record; brought to the front if open)."""
+        window = self.record_windows.get(record_id)
+        if window is None:
+            from welcome_center.ui.record.window import RecordWindow
+
+            window = RecordWindow(self.ops, record_id)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(
+                lambda _o=None, rid=record_id: self.record_windows.pop(rid, None)
+            )
+            self.record_windows[record_id] = window
+            window.resize(min(1100, self.width()), min(760, self.height()))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def open_client(self, client: ClientRef) -> None:
+        page = self.show_page("people")
+        if page is not None:
+            page.show_client(client)  # type: ignore[attr-defined]
+            self.raise_()
+            self.activateWindow()
+
+    def new_enquiry(self) -> None:
+        from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
+
+        QuickEnquiryDialog.ask(self.ops, self)
+
+    def choose_language(self, lang: str) -> None:
+        self.state.setValue(LANGUAGE_KEY, lang)
+        if lang != language():
+            QMessageBox.information(
+                self,
+                _("Language"),
+                _("The desk speaks %(language)s from its next start.")
+                % {"language": _LANGUAGE_NAMES[lang]},
+            )
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.settings:
+            self.office_label.setText(self._office())
+
+    # -- window state ------------------------------------------------------------------------
+
+    def _key(self, what: str) -> str:
+        return f"users/{self.ops.actor.name}/{what}"
+
+    def _restore(self) -> str | None:
+        """Geometry and splitter as the user left them; returns the page they were on."""
+        geometry = self.state.value(self._key("geometry"))
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            screen = QApplication.primaryScreen().availableGeometry()
+            self.resize(min(1400, screen.width()), min(860, screen.height()))
+        state = self.state.value(self._key("state"))
+        if state is not None:
+            self.restoreState(state)
+        page = self.state.value(self._key("page"))
+        return page if isinstance(page, str) and page in self.pages else None
+
+    def save_state(self) -> None:
+        self.state.setValue(self._key("geometry"), self.saveGeometry())
+        self.state.setValue(self._key("state"), self.saveState())
+        key = (
+            self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else ""
+        )
+        self.state.setValue(self._key("page"), key)
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close the record windows first; any of them may refuse (unsaved input kept)."""
+        for window in list(self.record_windows.values()):
+            if not window.close():
+                event.ignore()
+                return
+        self.save_state()
+        event.accept()

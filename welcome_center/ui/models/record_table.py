@@ -1,0 +1,150 @@
+"""The record list's table model: the ordered ids from SQL, lines fetched in blocks on demand.
+
+``rowCount`` comes from the id list; a block of :data:`BLOCK` lines is read the first time one
+of its rows is painted and kept in a small LRU cache, so ``data()`` is a dictionary look-up and a
+list of 100,000 records scrolls smoothly. Sorting re-queries SQL (never a proxy model).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from welcome_center.domain.enums import RecordStatus, Vocabulary
+from welcome_center.domain.queries import RecordQuery, RecordSort
+from welcome_center.domain.views import RecordSummary
+from welcome_center.i18n import _
+from welcome_center.i18n.labels import label
+from welcome_center.services import record_list
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.qt_i18n import short_date
+
+BLOCK = 200
+CACHED_BLOCKS = 40
+
+# The sort key of each column (None: not sortable).
+_SORT_KEYS: tuple[RecordSort | None, ...] = (
+    RecordSort.NUMBER,
+    RecordSort.KIND,
+    RecordSort.STATUS,
+    RecordSort.CLIENT,
+    RecordSort.OPENED_ON,
+    RecordSort.COUNSELLOR,
+    None,
+)
+OPENED_COLUMN = 4
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Records selected by a :class:`RecordQuery`, one line each."""
+
+    def __init__(self, ops: Ops, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.query = RecordQuery()
+        self.ids: list[int] = []
+        self._blocks: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
+        self._headers = [_("Number"), _("Kind"), _("Status"), _("Client"), _("Opened"),
+                         _("Counsellor"), _("Topics")]  # fmt: skip
+        self.blocks_read = 0  # how many blocks were fetched (tests and benchmarks read it)
+
+    # -- the query ---------------------------------------------------------------------------
+
+    def set_query(self, query: RecordQuery) -> None:
+        """Select the records of ``query`` (one SQL query for the ids; lines come on demand)."""
+        ids = self.ops.read(None, record_list.record_ids, query)
+        self.beginResetModel()
+        self.query = query
+        self.ids = ids or []
+        self._blocks.clear()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def forget(self, record_ids: frozenset[int]) -> None:
+        """Lines of these records changed: drop their cached blocks and repaint them."""
+        if not record_ids:
+            return
+        positions = {rid: row for row, rid in enumerate(self.ids) if rid in record_ids}
+        for row in positions.values():
+            self._blocks.pop(row // BLOCK, None)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(_SORT_KEYS) - 1))
+
+    def record_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return -1
+
+    # -- Qt --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_SORT_KEYS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+                return self._headers[section]
+        elif role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole and role != Qt.ItemDataRole.ToolTipRole:
+            return None
+        if not index.isValid():
+            return None
+        row = index.row()
+        block = self._blocks.get(row // BLOCK)
+        if block is None:
+            block = self._load(row // BLOCK)
+        else:
+            self._blocks.move_to_end(row // BLOCK)
+        offset = row % BLOCK
+        if offset >= len(block):
+            return None
+        return block[offset][index.column()]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by the clicked column (the topics column is not sortable)."""
+        key = _SORT_KEYS[column] if 0 <= column < len(_SORT_KEYS) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key == self.query.sort and descending == self.query.descending):
+            return
+        self.set_query(replace(self.query, sort=key, descending=descending))
+
+    def sort_column(self) -> int:
+        """The column the list is sorted by (for the header's sort indicator)."""
+        return _SORT_KEYS.index(self.query.sort)
+
+    # -- blocks ------------------------------------------------------------------------------
+
+    def _load(self, number: int) -> list[tuple[str, ...]]:
+        ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
+        rows = self.ops.read(None, record_list.record_rows, ids) or []
+        by_id = {r.id: self._line(r) for r in rows}
+        block = [by_id.get(rid, ("",) * len(_SORT_KEYS)) for rid in ids]
+        self._blocks[number] = block
+        self.blocks_read += 1
+        while len(self._blocks) > CACHED_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block
+
+    def _line(self, r: RecordSummary) -> tuple[str, ...]:
+        status = label(r.status)
+        if r.status is RecordStatus.CLOSED and r.closed_on:
+            status = _("Closed %(date)s") % {"date": short_date(r.closed_on)}
+        topics = ", ".join(self.ops.label(Vocabulary.TOPIC, t) for t in r.topics)
+        return (r.number, label(r.kind), status, r.client.display_name, short_date(r.opened_on),
+                r.counsellor or "", topics)  # fmt: skip

@@ -1,0 +1,313 @@
+"""Enquiries & cases: the record list with search, filters, sorting in SQL, and export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.enums import RecordKind, RecordStatus, Vocabulary
+from welcome_center.domain.queries import RecordQuery
+from welcome_center.i18n import _, format_number, language, ngettext
+from welcome_center.i18n.labels import label
+from welcome_center.services import record_list
+from welcome_center.services.context import Changes
+from welcome_center.ui import forms
+from welcome_center.ui.models.record_table import OPENED_COLUMN, RecordTableModel
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.base import Page
+
+SEARCH_DELAY_MS = 250
+_MINE, _UNASSIGNED = "mine", "unassigned"
+
+
+class RecordTableView(QTableView):
+    """The list: Enter opens the record; typing a letter starts a search."""
+
+    def __init__(self, page: RecordsPage) -> None:
+        super().__init__()
+        self.page = page
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.page.open_current()
+            return
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if text and text.isprintable() and not text.isspace() and plain:
+            self.page.search.setFocus()
+            self.page.search.setText(self.page.search.text() + text)
+            return
+        super().keyPressEvent(event)
+
+
+class RecordsPage(Page):
+    """Every enquiry and case: search, filters, a sortable list; Enter opens a record."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
+        self.model = RecordTableModel(ops, self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filters)
+        self._build()
+
+    def title(self) -> str:
+        return _("Enquiries & cases")
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search number, name, organisation or note words"))
+        self.search.setAccessibleName(_("Search records"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._search_entered)
+
+        self.kind = forms.fill_combo(QComboBox(), [(label(k), k) for k in RecordKind],
+                                     empty_text=_("Enquiries and cases"))  # fmt: skip
+        status_items = [(_("Open"), "open")] + [(label(s), s) for s in RecordStatus]
+        self.status = forms.fill_combo(QComboBox(), status_items, empty_text=_("Any status"))
+        self.counsellor = QComboBox()
+        self.topic = QComboBox()
+        self.requester = QComboBox()
+        self._fill_choices()
+        self.opened_from = forms.date_edit(optional=True)
+        self.opened_to = forms.date_edit(optional=True)
+        self.overdue = QCheckBox(_("With &overdue follow-up"))
+        reset = QPushButton(_("&Reset filters"))
+        reset.clicked.connect(self.reset_filters)
+        named = (
+            (self.kind, _("Kind")),
+            (self.status, _("Status")),
+            (self.counsellor, _("Counsellor")),
+            (self.topic, _("Topic")),
+            (self.requester, _("Requester type")),
+            (self.opened_from, _("Opened from")),
+            (self.opened_to, _("Opened until")),
+        )
+        for w, name in named:
+            w.setAccessibleName(name)
+        for combo in (self.kind, self.status, self.counsellor, self.topic, self.requester):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for edit in (self.opened_from, self.opened_to):
+            edit.dateChanged.connect(self.apply_filters)
+        self.overdue.toggled.connect(self.apply_filters)
+
+        grid = QGridLayout()
+        search_label = QLabel(_("&Search:"))
+        search_label.setBuddy(self.search)
+        grid.addWidget(search_label, 0, 0)
+        grid.addWidget(self.search, 0, 1, 1, 3)
+        grid.addWidget(self.kind, 0, 4)
+        grid.addWidget(self.status, 0, 5)
+        grid.addWidget(self.counsellor, 0, 6)
+        grid.addWidget(self.topic, 1, 1)
+        grid.addWidget(self.requester, 1, 2)
+        dates = QHBoxLayout()
+        from_label = QLabel(_("Opened &from"))
+        from_label.setBuddy(self.opened_from)
+        to_label = QLabel(_("un&til"))
+        to_label.setBuddy(self.opened_to)
+        for part in (from_label, self.opened_from, to_label, self.opened_to):
+            dates.addWidget(part)
+        grid.addLayout(dates, 1, 3, 1, 2)
+        grid.addWidget(self.overdue, 1, 5)
+        grid.addWidget(reset, 1, 6)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+
+        self.table = RecordTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Records"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(OPENED_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+
+        self.count = QLabel()
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        export = QPushButton(_("E&xport list…"))
+        export.clicked.connect(self.export)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addWidget(self.empty, 1)
+        bottom.addWidget(export)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(bottom)
+
+    def _fill_choices(self) -> None:
+        lang = language()
+        people: list[tuple[str, object]] = [
+            (_("My records"), _MINE),
+            (_("Without counsellor"), _UNASSIGNED),
+        ]
+        people += [(u.display_name or u.username, u.id) for u in self.ops.counsellors()]
+        forms.fill_combo(self.counsellor, people, empty_text=_("All counsellors"))
+        topics = [(e.label(lang), e.code) for e in self.ops.vocabulary(Vocabulary.TOPIC)]
+        forms.fill_combo(self.topic, topics, empty_text=_("Any topic"))
+        requesters = self.ops.vocabulary(Vocabulary.REQUESTER_TYPE)
+        forms.fill_combo(self.requester, [(e.label(lang), e.code) for e in requesters],
+                         empty_text=_("Any requester type"))  # fmt: skip
+
+    # -- behaviour ---------------------------------------------------------------------------
+
+    def current_query(self) -> RecordQuery:
+        status = self.status.currentData()
+        who = self.counsellor.currentData()
+        return replace(
+            self.model.query,
+            text=self.search.text().strip(),
+            kind=self.kind.currentData(),
+            status=None if status in (None, "open") else status,
+            open_only=status == "open",
+            counsellor_id=self.ops.actor.user_id if who == _MINE else (
+                who if isinstance(who, int) else None),
+            unassigned=who == _UNASSIGNED,
+            topic=self.topic.currentData(),
+            requester_type=self.requester.currentData(),
+            opened_from=forms.date_of(self.opened_from),
+            opened_to=forms.date_of(self.opened_to),
+            overdue_only=self.overdue.isChecked(),
+        )  # fmt: skip
+
+    def apply_filters(self) -> None:
+        self._timer.stop()
+        if not self.loaded:
+            return
+        keep = self.selected_id()
+        self.model.set_query(self.current_query())
+        self._show_count()
+        if keep is not None:
+            self.select_record(keep)
+
+    def refresh(self) -> None:
+        self.apply_filters()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.vocabularies or changes.users:
+            self._fill_choices()
+        if changes.records:
+            new = [r for r in changes.records if self.model.row_of(r) < 0]
+            if new:
+                self.apply_filters()  # a new record may belong in the list
+            else:
+                self.model.forget(changes.records)
+        elif changes.follow_ups and self.overdue.isChecked():
+            self.apply_filters()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def reset_filters(self) -> None:
+        widgets = (self.kind, self.status, self.counsellor, self.topic, self.requester,
+                   self.opened_from, self.opened_to, self.overdue, self.search)  # fmt: skip
+        for w in widgets:
+            w.blockSignals(True)
+        for combo in (self.kind, self.status, self.counsellor, self.topic, self.requester):
+            combo.setCurrentIndex(0)
+        forms.set_date(self.opened_from, None, optional=True)
+        forms.set_date(self.opened_to, None, optional=True)
+        self.overdue.setChecked(False)
+        self.search.clear()
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply_filters()
+
+    def _show_count(self) -> None:
+        n = len(self.model.ids)
+        self.count.setText(
+            ngettext("%(count)s record", "%(count)s records", n) % {"count": format_number(n)}
+        )
+        if n:
+            self.empty.clear()
+        elif self.current_query() == replace(RecordQuery(), sort=self.model.query.sort,
+                                              descending=self.model.query.descending):  # fmt: skip
+            self.empty.setText(_("No records yet. Record an enquiry with Ctrl+N."))
+        else:
+            self.empty.setText(_("No record matches. Change the search or reset the filters."))
+
+    def _search_entered(self) -> None:
+        self.apply_filters()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record_id(rows[0].row()) if rows else None
+
+    def select_record(self, record_id: int) -> None:
+        row = self.model.row_of(record_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        record_id = self.model.record_id(index.row()) if index.isValid() else None
+        if record_id is not None:
+            self.ops.open_record(record_id)
+
+    def export(self) -> None:
+        """Save the listed records (as filtered and sorted) as XLSX or CSV."""
+        if not self.model.ids:
+            self.ops.status.emit(_("The list is empty; nothing to export."))
+            return
+        xlsx, csv = _("Excel workbook (*.xlsx)"), _("CSV for Excel (*.csv)")
+        name, chosen = QFileDialog.getSaveFileName(
+            self, _("Export list"), str(Path.home() / _("records.xlsx")), f"{xlsx};;{csv}"
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".csv" if chosen == csv else ".xlsx")
+        ids = list(self.model.ids)
+
+        def done(count: int) -> None:
+            self.ops.status.emit(
+                ngettext("%(count)s record exported to %(file)s.",
+                         "%(count)s records exported to %(file)s.", count)
+                % {"count": format_number(count), "file": path.name}
+            )  # fmt: skip
+
+        self.ops.background(self, _("Exporting the list…"), record_list.export_list, ids, path,
+                            on_done=done)  # fmt: skip
