@@ -24,14 +24,14 @@ from welcome_center.db.models import (
 )
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
-from welcome_center.domain.enums import RecordStatus, Vocabulary
+from welcome_center.domain.enums import ClientKind, RecordStatus, Vocabulary
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.queries import RecordQuery, RecordSort
-from welcome_center.domain.views import RecordSummary
+from welcome_center.domain.views import ClientRef, RecordSummary
 from welcome_center.i18n import _, format_short_date, language
 from welcome_center.i18n.labels import label
 from welcome_center.reports import table_export
-from welcome_center.services import audit, record_views, vocabularies
+from welcome_center.services import audit, vocabularies
 from welcome_center.services.context import Actor
 
 MAX_BLOCK = 1000
@@ -113,7 +113,44 @@ def record_rows(uow: UnitOfWork, actor: Actor, ids: Sequence[int]) -> list[Recor
     """List lines for ``ids`` (at most :data:`MAX_BLOCK`), in the order given."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        return record_views.summaries(s, list(ids[:MAX_BLOCK]))
+        return lines(s, list(ids[:MAX_BLOCK]))
+
+
+def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
+    """List lines in two plain queries (records with names, then topics): a block of the list
+    is read in a few milliseconds, without building ORM objects."""
+    if not ids:
+        return []
+    rows = s.execute(
+        select(
+            Record.id, Record.number, Record.kind, Record.status, Record.opened_on,
+            Record.closed_on, Record.client_person_id, Record.client_organisation_id,
+            Person.family_name, Person.given_name, Organisation.name, User.display_name,
+            User.username,
+        )
+        .outerjoin(Person, Person.id == Record.client_person_id)
+        .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
+        .outerjoin(User, User.id == Record.counsellor_id)
+        .where(Record.id.in_(ids))
+    ).all()  # fmt: skip
+    topics: dict[int, list[str]] = {}
+    for rid, topic in s.execute(
+        select(RecordTopic.record_id, RecordTopic.topic).where(RecordTopic.record_id.in_(ids))
+    ):
+        topics.setdefault(rid, []).append(topic)
+    by_id = {}
+    for r in rows:
+        if r.client_person_id is not None:
+            name = f"{r.family_name}, {r.given_name}" if r.given_name else r.family_name
+            client = ClientRef(ClientKind.PERSON, r.client_person_id, name)
+        else:
+            client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)
+        counsellor = (r.display_name or r.username) if r.username else None
+        by_id[r.id] = RecordSummary(
+            r.id, r.number, r.kind, r.status, client, r.opened_on, r.closed_on, counsellor,
+            tuple(sorted(topics.get(r.id, ()))),
+        )  # fmt: skip
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -> int:
@@ -131,7 +168,7 @@ def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -
         topics = {e.code: e.label(lang) for e in vocabularies.entries(s, Vocabulary.TOPIC)}
         rows: list[list[object]] = []
         for start in range(0, len(ids), MAX_BLOCK):
-            for r in record_views.summaries(s, list(ids[start : start + MAX_BLOCK])):
+            for r in lines(s, list(ids[start : start + MAX_BLOCK])):
                 rows.append([
                     r.number, label(r.kind), label(r.status), r.client.display_name,
                     r.opened_on, r.closed_on, r.counsellor or "",
