@@ -90,9 +90,7 @@ def shoot(db: str, out: Path, lang: str, size: str) -> int:
         window = MainWindow(ops, state)
         window.resize(width, height)
         window.show()
-        pages = list(window.pages) if who == "admin" else list(window.pages)[:5]
-        if who == "admin":
-            pages = ["admin"]
+        pages = ["admin"] if who == "admin" else list(window.pages)
         for key in pages:
             page = window.show_page(key)
             assert page is not None

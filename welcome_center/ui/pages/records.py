@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -113,28 +112,30 @@ class RecordsPage(Page):
             edit.dateChanged.connect(self.apply_filters)
         self.overdue.toggled.connect(self.apply_filters)
 
-        grid = QGridLayout()
+        for combo in (self.kind, self.status, self.counsellor, self.topic, self.requester):
+            # Long German labels must not widen the page beyond a 1366-pixel screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
         search_label = QLabel(_("&Search:"))
         search_label.setBuddy(self.search)
-        grid.addWidget(search_label, 0, 0)
-        grid.addWidget(self.search, 0, 1, 1, 3)
-        grid.addWidget(self.kind, 0, 4)
-        grid.addWidget(self.status, 0, 5)
-        grid.addWidget(self.counsellor, 0, 6)
-        grid.addWidget(self.topic, 1, 1)
-        grid.addWidget(self.requester, 1, 2)
-        dates = QHBoxLayout()
+        first = QHBoxLayout()
+        first.addWidget(search_label)
+        first.addWidget(self.search, 2)
+        for combo in (self.kind, self.status, self.counsellor):
+            first.addWidget(combo, 1)
         from_label = QLabel(_("Opened &from"))
         from_label.setBuddy(self.opened_from)
         to_label = QLabel(_("un&til"))
         to_label.setBuddy(self.opened_to)
-        for part in (from_label, self.opened_from, to_label, self.opened_to):
-            dates.addWidget(part)
-        grid.addLayout(dates, 1, 3, 1, 2)
-        grid.addWidget(self.overdue, 1, 5)
-        grid.addWidget(reset, 1, 6)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
+        second = QHBoxLayout()
+        second.addWidget(self.topic, 1)
+        second.addWidget(self.requester, 1)
+        for part in (from_label, self.opened_from, to_label, self.opened_to, self.overdue):
+            second.addWidget(part)
+        second.addStretch(0)
+        second.addWidget(reset)
 
         self.table = RecordTableView(self)
         self.table.setModel(self.model)
@@ -163,7 +164,8 @@ class RecordsPage(Page):
         bottom.addWidget(export)
 
         lay = QVBoxLayout(self)
-        lay.addLayout(grid)
+        lay.addLayout(first)
+        lay.addLayout(second)
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)
 
