@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -32,6 +33,7 @@ from welcome_center.ui import forms
 from welcome_center.ui.models.record_table import OPENED_COLUMN, RecordTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
+from welcome_center.ui.qt_i18n import short_date
 
 SEARCH_DELAY_MS = 250
 _MINE, _UNASSIGNED = "mine", "unassigned"
@@ -151,6 +153,7 @@ class RecordsPage(Page):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(OPENED_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._size_columns()
         self.table.doubleClicked.connect(lambda _i: self.open_current())
 
         self.count = QLabel()
@@ -168,6 +171,25 @@ class RecordsPage(Page):
         lay.addLayout(second)
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)
+
+    def _size_columns(self) -> None:
+        """Widths from the font and the longest expected words, not from the rows (which would
+        read every block of a large list)."""
+        fm = self.table.fontMetrics()
+        pad = 2 * fm.averageCharWidth() + 8
+        sample_date = short_date(date(2026, 12, 24))
+        widest = {
+            0: fm.horizontalAdvance("WC-2026-00000"),
+            1: max(fm.horizontalAdvance(label(k)) for k in RecordKind),
+            2: fm.horizontalAdvance(_("Closed %(date)s") % {"date": sample_date}),
+            3: fm.averageCharWidth() * 28,
+            4: fm.horizontalAdvance(sample_date),
+            5: fm.averageCharWidth() * 16,
+        }
+        header = self.table.horizontalHeader()
+        for column, width in widest.items():
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            header.resizeSection(column, max(width, fm.horizontalAdvance(str(title)) + 16) + pad)
 
     def _fill_choices(self) -> None:
         lang = language()

@@ -1,0 +1,333 @@
+"""The editor of an organisation: a company, an authority, or a partner with contact persons.
+
+Also here: how an organisation reads in a details pane, and :class:`RowsModel`, the small table
+model of pre-built lines that the contacts table and the directory pages' lists share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.drafts import ContactDraft, OrganisationDraft
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.permissions import Permission, allowed
+from welcome_center.domain.views import ContactPersonView, OrganisationView
+from welcome_center.i18n import _
+from welcome_center.services import people
+from welcome_center.ui import forms
+from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
+from welcome_center.ui.ops import Ops
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def organisation_lines(
+    ops: Ops, o: OrganisationView, with_contacts: bool = True
+) -> list[tuple[str, str]]:
+    """What the details show of an organisation (empty values are left out)."""
+    contacts = "\n".join(
+        " – ".join(part for part in (c.name, c.function, c.email, c.phone) if part)
+        for c in o.contacts
+    )
+    return [
+        (_("Name:"), o.name),
+        (_("Short name:"), o.short_name),
+        (_("Partner:"), yes_no(o.is_partner) if o.is_partner or o.code else ""),
+        (_("Code:"), o.code or ""),
+        (_("Active:"), "" if o.active else yes_no(False)),
+        (_("Location:"), ops.label(Vocabulary.MUNICIPALITY, o.municipality)),
+        (_("E-mail:"), o.email),
+        (_("Phone:"), o.phone),
+        (_("Website:"), o.website),
+        (_("Contact persons:"), contacts if with_contacts else ""),
+        (_("Notes:"), o.notes),
+    ]
+
+
+class RowsModel(QAbstractTableModel):
+    """A small table of the desk's lists: one key and one pre-built tuple of texts per line
+    (the pages of people, organisations and partners use it too)."""
+
+    right_aligned: frozenset[int] = frozenset()
+
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers = tuple(headers)
+        self.keys: list[Any] = []
+        self.rows: list[tuple[str, ...]] = []
+
+    def set_rows(self, keys: Sequence[Any], rows: Sequence[tuple[str, ...]]) -> None:
+        self.beginResetModel()
+        self.keys, self.rows = list(keys), list(rows)
+        self.endResetModel()
+
+    def key(self, row: int) -> Any:
+        return self.keys[row] if 0 <= row < len(self.keys) else None
+
+    def row_of(self, key: Any) -> int:
+        return self.keys.index(key) if key in self.keys else -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return self.headers[section] if 0 <= section < len(self.headers) else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            return self.rows[index.row()][index.column()] if index.isValid() else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right_aligned:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ContactsModel(RowsModel):
+    """Contact persons of an organisation, one line each; editable in the editor."""
+
+    def __init__(self, editable: bool = False, parent: Any = None) -> None:
+        super().__init__((_("Name"), _("Function"), _("E-mail"), _("Phone")), parent)
+        self.editable = editable
+
+    def set_contacts(self, contacts: tuple[ContactPersonView, ...]) -> None:
+        self.set_rows([c.id for c in contacts], [(c.name, c.function, c.email, c.phone)
+                                                 for c in contacts])  # fmt: skip
+
+    def drafts(self) -> tuple[ContactDraft, ...]:
+        """The contacts as typed; lines left wholly empty are dropped."""
+        return tuple(ContactDraft(*row) for row in self.rows if any(v.strip() for v in row))
+
+    def add(self) -> int:
+        row = len(self.rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.keys.append(None)
+        self.rows.append(("", "", "", ""))
+        self.endInsertRows()
+        return row
+
+    def remove(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.rows[row], self.keys[row]
+            self.endRemoveRows()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole:
+            role = Qt.ItemDataRole.DisplayRole
+        return super().data(index, role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if self.editable and index.isValid():
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not self.editable or not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = list(self.rows[index.row()])
+        row[index.column()] = str(value)
+        self.rows[index.row()] = tuple(row)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+        return True
+
+
+class ContactsView(QTableView):
+    """The contact persons as a table; a cell being typed in can be committed on saving."""
+
+    def commit_open_editor(self) -> None:
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None and self.state() == QAbstractItemView.State.EditingState:
+            self.commitData(editor)
+
+
+def contacts_table(model: ContactsModel, name: str) -> ContactsView:
+    table = ContactsView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)  # Tab leaves the table, as in the rest of the form
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class OrganisationEditor(ClientEditor):
+    """An organisation's details; a partner also has a code and contact persons."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None, partner: bool = False) -> None:
+        super().__init__(ops, parent)
+        self.setWindowTitle(_("New partner") if partner else _("New organisation"))
+        add = self.add
+        self.name = add(_("&Name"), QLineEdit(), "name")
+        self.short_name = add(_("S&hort name"), QLineEdit(), "short_name")
+        self.is_partner = QCheckBox(_("&Partner: a target of referrals"))
+        self.is_partner.setChecked(partner)
+        may_manage = allowed(ops.actor.role, Permission.MANAGE_PARTNERS)
+        self.is_partner.setEnabled(may_manage)
+        if not may_manage:
+            self.is_partner.setToolTip(_("Only an administrator keeps the partner directory."))
+        self.form.addRow("", self.is_partner)
+        self.code = add(_("Co&de"), QLineEdit(), "code")
+        self.code.setPlaceholderText(_("for imports, e.g. fizuz"))
+        self.municipality = forms.vocab_combo(ops, Vocabulary.MUNICIPALITY)
+        self.municipality.setAccessibleName(_("Location"))
+        add(_("&Location"), self.municipality, "municipality")
+        self.email = add(_("&E-mail"), QLineEdit(), "email")
+        self.phone = add(_("Ph&one"), QLineEdit(), "phone")
+        self.website = add(_("&Website"), QLineEdit(), "website")
+        self.notes = add(_("No&tes"), notes_edit(), "notes")
+        self.contacts = ContactsModel(editable=True, parent=self)
+        self.contacts_box = self._contacts_box()
+        self.is_partner.toggled.connect(self._partner_toggled)
+        self._partner_toggled(partner)
+        self._layout(self.contacts_box)
+        self.mark_clean()
+
+    def _contacts_box(self) -> QGroupBox:
+        box = QGroupBox(_("Contact persons"))
+        title = QLabel(_("Contact pe&rsons (double-click or F2 to edit a cell):"))
+        self.contacts_table = contacts_table(self.contacts, _("Contact persons"))
+        title.setBuddy(self.contacts_table)
+        self.contacts_error = forms.error_label()
+        self.errors.register("contact_name", self.contacts_table, self.contacts_error)
+        add = QPushButton(_("Add &contact"))
+        add.setAutoDefault(False)
+        add.clicked.connect(self.add_contact)
+        remove = QPushButton(_("Remo&ve contact"))
+        remove.setAutoDefault(False)
+        remove.clicked.connect(self.remove_contact)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(box)
+        lay.addWidget(title)
+        lay.addWidget(self.contacts_table)
+        lay.addWidget(self.contacts_error)
+        lay.addLayout(buttons)
+        return box
+
+    def _partner_toggled(self, on: bool) -> None:
+        self.code.setEnabled(on)
+        self.contacts_box.setVisible(on or bool(self.contacts.rows))
+        if self.item is None:
+            new = _("New partner") if on else _("New organisation")
+            self.setWindowTitle(new)
+
+    def add_contact(self) -> None:
+        row = self.contacts.add()
+        index = self.contacts.index(row, 0)
+        self.contacts_table.setCurrentIndex(index)
+        self.contacts_table.setFocus()
+        self.contacts_table.edit(index)
+
+    def remove_contact(self) -> None:
+        index = self.contacts_table.currentIndex()
+        if index.isValid():
+            self.contacts.remove(index.row())
+
+    # -- the form's content -------------------------------------------------------------------
+
+    def draft(self) -> OrganisationDraft:
+        return OrganisationDraft(
+            name=self.name.text(),
+            short_name=self.short_name.text(),
+            is_partner=self.is_partner.isChecked(),
+            code=self.code.text() or None,
+            municipality=self.municipality.currentData(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            website=self.website.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def snapshot(self) -> object:
+        return (self.draft(), self.contacts.drafts())
+
+    def read(self, item_id: int) -> OrganisationView | None:
+        return self.ops.read(self, people.get_organisation, item_id)
+
+    def fill(self, item: OrganisationView) -> None:
+        self.setWindowTitle(_("Organisation: %(name)s") % {"name": item.name})
+        self.name.setText(item.name)
+        self.short_name.setText(item.short_name)
+        self.is_partner.setChecked(item.is_partner)
+        self.code.setText(item.code or "")
+        label = self.ops.label(Vocabulary.MUNICIPALITY, item.municipality)
+        forms.set_combo_value(self.municipality, item.municipality, label)
+        self.email.setText(item.email)
+        self.phone.setText(item.phone)
+        self.website.setText(item.website)
+        self.notes.setPlainText(item.notes)
+        self.contacts.set_contacts(item.contacts)
+        self._partner_toggled(item.is_partner)
+
+    def _check_contacts(self) -> tuple[ContactDraft, ...] | None:
+        """The contacts to save, or None (with the error shown) if one has no name."""
+        self.contacts_table.commit_open_editor()  # Ctrl+S while a cell is being typed in
+        for row, c in enumerate(self.contacts.drafts()):
+            if not c.name.strip():
+                self.errors.clear()
+                self.contacts_error.setText(_("Enter the contact person's name."))
+                self.contacts_error.show()
+                self.contacts_table.setFocus()
+                self.contacts_table.setCurrentIndex(self.contacts.index(row, 0))
+                return None
+        return self.contacts.drafts()
+
+    def write(self, accept_duplicates: bool) -> Any:
+        contacts = self._check_contacts()
+        if contacts is None:
+            return None
+        draft = self.draft()
+        done = _("Organisation saved.")
+        if self.item is None:
+            create = self.create_checked(people.create_organisation, draft, accept_duplicates)
+            saved = self.ops.write(self, create, errors=self.errors, done=done)
+        else:
+            saved = self.ops.write(
+                self,
+                people.update_organisation,
+                self.item.id,
+                draft,
+                self.item.version,
+                errors=self.errors,
+                on_conflict=self.reload,
+                done=done,
+            )
+        if saved is None:
+            return None
+        self.item = saved.value  # a failed step below is retried as a change, not a new entry
+        if contacts == tuple(
+            ContactDraft(c.name, c.function, c.email, c.phone) for c in saved.value.contacts
+        ):
+            return saved
+        return self.ops.write(
+            self, people.set_contacts, saved.value.id, contacts, errors=self.errors, done=done
+        )

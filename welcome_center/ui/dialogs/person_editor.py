@@ -1,0 +1,336 @@
+"""The editor of a person: new or existing, duplicate candidates before a new one is saved.
+
+:class:`ClientEditor` is the frame shared with the organisation editor: errors next to the
+fields, a question before typed input is dropped, a conflict offers to reload, and the
+candidates a new entry may duplicate are shown in the dialog with a choice to open one of them
+or to save anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.drafts import PersonDraft
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.text import strip_accents
+from welcome_center.domain.views import DuplicateCandidate, PersonView
+from welcome_center.i18n import _, country_name
+from welcome_center.services import countries, people
+from welcome_center.services.people import DuplicateCandidatesError
+from welcome_center.ui import forms
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.qt_i18n import short_date
+
+W = TypeVar("W", bound=QWidget)
+
+
+def country_items() -> list[tuple[str, str]]:
+    """(name in the UI language, code) of every country, sorted by name."""
+    items = [(country_name(code), code) for code in countries.codes()]
+    return sorted(items, key=lambda item: (strip_accents(item[0]), item[0]))
+
+
+def notes_edit() -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 4)
+    return edit
+
+
+class CandidatesPanel(QGroupBox):
+    """Existing persons or organisations a new entry may duplicate, with what to do about it."""
+
+    open_existing = Signal(int)
+    save_anyway = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Possibly recorded already"), parent)
+        self.candidates: list[DuplicateCandidate] = []
+        hint = QLabel(
+            _(
+                "These entries have a similar name. Open the existing one if it is the same, "
+                "or save anyway if it is someone else."
+            )
+        )
+        hint.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName(_("Possible duplicates"))
+        self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.list.itemActivated.connect(lambda _item: self._open())
+        self.open_button = QPushButton(_("Open e&xisting"))
+        self.open_button.setAutoDefault(False)  # Enter in the form saves
+        self.open_button.clicked.connect(self._open)
+        self.anyway_button = QPushButton(_("Save &anyway"))
+        self.anyway_button.setAutoDefault(False)
+        self.anyway_button.clicked.connect(self.save_anyway.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.anyway_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(hint)
+        lay.addWidget(self.list)
+        lay.addLayout(buttons)
+        self.hide()
+
+    def show_candidates(self, candidates: list[DuplicateCandidate]) -> None:
+        self.candidates = list(candidates)
+        self.list.clear()
+        for c in self.candidates:
+            self.list.addItem(QListWidgetItem(describe(c)))
+        self.list.setCurrentRow(0)
+        self.show()
+        self.list.setFocus()
+
+    def clear(self) -> None:
+        self.candidates = []
+        self.list.clear()
+        self.hide()
+
+    def _open(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.candidates):
+            self.open_existing.emit(self.candidates[row].id)
+
+
+def describe(candidate: DuplicateCandidate) -> str:
+    """``Müller, Jürgen, born 03.04.1990 – same name`` as the list shows a candidate."""
+    text = candidate.display_name
+    if candidate.birth_date:
+        text += ", " + _("born %(date)s") % {"date": short_date(candidate.birth_date)}
+    return f"{text} – {candidate.reason}"
+
+
+class ClientEditor(QDialog):
+    """The frame of the person and organisation editors (subclasses build the form)."""
+
+    done_text = ""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.item: Any = None  # the saved view being edited (None: a new entry)
+        self.saved_id: int | None = None
+        self.errors = forms.FieldErrors()
+        self.candidates = CandidatesPanel()
+        self.candidates.open_existing.connect(self.open_existing)
+        self.candidates.save_anyway.connect(lambda: self.save(accept_duplicates=True))
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.clicked.connect(lambda: self.save())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(lambda: self.save())
+        self._initial: object = None
+        # Room for long German labels and names; the layout still grows with the text.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 96)
+
+    def add(self, text: str, widget: W, field: str | None = None) -> W:
+        """``text: widget`` as a row of the form, with an error line for ``field``."""
+        self.errors.add_row(self.form, text, widget, field)
+        return widget
+
+    def _layout(self, *extra: QWidget) -> None:
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.errors.general)
+        lay.addLayout(self.form)
+        for w in extra:
+            lay.addWidget(w)
+        lay.addWidget(self.candidates)
+        lay.addWidget(self.buttons)
+        self.save_button.setDefault(True)  # in the dialog now, so Enter saves
+
+    # -- what subclasses provide -------------------------------------------------------------
+
+    def snapshot(self) -> object:
+        """The input as a comparable value (to know whether something was typed)."""
+        raise NotImplementedError
+
+    def fill(self, item: Any) -> None:
+        raise NotImplementedError
+
+    def read(self, item_id: int) -> Any:
+        raise NotImplementedError
+
+    def write(self, accept_duplicates: bool) -> Any:
+        """Save the input through ops.write; the Saved value or None."""
+        raise NotImplementedError
+
+    # -- behaviour ---------------------------------------------------------------------------
+
+    def mark_clean(self) -> None:
+        self._initial = self.snapshot()
+
+    def is_dirty(self) -> bool:
+        return self.snapshot() != self._initial
+
+    def load(self, item_id: int) -> bool:
+        """Show the saved item (read for the user, so audited); False if it cannot be read."""
+        item = self.read(item_id)
+        if item is None:
+            return False
+        self.item = item
+        self.errors.clear()
+        self.candidates.clear()
+        self.fill(item)
+        self.mark_clean()
+        return True
+
+    def reload(self) -> None:
+        if self.item is not None:
+            self.load(self.item.id)
+
+    def save(self, accept_duplicates: bool = False) -> bool:
+        self.candidates.clear()
+        saved = self.write(accept_duplicates)
+        if saved is None:
+            return False
+        self.saved_id = saved.value.id
+        self.mark_clean()
+        self.accept()
+        return True
+
+    def create_checked(self, fn: Any, *args: Any) -> Any:
+        """For ops.write: ``fn(uow, actor, *args)``; duplicate candidates are shown in the
+        dialog (the error's message goes to the general error line)."""
+
+        def call(uow: Any, actor: Any) -> Any:
+            try:
+                return fn(uow, actor, *args)
+            except DuplicateCandidatesError as exc:
+                self.candidates.show_candidates(exc.candidates)
+                raise
+
+        return call
+
+    def open_existing(self, item_id: int) -> None:
+        """The entry is recorded already: close, handing back the existing one's id."""
+        self.saved_id = item_id
+        self.accept()
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: ask before typed input is dropped."""
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self,
+                _("Discard input?"),
+                _("Your input in this window is not saved. Close it and discard the input?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
+
+    @classmethod
+    def edit(
+        cls, ops: Ops, parent: QWidget | None, item_id: int | None = None, **kw: Any
+    ) -> int | None:
+        """Edit an item (None: a new one); returns the id saved or chosen, or None."""
+        dialog = cls(ops, parent, **kw)
+        try:
+            if item_id is not None and not dialog.load(item_id):
+                return None
+            return dialog.saved_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+class PersonEditor(ClientEditor):
+    """A person's details: name, birth date, nationality, where they live, how to reach them."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
+        self.setWindowTitle(_("New person"))
+        add = self.add
+        self.family_name = add(_("&Family name"), QLineEdit(), "family_name")
+        self.given_name = add(_("&Given name"), QLineEdit(), "given_name")
+        self.birth_date = add(_("&Birth date"), forms.date_edit(optional=True), "birth_date")
+        countries_combo = forms.fill_combo(QComboBox(), country_items())
+        self.nationality = add(_("&Nationality"), countries_combo, "nationality")
+        municipality = forms.vocab_combo(ops, Vocabulary.MUNICIPALITY)
+        self.municipality = add(_("&Municipality"), municipality, "municipality")
+        self.email = add(_("&E-mail"), QLineEdit(), "email")
+        self.phone = add(_("Ph&one"), QLineEdit(), "phone")
+        self.languages = add(_("&Languages"), QLineEdit(), "languages")
+        self.languages.setPlaceholderText(_("e.g. Vietnamese, English (B1)"))
+        self.notes = add(_("No&tes"), notes_edit(), "notes")
+        for w, name in (
+            (self.nationality, _("Nationality")),
+            (self.municipality, _("Municipality")),
+            (self.birth_date, _("Birth date")),
+        ):
+            w.setAccessibleName(name)
+        self._layout()
+        self.mark_clean()
+
+    def draft(self) -> PersonDraft:
+        return PersonDraft(
+            family_name=self.family_name.text(),
+            given_name=self.given_name.text(),
+            birth_date=forms.date_of(self.birth_date),
+            nationality=self.nationality.currentData(),
+            municipality=self.municipality.currentData(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            languages=self.languages.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def snapshot(self) -> object:
+        return self.draft()
+
+    def read(self, item_id: int) -> PersonView | None:
+        return self.ops.read(self, people.get_person, item_id)
+
+    def fill(self, item: PersonView) -> None:
+        self.setWindowTitle(_("Person: %(name)s") % {"name": item.display_name})
+        self.family_name.setText(item.family_name)
+        self.given_name.setText(item.given_name)
+        forms.set_date(self.birth_date, item.birth_date, optional=True)
+        forms.set_combo_value(self.nationality, item.nationality)
+        label = self.ops.label(Vocabulary.MUNICIPALITY, item.municipality)
+        forms.set_combo_value(self.municipality, item.municipality, label)
+        self.email.setText(item.email)
+        self.phone.setText(item.phone)
+        self.languages.setText(item.languages)
+        self.notes.setPlainText(item.notes)
+
+    def write(self, accept_duplicates: bool) -> Any:
+        draft = self.draft()
+        if self.item is None:
+            create = self.create_checked(people.create_person, draft, accept_duplicates)
+            return self.ops.write(self, create, errors=self.errors, done=_("Person saved."))
+        return self.ops.write(
+            self,
+            people.update_person,
+            self.item.id,
+            draft,
+            self.item.version,
+            errors=self.errors,
+            on_conflict=self.reload,
+            done=_("Person saved."),
+        )

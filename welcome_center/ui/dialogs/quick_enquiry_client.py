@@ -1,0 +1,303 @@
+"""The client part of the quick enquiry: find an existing client, or enter a new one inline.
+
+A new person or organisation is only created when the enquiry is saved; if it may exist already,
+the candidates are listed here and the user takes one of them or creates the new one anyway.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.drafts import OrganisationDraft, PersonDraft
+from welcome_center.domain.enums import ClientKind
+from welcome_center.domain.errors import ValidationError
+from welcome_center.domain.views import ClientRef, DuplicateCandidate
+from welcome_center.i18n import _
+from welcome_center.services import people
+from welcome_center.services.context import Actor, Saved, UnitOfWork
+from welcome_center.ui.forms import FieldErrors, error_label
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.widgets.client_picker import ClientPicker
+
+FIND, NEW_PERSON, NEW_ORGANISATION = 0, 1, 2
+
+
+def create_client(
+    uow: UnitOfWork, actor: Actor, draft: PersonDraft | OrganisationDraft, accept: bool
+) -> Saved[ClientRef | list[DuplicateCandidate]]:
+    """Create the person or organisation; possible duplicates come back as the value (with no
+    changes) instead of an error, so that the form can list them."""
+    try:
+        if isinstance(draft, PersonDraft):
+            person = people.create_person(uow, actor, draft, accept_duplicates=accept)
+            ref = ClientRef(ClientKind.PERSON, person.value.id, person.value.display_name)
+            return Saved(ref, person.changes)
+        org = people.create_organisation(uow, actor, draft, accept_duplicates=accept)
+    except people.DuplicateCandidatesError as exc:
+        return Saved(list(exc.candidates))
+    return Saved(ClientRef(ClientKind.ORGANISATION, org.value.id, org.value.name), org.changes)
+
+
+def contact_fields(text: str) -> tuple[str, str]:
+    """One field "e-mail or phone" as (email, phone): with an @ it is the e-mail address."""
+    text = text.strip()
+    return (text, "") if "@" in text else ("", text)
+
+
+def candidate_text(c: DuplicateCandidate) -> str:
+    born = short_date(c.birth_date)
+    parts = [c.display_name, _("born %(date)s") % {"date": born} if born else "", c.reason]
+    return " — ".join(p for p in parts if p)
+
+
+class ClientSection(QWidget):
+    """Client choice of the quick enquiry. ``decided`` is emitted when the user answered the
+    duplicate question: with the chosen existing client, or None for "create new anyway"."""
+
+    decided = Signal(object)  # ClientRef | None
+
+    def __init__(self, ops: Ops, errors: FieldErrors, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.errors = errors
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self._build_modes()
+        self.picker = ClientPicker(ops)
+        self.picker.empty_text = _(
+            "No person or organisation found. Choose New person or New organisation to enter it."
+        )
+        self.form.addRow(self.picker)
+        self._build_person()
+        self._build_organisation()
+        self.client_error = error_label()
+        self.form.addRow(self.client_error)
+        errors.register("client", self.picker, self.client_error)
+        self._build_candidates()
+        self.modes.idToggled.connect(self._mode_changed)
+        self._mode_changed(FIND, True)
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_modes(self) -> None:
+        self.modes = QButtonGroup(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for mode, text in (
+            (FIND, _("&Find existing")),
+            (NEW_PERSON, _("New &person")),
+            (NEW_ORGANISATION, _("New or&ganisation")),
+        ):
+            radio = QRadioButton(text)
+            self.modes.addButton(radio, mode)
+            row.addWidget(radio)
+        row.addStretch(1)
+        self.modes.button(FIND).setChecked(True)
+        self.client_label = QLabel(_("&Client:"))
+        self.form.addRow(self.client_label, row)
+
+    def _sub_form(self) -> tuple[QWidget, QFormLayout]:
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(box)
+        return box, form
+
+    def _line(self, form: QFormLayout, text: str, field: str | None = None) -> QLineEdit:
+        edit = QLineEdit()
+        self.errors.add_row(form, text, edit, field=field)
+        return edit
+
+    def _build_person(self) -> None:
+        self.person_box, form = self._sub_form()
+        self.family_name = self._line(form, _("Famil&y name:"), "family_name")
+        self.given_name = self._line(form, _("G&iven name:"))
+        self.person_contact = self._line(form, _("&E-mail or phone:"))
+
+    def _build_organisation(self) -> None:
+        self.org_box, form = self._sub_form()
+        self.org_name = self._line(form, _("Organisation na&me:"), "name")
+        self.org_contact = self._line(form, _("&E-mail or phone:"))
+
+    def _build_candidates(self) -> None:
+        self.candidates_box = QWidget()
+        lay = QVBoxLayout(self.candidates_box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.candidates_note = QLabel()
+        self.candidates_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.candidates_note.setWordWrap(True)
+        self.candidates = QListWidget()
+        self.candidates.setAccessibleName(_("Possible duplicates"))
+        self.candidates.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.candidates.installEventFilter(self)
+        self.candidates.itemDoubleClicked.connect(lambda _i: self._use_selected())
+        self.use_button = QPushButton(_("Use e&xisting and save"))
+        self.create_button = QPushButton(_("C&reate new and save"))
+        for button in (self.use_button, self.create_button):
+            button.setAutoDefault(False)
+        self.use_button.clicked.connect(self._use_selected)
+        self.create_button.clicked.connect(lambda: self.decided.emit(None))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.use_button)
+        buttons.addWidget(self.create_button)
+        buttons.addStretch(1)
+        lay.addWidget(self.candidates_note)
+        lay.addWidget(self.candidates)
+        lay.addLayout(buttons)
+        self.form.addRow(self.candidates_box)
+        self.candidates_box.hide()
+
+    def tab_chain(self) -> list[QWidget]:
+        """The section's controls in reading order."""
+        radios: list[QWidget] = list(self.modes.buttons())
+        return [
+            *radios,
+            self.picker.edit,
+            self.picker.change_button,
+            self.picker.hits,
+            self.family_name,
+            self.given_name,
+            self.person_contact,
+            self.org_name,
+            self.org_contact,
+            self.candidates,
+            self.use_button,
+            self.create_button,
+        ]
+
+    # -- state -----------------------------------------------------------------------------
+
+    def mode(self) -> int:
+        return self.modes.checkedId()
+
+    def _mode_changed(self, mode: int, checked: bool) -> None:
+        if not checked:
+            return
+        self.hide_candidates()
+        self.picker.setVisible(mode == FIND)
+        self.person_box.setVisible(mode == NEW_PERSON)
+        self.org_box.setVisible(mode == NEW_ORGANISATION)
+        first = {FIND: self.picker, NEW_PERSON: self.family_name, NEW_ORGANISATION: self.org_name}
+        self.client_label.setBuddy(first[mode])
+        if mode != FIND:
+            self._take_search_text(mode)
+
+    def _take_search_text(self, mode: int) -> None:
+        """What was searched for becomes the new client's name, so nothing is typed twice."""
+        text = self.picker.search_text()
+        if not text:
+            return
+        if mode == NEW_PERSON and not self.family_name.text().strip():
+            family, _sep, given = text.partition(",")
+            self.family_name.setText(family.strip())
+            if not self.given_name.text().strip():
+                self.given_name.setText(given.strip())
+        elif mode == NEW_ORGANISATION and not self.org_name.text().strip():
+            self.org_name.setText(text)
+
+    def chosen(self) -> ClientRef | None:
+        """The existing client chosen (only in the "find existing" mode)."""
+        return self.picker.client() if self.mode() == FIND else None
+
+    def new_draft(self, municipality: str | None) -> PersonDraft | OrganisationDraft | None:
+        """The new client as typed (None in the "find existing" mode)."""
+        if self.mode() == NEW_PERSON:
+            email, phone = contact_fields(self.person_contact.text())
+            return PersonDraft(
+                self.family_name.text(),
+                self.given_name.text(),
+                municipality=municipality,
+                email=email,
+                phone=phone,
+            )
+        if self.mode() == NEW_ORGANISATION:
+            email, phone = contact_fields(self.org_contact.text())
+            return OrganisationDraft(
+                self.org_name.text(), municipality=municipality, email=email, phone=phone
+            )
+        return None
+
+    def missing_client(self) -> ValidationError | None:
+        if self.mode() == FIND and self.picker.client() is None:
+            return ValidationError(
+                _(
+                    "Choose a client: type a name and pick a hit (Down, Enter), "
+                    "or enter a new person or organisation."
+                ),
+                field="client",
+            )
+        return None
+
+    def use_client(self, ref: ClientRef) -> None:
+        """Make ``ref`` the client (a saved new one, or a chosen candidate)."""
+        self.modes.button(FIND).setChecked(True)
+        self.picker.set_client(ref)
+        self.hide_candidates()
+
+    def values(self) -> tuple[object, ...]:
+        """Everything typed here, to tell whether the user entered anything."""
+        edits = (
+            self.family_name,
+            self.given_name,
+            self.person_contact,
+            self.org_name,
+            self.org_contact,
+        )
+        return (
+            self.mode(),
+            self.picker.client(),
+            self.picker.edit.text(),
+            *(e.text() for e in edits),
+        )
+
+    # -- duplicate candidates --------------------------------------------------------------
+
+    def show_candidates(self, found: list[DuplicateCandidate]) -> None:
+        self.candidates.clear()
+        for c in found:
+            item = QListWidgetItem(candidate_text(c))
+            item.setData(Qt.ItemDataRole.UserRole, ClientRef(c.kind, c.id, c.display_name))
+            self.candidates.addItem(item)
+        self.candidates_note.setText(
+            _(
+                "This client may already be recorded. Take the right one from the list "
+                "(Enter), or create a new one if none of them is meant."
+            )
+        )
+        self.candidates_box.show()
+        self.candidates.setCurrentRow(0)
+        self.candidates.setFocus()
+
+    def hide_candidates(self) -> None:
+        self.candidates_box.hide()
+
+    def _use_selected(self) -> None:
+        item = self.candidates.currentItem()
+        if item is not None:
+            self.decided.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.candidates
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._use_selected()
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,389 @@
+"""Partners: the partner directory with contact persons and the referrals sent to each partner.
+
+This module also holds the list view, detail lines and layout helpers that both directory pages
+(partners, and people & organisations) use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.permissions import Permission, allowed
+from welcome_center.domain.views import OrganisationView, RecordSummary, ReferralView
+from welcome_center.i18n import _, format_number
+from welcome_center.i18n.labels import label
+from welcome_center.services import people, record_list, referrals
+from welcome_center.services.context import Changes
+from welcome_center.ui.dialogs.organisation_editor import (
+    ContactsModel,
+    OrganisationEditor,
+    RowsModel,
+    organisation_lines,
+    yes_no,
+)
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.base import Page
+from welcome_center.ui.qt_i18n import short_date
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+# -- shared by the people and partner pages ----------------------------------------------------
+
+
+class KeyTableView(QTableView):
+    """A list: Enter calls ``on_enter``; typing a letter continues in ``search`` (if given)."""
+
+    def __init__(
+        self,
+        name: str,
+        on_enter: Callable[[], None],
+        search: QLineEdit | None = None,
+        on_double_click: Callable[[], None] | None = None,
+        stretch: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.on_enter = on_enter
+        self.search = search
+        self.stretch = stretch
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.horizontalHeader().setStretchLastSection(True)
+        clicked = on_double_click or on_enter
+        self.doubleClicked.connect(lambda _i: clicked())
+
+    def setModel(self, model: Any) -> None:
+        """Columns as wide as their texts (the tables here are short); the ``stretch`` column,
+        else the last, takes the rest."""
+        super().setModel(model)
+        header = self.horizontalHeader()
+        if self.stretch is None:
+            model.modelReset.connect(self.resizeColumnsToContents)
+            return
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_enter()
+            return
+        text = event.text()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if self.search and text and text.isprintable() and not text.isspace() and plain:
+            self.search.setFocus()
+            self.search.setText(self.search.text() + text)
+            return
+        super().keyPressEvent(event)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model().rowCount():
+            self.selectRow(row)
+            self.scrollTo(self.model().index(row, 0))
+
+
+class DetailsView(QWidget):
+    """Label and value lines (values are plain, selectable text)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.values: dict[str, str] = {}
+
+    def show_lines(self, lines: Sequence[tuple[str, str]]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.values = {}
+        for caption, value in lines:
+            if not value:
+                continue
+            text = QLabel(value)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+                | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+            self.form.addRow(caption, text)
+            self.values[caption] = value
+
+
+def column(*parts: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
+    """A margin-less column of widgets and layouts; ``(widget, n)`` stretches by ``n``."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, tuple):
+            lay.addWidget(part[0], part[1])
+        elif isinstance(part, QLayout):
+            lay.addLayout(part)
+        else:
+            lay.addWidget(part)
+    return box
+
+
+def side_by_side(left: QWidget, right: QWidget, page: QWidget) -> None:
+    """The list left (two fifths), the details right, in a splitter filling ``page``."""
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setSizes([2000, 3000])  # relative sizes
+    QVBoxLayout(page).addWidget(splitter)
+
+
+def buttons_row(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for b in buttons:
+        row.addWidget(b)
+    row.addStretch(1)
+    return row
+
+
+def text_label(bold: bool = False) -> QLabel:
+    """A label for changing plain text (a heading if ``bold``), wrapped as needed."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+# -- the partner page ---------------------------------------------------------------------------
+
+
+class PartnerTableModel(RowsModel):
+    """The partner directory, one partner a line."""
+
+    right_aligned = frozenset({3})
+
+    def __init__(self, ops: Ops, parent: Any = None) -> None:
+        super().__init__(
+            (_("Short name"), _("Name"), _("Location"), _("Contacts"), _("Active")), parent
+        )
+        self.ops = ops
+        self.partners: dict[int, OrganisationView] = {}
+
+    def set_partners(self, partners: Sequence[OrganisationView]) -> None:
+        self.partners = {p.id: p for p in partners}
+        rows = [
+            (p.short_name, p.name, self.ops.label(Vocabulary.MUNICIPALITY, p.municipality),
+             format_number(len(p.contacts)), yes_no(p.active))
+            for p in partners
+        ]  # fmt: skip
+        self.set_rows([p.id for p in partners], rows)
+
+
+class ReferralTableModel(RowsModel):
+    """The referrals sent to one partner, newest first; the key of a line is its record's id."""
+
+    def __init__(self, ops: Ops, parent: Any = None) -> None:
+        super().__init__(
+            (_("Date"), _("Status"), _("Record"), _("Client"), _("Topic"), _("Reason")), parent
+        )
+        self.ops = ops
+
+    def set_referrals(
+        self, found: Sequence[ReferralView], records: dict[int, RecordSummary]
+    ) -> None:
+        rows = []
+        for f in found:
+            record = records.get(f.record_id)
+            rows.append(
+                (short_date(f.referred_on), label(f.status), record.number if record else "",
+                 record.client.display_name if record else "",
+                 self.ops.label(Vocabulary.TOPIC, f.topic), f.reason.replace("\n", " "))
+            )  # fmt: skip
+        self.set_rows([f.record_id for f in found], rows)
+
+
+class PartnersPage(Page):
+    """The partner directory left; the chosen partner's details, contacts and referrals right."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
+        self.current: int | None = None
+        self._stale = False
+        self.partners = PartnerTableModel(ops, self)
+        self.contacts = ContactsModel(parent=self)
+        self.referrals = ReferralTableModel(ops, self)
+        self._build()
+
+    def title(self) -> str:
+        return _("Partners")
+
+    def _build(self) -> None:
+        self.partner_table = KeyTableView(
+            _("Partners"), self._partner_entered, on_double_click=self.edit_current, stretch=1
+        )
+        self.partner_table.setModel(self.partners)
+        self.partner_table.selectionModel().currentRowChanged.connect(self._partner_changed)
+        self.hint = text_label()
+        self.new_button = QPushButton(_("&New partner…"))
+        self.new_button.clicked.connect(self.new_partner)
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button.clicked.connect(self.edit_current)
+        if not allowed(self.ops.actor.role, Permission.MANAGE_PARTNERS):
+            for b in (self.new_button, self.edit_button):
+                b.setEnabled(False)
+                b.setToolTip(_("Only an administrator keeps the partner directory."))
+        left = column(
+            buddy_label(_("&Partners:"), self.partner_table), (self.partner_table, 1), self.hint,
+            buttons_row(self.new_button, self.edit_button),
+        )  # fmt: skip
+        side_by_side(left, self._details_side(), self)
+        self._show_partner(None)
+
+    def _details_side(self) -> QWidget:
+        self.heading = text_label(bold=True)
+        self.details = DetailsView()
+        self.contact_table = KeyTableView(_("Contact persons"), lambda: None)
+        self.contact_table.setModel(self.contacts)
+        self.referral_table = KeyTableView(_("Referrals sent"), self.open_current_referral)
+        self.referral_table.setModel(self.referrals)
+        self.referrals_hint = text_label()
+        return column(
+            self.heading, self.details,
+            buddy_label(_("&Contact persons:"), self.contact_table), (self.contact_table, 1),
+            buddy_label(_("&Referrals sent to this partner:"), self.referral_table),
+            (self.referral_table, 2), self.referrals_hint,
+        )  # fmt: skip
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the directory has no search box; typing in the list finds a short name."""
+        self.partner_table.setFocus()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the directory again, keeping the chosen partner."""
+        self._stale = False
+        found = people.list_partners(self.ops.uow, active_only=False)
+        keep = self.current
+        self.partners.set_partners(found)
+        if found:
+            self.hint.setText(_("Enter shows the referrals; Enter there opens the record."))
+        else:
+            self.hint.setText(_("No partners yet. An administrator adds them with New partner."))
+        row = self.partners.row_of(keep)
+        self.current = None
+        if row >= 0:
+            self.partner_table.select_row(row)
+        else:
+            self._show_partner(None)
+
+    def activated(self) -> None:
+        super().activated()
+        if self._stale:
+            self.refresh()
+
+    def on_changes(self, changes: Changes) -> None:
+        if not (changes.organisations or (self.current is not None and changes.records)):
+            return
+        if not self.isVisible():
+            self._stale = True
+        elif changes.organisations:
+            self.refresh()
+        else:
+            self._load_referrals()
+
+    # -- the chosen partner ------------------------------------------------------------------
+
+    def _partner_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        partner_id = self.partners.key(current.row()) if current.isValid() else None
+        if partner_id != self.current:
+            self._show_partner(partner_id)
+
+    def _show_partner(self, partner_id: int | None) -> None:
+        self.current = partner_id
+        partner = self.partners.partners.get(partner_id) if partner_id is not None else None
+        self.edit_button.setEnabled(
+            partner is not None and allowed(self.ops.actor.role, Permission.MANAGE_PARTNERS)
+        )
+        if partner is None:
+            self.current = None
+            self.heading.setText(_("No partner chosen"))
+            self.details.show_lines([])
+            self.contacts.set_contacts(())
+            self.referrals.set_rows([], [])
+            self.referrals_hint.setText(_("Choose a partner on the left."))
+            return
+        self.heading.setText(partner.name)
+        self.details.show_lines(organisation_lines(self.ops, partner, with_contacts=False))
+        self.contacts.set_contacts(partner.contacts)
+        self._load_referrals()
+
+    def _load_referrals(self) -> None:
+        if self.current is None:
+            return
+        found = self.ops.read(self, referrals.referrals_to_partner, self.current) or []
+        ids = list(dict.fromkeys(f.record_id for f in found))
+        summaries = self.ops.read(self, record_list.record_rows, ids) if ids else []
+        self.referrals.set_referrals(found, {r.id: r for r in summaries or []})
+        self.referrals_hint.setText(
+            _("Enter or double-click opens the record.")
+            if found
+            else _("No referrals to this partner yet. Refer a record with Ctrl+R in its window.")
+        )
+
+    def select_partner(self, partner_id: int) -> None:
+        self.partner_table.select_row(self.partners.row_of(partner_id))
+
+    def _partner_entered(self) -> None:
+        if self.referrals.rowCount():
+            self.referral_table.setFocus()
+            self.referral_table.select_row(max(self.referral_table.currentIndex().row(), 0))
+
+    def open_current_referral(self) -> None:
+        index = self.referral_table.currentIndex()
+        record_id = self.referrals.key(index.row()) if index.isValid() else None
+        if record_id is not None:
+            self.ops.open_record(record_id)
+
+    # -- new and edit ------------------------------------------------------------------------
+
+    def new_partner(self) -> None:
+        saved = OrganisationEditor.edit(self.ops, self, None, partner=True)
+        if saved is not None:  # the directory was read again when the save was broadcast
+            self.select_partner(saved)
+
+    def edit_current(self) -> None:
+        if self.current is not None and self.edit_button.isEnabled():
+            OrganisationEditor.edit(self.ops, self, self.current)

@@ -1,0 +1,189 @@
+"""The record's consultations (Beratungskontakte): a table, and a dialog to record or correct
+one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox, QWidget
+
+from welcome_center.domain.drafts import ConsultationDraft
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.views import ConsultationView
+from welcome_center.i18n import _
+from welcome_center.services import consultations
+from welcome_center.ui.forms import (
+    CodeChecklist,
+    date_edit,
+    date_of,
+    set_combo_value,
+    set_date,
+    vocab_combo,
+)
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.dialogs import (
+    EditDialog,
+    counsellor_combo,
+    notes_edit,
+    run,
+    set_counsellor,
+)
+from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
+
+if TYPE_CHECKING:
+    from welcome_center.ui.record.window import RecordWindow
+
+MAX_MINUTES = 24 * 60
+
+
+class ConsultationModel(RowsModel):
+    RIGHT = frozenset({1})
+
+    def __init__(self, ops: Any, parent: Any = None) -> None:
+        self.ops = ops
+        super().__init__(parent)
+
+    def headers(self) -> list[str]:
+        return [
+            _("Date"),
+            _("Minutes"),
+            _("Channel"),
+            _("Counsellor"),
+            _("First contact"),
+            _("Topics"),
+            _("Notes"),
+        ]
+
+    def row(self, c: ConsultationView) -> tuple[str, ...]:
+        topics = ", ".join(self.ops.label(Vocabulary.TOPIC, t) for t in c.topics)
+        return (
+            short_date(c.held_on),
+            str(c.duration_minutes),
+            self.ops.label(Vocabulary.CHANNEL, c.channel),
+            c.counsellor or "",
+            yes_no(c.is_first),
+            topics,
+            first_line(c.notes),
+        )
+
+
+class ConsultationDialog(EditDialog):
+    """Record a consultation on a record, or correct one (``existing``)."""
+
+    def __init__(
+        self,
+        host: RecordWindow,
+        existing: ConsultationView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        title = _("Record a consultation") if existing is None else _("Correct the consultation")
+        super().__init__(host.ops, title, parent or host)
+        self.host, self.existing = host, existing
+        self._build()
+        self._fill(existing)
+        self.ready()
+
+    def _build(self) -> None:
+        self.held_on = self.row(_("&Date"), date_edit(), field="held_on")
+        self.duration = QSpinBox()
+        self.duration.setRange(0, MAX_MINUTES)
+        self.duration.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.row(_("D&uration in minutes"), self.duration, field="duration_minutes")
+        channel = vocab_combo(self.ops, Vocabulary.CHANNEL)
+        self.channel = self.row(_("C&hannel"), channel, field="channel")
+        counsellor = counsellor_combo(self.ops)
+        self.counsellor = self.row(_("C&ounsellor"), counsellor, field="counsellor")
+        self.is_first = self.row(_("&First contact"), QCheckBox())
+        topics = CodeChecklist.of(self.ops, Vocabulary.TOPIC)
+        self.topics = self.row(_("&Topics"), topics, field="topics")
+        self.language = self.row(_("&Language"), QLineEdit())
+        self.interpreter = self.row(_("&Interpreter present"), QCheckBox())
+        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
+        self.is_first.setAccessibleName(_("First contact"))
+        self.interpreter.setAccessibleName(_("Interpreter present"))
+
+    def _fill(self, c: ConsultationView | None) -> None:
+        d = self.host.details
+        if c is None:
+            set_counsellor(self.counsellor, self.ops, self.ops.actor.user_id)
+            self.is_first.setChecked(d is not None and not d.consultations)
+            if d is not None:
+                set_combo_value(self.channel, d.channel)
+                self.topics.set_codes(d.topics)
+            return
+        set_date(self.held_on, c.held_on)
+        self.duration.setValue(c.duration_minutes)
+        set_combo_value(self.channel, c.channel, self.ops.label(Vocabulary.CHANNEL, c.channel))
+        set_counsellor(self.counsellor, self.ops, c.counsellor_id)
+        self.is_first.setChecked(c.is_first)
+        labels = {t: self.ops.label(Vocabulary.TOPIC, t) for t in c.topics}
+        self.topics.set_codes(c.topics, labels)
+        self.language.setText(c.language)
+        self.interpreter.setChecked(c.interpreter)
+        self.notes.setPlainText(c.notes)
+
+    def value(self) -> ConsultationDraft:
+        held_on = date_of(self.held_on)
+        assert held_on is not None  # a required date field always holds one
+        return ConsultationDraft(
+            held_on=held_on,
+            duration_minutes=self.duration.value(),
+            channel=self.channel.currentData(),
+            counsellor_id=self.counsellor.currentData(),
+            is_first=self.is_first.isChecked(),
+            topics=self.topics.codes(),
+            language=self.language.text().strip(),
+            interpreter=self.interpreter.isChecked(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def write(self) -> bool:
+        if self.existing is None:
+            saved = self.ops.write(
+                self,
+                consultations.record_consultation,
+                self.host.record_id,
+                self.value(),
+                errors=self.errors,
+                done=_("Consultation recorded."),
+            )
+        else:
+            saved = self.ops.write(
+                self,
+                consultations.update_consultation,
+                self.existing.id,
+                self.value(),
+                errors=self.errors,
+                done=_("Consultation corrected."),
+            )
+        return saved is not None
+
+
+class ConsultationsTab(TableTab):
+    """The record's consultations, newest first; Enter corrects one."""
+
+    def __init__(self, host: RecordWindow) -> None:
+        super().__init__(
+            ConsultationModel(host.ops),
+            _("Consultations"),
+            _("No consultations yet. Record one with Ctrl+K."),
+        )
+        self.host = host
+        self.add_button(_("&New consultation… (Ctrl+K)"), self.add)
+        self.add_button(_("E&dit…"), self.edit_current, needs_item=True)
+        self.finish_buttons()
+
+    def show_details(self, details: Any) -> None:
+        self.show_items(details.consultations)
+
+    def add(self) -> bool:
+        return run(ConsultationDialog(self.host))
+
+    def edit_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.edit_item(item)
+
+    def edit_item(self, item: ConsultationView) -> None:
+        run(ConsultationDialog(self.host, item))

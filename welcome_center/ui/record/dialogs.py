@@ -1,0 +1,145 @@
+"""The small edit dialogs of the record editor share this frame: a form with error lines under
+the fields, Save and Cancel, Ctrl+S / Ctrl+Enter to save, and Esc asks before typed input is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.i18n import _
+from welcome_center.i18n.labels import label
+from welcome_center.ui.forms import FieldErrors, fill_combo, set_combo_value
+
+if TYPE_CHECKING:
+    from welcome_center.ui.ops import Ops
+
+E = TypeVar("E", bound=StrEnum)
+W = TypeVar("W", bound=QWidget)
+
+
+def field_row(
+    errors: FieldErrors, form: QFormLayout, text: str, widget: W, field: str | None = None
+) -> W:
+    """``text: widget`` in ``form`` with an error line for ``field``; returns ``widget``."""
+    errors.add_row(form, text, widget, field)
+    return widget
+
+
+def notes_edit(name: str) -> QPlainTextEdit:
+    """A multi-line note; Tab moves on to the next field."""
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setAccessibleName(name)
+    rows = 4
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * rows + 12)
+    return edit
+
+
+def ask_discard(parent: QWidget) -> bool:
+    """True when the user agrees to drop what was typed."""
+    answer = QMessageBox.question(
+        parent,
+        _("Discard input?"),
+        _("What you typed in this dialog has not been saved. Discard it?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class EditDialog(QDialog):
+    """A form dialog: subclasses fill :attr:`form`, then call :meth:`ready`; they implement
+    :meth:`value` (the input as a comparable value) and :meth:`write` (the service call)."""
+
+    def __init__(self, ops: Ops, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle(title)
+        self.errors = FieldErrors()
+        self.form = QFormLayout()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.errors.general)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.try_save)
+        self._initial: Any = None
+
+    def row(self, text: str, widget: W, field: str | None = None) -> W:
+        """Add a row to the dialog's form (with an error line for ``field``)."""
+        return field_row(self.errors, self.form, text, widget, field)
+
+    def ready(self) -> None:
+        """The form is filled: what it shows now counts as unchanged."""
+        self._initial = self.value()
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def write(self) -> bool:
+        """Save through ``self.ops.write(self, ..., errors=self.errors)``; True when saved."""
+        raise NotImplementedError
+
+    def has_unsaved(self) -> bool:
+        return bool(self.value() != self._initial)
+
+    def try_save(self) -> None:
+        if self.write():
+            self.accept()
+
+    def reject(self) -> None:
+        if self.has_unsaved() and not ask_discard(self):
+            return
+        super().reject()
+
+
+def run(dialog: EditDialog) -> bool:
+    """Show ``dialog`` modally; True when it saved. The dialog is deleted afterwards."""
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()
+
+
+def counsellor_combo(ops: Ops, optional: bool = True) -> QComboBox:
+    """A choice among the office's counsellors (by name)."""
+    combo = QComboBox()
+    fill_combo(combo, [(u.display_name or u.username, u.id) for u in ops.counsellors()], optional)
+    return combo
+
+
+def set_counsellor(combo: QComboBox, ops: Ops, user_id: int | None) -> None:
+    """Select ``user_id``; an inactive user stays visible under their name."""
+    set_combo_value(combo, user_id, ops.user_name(user_id) or None)
+
+
+def enum_combo(values: Iterable[StrEnum], optional: bool = False) -> QComboBox:
+    """A choice among states of code (kinds, roles, statuses), by their words."""
+    combo = QComboBox()
+    fill_combo(combo, [(label(v), v.value) for v in values], optional)
+    return combo
+
+
+def enum_value(combo: QComboBox, cls: type[E]) -> E | None:
+    """The chosen state (Qt hands back the plain code)."""
+    data = combo.currentData()
+    return None if data is None else cls(data)

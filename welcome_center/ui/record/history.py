@@ -1,0 +1,124 @@
+"""The record's history from the audit log: when, who, what, which fields (read-only).
+
+The log holds ids and field names only, never the personal data itself (see services.audit);
+so the history says *that* the summary was changed, not what it said before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QCheckBox
+
+from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.enums import RecordStatus, Vocabulary
+from welcome_center.i18n import N_, _
+from welcome_center.services import cases
+from welcome_center.services.audit import AuditLine
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.header import status_word
+from welcome_center.ui.record.tables import RowsModel, TableTab
+
+if TYPE_CHECKING:
+    from welcome_center.ui.record.window import RecordWindow
+
+ACTIONS = {
+    "create": N_("Recorded"),
+    "read": N_("Viewed"),
+    "update": N_("Overview changed"),
+    "status": N_("Status changed"),
+    "promote": N_("Promoted to a case"),
+    "close": N_("Closed"),
+    "reopen": N_("Reopened"),
+    "link_party": N_("Party linked"),
+    "unlink_party": N_("Party removed"),
+    "add_consultation": N_("Consultation recorded"),
+    "edit_consultation": N_("Consultation corrected"),
+    "delete_consultation": N_("Consultation removed"),
+    "refer": N_("Referred to a partner"),
+    "referral_feedback": N_("Partner's feedback recorded"),
+    "add_follow_up": N_("Follow-up added"),
+    "complete_follow_up": N_("Follow-up done"),
+    "reschedule_follow_up": N_("Follow-up moved"),
+    "add_recognition": N_("Recognition procedure added"),
+    "edit_recognition": N_("Recognition procedure changed"),
+}
+
+FIELDS = {
+    "counsellor_id": N_("Counsellor"),
+    "requester_type": N_("Requester type"),
+    "channel": N_("Channel"),
+    "municipality": N_("Municipality"),
+    "summary": N_("Summary"),
+    "opened_on": N_("Opened on"),
+    "promoted_on": N_("Case since"),
+    "client_person_id": N_("Client"),
+    "client_organisation_id": N_("Client"),
+    "topics": N_("Topics"),
+    "services": N_("Services"),
+    "status": N_("Status"),
+    "kind": N_("Kind"),
+    "closed_on": N_("Closed on"),
+    "closing_reason": N_("Closing reason"),
+    "parties": N_("Further parties"),
+}
+
+
+def _split(detail: str) -> tuple[str, list[str]]:
+    """(the detail before ``fields=``, the field names)."""
+    head, sep, names = detail.partition("fields=")
+    return head.strip(), [n for n in names.split(",") if n] if sep else []
+
+
+class HistoryModel(RowsModel):
+    def __init__(self, ops: Any, parent: Any = None) -> None:
+        self.ops = ops
+        super().__init__(parent)
+
+    def headers(self) -> list[str]:
+        return [_("When"), _("Who"), _("What"), _("Fields")]
+
+    def row(self, line: AuditLine) -> tuple[str, ...]:
+        at = line.at.astimezone(OFFICE_TZ)
+        head, names = _split(line.detail)
+        fields = list(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in names))
+        return (
+            f"{short_date(at.date())} {at:%H:%M}",
+            self._who(line.actor),
+            self._what(line.action, head),
+            ", ".join(fields),
+        )
+
+    def _who(self, username: str) -> str:
+        for user in self.ops.users():
+            if user.username == username:
+                return str(user.display_name or user.username)
+        return username
+
+    def _what(self, action: str, head: str) -> str:
+        text = _(ACTIONS[action]) if action in ACTIONS else action
+        if action == "status" and head in {s.value for s in RecordStatus}:
+            return f"{text}: {status_word(RecordStatus(head))}"
+        if action == "close" and head:
+            return f"{text}: {self.ops.label(Vocabulary.CLOSING_REASON, head)}"
+        return text
+
+
+class HistoryTab(TableTab):
+    """Who did what on the record, newest first; loaded when the tab is shown."""
+
+    def __init__(self, host: RecordWindow) -> None:
+        super().__init__(HistoryModel(host.ops), _("History"), _("Nothing recorded yet."))
+        self.host = host
+        self.views = QCheckBox(_("Include &views of the record"))
+        self.views.toggled.connect(self.refresh)
+        self.buttons.addWidget(self.views)
+        self.finish_buttons()
+        self.lines: list[AuditLine] = []
+
+    def refresh(self) -> None:
+        """Read the history again (the read is itself audited, so only when shown)."""
+        found = self.host.ops.read(self, cases.history, self.host.record_id)
+        self.lines = found or []
+        shown = [line for line in self.lines if self.views.isChecked() or line.action != "read"]
+        self.show_items(shown)

@@ -1,0 +1,182 @@
+"""The record's referrals (Verweise) to partners, and what each partner answered."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from welcome_center.domain.drafts import ReferralDraft
+from welcome_center.domain.enums import ReferralStatus, Vocabulary
+from welcome_center.domain.errors import ValidationError
+from welcome_center.domain.views import ReferralView
+from welcome_center.i18n import _
+from welcome_center.i18n.labels import label
+from welcome_center.services import people, referrals
+from welcome_center.ui.forms import date_edit, date_of, fill_combo, vocab_combo
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, notes_edit, run
+from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
+
+if TYPE_CHECKING:
+    from welcome_center.ui.record.window import RecordWindow
+
+ANSWERS = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DONE,
+    ReferralStatus.DECLINED,
+    ReferralStatus.NO_FEEDBACK,
+)
+
+
+class ReferralModel(RowsModel):
+    STATUS_COLUMN = 4
+
+    def __init__(self, ops: Any, parent: Any = None) -> None:
+        self.ops = ops
+        super().__init__(parent)
+
+    def headers(self) -> list[str]:
+        return [
+            _("Date"),
+            _("Partner"),
+            _("Topic"),
+            _("Reason"),
+            _("Status"),
+            _("Feedback on"),
+            _("Outcome"),
+        ]
+
+    def row(self, f: ReferralView) -> tuple[str, ...]:
+        return (
+            short_date(f.referred_on),
+            f.partner,
+            self.ops.label(Vocabulary.TOPIC, f.topic),
+            first_line(f.reason),
+            label(f.status),
+            short_date(f.feedback_on),
+            first_line(f.outcome),
+        )
+
+
+class ReferralDialog(EditDialog):
+    """Pass the record to a partner of the directory, for a topic and a reason."""
+
+    def __init__(self, host: RecordWindow, parent: QWidget | None = None) -> None:
+        super().__init__(host.ops, _("Refer to a partner"), parent or host)
+        self.host = host
+        self.partner = self.row(_("&Partner"), QComboBox(), field="partner")
+        partners = people.list_partners(self.ops.uow)
+        fill_combo(self.partner, [(p.display_name, p.id) for p in partners])
+        self.partner.setAccessibleName(_("Partner"))
+        if not partners:
+            self.errors.general.setText(
+                _("The partner directory is empty. An administrator can add partners.")
+            )
+            self.errors.general.show()
+        self.referred_on = self.row(_("&Date"), date_edit(), field="referred_on")
+        topic = vocab_combo(self.ops, Vocabulary.TOPIC)
+        self.topic = self.row(_("&Topic"), topic, field="topic")
+        self.reason = self.row(_("&Reason"), notes_edit(_("Reason")))
+        self.ready()
+
+    def value(self) -> tuple[object, ...]:
+        return (
+            self.partner.currentData(),
+            date_of(self.referred_on),
+            self.topic.currentData(),
+            self.reason.toPlainText(),
+        )
+
+    def write(self) -> bool:
+        partner = self.partner.currentData()
+        if partner is None:
+            self._missing_partner()
+            return False
+        on = date_of(self.referred_on)
+        assert on is not None  # a required date field always holds one
+        draft = ReferralDraft(
+            partner_id=int(partner),
+            referred_on=on,
+            topic=self.topic.currentData(),
+            reason=self.reason.toPlainText(),
+        )
+        saved = self.ops.write(
+            self,
+            referrals.refer,
+            self.host.record_id,
+            draft,
+            errors=self.errors,
+            done=_("Referral recorded."),
+        )
+        return saved is not None
+
+    def _missing_partner(self) -> None:
+        self.errors.clear()
+        self.errors.show(ValidationError(_("Choose a partner."), field="partner"))
+
+
+class FeedbackDialog(EditDialog):
+    """What the partner answered to a referral, when, and the outcome."""
+
+    def __init__(self, host: RecordWindow, referral: ReferralView, parent: QWidget | None = None):
+        super().__init__(host.ops, _("Partner's feedback"), parent or host)
+        self.host, self.referral = host, referral
+        self.status = self.row(_("&Answer"), enum_combo(ANSWERS), field="status")
+        if referral.status in ANSWERS:
+            self.status.setCurrentIndex(ANSWERS.index(referral.status))
+        feedback_on = date_edit(referral.feedback_on)
+        self.feedback_on = self.row(_("&Date"), feedback_on, field="feedback_on")
+        self.outcome = self.row(_("&Outcome"), notes_edit(_("Outcome")))
+        self.outcome.setPlainText(referral.outcome)
+        self.ready()
+
+    def value(self) -> tuple[object, ...]:
+        return (
+            enum_value(self.status, ReferralStatus),
+            date_of(self.feedback_on),
+            self.outcome.toPlainText(),
+        )
+
+    def write(self) -> bool:
+        status, on, outcome = self.value()
+        saved = self.ops.write(
+            self,
+            referrals.record_feedback,
+            self.referral.id,
+            status,
+            outcome,
+            on,
+            errors=self.errors,
+            done=_("Feedback recorded."),
+        )
+        return saved is not None
+
+
+class ReferralsTab(TableTab):
+    """The record's referrals, newest first; Enter records the partner's feedback."""
+
+    def __init__(self, host: RecordWindow) -> None:
+        super().__init__(
+            ReferralModel(host.ops),
+            _("Referrals"),
+            _("No referrals yet. Refer the record to a partner with Ctrl+R."),
+        )
+        self.host = host
+        self.add_button(_("&New referral… (Ctrl+R)"), self.add)
+        self.add_button(_("Record feedbac&k…"), self.feedback_current, needs_item=True)
+        self.finish_buttons()
+
+    def show_details(self, details: Any) -> None:
+        self.show_items(details.referrals)
+
+    def add(self) -> bool:
+        return run(ReferralDialog(self.host))
+
+    def feedback_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.edit_item(item)
+
+    def edit_item(self, item: ReferralView) -> None:
+        run(FeedbackDialog(self.host, item))

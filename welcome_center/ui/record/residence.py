@@ -1,0 +1,147 @@
+"""Residence titles (Aufenthaltstitel) of the record's client: they belong to the person, so the
+tab shows the person's whole history, whichever record it was entered on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from welcome_center.domain.drafts import ResidenceTitleDraft
+from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.errors import ValidationError
+from welcome_center.domain.views import ResidenceTitleView
+from welcome_center.i18n import _
+from welcome_center.services import residence
+from welcome_center.ui.forms import date_edit, date_of, set_combo_value, set_date, vocab_combo
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.dialogs import EditDialog, notes_edit, run
+from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
+
+if TYPE_CHECKING:
+    from welcome_center.ui.record.window import RecordWindow
+
+
+class ResidenceModel(RowsModel):
+    def __init__(self, ops: Any, parent: Any = None) -> None:
+        self.ops = ops
+        super().__init__(parent)
+
+    def headers(self) -> list[str]:
+        return [
+            _("Title"),
+            _("Valid from"),
+            _("Expires on"),
+            _("Accelerated procedure"),
+            _("Notes"),
+        ]
+
+    def row(self, t: ResidenceTitleView) -> tuple[str, ...]:
+        return (
+            self.ops.label(Vocabulary.RESIDENCE_TITLE, t.title),
+            short_date(t.valid_from),
+            short_date(t.expires_on),
+            yes_no(t.accelerated_procedure),
+            first_line(t.notes),
+        )
+
+
+class ResidenceDialog(EditDialog):
+    """A residence title of the client person, new or (``existing``) corrected."""
+
+    def __init__(
+        self,
+        host: RecordWindow,
+        existing: ResidenceTitleView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        title = _("New residence title") if existing is None else _("Residence title")
+        super().__init__(host.ops, title, parent or host)
+        self.host, self.existing = host, existing
+        kind = vocab_combo(self.ops, Vocabulary.RESIDENCE_TITLE)
+        self.title = self.row(_("&Title"), kind, field="title")
+        self.valid_from = self.row(_("&Valid from"), date_edit(optional=True), field="valid_from")
+        self.expires_on = self.row(_("&Expires on"), date_edit(optional=True), field="expires_on")
+        self.accelerated = self.row(_("&Accelerated procedure (§ 81a)"), QCheckBox())
+        self.accelerated.setAccessibleName(_("Accelerated procedure (§ 81a)"))
+        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
+        if existing is not None:
+            label = self.ops.label(Vocabulary.RESIDENCE_TITLE, existing.title)
+            set_combo_value(self.title, existing.title, label)
+            set_date(self.valid_from, existing.valid_from, optional=True)
+            set_date(self.expires_on, existing.expires_on, optional=True)
+            self.accelerated.setChecked(existing.accelerated_procedure)
+            self.notes.setPlainText(existing.notes)
+        self.ready()
+
+    def value(self) -> tuple[object, ...]:
+        return (
+            self.title.currentData(),
+            date_of(self.valid_from),
+            date_of(self.expires_on),
+            self.accelerated.isChecked(),
+            self.notes.toPlainText(),
+        )
+
+    def write(self) -> bool:
+        code = self.title.currentData()
+        if code is None:
+            self.errors.clear()
+            self.errors.show(ValidationError(_("Choose the residence title."), field="title"))
+            return False
+        draft = ResidenceTitleDraft(
+            title=str(code),
+            valid_from=date_of(self.valid_from),
+            expires_on=date_of(self.expires_on),
+            accelerated_procedure=self.accelerated.isChecked(),
+            notes=self.notes.toPlainText(),
+        )
+        if self.existing is None:
+            person_id = self.host.details.client.id  # type: ignore[union-attr]
+            saved = self.ops.write(
+                self,
+                residence.add_title,
+                person_id,
+                draft,
+                errors=self.errors,
+                done=_("Residence title added."),
+            )
+        else:
+            saved = self.ops.write(
+                self,
+                residence.update_title,
+                self.existing.id,
+                draft,
+                errors=self.errors,
+                done=_("Residence title saved."),
+            )
+        return saved is not None
+
+
+class ResidenceTab(TableTab):
+    """The client person's residence titles, newest first; Enter corrects one."""
+
+    def __init__(self, host: RecordWindow) -> None:
+        super().__init__(
+            ResidenceModel(host.ops),
+            _("Residence titles"),
+            _("No residence titles recorded for this person. Add the current one."),
+        )
+        self.host = host
+        self.add_button(_("&New title…"), self.add)
+        self.add_button(_("E&dit…"), self.edit_current, needs_item=True)
+        self.finish_buttons()
+
+    def show_details(self, details: Any) -> None:
+        self.show_items(details.residence_titles)
+
+    def add(self) -> bool:
+        return run(ResidenceDialog(self.host))
+
+    def edit_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.edit_item(item)
+
+    def edit_item(self, item: ResidenceTitleView) -> None:
+        run(ResidenceDialog(self.host, item))

@@ -1,0 +1,339 @@
+"""The record editor: one top-level window per open record, a tab per part of the record.
+
+Nothing typed is lost: closing with unsaved input in the overview asks; a change saved by
+someone else never overwrites the input (the window says who changed the record and offers to
+reload); the window's own saves of consultations, referrals and so on keep the overview's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.drafts import RecordDraft
+from welcome_center.domain.enums import ClientKind
+from welcome_center.domain.views import RecordDetails
+from welcome_center.i18n import _
+from welcome_center.services import cases
+from welcome_center.services.context import Changes, Saved
+from welcome_center.ui.forms import FieldErrors
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.consultations import ConsultationsTab
+from welcome_center.ui.record.follow_ups import FollowUpsTab
+from welcome_center.ui.record.header import HeaderBar
+from welcome_center.ui.record.history import HistoryTab
+from welcome_center.ui.record.overview import OverviewTab, draft_of, same_overview
+from welcome_center.ui.record.recognition import RecognitionTab
+from welcome_center.ui.record.referrals import ReferralsTab
+from welcome_center.ui.record.residence import ResidenceTab
+
+# Window shortcuts that text fields would otherwise take for themselves (Ctrl+K deletes to the
+# end of the line in Qt's text fields on X11).
+_WINDOW_KEYS = (
+    QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K),
+    QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_R),
+)
+
+
+class _KeepWindowKeys(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride and event.keyCombination() in _WINDOW_KEYS  # type: ignore[attr-defined]
+        ):
+            event.ignore()  # not taken by the field: the window's shortcut runs
+            return True
+        return False
+
+
+class RecordWindow(QMainWindow):
+    """Edit one record. ``closed`` carries the record id once the window has closed."""
+
+    closed = Signal(int)
+
+    def __init__(self, ops: Ops, record_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.ops = ops
+        self.record_id = record_id
+        self.details: RecordDetails | None = None
+        self._pristine: RecordDraft | None = None  # the overview's draft as last loaded
+        self._busy = False  # a write of this window is running: its result is applied directly
+        self._listening = False
+        self._build()
+        self._actions()
+        self._keys = _KeepWindowKeys(self)
+        for kind in (QLineEdit, QPlainTextEdit):
+            for edit in self.findChildren(kind):
+                edit.installEventFilter(self._keys)
+        self.resize(1100, 720)
+        self._listen(True)
+        self.reload()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header = HeaderBar(self)
+        self.notice = QFrame()
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice_text = QLabel()
+        self.notice_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_text.setWordWrap(True)
+        self.notice_reload = QPushButton(_("Reload (F5)"))
+        self.notice_reload.clicked.connect(self.reload)
+        row = QHBoxLayout(self.notice)
+        row.addWidget(self.notice_text, 1)
+        row.addWidget(self.notice_reload)
+        self.notice.hide()
+        self.tabs = QTabWidget()
+        self.overview = OverviewTab(self)
+        self.overview.edited.connect(self._edited)
+        self.consultations = ConsultationsTab(self)
+        self.referrals = ReferralsTab(self)
+        self.follow_ups = FollowUpsTab(self)
+        self.recognition = RecognitionTab(self)
+        self.residence = ResidenceTab(self)
+        self.history = HistoryTab(self)
+        for tab, text in (
+            (self.overview, _("&Overview")),
+            (self.consultations, _("&Consultations")),
+            (self.referrals, _("R&eferrals")),
+            (self.follow_ups, _("&Follow-ups")),
+            (self.recognition, _("Reco&gnition")),
+            (self.residence, _("Residence &titles")),
+            (self.history, _("&History")),
+        ):
+            self.tabs.addTab(tab, text)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _actions(self) -> None:
+        for keys, slot in (
+            (("Ctrl+S",), self.save),
+            (("Ctrl+Return", "Ctrl+Enter"), self.save_and_close),
+            (("Ctrl+K",), self.record_consultation),
+            (("Ctrl+R",), self.refer),
+            (("Esc",), self.close),
+            (("F5",), self.refresh),
+        ):
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            self.addAction(action)
+
+    # -- what the main window and the user call -----------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        """Whether the overview holds input that is not saved."""
+        if self.details is None or self._pristine is None:
+            return False
+        return not same_overview(self.overview.draft(), self._pristine)
+
+    def save(self) -> bool:
+        """Save the overview (Ctrl+S); True when saved or nothing was to be saved."""
+        d = self.details
+        if d is None:
+            return False
+        if not self.has_unsaved():
+            self.ops.status.emit(_("Nothing to save."))
+            return True
+        saved = self.write_record(
+            cases.update_record,
+            self.record_id,
+            self.overview.draft(),
+            d.version,
+            errors=self.overview.errors,
+            done=_("Record saved."),
+            own_overview=True,
+        )
+        return saved is not None
+
+    def save_and_close(self) -> None:
+        if self.save():
+            self.close()
+
+    def record_consultation(self) -> None:
+        if self.details is not None:
+            self.tabs.setCurrentWidget(self.consultations)
+            self.consultations.add()
+
+    def refer(self) -> None:
+        if self.details is not None:
+            self.tabs.setCurrentWidget(self.referrals)
+            self.referrals.add()
+
+    def refresh(self) -> None:
+        """F5: load the record again; unsaved input is dropped only if the user agrees."""
+        if self.has_unsaved():
+            answer = QMessageBox.question(
+                self,
+                _("Reload the record?"),
+                _("Reloading discards what you typed in the overview. Reload anyway?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the saved record; the overview's input is discarded."""
+        d = self.ops.read(self, cases.get_record, self.record_id)
+        if d is not None:
+            self._show(d)
+        elif self.details is None:
+            self.setWindowTitle(_("Record not available"))
+            self.tabs.setEnabled(False)
+            self.header.setEnabled(False)
+
+    def write_record(
+        self,
+        fn: Callable[..., Saved[RecordDetails]],
+        *args: Any,
+        errors: FieldErrors | None = None,
+        done: str = "",
+        own_overview: bool = False,
+    ) -> Saved[RecordDetails] | None:
+        """A write of the record itself (overview, promote, status, close, reopen) with the
+        version read; a conflict offers to reload. The result is shown at once."""
+        self._busy = True
+        try:
+            saved = self.ops.write(
+                self, fn, *args, errors=errors, on_conflict=self.reload, done=done
+            )
+        finally:
+            self._busy = False
+        if saved is not None:
+            if own_overview:
+                self._show(saved.value)
+            else:
+                self._receive(saved.value)
+        return saved
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def _show(self, d: RecordDetails) -> None:
+        """Show ``d`` everywhere, the overview included."""
+        self._show_around(d)
+        self.overview.set_details(d)
+        self._pristine = self.overview.draft()
+        self.notice.hide()
+        self._edited()
+
+    def _show_around(self, d: RecordDetails) -> None:
+        """Show ``d`` in everything but the overview form."""
+        self.details = d
+        self.header.show_details(d)
+        self.overview.set_details(d, keep_input=True)
+        for tab in (self.consultations, self.referrals, self.follow_ups, self.recognition):
+            tab.show_details(d)
+        is_person = d.client.kind is ClientKind.PERSON
+        self.tabs.setTabVisible(self.tabs.indexOf(self.residence), is_person)
+        if is_person:
+            self.residence.show_details(d)
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh()
+
+    def _receive(self, d: RecordDetails) -> None:
+        """A newer state of the record arrived; keep any typed input and never hide that
+        someone else changed what the input is based on."""
+        old = self.details
+        if old is None or not self.has_unsaved():
+            self._show(d)
+        elif same_overview(draft_of(old), draft_of(d)):
+            # Only parts the overview does not save changed: take the new version, keep input.
+            self._show_around(d)
+        elif same_overview(self.overview.draft(), draft_of(d)):
+            self._show(d)  # saved as typed (by another window of the same user, say)
+        else:
+            self._changed_meanwhile(d)
+
+    def _changed_meanwhile(self, d: RecordDetails) -> None:
+        at = d.updated_at.astimezone(OFFICE_TZ)
+        self.notice_text.setText(
+            _(
+                "%(who)s changed this record on %(when)s. Your input is kept, but it cannot be "
+                "saved over that change: reload to see it (your input is then discarded)."
+            )
+            % {"who": d.updated_by or _("Someone else"), "when": f"{short_date(at)} {at:%H:%M}"}
+        )
+        self.notice.show()
+
+    def _edited(self) -> None:
+        d = self.details
+        if d is not None:
+            self.setWindowTitle(f"{d.number} – {d.client.display_name}[*]")
+        self.setWindowModified(self.has_unsaved())
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.history:
+            self.history.refresh()
+
+    # -- keeping up with changes ----------------------------------------------------------------
+
+    def _listen(self, on: bool) -> None:
+        if on and not self._listening:
+            self.ops.changed.connect(self._on_changed)
+        elif not on and self._listening:
+            self.ops.changed.disconnect(self._on_changed)
+        self._listening = on
+
+    def _on_changed(self, changes: Changes) -> None:
+        d = self.details
+        if self._busy or d is None:
+            return
+        person = d.client.id if d.client.kind is ClientKind.PERSON else None
+        if self.record_id in changes.records or (person is not None and person in changes.persons):
+            fresh = self.ops.read(self, cases.get_record, self.record_id)
+            if fresh is not None:
+                self._receive(fresh)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._listening:  # shown again after closing: catch up
+            self._listen(True)
+            self.reload()
+        super().showEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.has_unsaved() and not self._may_close():
+            event.ignore()
+            return
+        self._listen(False)
+        event.accept()
+        self.closed.emit(self.record_id)
+
+    def _may_close(self) -> bool:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            _("Unsaved changes"),
+            _("The overview of %(number)s has changes that are not saved. Save them?")
+            % {"number": self.details.number if self.details else ""},
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
