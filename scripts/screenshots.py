@@ -98,8 +98,9 @@ def shoot(db: str, out: Path, lang: str, size: str) -> int:
             _extra_tabs(page, save, f"{who}-{key}")
         if who == "counsellor":
             ids = record_list.record_ids(ctx.uow, counsellor, RecordQuery(open_only=True))
-            window.open_record(ids[0])
-            record_window = window.record_windows[ids[0]]
+            chosen = max(ids[:60], key=lambda i: _richness(ctx.uow, counsellor, i))
+            window.open_record(chosen)
+            record_window = window.record_windows[chosen]
             _extra_tabs(record_window, save, "record", first_too=True)
             record_window.close()
             from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
@@ -111,6 +112,15 @@ def shoot(db: str, out: Path, lang: str, size: str) -> int:
         window.close()
     ctx.close()
     return 0
+
+
+def _richness(uow: object, actor: object, record_id: int) -> int:
+    """How much a record has to show (a screenshot of empty tabs shows little)."""
+    from welcome_center.services import cases
+
+    d = cases.get_record(uow, actor, record_id)  # type: ignore[arg-type]
+    parts = (d.consultations, d.referrals, d.follow_ups, d.recognitions, d.residence_titles)
+    return sum(min(len(p), 3) for p in parts) + 2 * sum(1 for p in parts if p)
 
 
 def _extra_tabs(widget: object, save: object, name: str, first_too: bool = False) -> None:

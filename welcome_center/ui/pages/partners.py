@@ -302,7 +302,7 @@ class PartnersPage(Page):
             self.hint.setText(_("Enter shows the referrals; Enter there opens the record."))
         else:
             self.hint.setText(_("No partners yet. An administrator adds them with New partner."))
-        row = self.partners.row_of(keep)
+        row = self.partners.row_of(keep) if keep is not None else (0 if found else -1)
         self.current = None
         if row >= 0:
             self.partner_table.select_row(row)

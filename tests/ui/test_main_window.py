@@ -1,0 +1,124 @@
+"""The main window: pages by role, keyboard navigation, record windows, remembered state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
+from welcome_center.domain.enums import ClientKind
+from welcome_center.services import cases, people
+from welcome_center.ui.main_window import MainWindow
+from welcome_center.ui.ops import Ops
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+
+
+def _window(qtbot, ops: Ops, state: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    w = MainWindow(ops, state)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitActive(w)
+    return w
+
+
+def _titles(w: MainWindow) -> list[str]:
+    return [w.nav.item(i).text() for i in range(w.nav.count())]
+
+
+def _record(ops: Ops) -> int:
+    person = people.create_person(ops.uow, ops.actor, PersonDraft("Kovalenko", "Oksana"), True)
+    client = ClientChoice(ClientKind.PERSON, person.value.id)
+    draft = RecordDraft(client=client, opened_on=office_today(), summary="Anerkennung Pflege")
+    return cases.open_record(ops.uow, ops.actor, draft).value.id
+
+
+def test_each_role_sees_its_pages(qtbot, ops: Ops, admin_ops: Ops, ops_for, manager, state) -> None:  # type: ignore[no-untyped-def]
+    counsellor = _window(qtbot, ops, state)
+    assert _titles(counsellor) == ["Today", "Enquiries & cases", "People & organisations",
+                                   "Partners", "Follow-ups", "Reports"]  # fmt: skip
+    assert "Administration" in _titles(_window(qtbot, admin_ops, state))
+    assert _titles(_window(qtbot, ops_for(manager), state)) == ["Reports"]
+
+
+def test_status_bar_names_office_user_and_database(qtbot, ops: Ops, state) -> None:  # type: ignore[no-untyped-def]
+    w = _window(qtbot, ops, state)
+    assert w.office_label.text() == "Welcome Center Region Zwickau"
+    assert w.user_label.text() == "Anna Berger (Counsellor)"
+    assert w.db_label.text() == "Database: test.db"
+
+
+def test_alt_number_switches_pages_and_ctrl_f_goes_to_the_search(qtbot, ops: Ops, state) -> None:  # type: ignore[no-untyped-def]
+    w = _window(qtbot, ops, state)
+    assert w.current_page() is w.pages["today"]
+    qtbot.keyClick(w.windowHandle(), Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert w.current_page() is w.pages["records"]
+    qtbot.keyClick(w.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is w.pages["records"].search  # type: ignore[attr-defined]
+    qtbot.keyClick(w.windowHandle(), Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert w.current_page() is w.pages["follow_ups"]
+
+
+def test_ctrl_n_opens_the_quick_enquiry(qtbot, ops: Ops, state, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from welcome_center.ui.dialogs import quick_enquiry
+
+    asked = []
+    monkeypatch.setattr(
+        quick_enquiry.QuickEnquiryDialog, "ask", classmethod(lambda cls, o, p: asked.append(o))
+    )
+    w = _window(qtbot, ops, state)
+    qtbot.keyClick(w.windowHandle(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [ops]
+
+
+def test_a_record_opens_in_one_window_and_a_new_one_shows_in_the_list(
+    qtbot, ops: Ops, state
+) -> None:  # type: ignore[no-untyped-def]
+    w = _window(qtbot, ops, state)
+    w.show_page("records")
+    record_id = _record(ops)
+    records = w.pages["records"]
+    records.refresh()
+    assert record_id in records.model.ids  # type: ignore[attr-defined]
+    ops.open_record(record_id)
+    ops.open_record(record_id)
+    assert list(w.record_windows) == [record_id]
+    window = w.record_windows[record_id]
+    assert window.isVisible()
+    assert "Kovalenko" in window.windowTitle()
+    window.close()
+    qtbot.waitUntil(lambda: record_id not in w.record_windows)
+
+
+def test_the_window_is_remembered_per_user(qtbot, ops: Ops, ops_for, ben, state) -> None:  # type: ignore[no-untyped-def]
+    w = _window(qtbot, ops, state)
+    w.resize(1333, 500)
+    w.show_page("partners")
+    w.close()
+    again = _window(qtbot, ops, state)
+    assert again.height() == 500  # (the offscreen screen is too narrow to keep the width)
+    assert again.current_page() is again.pages["partners"]
+    other = _window(qtbot, ops_for(ben), state)
+    assert other.current_page() is other.pages["today"]
+
+
+def test_closing_the_desk_keeps_a_record_window_with_unsaved_input(
+    qtbot, ops: Ops, state, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    w = _window(qtbot, ops, state)
+    record_id = _record(ops)
+    ops.open_record(record_id)
+    record_window = w.record_windows[record_id]
+    monkeypatch.setattr(record_window, "has_unsaved", lambda: True)
+    monkeypatch.setattr(record_window, "closeEvent", lambda e: e.ignore())
+    assert not w.close()
+    assert w.isVisible() and record_window.isVisible()

@@ -1,0 +1,50 @@
+"""Administration (administrators only): users, vocabularies and the office's settings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from welcome_center.i18n import _
+from welcome_center.services.context import Changes
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.admin_settings import SettingsTab
+from welcome_center.ui.pages.admin_users import UsersTab
+from welcome_center.ui.pages.admin_vocabularies import VocabulariesTab
+from welcome_center.ui.pages.base import Page
+
+
+class AdminPage(Page):
+    """Three tabs: Users, Vocabularies, Office settings."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
+        self.users = UsersTab(ops)
+        self.vocabularies = VocabulariesTab(ops)
+        self.settings = SettingsTab(ops)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Administration"))
+        self.tabs.addTab(self.users, _("&Users"))
+        self.tabs.addTab(self.vocabularies, _("&Vocabularies"))
+        self.tabs.addTab(self.settings, _("&Office settings"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs)
+
+    def title(self) -> str:
+        return _("Administration")
+
+    def has_unsaved(self) -> bool:
+        """Whether the settings form holds input not saved yet (ask before closing)."""
+        return self.settings.has_unsaved()
+
+    def refresh(self) -> None:
+        self.users.refresh()
+        self.vocabularies.refresh()
+        self.settings.refresh()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.users:
+            self.users.refresh()
+        if changes.vocabularies:
+            self.vocabularies.refresh()
+        if changes.settings:
+            self.settings.refresh()

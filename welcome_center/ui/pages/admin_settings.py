@@ -1,0 +1,148 @@
+"""Administration, tab Office settings: name, number prefix, project start, suppression
+threshold, residence expiry window and referral feedback period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.views import OfficeSettingsView
+from welcome_center.i18n import _
+from welcome_center.services import settings
+from welcome_center.services.context import Changes
+from welcome_center.ui import forms
+from welcome_center.ui.ops import Ops
+
+
+def number_field(suffix: str = "") -> QSpinBox:
+    """A whole number; the range is wide on purpose: the service says what is allowed, next to
+    the field."""
+    box = QSpinBox()
+    box.setRange(0, 99999)
+    box.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if suffix:
+        box.setSuffix(suffix)
+    return box
+
+
+class SettingsTab(QWidget):
+    """The office-wide settings as a form; saving checks that no one changed them meanwhile."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.loaded: OfficeSettingsView | None = None
+        self.errors = forms.FieldErrors()
+        self._build()
+
+    def _build(self) -> None:
+        days = " " + _("days")
+        self.office_name = QLineEdit()
+        self.number_prefix = QLineEdit()
+        self.project_start = forms.date_edit(optional=True)
+        self.threshold = number_field()
+        self.expiry_window = number_field(days)
+        self.feedback = number_field(days)
+        form = QFormLayout()
+        add = self.errors.add_row
+        add(form, _("Office &name:"), self.office_name, field="office_name")
+        add(form, _("Number &prefix:"), self.number_prefix, field="number_prefix")
+        add(form, _("Pro&ject start:"), self.project_start, field="project_start")
+        add(form, _("Suppression &threshold:"), self.threshold, field="suppression_threshold")
+        add(form, _("Residence e&xpiry window:"), self.expiry_window,
+            field="residence_expiry_window_days")  # fmt: skip
+        add(form, _("Referral &feedback period:"), self.feedback, field="referral_feedback_days")
+        hint = QLabel(
+            _(
+                "The number prefix starts every new record number. Without a project start, "
+                "reports count from the earliest record. Counts below the suppression threshold "
+                "are hidden in published reports. A residence title expiring within the window "
+                "raises a follow-up; a referral without an answer for longer than the feedback "
+                "period is listed on Today."
+            )
+        )
+        hint.setWordWrap(True)
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.clicked.connect(self.save)
+        self.discard_button = QPushButton(_("Discard &changes"))
+        self.discard_button.clicked.connect(self.load)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.discard_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(hint)
+        lay.addWidget(self.errors.general)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+
+    def value(self) -> Any:
+        return (
+            self.office_name.text().strip(),
+            self.number_prefix.text().strip().upper(),
+            forms.date_of(self.project_start),
+            self.threshold.value(),
+            self.expiry_window.value(),
+            self.feedback.value(),
+        )
+
+    def has_unsaved(self) -> bool:
+        return self.loaded is not None and self.value() != _values(self.loaded)
+
+    def load(self) -> None:
+        """Show the saved settings (typed input is dropped)."""
+        self.errors.clear()
+        self._show(self.ops.settings)
+
+    def _show(self, s: OfficeSettingsView) -> None:
+        self.loaded = s
+        self.office_name.setText(s.office_name)
+        self.number_prefix.setText(s.number_prefix)
+        forms.set_date(self.project_start, s.project_start, optional=True)
+        self.threshold.setValue(s.suppression_threshold)
+        self.expiry_window.setValue(s.residence_expiry_window_days)
+        self.feedback.setValue(s.referral_feedback_days)
+
+    def reload_saved(self) -> None:
+        """After a conflict: show what someone else saved (every window learns of it too)."""
+        self.ops.broadcast(Changes(settings=True))
+        self.load()
+
+    def refresh(self) -> None:
+        """Reload unless the administrator is typing (a conflict is caught on saving)."""
+        if not self.has_unsaved():
+            self.load()
+
+    def save(self) -> None:
+        if self.loaded is None:
+            return
+        name, prefix, start, threshold, window, feedback = self.value()
+        saved = self.ops.write(
+            self, settings.update_settings, errors=self.errors, on_conflict=self.reload_saved,
+            done=_("Office settings saved."), office_name=name, number_prefix=prefix,
+            project_start=start, suppression_threshold=threshold,
+            residence_expiry_window_days=window, referral_feedback_days=feedback,
+            expected_version=self.loaded.version,
+        )  # fmt: skip
+        if saved is not None:
+            self._show(saved.value)
+
+
+def _values(s: OfficeSettingsView) -> Any:
+    return (s.office_name, s.number_prefix, s.project_start, s.suppression_threshold,
+            s.residence_expiry_window_days, s.referral_feedback_days)  # fmt: skip

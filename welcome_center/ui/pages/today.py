@@ -1,0 +1,283 @@
+"""Today: the counsellor's follow-ups due and overdue, residence titles expiring soon, referrals
+waiting for feedback and open cases; Enter or a double click opens the line's record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.enums import RecordKind, Vocabulary
+from welcome_center.domain.queries import RecordQuery
+from welcome_center.domain.views import ClientRef, FollowUpView, RecordSummary, ReferralView
+from welcome_center.i18n import _, format_date, format_number, ngettext
+from welcome_center.i18n.labels import label
+from welcome_center.services import desk_lists, follow_ups, record_list, referrals
+from welcome_center.services.context import Changes
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.base import Page
+from welcome_center.ui.qt_i18n import short_date
+
+MAX_CASES = 50
+SEP = " · "
+# What a line opens: a record id, or a client (a person without any record).
+Target = int | ClientRef
+Line = tuple[str, Target]
+
+
+class Section(QWidget):
+    """A heading with a count, its lines (Enter or double click opens one), and a sentence
+    saying what to do when there are none."""
+
+    def __init__(self, ops: Ops, name: str) -> None:
+        super().__init__()
+        self.ops = ops
+        self.heading = QLabel()
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.lines = QListWidget()
+        self.lines.setAccessibleName(name)
+        self.lines.setUniformItemSizes(True)
+        self.lines.itemActivated.connect(self._open)
+        self.heading.setBuddy(self.lines)
+        self.empty = self._note()
+        self.more = self._note()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.lines, 1)
+        lay.addWidget(self.more)
+
+    @staticmethod
+    def _note() -> QLabel:
+        note = QLabel()
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.hide()
+        return note
+
+    def show_lines(self, heading: str, lines: Sequence[Line], empty: str, more: str = "") -> None:
+        """Show ``lines`` under ``heading`` (which carries the mnemonic), or ``empty``."""
+        self.heading.setText(heading)
+        self.lines.clear()
+        for text, target in lines:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, target)
+            self.lines.addItem(item)
+        self.empty.setText(empty)
+        self.empty.setVisible(not lines)
+        self.lines.setVisible(bool(lines))
+        self.more.setText(more)
+        self.more.setVisible(bool(more))
+        if lines:  # Enter works at once; the highlight comes with the arrow keys (calm)
+            self.lines.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def texts(self) -> list[str]:
+        return [self.lines.item(i).text() for i in range(self.lines.count())]
+
+    def _open(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(target, ClientRef):
+            self.ops.open_client(target)
+        elif isinstance(target, int):
+            self.ops.open_record(target)
+
+
+class TodayPage(Page):
+    """What a counsellor has to do today, each line a way into its record."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
+        self._own_broadcast = False
+        self._build()
+
+    def title(self) -> str:
+        return _("Today")
+
+    def _build(self) -> None:
+        self.greeting = QLabel()
+        self.greeting.setTextFormat(Qt.TextFormat.PlainText)
+        self.greeting.setWordWrap(True)
+        font = QFont(self.greeting.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.greeting.setFont(font)
+        # This month's key figures go here (a later issue).
+        self.figures = QVBoxLayout()
+        self.follow_ups = Section(self.ops, _("Follow-ups due"))
+        self.titles = Section(self.ops, _("Residence titles expiring soon"))
+        self.referrals = Section(self.ops, _("Referrals without feedback"))
+        self.cases = Section(self.ops, _("My open cases"))
+        grid = QGridLayout()
+        grid.addWidget(self.follow_ups, 0, 0)
+        grid.addWidget(self.titles, 0, 1)
+        grid.addWidget(self.referrals, 1, 0)
+        grid.addWidget(self.cases, 1, 1)
+        for i in (0, 1):
+            grid.setColumnStretch(i, 1)
+            grid.setRowStretch(i, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.greeting)
+        lay.addLayout(self.figures)
+        lay.addLayout(grid, 1)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        today = office_today()
+        name = self.ops.user_name(self.ops.actor.user_id) or self.ops.actor.name
+        self.greeting.setText(
+            _("Hello %(name)s, today is %(date)s.")
+            % {"name": name, "date": format_date(today, "full")}
+        )
+        self._show_follow_ups(today)
+        self._show_titles()
+        self._show_referrals(today)
+        self._show_cases()
+
+    def on_changes(self, changes: Changes) -> None:
+        if self._own_broadcast:
+            return
+        if changes.follow_ups or changes.records or changes.persons or changes.settings:
+            self.refresh()
+        elif changes.users:
+            self.refresh()  # a name shown may have changed
+
+    def _broadcast(self, changes: Changes) -> None:
+        """Tell the other pages about follow-ups raised while listing (without reloading this
+        page once more)."""
+        if changes == Changes():
+            return
+        self._own_broadcast = True
+        try:
+            self.ops.broadcast(changes)
+        finally:
+            self._own_broadcast = False
+
+    def _show_follow_ups(self, today: date) -> None:
+        due = self.ops.read(self, follow_ups.due_list)
+        items = due.items if due else ()
+        overdue = sum(1 for f in items if f.overdue)
+        values = {"count": format_number(len(items)), "overdue": format_number(overdue)}
+        heading = (
+            _("&Follow-ups due (%(count)s, of which %(overdue)s overdue)") % values
+            if overdue
+            else _("&Follow-ups due (%(count)s)") % values
+        )
+        self.follow_ups.show_lines(
+            heading,
+            [(_follow_up_line(f, today), f.record_id) for f in items],
+            _("No follow-ups due. Record an enquiry with Ctrl+N."),
+        )
+        if due is not None:
+            self._broadcast(due.changes)
+
+    def _show_titles(self) -> None:
+        days = self.ops.settings.residence_expiry_window_days
+        found = self.ops.read(self, desk_lists.expiring_titles, self.ops.actor.user_id) or []
+        heading = ngettext(
+            "&Residence titles expiring within %(days)s day (%(count)s)",
+            "&Residence titles expiring within %(days)s days (%(count)s)",
+            days,
+        ) % {"days": format_number(days), "count": format_number(len(found))}
+        lines: list[Line] = []
+        for t in found:
+            title = self.ops.label(Vocabulary.RESIDENCE_TITLE, t.title.title)
+            expires = _("expires %(date)s") % {"date": short_date(t.title.expires_on)}
+            where = t.record_number or _("no record yet")
+            target: Target = t.record_id if t.record_id is not None else t.person
+            lines.append((SEP.join((expires, t.person.display_name, title, where)), target))
+        empty = ngettext(
+            "No residence title of your clients expires within the next %(days)s day.",
+            "No residence title of your clients expires within the next %(days)s days.",
+            days,
+        ) % {"days": format_number(days)}
+        self.titles.show_lines(heading, lines, empty)
+
+    def _show_referrals(self, today: date) -> None:
+        days = self.ops.settings.referral_feedback_days
+        found = self.ops.read(self, referrals.awaiting_feedback, self.ops.actor.user_id) or []
+        records = self._summaries(sorted({f.record_id for f in found}))
+        heading = ngettext(
+            "R&eferrals with no feedback for more than %(days)s day (%(count)s)",
+            "R&eferrals with no feedback for more than %(days)s days (%(count)s)",
+            days,
+        ) % {"days": format_number(days), "count": format_number(len(found))}
+        lines = [(_referral_line(f, records.get(f.record_id), today), f.record_id) for f in found]
+        empty = _(
+            "Every referral of yours has an answer or is recent. When a partner answers, "
+            "record the feedback on the record's referral."
+        )
+        self.referrals.show_lines(heading, lines, empty)
+
+    def _show_cases(self) -> None:
+        query = RecordQuery(kind=RecordKind.CASE, open_only=True,
+                            counsellor_id=self.ops.actor.user_id)  # fmt: skip
+        ids = self.ops.read(self, record_list.record_ids, query) or []
+        shown = self._summaries(ids[:MAX_CASES])
+        lines = [(_case_line(shown[i]), i) for i in ids[:MAX_CASES] if i in shown]
+        heading = _("My open &cases (%(count)s)") % {"count": format_number(len(ids))}
+        rest = len(ids) - len(lines)
+        more = (
+            ngettext(
+                "… and %(count)s more: see Enquiries & cases.",
+                "… and %(count)s more: see Enquiries & cases.",
+                rest,
+            )
+            % {"count": format_number(rest)}
+            if rest > 0
+            else ""
+        )
+        empty = _(
+            "You have no open cases. An enquiry that needs accompaniment becomes a case "
+            "on its record."
+        )
+        self.cases.show_lines(heading, lines, empty, more)
+
+    def _summaries(self, ids: Sequence[int]) -> dict[int, RecordSummary]:
+        if not ids:
+            return {}
+        rows = self.ops.read(self, record_list.record_rows, list(ids)) or []
+        return {r.id: r for r in rows}
+
+
+def _follow_up_line(f: FollowUpView, today: date) -> str:
+    if f.overdue:
+        when = _("overdue since %(date)s") % {"date": short_date(f.due_on)}
+    elif f.due_on == today:
+        when = _("due today")
+    else:
+        when = _("due %(date)s") % {"date": short_date(f.due_on)}
+    parts = [when, f.record_number, f.client]
+    note = " ".join(f.note.split())
+    if note:
+        parts.append(note)
+    return SEP.join(parts)
+
+
+def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -> str:
+    waited = (today - f.referred_on).days
+    sent = _("referred to %(partner)s on %(date)s") % {
+        "partner": f.partner, "date": short_date(f.referred_on)}  # fmt: skip
+    waiting = ngettext("no feedback for %(days)s day", "no feedback for %(days)s days",
+                       waited) % {"days": format_number(waited)}  # fmt: skip
+    parts = [record.number, record.client.display_name] if record else []
+    return SEP.join([*parts, sent, waiting])
+
+
+def _case_line(r: RecordSummary) -> str:
+    opened = _("opened %(date)s") % {"date": short_date(r.opened_on)}
+    return SEP.join((r.number, r.client.display_name, label(r.status), opened))
