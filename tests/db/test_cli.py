@@ -131,14 +131,26 @@ def test_db_check_of_a_missing_file_exits_1(
     assert not missing.exists()
 
 
-def test_default_command_opens_the_database_and_explains(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_default_command_opens_the_database_and_starts_the_desk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Without a command the desk starts; a new database asks for the first run (cancelled)."""
+    from PySide6.QtWidgets import QDialog
+
+    from welcome_center.ui.dialogs.login import FirstRunDialog
+
+    shown: list[str] = []
+
+    def cancel(dialog: FirstRunDialog) -> int:
+        shown.append(dialog.windowTitle())
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(FirstRunDialog, "exec", cancel)
     monkeypatch.setenv("WELCOME_CENTER_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("WELCOME_CENTER_DB", raising=False)
     assert run([]) == 0
     assert (tmp_path / "data" / "welcome-center.db").exists()
-    assert "welcome-center demo" in capsys.readouterr().err
+    assert shown == ["Set up the office"]
 
 
 def test_german_messages_on_the_command_line(

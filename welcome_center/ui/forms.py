@@ -156,7 +156,7 @@ class CodeChecklist(QListWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.addItem(item)
-        rows = min(max(len(items), 3), 8)
+        rows = min(max(len(items), 3), 16)  # a whole vocabulary visible at once
         self.setMinimumHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4)
         self.itemActivated.connect(self._toggle)
 

@@ -138,7 +138,7 @@ class FirstRunDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.errors.general)
         lay.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 95)
 
     def set_up(self) -> None:
         """Office name first, then the administrator: a failed second step can be repeated

@@ -56,6 +56,8 @@ class SettingsTab(QWidget):
         self.expiry_window = number_field(days)
         self.feedback = number_field(days)
         form = QFormLayout()
+        # Numbers and dates stay at their natural width beside their labels.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         add = self.errors.add_row
         add(form, _("Office &name:"), self.office_name, field="office_name")
         add(form, _("Number &prefix:"), self.number_prefix, field="number_prefix")

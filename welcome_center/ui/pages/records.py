@@ -182,7 +182,7 @@ class RecordsPage(Page):
             0: fm.horizontalAdvance("WC-2026-00000"),
             1: max(fm.horizontalAdvance(label(k)) for k in RecordKind),
             2: fm.horizontalAdvance(_("Closed %(date)s") % {"date": sample_date}),
-            3: fm.averageCharWidth() * 28,
+            3: fm.averageCharWidth() * 36,
             4: fm.horizontalAdvance(sample_date),
             5: fm.averageCharWidth() * 16,
         }

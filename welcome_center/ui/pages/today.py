@@ -212,8 +212,8 @@ class TodayPage(Page):
         found = self.ops.read(self, referrals.awaiting_feedback, self.ops.actor.user_id) or []
         records = self._summaries(sorted({f.record_id for f in found}))
         heading = ngettext(
-            "R&eferrals with no feedback for more than %(days)s day (%(count)s)",
-            "R&eferrals with no feedback for more than %(days)s days (%(count)s)",
+            "R&eferrals with no feedback for %(days)s day or more (%(count)s)",
+            "R&eferrals with no feedback for %(days)s days or more (%(count)s)",
             days,
         ) % {"days": format_number(days), "count": format_number(len(found))}
         lines = [(_referral_line(f, records.get(f.record_id), today), f.record_id) for f in found]
