@@ -41,6 +41,7 @@ class Ops(QObject):
         self._vocab: dict[Vocabulary, list[VocabularyItem]] | None = None
         self._users: list[UserView] | None = None
         self._settings: OfficeSettingsView | None = None
+        self._labels: dict[tuple[Vocabulary, str], str] | None = None
         self._running: set[QObject] = set()  # signal carriers of jobs not yet reported back
         self.changed.connect(self._forget)
 
@@ -49,6 +50,7 @@ class Ops(QObject):
     def _forget(self, changes: Changes) -> None:
         if changes.vocabularies:
             self._vocab = None
+            self._labels = None
         if changes.users:
             self._users = None
         if changes.settings:
@@ -65,10 +67,14 @@ class Ops(QObject):
         """The label of a code in the UI language ("" for None, the code if unknown)."""
         if not code:
             return ""
-        for e in self.vocabulary(vocabulary, active_only=False):
-            if e.code == code:
-                return e.label(language())
-        return code
+        if self._labels is None or self._vocab is None:
+            lang = language()
+            self._labels = {
+                (v, e.code): e.label(lang)
+                for v in Vocabulary
+                for e in self.vocabulary(v, active_only=False)
+            }
+        return self._labels.get((vocabulary, code), code)
 
     def users(self) -> list[UserView]:
         if self._users is None:

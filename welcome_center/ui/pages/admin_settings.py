@@ -50,6 +50,8 @@ class SettingsTab(QWidget):
     def _build(self) -> None:
         days = " " + _("days")
         self.office_name = QLineEdit()
+        # The office name is long ("Welcome Center Region Zwickau"); room for it in full.
+        self.office_name.setMinimumWidth(self.office_name.fontMetrics().averageCharWidth() * 60)
         self.number_prefix = QLineEdit()
         self.project_start = forms.date_edit(optional=True)
         self.threshold = number_field()
