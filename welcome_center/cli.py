@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 from welcome_center import __version__, i18n
 from welcome_center.app import AppContext, choose_language, open_app, run_gui
 from welcome_center.db.uow import ConcurrentChangeError
+from welcome_center.domain.dates import parse_date
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
+from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import N_, _
 from welcome_center.paths import resolve
 from welcome_center.services.context import Actor
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help=_("fill an empty database with demonstration data"))
     demo.add_argument("--records", type=int, default=400, help=_("number of records"))
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
+    _add_report_parser(sub)
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(
         dest="db_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -107,6 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--display-name", default="", help=_("name shown in the program"))
     usub.add_parser("list", help=_("list the users"))
     return p
+
+
+def _add_report_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    rep = sub.add_parser(
+        "report",
+        help=_("the statistics report of a month, a year or a range"),
+        description=_(
+            "The office's figures for a period as PDF, XLSX, CSV or JSON (JSON goes to standard "
+            "output unless -o names a file). Names of clients never appear in a report."
+        ),
+    )
+    when = rep.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", metavar="YYYY-MM", help=_("a calendar month"))
+    when.add_argument("--year", metavar="YYYY", type=int, help=_("a calendar year"))
+    when.add_argument("--from", dest="date_from", metavar="DATE", help=_("first day of a range"))
+    rep.add_argument("--to", dest="date_to", metavar="DATE", help=_("last day of the range"))
+    rep.add_argument(
+        "--format", choices=[f.value for f in ReportFormat], default=None,
+        help=_("file format (default: from the file name of -o, else JSON)"),
+    )  # fmt: skip
+    rep.add_argument("-o", "--output", type=Path, metavar="FILE", help=_("the file to write"))
+    rep.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS,
+                     help=_("language of the report (default: German)"))  # fmt: skip
+    rep.add_argument(
+        "--archive", action="store_true",
+        help=_("keep the report in the archive of published reports"),
+    )  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,6 +281,67 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_period(args: argparse.Namespace) -> Period:
+    if args.date_to and not args.date_from:
+        raise DomainError(_("--to needs --from: the first day of the range."))
+    try:
+        if args.month:
+            year, month = args.month.split("-")
+            return Period.month(int(year), int(month))
+        if args.year:
+            return Period.year(int(args.year))
+        if not args.date_to:
+            raise DomainError(_("--from needs --to: the last day of the range."))
+        return Period(parse_date(args.date_from), parse_date(args.date_to))
+    except ValueError:
+        raise DomainError(
+            _("The period is not valid: give --month YYYY-MM, --year YYYY, or --from and --to "
+              "as dates (YYYY-MM-DD or DD.MM.YYYY), the end not before the start.")
+        ) from None  # fmt: skip
+
+
+def _report_format(args: argparse.Namespace) -> ReportFormat:
+    if args.format:
+        return ReportFormat(args.format)
+    if args.output is not None:
+        try:
+            return ReportFormat(args.output.suffix.lower().lstrip("."))
+        except ValueError:
+            raise DomainError(
+                _("Choose the format with --format: %(name)s has no known ending.")
+                % {"name": args.output.name}
+            ) from None
+    return ReportFormat.JSON
+
+
+def _report(args: argparse.Namespace) -> int:
+    from welcome_center.services import reporting
+
+    period = _report_period(args)
+    fmt = _report_format(args)
+    if args.output is None and fmt is not ReportFormat.JSON:
+        raise DomainError(_("Name the file to write with -o; only JSON goes to standard output."))
+    ctx = _open(args)
+    try:
+        actor = _system_actor()
+        report = reporting.content(ctx.uow, actor, period, i18n.language())
+        if args.archive:
+            entry, data = reporting.publish(ctx.uow, actor, report, fmt)
+        else:
+            entry, data = None, reporting.render(report, fmt)
+    finally:
+        ctx.close()
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        args.output.write_bytes(data)
+        print(_("Report written to %(path)s.") % {"path": args.output})
+    if entry is not None:
+        print(_("Kept in the archive as number %(id)d.") % {"id": entry.id}, file=sys.stderr)
+    return EXIT_OK
+
+
 def _db_upgrade(args: argparse.Namespace) -> int:
     ctx = _open(args)  # opening migrates, with a backup first
     try:
@@ -334,6 +425,7 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("gui", None): _gui,
     ("import", None): _import,
     ("demo", None): _demo,
+    ("report", None): _report,
     ("db", "upgrade"): _db_upgrade,
     ("db", "check"): _db_check,
     ("db", "backup"): _db_backup,

@@ -43,7 +43,8 @@ def test_new_file_is_created_marked_and_seeded(tmp_path: Path) -> None:
     db.dispose()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert version == migrate.head_revision()
     topics = con.execute("SELECT count(*) FROM vocabulary_entries WHERE vocabulary='topic'")
     assert topics.fetchone()[0] == 15
     assert con.execute("SELECT count(*) FROM organisations WHERE is_partner").fetchone()[0] == 13
@@ -109,7 +110,8 @@ def _script_dir_with(tmp_path: Path, migration: str) -> str:
     """Our migrations plus one more (revision 0002) in a temporary script directory."""
     scripts = tmp_path / "scripts"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(migration)
+    migration = migration.replace("{head}", migrate.head_revision())
+    (scripts / "versions" / "9999_test.py").write_text(migration)
     return str(scripts)
 
 
@@ -117,8 +119,8 @@ ALTER_ORGANISATIONS = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "test_extra"
+down_revision = "{head}"
 
 
 def upgrade():
@@ -181,7 +183,8 @@ def test_pending_migration_takes_a_backup_first(db_path: Path, tmp_path: Path) -
     assert migrate.upgrade(db, backup=backup, script_location=location) == taken[0]
     db.dispose()
     con = sqlite3.connect(taken[0])
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert version == migrate.head_revision()
     assert con.execute("SELECT count(*) FROM contact_persons").fetchone()[0] == 2
     con.close()
 

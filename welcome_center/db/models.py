@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -267,11 +268,15 @@ class RecordParty(Base):
 
 class Consultation(Base):
     __tablename__ = "consultations"
-    __table_args__ = (Index("ix_consultations_record_date", "record_id", "held_on"),)
+    # (held_on, record_id): the statistics find a period's records from the index alone.
+    __table_args__ = (
+        Index("ix_consultations_record_date", "record_id", "held_on"),
+        Index("ix_consultations_date_record", "held_on", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
-    held_on: Mapped[date] = mapped_column(Date, index=True)
+    held_on: Mapped[date] = mapped_column(Date)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
     channel: Mapped[str | None] = mapped_column(String(64))
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -295,13 +300,16 @@ class ConsultationTopic(Base):
 
 class Referral(Base):
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_record_date", "record_id", "referred_on"),)
+    __table_args__ = (
+        Index("ix_referrals_record_date", "record_id", "referred_on"),
+        Index("ix_referrals_date_record", "referred_on", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     topic: Mapped[str | None] = mapped_column(String(64))
-    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    referred_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
     feedback_on: Mapped[date | None] = mapped_column(Date)
@@ -408,3 +416,23 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PublishedReport(Base):
+    """A report as it left the office: its figures (the published JSON) and the file itself, so
+    that later corrections or anonymisation never change what was sent out."""
+
+    __tablename__ = "published_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[str] = mapped_column(String(200))  # display name, or "system:<account>"
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    format: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    file_name: Mapped[str] = mapped_column(String(200))
+    figures: Mapped[str] = mapped_column(Text)  # the published figures as JSON
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))

@@ -256,3 +256,19 @@ class EventView:
     participants: int
     partner_ids: tuple[int, ...]
     notes: str
+
+
+@dataclass(frozen=True)
+class PublishedReportView:
+    """An entry of the archive of published reports (without the file itself)."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    period_start: date
+    period_end: date
+    format: str
+    language: str
+    file_name: str
+    size: int
+    sha256: str

@@ -7,6 +7,8 @@ needs a restart, like the desk does. German is the default.
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +43,18 @@ def set_language(lang: str) -> None:
     _state["translations"] = _gettext.translation(
         "messages", localedir=str(translations_dir()), languages=[lang], fallback=True
     )
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Messages and formats in ``lang`` for the block (a report in another language than the
+    desk's), then the previous language again."""
+    previous = language()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def language() -> str:
@@ -98,9 +112,12 @@ def format_number(value: float | int) -> str:
     return _babel_format_decimal(value, locale=locale_name())
 
 
-def format_percent(value: float) -> str:
-    """A share (0.25) as a percentage in the active language."""
-    return _babel_format_percent(value, locale=locale_name())
+def format_percent(value: float, decimals: int = 0) -> str:
+    """A share (0.25) as a percentage in the active language (``decimals`` after the point)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    if language() == "en":
+        pattern = pattern.replace("\u00a0%", "%")
+    return _babel_format_percent(value, pattern, locale=locale_name())
 
 
 def country_name(code: str) -> str:

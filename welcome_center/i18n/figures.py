@@ -1,0 +1,123 @@
+"""The name and the definition of every figure, keyed by its JSON key (DOMAIN.md's "Statistics:
+one definition each"), in one place for the reports and the desk's Reports page."""
+
+from __future__ import annotations
+
+from welcome_center.i18n import N_, _
+
+_TITLES: dict[str, str] = {
+    "enquiries_received": N_("Enquiries received"),
+    "enquiries_worked": N_("Enquiries worked"),
+    "cases_worked": N_("Cases worked"),
+    "cases_worked_persons": N_("of which with a person as client"),
+    "cases_worked_organisations": N_("of which with an organisation as client"),
+    "cases_new": N_("New cases"),
+    "closed": N_("Closed"),
+    "closed_by_reason": N_("Closed, by reason"),
+    "open_at_end": N_("Open at the end of the period"),
+    "consultations": N_("Consultations"),
+    "consultation_minutes": N_("Consultation minutes"),
+    "persons_advised": N_("Persons advised"),
+    "organisations_advised": N_("Organisations advised"),
+    "by_topic": N_("Topics"),
+    "by_requester_type": N_("Requester types"),
+    "by_service": N_("Services"),
+    "by_channel": N_("Channels"),
+    "by_nationality": N_("Nationalities"),
+    "by_municipality": N_("Municipalities"),
+    "by_counsellor": N_("Counsellors"),
+    "referrals": N_("Referrals"),
+    "referrals_by_partner": N_("Referrals, by partner"),
+    "referrals_by_status": N_("Referrals, by status"),
+    "since_start": N_("Since the project start"),
+    "since_start_enquiries": N_("Enquiries since the project start"),
+    "since_start_cases": N_("Cases since the project start"),
+    "trend": N_("The last 12 months"),
+    "events": N_("Events"),
+    "event_participants": N_("Event participants"),
+}
+
+_DEFINITIONS: dict[str, str] = {
+    "active": N_(
+        "A record (enquiry or case) is active in the period when it was opened, consulted, "
+        "referred, promoted to a case or closed on a day of the period."
+    ),
+    "enquiries_received": N_("Records of either kind opened in the period."),
+    "enquiries_worked": N_("Records of either kind active in the period."),
+    "cases_worked": N_(
+        "Records active in the period that are cases and became cases (opened as a case, or "
+        "promoted) on or before the last day of the period."
+    ),
+    "cases_worked_persons": N_("Cases worked whose client is a person."),
+    "cases_worked_organisations": N_("Cases worked whose client is an organisation."),
+    "cases_new": N_("Records that became cases in the period: opened as a case, or promoted."),
+    "closed": N_("Records closed in the period."),
+    "closed_by_reason": N_("Records closed in the period, by the reason given on closing."),
+    "open_at_end": N_(
+        "Records opened on or before the last day of the period and not closed by then."
+    ),
+    "consultations": N_("Consultations dated in the period."),
+    "consultation_minutes": N_("The duration of the consultations dated in the period."),
+    "persons_advised": N_("Distinct persons who are the client of an enquiry worked."),
+    "organisations_advised": N_("Distinct organisations that are the client of an enquiry worked."),
+    "by_topic": N_(
+        "Enquiries worked per topic. A record counts under each of its topics, so the shares "
+        "add up to more than 100 %."
+    ),
+    "by_requester_type": N_("Enquiries worked per type of requester."),
+    "by_service": N_(
+        "Enquiries worked per service given. A record counts under each of its services, so the "
+        "shares may add up to more than 100 %."
+    ),
+    "by_channel": N_("Enquiries worked per channel by which the enquiry came in."),
+    "by_nationality": N_(
+        "Enquiries worked whose client is a person, per nationality of that person. Records "
+        "with an organisation as client are not counted here."
+    ),
+    "by_municipality": N_("Enquiries worked per municipality of residence or seat."),
+    "by_counsellor": N_("Enquiries worked per responsible counsellor."),
+    "referrals": N_("Referrals to partners dated in the period."),
+    "referrals_by_partner": N_("Referrals dated in the period, per partner."),
+    "referrals_by_status": N_(
+        "Referrals dated in the period, per status as recorded on the day of the report."
+    ),
+    "since_start": N_(
+        "Records opened, and records that became cases, from the project start to the last day "
+        "of the period."
+    ),
+    "trend": N_(
+        "Enquiries received and cases worked in each of the 12 months up to the month in which "
+        "the period ends, each month counted in full."
+    ),
+    "events": N_(
+        "Information events, workshops and trainings held in the period, and their "
+        "participants. They are not counted as enquiries."
+    ),
+    "not_recorded": N_(
+        'A missing value is shown as its own row, "not recorded", and never dropped.'
+    ),
+}
+
+
+def title(key: str) -> str:
+    """The name of the figure ``key`` in the active language."""
+    return _(_TITLES[key])
+
+
+def definition(key: str) -> str:
+    """The definition of the figure ``key`` in the active language."""
+    return _(_DEFINITIONS[key])
+
+
+def suppression_note(threshold: int) -> str:
+    """What "< 3" and a hidden cell mean, for the reports' appendix."""
+    return _(
+        'Counts below %(n)d are shown as "< %(n)d" so that no person can be recognised; '
+        "where the total would let such a count be worked out, further counts are hidden as "
+        'well ("x"). A breakdown with too few records to protect that way is not shown.'
+    ) % {"n": threshold}
+
+
+def hidden_text(small: bool, threshold: int) -> str:
+    """How a hidden cell is shown: ``< 3`` for a small count, ``x`` for a cover."""
+    return f"< {threshold}" if small else "x"

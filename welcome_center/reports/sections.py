@@ -1,0 +1,135 @@
+"""A report's content as titled tables, shared by every format (PDF, XLSX, CSV) and the desk's
+Reports page, so that each shows the same rows, the same suppression and the same definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from welcome_center.domain.statistics import SUPPRESSED_BREAKDOWNS, ReportContent
+from welcome_center.domain.suppression import Cell, Hidden, suppress
+from welcome_center.i18n import figures
+
+# The breakdowns in the order a report shows them, each with the figure its shares are of.
+BREAKDOWN_ORDER: tuple[tuple[str, str | None], ...] = (
+    ("by_topic", "enquiries_worked"),
+    ("by_requester_type", "enquiries_worked"),
+    ("by_service", "enquiries_worked"),
+    ("by_channel", "enquiries_worked"),
+    ("by_nationality", None),  # of the records with a person as client
+    ("by_municipality", "enquiries_worked"),
+    ("by_counsellor", "enquiries_worked"),
+    ("closed_by_reason", "closed"),
+    ("referrals_by_partner", "referrals"),
+    ("referrals_by_status", "referrals"),
+)
+# Breakdowns where a record counts under several codes (shares add up to more than 100 %).
+MULTI_VALUED = ("by_topic", "by_service")
+
+KEY_FIGURES = (
+    "enquiries_received",
+    "enquiries_worked",
+    "cases_worked",
+    "cases_worked_persons",
+    "cases_worked_organisations",
+    "cases_new",
+    "closed",
+    "open_at_end",
+    "consultations",
+    "consultation_minutes",
+    "persons_advised",
+    "organisations_advised",
+    "referrals",
+    "events",
+    "event_participants",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: a hidden cell has ``value`` Hidden and no ``share``."""
+
+    code: str
+    label: str
+    value: Cell
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A breakdown as a table. ``withheld``: too few records to show it (suppression)."""
+
+    key: str
+    title: str
+    definition: str
+    rows: tuple[Row, ...]
+    withheld: bool
+    multi_valued: bool
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    title: str
+    value: int
+    definition: str
+
+
+def cell_text(value: Cell, threshold: int) -> str:
+    """A cell as every format shows it: the count, ``< 3`` or ``x``."""
+    if isinstance(value, Hidden):
+        return figures.hidden_text(value is Hidden.SMALL, threshold)
+    return str(value)
+
+
+def key_figures(content: ReportContent) -> tuple[KeyFigure, ...]:
+    """The headline figures, in the report's order."""
+    stats = content.statistics
+    return tuple(
+        KeyFigure(k, figures.title(k), int(getattr(stats, k)), figures.definition(_def(k)))
+        for k in KEY_FIGURES
+    )
+
+
+def _def(key: str) -> str:
+    return "events" if key == "event_participants" else key
+
+
+def since_start(content: ReportContent) -> tuple[KeyFigure, ...]:
+    s = content.statistics.since_start
+    text = figures.definition("since_start")
+    return (
+        KeyFigure(
+            "since_start_enquiries", figures.title("since_start_enquiries"), s.enquiries, text
+        ),
+        KeyFigure("since_start_cases", figures.title("since_start_cases"), s.cases, text),
+    )
+
+
+def breakdowns(content: ReportContent) -> tuple[Section, ...]:
+    """Every breakdown as a table, the nationality and municipality ones suppressed."""
+    return tuple(breakdown(content, key) for key, _ in BREAKDOWN_ORDER)
+
+
+def breakdown(content: ReportContent, key: str) -> Section:
+    """One breakdown as a table (``key`` one of ``BREAKDOWN_ORDER``)."""
+    stats = content.statistics
+    raw = stats.breakdown(key)
+    base_key = dict(BREAKDOWN_ORDER)[key]
+    base = int(getattr(stats, base_key)) if base_key else sum(n for _, n in raw)
+    if key in SUPPRESSED_BREAKDOWNS:
+        published = suppress(raw, content.threshold)
+        cells, withheld = published.rows, published.withheld
+    else:
+        cells, withheld = tuple(raw), False
+    rows = tuple(
+        Row(
+            code,
+            content.label(key, code),
+            value,
+            None if isinstance(value, Hidden) or not base else value / base,
+        )
+        for code, value in cells
+    )
+    return Section(
+        key, figures.title(key), figures.definition(key), rows, withheld, key in MULTI_VALUED
+    )

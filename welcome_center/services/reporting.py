@@ -1,0 +1,192 @@
+"""The manager's reports: the figures of a period with their labels, rendered as PDF, XLSX, CSV
+or JSON, and the archive of published reports (what left the office, kept unchanged)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from welcome_center.db.models import Organisation, PublishedReport, User
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.enums import ReferralStatus, Vocabulary
+from welcome_center.domain.errors import NotFoundError
+from welcome_center.domain.permissions import Permission
+from welcome_center.domain.statistics import (
+    NOT_RECORDED,
+    Period,
+    ReportContent,
+    ReportFormat,
+    Statistics,
+)
+from welcome_center.domain.views import PublishedReportView
+from welcome_center.i18n import _, country_name, language, using
+from welcome_center.i18n.labels import label
+from welcome_center.reports import figures_export, sections
+from welcome_center.services import audit, settings, statistics, vocabularies
+from welcome_center.services.context import Actor
+
+# Re-exported for the desk, which shows the same tables as the reports.
+Section = sections.Section
+KeyFigure = sections.KeyFigure
+breakdowns = sections.breakdowns
+key_figures = sections.key_figures
+since_start = sections.since_start
+cell_text = sections.cell_text
+period_text = figures_export.period_text
+
+_VOCABULARY_OF = {
+    "by_topic": Vocabulary.TOPIC,
+    "by_requester_type": Vocabulary.REQUESTER_TYPE,
+    "by_service": Vocabulary.SERVICE,
+    "by_channel": Vocabulary.CHANNEL,
+    "by_municipality": Vocabulary.MUNICIPALITY,
+    "closed_by_reason": Vocabulary.CLOSING_REASON,
+}
+
+
+def _labels(s: Session, stats: Statistics, lang: str) -> dict[str, dict[str, str]]:
+    """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold."""
+    out: dict[str, dict[str, str]] = {}
+    for key, vocabulary in _VOCABULARY_OF.items():
+        out[key] = {e.code: e.label(lang) for e in vocabularies.entries(s, vocabulary)}
+    out["by_nationality"] = {code: country_name(code) for code, _n in stats.by_nationality}
+    names = {u: n for u, n in s.execute(select(User.username, User.display_name))}
+    out["by_counsellor"] = {code: names.get(code, code) for code, _n in stats.by_counsellor}
+    partners = s.execute(select(Organisation.id, Organisation.code, Organisation.short_name,
+                                Organisation.name).where(Organisation.is_partner.is_(True) |
+                                Organisation.id.in_(_referred_partner_ids(stats))))  # fmt: skip
+    out["referrals_by_partner"] = {
+        statistics.partner_code(i, code): short or name for i, code, short, name in partners
+    }
+    out["referrals_by_status"] = {st.value: label(st) for st in ReferralStatus}
+    for mapping in out.values():
+        mapping[NOT_RECORDED] = _("not recorded")
+    return out
+
+
+def _referred_partner_ids(stats: Statistics) -> list[int]:
+    prefix = "organisation-"
+    return [int(c[len(prefix) :]) for c, _n in stats.referrals_by_partner if c.startswith(prefix)]
+
+
+def content(
+    uow: UnitOfWork, actor: Actor, period: Period, lang: str | None = None
+) -> ReportContent:
+    """Everything a report of ``period`` shows, with labels in ``lang`` (default: the desk's)."""
+    actor.require(Permission.VIEW_STATISTICS)
+    lang = lang or language()
+    with uow.read() as s, using(lang):
+        stats = statistics.compute(s, period)
+        office = settings.current(s)
+        return ReportContent(
+            office_name=office.office_name,
+            created_at=datetime.now(OFFICE_TZ),
+            language=lang,
+            statistics=stats,
+            threshold=office.suppression_threshold,
+            labels=_labels(s, stats, lang),
+        )
+
+
+def render(report: ReportContent, fmt: ReportFormat) -> bytes:
+    """The report as a file in ``fmt``, in the report's language."""
+    with using(report.language):
+        if fmt is ReportFormat.PDF:
+            from welcome_center.reports.pdf import render_pdf
+
+            pdf: bytes = render_pdf(report)
+            return pdf
+        if fmt is ReportFormat.XLSX:
+            return figures_export.render_xlsx(report)
+        if fmt is ReportFormat.CSV:
+            return figures_export.render_csv(report)
+        return figures_export.render_json(report)
+
+
+def file_name(report: ReportContent, fmt: ReportFormat) -> str:
+    """A file name that says what the report is: ``Bericht_2026-03.pdf``, ``report_2025.xlsx``."""
+    p = report.statistics.period
+    if p.is_month():
+        span = p.start.strftime("%Y-%m")
+    elif p.is_year():
+        span = str(p.start.year)
+    else:
+        span = f"{p.start.isoformat()}_{p.end.isoformat()}"
+    with using(report.language):
+        stem = _("report")
+    return f"{stem}_{span}.{fmt.value}"
+
+
+def _view(r: PublishedReport, size: int) -> PublishedReportView:
+    return PublishedReportView(
+        r.id, r.created_at, r.created_by, r.period_start, r.period_end, r.format, r.language,
+        r.file_name, size, r.sha256,
+    )  # fmt: skip
+
+
+def publish(
+    uow: UnitOfWork, actor: Actor, report: ReportContent, fmt: ReportFormat
+) -> tuple[PublishedReportView, bytes]:
+    """Render ``report`` and keep it in the archive with its figures, who and when (one
+    transaction); returns the archive entry and the file's bytes."""
+    actor.require(Permission.VIEW_STATISTICS)
+    data = render(report, fmt)
+    with using(report.language):
+        figures = json.dumps(figures_export.published_figures(report), ensure_ascii=False)
+    p = report.statistics.period
+    with uow.begin() as s:
+        row = PublishedReport(
+            created_by_id=actor.user_id,
+            created_by=actor.name,
+            period_start=p.start,
+            period_end=p.end,
+            format=fmt.value,
+            language=report.language,
+            file_name=file_name(report, fmt),
+            figures=figures,
+            content=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        s.add(row)
+        s.flush()
+        audit.log(s, actor, "publish", "report", row.id, detail=f"{p.start}..{p.end} {fmt.value}")
+        return _view(row, len(data)), data
+
+
+def archive(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[PublishedReportView]:
+    """The published reports, newest first."""
+    actor.require(Permission.VIEW_STATISTICS)
+    size = func.length(PublishedReport.content)
+    with uow.read() as s:
+        stmt = (
+            select(PublishedReport, size)
+            .order_by(PublishedReport.created_at.desc(), PublishedReport.id.desc())
+            .limit(limit)
+        )
+        return [_view(r, int(n or 0)) for r, n in s.execute(stmt).tuples()]
+
+
+def archived_file(uow: UnitOfWork, actor: Actor, report_id: int) -> tuple[str, bytes]:
+    """The file of a published report, exactly as it was sent out: (file name, bytes)."""
+    actor.require(Permission.VIEW_STATISTICS)
+    with uow.read() as s:
+        row = s.get(PublishedReport, report_id)
+        if row is None:
+            raise NotFoundError(_("This report is not in the archive."))
+        return row.file_name, bytes(row.content)
+
+
+def archived_figures(uow: UnitOfWork, actor: Actor, report_id: int) -> dict[str, object]:
+    """The figures of a published report as they were published (the JSON keys)."""
+    actor.require(Permission.VIEW_STATISTICS)
+    with uow.read() as s:
+        row = s.get(PublishedReport, report_id)
+        if row is None:
+            raise NotFoundError(_("This report is not in the archive."))
+        figures: dict[str, object] = json.loads(row.figures)
+        return figures
