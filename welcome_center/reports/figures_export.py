@@ -101,12 +101,11 @@ def _rows(content: ReportContent) -> list[tuple[str, str, str, object]]:
             )
             out.append((section.title, r.code, r.label, value))
     trend = figures.title("trend")
+    received, worked = _("enquiries received"), _("cases worked")
     for m in content.statistics.trend:
-        month = format_date(m.month, "MMMM yyyy")
-        out.append((trend, m.month.strftime("%Y-%m"), f"{month}: {_('enquiries received')}",
-                    m.enquiries_received))  # fmt: skip
-        out.append((trend, m.month.strftime("%Y-%m"), f"{month}: {_('cases worked')}",
-                    m.cases_worked))  # fmt: skip
+        month, code = format_date(m.month, "MMMM yyyy"), m.month.strftime("%Y-%m")
+        out.append((trend, code, f"{month}: {received}", m.enquiries_received))
+        out.append((trend, code, f"{month}: {worked}", m.cases_worked))
     return out
 
 

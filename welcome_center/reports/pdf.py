@@ -1,0 +1,358 @@
+"""The manager's statistics report as a PDF: A4, DejaVu fonts, the tables of ``sections`` (the
+same rows and suppression as XLSX and CSV), two charts and an appendix of definitions."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
+from welcome_center.domain.suppression import Hidden
+from welcome_center.i18n import _, figures, format_date, format_number, format_percent, pgettext
+from welcome_center.reports import charts, fonts, sections
+from welcome_center.reports.fonts import BOLD, REGULAR
+
+PAGE_W, PAGE_H = A4
+MARGIN = 20 * mm
+WIDTH = PAGE_W - 2 * MARGIN
+TOP, BOTTOM = 28 * mm, 20 * mm
+TEXT = charts.TEXT
+MUTED = colors.HexColor("#5F6B78")
+ZEBRA = colors.HexColor("#F3F5F8")
+NUMBER_COL = 62.0
+KEEP_TOGETHER_ROWS = 20  # longer tables may start on one page and go on on the next
+INDENTED = ("cases_worked_persons", "cases_worked_organisations")
+# Shown under their own headings; every other breakdown of ``sections`` is a table of its own.
+REFERRAL_BREAKDOWNS = ("referrals_by_partner", "referrals_by_status")
+ACTIVITY = ("consultations", "consultation_minutes", "events", "event_participants")
+REFERRALS = ("referrals",)
+
+Styles = dict[str, ParagraphStyle]
+
+
+def render_pdf(content: ReportContent) -> bytes:
+    """The report as PDF bytes, in the active language (the caller chooses it with
+    ``i18n.using(content.language)``)."""
+    fonts.register()
+    out = io.BytesIO()
+    title = _("Statistics report") + " " + period_text(content.statistics.period)
+    doc = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        title=title,
+        author=content.office_name,
+        lang=content.language,
+        initialFontName=REGULAR,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=TOP,
+        bottomMargin=BOTTOM,
+    )
+    frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")
+    header = _header(content.office_name, title, _created_text(content))
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=header)])
+    doc.build(_story(content, _styles()), canvasmaker=_numbered_canvas(_page_text))
+    return out.getvalue()
+
+
+def period_text(period: Period) -> str:
+    """The period as a title says it: "März 2026", "2025", "1. März 2026 – 31. Mai 2026"."""
+    if period.is_month():
+        return format_date(period.start, "MMMM yyyy")
+    if period.is_year():
+        return str(period.start.year)
+    return f"{format_date(period.start, 'long')} – {format_date(period.end, 'long')}"
+
+
+def _created_text(content: ReportContent) -> str:
+    created = content.created_at
+    if created.tzinfo is not None:
+        created = created.astimezone(OFFICE_TZ)
+    return _("Created on %(date)s") % {"date": format_date(created.date(), "long")}
+
+
+def _page_text(page: int, pages: int) -> str:
+    return _("Page %(page)d of %(pages)d") % {"page": page, "pages": pages}
+
+
+# Page furniture -------------------------------------------------------------------------------
+
+
+def _header(office: str, title: str, created: str) -> Callable[[Any, Any], None]:
+    """The callback that draws the header of every page: office, title and period, creation."""
+
+    def draw(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        top = PAGE_H - 12 * mm
+        canvas.setFillColor(TEXT)
+        canvas.setFont(BOLD, 9)
+        canvas.drawString(MARGIN, top, fonts.shorten(office, WIDTH * 0.45, BOLD, 9))
+        canvas.setFont(REGULAR, 9)
+        canvas.drawRightString(PAGE_W - MARGIN, top, fonts.shorten(title, WIDTH * 0.53))
+        canvas.setFillColor(MUTED)
+        canvas.setFont(REGULAR, 7.5)
+        canvas.drawRightString(PAGE_W - MARGIN, top - 11, created)
+        canvas.setStrokeColor(charts.GRID)
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN, top - 16, PAGE_W - MARGIN, top - 16)
+        canvas.restoreState()
+
+    return draw
+
+
+def _numbered_canvas(footer: Callable[[int, int], str]) -> type:
+    """A canvas that keeps its pages until the end, to write "Page N of M" on each."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self.setFillColor(MUTED)
+                self.setFont(REGULAR, 8)
+                self.drawCentredString(PAGE_W / 2, 10 * mm, footer(number, len(self._pages)))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# Styles and tables ----------------------------------------------------------------------------
+
+
+def _styles() -> Styles:
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=12, textColor=TEXT)
+
+    def style(name: str, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=body, **kw)
+
+    return {
+        "body": body,
+        "title": style("title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=2),
+        "period": style("period", fontSize=14, leading=18, textColor=charts.PRIMARY),
+        "meta": style("meta", textColor=MUTED, spaceAfter=10),
+        "h2": style(
+            "h2",
+            fontName=BOLD,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=14,
+            spaceAfter=6,
+            textColor=charts.PRIMARY,
+            keepWithNext=1,
+        ),
+        "h3": style(
+            "h3",
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "cell": style("cell", leading=11.5),
+        "indented": style("indented", leading=11.5, leftIndent=12),
+        "number": style("number", leading=11.5, alignment=TA_RIGHT),
+        "head": style("head", fontName=BOLD, leading=11.5),
+        "head_number": style("head_number", fontName=BOLD, leading=11.5, alignment=TA_RIGHT),
+        "small_head": style("small_head", fontSize=7, leading=9.5, alignment=TA_RIGHT),
+        "small_number": style("small_number", fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
+        "note": style("note", fontSize=8, leading=10.5, textColor=MUTED, spaceBefore=4),
+        "definition": style("definition", fontSize=8.5, leading=11.5, spaceAfter=5),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: user text is data, never markup."""
+    return Paragraph(escape(text), style)
+
+
+def _table(
+    rows: Sequence[Sequence[Paragraph]], widths: Sequence[float], extra: Sequence[Any] = ()
+) -> Table:
+    """A table whose first row is its header (repeated on the next page), rows striped."""
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, charts.PRIMARY),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.5, charts.GRID),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                *extra,
+            ]
+        )
+    )
+    return table
+
+
+def _count(value: int | Hidden, threshold: int) -> str:
+    if isinstance(value, Hidden):
+        return sections.cell_text(value, threshold)
+    return format_number(value)
+
+
+def _figure_table(figs: Iterable[sections.KeyFigure], head: str, st: Styles) -> Table:
+    rows = [[_p(head, st["head"]), _p(pgettext("report", "Number"), st["head_number"])]]
+    for f in figs:
+        label = st["indented"] if f.key in INDENTED else st["cell"]
+        rows.append([_p(f.title, label), _p(format_number(f.value), st["number"])])
+    return _table(rows, (WIDTH - NUMBER_COL, NUMBER_COL))
+
+
+def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> Table:
+    head = [_p(section.title, st["head"]), _p(pgettext("report", "Number"), st["head_number"]),
+            _p(_("Share"), st["head_number"])]  # fmt: skip
+    rows = [head]
+    for r in section.rows:
+        share = "" if r.share is None else format_percent(r.share, 1)
+        rows.append([_p(r.label, st["cell"]), _p(_count(r.value, threshold), st["number"]),
+                     _p(share, st["number"])])  # fmt: skip
+    return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
+
+
+# The story ------------------------------------------------------------------------------------
+
+
+def _story(content: ReportContent, st: Styles) -> list[Flowable]:
+    by_key = {s.key: s for s in sections.breakdowns(content)}
+    figs = {f.key: f for f in sections.key_figures(content)}
+    story = _title_block(content, st) + _key_figures(content, figs, st)
+    story += _topics(by_key["by_topic"], content.threshold, st)
+    for key, section in by_key.items():
+        if key != "by_topic" and key not in REFERRAL_BREAKDOWNS:
+            story += _section(section, content.threshold, st, "h2")
+    story += [_p(figures.title("referrals"), st["h2"])]
+    story += [_figure_table([figs[k] for k in REFERRALS], _("Figure"), st)]
+    for key in REFERRAL_BREAKDOWNS:
+        story += _section(by_key[key], content.threshold, st, "h3")
+    story += [_p(_("Consultations and events"), st["h2"])]
+    story += [_figure_table([figs[k] for k in ACTIVITY], _("Figure"), st)]
+    story += _trend(content, st)
+    story += [PageBreak(), *_definitions(content, st)]
+    return story
+
+
+def _title_block(content: ReportContent, st: Styles) -> list[Flowable]:
+    return [
+        _p(_("Statistics report"), st["title"]),
+        _p(period_text(content.statistics.period), st["period"]),
+        _p(f"{content.office_name} · {_created_text(content)}", st["meta"]),
+    ]
+
+
+def _key_figures(
+    content: ReportContent, figs: dict[str, sections.KeyFigure], st: Styles
+) -> list[Flowable]:
+    shown_elsewhere = set(REFERRALS) | set(ACTIVITY)
+    rows = [f for key, f in figs.items() if key not in shown_elsewhere]
+    start = content.statistics.since_start.start
+    for f in sections.since_start(content):
+        title = f"{f.title} ({format_date(start, 'long')})" if start else f.title
+        rows.append(sections.KeyFigure(f.key, title, f.value, f.definition))
+    note = _p(_("The definitions of all figures are in the appendix."), st["note"])
+    return [_p(_("Key figures"), st["h2"]), _figure_table(rows, _("Figure"), st), note]
+
+
+def _section(section: sections.Section, threshold: int, st: Styles, level: str) -> list[Flowable]:
+    """A breakdown: heading, table (or why there is none) and its definition."""
+    parts = [_p(section.title, st[level]), *_section_body(section, threshold, st)]
+    return [KeepTogether(parts)] if len(section.rows) <= KEEP_TOGETHER_ROWS else parts
+
+
+def _section_body(section: sections.Section, threshold: int, st: Styles) -> list[Flowable]:
+    if section.withheld:
+        table: Flowable = _p(_("Not shown: too few records."), st["body"])
+    elif not section.rows:
+        table = _p(_("No records in this period."), st["body"])
+    else:
+        table = _breakdown_table(section, threshold, st)
+    return [table, _p(section.definition, st["note"])]
+
+
+def _topics(section: sections.Section, threshold: int, st: Styles) -> list[Flowable]:
+    """Topics: the chart first (short labels), then the table with the full labels."""
+    bars = [(r.label, r.value) for r in section.rows if isinstance(r.value, int)]
+    if not bars or section.withheld:
+        return _section(section, threshold, st, "h2")
+    chart = [_p(section.title, st["h2"]), charts.topic_chart(bars, WIDTH), Spacer(1, 6)]
+    return [KeepTogether(chart), KeepTogether(_section_body(section, threshold, st))]
+
+
+def _trend(content: ReportContent, st: Styles) -> list[Flowable]:
+    months = content.statistics.trend
+    if not months:
+        return []
+    heading = _p(figures.title("trend"), st["h2"])
+    chart = charts.trend_chart(months, WIDTH)
+    note = _p(figures.definition("trend"), st["note"])
+    return [KeepTogether([heading, chart, Spacer(1, 8), _trend_table(months, st), note])]
+
+
+def _trend_table(months: Sequence[TrendMonth], st: Styles) -> Table:
+    """Months as columns: twelve narrow columns, so "Sept 25" needs small type and padding."""
+    first = 92.0
+    head = [_p(_("Month"), st["head"])]
+    head += [_p(format_date(m.month, "LLL yy"), st["small_head"]) for m in months]
+    rows = [head]
+    for key in ("enquiries_received", "cases_worked"):
+        cells = [_p(format_number(getattr(m, key)), st["small_number"]) for m in months]
+        rows.append([_p(figures.title(key), st["cell"]), *cells])
+    narrow = [("LEFTPADDING", (1, 0), (-1, -1), 1.5), ("RIGHTPADDING", (1, 0), (-1, -1), 1.5)]
+    return _table(rows, [first] + [(WIDTH - first) / len(months)] * len(months), narrow)
+
+
+def _definitions(content: ReportContent, st: Styles) -> list[Flowable]:
+    """The appendix: every figure shown, with its definition (shared ones once)."""
+    terms: list[tuple[str, str]] = [(_("Active record"), figures.definition("active"))]
+    for f in sections.key_figures(content) + sections.since_start(content):
+        terms.append((f.title, f.definition))
+    for s in sections.breakdowns(content):
+        terms.append((s.title, s.definition))
+    terms.append((figures.title("trend"), figures.definition("trend")))
+    terms.append((_("Not recorded"), figures.definition("not_recorded")))
+    terms.append((_("Small numbers"), figures.suppression_note(content.threshold)))
+    merged: dict[str, list[str]] = {}
+    for term, text in terms:
+        merged.setdefault(text, []).append(term)
+    story: list[Flowable] = [_p(_("Definitions"), st["h2"])]
+    for text, names in merged.items():
+        term = escape("; ".join(names))
+        story.append(Paragraph(f"<b>{term}</b>: {escape(text)}", st["definition"]))
+    return story
