@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 SIZES = ("1366x768", "1920x1080")
@@ -94,6 +95,7 @@ def shoot(db: str, out: Path, lang: str, size: str) -> int:
         for key in pages:
             page = window.show_page(key)
             assert page is not None
+            _settle(page, qapp)
             save(window, f"{who}-{key}")
             _extra_tabs(page, save, f"{who}-{key}")
         if who == "counsellor":
@@ -112,6 +114,14 @@ def shoot(db: str, out: Path, lang: str, size: str) -> int:
         window.close()
     ctx.close()
     return 0
+
+
+def _settle(page: object, qapp: object) -> None:
+    """Wait for figures computed in the background (the Reports page) before the picture."""
+    deadline = time.monotonic() + 30
+    while getattr(page, "content", True) is None and time.monotonic() < deadline:
+        qapp.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
 
 
 def _richness(uow: object, actor: object, record_id: int) -> int:

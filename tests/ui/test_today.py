@@ -18,6 +18,7 @@ from welcome_center.domain.drafts import (
 )
 from welcome_center.domain.enums import ClientKind, RecordKind
 from welcome_center.domain.views import ClientRef
+from welcome_center.i18n import format_date
 from welcome_center.services import cases, follow_ups, people, referrals, residence, settings
 from welcome_center.services.context import Actor, Changes
 from welcome_center.ui.ops import Ops
@@ -207,3 +208,32 @@ def test_follow_ups_raised_while_listing_are_broadcast_once(
     assert heard == [Changes(follow_ups=True)]
     assert len(calls) == 1  # the page's own broadcast does not reload it again
     assert "Ivanova, Mila" in page.follow_ups.texts()[0]
+
+
+def test_this_months_figures_of_the_office_are_shown_with_their_definitions(
+    qtbot, ops: Ops, ops_for, ben: Actor, page: TodayPage
+) -> None:  # type: ignore[no-untyped-def]
+    _record(ops, _person(ops, "Fischer", "Eva"), days_ago=0)
+    bens = ops_for(ben)  # the office's figures, not only mine
+    _record(bens, _person(bens, "Wolf", "Max"), days_ago=0, kind=RecordKind.CASE)
+    page.activated()
+    qtbot.waitUntil(lambda: bool(page.month_figures.texts()), timeout=3000)
+    shown = page.month_figures.texts()
+    assert list(shown) == list(today_module.MONTH_FIGURES)
+    assert shown["enquiries_received"] == "2" and shown["enquiries_worked"] == "2"
+    assert shown["cases_worked"] == "1" and shown["cases_new"] == "1"
+    assert shown["consultations"] == "0" and shown["open_at_end"] == "2"
+    assert page.month_heading.text() == f"The office in {format_date(TODAY, 'LLLL yyyy')}"
+    tile = page.month_figures.tile("cases_new")
+    assert tile is not None and tile.name.text() == "New cases"
+    assert (
+        tile.toolTip() == "Records that became cases in the period: opened as a case, or promoted."
+    )
+
+
+def test_this_months_figures_follow_a_saved_record(qtbot, ops: Ops, page: TodayPage) -> None:  # type: ignore[no-untyped-def]
+    page.activated()
+    qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "0")
+    draft = RecordDraft(ClientChoice(ClientKind.PERSON, _person(ops, "Roth", "Ida")), TODAY)
+    ops.write(None, cases.open_record, draft)
+    qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "1")

@@ -168,7 +168,7 @@ def archive(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[PublishedRe
             .order_by(PublishedReport.created_at.desc(), PublishedReport.id.desc())
             .limit(limit)
         )
-        return [_view(r, int(n or 0)) for r, n in s.execute(stmt).tuples()]
+        return [_view(r, int(n or 0)) for r, n in s.execute(stmt).all()]
 
 
 def archived_file(uow: UnitOfWork, actor: Actor, report_id: int) -> tuple[str, bytes]:

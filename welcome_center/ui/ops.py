@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import ConflictError, DomainError
@@ -172,8 +173,12 @@ class Ops(QObject):
         job = _Job(lambda: fn(self.uow, self.actor, *args))
 
         def finished(ok: bool, value: object) -> None:
+            if not isValid(dialog):
+                return  # the program is closing: the progress dialog went with its window
             dialog.reset()
             dialog.deleteLater()
+            if parent is not None and not isValid(parent):
+                return  # the page that asked was closed meanwhile: nobody to tell
             if ok:
                 on_done(value)  # type: ignore[arg-type]
             elif isinstance(value, DomainError):

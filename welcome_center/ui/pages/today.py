@@ -1,12 +1,13 @@
-"""Today: the counsellor's follow-ups due and overdue, residence titles expiring soon, referrals
-waiting for feedback and open cases; Enter or a double click opens the line's record."""
+"""Today: the office's figures of this month, the counsellor's follow-ups due and overdue,
+residence titles expiring soon, referrals waiting for feedback and open cases; Enter or a double
+click opens the line's record."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -19,17 +20,23 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import RecordKind, Vocabulary
+from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.queries import RecordQuery
+from welcome_center.domain.statistics import KeyFigures, Period
 from welcome_center.domain.views import ClientRef, FollowUpView, RecordSummary, ReferralView
-from welcome_center.i18n import _, format_date, format_number, ngettext
+from welcome_center.i18n import _, figures, format_date, format_number, ngettext
 from welcome_center.i18n.labels import label
-from welcome_center.services import desk_lists, follow_ups, record_list, referrals
+from welcome_center.services import desk_lists, follow_ups, record_list, referrals, statistics
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
+from welcome_center.ui.pages.reports_figures import Figure, FigureGrid
 from welcome_center.ui.qt_i18n import short_date
 
 MAX_CASES = 50
+# This month's figures of the office, in one row (definitions as in the reports).
+MONTH_FIGURES = ("enquiries_received", "enquiries_worked", "cases_worked", "cases_new",
+                 "consultations", "referrals", "open_at_end")  # fmt: skip
 SEP = " · "
 # What a line opens: a record id, or a client (a person without any record).
 Target = int | ClientRef
@@ -115,8 +122,19 @@ class TodayPage(Page):
         font = QFont(self.greeting.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.greeting.setFont(font)
-        # This month's key figures go here (a later issue).
+        self.month_heading = QLabel()
+        self.month_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.month_figures = FigureGrid(len(MONTH_FIGURES))
+        self._month_timer = QTimer(self)
+        self._month_timer.setSingleShot(True)
+        self._month_timer.timeout.connect(self._show_month)
         self.figures = QVBoxLayout()
+        self.figures.setSpacing(2)
+        self.figures.addWidget(self.month_heading)
+        self.figures.addWidget(self.month_figures)
+        shown = allowed(self.ops.actor.role, Permission.VIEW_STATISTICS)
+        self.month_heading.setVisible(shown)
+        self.month_figures.setVisible(shown)
         self.follow_ups = Section(self.ops, _("Follow-ups due"))
         self.titles = Section(self.ops, _("Residence titles expiring soon"))
         self.referrals = Section(self.ops, _("Referrals without feedback"))
@@ -147,6 +165,19 @@ class TodayPage(Page):
         self._show_titles()
         self._show_referrals(today)
         self._show_cases()
+        if allowed(self.ops.actor.role, Permission.VIEW_STATISTICS):
+            self._month_timer.start(0)  # after the lists: they are what a counsellor needs first
+
+    def _show_month(self) -> None:
+        """The office's figures of the current month (a few dozen milliseconds)."""
+        today = office_today()
+        found = self.ops.read(self, statistics.key_figures, Period.month(today.year, today.month))
+        if found is None:
+            return
+        self.month_heading.setText(
+            _("The office in %(month)s") % {"month": format_date(today, "LLLL yyyy")}
+        )
+        self.month_figures.set_figures([_figure(found, key) for key in MONTH_FIGURES])
 
     def on_changes(self, changes: Changes) -> None:
         if self._own_broadcast:
@@ -281,3 +312,7 @@ def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -
 def _case_line(r: RecordSummary) -> str:
     opened = _("opened %(date)s") % {"date": short_date(r.opened_on)}
     return SEP.join((r.number, r.client.display_name, label(r.status), opened))
+
+
+def _figure(found: KeyFigures, key: str) -> Figure:
+    return Figure(key, figures.title(key), int(getattr(found, key)), figures.definition(key))
