@@ -222,3 +222,8 @@ def test_check_reports_a_foreign_file(tmp_path: Path) -> None:
     report = storage.check_database(url_for_path(png))
     assert not report.ok
     assert "not a Welcome Center database" in report.lines[0]
+
+
+def test_the_head_constant_is_the_newest_migration() -> None:
+    """Start-up skips Alembic when the stored revision equals HEAD: it must be the real head."""
+    assert migrate.head_revision() == migrate.HEAD
