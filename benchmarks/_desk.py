@@ -1,0 +1,105 @@
+"""The desk in this process (offscreen): the main window on the record list, scrolled from top
+to bottom and searched as a counsellor types."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from benchmarks._result import now_ms
+from welcome_center.services.context import Actor, UnitOfWork
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _quiet_offscreen() -> None:
+    """Drop the offscreen plugin's "This plugin does not support raise()" and the like."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_kind: object, _context: object, message: str) -> None:
+        if "This plugin does not support" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+class Desk:
+    """The main window as ``ui.start.open_desk`` builds it, on the record list."""
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, data_dir: Path) -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from welcome_center import i18n
+        from welcome_center.ui import qt_i18n, start
+
+        _quiet_offscreen()
+        self.app = QApplication.instance() or QApplication(["benchmark"])
+        self._translators = qt_i18n.install(self.app, i18n.language())
+        state = QSettings(str(data_dir / "desk-inprocess.ini"), QSettings.Format.IniFormat)
+        self.window = start.open_desk(uow, actor, "benchmark", state)
+        self.window.resize(1366, 768)
+        self.window.show_page("records")
+        self.page = cast(Any, self.window.pages["records"])
+        self.app.processEvents()
+        self.page.table.viewport().repaint()
+        gc.collect()
+        gc.freeze()  # as the desk does once its window is up
+
+    def close(self) -> None:
+        self.window.state.clear()  # keep the benchmark's window state out of later runs
+        self.window.close()
+        self.window.deleteLater()
+        self.app.processEvents()
+
+    def scroll(self) -> tuple[list[float], list[int]]:
+        """Milliseconds of each page step from the top of the whole list to its bottom, each
+        step repainted, and the blocks of lines each step read."""
+        self.page.reset_filters()
+        table = self.page.table
+        bar = table.verticalScrollBar()
+        bar.setValue(0)
+        table.viewport().repaint()
+        steps: list[float] = []
+        loads: list[int] = []
+        value = 0
+        while value < bar.maximum():
+            value = min(bar.maximum(), value + bar.pageStep())
+            blocks = self.page.model.blocks_read
+            start = now_ms()
+            bar.setValue(value)
+            table.viewport().repaint()
+            steps.append(now_ms() - start)
+            loads.append(self.page.model.blocks_read - blocks)
+        return steps, loads
+
+    def search(self, text: str) -> float:
+        """Milliseconds from a search text to the repainted list of its hits (without the
+        page's 250 ms typing pause)."""
+        start = now_ms()
+        self.page.search.setText(text)
+        self.page.apply_filters()
+        self.page.table.viewport().repaint()
+        self.app.processEvents()
+        return now_ms() - start
+
+    def search_all(self, queries: Sequence[str]) -> list[float]:
+        times = [self.search(q) for q in queries]
+        self.page.reset_filters()
+        return times
+
+    def open_record_window(self, record_id: int) -> float:
+        """Milliseconds to build and show a record's window (its data included)."""
+        start = now_ms()
+        self.window.open_record(record_id)
+        self.app.processEvents()
+        elapsed = now_ms() - start
+        window = self.window.record_windows.get(record_id)
+        if window is not None:
+            window.close()
+        self.app.processEvents()
+        return elapsed

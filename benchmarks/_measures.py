@@ -1,0 +1,200 @@
+"""Timed service calls of the desk, each next to the same work done in plain sqlite3 SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from benchmarks import _stats_sql
+from benchmarks._result import now_ms
+from welcome_center.app import open_app
+from welcome_center.db.search import fts_query
+from welcome_center.domain.drafts import ConsultationDraft
+from welcome_center.domain.queries import RecordQuery
+from welcome_center.domain.statistics import Period, ReportFormat, Statistics
+from welcome_center.paths import resolve
+from welcome_center.services import cases, consultations, record_list, reporting, statistics
+from welcome_center.services.context import Actor, UnitOfWork
+from welcome_center.services.imports import import_file
+
+T = TypeVar("T")
+BLOCK = 200  # the record table's block (ui.models.record_table.BLOCK)
+
+
+def timed(fn: Callable[..., object], *args: Any) -> float:
+    """Milliseconds of ``fn(*args)``."""
+    start = now_ms()
+    fn(*args)
+    return now_ms() - start
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+# --- search ----------------------------------------------------------------------------------
+
+_IDS = (
+    "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
+    "WHERE record_search MATCH ?) ORDER BY opened_on DESC, id DESC"
+)
+_LINES = (
+    "SELECT r.id, r.number, r.kind, r.status, r.opened_on, r.closed_on, r.client_person_id, "
+    "r.client_organisation_id, p.family_name, p.given_name, o.name, u.display_name, u.username "
+    "FROM records r LEFT JOIN persons p ON p.id = r.client_person_id "
+    "LEFT JOIN organisations o ON o.id = r.client_organisation_id "
+    "LEFT JOIN users u ON u.id = r.counsellor_id WHERE r.id IN ({})"
+)
+_TOPICS = "SELECT record_id, topic FROM record_topics WHERE record_id IN ({})"
+
+
+def search_sql(conn: sqlite3.Connection, text: str) -> int:
+    """The desk's search by hand: the same FTS MATCH, ordered ids, the first block's lines."""
+    query = fts_query(text)
+    if not query:
+        return 0
+    ids = [r[0] for r in conn.execute(_IDS, (query,))]
+    block = ids[:BLOCK]
+    if block:
+        conn.execute(_LINES.format(_marks(len(block))), block).fetchall()
+        conn.execute(_TOPICS.format(_marks(len(block))), block).fetchall()
+    return len(ids)
+
+
+def match_only_sql(conn: sqlite3.Connection, text: str) -> int:
+    query = fts_query(text)
+    sql = "SELECT rowid FROM record_search WHERE record_search MATCH ?"
+    return len(conn.execute(sql, (query,)).fetchall()) if query else 0
+
+
+def search_service(uow: UnitOfWork, actor: Actor, text: str) -> int:
+    """What the record table asks the services for: the ids, then the first block of lines."""
+    ids = record_list.record_ids(uow, actor, RecordQuery(text=text))
+    record_list.record_rows(uow, actor, ids[:BLOCK])
+    return len(ids)
+
+
+# --- a record with all its details -----------------------------------------------------------
+
+_RECORD_SQL = (
+    "SELECT r.*, p.family_name, p.given_name, o.name FROM records r "
+    "LEFT JOIN persons p ON p.id = r.client_person_id "
+    "LEFT JOIN organisations o ON o.id = r.client_organisation_id WHERE r.id = ?",
+    "SELECT rp.id, rp.role, rp.note, p.id, p.family_name, p.given_name, o.id, o.name "
+    "FROM record_parties rp LEFT JOIN persons p ON p.id = rp.person_id "
+    "LEFT JOIN organisations o ON o.id = rp.organisation_id WHERE rp.record_id = ? "
+    "ORDER BY rp.id",
+    "SELECT topic FROM record_topics WHERE record_id = ?",
+    "SELECT service FROM record_services WHERE record_id = ?",
+    "SELECT * FROM consultations WHERE record_id = ? ORDER BY held_on DESC, id DESC",
+    "SELECT t.consultation_id, t.topic FROM consultation_topics t JOIN consultations c "
+    "ON c.id = t.consultation_id WHERE c.record_id = ?",
+    "SELECT f.*, o.short_name, o.name FROM referrals f JOIN organisations o "
+    "ON o.id = f.partner_id WHERE f.record_id = ? ORDER BY f.referred_on DESC, f.id DESC",
+    "SELECT * FROM follow_ups WHERE record_id = ? ORDER BY due_on, id",
+    "SELECT * FROM recognition_procedures WHERE record_id = ? ORDER BY id",
+)
+_TITLES = (
+    "SELECT * FROM residence_titles WHERE person_id = ? "
+    "ORDER BY valid_from IS NULL, valid_from DESC, id DESC"
+)
+
+
+def record_sql(conn: sqlite3.Connection, record_id: int) -> None:
+    """The rows of a record's window, read by hand."""
+    conn.execute("SELECT id, display_name FROM users").fetchall()
+    record = conn.execute(_RECORD_SQL[0], (record_id,)).fetchone()
+    for sql in _RECORD_SQL[1:]:
+        conn.execute(sql, (record_id,)).fetchall()
+    person = record[4]  # client_person_id
+    if person is not None:
+        conn.execute(_TITLES, (person,)).fetchall()
+
+
+def record_service(uow: UnitOfWork, actor: Actor, record_id: int) -> None:
+    cases.get_record(uow, actor, record_id)
+
+
+def audit_insert_sql(conn: sqlite3.Connection, actor: Actor, record_id: int) -> None:
+    """The audit entry a read of a record leaves, written by hand (for the comparison)."""
+    conn.execute(
+        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, detail) "
+        "VALUES (datetime('now'), ?, ?, 'read', 'record', ?, '')",
+        (actor.user_id, actor.name, record_id),
+    )
+    conn.commit()
+
+
+# --- a consultation ---------------------------------------------------------------------------
+
+
+def consultation_draft(day: date, counsellor_id: int | None) -> ConsultationDraft:
+    return ConsultationDraft(
+        held_on=day, duration_minutes=30, channel="phone", counsellor_id=counsellor_id,
+        topics=("residence",), notes="Rückfrage zum Visum; Unterlagen vollständig.",
+    )  # fmt: skip
+
+
+def save_service(uow: UnitOfWork, actor: Actor, record_id: int, day: date) -> None:
+    consultations.record_consultation(uow, actor, record_id, consultation_draft(day, actor.user_id))
+
+
+def save_sql(conn: sqlite3.Connection, actor: Actor, record_id: int, day: date) -> None:
+    """One INSERT of a consultation and its commit."""
+    conn.execute(
+        "INSERT INTO consultations (record_id, held_on, duration_minutes, channel, "
+        "counsellor_id, is_first, language, interpreter, notes, created_at) "
+        "VALUES (?, ?, 30, 'phone', ?, 0, '', 0, ?, datetime('now'))",
+        (record_id, day.isoformat(), actor.user_id, "Rückfrage zum Visum."),
+    )
+    conn.commit()
+
+
+# --- statistics, reports, import ---------------------------------------------------------------
+
+
+def statistics_service(uow: UnitOfWork, actor: Actor, period: Period) -> Statistics:
+    return statistics.statistics(uow, actor, period)
+
+
+def statistics_sql(conn: sqlite3.Connection, period: Period) -> dict[str, object]:
+    return _stats_sql.figures(conn, period)
+
+
+def report(uow: UnitOfWork, actor: Actor, period: Period, fmt: ReportFormat) -> bytes:
+    """A report end to end: the figures with their labels, then the file."""
+    return reporting.render(reporting.content(uow, actor, period), fmt)
+
+
+def import_once(csv: Path, db: Path) -> float:
+    """Import ``csv`` into a new database at ``db``; returns the milliseconds of the import."""
+    ctx = open_app(resolve(str(db)))
+    try:
+        start = now_ms()
+        result = import_file(ctx.uow, Actor.system("benchmark"), csv)
+        elapsed = now_ms() - start
+    finally:
+        ctx.close()
+    if not result.ok or not result.created_records:
+        raise SystemExit(f"the import of {csv} failed: {result.problems[:3]}")
+    return elapsed
+
+
+def alternate(
+    items: Sequence[T], first: Callable[[T], object], second: Callable[[T], object]
+) -> tuple[list[float], list[float]]:
+    """Time ``first`` and ``second`` on every item, in alternating order (neither always warms
+    the cache for the other)."""
+    a: list[float] = []
+    b: list[float] = []
+    for n, item in enumerate(items):
+        if n % 2:
+            b.append(timed(second, item))
+            a.append(timed(first, item))
+        else:
+            a.append(timed(first, item))
+            b.append(timed(second, item))
+    return a, b

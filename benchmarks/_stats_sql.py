@@ -1,0 +1,165 @@
+"""The statistics baseline: every figure of DOMAIN.md "Statistics: one definition each" in
+hand-written SQL on a plain sqlite3 connection, and the check that it agrees with the service."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from welcome_center.domain.statistics import NOT_RECORDED, Period, Statistics
+
+_ACTIVE = """
+SELECT id FROM records WHERE opened_on BETWEEN :a AND :b
+UNION SELECT id FROM records WHERE promoted_on BETWEEN :a AND :b
+UNION SELECT id FROM records WHERE closed_on BETWEEN :a AND :b
+UNION SELECT record_id FROM consultations WHERE held_on BETWEEN :a AND :b
+UNION SELECT record_id FROM referrals WHERE referred_on BETWEEN :a AND :b"""
+
+# The records active in the period are the ids in the temporary table bench_active. A missing
+# code (NULL or empty) is a breakdown's not_recorded row.
+_COUNTS = {
+    "enquiries_received": "SELECT count(*) FROM records WHERE opened_on BETWEEN :a AND :b",
+    "enquiries_worked": "SELECT count(*) FROM bench_active",
+    "cases_new": "SELECT count(*) FROM records WHERE kind = 'case' "
+    "AND promoted_on BETWEEN :a AND :b",
+    "closed": "SELECT count(*) FROM records WHERE closed_on BETWEEN :a AND :b",
+    "open_at_end": "SELECT count(*) FROM records WHERE opened_on <= :b "
+    "AND (closed_on IS NULL OR closed_on > :b)",
+    "referrals": "SELECT count(*) FROM referrals WHERE referred_on BETWEEN :a AND :b",
+}
+_ROWS = {
+    ("cases_worked", "cases_worked_persons", "cases_worked_organisations"): "SELECT count(*), "
+    "count(client_person_id), count(client_organisation_id) FROM records r "
+    "WHERE r.id IN (SELECT id FROM bench_active) AND kind = 'case' AND promoted_on <= :b",
+    ("consultations", "consultation_minutes"): "SELECT count(*), "
+    "coalesce(sum(duration_minutes), 0) FROM consultations WHERE held_on BETWEEN :a AND :b",
+    ("persons_advised", "organisations_advised"): "SELECT count(DISTINCT client_person_id), "
+    "count(DISTINCT client_organisation_id) FROM records r "
+    "WHERE r.id IN (SELECT id FROM bench_active)",
+    ("events", "event_participants"): "SELECT count(*), coalesce(sum(participants), 0) "
+    "FROM events WHERE held_on BETWEEN :a AND :b",
+}
+_BREAKDOWNS = {
+    "closed_by_reason": "SELECT coalesce(nullif(closing_reason, ''), 'not_recorded'), count(*) "
+    "FROM records WHERE closed_on BETWEEN :a AND :b GROUP BY 1",
+    "by_requester_type": "SELECT coalesce(nullif(requester_type, ''), 'not_recorded'), "
+    "count(*) FROM records r WHERE r.id IN (SELECT id FROM bench_active) GROUP BY 1",
+    "by_channel": "SELECT coalesce(nullif(channel, ''), 'not_recorded'), count(*) "
+    "FROM records r WHERE r.id IN (SELECT id FROM bench_active) GROUP BY 1",
+    "by_municipality": "SELECT coalesce(nullif(r.municipality, ''), 'not_recorded'), count(*) "
+    "FROM records r WHERE r.id IN (SELECT id FROM bench_active) GROUP BY 1",
+    "by_nationality": "SELECT coalesce(nullif(p.nationality, ''), 'not_recorded'), count(*) "
+    "FROM records r JOIN persons p ON p.id = r.client_person_id "
+    "WHERE r.id IN (SELECT id FROM bench_active) GROUP BY 1",
+    "by_counsellor": "SELECT coalesce(nullif(u.username, ''), 'not_recorded'), count(*) "
+    "FROM records r LEFT JOIN users u ON u.id = r.counsellor_id "
+    "WHERE r.id IN (SELECT id FROM bench_active) GROUP BY 1",
+    "referrals_by_partner": "SELECT coalesce(o.code, 'organisation-' || o.id), count(*) "
+    "FROM referrals f JOIN organisations o ON o.id = f.partner_id "
+    "WHERE f.referred_on BETWEEN :a AND :b GROUP BY o.id",
+    "referrals_by_status": "SELECT status, count(*) FROM referrals "
+    "WHERE referred_on BETWEEN :a AND :b GROUP BY status",
+}
+# A record counts under each of its codes; records without any are the not_recorded row.
+_MANY = {
+    "by_topic": ("record_topics", "topic"),
+    "by_service": ("record_services", "service"),
+}
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Any:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def _many(conn: sqlite3.Connection, table: str, column: str) -> dict[str, int]:
+    sql = f"SELECT {column}, count(*) FROM {table} WHERE record_id IN (SELECT id FROM bench_active) GROUP BY 1"  # noqa: E501, S608 - fixed names
+    counts = dict(conn.execute(sql).fetchall())
+    none = f"SELECT count(*) FROM bench_active a WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.record_id = a.id)"  # noqa: E501, S608 - fixed names
+    counts[NOT_RECORDED] = _scalar(conn, none, {})
+    return counts
+
+
+def _months(end: date) -> list[tuple[str, str]]:
+    return [(m.start.isoformat(), m.end.isoformat()) for m in Period(end, end).trend_months()]
+
+
+def _trend(conn: sqlite3.Connection, end: date) -> list[tuple[str, int, int]]:
+    out = []
+    for a, b in _months(end):
+        p = {"a": a, "b": b}
+        received = _scalar(conn, _COUNTS["enquiries_received"], p)
+        cases = _scalar(
+            conn,
+            f"SELECT count(*) FROM records WHERE kind = 'case' AND promoted_on <= :b "  # noqa: S608 - fixed text
+            f"AND id IN ({_ACTIVE})",
+            p,
+        )
+        out.append((a, received, cases))
+    return out
+
+
+def _since_start(conn: sqlite3.Connection, end: str) -> tuple[str | None, int, int]:
+    row = conn.execute("SELECT project_start FROM office_settings WHERE id = 1").fetchone()
+    start = (row[0] if row else None) or _scalar(conn, "SELECT min(opened_on) FROM records", {})
+    if start is None or start > end:
+        return start, 0, 0
+    p = {"a": start, "b": end}
+    return (
+        start,
+        _scalar(conn, _COUNTS["enquiries_received"], p),
+        _scalar(conn, _COUNTS["cases_new"], p),
+    )
+
+
+def figures(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
+    """Every figure of ``period``: counts, breakdowns as {code: count}, since_start, trend."""
+    p = {"a": period.start.isoformat(), "b": period.end.isoformat()}
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS bench_active (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM bench_active")
+    conn.execute(f"INSERT INTO bench_active (id) {_ACTIVE}", p)
+    out: dict[str, Any] = {k: _scalar(conn, sql, p) for k, sql in _COUNTS.items()}
+    for keys, sql in _ROWS.items():
+        out.update(zip(keys, conn.execute(sql, p).fetchone(), strict=True))
+    for key, sql in _BREAKDOWNS.items():
+        out[key] = dict(conn.execute(sql, p).fetchall())
+    for key, (table, column) in _MANY.items():
+        out[key] = _many(conn, table, column)
+    out["since_start"] = _since_start(conn, p["b"])
+    out["trend"] = _trend(conn, period.end)
+    conn.execute("DELETE FROM bench_active")
+    conn.commit()
+    return out
+
+
+def of_service(stats: Statistics) -> dict[str, Any]:
+    """The service's figures in the shape of :func:`figures`."""
+    out: dict[str, Any] = {}
+    for f in fields(stats):
+        value = getattr(stats, f.name)
+        if f.name == "period":
+            continue
+        if f.name == "since_start":
+            start = value.start.isoformat() if value.start else None
+            value = (start, value.enquiries, value.cases)
+        elif f.name == "trend":
+            value = [(m.month.isoformat(), m.enquiries_received, m.cases_worked) for m in value]
+        elif isinstance(value, tuple):
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def check_same(service: Statistics, mine: dict[str, Any]) -> None:
+    """Raise SystemExit naming every figure where the service and the SQL disagree."""
+    theirs = of_service(service)
+    for key, value in mine.items():
+        if isinstance(value, dict):
+            mine[key] = {k: v for k, v in value.items() if v}  # a breakdown has no zero rows
+    wrong = [k for k in sorted(theirs.keys() | mine.keys()) if theirs.get(k) != mine.get(k)]
+    if wrong:
+        detail = "\n".join(f"  {k}: service {theirs.get(k)!r}\n  {'':{len(k)}}  sql     "
+                           f"{mine.get(k)!r}" for k in wrong)  # fmt: skip
+        period = service.period
+        raise SystemExit(f"statistics of {period}: the service and the SQL differ:\n{detail}")

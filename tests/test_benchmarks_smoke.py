@@ -1,0 +1,47 @@
+"""The benchmark suite runs end to end on a small database and writes every measure (the
+targets are not checked here: timings do not belong in tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASURES = {
+    "cold_start", "search_p50", "search_p95", "open_record_p95", "save_consultation_p95",
+    "statistics_month", "statistics_year", "report_month_pdf", "report_year_xlsx",
+    "scroll_max_step", "peak_memory", "import_csv",
+}  # fmt: skip
+# The whole run (database of 300 records included) takes about 40 s; a hang fails the test.
+TIME_LIMIT_S = 180
+
+
+def test_benchmark_run_writes_every_measure(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WELCOME_CENTER_DATA=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--records", "300", "--repeat", "1",
+         "--json", str(summary), "--db", str(tmp_path / "bench-300.db"),
+         "--import-rows", "1000"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIME_LIMIT_S,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(summary.read_text())
+    assert data["records"] == 300
+    assert {"cores", "memory_gib", "python", "sqlite", "platform"} <= data["machine"].keys()
+    by_name = {m["name"]: m for m in data["measures"]}
+    assert by_name.keys() == MEASURES
+    for name, m in by_name.items():
+        value = m.get("value_mb" if name == "peak_memory" else "value_ms")
+        assert isinstance(value, float) and value > 0, m
+        assert {"baseline", "ratio", "target", "met"} <= m.keys(), m
+        for key in ("baseline", "ratio"):
+            assert m[key] is None or m[key] > 0, m
+        assert m["met"] in (True, False, None), m
+    for name in ("cold_start", "search_p95", "statistics_month", "peak_memory"):
+        assert by_name[name]["baseline"] > 0  # measured in the same run
+    assert "cold start to the painted record list" in done.stdout
+    assert "cores" in done.stdout
