@@ -433,3 +433,12 @@ def test_only_an_administrator_changes_settings(
         with pytest.raises(PermissionDeniedError):
             settings.update_settings(uow, actor, number_prefix="XX")
     assert settings.get_settings(uow).number_prefix == "WC"
+
+
+def test_an_unknown_name_costs_a_full_password_check() -> None:
+    """The written-out hash that unknown names are checked against has the hasher's current
+    parameters, so a wrong name takes as long as a wrong password."""
+    from welcome_center.services import users as users_module
+
+    assert not users_module._hasher.check_needs_rehash(users_module._DUMMY_HASH)
+    assert users_module._hasher.verify(users_module._DUMMY_HASH, "not a password of anyone")

@@ -276,19 +276,23 @@ def test_anything_else_is_not_a_date(text: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "query"),
     [
-        ("Müller", '("Müller"* OR "muller"*)'),
+        # The index ignores case and accents itself: a second spelling only where it
+        # differs for the index (a digraph, "ß", "ł"), since each one is another index scan.
+        ("Müller", '("Müller"*)'),
         ("muller", '("muller"*)'),
         ("Mueller", '("Mueller"* OR "muller"*)'),
-        ("Anna Müller", '("Anna"* OR "anna"*) AND ("Müller"* OR "muller"*)'),
-        ("WC-2024-0001", '("WC-2024-0001"* OR "wc-2024-0001"*)'),
+        ("Straße", '("Straße"* OR "strasse"*)'),
+        ("Łukasz", '("Łukasz"* OR "lukasz"*)'),
+        ("Anna Müller", '("Anna"*) AND ("Müller"*)'),
+        ("WC-2024-0001", '("WC-2024-0001"*)'),
         ("1", '("1"*)'),
         ('say "hi"', '("say"*) AND ("""hi"""*)'),
-        ("AND", '("AND"* OR "and"*)'),
-        ("OR NOT", '("OR"* OR "or"*) AND ("NOT"* OR "not"*)'),
-        ("(Müller", '("(Müller"* OR "(muller"*)'),
+        ("AND", '("AND"*)'),
+        ("OR NOT", '("OR"*) AND ("NOT"*)'),
+        ("(Müller", '("(Müller"*)'),
     ],
 )
-def test_every_word_is_quoted_as_a_prefix_in_both_spellings(typed: str, query: str) -> None:
+def test_each_word_is_a_prefix_in_the_spellings_the_index_needs(typed: str, query: str) -> None:
     assert fts_query(typed) == query
 
 

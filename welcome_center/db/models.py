@@ -268,10 +268,11 @@ class RecordParty(Base):
 
 class Consultation(Base):
     __tablename__ = "consultations"
-    # (held_on, record_id): the statistics find a period's records from the index alone.
+    # (held_on, record_id, minutes): the statistics find a period's records, and sum its
+    # minutes, from the index alone.
     __table_args__ = (
         Index("ix_consultations_record_date", "record_id", "held_on"),
-        Index("ix_consultations_date_record", "held_on", "record_id"),
+        Index("ix_consultations_date_record_minutes", "held_on", "record_id", "duration_minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,13 +33,16 @@ _CHUNK = 500
 
 def fts_query(user_text: str) -> str:
     """An FTS5 MATCH expression for what a user typed: every token quoted, as a prefix, in its
-    written and folded spelling. Returns "" when nothing searchable was typed."""
+    written and (where it differs for the index) folded spelling. Returns "" when nothing
+    searchable was typed."""
     terms = []
     # FTS5 reads a NUL character as the end of the expression ("unterminated string").
     for token in user_text.replace("\x00", " ").split():
         if not any(ch.isalnum() for ch in token):
             continue
-        variants = dict.fromkeys([token, fold(token)])
+        # The folded spelling only where the index would not read the written one as it anyway
+        # (case and accents it ignores itself): each extra spelling is another index scan.
+        variants = name_variants(token)
         quoted = " OR ".join('"' + v.replace('"', '""') + '"*' for v in variants if v)
         terms.append(f"({quoted})")
     return " AND ".join(terms)

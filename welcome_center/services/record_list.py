@@ -106,7 +106,9 @@ def record_ids(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> list[int]:
         stmt = _filtered(s, query)
         if stmt is None:
             return []
-        return list(s.scalars(_ordered(stmt, query)))
+        # Through the connection, not the ORM session: plain integers, without the ORM's
+        # per-row handling, fetched at once (row by row took a third of the time).
+        return list(s.connection().execute(_ordered(stmt, query)).scalars().all())
 
 
 def record_rows(uow: UnitOfWork, actor: Actor, ids: Sequence[int]) -> list[RecordSummary]:

@@ -92,13 +92,17 @@ def _worked(scope: Scope) -> ColumnElement[bool]:
     return Record.id.in_(scope.active_ids)
 
 
+# Defined once, so that the statements over it are compiled once (SQLAlchemy caches by table).
+_ACTIVE_IDS = Table(
+    "statistics_active", MetaData(), Column("id", Integer, primary_key=True),
+    prefixes=["TEMPORARY"],
+)  # fmt: skip
+
+
 @contextmanager
 def _materialised(s: Session, p: Period) -> Iterator[Scope]:
     """A Scope over a temporary table of the active records' ids (SQLite and PostgreSQL alike)."""
-    table = Table(
-        "statistics_active", MetaData(), Column("id", Integer, primary_key=True),
-        prefixes=["TEMPORARY"],
-    )  # fmt: skip
+    table = _ACTIVE_IDS
     conn = s.connection()
     # Kept on the connection for the next call: SQLite's driver runs the DDL outside the read
     # transaction, whose rollback would otherwise undo a DROP but not the CREATE.

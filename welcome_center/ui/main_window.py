@@ -7,7 +7,8 @@ where something is unsaved. Window geometry is remembered per user in the desk's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientRef
-from welcome_center.i18n import LANGUAGES, _, language
+from welcome_center.i18n import LANGUAGES, N_, _, language
 from welcome_center.i18n.labels import label
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
@@ -36,25 +37,43 @@ LANGUAGE_KEY = "language"
 _LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
 
-def _pages() -> list[tuple[str, Permission, Callable[[Ops], Page]]]:
-    """(key, permission, factory) of every page in navigation order."""
-    from welcome_center.ui.pages.admin import AdminPage
-    from welcome_center.ui.pages.follow_ups import FollowUpsPage
-    from welcome_center.ui.pages.partners import PartnersPage
-    from welcome_center.ui.pages.people import PeoplePage
-    from welcome_center.ui.pages.records import RecordsPage
-    from welcome_center.ui.pages.reports import ReportsPage
-    from welcome_center.ui.pages.today import TodayPage
+# (key, permission, title, module under ui.pages, class) of every page in navigation order.
+# Modules are imported when a page is first shown, so start-up builds only the page it opens on.
+_PAGES: tuple[tuple[str, Permission, str, str, str], ...] = (
+    ("today", Permission.WORK_RECORDS, N_("Today"), "today", "TodayPage"),
+    ("records", Permission.WORK_RECORDS, N_("Enquiries & cases"), "records", "RecordsPage"),
+    ("people", Permission.WORK_RECORDS, N_("People & organisations"), "people", "PeoplePage"),
+    ("partners", Permission.WORK_RECORDS, N_("Partners"), "partners", "PartnersPage"),
+    ("follow_ups", Permission.WORK_RECORDS, N_("Follow-ups"), "follow_ups", "FollowUpsPage"),
+    ("reports", Permission.VIEW_STATISTICS, N_("Reports"), "reports", "ReportsPage"),
+    ("admin", Permission.MANAGE_USERS, N_("Administration"), "admin", "AdminPage"),
+)
 
-    return [
-        ("today", Permission.WORK_RECORDS, TodayPage),
-        ("records", Permission.WORK_RECORDS, RecordsPage),
-        ("people", Permission.WORK_RECORDS, PeoplePage),
-        ("partners", Permission.WORK_RECORDS, PartnersPage),
-        ("follow_ups", Permission.WORK_RECORDS, FollowUpsPage),
-        ("reports", Permission.VIEW_STATISTICS, ReportsPage),
-        ("admin", Permission.MANAGE_USERS, AdminPage),
-    ]
+
+class _Pages(Mapping[str, Page]):
+    """The pages a role may see, in navigation order; each is built the first time it is
+    asked for (shown, or looked up)."""
+
+    def __init__(self, build: Callable[[str], Page], keys: list[str]) -> None:
+        self._build = build
+        self._keys = keys
+        self.built: dict[str, Page] = {}
+
+    def __getitem__(self, key: str) -> Page:
+        if key not in self.built:
+            if key not in self._keys:
+                raise KeyError(key)
+            self.built[key] = self._build(key)
+        return self.built[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class MainWindow(QMainWindow):
@@ -65,7 +84,6 @@ class MainWindow(QMainWindow):
         self.ops = ops
         self.state = state
         self.record_windows: dict[int, Any] = {}
-        self.pages: dict[str, Page] = {}
         self.setWindowTitle(_("Welcome Center desk – %(office)s") % {"office": self._office()})
         self._build()
         ops.open_record_requested.connect(self.open_record)
@@ -73,7 +91,7 @@ class MainWindow(QMainWindow):
         ops.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ops.changed.connect(self._changed)
         start = self._restore()
-        self.nav.setCurrentRow(self.stack.indexOf(self.pages[start]) if start else 0)
+        self.nav.setCurrentRow(self._keys.index(start) if start else 0)
 
     def _office(self) -> str:
         return self.ops.settings.office_name
@@ -85,13 +103,13 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(_("Navigation"))
         self.stack = QStackedWidget()
         role = self.ops.actor.role
-        for number, (key, permission, factory) in enumerate(_pages(), start=1):
+        self._keys = [key for key, permission, *_rest in _PAGES if allowed(role, permission)]
+        self.pages = _Pages(self._build_page, self._keys)
+        for number, (key, permission, title, _module, _cls) in enumerate(_PAGES, start=1):
             if not allowed(role, permission):
                 continue
-            page = factory(self.ops)
-            self.pages[key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(page.title())
+            self.stack.addWidget(QWidget())  # the page itself comes when first shown
+            item = QListWidgetItem(_(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(_("Alt+%(n)d") % {"n": number})
             self.nav.addItem(item)
@@ -108,6 +126,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._menus()
         self._status_bar()
+
+    def _build_page(self, key: str) -> Page:
+        """Build a page in the place held for it in the stack."""
+        _key, _permission, _title, module, cls = next(p for p in _PAGES if p[0] == key)
+        factory = getattr(importlib.import_module(f"welcome_center.ui.pages.{module}"), cls)
+        page: Page = factory(self.ops)
+        index = self._keys.index(key)
+        placeholder = self.stack.widget(index)
+        assert placeholder is not None
+        current = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if current:
+            self.stack.setCurrentIndex(index)
+        return page
 
     def _menus(self) -> None:
         desk = self.menuBar().addMenu(_("&Desk"))
@@ -152,22 +186,21 @@ class MainWindow(QMainWindow):
     # -- navigation --------------------------------------------------------------------------
 
     def current_page(self) -> Page:
-        page = self.stack.currentWidget()
-        assert isinstance(page, Page)
-        return page
+        return self.pages[self._keys[max(self.stack.currentIndex(), 0)]]
 
     def show_page(self, key: str) -> Page | None:
-        page = self.pages.get(key)
-        if page is None:
+        if key not in self.pages:
             return None
-        self.nav.setCurrentRow(self.stack.indexOf(page))
+        page = self.pages[key]
+        self.nav.setCurrentRow(self._keys.index(key))
         return page
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        page = self.pages[self._keys[row]]
         self.stack.setCurrentIndex(row)
-        self.current_page().activated()
+        page.activated()
 
     def open_record(self, record_id: int) -> None:
         """Show the record's window (one per record; brought to the front if open)."""

@@ -32,8 +32,4 @@ def install(app: QCoreApplication, lang: str) -> list[QTranslator]:
 
 def short_date(value: date | None) -> str:
     """``24.11.2026`` in German, ``24/11/2026`` in English; "" for no date."""
-    return (
-        i18n.format_date(value, "dd.MM.yyyy" if i18n.language() == "de" else "dd/MM/yyyy")
-        if value
-        else ""
-    )
+    return i18n.format_short_date(value) if value else ""

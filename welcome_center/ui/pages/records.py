@@ -150,8 +150,10 @@ class RecordsPage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting sorts by it, which is then the model's own
+        # order (no query). The other way round, each call ran a query over every record.
         self.table.horizontalHeader().setSortIndicator(OPENED_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self._size_columns()
         self.table.doubleClicked.connect(lambda _i: self.open_current())
