@@ -125,9 +125,13 @@ def record_ids(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> list[int]:
         stmt = _filtered(s, query)
         if stmt is None:
             return []
-        # Through the connection, not the ORM session: plain integers, without the ORM's
-        # per-row handling, fetched at once (row by row took a third of the time).
-        return list(s.connection().execute(_ordered(stmt, query)).scalars().all())
+        # Plain integers straight from the driver: tens of thousands of ids need no result
+        # processing, which took a third of the time of a search for a common word.
+        result = s.connection().execute(_ordered(stmt, query))
+        try:
+            return [row[0] for row in result.cursor.fetchall()]
+        finally:
+            result.close()
 
 
 def record_rows(uow: UnitOfWork, actor: Actor, ids: Sequence[int]) -> list[RecordSummary]:
