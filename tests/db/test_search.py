@@ -446,24 +446,3 @@ def test_search_records_returns_list_lines_up_to_the_limit_and_is_audited(
     assert len(search_record_ids(uow, anna, "2024")) == 5
     assert len(search_record_ids(uow, anna, "2024", limit=2)) == 2
     assert len(search_records(uow, anna, "2024", limit=3)) == 3
-
-
-def test_a_common_word_lists_the_same_records_in_the_same_order_either_way(
-    uow: UnitOfWork, anna: Actor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A bare search with many matches reads the list along the date index; the list a
-    counsellor sees is the same as when the matches drive the query."""
-    from welcome_center.domain.queries import RecordQuery
-    from welcome_center.services import record_list
-
-    for day in (5, 1, 9, 1, 3):
-        _person_record(uow, anna, "Keller", summary="Bescheid erhalten",
-                       opened_on=date(2024, 3, day))  # fmt: skip
-    _person_record(uow, anna, "Ohne", summary="nichts", opened_on=date(2024, 3, 2))
-    queries = [RecordQuery(text="Bescheid"), RecordQuery(text="Bescheid", descending=False),
-               RecordQuery(text="Bescheid", open_only=True)]  # fmt: skip
-    driven = [record_list.record_ids(uow, anna, q) for q in queries]
-    monkeypatch.setattr(record_list, "_SCAN_ABOVE", 0)
-    scanned = [record_list.record_ids(uow, anna, q) for q in queries]
-    assert scanned == driven
-    assert len(driven[0]) == 5 and driven[1] == driven[0][::-1]
