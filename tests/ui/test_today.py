@@ -226,6 +226,8 @@ def test_this_months_figures_of_the_office_are_shown_with_their_definitions(
     assert page.month_heading.text() == f"The office in {format_date(TODAY, 'LLLL yyyy')}"
     tile = page.month_figures.tile("cases_new")
     assert tile is not None and tile.name.text() == "New cases"
+    open_now = page.month_figures.tile("open_at_end")  # the month so far ends today
+    assert open_now is not None and open_now.name.text() == "Open today"
     assert (
         tile.toolTip() == "Records that became cases in the period: opened as a case, or promoted."
     )

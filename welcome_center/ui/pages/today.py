@@ -171,7 +171,9 @@ class TodayPage(Page):
     def _show_month(self) -> None:
         """The office's figures of the current month (a few dozen milliseconds)."""
         today = office_today()
-        found = self.ops.read(self, statistics.key_figures, Period.month(today.year, today.month))
+        # The month so far: "open at the end" is then open today (nothing is dated later).
+        so_far = Period(today.replace(day=1), today)
+        found = self.ops.read(self, statistics.key_figures, so_far)
         if found is None:
             return
         self.month_heading.setText(
@@ -315,4 +317,5 @@ def _case_line(r: RecordSummary) -> str:
 
 
 def _figure(found: KeyFigures, key: str) -> Figure:
-    return Figure(key, figures.title(key), int(getattr(found, key)), figures.definition(key))
+    title = _("Open today") if key == "open_at_end" else figures.title(key)
+    return Figure(key, title, int(getattr(found, key)), figures.definition(key))
