@@ -122,3 +122,29 @@ def test_closing_the_desk_keeps_a_record_window_with_unsaved_input(
     monkeypatch.setattr(record_window, "closeEvent", lambda e: e.ignore())
     assert not w.close()
     assert w.isVisible() and record_window.isVisible()
+
+
+def test_closing_asks_before_unsaved_office_settings_are_lost(
+    qtbot, admin_ops: Ops, state, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    w = _window(qtbot, admin_ops, state)
+    admin = w.show_page("admin")
+    assert admin is not None
+    admin.settings.office_name.setText("Welcome Center Westsachsen")  # typed, not saved
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.Cancel
+
+    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    w.show_page("today")
+    assert not w.close() and w.isVisible()  # kept open, the input still there
+    assert asked == ["Administration holds input that is not saved. Close the desk and lose it?"]
+    assert w.current_page() is admin  # shown where the input is
+    assert admin.settings.office_name.text() == "Welcome Center Westsachsen"
+    answer = QMessageBox.StandardButton.Discard
+    assert w.close()

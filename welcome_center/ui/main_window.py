@@ -274,10 +274,33 @@ class MainWindow(QMainWindow):
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close the record windows first; any of them may refuse (unsaved input kept)."""
+        """Close the record windows first; any of them may refuse (unsaved input kept). A page
+        with input not saved (the office settings) asks before it is lost."""
         for window in list(self.record_windows.values()):
             if not window.close():
                 event.ignore()
                 return
+        if not self._pages_may_close():
+            event.ignore()
+            return
         self.save_state()
         event.accept()
+
+    def _pages_may_close(self) -> bool:
+        for key, page in list(self.pages.built.items()):
+            unsaved = getattr(page, "has_unsaved", None)
+            if unsaved is None or not unsaved():
+                continue
+            self.show_page(key)
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self,
+                _("Unsaved changes"),
+                _("%(page)s holds input that is not saved. Close the desk and lose it?")
+                % {"page": page.title()},
+                buttons.Discard | buttons.Cancel,
+                buttons.Cancel,
+            )
+            if answer != buttons.Discard:
+                return False
+        return True
