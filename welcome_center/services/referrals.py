@@ -103,7 +103,8 @@ def awaiting_feedback(
     counsellor_id: int | None = None,
     older_than_days: int | None = None,
 ) -> list[ReferralView]:
-    """Referrals still "sent" for longer than the office's feedback period, oldest first."""
+    """Referrals still "sent" for the office's feedback period or longer (referred that many
+    days ago or earlier), oldest first."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
         days = (

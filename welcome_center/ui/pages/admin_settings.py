@@ -73,8 +73,8 @@ class SettingsTab(QWidget):
                 "The number prefix starts every new record number. Without a project start, "
                 "reports count from the earliest record. Counts below the suppression threshold "
                 "are hidden in published reports. A residence title expiring within the window "
-                "raises a follow-up; a referral without an answer for longer than the feedback "
-                "period is listed on Today."
+                "raises a follow-up; a referral without an answer for the feedback period or "
+                "longer is listed on Today."
             )
         )
         hint.setWordWrap(True)
