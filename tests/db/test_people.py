@@ -460,3 +460,9 @@ def test_persons_come_before_organisations_and_the_limit_holds(
     found = people.search_clients(uow, anna, "anna")
     assert [r.kind for r in found] == [ClientKind.PERSON, ClientKind.ORGANISATION]
     assert len(people.search_clients(uow, anna, "a", limit=3)) == 3
+
+
+def test_a_person_is_found_as_lists_write_the_name(uow: UnitOfWork, anna: Actor) -> None:
+    existing = _person(uow, anna, "Müller", "Anna", BORN)
+    for typed in ("Müller, Anna", "muller,anna", "Anna Müller", "Müller,"):
+        assert [r.id for r in people.search_clients(uow, anna, typed)] == [existing], typed

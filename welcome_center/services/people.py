@@ -394,7 +394,8 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
     """Persons and organisations whose name contains every typed word (case and accents ignored),
     for the client field of a form."""
     actor.require(Permission.WORK_RECORDS)
-    words = [fold(w) for w in text.split() if fold(w)]
+    # "Müller, Anna" as lists show a person: the comma separates, it is not part of a name.
+    words = [fold(w) for w in text.replace(",", " ").split() if fold(w)]
     if not words:
         return []
     # An organisation's key leaves out the legal form ("Muster GmbH" is kept as "muster"), so the
