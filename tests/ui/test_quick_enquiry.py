@@ -284,3 +284,27 @@ def test_fits_a_small_screen_in_german(qtbot, ops):
     dlg.client.show_candidates([found] * 3)
     hint = dlg.sizeHint()
     assert hint.width() <= 1366 and hint.height() <= 700
+
+
+def test_the_referral_is_for_one_of_the_enquirys_topics(qtbot, ops, dialog):
+    people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada"))
+    picker = dialog.client.picker
+    qtbot.keyClicks(picker.edit, "okon")
+    qtbot.waitUntil(picker.hits.isVisible, timeout=2000)
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.hits, Qt.Key.Key_Return)
+    assert dialog.referral_topic.count() == 1  # no topic ticked: nothing to choose but "none"
+    topics = {dialog.topics.item(i).data(Qt.ItemDataRole.UserRole): dialog.topics.item(i)
+              for i in range(dialog.topics.count())}  # fmt: skip
+    topics["recognition"].setCheckState(Qt.CheckState.Checked)
+    assert dialog.referral_topic.currentData() == "recognition"  # the only one, taken itself
+    topics["language"].setCheckState(Qt.CheckState.Checked)
+    offered = [dialog.referral_topic.itemData(i) for i in range(dialog.referral_topic.count())]
+    assert offered == [None, "recognition", "language"]
+    assert dialog.referral_topic.currentData() == "recognition"  # the choice stays
+    partner = people.list_partners(ops.uow)[0]
+    dialog.partner.setCurrentIndex(dialog.partner.findData(partner.id))
+    key(qtbot, Qt.Key.Key_Return, CTRL)
+    assert not dialog.isVisible()
+    [referral] = cases.get_record(ops.uow, ops.actor, dialog.saved_record_id).referrals
+    assert (referral.partner_id, referral.topic) == (partner.id, "recognition")

@@ -151,6 +151,7 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         draft = ReferralDraft(
             partner_id=self.partner.currentData(),
             referred_on=office_today(),
+            topic=self.referral_topic.currentData(),
             reason=self.reason.text().strip(),
         )
         saved = self.ops.write(

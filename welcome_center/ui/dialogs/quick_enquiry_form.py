@@ -149,6 +149,17 @@ class QuickEnquiryForm(QDialog):
         self._row(form, _("What was &answered:"), self.summary, "summary")
         return form
 
+    def _offer_referral_topics(self) -> None:
+        """The referral's topic is one of the enquiry's topics; the only one is chosen itself."""
+        chosen = self.topics.codes()
+        fill_combo(
+            self.referral_topic,
+            [(self.ops.label(Vocabulary.TOPIC, code), code) for code in chosen],
+            empty_text=_("— no topic —"),
+        )
+        if len(chosen) == 1:
+            set_combo_value(self.referral_topic, chosen[0])
+
     def _right_column(self) -> QVBoxLayout:
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -166,7 +177,12 @@ class QuickEnquiryForm(QDialog):
             empty_text=_("— no referral —"),
         )
         self.partner.setAccessibleName(_("Partner"))
-        self._row(ref_form, _("Part&ner:"), self.partner, "partner", "referred_on", "topic")
+        self._row(ref_form, _("Part&ner:"), self.partner, "partner", "referred_on")
+        self.referral_topic = QComboBox()
+        self.referral_topic.setAccessibleName(_("Referral topic"))
+        self._row(ref_form, _("Referral topic:"), self.referral_topic, "topic")
+        self.topics.itemChanged.connect(lambda _item: self._offer_referral_topics())
+        self._offer_referral_topics()
         self.reason = QLineEdit()
         self._row(ref_form, _("Referra&l reason:"), self.reason, "reason")
         self.follow_up = QGroupBox(_("Follo&w-up"))
