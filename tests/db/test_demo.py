@@ -309,3 +309,25 @@ def test_refuses_a_database_that_holds_records_and_work_goes_on_after_it(
     assert record.number == f"WC-{TODAY.year}-{expected_seq:04d}"
     note = ConsultationDraft(TODAY, 30, topics=("residence",), notes="Folgetermin")
     consultations.record_consultation(uow, anna, record.id, note)
+
+
+def test_demo_records_have_a_history_of_creation_promotion_and_closing(demo: UnitOfWork) -> None:
+    with demo.read() as s:
+        closed_case = s.scalars(
+            select(Record).where(
+                Record.closed_on.is_not(None), Record.promoted_on > Record.opened_on
+            )
+        ).first()
+        assert closed_case is not None
+        counsellor = s.get(User, closed_case.counsellor_id)
+        assert counsellor is not None
+        username = counsellor.username
+        days = [closed_case.opened_on, closed_case.promoted_on, closed_case.closed_on]
+        entries = s.execute(
+            select(AuditEntry.action, AuditEntry.actor, AuditEntry.at)
+            .where(AuditEntry.entity == "record", AuditEntry.entity_id == closed_case.id)
+            .order_by(AuditEntry.at)
+        ).all()
+    assert [a for a, _who, _at in entries] == ["create", "promote", "close"]
+    assert {who for _a, who, _at in entries} == {username}
+    assert [at.date() for _a, _who, at in entries] == days

@@ -10,7 +10,7 @@ from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from welcome_center.db.models import NumberCounter, Organisation
+from welcome_center.db.models import NumberCounter, Organisation, User
 from welcome_center.domain.enums import PartyRole, RecordStatus
 from welcome_center.services import demo_data as dd
 from welcome_center.services import settings
@@ -33,6 +33,8 @@ class Office:
         self.partners = {code or str(pid): pid for code, pid in s.execute(partners)}
         self.showcase = list(dd.SHOWCASE)  # recognition stages and decisions
         self.country_de = Locale.parse("de").territories
+        self.usernames = {uid: name for uid, name in s.execute(select(User.id, User.username))}
+        self.usernames.update({u["id"]: u["username"] for u in self.rows.get("users", [])})
 
     def build(self) -> None:
         """Build the records (numbered per year) and the events."""
@@ -75,6 +77,7 @@ class Office:
             "created_at": dd.ts(opened), "updated_by_id": counsellor,
         }  # fmt: skip
         rid = self._add("records", row)
+        self._history(rid, row, counsellor)
         end = closed or self.today
         last = self._consultations(rid, opened, end, status, counsellor, topics, person)
         row["updated_at"] = dd.ts(closed or last, 16)
@@ -86,6 +89,22 @@ class Office:
         self._follow_ups(rid, opened, closed, counsellor)
         if person and "recognition" in topics and rng.random() < 0.75:
             self._recognition(rid, person, opened, last)
+
+    def _history(self, rid: int, row: Row, counsellor: int) -> None:
+        """The audit entries the record would have had it been typed in: its creation, its
+        promotion to a case and its closing, as the services log them (the History tab)."""
+        who = {"user_id": counsellor, "actor": self.usernames.get(counsellor, ""),
+               "entity": "record", "entity_id": rid}  # fmt: skip
+        opened, promoted, closed = row["opened_on"], row["promoted_on"], row["closed_on"]
+        log = self.rows["audit_log"].append
+        kind = "case" if promoted == opened else "enquiry"
+        log({**who, "at": dd.ts(opened), "action": "create", "detail": kind})
+        if promoted and promoted != opened:
+            log({**who, "at": dd.ts(promoted, 10), "action": "promote",
+                 "detail": "fields=kind,promoted_on"})  # fmt: skip
+        if closed:
+            detail = f"{row['closing_reason']} fields=closed_on,closing_reason,status"
+            log({**who, "at": dd.ts(closed, 15), "action": "close", "detail": detail})
 
     def _recognition(self, rid: int, person: int, opened: date, last: date) -> None:
         occ = self.clients.persons[person].occupation
