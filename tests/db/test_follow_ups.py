@@ -16,6 +16,7 @@ from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft,
 from welcome_center.domain.enums import ClientKind, FollowUpSource, RecordKind
 from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
 from welcome_center.domain.views import FollowUpView, RecordDetails, ResidenceTitleView
+from welcome_center.i18n import using
 from welcome_center.services import cases, follow_ups, people, residence, settings
 from welcome_center.services.context import Actor, Saved
 
@@ -186,7 +187,11 @@ def test_a_title_expiring_within_the_window_raises_exactly_one_follow_up(
     assert f.record_id == latest.id and f.record_number == latest.number
     assert f.assigned_to_id == anna.user_id
     assert f.due_on == TODAY
-    assert (TODAY + timedelta(20)).strftime("%d.%m.%Y") in f.note
+    expires = TODAY + timedelta(20)
+    assert f.note == f"Residence title expires on {expires:%d/%m/%Y}."
+    with using("de"):  # worded in the reader's language, not in the one it was raised in
+        [german] = _residence_items(follow_ups.due_list(uow, anna).items)
+    assert german.note == f"Aufenthaltstitel läuft am {expires:%d.%m.%Y} ab."
     assert first.changes.follow_ups is False  # raised when the title was saved
 
     second = follow_ups.due_list(uow, anna)

@@ -125,7 +125,9 @@ def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = Non
 
 
 def _expiry_note(expires_on: date) -> str:
-    return _("Residence title expires on %(date)s.") % {"date": expires_on.strftime("%d.%m.%Y")}
+    """What a raised follow-up stores: the expiry day alone (ISO), so that every reader sees
+    the sentence in their own language (``record_views.follow_up_note``)."""
+    return expires_on.isoformat()
 
 
 def _expiring_without_follow_up(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,7 +23,7 @@ from welcome_center.db.models import (
 )
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice
-from welcome_center.domain.enums import ClientKind
+from welcome_center.domain.enums import ClientKind, FollowUpSource
 from welcome_center.domain.views import (
     ClientRef,
     ConsultationView,
@@ -34,6 +35,7 @@ from welcome_center.domain.views import (
     ReferralView,
     ResidenceTitleView,
 )
+from welcome_center.i18n import _, format_short_date
 
 
 def client_of(r: Record) -> ClientRef:
@@ -88,6 +90,18 @@ def referral_view(f: Referral) -> ReferralView:
     )
 
 
+def follow_up_note(f: FollowUp) -> str:
+    """The follow-up's note; a raised residence follow-up stores only the expiry day and is
+    worded here, in the reader's language (a note written by a person is shown as written)."""
+    if f.source is FollowUpSource.RESIDENCE_EXPIRY:
+        try:
+            expires = date.fromisoformat(f.note)
+        except ValueError:
+            return f.note
+        return _("Residence title expires on %(date)s.") % {"date": format_short_date(expires)}
+    return f.note
+
+
 def follow_up_view(f: FollowUp, number: str, client: str) -> FollowUpView:
     overdue = f.done_on is None and f.due_on < office_today()
     return FollowUpView(
@@ -97,7 +111,7 @@ def follow_up_view(f: FollowUp, number: str, client: str) -> FollowUpView:
         client,
         f.due_on,
         f.assigned_to_id,
-        f.note,
+        follow_up_note(f),
         f.source,
         f.done_on,
         overdue,
