@@ -70,8 +70,8 @@ def _labels(s: Session, stats: Statistics, lang: str) -> dict[str, dict[str, str
 
 
 def _referred_partner_ids(stats: Statistics) -> list[int]:
-    prefix = "organisation-"
-    return [int(c[len(prefix) :]) for c, _n in stats.referrals_by_partner if c.startswith(prefix)]
+    keys = (statistics.partner_without_code(c) for c, _n in stats.referrals_by_partner)
+    return [i for i in keys if i is not None]
 
 
 def content(
@@ -97,6 +97,7 @@ def render(report: ReportContent, fmt: ReportFormat) -> bytes:
     """The report as a file in ``fmt``, in the report's language."""
     with using(report.language):
         if fmt is ReportFormat.PDF:
+            # ReportLab loads only when a PDF is asked for, not with every start of the desk.
             from welcome_center.reports.pdf import render_pdf
 
             pdf: bytes = render_pdf(report)

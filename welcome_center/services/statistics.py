@@ -283,9 +283,17 @@ def by_counsellor(s: Session, scope: Scope) -> Breakdown:
     return _grouped(s, stmt)
 
 
+_NO_CODE = "organisation-"
+
+
 def partner_code(organisation_id: int, code: str | None) -> str:
     """The key of a partner in ``referrals_by_partner``: its stable code, else its id."""
-    return code or f"organisation-{organisation_id}"
+    return code or f"{_NO_CODE}{organisation_id}"
+
+
+def partner_without_code(key: str) -> int | None:
+    """The organisation id in a key that :func:`partner_code` made from the id (else None)."""
+    return int(key[len(_NO_CODE) :]) if key.startswith(_NO_CODE) else None
 
 
 def referrals(s: Session, p: Period) -> int:

@@ -1,15 +1,13 @@
 """The editor of an organisation: a company, an authority, or a partner with contact persons.
 
-Also here: how an organisation reads in a details pane, and :class:`RowsModel`, the small table
-model of pre-built lines that the contacts table and the directory pages' lists share.
+Also here: how an organisation reads in a details pane, and the contacts table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +30,7 @@ from welcome_center.i18n import _
 from welcome_center.services import people
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
+from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -64,58 +63,15 @@ def organisation_lines(
     ]
 
 
-class RowsModel(QAbstractTableModel):
-    """A small table of the desk's lists: one key and one pre-built tuple of texts per line
-    (the pages of people, organisations and partners use it too)."""
-
-    right_aligned: frozenset[int] = frozenset()
-
-    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.headers = tuple(headers)
-        self.keys: list[Any] = []
-        self.rows: list[tuple[str, ...]] = []
-
-    def set_rows(self, keys: Sequence[Any], rows: Sequence[tuple[str, ...]]) -> None:
-        self.beginResetModel()
-        self.keys, self.rows = list(keys), list(rows)
-        self.endResetModel()
-
-    def key(self, row: int) -> Any:
-        return self.keys[row] if 0 <= row < len(self.keys) else None
-
-    def row_of(self, key: Any) -> int:
-        return self.keys.index(key) if key in self.keys else -1
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return self.headers[section] if 0 <= section < len(self.headers) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            return self.rows[index.row()][index.column()] if index.isValid() else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right_aligned:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-class ContactsModel(RowsModel):
+class ContactsModel(RowTableModel):
     """Contact persons of an organisation, one line each; editable in the editor."""
 
     def __init__(self, editable: bool = False, parent: Any = None) -> None:
-        super().__init__((_("Name"), _("Function"), _("E-mail"), _("Phone")), parent)
+        super().__init__((_("Name"), _("Function"), _("E-mail"), _("Phone")), parent=parent)
         self.editable = editable
 
     def set_contacts(self, contacts: tuple[ContactPersonView, ...]) -> None:
-        self.set_rows([c.id for c in contacts], [(c.name, c.function, c.email, c.phone)
-                                                 for c in contacts])  # fmt: skip
+        self.set_rows([(c.id, (c.name, c.function, c.email, c.phone)) for c in contacts])
 
     def drafts(self) -> tuple[ContactDraft, ...]:
         """The contacts as typed; lines left wholly empty are dropped."""

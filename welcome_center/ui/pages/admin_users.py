@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
@@ -27,14 +23,16 @@ from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import users
 from welcome_center.ui import forms
-from welcome_center.ui.ops import Ops
-from welcome_center.ui.pages.follow_ups import (
+from welcome_center.ui.lists import (
     RowTableModel,
     fit_columns,
     list_table,
     select_row,
     selected_row,
 )
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.record.dialogs import EditDialog
+from welcome_center.ui.record.dialogs import run as run_dialog
 
 
 def ask_yes(parent: QWidget, title: str, text: str) -> bool:
@@ -49,58 +47,14 @@ def ask_yes(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class AdminDialog(QDialog):
+class AdminDialog(EditDialog):
     """A form with error lines under the fields, Save and Cancel, Ctrl+S to save; closing with
-    typed input asks first. Subclasses fill :attr:`form` and implement :meth:`value` and
-    :meth:`write` (True when saved)."""
-
-    def __init__(self, ops: Ops, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self.setWindowTitle(title)
-        self.errors = forms.FieldErrors()
-        self.form = QFormLayout()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.try_save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(self.form)
-        lay.addWidget(self.errors.general)
-        lay.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.try_save)
-        self._initial: Any = None
-
-    def ready(self) -> None:
-        """The form is filled: what it shows now counts as unchanged."""
-        self._initial = self.value()
-
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def write(self) -> bool:
-        raise NotImplementedError
-
-    def try_save(self) -> None:
-        if self.write():
-            self.accept()
-
-    def reject(self) -> None:
-        if self.value() != self._initial and not ask_yes(
-            self,
-            _("Discard input?"),
-            _("What you typed in this dialog has not been saved. Discard it?"),
-        ):
-            return
-        super().reject()
+    typed input asks first (the record window's form dialog). Subclasses fill :attr:`form` and
+    implement :meth:`value` and :meth:`write` (True when saved)."""
 
     def run(self) -> bool:
         """Show modally; True when saved. The dialog is deleted afterwards."""
-        try:
-            return self.exec() == QDialog.DialogCode.Accepted
-        finally:
-            self.deleteLater()
+        return run_dialog(self)
 
 
 def password_field(name: str) -> QLineEdit:

@@ -21,15 +21,15 @@ from welcome_center.domain.views import VocabularyItem
 from welcome_center.i18n import N_, _, language
 from welcome_center.services import vocabularies
 from welcome_center.ui import forms
-from welcome_center.ui.ops import Ops
-from welcome_center.ui.pages.admin_users import AdminDialog, ask_yes
-from welcome_center.ui.pages.follow_ups import (
+from welcome_center.ui.lists import (
     RowTableModel,
     fit_columns,
     list_table,
     select_row,
     selected_row,
 )
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.admin_users import AdminDialog, ask_yes
 
 VOCABULARY_NAMES: dict[Vocabulary, str] = {
     Vocabulary.TOPIC: N_("Topics"),

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from welcome_center.services import desk_lists, follow_ups
 from welcome_center.services.context import Changes
 from welcome_center.services.desk_lists import FollowUpFilter
 from welcome_center.ui import forms
+from welcome_center.ui.lists import RowTableModel, fit_columns, list_table, select_row, selected_row
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.qt_i18n import short_date
@@ -39,100 +38,6 @@ _Index = QModelIndex | QPersistentModelIndex
 MINE, EVERYONE, UNASSIGNED = "mine", "everyone", "unassigned"
 TODAY, THIS_WEEK, ALL = "today", "week", "all"
 NOTE_COLUMN = 3
-
-
-class RowTableModel(QAbstractTableModel):
-    """A short list shown as a table: each row a pre-built tuple of texts (``data()`` is a
-    look-up) with a key saying what it stands for."""
-
-    def __init__(
-        self, headers: Sequence[str], right_aligned: Sequence[int] = (), parent: Any = None
-    ) -> None:
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.right_aligned = frozenset(right_aligned)
-        self.rows: list[tuple[str, ...]] = []
-        self.keys: list[object] = []
-
-    def set_rows(self, rows: Sequence[tuple[object, tuple[str, ...]]]) -> None:
-        """Show ``(key, texts)`` pairs in their order."""
-        self.beginResetModel()
-        self.keys = [key for key, _texts in rows]
-        self.rows = [texts for _key, texts in rows]
-        self.endResetModel()
-
-    def key(self, row: int) -> object | None:
-        return self.keys[row] if 0 <= row < len(self.keys) else None
-
-    def row_of(self, key: object) -> int:
-        try:
-            return self.keys.index(key)
-        except ValueError:
-            return -1
-
-    def text(self, row: int, column: int) -> str:
-        return self.rows[row][column]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return section + 1
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            if not index.isValid():
-                return None
-            return self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right_aligned:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-def list_table(model: QAbstractTableModel, name: str) -> QTableView:
-    """A read-only table of whole rows, one selected at a time."""
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def fit_columns(table: QTableView) -> None:
-    """Widen the columns to their texts (Qt samples at most 1,000 rows); a stretching column
-    takes the rest."""
-    header = table.horizontalHeader()
-    for column in range(header.count()):
-        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
-            table.resizeColumnToContents(column)
-
-
-def select_row(table: QTableView, row: int) -> None:
-    """Make ``row`` (kept within the list) the current, selected one."""
-    count = table.model().rowCount()
-    if count:
-        table.selectRow(min(max(row, 0), count - 1))
-
-
-def selected_row(table: QTableView) -> int:
-    rows = table.selectionModel().selectedRows()
-    return rows[0].row() if rows else -1
 
 
 def state_word(f: FollowUpView, today: date) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -36,10 +35,10 @@ from welcome_center.services.context import Changes
 from welcome_center.ui.dialogs.organisation_editor import (
     ContactsModel,
     OrganisationEditor,
-    RowsModel,
     organisation_lines,
     yes_no,
 )
+from welcome_center.ui.lists import RowTableModel, configure_list
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.qt_i18n import short_date
@@ -65,17 +64,7 @@ class KeyTableView(QTableView):
         self.on_enter = on_enter
         self.search = search
         self.stretch = stretch
-        self.setAccessibleName(name)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setTabKeyNavigation(False)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.horizontalHeader().setStretchLastSection(True)
+        configure_list(self, name)
         clicked = on_double_click or on_enter
         self.doubleClicked.connect(lambda _i: clicked())
 
@@ -189,15 +178,12 @@ def buddy_label(text: str, widget: QWidget) -> QLabel:
 # -- the partner page ---------------------------------------------------------------------------
 
 
-class PartnerTableModel(RowsModel):
+class PartnerTableModel(RowTableModel):
     """The partner directory, one partner a line."""
 
-    right_aligned = frozenset({3})
-
     def __init__(self, ops: Ops, parent: Any = None) -> None:
-        super().__init__(
-            (_("Short name"), _("Name"), _("Location"), _("Contacts"), _("Active")), parent
-        )
+        headers = (_("Short name"), _("Name"), _("Location"), _("Contacts"), _("Active"))
+        super().__init__(headers, right_aligned=(3,), parent=parent)
         self.ops = ops
         self.partners: dict[int, OrganisationView] = {}
 
@@ -208,15 +194,16 @@ class PartnerTableModel(RowsModel):
              format_number(len(p.contacts)), yes_no(p.active))
             for p in partners
         ]  # fmt: skip
-        self.set_rows([p.id for p in partners], rows)
+        self.set_rows(list(zip([p.id for p in partners], rows, strict=True)))
 
 
-class ReferralTableModel(RowsModel):
+class ReferralTableModel(RowTableModel):
     """The referrals sent to one partner, newest first; the key of a line is its record's id."""
 
     def __init__(self, ops: Ops, parent: Any = None) -> None:
         super().__init__(
-            (_("Date"), _("Status"), _("Record"), _("Client"), _("Topic"), _("Reason")), parent
+            (_("Date"), _("Status"), _("Record"), _("Client"), _("Topic"), _("Reason")),
+            parent=parent,
         )
         self.ops = ops
 
@@ -231,7 +218,7 @@ class ReferralTableModel(RowsModel):
                  record.client.display_name if record else "",
                  self.ops.label(Vocabulary.TOPIC, f.topic), f.reason.replace("\n", " "))
             )  # fmt: skip
-        self.set_rows([f.record_id for f in found], rows)
+        self.set_rows(list(zip([f.record_id for f in found], rows, strict=True)))
 
 
 class PartnersPage(Page):
@@ -342,7 +329,7 @@ class PartnersPage(Page):
             self.heading.setText(_("No partner chosen"))
             self.details.show_lines([])
             self.contacts.set_contacts(())
-            self.referrals.set_rows([], [])
+            self.referrals.set_rows([])
             self.referrals_hint.setText(_("Choose a partner on the left."))
             return
         self.heading.setText(partner.name)

@@ -26,10 +26,10 @@ from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
 from welcome_center.ui.dialogs.organisation_editor import (
     OrganisationEditor,
-    RowsModel,
     organisation_lines,
 )
 from welcome_center.ui.dialogs.person_editor import PersonEditor
+from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.pages.partners import (
@@ -66,23 +66,23 @@ def person_lines(ops: Ops, p: PersonView) -> list[tuple[str, str]]:
 # -- the page's tables ------------------------------------------------------------------------
 
 
-class ClientResultsModel(RowsModel):
+class ClientResultsModel(RowTableModel):
     """Persons and organisations found by name."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__((_("Name"), _("Kind")), parent)
+        super().__init__((_("Name"), _("Kind")), parent=parent)
 
     def set_clients(self, refs: Sequence[ClientRef]) -> None:
-        self.set_rows(refs, [(r.display_name, label(r.kind)) for r in refs])
+        self.set_rows([(r, (r.display_name, label(r.kind))) for r in refs])
 
 
-class ClientRecordsModel(RowsModel):
+class ClientRecordsModel(RowTableModel):
     """The records of one client (as client or further party), newest first."""
 
     def __init__(self, ops: Ops, parent: Any = None) -> None:
         super().__init__(
             (_("Number"), _("Kind"), _("Status"), _("Opened"), _("Client"), _("Counsellor"),
-             _("Topics")), parent,
+             _("Topics")), parent=parent,
         )  # fmt: skip
         self.ops = ops
 
@@ -94,7 +94,7 @@ class ClientRecordsModel(RowsModel):
              ", ".join(topic(Vocabulary.TOPIC, t) for t in r.topics))
             for r in records
         ]  # fmt: skip
-        self.set_rows([r.id for r in records], rows)
+        self.set_rows(list(zip([r.id for r in records], rows, strict=True)))
 
 
 # -- the page ---------------------------------------------------------------------------------

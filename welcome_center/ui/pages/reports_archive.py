@@ -26,14 +26,14 @@ from welcome_center.domain.statistics import Period
 from welcome_center.domain.views import PublishedReportView
 from welcome_center.i18n import _, format_number
 from welcome_center.services import reporting
-from welcome_center.ui.ops import Ops, show_error
-from welcome_center.ui.pages.follow_ups import (
+from welcome_center.ui.lists import (
     RowTableModel,
     fit_columns,
     list_table,
     select_row,
     selected_row,
 )
+from welcome_center.ui.ops import Ops, show_error
 from welcome_center.ui.pages.reports_period import describe
 from welcome_center.ui.qt_i18n import short_date
 

@@ -22,7 +22,7 @@ from welcome_center.domain.statistics import ReportContent
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_number, format_percent
 from welcome_center.services import reporting
-from welcome_center.ui.pages.follow_ups import RowTableModel, fit_columns, list_table
+from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 
 TREND = "trend"
 VISIBLE_ROWS = 10

@@ -44,7 +44,7 @@ class ConsultationModel(RowsModel):
         self.ops = ops
         super().__init__(parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [
             _("Date"),
             _("Minutes"),
@@ -179,11 +179,6 @@ class ConsultationsTab(TableTab):
 
     def add(self) -> bool:
         return run(ConsultationDialog(self.host))
-
-    def edit_current(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.edit_item(item)
 
     def edit_item(self, item: ConsultationView) -> None:
         run(ConsultationDialog(self.host, item))

@@ -37,7 +37,7 @@ class FollowUpModel(RowsModel):
         self.ops = ops
         super().__init__(parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [_("Due on"), _("State"), _("For"), _("Kind"), _("Note")]
 
     def row(self, f: FollowUpView) -> tuple[str, ...]:
@@ -121,7 +121,7 @@ class FollowUpsTab(TableTab):
         self.host = host
         self.add_button(_("&New follow-up…"), self.add)
         self.add_button(_("&Mark done"), self.complete_current, needs_item=True)
-        self.add_button(_("Resche&dule…"), self.reschedule_current, needs_item=True)
+        self.add_button(_("Resche&dule…"), self.edit_current, needs_item=True)
         self.finish_buttons()
 
     def show_details(self, details: Any) -> None:
@@ -138,11 +138,6 @@ class FollowUpsTab(TableTab):
             self.host.ops.status.emit(_("This follow-up is done already."))
             return
         self.host.ops.write(self, follow_ups.complete, item.id, done=_("Follow-up done."))
-
-    def reschedule_current(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.edit_item(item)
 
     def edit_item(self, item: FollowUpView) -> None:
         if item.done_on is not None:

@@ -75,7 +75,7 @@ class HistoryModel(RowsModel):
         self.ops = ops
         super().__init__(parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [_("When"), _("Who"), _("What"), _("Fields")]
 
     def row(self, line: AuditLine) -> tuple[str, ...]:

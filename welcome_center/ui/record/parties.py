@@ -26,15 +26,16 @@ from welcome_center.domain.views import PartyView
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases
+from welcome_center.ui.lists import list_table
 from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, run
-from welcome_center.ui.record.tables import RowsModel, table_view
+from welcome_center.ui.record.tables import RowsModel
 
 if TYPE_CHECKING:
     from welcome_center.ui.record.window import RecordWindow
 
 
 class PartiesModel(RowsModel):
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [_("Name"), _("Person or organisation"), _("Role"), _("Note")]
 
     def row(self, p: PartyView) -> tuple[str, ...]:
@@ -101,7 +102,7 @@ class PartiesBox(QGroupBox):
         super().__init__(_("Further parties"))
         self.host = host
         self.model = PartiesModel(self)
-        self.table = table_view(self.model, _("Further parties"), _PartyTable(self))
+        self.table = list_table(self.model, _("Further parties"), _PartyTable(self))
         self.table.activated.connect(self._open)
         self.empty = QLabel(
             _(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class RecognitionModel(RowsModel):
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [
             _("Qualification"),
             _("Reference occupation"),
@@ -142,11 +142,6 @@ class RecognitionTab(TableTab):
 
     def add(self) -> bool:
         return run(RecognitionDialog(self.host))
-
-    def edit_current(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.edit_item(item)
 
     def edit_item(self, item: RecognitionView) -> None:
         run(RecognitionDialog(self.host, item))

@@ -36,7 +36,7 @@ class ReferralModel(RowsModel):
         self.ops = ops
         super().__init__(parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [
             _("Date"),
             _("Partner"),
@@ -164,7 +164,7 @@ class ReferralsTab(TableTab):
         )
         self.host = host
         self.add_button(_("&New referral… (Ctrl+R)"), self.add)
-        self.add_button(_("Record feedbac&k…"), self.feedback_current, needs_item=True)
+        self.add_button(_("Record feedbac&k…"), self.edit_current, needs_item=True)
         self.finish_buttons()
 
     def show_details(self, details: Any) -> None:
@@ -172,11 +172,6 @@ class ReferralsTab(TableTab):
 
     def add(self) -> bool:
         return run(ReferralDialog(self.host))
-
-    def feedback_current(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.edit_item(item)
 
     def edit_item(self, item: ReferralView) -> None:
         run(FeedbackDialog(self.host, item))

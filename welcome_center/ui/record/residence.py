@@ -27,7 +27,7 @@ class ResidenceModel(RowsModel):
         self.ops = ops
         super().__init__(parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         return [
             _("Title"),
             _("Valid from"),
@@ -137,11 +137,6 @@ class ResidenceTab(TableTab):
 
     def add(self) -> bool:
         return run(ResidenceDialog(self.host))
-
-    def edit_current(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.edit_item(item)
 
     def edit_item(self, item: ResidenceTitleView) -> None:
         run(ResidenceDialog(self.host, item))

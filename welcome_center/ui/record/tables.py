@@ -9,22 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from welcome_center.i18n import _
-
-_Index = QModelIndex | QPersistentModelIndex
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+from welcome_center.ui.lists import RowTableModel, list_table
 
 
 def yes_no(value: bool) -> str:
@@ -37,75 +32,26 @@ def first_line(text: str) -> str:
     return line if len(line) <= 80 else line[:79] + "…"
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowTableModel):
     """Items of one kind, one line each; subclasses name the columns and build a line."""
 
     RIGHT: frozenset[int] = frozenset()  # columns of numbers, aligned right
+    TOOLTIPS = False
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headers = self.headers()
-        self._items: list[Any] = []
-        self._rows: list[tuple[str, ...]] = []
+        super().__init__(self.columns(), tuple(self.RIGHT), parent)
 
-    def headers(self) -> list[str]:
+    def columns(self) -> list[str]:
         raise NotImplementedError
 
     def row(self, item: Any) -> tuple[str, ...]:
         raise NotImplementedError
 
     def set_items(self, items: Iterable[Any]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self._rows = [self.row(item) for item in self._items]
-        self.endResetModel()
+        self.set_rows([(item, self.row(item)) for item in items])
 
     def item(self, row: int) -> Any:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def text(self, row: int, column: int) -> str:
-        """What the user reads in a cell (tests use it too)."""
-        return self._rows[row][column]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if not index.isValid():
-                return None
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT:
-            return _RIGHT
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return self._headers[section] if 0 <= section < len(self._headers) else None
-
-
-def table_view(model: RowsModel, name: str, view: QTableView | None = None) -> QTableView:
-    """A read-only, row-selecting view; Tab leaves it (the arrows move inside)."""
-    view = view or QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+        return self.key(row)
 
 
 class TableTab(QWidget):
@@ -116,7 +62,7 @@ class TableTab(QWidget):
         super().__init__()
         self.model = model
         model.setParent(self)
-        self.table = table_view(model, name)
+        self.table = list_table(model, name)
         self.table.activated.connect(self._activated)
         self.empty = QLabel(empty_text)
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
@@ -166,6 +112,12 @@ class TableTab(QWidget):
         has = self.current_item() is not None
         for button in self._needs_item:
             button.setEnabled(has)
+
+    def edit_current(self) -> None:
+        """The "Edit…" button: :meth:`edit_item` on the line under the cursor."""
+        item = self.current_item()
+        if item is not None:
+            self.edit_item(item)
 
     def _activated(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())
