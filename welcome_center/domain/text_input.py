@@ -43,10 +43,12 @@ LIMITS: dict[TextKind, Limit] = {
 # left-to-right and right-to-left marks, the bidi embeddings and overrides, word joiner and
 # invisible operators, the bidi isolates, the byte order mark / zero-width no-break space.
 _INVISIBLE = frozenset(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0x180E, 0xFEFF]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2065))
-    + list(range(0x2066, 0x206A))
+    [
+        *(0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0x180E, 0xFEFF),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+    ]
 )
 _REMOVE = {cp: None for cp in _INVISIBLE}
 
