@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from welcome_center.db import search
+from welcome_center.db import search, text_guard
 from welcome_center.db.engine import Database
 
 
@@ -25,6 +25,7 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
         search.track_changes(db.sessions)  # idempotent
+        text_guard.install()  # idempotent: every text set on a model is cleaned and checked
 
     @contextmanager
     def begin(self) -> Iterator[Session]:

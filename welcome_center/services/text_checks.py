@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 from welcome_center.domain.errors import ValidationError
-from welcome_center.domain.text_input import (
-    TextFinding,
-    TextKind,
-    TextProblem,
-    clean_text,
-    find_problem,
-)
-from welcome_center.i18n import _
+from welcome_center.domain.text_input import TextKind, clean_text, find_problem
+from welcome_center.i18n.text_problems import problem_message
 
-
-def problem_message(finding: TextFinding) -> str:
-    """What is wrong with a text, in the user's language (without naming the field)."""
-    if finding.problem is TextProblem.TOO_LONG:
-        return _("The text is too long: %(length)d characters, at most %(limit)d are allowed.") % {
-            "length": finding.length,
-            "limit": finding.limit,
-        }
-    if finding.problem is TextProblem.LINE_BREAK:
-        return _("The text has a line break at character %(pos)d; it must be one line.") % {
-            "pos": finding.position
-        }
-    return _(
-        "The text has an invisible control character (%(code)s) at character %(pos)d; remove it."
-    ) % {"code": finding.code_point, "pos": finding.position}
+__all__ = ["checked_text", "problem_message"]
 
 
 def checked_text(value: str, kind: TextKind, field: str) -> str:
