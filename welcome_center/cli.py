@@ -214,9 +214,9 @@ def _print_import_report(report: ImportReport, path: Path) -> None:
             i18n.ngettext(
                 "%(file)s: %(n)d problem; nothing was imported.",
                 "%(file)s: %(n)d problems; nothing was imported.",
-                len(report.problems),
+                report.problem_count,
             )
-            % {"file": path.name, "n": len(report.problems)},
+            % {"file": path.name, "n": report.problem_count},
             file=sys.stderr,
         )
         for p in report.problems:
@@ -225,6 +225,11 @@ def _print_import_report(report: ImportReport, path: Path) -> None:
                 % {"line": p.line, "column": p.column or "-", "reason": p.reason},
                 file=sys.stderr,
             )
+        if report.more_problems:
+            more = i18n.ngettext(
+                "... and %(n)s more problem", "... and %(n)s more problems", report.more_problems
+            )
+            print(more % {"n": i18n.format_number(report.more_problems)}, file=sys.stderr)
         return
     head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
     print(

@@ -9,6 +9,13 @@ from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.dates import parse_date
 from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
 from welcome_center.domain.rules import organisation_key, person_key
+from welcome_center.domain.text_input import (
+    TextFinding,
+    TextKind,
+    TextProblem,
+    clean_text,
+    find_problem,
+)
 from welcome_center.i18n import _
 from welcome_center.services import countries
 from welcome_center.services.import_reading import (
@@ -19,8 +26,9 @@ from welcome_center.services.import_reading import (
     split_list,
     text_of,
 )
-from welcome_center.services.import_rows import Columns, FileClient, Lookups, ParsedRow
+from welcome_center.services.import_rows import Columns, FileClient, Lookups, ParsedRow, Problems
 from welcome_center.services.people import person_name
+from welcome_center.services.text_checks import problem_message
 
 _KINDS = {"anfrage": RecordKind.ENQUIRY, "enquiry": RecordKind.ENQUIRY}
 _KINDS |= {"inquiry": RecordKind.ENQUIRY, "fall": RecordKind.CASE, "case": RecordKind.CASE}
@@ -29,19 +37,40 @@ _CLIENT_KINDS |= {"organization": ClientKind.ORGANISATION}
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")  # as users.add_user requires
 EARLIEST = date(1990, 1, 1)  # an earlier date is a typo in the year
 MAX_CONSULTATIONS = 1000
+_NAMES = frozenset({"family_name", "given_name", "organisation"})  # TextKind.NAME
+_LISTS = frozenset({"topics", "referrals"})  # one line of labels; longer than one label
+MAX_LIST_CHARS = 2000
 
 
 def _short(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
-class RowChecker:
-    """Checks rows one by one, collecting every problem as (line, field, reason)."""
+def _kind(name: str) -> TextKind:
+    return TextKind.NAME if name in _NAMES else TextKind.SHORT
 
-    def __init__(self, cols: Columns, lookups: Lookups) -> None:
+
+def _finding(text: str, name: str) -> TextFinding | None:
+    """The first problem of a cleaned cell of field ``name``."""
+    finding = find_problem(text, _kind(name))
+    if finding is None or finding.problem is not TextProblem.TOO_LONG or name not in _LISTS:
+        return finding
+    if len(text) <= MAX_LIST_CHARS:
+        return None
+    return TextFinding(TextProblem.TOO_LONG, length=len(text), limit=MAX_LIST_CHARS)
+
+
+class RowChecker:
+    """Checks rows one by one, collecting every problem (at most the first hundred of them are
+    kept, see :class:`Problems`). ``is_csv``: a line break in a cell is a quote left open."""
+
+    def __init__(self, cols: Columns, lookups: Lookups, is_csv: bool = False) -> None:
         self.cols = cols
         self.lookups = lookups
-        self.problems: list[tuple[int, str, str]] = []
+        self.is_csv = is_csv
+        self.problems = Problems(cols)
+        self._fields = {i: name for name, i in cols.index.items()}
+        self._bad: set[str] = set()  # fields of the row whose text is refused
         self.clients: dict[tuple[ClientKind, str], FileClient] = {}
         self._numbers: dict[str, int] = {}
         self._visits: dict[tuple[ClientKind, str, date], int] = {}
@@ -61,22 +90,43 @@ class RowChecker:
         return out
 
     def _problem(self, name: str, reason: str, **values: object) -> None:
-        self.problems.append((self._line, name, reason % values))
+        if name not in self._bad:  # one problem per cell: its text first
+            self.problems.add(self._line, name, reason % values)
+
+    def _clean(self, cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        """The row's text cells cleaned (NFC, no invisible formatting characters); a control
+        character, a line break or an over-long text is a problem of its cell."""
+        self._bad = set()
+        out = list(cells)
+        for i, cell in enumerate(cells):
+            name = self._fields.get(i)
+            if not isinstance(cell, str) or name is None:
+                continue
+            out[i] = text = clean_text(cell, _kind(name))
+            finding = _finding(text, name)
+            if finding is None:
+                continue
+            reason = problem_message(finding)
+            if self.is_csv and finding.problem is TextProblem.LINE_BREAK:
+                starts = self._line + sum(str(c).count("\n") for c in cells[:i])
+                reason += " " + _("An unclosed quote probably starts in line %(line)d.") % {
+                    "line": starts
+                }
+            self.problems.add(self._line, name, reason)
+            self._bad.add(name)
+        return tuple(out)
 
     def _cell(self, name: str) -> Cell:
         i = self.cols.index.get(name)
         return self._cells[i] if i is not None and i < len(self._cells) else None
 
-    def _text(self, name: str, max_length: int = 200) -> str:
-        value = text_of(self._cell(name))
-        if len(value) > max_length:
-            reason = _('"%(value)s" is longer than %(n)d characters.')
-            self._problem(name, reason, value=_short(value), n=max_length)
-        return value
+    def _text(self, name: str) -> str:
+        return text_of(self._cell(name))
 
     def check(self, line: int, cells: tuple[Cell, ...]) -> ParsedRow | None:
         """The row's values, or None when it has a problem (recorded in ``problems``)."""
-        self._line, self._cells, before = line, cells, len(self.problems)
+        self._line, before = line, len(self.problems)
+        self._cells = self._clean(cells)
         self._stray()
         number = self._number()
         kind = self._kind()
@@ -128,7 +178,7 @@ class RowChecker:
             self._problem("", reason, value=_short(value))
 
     def _number(self) -> CaseNumber | None:
-        text = self._text("case_number", 32)
+        text = self._text("case_number")
         try:
             return CaseNumber.parse(text) if text else None
         except ValueError:
@@ -197,7 +247,7 @@ class RowChecker:
 
     def _topics(self) -> tuple[str, ...]:
         out: dict[str, None] = {}
-        for part in split_list(self._text("topics", 2000)):
+        for part in split_list(self._text("topics")):
             code = find(self.lookups.vocabularies[Vocabulary.TOPIC], part)
             if code is None:
                 reason = _(
@@ -210,7 +260,7 @@ class RowChecker:
 
     def _client(self) -> FileClient | None:
         family, given = self._text("family_name"), self._text("given_name")
-        org, nationality = self._text("organisation", 300), self._text("nationality")
+        org, nationality = self._text("organisation"), self._text("nationality")
         text = self._text("client_kind")
         kind = _CLIENT_KINDS.get(text.casefold()) if text else None
         if text and kind is None:
@@ -289,7 +339,7 @@ class RowChecker:
 
     def _referrals(self, opened: date | None) -> tuple[tuple[int, date], ...]:
         out: dict[tuple[int, date], None] = {}
-        for item in split_list(self._text("referrals", 2000)):
+        for item in split_list(self._text("referrals")):
             name, at, when = item.rpartition("@")
             name, when = (name.strip(), when.strip()) if at else (item, "")
             partner = find(self.lookups.partners, name)

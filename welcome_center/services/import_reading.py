@@ -1,51 +1,74 @@
-"""Reading a CSV or XLSX import file into a :class:`Sheet`, and helpers for its cells."""
+"""Reading a CSV or XLSX import file as a stream of rows, and helpers for its cells.
+
+A file is checked against the limits before its rows are read (its size, and for a workbook
+the size it unpacks to), and its rows are streamed: nothing holds the whole file. A CSV file's
+quoting is read strictly, so that a quote left open is refused instead of joining rows.
+"""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
-import zipfile
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from welcome_center.domain.dates import parse_date
 from welcome_center.domain.text import fold
-from welcome_center.i18n import _
+from welcome_center.i18n import _, format_number
 
 # A cell is kept as the file holds it: a text that looks like a spreadsheet formula (``=SUM(A1)``)
 # stays that text, never evaluated.
 Cell = str | int | float | date | None
+Row = tuple[int, tuple[Cell, ...]]  # (line, cells)
 V = TypeVar("V")
 
+MAX_FILE_MB = 50  # the size of a file, as stored
+MAX_ROWS = 100_000  # data rows (not counting the header and blank rows)
+MAX_LINE_CHARS = 100_000  # one line of a CSV file; a row of the longest cells is < 10,000
+_MB = 1024 * 1024
+_CHUNK = _MB
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
 class UnreadableFileError(Exception):
-    """The file cannot be read as a table; ``message`` is translated."""
+    """The file, or its ``line``, cannot be read as a table; ``message`` is translated."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: int = 1) -> None:
         super().__init__(message)
         self.message = message
+        self.line = line
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """The header cells (line 1) and the non-blank data rows with their line numbers."""
+    """The header cells (line 1) and the non-blank data rows with their line numbers, read as
+    they are iterated (once). ``rows`` raises :class:`UnreadableFileError` where the file cannot
+    be read on, or when it has more than :data:`MAX_ROWS` rows. ``is_csv``: a line of the file
+    is a line of text (a cell that spans lines is a quote left open)."""
 
     header: tuple[Cell, ...]
-    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+    rows: Iterator[Row]
+    is_csv: bool
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as megabytes with one decimal, in the user's language."""
+    return format_number(round(size / _MB, 1))
 
 
 # --- reading files -----------------------------------------------------------------------------
 
 
-def read_sheet(path: Path) -> Sheet:
-    """The header and the non-blank rows of a CSV or XLSX file (told apart by content)."""
+@contextmanager
+def open_sheet(path: Path) -> Iterator[Sheet]:
+    """The header and the streamed rows of a CSV or XLSX file (told apart by content)."""
     try:
+        size = path.stat().st_size
         with path.open("rb") as f:
             is_xlsx = f.read(4) == _XLSX_MAGIC
     except OSError as exc:
@@ -53,84 +76,137 @@ def read_sheet(path: Path) -> Sheet:
             _("%(file)s cannot be read: %(reason)s")
             % {"file": path.name, "reason": exc.strerror or exc}
         ) from exc
-    rows = _read_xlsx(path) if is_xlsx else _read_csv(path)
-    if not rows:
-        raise UnreadableFileError(_("%(file)s is empty.") % {"file": path.name})
-    if rows[0][0] != 1:
+    if size > MAX_FILE_MB * _MB:
         raise UnreadableFileError(
-            _("%(file)s: line 1 must hold the column headers.") % {"file": path.name}
+            _(
+                "%(file)s is %(size)s MB large; at most %(max)s MB can be imported at once. "
+                "Split it into smaller files."
+            )
+            % {"file": path.name, "size": megabytes(size), "max": format_number(MAX_FILE_MB)}
         )
-    return Sheet(rows[0][1], tuple(rows[1:]))
+    if is_xlsx:
+        from welcome_center.services.import_xlsx import xlsx_rows  # loads openpyxl
+
+        opened = xlsx_rows(path)
+    else:
+        opened = _csv_rows(path)
+    with opened as rows:
+        capped = _capped(rows, path.name)
+        first = next(capped, None)
+        if first is None:
+            raise UnreadableFileError(_("%(file)s is empty.") % {"file": path.name})
+        if first[0] != 1:
+            raise UnreadableFileError(
+                _("%(file)s: line 1 must hold the column headers.") % {"file": path.name}
+            )
+        yield Sheet(first[1], capped, not is_xlsx)
 
 
-def _is_blank(cells: tuple[Cell, ...]) -> bool:
+def is_blank(cells: tuple[Cell, ...]) -> bool:
+    """Whether a row has no value (empty cells or spaces only)."""
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFileError(
-            _("%(file)s is neither UTF-8 nor Windows-1252 text.") % {"file": name}
-        ) from exc
+def _capped(rows: Iterator[Row], name: str) -> Iterator[Row]:
+    """The non-blank rows, refused past the header and :data:`MAX_ROWS` data rows."""
+    count = 0
+    for line, cells in rows:
+        if is_blank(cells):
+            continue
+        count += 1
+        if count > MAX_ROWS + 1:
+            raise UnreadableFileError(
+                _(
+                    "%(file)s has more than %(max)s rows; at most %(max)s rows can be imported "
+                    "at once. Split it into smaller files."
+                )
+                % {"file": name, "max": format_number(MAX_ROWS)},
+            )
+        yield line, cells
 
 
-def _read_csv(path: Path) -> list[tuple[int, tuple[Cell, ...]]]:
-    text = _decode(path.read_bytes(), path.name)
-    first = text.split("\n", 1)[0]
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file is, else Windows-1252; read in chunks."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFileError(
+        _("%(file)s is neither UTF-8 nor Windows-1252 text.") % {"file": path.name}
+    )
+
+
+def _lines(f: TextIO) -> Iterator[str]:
+    """The lines of ``f``, none longer than :data:`MAX_LINE_CHARS` (a file of one endless line
+    would otherwise be read whole)."""
+    line = 0
+    while text := f.readline(MAX_LINE_CHARS + 1):
+        line += 1
+        if len(text) > MAX_LINE_CHARS:
+            reason = _("The line is longer than %(max)s characters.")
+            raise UnreadableFileError(reason % {"max": format_number(MAX_LINE_CHARS)}, line)
+        yield text
+
+
+@contextmanager
+def _csv_rows(path: Path) -> Iterator[Iterator[Row]]:
+    encoding = _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        yield _read_csv(f)
+
+
+def _read_csv(f: TextIO) -> Iterator[Row]:
+    """The rows of a CSV file, each with the line it starts in."""
+    lines = _lines(f)
+    first = next(lines, "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: text after a closing quote, or a quote open at the end, is an error.
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+    start = 1
     try:
-        # A quoted cell may span lines; the spreadsheet's row number is the record's number.
-        rows = [(line, tuple[Cell, ...](values)) for line, values in enumerate(reader, start=1)]
+        for values in reader:
+            yield start, tuple[Cell, ...](values)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise UnreadableFileError(
-            _("%(file)s is not a readable CSV file: %(reason)s")
-            % {"file": path.name, "reason": exc}
-        ) from exc
-    return [(line, cells) for line, cells in rows if not _is_blank(cells)]
+        raise _quoting_error(str(exc), start, reader.line_num) from exc
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, tuple[Cell, ...]]]:
-    from openpyxl import load_workbook  # only an XLSX import pays for loading openpyxl
-
-    try:
-        # data_only=False: a formula cell yields its formula text, which is kept as written.
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFileError(
-            _("%(file)s is not a readable XLSX workbook.") % {"file": path.name}
-        ) from exc
-    try:
-        out: list[tuple[int, tuple[Cell, ...]]] = []
-        sheet = wb.worksheets[0] if wb.worksheets else None  # the first sheet, not the last seen
-        for line, values in enumerate(sheet.iter_rows(values_only=True) if sheet else (), 1):
-            cells = tuple(_xlsx_cell(v) for v in values)
-            if not _is_blank(cells):
-                out.append((line, cells))
-        return out
-    finally:
-        wb.close()
-
-
-def _xlsx_cell(value: object) -> Cell:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, (int, float, date)):
-        return value
-    text = getattr(value, "text", None)  # an array formula: keep its text
-    return text if isinstance(text, str) else str(value)
+def _quoting_error(error: str, start: int, line: int) -> UnreadableFileError:
+    """What the csv module's complaint about the row starting in ``start`` means."""
+    values = {"start": start, "line": line, "max": format_number(csv.field_size_limit())}
+    if "end of data" in error:
+        reason = _(
+            "A quote opens a cell and is never closed; an unclosed quote probably starts "
+            "in line %(start)d."
+        )
+        return UnreadableFileError(reason % values, start)
+    if "field larger" in error:
+        reason = _(
+            "A cell is longer than %(max)s characters; an unclosed quote probably starts "
+            "in line %(start)d."
+        )
+        return UnreadableFileError(reason % values, start)
+    if "expected after" in error:
+        reason = _(
+            "Text follows the closing quote of a cell. A cell that starts with a quote must "
+            'end with one, and a quote inside it is written twice ("").'
+        )
+        if start != line:
+            reason += " " + _(
+                "The cell starts in line %(start)d: an unclosed quote probably starts there."
+            )
+        return UnreadableFileError(reason % values, line)
+    reason = _("The line is not readable as CSV: %(reason)s")
+    return UnreadableFileError(reason % {"reason": error}, line)
 
 
 # --- cells and lookups -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,10 +104,57 @@ def map_columns(header: tuple[Cell, ...]) -> Columns:
     return cols
 
 
+# --- problems --------------------------------------------------------------------------------
+
+MAX_PROBLEMS = 100  # problems listed; a file of a million bad rows is summed up, not printed
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """What is wrong where: ``line`` as the spreadsheet shows it (the header is line 1), the
+    column's header as written in the file, and the reason (naming the offending value)."""
+
+    line: int
+    column: str
+    reason: str
+
+
+class Problems:
+    """The first :data:`MAX_PROBLEMS` problems of a file in line and column order, and how
+    many there are in all: memory stays small however many rows are wrong."""
+
+    def __init__(self, cols: Columns, limit: int = MAX_PROBLEMS) -> None:
+        self._cols = cols
+        self._limit = limit
+        # a max-heap of the smallest keys seen: (-line, -column order, -sequence), problem
+        self._kept: list[tuple[tuple[int, int, int], ImportProblem]] = []
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, line: int, name: str, reason: str, column: str | None = None) -> None:
+        """A problem of field ``name`` (or of the file's ``column`` as written) on ``line``."""
+        self.count += 1
+        key = (-line, -self._cols.index.get(name, -1), -self.count)
+        if len(self._kept) >= self._limit and key <= self._kept[0][0]:
+            return
+        header = self._cols.header.get(name, "") if column is None else column
+        item = (key, ImportProblem(line, header, reason))
+        if len(self._kept) < self._limit:
+            heapq.heappush(self._kept, item)
+        else:
+            heapq.heapreplace(self._kept, item)
+
+    def listed(self) -> tuple[ImportProblem, ...]:
+        """The problems kept, in line order and, within a line, in the file's column order."""
+        return tuple(p for _key, p in sorted(self._kept, reverse=True))
+
+
 # --- rows --------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class FileClient:
     """A client as the file names it; rows naming the same client share one."""
 
@@ -121,7 +169,7 @@ class FileClient:
     existing_name: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """A row whose every value is valid, resolved to codes and ids."""
 

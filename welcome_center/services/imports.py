@@ -16,6 +16,12 @@ Rules where DOMAIN.md is silent:
   inactive user. A row without a counsellor has none (not the importing user).
 - A new client takes nationality and municipality from its first row that gives them; existing
   clients are linked, never changed.
+- Hostile and huge files: a file over 50 MB, a workbook that unpacks to over 500 MB (or declares
+  XML entities), or more than 100,000 rows is refused before it is read whole; rows are streamed.
+  Every text cell is cleaned as typed text is (``domain.text_input``: NFC, invisible formatting
+  characters removed) and a control character, a line break or an over-long text is a problem of
+  its line and column. A CSV file's quoting is read strictly. The report lists the first hundred
+  problems and counts the rest.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.permissions import Permission
+from welcome_center.domain.text_input import clean_text
 from welcome_center.i18n import _
 from welcome_center.services import vocabularies
 from welcome_center.services.context import Actor, Changes
@@ -41,25 +48,22 @@ from welcome_center.services.import_reading import (
     Sheet,
     UnreadableFileError,
     keyed,
-    read_sheet,
+    open_sheet,
 )
-from welcome_center.services.import_rows import FileClient, Lookups, ParsedRow, map_columns
+from welcome_center.services.import_rows import (
+    FileClient,
+    ImportProblem,
+    Lookups,
+    ParsedRow,
+    Problems,
+    map_columns,
+)
 from welcome_center.services.import_writing import Written, write
 from welcome_center.services.people import person_name
 
 _CHUNK = 500  # ids or keys per IN (...) query
 
 __all__ = ["ClientMatch", "ImportProblem", "ImportReport", "import_file"]
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """What is wrong where: ``line`` as the spreadsheet shows it (the header is line 1), the
-    column's header as written in the file, and the reason (naming the offending value)."""
-
-    line: int
-    column: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,17 @@ class ImportReport:
     created_consultations: int = 0
     created_referrals: int = 0
     changes: Changes = field(default_factory=Changes)
+    more_problems: int = 0  # problems found beyond those listed in ``problems``
 
     @property
     def ok(self) -> bool:
         """Whether the file had no problem (then it was imported, unless a dry run)."""
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """All problems found: those listed and the ``more_problems``."""
+        return len(self.problems) + self.more_problems
 
 
 class _Rollback(Exception):
@@ -114,35 +124,45 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
     """
     actor.require(Permission.IMPORT)
     try:
-        sheet = read_sheet(path)
-    except UnreadableFileError as exc:
-        return ImportReport(0, problems=(ImportProblem(1, "", exc.message),), dry_run=dry_run)
-    try:
-        with uow.begin() as s:
-            rows, problems = _check(s, sheet)
+        with open_sheet(path) as sheet, uow.begin() as s:
+            count, rows, problems = _check(s, sheet)
             if problems:
-                raise _Rollback(ImportReport(len(sheet.rows), problems=problems, dry_run=dry_run))
+                listed = problems.listed()
+                more = problems.count - len(listed)
+                report = ImportReport(count, problems=listed, dry_run=dry_run, more_problems=more)
+                raise _Rollback(report)
             report = _report(write(s, actor, rows, path.name), dry_run)
             if dry_run:
                 raise _Rollback(report)
         return report
+    except UnreadableFileError as exc:
+        problem = ImportProblem(exc.line, "", exc.message)
+        return ImportReport(0, problems=(problem,), dry_run=dry_run)
     except _Rollback as stop:
         return stop.report
 
 
-def _check(s: Session, sheet: Sheet) -> tuple[list[ParsedRow], tuple[ImportProblem, ...]]:
-    """The valid rows, matched to the database, and every problem of the file in line order."""
-    cols = map_columns(sheet.header)
-    checker = RowChecker(cols, _lookups(s))
-    found = [(1, "", column, reason) for column, reason in cols.problems]
-    found += [(1, "", column, reason) for column, reason in checker.missing_columns()]
-    parsed = [checker.check(line, cells) for line, cells in sheet.rows]
-    rows = [r for r in parsed if r is not None]
+def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems]:
+    """The number of data rows, the valid ones matched to the database, and the problems of
+    the file. A file that cannot be read on ends the check with a problem of its line."""
+    cols = map_columns(tuple(clean_text(c) if isinstance(c, str) else c for c in sheet.header))
+    checker = RowChecker(cols, _lookups(s), sheet.is_csv)
+    problems = checker.problems
+    for column, reason in cols.problems + checker.missing_columns():
+        problems.add(1, "", reason, column=column)
+    count, rows = 0, []
+    try:
+        for line, cells in sheet.rows:
+            count += 1
+            row = checker.check(line, cells)
+            if row is not None:
+                rows.append(row)
+    except UnreadableFileError as exc:
+        problems.add(exc.line, "", exc.message)
+        return count, rows, problems
     _match_clients(s, checker.clients.values())
-    _mark_existing(s, rows, checker.problems)
-    found += [(line, name, cols.header.get(name, ""), why) for line, name, why in checker.problems]
-    found.sort(key=lambda p: (p[0], cols.index.get(p[1], -1)))  # stable: line, then file order
-    return rows, tuple(ImportProblem(line, column, why) for line, _n, column, why in found)
+    _mark_existing(s, rows, problems)
+    return count, rows, problems
 
 
 def _report(written: Written, dry_run: bool) -> ImportReport:
@@ -212,7 +232,7 @@ def _match_clients(s: Session, clients: Iterable[FileClient]) -> None:
             orgs[key].existing_id, orgs[key].existing_name = oid, name
 
 
-def _mark_existing(s: Session, rows: list[ParsedRow], problems: list[tuple[int, str, str]]) -> None:
+def _mark_existing(s: Session, rows: list[ParsedRow], problems: Problems) -> None:
     """Mark the rows imported before. A case number used by another client's record is a
     problem: it would otherwise hide a different record."""
     numbered = {str(r.number): r for r in rows if r.number is not None}
@@ -238,7 +258,7 @@ def _mark_existing(s: Session, rows: list[ParsedRow], problems: list[tuple[int, 
                 r.existing = True
             else:
                 reason = _("The case number %(value)s belongs to another client's record.")
-                problems.append((r.line, "case_number", reason % {"value": number}))
+                problems.add(r.line, "case_number", reason % {"value": number})
     for kind, column in (
         (ClientKind.PERSON, Record.client_person_id),
         (ClientKind.ORGANISATION, Record.client_organisation_id),
