@@ -109,7 +109,12 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
     consultations.record_consultation(uow, anna, r5, ConsultationDraft(date(2024, 4, 2), 45))
     sent = referrals.refer(uow, ben, r2, ReferralDraft(_partner(uow, "fizuz"), date(2024, 3, 11)))
     referrals.record_feedback(
-        uow, ben, sent.value.id, ReferralStatus.ACCEPTED, on=date(2024, 3, 20)
+        uow,
+        ben,
+        sent.value.id,
+        ReferralStatus.ACCEPTED,
+        on=date(2024, 3, 20),
+        expected_version=sent.value.version,
     )
     referrals.refer(uow, anna, r6, ReferralDraft(_partner(uow, "jc_zwickau"), date(2024, 4, 5)))
     cases.promote(uow, anna, r3, _version(uow, anna, r3), on=date(2024, 3, 20))

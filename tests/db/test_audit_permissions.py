@@ -150,15 +150,17 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "add_consultation",
         "record",
     ).value
-    step(
+    c = step(
         lambda: consultations.update_consultation(
-            uow, anna, c.id, ConsultationDraft(OPENED, notes=SECRET_NOTE + "!")
+            uow, anna, c.id, ConsultationDraft(OPENED, notes=SECRET_NOTE + "!"), c.version
         ),
         "edit_consultation",
         "record",
-    )
+    ).value
     step(
-        lambda: consultations.delete_consultation(uow, anna, c.id), "delete_consultation", "record"
+        lambda: consultations.delete_consultation(uow, anna, c.id, c.version),
+        "delete_consultation",
+        "record",
     )
     f = step(
         lambda: referrals.refer(uow, anna, r.id, ReferralDraft(_partner(uow, "fizuz"), OPENED)),
@@ -166,26 +168,32 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "record",
     ).value
     step(
-        lambda: referrals.record_feedback(uow, anna, f.id, ReferralStatus.ACCEPTED),
+        lambda: referrals.record_feedback(
+            uow, anna, f.id, ReferralStatus.ACCEPTED, expected_version=f.version
+        ),
         "referral_feedback",
         "record",
     )
     fu = step(
         lambda: follow_ups.add_follow_up(uow, anna, r.id, TODAY), "add_follow_up", "record"
     ).value
-    step(
-        lambda: follow_ups.reschedule(uow, anna, fu.id, TODAY + timedelta(1)),
+    fu = step(
+        lambda: follow_ups.reschedule(uow, anna, fu.id, TODAY + timedelta(1), fu.version),
         "reschedule_follow_up",
         "record",
+    ).value
+    step(
+        lambda: follow_ups.complete(uow, anna, fu.id, expected_version=fu.version),
+        "complete_follow_up",
+        "record",
     )
-    step(lambda: follow_ups.complete(uow, anna, fu.id), "complete_follow_up", "record")
     t = step(
         lambda: residence.add_title(uow, anna, ids["person"], ResidenceTitleDraft("s18a")),
         "add_residence_title",
         "person",
     ).value
     step(
-        lambda: residence.update_title(uow, anna, t.id, ResidenceTitleDraft("s18b")),
+        lambda: residence.update_title(uow, anna, t.id, ResidenceTitleDraft("s18b"), t.version),
         "edit_residence_title",
         "person",
     )
@@ -195,7 +203,9 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "record",
     ).value
     step(
-        lambda: recognition.update_procedure(uow, anna, p.id, RecognitionDraft("Diplom X")),
+        lambda: recognition.update_procedure(
+            uow, anna, p.id, RecognitionDraft("Diplom X"), p.version
+        ),
         "edit_recognition",
         "record",
     )

@@ -170,6 +170,7 @@ def test_a_consultation_is_corrected(uow: UnitOfWork, anna: Actor, record: Recor
         ConsultationDraft(
             OPENED + timedelta(days=1), 60, "video", topics=("hiring",), notes="corrected"
         ),
+        c.version,
     ).value
     assert edited.id == c.id
     assert (edited.held_on, edited.duration_minutes, edited.channel) == (
@@ -192,7 +193,7 @@ def test_an_old_consultation_keeps_retired_codes_when_corrected(
     vocabularies.set_active(uow, admin, Vocabulary.TOPIC, "studies", False)
     vocabularies.set_active(uow, admin, Vocabulary.CHANNEL, "letter", False)
     fixed = consultations.update_consultation(
-        uow, anna, c.id, replace(old, notes="korrigiert")
+        uow, anna, c.id, replace(old, notes="korrigiert"), c.version
     ).value
     assert (fixed.channel, fixed.topics, fixed.notes) == (
         "letter",
@@ -205,7 +206,7 @@ def test_an_old_consultation_keeps_retired_codes_when_corrected(
         (ConsultationDraft(OPENED, channel="letter"), "channel"),
     ]:
         with pytest.raises(ValidationError) as info:
-            consultations.update_consultation(uow, anna, other.id, draft)
+            consultations.update_consultation(uow, anna, other.id, draft, other.version)
         assert info.value.field == field
 
 
@@ -217,7 +218,7 @@ def test_a_bad_correction_changes_nothing(
     ).value
     with pytest.raises(ValidationError) as info:
         consultations.update_consultation(
-            uow, anna, c.id, ConsultationDraft(OPENED - timedelta(days=3), notes="lost")
+            uow, anna, c.id, ConsultationDraft(OPENED - timedelta(days=3), notes="lost"), c.version
         )
     assert info.value.field == "held_on"
     assert cases.get_record(uow, anna, record.id).consultations == (c,)
@@ -230,14 +231,14 @@ def test_a_consultation_is_deleted(uow: UnitOfWork, anna: Actor, record: RecordD
     gone = consultations.record_consultation(
         uow, anna, record.id, ConsultationDraft(OPENED, notes="mistake")
     ).value
-    saved = consultations.delete_consultation(uow, anna, gone.id)
+    saved = consultations.delete_consultation(uow, anna, gone.id, gone.version)
     assert saved.value == gone.id
     assert saved.changes.records == frozenset({record.id})
     assert cases.get_record(uow, anna, record.id).consultations == (keep,)
     with pytest.raises(NotFoundError):
-        consultations.delete_consultation(uow, anna, gone.id)
+        consultations.delete_consultation(uow, anna, gone.id, gone.version)
     with pytest.raises(NotFoundError):
-        consultations.update_consultation(uow, anna, gone.id, ConsultationDraft(OPENED))
+        consultations.update_consultation(uow, anna, gone.id, ConsultationDraft(OPENED), 1)
 
 
 # --- referrals -------------------------------------------------------------------------------
@@ -275,7 +276,9 @@ def test_the_partners_feedback_is_recorded(
             continue
         draft = ReferralDraft(_partner(uow, "abh_zwickau"), OPENED, reason=status.value)
         f = referrals.refer(uow, anna, record.id, draft).value
-        fed = referrals.record_feedback(uow, anna, f.id, status, "Termin vereinbart", on).value
+        fed = referrals.record_feedback(
+            uow, anna, f.id, status, "Termin vereinbart", on, expected_version=f.version
+        ).value
         assert fed.status is status
         assert fed.feedback_on == on
         assert fed.outcome == "Termin vereinbart"
@@ -289,9 +292,13 @@ def test_feedback_defaults_to_today_and_can_be_corrected(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     f = referrals.refer(uow, anna, record.id, ReferralDraft(_partner(uow, "mbe"), OPENED)).value
-    first = referrals.record_feedback(uow, anna, f.id, ReferralStatus.ACCEPTED).value
+    first = referrals.record_feedback(
+        uow, anna, f.id, ReferralStatus.ACCEPTED, expected_version=f.version
+    ).value
     assert first.feedback_on == office_today()
-    done = referrals.record_feedback(uow, anna, f.id, ReferralStatus.DONE, "erledigt").value
+    done = referrals.record_feedback(
+        uow, anna, f.id, ReferralStatus.DONE, "erledigt", expected_version=first.version
+    ).value
     assert (done.status, done.outcome) == (ReferralStatus.DONE, "erledigt")
 
 
@@ -299,13 +306,15 @@ def test_bad_feedback_is_refused(uow: UnitOfWork, anna: Actor, record: RecordDet
     referred = OPENED + timedelta(days=5)
     f = referrals.refer(uow, anna, record.id, ReferralDraft(_partner(uow, "jmd"), referred)).value
     with pytest.raises(StateError):  # "sent" is not an answer
-        referrals.record_feedback(uow, anna, f.id, ReferralStatus.SENT)
+        referrals.record_feedback(uow, anna, f.id, ReferralStatus.SENT, expected_version=1)
     for on in (referred - timedelta(days=1), office_today() + timedelta(days=1)):
         with pytest.raises(ValidationError) as info:
-            referrals.record_feedback(uow, anna, f.id, ReferralStatus.DONE, on=on)
+            referrals.record_feedback(
+                uow, anna, f.id, ReferralStatus.DONE, on=on, expected_version=f.version
+            )
         assert info.value.field == "feedback_on", on
     with pytest.raises(NotFoundError):
-        referrals.record_feedback(uow, anna, 4711, ReferralStatus.DONE)
+        referrals.record_feedback(uow, anna, 4711, ReferralStatus.DONE, expected_version=1)
     assert cases.get_record(uow, anna, record.id).referrals == (f,)
 
 
@@ -347,7 +356,7 @@ def test_referrals_without_answer_after_the_feedback_period_are_listed_oldest_fi
     old = _recent(uow, anna, 30, fizuz)
     edge = _recent(uow, anna, 14, fizuz)  # the default period is 14 days
     answered = _recent(uow, anna, 40, fizuz)
-    referrals.record_feedback(uow, anna, answered, ReferralStatus.DONE)
+    referrals.record_feedback(uow, anna, answered, ReferralStatus.DONE, expected_version=1)
 
     waiting = referrals.awaiting_feedback(uow, anna)
     assert [f.id for f in waiting] == [old, edge]

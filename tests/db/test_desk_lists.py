@@ -91,7 +91,7 @@ def test_follow_ups_of_a_deactivated_user_count_as_unassigned(
 def test_done_follow_ups_are_not_listed_and_the_limit_keeps_the_total(
     uow: UnitOfWork, anna: Actor, office: dict[str, int]
 ) -> None:
-    follow_ups.complete(uow, anna, office["anna"])
+    follow_ups.complete(uow, anna, office["anna"], expected_version=1)
     found = desk_lists.open_follow_ups(uow, anna, FollowUpFilter(), limit=1)
     assert _ids(found) == [office["none"]]
     assert found.total == 2

@@ -97,7 +97,7 @@ def test_completed_follow_ups_leave_the_due_list(
 ) -> None:
     done = follow_ups.add_follow_up(uow, anna, record.id, TODAY - timedelta(2)).value
     open_ = follow_ups.add_follow_up(uow, anna, record.id, TODAY - timedelta(1)).value
-    completed = follow_ups.complete(uow, anna, done.id).value
+    completed = follow_ups.complete(uow, anna, done.id, expected_version=done.version).value
     assert completed.done_on == TODAY
     assert completed.overdue is False  # done is never overdue
     assert _ids(follow_ups.due_list(uow, anna).items) == [open_.id]
@@ -105,9 +105,9 @@ def test_completed_follow_ups_leave_the_due_list(
     on_record = {f.id: f for f in cases.get_record(uow, anna, record.id).follow_ups}
     assert on_record[done.id].done_on == TODAY
     with pytest.raises(StateError):
-        follow_ups.complete(uow, anna, done.id)
+        follow_ups.complete(uow, anna, done.id, expected_version=completed.version)
     with pytest.raises(StateError):
-        follow_ups.reschedule(uow, anna, done.id, TODAY + timedelta(days=1))
+        follow_ups.reschedule(uow, anna, done.id, TODAY + timedelta(days=1), completed.version)
 
 
 def test_another_counsellors_follow_ups_are_not_in_my_list(
@@ -129,7 +129,7 @@ def test_another_counsellors_follow_ups_are_not_in_my_list(
 
 def test_a_follow_up_is_rescheduled(uow: UnitOfWork, anna: Actor, record: RecordDetails) -> None:
     f = follow_ups.add_follow_up(uow, anna, record.id, TODAY - timedelta(1)).value
-    moved = follow_ups.reschedule(uow, anna, f.id, TODAY + timedelta(days=3)).value
+    moved = follow_ups.reschedule(uow, anna, f.id, TODAY + timedelta(days=3), f.version).value
     assert moved.due_on == TODAY + timedelta(days=3) and moved.overdue is False
     assert follow_ups.due_list(uow, anna).items == ()
 
@@ -142,9 +142,9 @@ def test_a_bad_follow_up_is_refused(uow: UnitOfWork, anna: Actor, record: Record
         follow_ups.add_follow_up(uow, anna, record.id, TODAY, assigned_to_id=9999)
     assert info.value.field == "assigned_to"
     with pytest.raises(NotFoundError):
-        follow_ups.complete(uow, anna, 4711)
+        follow_ups.complete(uow, anna, 4711, expected_version=1)
     with pytest.raises(NotFoundError):
-        follow_ups.reschedule(uow, anna, 4711, TODAY)
+        follow_ups.reschedule(uow, anna, 4711, TODAY, 1)
     with pytest.raises(NotFoundError):
         follow_ups.add_follow_up(uow, anna, 4711, TODAY)
     assert _follow_up_rows(uow) == 0
@@ -276,7 +276,7 @@ def test_completing_a_residence_follow_up_does_not_raise_it_again(
     _open(uow, anna, pid, kind=RecordKind.CASE)
     _title(uow, anna, pid, 10)
     (f,) = follow_ups.due_list(uow, anna).items
-    follow_ups.complete(uow, anna, f.id)
+    follow_ups.complete(uow, anna, f.id, expected_version=f.version)
     assert follow_ups.due_list(uow, anna).items == ()
     assert _follow_up_rows(uow) == 1
 

@@ -350,7 +350,8 @@ def test_an_administrator_adds_a_partner_with_contact_persons(
     assert listed["vhs_zwickau"].display_name == "VHS"
     assert [c.name for c in listed["vhs_zwickau"].contacts] == ["Petra Lang", "Jan Roth"]
     # Replacing the contacts replaces them.
-    replaced = people.set_contacts(uow, admin, saved.id, [ContactDraft("Eva Sommer")]).value
+    loaded = {c.id: c.version for c in with_contacts.contacts}
+    replaced = people.set_contacts(uow, admin, saved.id, [ContactDraft("Eva Sommer")], loaded).value
     assert [c.name for c in replaced.contacts] == ["Eva Sommer"]
     assert [c.name for c in people.get_organisation(uow, anna, saved.id).contacts] == ["Eva Sommer"]
 

@@ -103,6 +103,7 @@ def test_a_title_is_corrected(uow: UnitOfWork, anna: Actor, person_id: int) -> N
         anna,
         t.id,
         ResidenceTitleDraft("s18g", date(2024, 1, 1), date(2028, 1, 1), True, "Blaue Karte"),
+        t.version,
     ).value
     assert (fixed.id, fixed.title, fixed.expires_on) == (t.id, "s18g", date(2028, 1, 1))
     assert fixed.accelerated_procedure and fixed.notes == "Blaue Karte"
@@ -132,18 +133,18 @@ def test_a_retired_title_code_is_refused_for_a_new_entry_but_kept_on_old_ones(
         residence.add_title(uow, anna, person_id, ResidenceTitleDraft("s20"))
     assert info.value.field == "title"
     with pytest.raises(ValidationError) as info:
-        residence.update_title(uow, anna, other.id, ResidenceTitleDraft("s20"))
+        residence.update_title(uow, anna, other.id, ResidenceTitleDraft("s20"), other.version)
     assert info.value.field == "title"
     # The old title keeps its code, also when its notes are corrected.
     fixed = residence.update_title(
-        uow, anna, old.id, ResidenceTitleDraft("s20", notes="Chancenkarte")
+        uow, anna, old.id, ResidenceTitleDraft("s20", notes="Chancenkarte"), old.version
     ).value
     assert (fixed.title, fixed.notes) == ("s20", "Chancenkarte")
     assert {t.title for t in residence.titles_of(uow, anna, person_id)} == {"s20", "visa"}
     with pytest.raises(NotFoundError):
         residence.add_title(uow, anna, 4711, ResidenceTitleDraft("visa"))
     with pytest.raises(NotFoundError):
-        residence.update_title(uow, anna, 4711, ResidenceTitleDraft("visa"))
+        residence.update_title(uow, anna, 4711, ResidenceTitleDraft("visa"), 1)
 
 
 def test_expiring_titles_soonest_first(uow: UnitOfWork, anna: Actor, person_id: int) -> None:
@@ -202,7 +203,9 @@ def test_a_procedure_moves_through_its_states_to_a_decision(
         RecognitionState.DOCUMENTS_COMPLETE,
     ]
     for state in steps:
-        p = recognition.update_procedure(uow, anna, p.id, replace(base, state=state)).value
+        p = recognition.update_procedure(
+            uow, anna, p.id, replace(base, state=state), p.version
+        ).value
         assert p.state is state and p.decision is None
     decided = recognition.update_procedure(
         uow,
@@ -217,6 +220,7 @@ def test_a_procedure_moves_through_its_states_to_a_decision(
             submitted_on=date(2024, 4, 1),
             decided_on=date(2024, 7, 1),
         ),
+        p.version,
     ).value
     assert decided.state is RecognitionState.DECIDED
     assert decided.decision is RecognitionDecision.PARTIAL
@@ -299,6 +303,7 @@ def test_a_refused_update_keeps_the_procedure(
             anna,
             p.id,
             RecognitionDraft("Diplom", regulated=True, decision=RecognitionDecision.NONE),
+            p.version,
         )
     assert info.value.field == "decision"
     assert cases.get_record(uow, anna, record.id).recognitions == (p,)
@@ -324,7 +329,7 @@ def test_a_bad_procedure_is_refused_naming_the_field(
     with pytest.raises(NotFoundError):
         recognition.add_procedure(uow, anna, 4711, RecognitionDraft("Diplom"))
     with pytest.raises(NotFoundError):
-        recognition.update_procedure(uow, anna, 4711, RecognitionDraft("Diplom"))
+        recognition.update_procedure(uow, anna, 4711, RecognitionDraft("Diplom"), 1)
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -377,6 +382,7 @@ def test_an_event_is_corrected(uow: UnitOfWork, anna: Actor) -> None:
             participants=12,
             partner_ids=(_partner(uow, "whz"),),
         ),
+        e.version,
     ).value
     assert (fixed.id, fixed.kind, fixed.held_on, fixed.participants) == (
         e.id,
@@ -386,7 +392,7 @@ def test_an_event_is_corrected(uow: UnitOfWork, anna: Actor) -> None:
     )
     assert events.list_events(uow, anna) == [fixed]
     with pytest.raises(NotFoundError):
-        events.update_event(uow, anna, 4711, EventDraft("X", "workshop", date(2024, 5, 1)))
+        events.update_event(uow, anna, 4711, EventDraft("X", "workshop", date(2024, 5, 1)), 1)
 
 
 def test_a_bad_event_is_refused_naming_the_field(uow: UnitOfWork, anna: Actor) -> None:

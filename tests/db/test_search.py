@@ -272,7 +272,7 @@ def test_consultation_notes_find_the_record(uow: UnitOfWork, anna: Actor, office
     assert _find(uow, anna, "fur") == {office.schmidt}
 
     consultations.update_consultation(
-        uow, anna, c.id, ConsultationDraft(OPENED, notes="Zeugnisse übersetzt")
+        uow, anna, c.id, ConsultationDraft(OPENED, notes="Zeugnisse übersetzt"), c.version
     )
     assert _find(uow, anna, "Bewerbungsunterlagen") == set()
     assert _find(uow, anna, "Zeugnisse") == {office.schmidt}
@@ -285,7 +285,7 @@ def test_a_deleted_consultation_no_longer_finds_the_record(
         uow, anna, office.schmidt, ConsultationDraft(OPENED, notes="Sprachkurs Kettenhund")
     ).value
     assert _find(uow, anna, "Kettenhund") == {office.schmidt}
-    consultations.delete_consultation(uow, anna, c.id)
+    consultations.delete_consultation(uow, anna, c.id, c.version)
     assert _find(uow, anna, "Kettenhund") == set()
     assert _find(uow, anna, "Schmidt") == {office.schmidt}
 
@@ -300,7 +300,15 @@ def test_a_referral_reason_and_outcome_find_the_record(
         uow, anna, office.mueller, ReferralDraft(fizuz, OPENED, reason="Gleichwertigkeit")
     ).value
     assert _find(uow, anna, "Gleichwertigkeit") == {office.mueller}
-    referrals.record_feedback(uow, anna, f.id, ReferralStatus.DONE, "Bescheid erhalten", OPENED)
+    referrals.record_feedback(
+        uow,
+        anna,
+        f.id,
+        ReferralStatus.DONE,
+        "Bescheid erhalten",
+        OPENED,
+        expected_version=f.version,
+    )
     assert _find(uow, anna, "Bescheid") == {office.mueller}
 
 

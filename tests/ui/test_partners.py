@@ -211,7 +211,13 @@ def test_a_partners_feedback_changes_the_status_word(page: PartnersPage, admin_o
     referral = referrals.refer(admin_ops.uow, admin_ops.actor, record_id, draft).value
     page.select_partner(fizuz)
     assert _column(page.referrals, 1) == ["Sent"]
-    admin_ops.write(None, referrals.record_feedback, referral.id, ReferralStatus.ACCEPTED)
+    admin_ops.write(
+        None,
+        referrals.record_feedback,
+        referral.id,
+        ReferralStatus.ACCEPTED,
+        expected_version=referral.version,
+    )
     assert _column(page.referrals, 1) == ["Accepted"]
 
 

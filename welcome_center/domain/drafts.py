@@ -33,6 +33,7 @@ class ContactDraft:
     function: str = ""
     email: str = ""
     phone: str = ""
+    id: int | None = None  # the contact person this line changes; None for a new one
 
 
 @dataclass(frozen=True)

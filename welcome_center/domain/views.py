@@ -79,6 +79,7 @@ class ContactPersonView:
     function: str
     email: str
     phone: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class ConsultationView:
     language: str
     interpreter: bool
     notes: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class ReferralView:
     status: ReferralStatus
     feedback_on: date | None
     outcome: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ class FollowUpView:
     source: FollowUpSource
     done_on: date | None
     overdue: bool
+    version: int
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ class RecognitionView:
     submitted_on: date | None
     decided_on: date | None
     notes: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,7 @@ class ResidenceTitleView:
     expires_on: date | None
     accelerated_procedure: bool
     notes: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,7 @@ class EventView:
     participants: int
     partner_ids: tuple[int, ...]
     notes: str
+    version: int
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from welcome_center.domain.views import ConsultationView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
+from welcome_center.services.locking import check_version
 
 MAX_MINUTES = 24 * 60
 
@@ -73,31 +74,50 @@ def record_consultation(
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
 
 
+def _load_unchanged(s: Session, consultation_id: int, expected_version: int) -> Consultation:
+    """The consultation, if nobody changed it since the caller read ``expected_version``."""
+    c = s.get(Consultation, consultation_id)
+    if c is None:
+        raise NotFoundError(_("This consultation does not exist."))
+    check_version(
+        s,
+        _("This consultation"),
+        c.version,
+        expected_version,
+        c.updated_by_id,
+        c.updated_at or c.created_at,
+    )
+    return c
+
+
 def update_consultation(
-    uow: UnitOfWork, actor: Actor, consultation_id: int, draft: ConsultationDraft
+    uow: UnitOfWork,
+    actor: Actor,
+    consultation_id: int,
+    draft: ConsultationDraft,
+    expected_version: int,
 ) -> Saved[ConsultationView]:
-    """Correct a consultation."""
+    """Correct a consultation; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        c = s.get(Consultation, consultation_id)
-        if c is None:
-            raise NotFoundError(_("This consultation does not exist."))
+        c = _load_unchanged(s, consultation_id, expected_version)
         r = cases.load(s, c.record_id)
         _check(s, r, draft, old=c)
         _apply(c, draft, actor)
+        c.updated_at, c.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(s, actor, "edit_consultation", "record", r.id, detail=f"consultation={c.id}")
         names = record_views.user_names(s)
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
 
 
-def delete_consultation(uow: UnitOfWork, actor: Actor, consultation_id: int) -> Saved[int]:
-    """Remove a consultation entered by mistake."""
+def delete_consultation(
+    uow: UnitOfWork, actor: Actor, consultation_id: int, expected_version: int
+) -> Saved[int]:
+    """Remove a consultation entered by mistake, unless someone changed it meanwhile."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        c = s.get(Consultation, consultation_id)
-        if c is None:
-            raise NotFoundError(_("This consultation does not exist."))
+        c = _load_unchanged(s, consultation_id, expected_version)
         record_id = c.record_id
         s.delete(c)
         audit.log(

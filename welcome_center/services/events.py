@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from welcome_center.db.models import Event, EventPartner, Organisation
+from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import EventDraft
 from welcome_center.domain.enums import EventKind
@@ -15,6 +16,7 @@ from welcome_center.domain.views import EventView
 from welcome_center.i18n import _
 from welcome_center.services import audit
 from welcome_center.services.context import Actor, Changes, Saved
+from welcome_center.services.locking import check_version
 
 
 def _view(e: Event) -> EventView:
@@ -27,6 +29,7 @@ def _view(e: Event) -> EventView:
         e.participants,
         tuple(sorted(p.organisation_id for p in e.partners)),
         e.notes,
+        e.version,
     )
 
 
@@ -65,15 +68,24 @@ def add_event(uow: UnitOfWork, actor: Actor, draft: EventDraft) -> Saved[EventVi
 
 
 def update_event(
-    uow: UnitOfWork, actor: Actor, event_id: int, draft: EventDraft
+    uow: UnitOfWork, actor: Actor, event_id: int, draft: EventDraft, expected_version: int
 ) -> Saved[EventView]:
-    """Correct an event."""
+    """Correct an event; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         e = s.get(Event, event_id)
         if e is None:
             raise NotFoundError(_("This event does not exist."))
+        check_version(
+            s,
+            _("This event"),
+            e.version,
+            expected_version,
+            e.updated_by_id,
+            e.updated_at or e.created_at,
+        )
         _apply(s, e, draft)
+        e.updated_at, e.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(s, actor, "update", "event", e.id)
         return Saved(_view(e), Changes())

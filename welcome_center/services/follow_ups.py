@@ -21,6 +21,7 @@ from welcome_center.domain.views import FollowUpView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, settings
 from welcome_center.services.context import Actor, Changes, Saved, record_changed
+from welcome_center.services.locking import check_version
 
 
 def _view(s: Session, f: FollowUp) -> FollowUpView:
@@ -60,35 +61,55 @@ def add_follow_up(
         return Saved(_view(s, f), record_changed(r.id, follow_ups=True))
 
 
+def _load_unchanged(s: Session, follow_up_id: int, expected_version: int) -> FollowUp:
+    """The follow-up, if nobody changed it since the caller read ``expected_version``."""
+    f = s.get(FollowUp, follow_up_id)
+    if f is None:
+        raise NotFoundError(_("This follow-up does not exist."))
+    check_version(
+        s,
+        _("This follow-up"),
+        f.version,
+        expected_version,
+        f.updated_by_id,
+        f.updated_at or f.created_at,
+    )
+    return f
+
+
 def complete(
-    uow: UnitOfWork, actor: Actor, follow_up_id: int, on: date | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    follow_up_id: int,
+    on: date | None = None,
+    *,
+    expected_version: int,
 ) -> Saved[FollowUpView]:
-    """Mark a follow-up done."""
+    """Mark a follow-up done; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        f = s.get(FollowUp, follow_up_id)
-        if f is None:
-            raise NotFoundError(_("This follow-up does not exist."))
+        f = _load_unchanged(s, follow_up_id, expected_version)
         if f.done_on is not None:
             raise StateError(_("The follow-up is done already."))
         f.done_on, f.done_by_id = on or office_today(), actor.user_id
+        f.updated_at, f.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(s, actor, "complete_follow_up", "record", f.record_id, detail=f"follow_up={f.id}")
         return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
 
 
 def reschedule(
-    uow: UnitOfWork, actor: Actor, follow_up_id: int, due_on: date
+    uow: UnitOfWork, actor: Actor, follow_up_id: int, due_on: date, expected_version: int
 ) -> Saved[FollowUpView]:
-    """Move an open follow-up to another day."""
+    """Move an open follow-up to another day; a concurrent change by someone else raises
+    ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        f = s.get(FollowUp, follow_up_id)
-        if f is None:
-            raise NotFoundError(_("This follow-up does not exist."))
+        f = _load_unchanged(s, follow_up_id, expected_version)
         if f.done_on is not None:
             raise StateError(_("The follow-up is done already."))
         f.due_on = due_on
+        f.updated_at, f.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(
             s, actor, "reschedule_follow_up", "record", f.record_id, detail=f"follow_up={f.id}"

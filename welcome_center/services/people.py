@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
 from sqlalchemy import or_, select
@@ -66,7 +66,7 @@ def person_view(p: Person) -> PersonView:
 
 def organisation_view(o: Organisation) -> OrganisationView:
     contacts = tuple(
-        ContactPersonView(c.id, c.name, c.function, c.email, c.phone) for c in o.contacts
+        ContactPersonView(c.id, c.name, c.function, c.email, c.phone, c.version) for c in o.contacts
     )
     return OrganisationView(
         o.id,
@@ -362,29 +362,64 @@ def list_partners(uow: UnitOfWork, active_only: bool = True) -> list[Organisatio
 
 
 def set_contacts(
-    uow: UnitOfWork, actor: Actor, org_id: int, contacts: Iterable[ContactDraft]
+    uow: UnitOfWork,
+    actor: Actor,
+    org_id: int,
+    contacts: Iterable[ContactDraft],
+    expected_versions: Mapping[int, int] | None = None,
 ) -> Saved[OrganisationView]:
-    """Replace an organisation's contact persons."""
+    """Make ``contacts`` an organisation's contact persons: a line with an id changes that
+    contact person, a line without one adds one, and one left out is removed.
+    ``expected_versions`` maps each contact person the caller loaded to its version (None: the
+    caller loaded none); one that someone else changed, added or removed since raises
+    ConflictError, and nothing is saved."""
     with uow.begin() as s:
         o = _organisation(s, org_id)
         actor.require(Permission.MANAGE_PARTNERS if o.is_partner else Permission.WORK_RECORDS)
-        new = []
-        for c in contacts:
-            if not c.name.strip():
-                raise ValidationError(_("Enter the contact person's name."), field="contact_name")
-            new.append(
-                ContactPerson(
-                    name=c.name.strip(),
-                    function=c.function.strip(),
-                    email=c.email.strip(),
-                    phone=c.phone.strip(),
-                )
-            )
-        o.contacts = new
-        o.updated_at, o.updated_by_id = utcnow(), actor.user_id
+        drafts = [_clean_contact(c) for c in contacts]
+        current = {c.id: c for c in o.contacts}
+        _check_contact_versions(s, o, current, expected_versions or {}, drafts)
+        now = utcnow()
+        kept = []
+        for d in drafts:
+            c = current[d.id] if d.id is not None else ContactPerson(updated_by_id=actor.user_id)
+            values = {"name": d.name, "function": d.function, "email": d.email, "phone": d.phone}
+            if c.id is None or any(getattr(c, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(c, k, v)
+                c.updated_at, c.updated_by_id = now, actor.user_id
+            kept.append(c)
+        o.contacts = kept
+        o.updated_at, o.updated_by_id = now, actor.user_id
         audit.log(s, actor, "update", "organisation", o.id, ["contacts"])
         s.flush()
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
+
+
+def _clean_contact(c: ContactDraft) -> ContactDraft:
+    if not c.name.strip():
+        raise ValidationError(_("Enter the contact person's name."), field="contact_name")
+    return ContactDraft(c.name.strip(), c.function.strip(), c.email.strip(), c.phone.strip(), c.id)
+
+
+def _check_contact_versions(
+    s: Session,
+    o: Organisation,
+    current: Mapping[int, ContactPerson],
+    expected: Mapping[int, int],
+    drafts: Iterable[ContactDraft],
+) -> None:
+    """ConflictError if a contact person was changed, added or removed since it was loaded."""
+    what = _("A contact person of this organisation")
+    for cid, c in current.items():
+        # One added by someone else has no expected version: it never matches.
+        when = c.updated_at or o.updated_at
+        check_version(s, what, c.version, expected.get(cid, 0), c.updated_by_id, when)
+    gone = [cid for cid in expected if cid not in current]
+    gone += [d.id for d in drafts if d.id is not None and d.id not in current]
+    if gone:
+        # Removed meanwhile: whoever last changed the organisation's contacts did it.
+        check_version(s, what, 0, expected.get(gone[0], 1), o.updated_by_id, o.updated_at)
 
 
 # --- lookup ----------------------------------------------------------------------------------

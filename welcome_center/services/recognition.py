@@ -17,6 +17,7 @@ from welcome_center.domain.views import RecognitionView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views
 from welcome_center.services.context import Actor, Saved, record_changed
+from welcome_center.services.locking import check_version
 
 _DECIDED = {
     RecognitionState.DECIDED,
@@ -63,17 +64,30 @@ def _load(s: Session, procedure_id: int) -> RecognitionProcedure:
 
 
 def update_procedure(
-    uow: UnitOfWork, actor: Actor, procedure_id: int, draft: RecognitionDraft
+    uow: UnitOfWork,
+    actor: Actor,
+    procedure_id: int,
+    draft: RecognitionDraft,
+    expected_version: int,
 ) -> Saved[RecognitionView]:
-    """Change a procedure's state, decision or details."""
+    """Change a procedure's state, decision or details; a concurrent change by someone else
+    raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     _check(draft)
     with uow.begin() as s:
         p = _load(s, procedure_id)
+        check_version(
+            s,
+            _("This recognition procedure"),
+            p.version,
+            expected_version,
+            p.updated_by_id,
+            p.updated_at,
+        )
         before = audit.snapshot(p, asdict(draft))
         for k, v in asdict(draft).items():
             setattr(p, k, v)
-        p.updated_at = utcnow()
+        p.updated_at, p.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(
             s,

@@ -71,6 +71,7 @@ def consultation_view(c: Consultation, names: dict[int, str]) -> ConsultationVie
         c.language,
         c.interpreter,
         c.notes,
+        c.version,
     )
 
 
@@ -87,6 +88,7 @@ def referral_view(f: Referral) -> ReferralView:
         f.status,
         f.feedback_on,
         f.outcome,
+        f.version,
     )
 
 
@@ -115,6 +117,7 @@ def follow_up_view(f: FollowUp, number: str, client: str) -> FollowUpView:
         f.source,
         f.done_on,
         overdue,
+        f.version,
     )
 
 
@@ -131,12 +134,20 @@ def recognition_view(p: RecognitionProcedure) -> RecognitionView:
         p.submitted_on,
         p.decided_on,
         p.notes,
+        p.version,
     )
 
 
 def residence_view(t: ResidenceTitle) -> ResidenceTitleView:
     return ResidenceTitleView(
-        t.id, t.person_id, t.title, t.valid_from, t.expires_on, t.accelerated_procedure, t.notes
+        t.id,
+        t.person_id,
+        t.title,
+        t.valid_from,
+        t.expires_on,
+        t.accelerated_procedure,
+        t.notes,
+        t.version,
     )
 
 

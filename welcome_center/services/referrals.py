@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from welcome_center.db.models import Organisation, Record, Referral
+from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ReferralDraft
@@ -19,6 +20,7 @@ from welcome_center.domain.views import ReferralView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, settings, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
+from welcome_center.services.locking import check_version
 
 
 def _partner(s: Session, partner_id: int) -> Organisation:
@@ -69,8 +71,11 @@ def record_feedback(
     status: ReferralStatus,
     outcome: str = "",
     on: date | None = None,
+    *,
+    expected_version: int,
 ) -> Saved[ReferralView]:
-    """Record what the partner answered: accepted, done, declined, or no feedback."""
+    """Record what the partner answered: accepted, done, declined, or no feedback; a
+    concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     if status is ReferralStatus.SENT:
         raise StateError(_("Choose what the partner answered."))
@@ -79,12 +84,21 @@ def record_feedback(
         f = s.get(Referral, referral_id)
         if f is None:
             raise NotFoundError(_("This referral does not exist."))
+        check_version(
+            s,
+            _("This referral"),
+            f.version,
+            expected_version,
+            f.updated_by_id,
+            f.updated_at or f.created_at,
+        )
         if on < f.referred_on or on > office_today():
             raise ValidationError(
                 _("The feedback date must lie between the referral date and today."),
                 field="feedback_on",
             )
         f.status, f.outcome, f.feedback_on = status, outcome, on
+        f.updated_at, f.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(
             s,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import Person, ResidenceTitle
+from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ResidenceTitleDraft
@@ -18,6 +19,7 @@ from welcome_center.domain.views import ResidenceTitleView
 from welcome_center.i18n import _
 from welcome_center.services import audit, follow_ups, record_views, settings, vocabularies
 from welcome_center.services.context import Actor, Changes, Saved
+from welcome_center.services.locking import check_version
 
 
 def _check(s: Session, d: ResidenceTitleDraft, kept: str | None = None) -> None:
@@ -56,17 +58,30 @@ def add_title(
 
 
 def update_title(
-    uow: UnitOfWork, actor: Actor, title_id: int, draft: ResidenceTitleDraft
+    uow: UnitOfWork,
+    actor: Actor,
+    title_id: int,
+    draft: ResidenceTitleDraft,
+    expected_version: int,
 ) -> Saved[ResidenceTitleView]:
-    """Correct a residence title."""
+    """Correct a residence title; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         t = s.get(ResidenceTitle, title_id)
         if t is None:
             raise NotFoundError(_("This residence title does not exist."))
+        check_version(
+            s,
+            _("This residence title"),
+            t.version,
+            expected_version,
+            t.updated_by_id,
+            t.updated_at or t.created_at,
+        )
         _check(s, draft, kept=t.title)
         t.title, t.valid_from, t.expires_on = draft.title, draft.valid_from, draft.expires_on
         t.accelerated_procedure, t.notes = draft.accelerated_procedure, draft.notes
+        t.updated_at, t.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(s, actor, "edit_residence_title", "person", t.person_id, detail=f"title={t.id}")
         raised = follow_ups.sync_residence_follow_ups(s, actor)

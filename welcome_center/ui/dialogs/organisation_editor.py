@@ -69,13 +69,21 @@ class ContactsModel(RowTableModel):
     def __init__(self, editable: bool = False, parent: Any = None) -> None:
         super().__init__((_("Name"), _("Function"), _("E-mail"), _("Phone")), parent=parent)
         self.editable = editable
+        self.loaded_versions: dict[int, int] = {}
 
     def set_contacts(self, contacts: tuple[ContactPersonView, ...]) -> None:
         self.set_rows([(c.id, (c.name, c.function, c.email, c.phone)) for c in contacts])
+        # What a save is based on: a contact person changed by someone else since is a conflict.
+        self.loaded_versions = {c.id: c.version for c in contacts}
 
     def drafts(self) -> tuple[ContactDraft, ...]:
-        """The contacts as typed; lines left wholly empty are dropped."""
-        return tuple(ContactDraft(*row) for row in self.rows if any(v.strip() for v in row))
+        """The contacts as typed (each with the id of the one it changes, None for a new one);
+        lines left wholly empty are dropped."""
+        return tuple(
+            ContactDraft(name, function, email, phone, key)
+            for key, (name, function, email, phone) in zip(self.keys, self.rows, strict=True)
+            if any(v.strip() for v in (name, function, email, phone))
+        )
 
     def add(self) -> int:
         row = len(self.rows)
@@ -281,9 +289,16 @@ class OrganisationEditor(ClientEditor):
             return None
         self.item = saved.value  # a failed step below is retried as a change, not a new entry
         if contacts == tuple(
-            ContactDraft(c.name, c.function, c.email, c.phone) for c in saved.value.contacts
+            ContactDraft(c.name, c.function, c.email, c.phone, c.id) for c in saved.value.contacts
         ):
             return saved
         return self.ops.write(
-            self, people.set_contacts, saved.value.id, contacts, errors=self.errors, done=done
+            self,
+            people.set_contacts,
+            saved.value.id,
+            contacts,
+            self.contacts.loaded_versions,
+            errors=self.errors,
+            on_conflict=self.reload,
+            done=done,
         )

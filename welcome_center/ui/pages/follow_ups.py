@@ -260,7 +260,15 @@ class FollowUpsPage(Page):
         if f is None:
             return
         done = _("Follow-up on %(number)s done.") % {"number": f.record_number}
-        if self.ops.write(self, follow_ups.complete, f.id, done=done):
+        saved = self.ops.write(
+            self,
+            follow_ups.complete,
+            f.id,
+            expected_version=f.version,
+            on_conflict=self.refresh,
+            done=done,
+        )
+        if saved:
             self.table.setFocus()
 
     def reschedule_current(self) -> None:
@@ -272,7 +280,10 @@ class FollowUpsPage(Page):
             return
         done = _("Follow-up on %(number)s moved to %(date)s.") % {
             "number": f.record_number, "date": short_date(new)}  # fmt: skip
-        if self.ops.write(self, follow_ups.reschedule, f.id, new, done=done):
+        saved = self.ops.write(
+            self, follow_ups.reschedule, f.id, new, f.version, on_conflict=self.refresh, done=done
+        )
+        if saved:
             row = self.model.row_of(f.id)
             if row >= 0:
                 select_row(self.table, row)

@@ -25,6 +25,7 @@ from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.dialogs import (
     EditDialog,
     counsellor_combo,
+    find,
     notes_edit,
     run,
     set_counsellor,
@@ -154,10 +155,20 @@ class ConsultationDialog(EditDialog):
                 consultations.update_consultation,
                 self.existing.id,
                 self.value(),
+                self.existing.version,
                 errors=self.errors,
+                on_conflict=self.reload,
                 done=_("Consultation corrected."),
             )
         return saved is not None
+
+    def saved_item(self) -> ConsultationView | None:
+        d = self.host.read_again()
+        return find(d.consultations, self.existing.id) if d and self.existing else None
+
+    def show_item(self, item: ConsultationView) -> None:
+        self.existing = item
+        self._fill(item)
 
 
 class ConsultationsTab(TableTab):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound=StrEnum)
 W = TypeVar("W", bound=QWidget)
+T = TypeVar("T")
 
 
 def field_row(
@@ -106,10 +107,38 @@ class EditDialog(QDialog):
         if self.write():
             self.accept()
 
+    # -- a change of an item someone else changed meanwhile ------------------------------------
+
+    def saved_item(self) -> Any:
+        """The item being changed as saved now (None if it is gone); for :meth:`reload`."""
+        raise NotImplementedError
+
+    def show_item(self, item: Any) -> None:
+        """Fill the form with ``item`` and take its version as the one the change is based on."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """After a conflict the user chose to see the saved version: it replaces the input."""
+        item = self.saved_item()
+        if item is None:
+            QMessageBox.information(
+                self, _("Removed meanwhile"), _("Someone else removed this entry meanwhile.")
+            )
+            super().reject()  # nothing left to save the input to
+            return
+        self.errors.clear()
+        self.show_item(item)
+        self.ready()
+
     def reject(self) -> None:
         if self.has_unsaved() and not ask_discard(self):
             return
         super().reject()
+
+
+def find(items: Iterable[T], item_id: int) -> T | None:
+    """The item of ``items`` with the id ``item_id``, or None."""
+    return next((i for i in items if getattr(i, "id", None) == item_id), None)
 
 
 def run(dialog: EditDialog) -> bool:

@@ -12,9 +12,15 @@ from welcome_center.domain.views import FollowUpView
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import follow_ups
-from welcome_center.ui.forms import date_edit, date_of
+from welcome_center.ui.forms import date_edit, date_of, set_date
 from welcome_center.ui.qt_i18n import short_date
-from welcome_center.ui.record.dialogs import EditDialog, counsellor_combo, run, set_counsellor
+from welcome_center.ui.record.dialogs import (
+    EditDialog,
+    counsellor_combo,
+    find,
+    run,
+    set_counsellor,
+)
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
 
 if TYPE_CHECKING:
@@ -64,22 +70,24 @@ class FollowUpDialog(EditDialog):
             host.ops, _("New follow-up") if new else _("Move the follow-up"), parent or host
         )
         self.host, self.existing = host, existing
-        due = existing.due_on if existing else office_today() + timedelta(days=DEFAULT_DAYS)
+        due = office_today() + timedelta(days=DEFAULT_DAYS)
         self.due_on = self.row(_("&Due on"), date_edit(due), field="due_on")
         self.assigned_to = self.row(
             _("&For"), counsellor_combo(self.ops, optional=False), field="assigned_to"
         )
-        set_counsellor(
-            self.assigned_to,
-            self.ops,
-            existing.assigned_to_id if existing else self.ops.actor.user_id,
-        )
+        set_counsellor(self.assigned_to, self.ops, self.ops.actor.user_id)
         self.note = self.row(_("&Note"), QLineEdit())
-        self.note.setText(existing.note if existing else "")
+        if existing is not None:
+            self._fill(existing)
         # Moving changes the day only; who and what stay as they were.
         self.assigned_to.setEnabled(new)
         self.note.setReadOnly(not new)
         self.ready()
+
+    def _fill(self, f: FollowUpView) -> None:
+        set_date(self.due_on, f.due_on)
+        set_counsellor(self.assigned_to, self.ops, f.assigned_to_id)
+        self.note.setText(f.note)
 
     def value(self) -> tuple[object, ...]:
         return (date_of(self.due_on), self.assigned_to.currentData(), self.note.text())
@@ -92,7 +100,9 @@ class FollowUpDialog(EditDialog):
                 follow_ups.reschedule,
                 self.existing.id,
                 due_on,
+                self.existing.version,
                 errors=self.errors,
+                on_conflict=self.reload,
                 done=_("Follow-up moved."),
             )
             return saved is not None
@@ -107,6 +117,14 @@ class FollowUpDialog(EditDialog):
             done=_("Follow-up added."),
         )
         return saved is not None
+
+    def saved_item(self) -> FollowUpView | None:
+        d = self.host.read_again()
+        return find(d.follow_ups, self.existing.id) if d and self.existing else None
+
+    def show_item(self, item: FollowUpView) -> None:
+        self.existing = item
+        self._fill(item)
 
 
 class FollowUpsTab(TableTab):
@@ -137,7 +155,17 @@ class FollowUpsTab(TableTab):
         if item.done_on is not None:
             self.host.ops.status.emit(_("This follow-up is done already."))
             return
-        self.host.ops.write(self, follow_ups.complete, item.id, done=_("Follow-up done."))
+        self.host.ops.write(
+            self,
+            follow_ups.complete,
+            item.id,
+            expected_version=item.version,
+            on_conflict=self._show_saved,
+            done=_("Follow-up done."),
+        )
+
+    def _show_saved(self) -> None:
+        self.host.read_again()
 
     def edit_item(self, item: FollowUpView) -> None:
         if item.done_on is not None:

@@ -14,7 +14,14 @@ from welcome_center.i18n.labels import label
 from welcome_center.services import recognition
 from welcome_center.ui.forms import date_edit, date_of, set_combo_value, set_date
 from welcome_center.ui.qt_i18n import short_date
-from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, notes_edit, run
+from welcome_center.ui.record.dialogs import (
+    EditDialog,
+    enum_combo,
+    enum_value,
+    find,
+    notes_edit,
+    run,
+)
 from welcome_center.ui.record.tables import RowsModel, TableTab, yes_no
 
 if TYPE_CHECKING:
@@ -117,10 +124,20 @@ class RecognitionDialog(EditDialog):
                 recognition.update_procedure,
                 self.existing.id,
                 self.value(),
+                self.existing.version,
                 errors=self.errors,
+                on_conflict=self.reload,
                 done=_("Recognition procedure saved."),
             )
         return saved is not None
+
+    def saved_item(self) -> RecognitionView | None:
+        d = self.host.read_again()
+        return find(d.recognitions, self.existing.id) if d and self.existing else None
+
+    def show_item(self, item: RecognitionView) -> None:
+        self.existing = item
+        self._fill(item)
 
 
 class RecognitionTab(TableTab):

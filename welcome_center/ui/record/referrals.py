@@ -13,9 +13,16 @@ from welcome_center.domain.views import ReferralView
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import people, referrals
-from welcome_center.ui.forms import date_edit, date_of, fill_combo, vocab_combo
+from welcome_center.ui.forms import date_edit, date_of, fill_combo, set_date, vocab_combo
 from welcome_center.ui.qt_i18n import short_date
-from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, notes_edit, run
+from welcome_center.ui.record.dialogs import (
+    EditDialog,
+    enum_combo,
+    enum_value,
+    find,
+    notes_edit,
+    run,
+)
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
 
 if TYPE_CHECKING:
@@ -123,13 +130,16 @@ class FeedbackDialog(EditDialog):
         super().__init__(host.ops, _("Partner's feedback"), parent or host)
         self.host, self.referral = host, referral
         self.status = self.row(_("&Answer"), enum_combo(ANSWERS), field="status")
+        self.feedback_on = self.row(_("&Date"), date_edit(), field="feedback_on")
+        self.outcome = self.row(_("&Outcome"), notes_edit(_("Outcome")))
+        self._fill(referral)
+        self.ready()
+
+    def _fill(self, referral: ReferralView) -> None:
         if referral.status in ANSWERS:
             self.status.setCurrentIndex(ANSWERS.index(referral.status))
-        feedback_on = date_edit(referral.feedback_on)
-        self.feedback_on = self.row(_("&Date"), feedback_on, field="feedback_on")
-        self.outcome = self.row(_("&Outcome"), notes_edit(_("Outcome")))
+        set_date(self.feedback_on, referral.feedback_on)
         self.outcome.setPlainText(referral.outcome)
-        self.ready()
 
     def value(self) -> tuple[object, ...]:
         return (
@@ -147,10 +157,20 @@ class FeedbackDialog(EditDialog):
             status,
             outcome,
             on,
+            expected_version=self.referral.version,
             errors=self.errors,
+            on_conflict=self.reload,
             done=_("Feedback recorded."),
         )
         return saved is not None
+
+    def saved_item(self) -> ReferralView | None:
+        d = self.host.read_again()
+        return find(d.referrals, self.referral.id) if d else None
+
+    def show_item(self, item: ReferralView) -> None:
+        self.referral = item
+        self._fill(item)
 
 
 class ReferralsTab(TableTab):

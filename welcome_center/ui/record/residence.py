@@ -15,7 +15,7 @@ from welcome_center.i18n import _
 from welcome_center.services import residence
 from welcome_center.ui.forms import date_edit, date_of, set_combo_value, set_date, vocab_combo
 from welcome_center.ui.qt_i18n import short_date
-from welcome_center.ui.record.dialogs import EditDialog, notes_edit, run
+from welcome_center.ui.record.dialogs import EditDialog, find, notes_edit, run
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
 
 if TYPE_CHECKING:
@@ -66,13 +66,16 @@ class ResidenceDialog(EditDialog):
         self.accelerated.setAccessibleName(_("Accelerated procedure (§ 81a)"))
         self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
         if existing is not None:
-            label = self.ops.label(Vocabulary.RESIDENCE_TITLE, existing.title)
-            set_combo_value(self.title, existing.title, label)
-            set_date(self.valid_from, existing.valid_from, optional=True)
-            set_date(self.expires_on, existing.expires_on, optional=True)
-            self.accelerated.setChecked(existing.accelerated_procedure)
-            self.notes.setPlainText(existing.notes)
+            self._fill(existing)
         self.ready()
+
+    def _fill(self, t: ResidenceTitleView) -> None:
+        label = self.ops.label(Vocabulary.RESIDENCE_TITLE, t.title)
+        set_combo_value(self.title, t.title, label)
+        set_date(self.valid_from, t.valid_from, optional=True)
+        set_date(self.expires_on, t.expires_on, optional=True)
+        self.accelerated.setChecked(t.accelerated_procedure)
+        self.notes.setPlainText(t.notes)
 
     def value(self) -> tuple[object, ...]:
         return (
@@ -112,10 +115,20 @@ class ResidenceDialog(EditDialog):
                 residence.update_title,
                 self.existing.id,
                 draft,
+                self.existing.version,
                 errors=self.errors,
+                on_conflict=self.reload,
                 done=_("Residence title saved."),
             )
         return saved is not None
+
+    def saved_item(self) -> ResidenceTitleView | None:
+        d = self.host.read_again()
+        return find(d.residence_titles, self.existing.id) if d and self.existing else None
+
+    def show_item(self, item: ResidenceTitleView) -> None:
+        self.existing = item
+        self._fill(item)
 
 
 class ResidenceTab(TableTab):

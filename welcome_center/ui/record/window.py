@@ -208,6 +208,14 @@ class RecordWindow(QMainWindow):
             self.tabs.setEnabled(False)
             self.header.setEnabled(False)
 
+    def read_again(self) -> RecordDetails | None:
+        """The record as saved now, shown at once (typed input in the overview is kept); for a
+        dialog of a tab that offers the saved version after a conflict."""
+        d = self.ops.read(self, cases.get_record, self.record_id)
+        if d is not None:
+            self._receive(d)
+        return d
+
     def write_record(
         self,
         fn: Callable[..., Saved[RecordDetails]],
