@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from welcome_center.i18n import _, format_number
 from welcome_center.services.import_reading import (
     Cell,
@@ -25,8 +27,29 @@ _HEAD = 64 * 1024  # a DTD stands before the first element, at the head of a par
 _MB = 1024 * 1024
 
 
-def _refused(path: Path) -> UnreadableFileError:
+def _is_attack(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps its exception in its own)."""
+    for _depth in range(10):  # a chain of causes, not a loop
+        if exc is None or isinstance(exc, DefusedXmlException):
+            return exc is not None
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _refused(path: Path, exc: Exception | None = None) -> UnreadableFileError:
+    if _is_attack(exc):
+        return _attack(path, "")
     return UnreadableFileError(_("%(file)s is not a readable XLSX workbook.") % {"file": path.name})
+
+
+def _attack(path: Path, part: str) -> UnreadableFileError:
+    reason = _(
+        "%(file)s declares a document type or XML entities%(part)s, which spreadsheet programs "
+        "never write: it is the way of XML entity attacks, so the file is refused. Save it "
+        "again from the spreadsheet program."
+    )
+    where = " " + _("(in %(part)s)") % {"part": part} if part else ""
+    return UnreadableFileError(reason % {"file": path.name, "part": where})
 
 
 def check_zip(path: Path) -> None:
@@ -40,14 +63,7 @@ def check_zip(path: Path) -> None:
             _check_sizes(path, parts)
             for part in parts:
                 if part.filename.endswith((".xml", ".rels")) and _has_dtd(z, part):
-                    raise UnreadableFileError(
-                        _(
-                            "%(file)s declares XML entities (in %(part)s), which spreadsheet "
-                            "programs never write; it is refused as a possible attack. Save it "
-                            "again from the spreadsheet program."
-                        )
-                        % {"file": path.name, "part": part.filename}
-                    )
+                    raise _attack(path, part.filename)
     except UnreadableFileError:
         raise
     except Exception as exc:  # (zipfile, zlib: whatever a broken zip raises)
@@ -93,7 +109,7 @@ def xlsx_rows(path: Path) -> Iterator[Iterator[Row]]:
         # data_only=False: a formula cell yields its formula text, which is kept as written.
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # (a hostile workbook can make openpyxl raise anything)
-        raise _refused(path) from exc
+        raise _refused(path, exc) from exc
     try:
         sheet = wb.worksheets[0] if wb.worksheets else None  # the first sheet, not the last seen
         yield _rows(path, sheet.iter_rows(values_only=True) if sheet else iter(()))
@@ -107,6 +123,8 @@ def _rows(path: Path, values: Iterator[tuple[Any, ...]]) -> Iterator[Row]:
         try:
             row = next(values, None)
         except Exception as exc:  # (XML refused by defusedxml, broken parts, ...)
+            if _is_attack(exc):
+                raise _attack(path, "") from exc
             reason = _("%(file)s is not a readable XLSX workbook from line %(line)d on.")
             raise UnreadableFileError(reason % {"file": path.name, "line": line + 1}) from exc
         if row is None:
