@@ -1,0 +1,238 @@
+"""A colleague changed the item behind an open dialog: saving says who did it, offers to reload,
+and otherwise keeps what was typed (consultations, follow-ups, feedback, contact persons)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.test_record_editor import CTRL, activate, open_window, save_dialog
+from welcome_center.domain.dates import office_today
+from welcome_center.domain.drafts import (
+    ClientChoice,
+    ConsultationDraft,
+    ContactDraft,
+    OrganisationDraft,
+    PersonDraft,
+    RecordDraft,
+    ReferralDraft,
+)
+from welcome_center.domain.enums import ClientKind, ReferralStatus
+from welcome_center.services import cases, consultations, follow_ups, people, referrals
+from welcome_center.ui.dialogs.organisation_editor import OrganisationEditor
+from welcome_center.ui.pages.follow_ups import FollowUpsPage
+from welcome_center.ui.record.consultations import ConsultationDialog
+from welcome_center.ui.record.follow_ups import FollowUpDialog
+from welcome_center.ui.record.referrals import FeedbackDialog
+
+OPENED = office_today() - timedelta(days=20)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_message_boxes(message_boxes):
+    """A dialog closed with unsaved input asks: answered, not shown."""
+    return message_boxes
+
+
+class ConflictBoxes:
+    """The conflict message boxes a test provoked; each is answered by clicking ``answer``
+    ("&Keep my input" unless a test says "&Reload")."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.shown: list[tuple[str, str, list[str]]] = []
+        self.answer = "&Keep my input"
+
+        def exec_(box: QMessageBox) -> int:  # a plain function: bound to the box when called
+            buttons = [b.text() for b in box.buttons()]
+            self.shown.append((box.windowTitle(), box.text(), buttons))
+            for b in box.buttons():
+                if b.text() == self.answer:
+                    b.click()
+            return 0
+
+        monkeypatch.setattr(QMessageBox, "exec", exec_)
+
+
+@pytest.fixture
+def conflicts(monkeypatch: pytest.MonkeyPatch) -> ConflictBoxes:
+    return ConflictBoxes(monkeypatch)
+
+
+@pytest.fixture
+def record_id(uow, anna) -> int:
+    person = people.create_person(uow, anna, PersonDraft("Petrenko", "Olena")).value
+    client = ClientChoice(ClientKind.PERSON, person.id)
+    return cases.open_record(uow, anna, RecordDraft(client, OPENED)).value.id
+
+
+def _show(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    return dialog
+
+
+def _append(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_End, CTRL)
+    qtbot.keyClicks(widget, text)
+
+
+def _assert_conflict_named_ben(conflicts: ConflictBoxes, what: str) -> None:
+    assert len(conflicts.shown) == 1, conflicts.shown
+    title, text, buttons = conflicts.shown[0]
+    assert title == "Changed meanwhile"
+    assert text.startswith(f"{what} was changed by Ben Schulz"), text
+    assert buttons == ["&Reload", "&Keep my input"]
+
+
+# --- consultations ---------------------------------------------------------------------------
+
+
+def _consultation_dialog(qtbot, ops, uow, anna, record_id):
+    consultations.record_consultation(
+        uow, anna, record_id, ConsultationDraft(OPENED, 30, notes="Erstgespraech")
+    )
+    window = open_window(qtbot, ops, record_id)
+    (item,) = window.details.consultations
+    return window, item, _show(qtbot, ConsultationDialog(window, item))
+
+
+def test_a_consultation_changed_meanwhile_keeps_the_typed_notes(
+    qtbot, ops, uow, anna, ben, record_id, conflicts
+):
+    _window, item, dialog = _consultation_dialog(qtbot, ops, uow, anna, record_id)
+    bens = ConsultationDraft(OPENED, 60, notes="Ben: Termin verschoben")
+    consultations.update_consultation(uow, ben, item.id, bens, item.version)
+
+    _append(qtbot, dialog.notes, " - Anna: Unterlagen erhalten")
+    save_dialog(qtbot, dialog, final=False)
+
+    _assert_conflict_named_ben(conflicts, "This consultation")
+    assert dialog.isVisible()
+    assert dialog.notes.toPlainText() == "Erstgespraech - Anna: Unterlagen erhalten"
+    assert dialog.has_unsaved()
+    (stored,) = cases.get_record(uow, anna, record_id).consultations
+    assert (stored.notes, stored.duration_minutes) == ("Ben: Termin verschoben", 60)
+
+
+def test_reload_after_a_conflict_shows_the_saved_consultation_and_saves_on_it(
+    qtbot, ops, uow, anna, ben, record_id, conflicts
+):
+    window, item, dialog = _consultation_dialog(qtbot, ops, uow, anna, record_id)
+    bens = ConsultationDraft(OPENED, 60, notes="Ben: Termin verschoben")
+    consultations.update_consultation(uow, ben, item.id, bens, item.version)
+    _append(qtbot, dialog.notes, " - Anna")
+    conflicts.answer = "&Reload"
+    save_dialog(qtbot, dialog, final=False)
+
+    _assert_conflict_named_ben(conflicts, "This consultation")
+    assert dialog.isVisible() and not dialog.has_unsaved()
+    assert dialog.notes.toPlainText() == "Ben: Termin verschoben"
+    assert dialog.duration.value() == 60
+    assert window.consultations.model.text(0, 1) == "60"  # the window shows it too
+
+    _append(qtbot, dialog.notes, " - Anna: Unterlagen erhalten")
+    save_dialog(qtbot, dialog)
+    assert len(conflicts.shown) == 1
+    (stored,) = cases.get_record(uow, anna, record_id).consultations
+    assert stored.notes == "Ben: Termin verschoben - Anna: Unterlagen erhalten"
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+
+def test_a_follow_up_moved_meanwhile_keeps_the_chosen_day(
+    qtbot, ops, uow, anna, ben, record_id, conflicts
+):
+    today = office_today()
+    f = follow_ups.add_follow_up(uow, anna, record_id, today + timedelta(days=7), "anrufen")
+    window = open_window(qtbot, ops, record_id)
+    (item,) = window.details.follow_ups
+    dialog = _show(qtbot, FollowUpDialog(window, item))
+    follow_ups.reschedule(uow, ben, f.value.id, today + timedelta(days=2), item.version)
+
+    dialog.due_on.setFocus()
+    qtbot.keyClick(dialog.due_on, Qt.Key.Key_Up)  # the day section: one day later
+    chosen = dialog.due_on.date().toPython()
+    assert chosen == today + timedelta(days=8)
+    save_dialog(qtbot, dialog, final=False)
+
+    _assert_conflict_named_ben(conflicts, "This follow-up")
+    assert dialog.isVisible()
+    assert dialog.due_on.date().toPython() == chosen
+    (stored,) = cases.get_record(uow, anna, record_id).follow_ups
+    assert stored.due_on == today + timedelta(days=2)
+
+
+def test_marking_done_a_follow_up_moved_meanwhile_offers_the_saved_list(
+    qtbot, ops, uow, anna, ben, record_id, conflicts
+):
+    today = office_today()
+    f = follow_ups.add_follow_up(uow, anna, record_id, today, "Unterlagen nachfragen").value
+    page = FollowUpsPage(ops)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    assert page.model.rowCount() == 1
+    follow_ups.reschedule(uow, ben, f.id, today + timedelta(days=5), f.version)
+
+    conflicts.answer = "&Reload"
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    page.done_button.click()
+
+    _assert_conflict_named_ben(conflicts, "This follow-up")
+    assert page.model.rowCount() == 0  # moved beyond today: reloaded, no longer due
+    (stored,) = cases.get_record(uow, anna, record_id).follow_ups
+    assert stored.done_on is None and stored.due_on == today + timedelta(days=5)
+
+
+# --- a partner's feedback --------------------------------------------------------------------
+
+
+def test_feedback_given_meanwhile_keeps_the_typed_outcome(
+    qtbot, ops, uow, anna, ben, record_id, conflicts
+):
+    fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
+    f = referrals.refer(uow, anna, record_id, ReferralDraft(fizuz, OPENED)).value
+    window = open_window(qtbot, ops, record_id)
+    dialog = _show(qtbot, FeedbackDialog(window, window.details.referrals[0]))
+    referrals.record_feedback(
+        uow, ben, f.id, ReferralStatus.DECLINED, "kein Platz", expected_version=f.version
+    )
+
+    _append(qtbot, dialog.outcome, "Termin am Montag")
+    save_dialog(qtbot, dialog, final=False)
+
+    _assert_conflict_named_ben(conflicts, "This referral")
+    assert dialog.isVisible() and dialog.outcome.toPlainText() == "Termin am Montag"
+    (stored,) = cases.get_record(uow, anna, record_id).referrals
+    assert (stored.status, stored.outcome) == (ReferralStatus.DECLINED, "kein Platz")
+
+
+# --- contact persons -------------------------------------------------------------------------
+
+
+def test_a_contact_person_changed_meanwhile_is_not_overwritten(
+    qtbot, ops, uow, anna, ben, conflicts
+):
+    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
+    people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz", "Personal")])
+    dialog = OrganisationEditor(ops, None)
+    assert dialog.load(org.id)
+    _show(qtbot, dialog)
+    (kurz,) = people.get_organisation(uow, ben, org.id).contacts
+    people.set_contacts(
+        uow, ben, org.id, [ContactDraft("Frau Kurz", "Buchhaltung", id=kurz.id)], {kurz.id: 1}
+    )
+
+    _append(qtbot, dialog.phone, "0375 1234")
+    dialog.save_button.click()
+
+    _assert_conflict_named_ben(conflicts, "This organisation")
+    assert dialog.isVisible() and dialog.phone.text() == "0375 1234"
+    saved = people.get_organisation(uow, anna, org.id)
+    assert saved.phone == "" and [c.function for c in saved.contacts] == ["Buchhaltung"]
