@@ -52,7 +52,9 @@ def ensure_database(path: Path, records: int, ours: bool) -> str:
         _remove(path)
     say(f"building {path} with {records:,} demonstration records ...")
     start = now_ms()
-    cmd = [sys.executable, "-m", "welcome_center", "--db", str(path), "demo"]
+    cmd = [sys.executable, "-m", "welcome_center", "--db", str(path)]
+    subprocess.run([*cmd, "setup"], check=True, stdout=subprocess.DEVNULL)
+    cmd.append("demo")
     subprocess.run([*cmd, "--records", str(records)], check=True, stdout=subprocess.DEVNULL)
     return f"built {path} ({records:,} records) in {(now_ms() - start) / 1000:.1f} s"
 

@@ -171,7 +171,7 @@ def report(uow: UnitOfWork, actor: Actor, period: Period, fmt: ReportFormat) -> 
 
 def import_once(csv: Path, db: Path) -> float:
     """Import ``csv`` into a new database at ``db``; returns the milliseconds of the import."""
-    ctx = open_app(resolve(str(db)))
+    ctx = open_app(resolve(str(db)), create=True)
     try:
         start = now_ms()
         result = import_file(ctx.uow, Actor.system("benchmark"), csv)

@@ -46,7 +46,7 @@ PG_URL = os.environ.get("WELCOME_CENTER_TEST_PG", "")
 
 
 def _populate(url: str) -> Database:
-    db = open_database(url)
+    db = open_database(url, create=True)
     uow = UnitOfWork(db)
     users.add_user(uow, None, "admin", PASSWORD, Role.ADMIN, "Ada Admin")
     system = Actor.system("test")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from welcome_center import i18n
-from welcome_center.db.engine import Database
+from welcome_center.db.engine import Database, display_location
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.paths import AppPaths
 from welcome_center.services.storage import open_database
@@ -34,9 +35,10 @@ def choose_language(option: str | None) -> str:
     return lang
 
 
-def open_app(paths: AppPaths, url: str | None = None) -> AppContext:
-    """Open (create, migrate, seed) the database and build the unit of work."""
-    db = open_database(url or paths.db_url, backup_dir=paths.backup_dir)
+def open_app(paths: AppPaths, url: str | None = None, create: bool = False) -> AppContext:
+    """Open (migrate, seed) the database and build the unit of work; with ``create`` a missing
+    database is made first (only setting up an office does that)."""
+    db = open_database(url or paths.db_url, backup_dir=paths.backup_dir, create=create)
     return AppContext(paths, db, UnitOfWork(db))
 
 
@@ -79,37 +81,88 @@ def demo_login_hint() -> tuple[str, str]:
     return hint, by_role[Role.COUNSELLOR]
 
 
-def run_gui(ctx: AppContext, *, demo: bool = False, lang_option: str | None = None) -> int:
-    """Start the desk: Qt's application, the user's language, login, the main window."""
-    import gc
+def _qt_app(lang_option: str | None, data_dir: Path):  # type: ignore[no-untyped-def]
+    """Qt's application in the user's language, and the desk's per-user state file."""
     import sys
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from welcome_center.ui import qt_i18n, start
+    from welcome_center.ui import qt_i18n
     from welcome_center.ui.main_window import LANGUAGE_KEY
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Welcome Center")
-    ctx.paths.data_dir.mkdir(parents=True, exist_ok=True)
-    state = QSettings(str(ctx.paths.data_dir / "desk.ini"), QSettings.Format.IniFormat)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state = QSettings(str(data_dir / "desk.ini"), QSettings.Format.IniFormat)
     chosen = state.value(LANGUAGE_KEY)
     if not lang_option and not os.environ.get(ENV_LANG) and chosen in i18n.LANGUAGES:
         i18n.set_language(str(chosen))
-    keep = qt_i18n.install(app, i18n.language())  # noqa: F841 - translators live with the app
-    if demo:
-        prepare_demo(ctx)
-    hint, username = demo_login_hint() if demo else ("", "")
-    name = ctx.db.display_name()
-    actor = start.log_in(ctx.uow, name, hint, username)
-    if actor is None:
-        return 0
-    window = start.open_desk(ctx.uow, actor, name, state)
-    # The objects of start-up live as long as the program: keep the garbage collector's full
-    # passes from walking them again and again (a visible pause while scrolling otherwise).
-    gc.freeze()
-    code = app.exec()
-    del window
-    return code
+    translators = qt_i18n.install(app, i18n.language())  # they must live as long as the app
+    return app, state, translators
+
+
+def report_start_error(message: str, lang_option: str | None, data_dir: Path) -> int:
+    """The desk could not start (a refused or unreachable database): say why in a window, as
+    well as on standard error. Returns the exit code."""
+    import sys
+
+    print(i18n._("error: %(message)s") % {"message": message}, file=sys.stderr)
+    _app, _state, _translators = _qt_app(lang_option, data_dir)  # they live until it returns
+    from welcome_center.ui.dialogs.login import show_start_error
+
+    show_start_error(message)
+    return 1
+
+
+def run_gui(
+    ctx: AppContext | None,
+    *,
+    demo: bool = False,
+    lang_option: str | None = None,
+    new_at: tuple[AppPaths, str] | None = None,
+) -> int:
+    """Start the desk: Qt's application, the user's language, login, the main window.
+
+    Without ``ctx`` there is no database yet at ``new_at`` (paths, URL): the first-run dialog
+    says where it will be made and makes it when the office is set up."""
+    import gc
+
+    from welcome_center.ui import start
+
+    paths = ctx.paths if ctx is not None else new_at[0] if new_at else None
+    assert paths is not None
+    app, state, _translators = _qt_app(lang_option, paths.data_dir)
+    if ctx is None:
+        assert new_at is not None
+        made: list[AppContext] = []
+
+        def create() -> UnitOfWork:
+            made.append(open_app(new_at[0], new_at[1], create=True))
+            return made[-1].uow
+
+        location = display_location(new_at[1])
+        actor, uow = start.set_up(location, create)
+        if not made:
+            return 0
+        ctx = made[-1]
+    else:
+        if demo:
+            prepare_demo(ctx)
+        hint, username = demo_login_hint() if demo else ("", "")
+        uow = ctx.uow
+        actor = start.log_in(uow, ctx.db.display_name(), hint, username)
+    try:
+        if actor is None or uow is None:
+            return 0
+        window = start.open_desk(uow, actor, ctx.db.display_name(), state)
+        # The objects of start-up live as long as the program: keep the garbage collector's
+        # full passes from walking them again and again (a visible pause while scrolling).
+        gc.freeze()
+        code = int(app.exec())
+        del window
+        return code
+    finally:
+        if new_at is not None:
+            ctx.close()

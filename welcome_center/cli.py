@@ -7,22 +7,28 @@ The command line acts as a system actor, recorded in the audit log with the OS a
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError
+
 from welcome_center import __version__, i18n
-from welcome_center.app import AppContext, choose_language, open_app, run_gui
+from welcome_center.app import AppContext, choose_language, open_app, report_start_error, run_gui
+from welcome_center.db.engine import display_location, sqlite_path
+from welcome_center.db.failures import storage_error
 from welcome_center.db.uow import ConcurrentChangeError
 from welcome_center.domain.dates import parse_date
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import N_, _
-from welcome_center.paths import resolve
+from welcome_center.paths import AppPaths, resolve
 from welcome_center.services.context import Actor
+from welcome_center.services.storage import database_exists
 
 if TYPE_CHECKING:
     from welcome_center.services.imports import ImportReport
@@ -83,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("gui", help=_("start the desk (the default)"))
+    setup = sub.add_parser(
+        "setup",
+        help=_("create the office's database (the desk offers the same on its first start)"),
+    )
+    setup.add_argument("--office", default="", help=_("the office's name, shown on reports"))
     imp = sub.add_parser("import", help=_("import a CSV or XLSX list of records"))
     imp.add_argument("file", type=Path, help=_("the .csv or .xlsx file"))
     imp.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
@@ -156,6 +167,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         print(_("error: %(message)s") % {"message": exc.message}, file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # a file of the command's own: a report, an import, a backup
+        where = exc.filename or "-"
+        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror or exc
+        print(
+            _("error: %(path)s: %(reason)s") % {"path": where, "reason": reason},
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    except DBAPIError as exc:  # a driver error outside a unit of work
+        where = display_location(resolve(args.db).db_url)
+        message = storage_error(exc, where).message
+        print(_("error: %(message)s") % {"message": message}, file=sys.stderr)
+        return EXIT_INPUT
     except ConcurrentChangeError:
         print(
             _(
@@ -177,20 +201,58 @@ def _system_actor() -> Actor:
     return Actor.system(account)
 
 
-def _open(args: argparse.Namespace) -> AppContext:
+def _target(args: argparse.Namespace) -> tuple[AppPaths, str]:
     paths = resolve(args.db)
     if args.demo and not args.db:
-        paths.data_dir.mkdir(parents=True, exist_ok=True)
-        return open_app(paths, paths.demo_db_url)
-    return open_app(paths)
+        return paths, paths.demo_db_url
+    return paths, paths.db_url
+
+
+def _open(args: argparse.Namespace) -> AppContext:
+    """The existing database (never a new one: only ``setup`` and the desk's first run make
+    one), except the demonstration database, which is made and filled on first use."""
+    paths, url = _target(args)
+    return open_app(paths, url, create=bool(args.demo and not args.db))
 
 
 def _gui(args: argparse.Namespace) -> int:
-    ctx = _open(args)
+    paths, url = _target(args)
+    demo = bool(args.demo and not args.db)
+    try:
+        if not demo and not database_exists(url):
+            return run_gui(None, lang_option=args.lang, new_at=(paths, url))
+        ctx = open_app(paths, url, create=demo)
+    except DomainError as exc:
+        return report_start_error(exc.message, args.lang, paths.data_dir)
     try:
         return run_gui(ctx, demo=args.demo, lang_option=args.lang)
     finally:
         ctx.close()
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from welcome_center.services import settings
+
+    paths, url = _target(args)
+    where = display_location(url)
+    if sqlite_path(url) is not None and database_exists(url):
+        raise DomainError(
+            _("There is a database at %(where)s already; nothing was changed.") % {"where": where}
+        )
+    ctx = open_app(paths, url, create=True)
+    try:
+        if args.office.strip():
+            settings.update_settings(ctx.uow, _system_actor(), office_name=args.office)
+    finally:
+        ctx.close()
+    print(
+        _(
+            "The office's database is ready at %(where)s. Start the desk to create the first "
+            "administrator, or add one with: welcome-center user add NAME --role admin"
+        )
+        % {"where": where}
+    )
+    return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -428,6 +490,7 @@ def _user_list(args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("gui", None): _gui,
+    ("setup", None): _setup,
     ("import", None): _import,
     ("demo", None): _demo,
     ("report", None): _report,

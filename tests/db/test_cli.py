@@ -127,7 +127,7 @@ def test_db_check_of_a_missing_file_exits_1(
 ) -> None:
     missing = tmp_path / "nothing.db"
     assert run(["--db", str(missing), "db", "check"]) == 1
-    assert "does not exist" in capsys.readouterr().out
+    assert "There is no database at" in capsys.readouterr().out
     assert not missing.exists()
 
 
@@ -139,18 +139,63 @@ def test_default_command_opens_the_database_and_starts_the_desk(
 
     from welcome_center.ui.dialogs.login import FirstRunDialog
 
-    shown: list[str] = []
+    shown: list[tuple[str, str]] = []
 
     def cancel(dialog: FirstRunDialog) -> int:
-        shown.append(dialog.windowTitle())
+        shown.append((dialog.windowTitle(), dialog.where.text()))
         return QDialog.DialogCode.Rejected.value
 
     monkeypatch.setattr(FirstRunDialog, "exec", cancel)
     monkeypatch.setenv("WELCOME_CENTER_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("WELCOME_CENTER_DB", raising=False)
     assert run([]) == 0
-    assert (tmp_path / "data" / "welcome-center.db").exists()
-    assert shown == ["Set up the office"]
+    target = tmp_path / "data" / "welcome-center.db"
+    assert shown == [("Set up the office", f"The office's database will be created in this "
+                      f"file: {target}")]  # fmt: skip
+    assert not target.exists()  # cancelled: nothing was created
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["missing", "zero-bytes"])
+@pytest.mark.parametrize(
+    "command",
+    [["user", "list"], ["import", "LIST"], ["report", "--month", "2026-01"], ["db", "upgrade"],
+     ["db", "backup", "COPY"], ["demo", "--records", "5"]],
+    ids=lambda c: "-".join(c[:2]),
+)  # fmt: skip
+def test_no_command_but_setup_creates_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], empty: bool
+) -> None:
+    target = tmp_path / "office.db"
+    if empty:
+        target.touch()
+    listing = tmp_path / "liste.csv"
+    listing.write_text(GOOD_CSV, encoding="utf-8")
+    args = [str(listing) if a == "LIST" else str(tmp_path / "copy.db") if a == "COPY" else a
+            for a in command]  # fmt: skip
+    assert run(["--db", str(target), *args]) == 1
+    err = capsys.readouterr().err
+    assert f"There is no database at {target} yet" in err and "welcome-center setup" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["liste.csv"] + (["office.db"] if empty else [])
+    )
+    assert not empty or target.stat().st_size == 0
+
+
+def test_setup_says_where_and_then_the_commands_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "neu" / "office.db"
+    assert run(["--db", str(target), "setup", "--office", "Welcome Center Glauchau"]) == 0
+    assert f"ready at {target}" in capsys.readouterr().out
+    assert run(["--db", str(target), "user", "list"]) == 0
+    assert "No users yet" in capsys.readouterr().out
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT office_name FROM office_settings").fetchone()[0] == (
+        "Welcome Center Glauchau"
+    )
+    con.close()
+    assert run(["--db", str(target), "setup"]) == 1  # never over an existing database
+    assert "already; nothing was changed" in capsys.readouterr().err
 
 
 def test_german_messages_on_the_command_line(
@@ -173,15 +218,14 @@ def test_python_m_entry_point_runs(tmp_path: Path) -> None:
             "en",
             "--db",
             str(tmp_path / "x.db"),
-            "user",
-            "list",
+            "setup",
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "No users yet" in result.stdout
+    assert "ready at" in result.stdout
 
 
 GOOD_CSV = (

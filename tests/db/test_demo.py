@@ -70,7 +70,7 @@ def demo(demo_office: Demo) -> UnitOfWork:
 
 def _fresh(tmp_path: Path, name: str, seed: int) -> list[tuple[str, str]]:
     """Numbers and client names of a demo in a new, empty database."""
-    db: Database = open_database(url_for_path(tmp_path / name))
+    db: Database = open_database(url_for_path(tmp_path / name), create=True)
     try:
         uow = UnitOfWork(db)
         generate_demo(uow, ADMIN, records=N, seed=seed, today=TODAY)

@@ -39,7 +39,7 @@ def _assert_refused_untouched(path: Path, expected: str) -> None:
 
 def test_new_file_is_created_marked_and_seeded(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "new.db"
-    db = open_database(url_for_path(path))
+    db = open_database(url_for_path(path), create=True)
     db.dispose()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

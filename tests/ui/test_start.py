@@ -19,7 +19,7 @@ from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog
 
 @pytest.fixture
 def new_uow(tmp_path: Path):  # type: ignore[no-untyped-def]
-    db = open_database(url_for_path(tmp_path / "new.db"))
+    db = open_database(url_for_path(tmp_path / "new.db"), create=True)
     yield UnitOfWork(db)
     db.dispose()
 
@@ -88,7 +88,7 @@ def test_the_demonstration_office_shows_how_to_log_in(tmp_path: Path, qtbot) -> 
     from welcome_center.services.demo import DEMO_PASSWORD
 
     paths = AppPaths(tmp_path, url_for_path(tmp_path / "demo.db"))
-    ctx = app.open_app(paths, paths.demo_db_url)
+    ctx = app.open_app(paths, paths.demo_db_url, create=True)
     try:
         app.prepare_demo(ctx)
         hint, username = app.demo_login_hint()

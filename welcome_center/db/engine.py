@@ -1,19 +1,29 @@
 """Opening a database: refusing files that are not ours, pragmas, ``application_id``.
 
-A file that is not ours (a picture, another program's SQLite, a truncated file) is refused
-before SQLite opens it for writing, so it stays byte for byte as it was.
+A file that is not ours (a picture, another program's SQLite) is refused before SQLite opens it
+for writing, so it stays byte for byte as it was. Our files are marked at creation in a way that
+survives a crash (the mark is in the main file before the file gets its name); the raw header is
+read only to recognise whose file it is: whether an intact database of ours is damaged is for
+SQLite to say, reading the file together with its ``-wal``.
+
+Transactions on SQLite: the driver's own transaction handling is switched off (it would start a
+transaction only before INSERT/UPDATE/DELETE, so reads ran outside it and DDL committed at once).
+Every transaction begins with an explicit ``BEGIN``; a unit of work that writes begins with
+``BEGIN IMMEDIATE``, taking the write lock before it reads what it will change (the next record
+number, say), and a migration is one real transaction.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import struct
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,17 +38,19 @@ class Refusal(StrEnum):
 
     NOT_SQLITE = "not_sqlite"
     FOREIGN_SQLITE = "foreign_sqlite"
-    TRUNCATED = "truncated"
+    DAMAGED = "damaged"
     NEWER_SCHEMA = "newer_schema"
     NETWORK_SHARE = "network_share"
     UNREADABLE = "unreadable"
     MISSING = "missing"
+    UNWRITABLE = "unwritable"  # a new database could not be made there
 
 
 class DatabaseRefusedError(Exception):
     """The database at ``location`` is not one this program may open."""
 
     def __init__(self, reason: Refusal, location: str, detail: str = "") -> None:
+        # The detail is shown to the user (SQLite's own words about damage, say).
         super().__init__(f"{reason}: {location} {detail}".strip())
         self.reason = reason
         self.location = location
@@ -51,7 +63,8 @@ class Database:
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # reads: a deferred transaction
+    writer: sessionmaker[Session]  # writes: takes the write lock at BEGIN (SQLite)
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,7 +77,7 @@ class Database:
 
     def display_name(self) -> str:
         """Where the data lives, without a password."""
-        return str(self.path) if self.path else make_url(self.url).render_as_string()
+        return display_location(self.url)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -78,37 +91,187 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def display_location(url: str) -> str:
+    """Where a database is or will be, for the user: a file, or a server without password."""
+    path = sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string()
+
+
 def url_for_path(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{path}"
 
 
-def check_sqlite_file(path: Path) -> bool:
-    """Refuse a file that is not an intact database of ours. Reads the header only.
+def wal_path(path: Path) -> Path:
+    return Path(f"{path}-wal")
 
-    Returns True when the file is new (missing or empty) and may be created.
+
+def check_sqlite_file(path: Path) -> bool:
+    """Refuse a file that is not an intact database of ours; reads, never writes.
+
+    Returns True when there is no database yet (no file, or an empty one with no journal of
+    ours beside it): only :func:`create_sqlite_file` may then make one.
     """
     if is_on_network_share(path):
         raise DatabaseRefusedError(Refusal.NETWORK_SHARE, str(path))
-    if not path.exists() or path.stat().st_size == 0:
-        return True
     try:
+        size = path.stat().st_size if path.exists() else -1
+        wal_page = wal_first_page(path)
+        if size <= 0:
+            if wal_page is None:
+                return True
+            _require_ours(wal_page, path)  # an empty file whose first session was killed
+            return False
         with path.open("rb") as f:
             header = f.read(100)
     except OSError as exc:
-        raise DatabaseRefusedError(Refusal.UNREADABLE, str(path), str(exc)) from exc
+        raise DatabaseRefusedError(Refusal.UNREADABLE, str(path), exc.strerror or "") from exc
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
         raise DatabaseRefusedError(Refusal.NOT_SQLITE, str(path))
+    if _application_id(header) != APPLICATION_ID:
+        # The mark may so far be only in the -wal (a first session killed before SQLite's first
+        # checkpoint, by a version that marked the file inside the WAL).
+        _require_ours(wal_page, path)
+    if wal_page is None and _header_says_longer(header, size):
+        _require_intact(path)
+    return False
+
+
+def _application_id(header: bytes) -> int:
+    return int(struct.unpack(">I", header[68:72])[0])
+
+
+def _require_ours(page: bytes | None, path: Path) -> None:
+    if (
+        page is None
+        or not page.startswith(_SQLITE_MAGIC)
+        or _application_id(page) != APPLICATION_ID
+    ):
+        raise DatabaseRefusedError(Refusal.FOREIGN_SQLITE, str(path))
+
+
+def _header_says_longer(header: bytes, size: int) -> bool:
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     change_counter, page_count = struct.unpack(">II", header[24:32])
     valid_for = struct.unpack(">I", header[92:96])[0]
-    if valid_for == change_counter and page_count * page_size > path.stat().st_size:
-        raise DatabaseRefusedError(Refusal.TRUNCATED, str(path))
-    app_id = struct.unpack(">I", header[68:72])[0]
-    if app_id != APPLICATION_ID:
-        raise DatabaseRefusedError(Refusal.FOREIGN_SQLITE, str(path))
-    return False
+    return bool(valid_for == change_counter and page_count * page_size > size)
+
+
+def _require_intact(path: Path) -> None:
+    """The header promises more pages than the file has, and no -wal holds them: let SQLite
+    judge, read-only (``immutable``: no lock, no journal, nothing written)."""
+    problems = integrity_problems(path, quick=True)
+    if problems:
+        raise DatabaseRefusedError(Refusal.DAMAGED, str(path), "; ".join(problems[:3]))
+
+
+def integrity_problems(path: Path, quick: bool = False) -> list[str]:
+    """SQLite's own check of a file without a -wal, read-only; [] when it is intact."""
+    uri = f"{path.absolute().as_uri()}?immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            pragma = "quick_check" if quick else "integrity_check"
+            rows = [str(r[0]) for r in con.execute(f"PRAGMA {pragma}")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def wal_first_page(path: Path) -> bytes | None:
+    """The newest committed copy of page 1 in the ``-wal`` beside ``path`` (None if none).
+
+    Reads the WAL as SQLite's recovery does: frames count while their salts match the header's
+    and their running checksum holds; a page counts once a commit frame follows it.
+    """
+    wal = wal_path(path)
+    if not wal.exists():
+        return None
+    with wal.open("rb") as f:
+        header = f.read(32)
+        if len(header) < 32:
+            return None
+        magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", header)
+        if magic not in _WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+            return None
+        big = bool(magic & 1)
+        sums = _wal_checksum(header[:24], big, 0, 0)
+        if sums != (c1, c2):
+            return None
+        newest: bytes | None = None
+        pending: bytes | None = None
+        while True:
+            frame = f.read(24)
+            page = f.read(page_size)
+            if len(frame) < 24 or len(page) < page_size:
+                break
+            number, commit, s1, s2, f1, f2 = struct.unpack(">6I", frame)
+            if (s1, s2) != (salt1, salt2):
+                break
+            sums = _wal_checksum(page, big, *_wal_checksum(frame[:8], big, *sums))
+            if sums != (f1, f2):
+                break
+            if number == 1:
+                pending = page
+            if commit and pending is not None:
+                newest, pending = pending, None
+    return newest
+
+
+def _wal_checksum(data: bytes, big: bool, s0: int, s1: int) -> tuple[int, int]:
+    words = struct.unpack(f"{'>' if big else '<'}{len(data) // 4}I", data)
+    mask = 0xFFFFFFFF
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & mask
+        s1 = (s1 + words[i + 1] + s0) & mask
+    return s0, s1
+
+
+def create_sqlite_file(path: Path) -> None:
+    """Make a new, empty database file of ours at ``path`` (missing or empty), crash-safely.
+
+    The file is made under a temporary name with the application id written and synced, and
+    only then renamed: whenever the program finds a file under the name, it carries our mark.
+    """
+    if check_sqlite_file(path) is False:
+        raise FileExistsError(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (wal_path(path), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)  # no committed frame of ours (check_sqlite_file said so)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        con = sqlite3.connect(temp, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode=DELETE")
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        finally:
+            con.close()
+        _fsync(temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+        Path(f"{temp}-journal").unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows makes a rename durable itself and cannot open a folder
+    _fsync(folder)
 
 
 def is_on_network_share(path: Path) -> bool:
@@ -133,7 +296,9 @@ def is_on_network_share(path: Path) -> bool:
     return best_fs in _NETWORK_FS
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Transactions are begun by _sqlite_begin, not by the driver (see the module docstring).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     for pragma in (
         "foreign_keys=ON",
@@ -145,31 +310,46 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+BEGIN_OPTION = "welcome_center_begin"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine with our pragmas on every SQLite connection."""
+    """An engine with our pragmas and explicit transactions on every SQLite connection."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def open_engine(url: str, create: bool = True) -> Database:
-    """Check the file (SQLite), connect, and mark a new SQLite file as ours.
+def open_engine(url: str, create: bool = False) -> Database:
+    """Check the file (SQLite) and connect.
 
-    Raises DatabaseRefusedError for a file that is not ours; the file is not touched then.
-    With ``create=False`` a missing file is refused instead of created.
+    Raises DatabaseRefusedError for a file that is not ours (the file is not touched then), and
+    for a missing or empty one unless ``create`` is true: then a new file is made and marked.
     """
     path = sqlite_path(url)
     if path is not None:
         is_new = check_sqlite_file(path)
-        if is_new and not create:
-            raise DatabaseRefusedError(Refusal.MISSING, str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(url)
         if is_new:
-            with engine.connect() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-                conn.commit()
-    else:
-        engine = make_engine(url)
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+            if not create:
+                raise DatabaseRefusedError(Refusal.MISSING, str(path))
+            try:
+                create_sqlite_file(path)
+            except OSError as exc:
+                raise DatabaseRefusedError(
+                    Refusal.UNWRITABLE, str(path), exc.strerror or str(exc)
+                ) from exc
+    engine = make_engine(url)
+    writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+    return Database(
+        url,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(writer, expire_on_commit=False),
+    )

@@ -1,19 +1,22 @@
-"""The safe migration runner: backup first, foreign keys off during the change, checked after.
+"""The safe migration runner: backup first, one transaction, foreign keys off, checked after.
 
+All pending migrations run in one real transaction (the engine begins it explicitly, so SQLite's
+DDL is transactional): a crash or a kill leaves the old schema, never half of the new one.
 Batch mode on SQLite copies a table, drops it and renames the copy; with foreign keys on, the
 drop would cascade into child tables and delete their rows (STACK.md). So the runner switches
-foreign keys off outside the transaction and runs ``PRAGMA foreign_key_check`` afterwards.
+foreign keys off outside the transaction and runs ``PRAGMA foreign_key_check`` inside it, before
+the commit: a violation rolls the whole upgrade back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, inspect
 
-from welcome_center.db.engine import Database, DatabaseRefusedError, Refusal
+from welcome_center.db.engine import BEGIN_OPTION, Database, DatabaseRefusedError, Refusal
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -104,21 +107,48 @@ def upgrade(
     cfg = alembic_config(script_location)
     with db.engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()  # the pragma is ignored inside a transaction
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-        if sqlite:
-            _check_foreign_keys(conn)
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")  # ignored inside a transaction
+            conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    _check_foreign_keys(conn)
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
     return backup_file
 
 
 def _check_foreign_keys(conn: Connection) -> None:
     bad = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-    conn.commit()
-    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-    conn.commit()
     if bad:
         raise RuntimeError(f"foreign key violations after migration: {bad[:10]}")
+
+
+def schema_differences(db: Database) -> list[str]:
+    """How the database's tables, columns and indexes differ from the program's models
+    ([] when they agree); the search index, which the models do not describe, is left out."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from welcome_center.db.models import Base
+
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(ctx, Base.metadata)
+    return [_describe(d) for d in diffs if "record_search" not in str(d)]
+
+
+def _describe(diff: Any) -> str:
+    """One difference as ``kind table.column`` (Alembic gives tuples, or lists of them)."""
+    if isinstance(diff, list):
+        diff = diff[0]
+    names = [
+        part if isinstance(part, str) else str(getattr(part, "name", "") or "") for part in diff[1:]
+    ]
+    return f"{diff[0]} {'.'.join(n for n in names if n)}"

@@ -191,10 +191,19 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
             {k: strip_accents(v) if isinstance(v, str) else v for k, v in d.items()} for d in docs
         ]
     if docs:
+        # On a server, two desks may reindex the same record at the same moment (consultations
+        # saved on it by both): the second insert then updates the row the first one wrote
+        # instead of failing on the key. SQLite's writers take turns, FTS5 needs no such clause.
+        upsert = (
+            ""
+            if _is_sqlite(session)
+            else " ON CONFLICT (rowid) DO UPDATE SET number = EXCLUDED.number, "
+            "names = EXCLUDED.names, body = EXCLUDED.body"
+        )
         session.execute(
             text(
                 "INSERT INTO record_search(rowid, number, names, body) "
-                "VALUES (:id, :number, :names, :body)"
+                "VALUES (:id, :number, :names, :body)" + upsert
             ),
             docs,
         )

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from welcome_center.db import search, text_guard
 from welcome_center.db.engine import Database
+from welcome_center.db.failures import storage_error
 
 
 class ConcurrentChangeError(Exception):
-    """Someone else saved the same row between this transaction's read and its write.
+    """Someone else saved the same row between this transaction's read and its write, or took
+    the same unique key at the same moment.
 
     The services' version checks catch the usual case with a message naming who; this is the
     rare race inside one save. Nothing of the transaction was saved."""
@@ -25,21 +28,31 @@ class UnitOfWork:
     def __init__(self, db: Database) -> None:
         self.db = db
         search.track_changes(db.sessions)  # idempotent
+        search.track_changes(db.writer)
         text_guard.install()  # idempotent: every text set on a model is cleaned and checked
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A session in a transaction: committed when the block ends, rolled back on error."""
         try:
-            with self.db.sessions.begin() as session:
+            with self.db.writer.begin() as session:
                 yield session
                 search.sync(session)
         except StaleDataError as exc:
             raise ConcurrentChangeError(str(exc)) from exc
+        except IntegrityError as exc:
+            raise ConcurrentChangeError(str(exc.orig)) from exc
+        except DBAPIError as exc:
+            raise storage_error(exc, self.db.display_name()) from exc
+        except OSError as exc:  # the file vanished under the driver, say
+            raise storage_error(exc, self.db.display_name()) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reads only (still one transaction, for a consistent view)."""
-        with self.db.sessions.begin() as session:
-            yield session
-            session.rollback()
+        try:
+            with self.db.sessions.begin() as session:
+                yield session
+                session.rollback()
+        except DBAPIError as exc:
+            raise storage_error(exc, self.db.display_name()) from exc

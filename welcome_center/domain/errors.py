@@ -53,3 +53,14 @@ class StateError(DomainError):
 
 class AuthenticationError(DomainError):
     code = "authentication_failed"
+
+
+class StorageError(DomainError):
+    """The database could not be read or written (disk full, busy, read-only, gone, damaged,
+    server unreachable); nothing of the transaction was saved. ``kind`` says which."""
+
+    code = "storage"
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -116,9 +116,8 @@ def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[Reco
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         _check_draft(s, draft, None)
-        number = numbering.next_number(s, draft.opened_on.year)
         r = Record(
-            number=str(number),
+            number=numbering.provisional_number(),
             kind=draft.kind,
             status=RecordStatus.NEW,
             updated_by_id=actor.user_id,
@@ -133,6 +132,9 @@ def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[Reco
         s.add(r)
         s.flush()
         audit.log(s, actor, "create", "record", r.id, detail=r.kind.value)
+        # The number last: the counter stays locked until the commit (a server's row lock).
+        r.number = str(numbering.next_number(s, draft.opened_on.year))
+        s.flush()
         return Saved(record_views.details(s, r), record_changed(r.id))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,8 +12,17 @@ from welcome_center.domain.case_number import CaseNumber
 from welcome_center.services.settings import current
 
 
+def provisional_number() -> str:
+    """A unique stand-in until :func:`next_number` is taken at the end of the transaction."""
+    return f"new-{uuid4().hex[:28]}"  # the column holds 32 characters
+
+
 def next_number(session: Session, year: int, prefix: str | None = None) -> CaseNumber:
-    """Hand out the next number of ``year`` in the caller's transaction."""
+    """Hand out the next number of ``year`` in the caller's transaction.
+
+    Call it as late as possible: on a server the counter row stays locked until the commit, and
+    every other desk's new record waits for it. On SQLite the unit of work took the write lock
+    at its start (``BEGIN IMMEDIATE``), so no second writer can read the same counter."""
     prefix = prefix or current(session).number_prefix
     counter = session.scalar(
         select(NumberCounter)

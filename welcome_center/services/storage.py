@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import DBAPIError
 
 from welcome_center.db import backup as db_backup
 from welcome_center.db import migrate
-from welcome_center.db.engine import Database, DatabaseRefusedError, Refusal, open_engine
+from welcome_center.db.engine import (
+    Database,
+    DatabaseRefusedError,
+    Refusal,
+    check_sqlite_file,
+    open_engine,
+    sqlite_path,
+)
+from welcome_center.db.failures import Failure, classify, storage_error
 from welcome_center.db.models import Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.errors import DomainError
@@ -26,16 +36,18 @@ class StorageRefusedError(DomainError):
 
 
 def refusal_message(exc: DatabaseRefusedError) -> str:
-    """The user's explanation of why a database was refused."""
-    where = exc.location
+    """The user's explanation of why a database was refused, and what to do."""
     messages = {
         Refusal.NOT_SQLITE: _("%(path)s is not a Welcome Center database (not a SQLite file)."),
         Refusal.FOREIGN_SQLITE: _(
             "%(path)s belongs to another program; it was not opened and was left unchanged."
         ),
-        Refusal.TRUNCATED: _(
-            "%(path)s is damaged (shorter than it should be); it was left unchanged. "
-            "Restore it from a backup."
+        Refusal.DAMAGED: _(
+            "%(path)s is damaged; it was left unchanged. SQLite's check found: %(detail)s. "
+            "Do not delete it and do not put a backup in its place yet: a backup lacks "
+            "everything saved since it was made. Copy the file (with any -wal file beside it) "
+            "to a safe place first; SQLite's '.recover' command can then rescue what is "
+            "readable into a new file."
         ),
         Refusal.NEWER_SCHEMA: _(
             "%(path)s was written by a newer version of this program; please update the program."
@@ -44,28 +56,52 @@ def refusal_message(exc: DatabaseRefusedError) -> str:
             "%(path)s lies on a network share, where SQLite can lose data. "
             "Keep the file on this computer, or let the team use a PostgreSQL server."
         ),
-        Refusal.UNREADABLE: _("%(path)s cannot be read."),
-        Refusal.MISSING: _("%(path)s does not exist."),
+        Refusal.UNREADABLE: _("%(path)s cannot be read: %(detail)s."),
+        Refusal.MISSING: _(
+            "There is no database at %(path)s yet. Start the desk to set up a new office "
+            "there, or create it with 'welcome-center setup'."
+        ),
+        Refusal.UNWRITABLE: _("A new database cannot be made at %(path)s: %(detail)s."),
     }
-    return messages[exc.reason] % {"path": where}
+    return messages[exc.reason] % {"path": exc.location, "detail": exc.detail or "-"}
 
 
-def open_database(url: str, backup_dir: Path | None = None) -> Database:
-    """Open (creating if needed) and migrate the database at ``url``, seeding a new one.
+def database_exists(url: str) -> bool:
+    """Whether ``url`` names a database that is there (a server database always is); a missing
+    or empty SQLite file is not. Raises StorageRefusedError for a file that is not ours."""
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    try:
+        return not check_sqlite_file(path)
+    except DatabaseRefusedError as exc:
+        raise StorageRefusedError(refusal_message(exc)) from exc
 
-    A file that is not ours raises StorageRefusedError and is left untouched. When a migration is
-    pending on a populated SQLite file, a backup is written to ``backup_dir`` first.
+
+def open_database(url: str, backup_dir: Path | None = None, create: bool = False) -> Database:
+    """Open and migrate the database at ``url``, seeding a new one.
+
+    A file that is not ours raises StorageRefusedError and is left untouched; so does a missing
+    or empty file unless ``create`` is true (only setting up an office creates a database).
+    When a migration is pending on a populated SQLite file, a backup is written to
+    ``backup_dir`` first.
     """
     try:
-        db = open_engine(url)
+        db = open_engine(url, create=create)
     except DatabaseRefusedError as exc:
         raise StorageRefusedError(refusal_message(exc)) from exc
     try:
         migrate.upgrade(db, backup=_backup_before_migration(backup_dir))
+        seed(UnitOfWork(db))
     except DatabaseRefusedError as exc:
         db.dispose()
         raise StorageRefusedError(refusal_message(exc)) from exc
-    seed(UnitOfWork(db))
+    except (DBAPIError, OSError) as exc:
+        db.dispose()
+        raise storage_error(exc, db.display_name()) from exc
+    except DomainError:
+        db.dispose()
+        raise
     return db
 
 
@@ -73,15 +109,23 @@ def _backup_before_migration(backup_dir: Path | None):  # type: ignore[no-untype
     def take(db: Database, revision: str | None) -> Path | None:
         if not db.is_sqlite or backup_dir is None or db.path is None:
             return None
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = f"{db.path.stem}-before-migration-{revision}-{stamp}.db"
-        return db_backup.backup_to(db, backup_dir / name)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        base = f"{db.path.stem}-before-migration-{revision}-{stamp}"
+        target = backup_dir / f"{base}.db"
+        n = 1
+        while target.exists():  # a second upgrade in the same second
+            n += 1
+            target = backup_dir / f"{base}-{n}.db"
+        return db_backup.backup_to(db, target)
 
     return take
 
 
 def seed(uow: UnitOfWork) -> bool:
     """Fill the vocabularies and partners of a new database. Returns whether it did."""
+    with uow.read() as s:  # the common start writes nothing (a read-only file still opens)
+        if s.scalar(select(func.count()).select_from(VocabularyEntry)):
+            return False
     with uow.begin() as s:
         if s.scalar(select(func.count()).select_from(VocabularyEntry)):
             return False
@@ -119,10 +163,13 @@ def backup(db: Database, target: Path, actor: Actor, uow: UnitOfWork) -> Path:
         raise DomainError(_("%(path)s exists already; choose a new file name.") % {"path": target})
     try:
         db_backup.backup_to(db, target)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if classify(exc) is Failure.FULL:
+            reason = _("the disk is full")
         raise DomainError(
-            _("The backup could not be written to %(path)s: %(reason)s")
-            % {"path": target, "reason": exc.strerror or exc}
+            _("The backup could not be written to %(path)s: %(reason)s. Nothing was changed.")
+            % {"path": target, "reason": reason}
         ) from exc
     with uow.begin() as s:
         audit.log(s, actor, "backup", "database", None, detail=target.name)
@@ -136,69 +183,109 @@ class CheckReport:
 
 
 def check_database(url: str) -> CheckReport:
-    """Check a database without changing it: ours, schema version, integrity, foreign keys,
-    search index."""
+    """Check a database without changing it: ours, schema version and shape, SQLite's full
+    integrity check, foreign keys, search index. Every finding is a line of text."""
     try:
         db = open_engine(url, create=False)
     except DatabaseRefusedError as exc:
         return CheckReport(False, (refusal_message(exc),))
-    lines: list[str] = []
-    ok = True
     try:
-        try:
-            migrate.check_schema(db)
-        except DatabaseRefusedError as exc:
-            return CheckReport(False, (refusal_message(exc),))
-        current, head = migrate.current_revision(db), migrate.head_revision()
-        if current is None:
-            return CheckReport(
-                False, (_("%(where)s has no database yet.") % {"where": db.display_name()},)
-            )
-        lines.append(_("Database: %(where)s") % {"where": db.display_name()})
-        if current == head:
-            lines.append(_("Schema: %(rev)s, up to date.") % {"rev": current})
-        else:
-            lines.append(
-                _("Schema: %(rev)s; this program would upgrade it to %(head)s.")
-                % {"rev": current, "head": head}
-            )
-        for name, problem in storage_checks(db):
-            if problem:
-                ok = False
-                lines.append(
-                    _("%(check)s: FAILED: %(problem)s") % {"check": name, "problem": problem}
-                )
-            else:
-                lines.append(_("%(check)s: ok") % {"check": name})
+        return _check_open_database(db)
+    except (DBAPIError, OSError) as exc:
+        return CheckReport(False, (storage_error(exc, db.display_name()).message,))
+    except DatabaseRefusedError as exc:
+        return CheckReport(False, (refusal_message(exc),))
     finally:
         db.dispose()
+
+
+def _check_open_database(db: Database) -> CheckReport:
+    migrate.check_schema(db)
+    current, head = migrate.current_revision(db), migrate.head_revision()
+    if current is None:
+        return CheckReport(
+            False, (_("%(where)s has no database yet.") % {"where": db.display_name()},)
+        )
+    lines = [_("Database: %(where)s") % {"where": db.display_name()}]
+    ok = True
+    if current == head:
+        lines.append(_("Schema: %(rev)s, up to date.") % {"rev": current})
+        differences = migrate.schema_differences(db)
+        if differences:
+            ok = False
+            lines.append(
+                _("Schema: FAILED: the tables differ from what version %(rev)s should have:")
+                % {"rev": current}
+            )
+            lines.extend(f"  {d}" for d in differences[:50])
+    else:
+        lines.append(
+            _("Schema: %(rev)s; this program would upgrade it to %(head)s.")
+            % {"rev": current, "head": head}
+        )
+    for name, problems in storage_checks(db, full=True):
+        if problems:
+            ok = False
+            lines.append(_("%(check)s: FAILED:") % {"check": name})
+            lines.extend(f"  {p}" for p in problems[:100])
+            if len(problems) > 100:
+                lines.append(_("  … and %(n)d more") % {"n": len(problems) - 100})
+        else:
+            lines.append(_("%(check)s: ok") % {"check": name})
     return CheckReport(ok, tuple(lines))
 
 
-def storage_checks(db: Database) -> list[tuple[str, str]]:
-    """(check name, problem or "") for the file's integrity, foreign keys and search index."""
+def storage_checks(db: Database, full: bool = False) -> list[tuple[str, list[str]]]:
+    """(check name, problems) for the file's integrity, foreign keys and search index; SQLite's
+    ``integrity_check`` with ``full``, else its faster ``quick_check``."""
     if not db.is_sqlite:
         return []
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, list[str]]] = []
     with db.engine.connect() as conn:
-        result = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").all()]
-        out.append((_("Integrity"), "" if result == ["ok"] else "; ".join(map(str, result[:5]))))
-        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-        out.append(
-            (
-                _("Foreign keys"),
-                "" if not fk else _("%(n)d rows point to missing rows") % {"n": len(fk)},
-            )
-        )
+        pragma = "integrity_check" if full else "quick_check"
+        out.append((_("Integrity"), _rows_or_error(conn, f"PRAGMA {pragma}", ["ok"])))
+        try:
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            fk_problems = (
+                [_("%(n)d rows point to missing rows") % {"n": len(fk)}]
+                + [
+                    _("table %(table)s, row %(row)s: no %(parent)s") % {
+                        "table": t, "row": r, "parent": p,
+                    }
+                    for t, r, p, *_rest in fk[:20]
+                ]
+                if fk
+                else []
+            )  # fmt: skip
+        except DBAPIError as exc:
+            fk_problems = [str(exc.orig)]
+        out.append((_("Foreign keys"), fk_problems))
         try:
             conn.exec_driver_sql(
                 "INSERT INTO record_search(record_search, rank) VALUES ('integrity-check', 1)"
             )
-            out.append((_("Search index"), ""))
-        except Exception as exc:  # sqlite3 reports a corrupt index as a generic database error
-            out.append((_("Search index"), str(exc)))
+            out.append((_("Search index"), []))
+        except DBAPIError as exc:  # sqlite3 reports a corrupt index as a generic database error
+            out.append((_("Search index"), [str(exc.orig)]))
         conn.rollback()
     return out
+
+
+def _rows_or_error(conn: Connection, sql: str, healthy: list[str]) -> list[str]:
+    try:
+        rows = [str(r[0]) for r in conn.exec_driver_sql(sql).all()]
+    except DBAPIError as exc:
+        return [str(exc.orig)]
+    return [] if rows == healthy else rows
+
+
+def quick_check(uow: UnitOfWork) -> list[str]:
+    """SQLite's quick check of the open database, for the desk after start: the problems
+    found ([] when intact, and on a server, which checks itself)."""
+    try:
+        return [p for _name, problems in storage_checks(uow.db) for p in problems]
+    except (DBAPIError, OSError) as exc:
+        return [storage_error(exc, uow.db.display_name()).message]
 
 
 def schema_status(db: Database) -> tuple[str | None, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 
@@ -22,6 +24,16 @@ def log_in(uow: UnitOfWork, db_name: str, hint: str = "", username: str = "") ->
     if username:
         login.password.setFocus()
     return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+
+
+def set_up(
+    location: str, create: Callable[[], UnitOfWork]
+) -> tuple[Actor | None, UnitOfWork | None]:
+    """No database yet: the first-run dialog says where it will be made and makes it when the
+    office is set up. Returns the administrator and the new database's unit of work."""
+    first = FirstRunDialog(None, location=location, create=create)
+    accepted = first.exec() == QDialog.DialogCode.Accepted
+    return (first.actor if accepted else None), first.uow
 
 
 def open_desk(uow: UnitOfWork, actor: Actor, db_name: str, state: QSettings) -> MainWindow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -101,12 +104,22 @@ class LoginDialog(QDialog):
 class FirstRunDialog(QDialog):
     """A new database: the office's name and the first administrator, then straight in."""
 
-    def __init__(self, uow: UnitOfWork, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork | None,
+        parent: QWidget | None = None,
+        *,
+        location: str = "",
+        create: Callable[[], UnitOfWork] | None = None,
+    ) -> None:
+        """``uow`` of a new, empty database; or none yet, and ``create`` makes it at
+        ``location`` when the user confirms."""
         super().__init__(parent)
         self.uow = uow
+        self._create = create
         self.actor: Actor | None = None
         self.setWindowTitle(_("Set up the office"))
-        self.office = QLineEdit(settings.get_settings(uow).office_name)
+        self.office = QLineEdit(settings.get_settings(uow).office_name if uow else "")
         self.username = QLineEdit()
         self.display_name = QLineEdit()
         self.password = _password_edit()
@@ -135,6 +148,15 @@ class FirstRunDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(_heading(_("Welcome")))
         lay.addWidget(intro)
+        if uow is None:
+            self.where = QLabel(
+                _("The office's database will be created in this file: %(path)s")
+                % {"path": location}
+            )
+            self.where.setTextFormat(Qt.TextFormat.PlainText)
+            self.where.setWordWrap(True)
+            self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lay.addWidget(self.where)
         lay.addLayout(form)
         lay.addWidget(self.errors.general)
         lay.addWidget(buttons)
@@ -150,6 +172,9 @@ class FirstRunDialog(QDialog):
             if not self.office.text().strip():
                 raise ValidationError(_("Enter the office's name."), field="office_name")
             users.check_new_user(self.username.text(), self.password.text())
+            if self.uow is None:
+                assert self._create is not None
+                self.uow = self._create()  # the database is made only now, when confirmed
             first_run = Actor(None, f"first-run:{self.username.text().strip()}", Role.ADMIN)
             settings.update_settings(self.uow, first_run, office_name=self.office.text())
             saved = users.add_user(
@@ -165,3 +190,10 @@ class FirstRunDialog(QDialog):
             return
         self.actor = Actor(saved.value.id, saved.value.username, Role.ADMIN)
         self.accept()
+
+
+def show_start_error(message: str) -> None:
+    """The desk cannot start: why, and what to do, in a window of its own."""
+    box = QMessageBox(QMessageBox.Icon.Critical, _("Welcome Center cannot start"), message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()

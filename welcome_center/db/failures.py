@@ -1,0 +1,155 @@
+"""Storage failures in words: what a driver error means for the user, and what to do.
+
+Every transaction of the unit of work, and the opening of a database, passes its driver errors
+through :func:`storage_error`, so that the desk and the command line say the same thing in the
+user's language (disk full, busy, read-only, file gone, I/O error, damaged, server away) and a
+race on a unique key reads as a concurrent change, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from enum import StrEnum
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from welcome_center.domain.errors import StorageError
+from welcome_center.i18n import _
+
+
+class Failure(StrEnum):
+    FULL = "disk_full"
+    BUSY = "busy"
+    READ_ONLY = "read_only"
+    GONE = "gone"
+    IO = "io_error"
+    DAMAGED = "damaged"
+    SERVER = "server"
+    OTHER = "other"
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html).
+_SQLITE = {
+    5: Failure.BUSY,  # SQLITE_BUSY
+    6: Failure.BUSY,  # SQLITE_LOCKED
+    8: Failure.READ_ONLY,  # SQLITE_READONLY
+    10: Failure.IO,  # SQLITE_IOERR
+    11: Failure.DAMAGED,  # SQLITE_CORRUPT
+    13: Failure.FULL,  # SQLITE_FULL
+    14: Failure.GONE,  # SQLITE_CANTOPEN
+    26: Failure.DAMAGED,  # SQLITE_NOTADB
+}
+_SQLITE_READONLY_DBMOVED = 1032  # the file was deleted or moved away while open
+_SQLITE_IOERR_GONE = {10 | (13 << 8), 10 | (28 << 8)}  # IOERR_FSTAT, IOERR_DELETE_NOENT
+# PostgreSQL SQLSTATE classes and codes.
+_PG = {"53100": Failure.FULL, "25006": Failure.READ_ONLY, "55P03": Failure.BUSY}
+_PG_CLASSES = {
+    "08": Failure.SERVER,
+    "53": Failure.FULL,
+    "57": Failure.SERVER,
+    "XX": Failure.DAMAGED,
+}
+
+
+def classify(exc: BaseException) -> Failure:
+    """What kind of storage failure ``exc`` (a driver error, or SQLAlchemy's wrapper) is."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return Failure.SERVER
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        if code == _SQLITE_READONLY_DBMOVED or code in _SQLITE_IOERR_GONE:
+            return Failure.GONE
+        return _SQLITE.get(code & 0xFF, Failure.OTHER)
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str) and state:
+        return _PG.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
+    if isinstance(orig, OSError):
+        return _os_failure(orig)
+    if isinstance(orig, sqlite3.OperationalError):  # older Pythons without error codes
+        return _by_text(str(orig))
+    return Failure.OTHER
+
+
+def _os_failure(exc: OSError) -> Failure:
+    return {
+        errno.ENOSPC: Failure.FULL,
+        errno.EDQUOT: Failure.FULL,
+        errno.EROFS: Failure.READ_ONLY,
+        errno.EACCES: Failure.READ_ONLY,
+        errno.EPERM: Failure.READ_ONLY,
+        errno.ENOENT: Failure.GONE,
+        errno.ENODEV: Failure.GONE,
+        errno.ENXIO: Failure.GONE,
+        errno.EIO: Failure.IO,
+    }.get(exc.errno or 0, Failure.IO)
+
+
+def _by_text(text: str) -> Failure:
+    lowered = text.lower()
+    for words, failure in (
+        ("disk is full", Failure.FULL),
+        ("locked", Failure.BUSY),
+        ("readonly", Failure.READ_ONLY),
+        ("disk i/o", Failure.IO),
+        ("malformed", Failure.DAMAGED),
+        ("unable to open", Failure.GONE),
+    ):
+        if words in lowered:
+            return failure
+    return Failure.OTHER
+
+
+def message(failure: Failure, where: str, detail: str = "") -> str:
+    """What happened and what to do, in the user's language."""
+    texts = {
+        Failure.FULL: _(
+            "The disk that holds the database (%(where)s) is full; nothing was saved. "
+            "Free some space (empty the recycle bin, move old exports away), then save again."
+        ),
+        Failure.BUSY: _(
+            "The database (%(where)s) is busy: another window or program is saving. "
+            "Nothing was saved; wait a moment, then save again."
+        ),
+        Failure.READ_ONLY: _(
+            "The database (%(where)s) cannot be written: the file or its folder is read-only. "
+            "Nothing was saved. Ask whoever looks after this computer to allow writing there, "
+            "then save again."
+        ),
+        Failure.GONE: _(
+            "The database file (%(where)s) cannot be reached any more: was its drive removed or "
+            "the file moved? Nothing was saved. Reconnect the drive and start the program again."
+        ),
+        Failure.IO: _(
+            "The disk reported an error while reading or writing the database (%(where)s). "
+            "Nothing was saved. Check the drive and try again; if it happens again, make a "
+            "backup at once."
+        ),
+        Failure.DAMAGED: _(
+            "The database (%(where)s) reports damage: %(detail)s. Nothing was saved. Do not "
+            "delete the file or put a backup in its place: copy it (with its -wal file) to a "
+            "safe place, then run 'welcome-center db check' to see what is affected."
+        ),
+        Failure.SERVER: _(
+            "The database server (%(where)s) cannot be reached. Nothing was saved. Check the "
+            "network connection, then try again."
+        ),
+        Failure.OTHER: _(
+            "The database (%(where)s) refused the change: %(detail)s. Nothing was saved."
+        ),
+    }
+    return texts[failure] % {"where": where, "detail": detail or "-"}
+
+
+def storage_error(exc: BaseException, where: str) -> StorageError:
+    """The StorageError to raise for a driver error ``exc`` on the database ``where``."""
+    failure = classify(exc)
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    detail = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return StorageError(message(failure, where, detail), kind=failure.value)
+
+
+def is_race(exc: BaseException) -> bool:
+    """A unique key taken by another transaction at the same moment."""
+    return isinstance(exc, IntegrityError)
