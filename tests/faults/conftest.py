@@ -75,22 +75,17 @@ class Tmpfs:
     def fill(self, leave: int = 0) -> Path:
         """Fill the file system, then free ``leave`` bytes again; returns the filler file."""
         filler = self.where / "filler.bin"
-        block = b"\0" * 65536
-        with filler.open("wb") as f:
-            try:
-                while True:
-                    f.write(block)
-                    f.flush()
-            except OSError:
-                pass
-        # Smaller writes for the last bytes.
-        with filler.open("ab") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 512)
-                    f.flush()
-            except OSError:
-                pass
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            for block in (65536, 4096, 512):
+                chunk = b"\0" * block
+                try:
+                    while True:
+                        os.write(fd, chunk)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
         if leave:
             size = filler.stat().st_size
             os.truncate(filler, max(size - leave, 0))
@@ -138,3 +133,8 @@ def make_immutable(marked: list[Path], path: Path) -> None:
     if done.returncode != 0:
         pytest.skip(f"chattr +i does not work here: {done.stderr.strip()}")
     marked.append(path)
+
+
+def unmake_immutable(marked: list[Path], path: Path) -> None:
+    _run("chattr", "-i", str(path))
+    marked.remove(path)

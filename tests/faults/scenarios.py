@@ -24,6 +24,7 @@ SAVE_WINDOW = 1.2  # seconds after READY in which a random kill lands
 # Checkpoint kills: this share is timed to the moment the file starts growing, the rest land at
 # a random moment of the checkpoint's duration.
 GROWTH_SHARE = 0.5
+UPGRADE_WINDOW_SHARE = 0.5
 CHECKPOINT_PAD = 1500  # filler per saved text: a checkpoint then copies many new pages
 
 
@@ -348,7 +349,9 @@ def upgrade_kill(setup: UpgradeSetup, folder: Path, rng: random.Random, cli_chec
     deadline = time.monotonic() + common.WAIT
     while proc.poll() is None and not any(backups.glob("*")) and time.monotonic() < deadline:
         time.sleep(0.0005)
-    window = max(setup.total - setup.backup_after, 0.05) * 1.1
+    # The backup and the migration take the first part of what is left of a run after the
+    # backup file appears (then the program prints and exits).
+    window = max(setup.total - setup.backup_after, 0.05) * UPGRADE_WINDOW_SHARE
     time.sleep(rng.uniform(0.0, window))
     finished = proc.poll() is not None
     if not finished:

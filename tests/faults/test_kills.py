@@ -10,10 +10,9 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.faults import common, scenarios
 from tests.faults.conftest import CHECKPOINT_KILLS, FIRST_SESSION_KILLS, KILLS
+from tests.faults.marks import xfail_sometimes, xfail_strict
 from tests.faults.scenarios import Trial
 
 CHAIN = 5  # kills on one file before starting again from a fresh copy
@@ -44,9 +43,8 @@ def _describe(failures: list[tuple[int, Trial]], n: int) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 item 2: a random kill that lands in a checkpoint growing the file leaves an "
+@xfail_sometimes(
+    "issue 10 item 2: a random kill that lands in a checkpoint growing the file leaves an "
     "intact database refused as damaged (about 1 in 100 random kills, so not every run)",
 )
 def test_random_kills_lose_no_confirmed_save(
@@ -56,9 +54,8 @@ def test_random_kills_lose_no_confirmed_save(
     assert not failures, _describe(failures, KILLS)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 item 2: a kill during a checkpoint that grows the file leaves an intact "
+@xfail_sometimes(
+    "issue 10 item 2: a kill during a checkpoint that grows the file leaves an intact "
     "database refused as 'damaged (shorter than it should be)' (often, not every run)",
 )
 def test_kills_during_checkpoints_lose_nothing(
@@ -71,9 +68,8 @@ def test_kills_during_checkpoints_lose_nothing(
 GROWTH_ATTEMPTS = 15
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 2: killed while a checkpoint grows the file, an intact database is "
+@xfail_strict(
+    "issue 10 item 2: killed while a checkpoint grows the file, an intact database is "
     "refused as 'damaged (shorter than it should be)'",
 )
 def test_kill_while_a_checkpoint_grows_the_file(office: Path, rng: random.Random) -> None:
@@ -91,9 +87,8 @@ def test_kill_while_a_checkpoint_grows_the_file(office: Path, rng: random.Random
         scenarios.GROWTH_SHARE = saved
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 item 2: a first session killed before SQLite's first checkpoint leaves a "
+@xfail_sometimes(
+    "issue 10 item 2: a first session killed before SQLite's first checkpoint leaves a "
     "file refused as another program's (often, not every run)",
 )
 def test_first_session_kills(tmp_path: Path, rng: random.Random) -> None:
@@ -111,9 +106,8 @@ def test_first_session_kills(tmp_path: Path, rng: random.Random) -> None:
 CREATION_ATTEMPTS = 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 2: a new database whose first session is killed before SQLite's "
+@xfail_strict(
+    "issue 10 item 2: a new database whose first session is killed before SQLite's "
     "first checkpoint is refused as 'another program's' (the application id is in the -wal)",
 )
 def test_kill_while_creating_a_database(tmp_path: Path, rng: random.Random) -> None:
