@@ -3,6 +3,7 @@ the limits, many problems, and XLSX attacks (entities, zip bombs) end in a clear
 
 from __future__ import annotations
 
+import csv
 import io
 import unicodedata
 import zipfile
@@ -10,12 +11,15 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from welcome_center import cli
 from welcome_center.db.models import Organisation, Person, Record
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.text_input import TextKind, clean_text, find_problem
 from welcome_center.services import import_reading, import_xlsx
 from welcome_center.services.context import Actor
 from welcome_center.services.import_rows import MAX_PROBLEMS, ImportProblem
@@ -40,6 +44,12 @@ def _persons(uow: UnitOfWork) -> list[tuple[str, str]]:
         return [
             (p.family_name, p.given_name) for p in s.scalars(select(Person).order_by(Person.id))
         ]
+
+
+def _printable(problem: ImportProblem) -> bool:
+    """Whether a problem has no control character (which would steer a terminal)."""
+    text = problem.reason + problem.column
+    return not any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def _where(report: ImportReport) -> list[tuple[int, str]]:
@@ -425,3 +435,71 @@ def test_a_workbook_over_the_row_limit_is_refused(
 
     assert _where(report) == [(1, "")], report.problems
     assert "more than 3 rows" in report.problems[0].reason
+
+
+def test_values_quoted_in_messages_cannot_steer_the_terminal(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, ["Eingang;Nachname;\x1b[2J", "2024-03-01;X;;\x1b[31mred\x07"])
+
+    report = import_file(uow, admin, path)
+
+    assert _where(report) == [(1, "<U+001B>[2J"), (2, "")], report.problems
+    assert "<U+001B>[31mred<U+0007>" in report.problems[1].reason
+    assert all(_printable(p) for p in report.problems)
+
+
+# --- any file at all ---------------------------------------------------------------------------
+
+_ANY = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_ANY
+@given(name=st.text(max_size=300))
+def test_any_name_is_stored_clean_or_refused_on_its_line_and_column(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path, name: str
+) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL)
+    writer.writerows([["Eingang", "Nachname", "Vorname"], ["2024-03-01", "Given", name]])
+    path = tmp_path / "any.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+    report = import_file(uow, admin, path, dry_run=True)
+
+    cleaned = clean_text(name, TextKind.NAME)
+    if find_problem(cleaned, TextKind.NAME) is None:
+        assert report.ok, report.problems
+    else:
+        assert _where(report) == [(2, "Vorname")], report.problems
+        assert _printable(report.problems[0])
+
+
+@_ANY
+@given(data=st.binary(max_size=400), header=st.sampled_from([b"", b"Eingang;Nachname\r\n"]))
+def test_any_bytes_end_in_a_report_never_in_an_exception(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path, data: bytes, header: bytes
+) -> None:
+    path = tmp_path / "any.csv"
+    path.write_bytes(header + data)
+
+    report = import_file(uow, admin, path, dry_run=True)
+
+    assert all(_printable(p) for p in report.problems)
+
+
+@_ANY
+@given(at=st.integers(min_value=0), junk=st.binary(min_size=1, max_size=64))
+def test_any_damage_to_a_workbook_ends_in_a_report_never_in_an_exception(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path, at: int, junk: bytes
+) -> None:
+    path = _workbook(tmp_path, "damaged.xlsx")
+    data = path.read_bytes()
+    at %= len(data)
+    path.write_bytes(data[:at] + junk + data[at + len(junk) :])
+
+    report = import_file(uow, admin, path, dry_run=True)
+
+    assert report.ok or report.problems

@@ -25,6 +25,7 @@ from welcome_center.services.import_reading import (
     find,
     split_list,
     text_of,
+    visible,
 )
 from welcome_center.services.import_rows import Columns, FileClient, Lookups, ParsedRow, Problems
 from welcome_center.services.people import person_name
@@ -43,7 +44,7 @@ MAX_LIST_CHARS = 2000
 
 
 def _short(value: str) -> str:
-    return value if len(value) <= 60 else value[:57] + "..."
+    return visible(value if len(value) <= 60 else value[:57] + "...")
 
 
 def _kind(name: str) -> TextKind:

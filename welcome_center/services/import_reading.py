@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -221,6 +222,14 @@ def text_of(cell: Cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return cell.isoformat() if isinstance(cell, date) else str(cell)
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as ``<U+001B>``: a value quoted in a
+    message must not ring, erase or recolour the terminal it is printed to."""
+    if text.isprintable():
+        return text
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _key(text: str) -> str:

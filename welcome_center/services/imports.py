@@ -49,6 +49,7 @@ from welcome_center.services.import_reading import (
     UnreadableFileError,
     keyed,
     open_sheet,
+    visible,
 )
 from welcome_center.services.import_rows import (
     FileClient,
@@ -145,7 +146,8 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
 def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems]:
     """The number of data rows, the valid ones matched to the database, and the problems of
     the file. A file that cannot be read on ends the check with a problem of its line."""
-    cols = map_columns(tuple(clean_text(c) if isinstance(c, str) else c for c in sheet.header))
+    header = (visible(clean_text(c)) if isinstance(c, str) else c for c in sheet.header)
+    cols = map_columns(tuple(header))
     checker = RowChecker(cols, _lookups(s), sheet.is_csv)
     problems = checker.problems
     for column, reason in cols.problems + checker.missing_columns():
