@@ -404,6 +404,19 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused(
     assert "at most 0 MB" in report.problems[0].reason
 
 
+def test_a_part_read_whole_is_limited(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_xlsx, "MAX_PART_MB", 0)
+    path = _workbook(tmp_path)
+
+    report = import_file(uow, admin, path)
+
+    assert _where(report) == [(1, "")]
+    assert "unpacks to 0" in report.problems[0].reason
+    assert "at most 0 MB are read" in report.problems[0].reason
+
+
 def test_a_broken_sheet_ends_in_a_clear_problem(
     uow: UnitOfWork, admin: Actor, tmp_path: Path
 ) -> None:

@@ -23,6 +23,8 @@ from welcome_center.services.import_reading import (
 MAX_UNPACKED_MB = 500  # all parts of a workbook, unpacked
 MAX_RATIO = 1000  # unpacked / packed size of one part: XML packs well, but not this well
 MAX_PARTS = 10_000
+# openpyxl streams the sheet, but reads other XML parts (shared strings, styles) whole
+MAX_PART_MB = 100
 _HEAD = 64 * 1024  # a DTD stands before the first element, at the head of a part
 _MB = 1024 * 1024
 
@@ -80,6 +82,14 @@ def _check_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
         values = {"size": megabytes(total), "max": format_number(MAX_UNPACKED_MB)}
         raise UnreadableFileError(reason % {"file": path.name, **values})
     for p in parts:
+        whole = p.filename.endswith(".xml") and not p.filename.startswith("xl/worksheets/")
+        if whole and p.file_size > MAX_PART_MB * _MB:
+            reason = _(
+                "%(file)s is refused: its part %(part)s unpacks to %(size)s MB, at most %(max)s "
+                "MB are read."
+            )
+            values = {"size": megabytes(p.file_size), "max": format_number(MAX_PART_MB)}
+            raise UnreadableFileError(reason % {"file": path.name, "part": p.filename, **values})
         if p.file_size > _MB and p.file_size > MAX_RATIO * max(p.compress_size, 1):
             reason = _(
                 "%(file)s is refused: its part %(part)s unpacks to %(ratio)s times its size, "
