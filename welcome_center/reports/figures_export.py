@@ -19,7 +19,7 @@ from welcome_center.domain.statistics import BREAKDOWNS, ReportContent
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date
 from welcome_center.reports import sections
-from welcome_center.reports.table_export import guard
+from welcome_center.reports.table_export import fit_cell, guard, sheet_name
 
 
 def published_figures(content: ReportContent) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def render_csv(content: ReportContent) -> bytes:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    name = sheet_name(title)
     base, n = name, 2
     while name.lower() in used:
         suffix = f" {n}"
@@ -161,7 +161,7 @@ def _overview_sheet(book: Any, fmt: dict[str, Any], content: ReportContent, used
     ws = book.add_worksheet(_sheet_name(_("Overview"), used))
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 16)
-    ws.write_string(0, 0, content.office_name, fmt["title"])
+    ws.write_string(0, 0, fit_cell(content.office_name), fmt["title"])
     ws.write_string(1, 0, _("Period"))
     ws.write_string(1, 1, period_text(content))
     ws.write_string(2, 0, _("From"))
@@ -202,8 +202,8 @@ def _breakdown_sheet(
     if section.withheld:
         ws.write_string(4, 0, _("Not shown: too few records."))
     for i, r in enumerate(section.rows, start=4):
-        ws.write_string(i, 0, r.label)
-        ws.write_string(i, 1, r.code)
+        ws.write_string(i, 0, fit_cell(r.label), fmt["wrap"])
+        ws.write_string(i, 1, fit_cell(r.code))
         if isinstance(r.value, Hidden):
             ws.write_string(i, 2, sections.cell_text(r.value, content.threshold), fmt["right"])
         else:

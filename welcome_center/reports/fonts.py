@@ -26,9 +26,16 @@ def shorten(text: str, width: float, font: str = REGULAR, size: float = 9) -> st
     it fits."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip(" ,/–-") + "…"
+    # The longest beginning that fits with the ellipsis, found by halving (a label may be
+    # thousands of characters long: cutting one character at a time took minutes).
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:mid] + "…", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip(" ,/–-") + "…"
 
 
 def register() -> None:

@@ -48,6 +48,9 @@ INDENTED = ("cases_worked_persons", "cases_worked_organisations")
 REFERRAL_BREAKDOWNS = ("referrals_by_partner", "referrals_by_status")
 ACTIVITY = ("consultations", "consultation_minutes", "events", "event_participants")
 REFERRALS = ("referrals",)
+# A table row cannot go on over a page: a label (a topic, a partner's name) is cut with "…"
+# after this many characters, some seventeen lines of its column (a third of a page).
+LABEL_CHARS = 1_000
 
 Styles = dict[str, ParagraphStyle]
 
@@ -62,7 +65,7 @@ def render_pdf(content: ReportContent) -> bytes:
         out,
         pagesize=A4,
         title=title,
-        author=content.office_name,
+        author=clip(content.office_name),
         lang=content.language,
         initialFontName=REGULAR,
         leftMargin=MARGIN,
@@ -196,6 +199,11 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def clip(text: str, limit: int = LABEL_CHARS) -> str:
+    """``text``, or its first ``limit`` characters and "…" (visibly shortened, never cut)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _table(
     rows: Sequence[Sequence[Paragraph]], widths: Sequence[float], extra: Sequence[Any] = ()
 ) -> Table:
@@ -242,7 +250,7 @@ def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> T
     rows = [head]
     for r in section.rows:
         share = "" if r.share is None else format_percent(r.share, 1)
-        rows.append([_p(r.label, st["cell"]), _p(_count(r.value, threshold), st["number"]),
+        rows.append([_p(clip(r.label), st["cell"]), _p(_count(r.value, threshold), st["number"]),
                      _p(share, st["number"])])  # fmt: skip
     return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
 
@@ -273,7 +281,7 @@ def _title_block(content: ReportContent, st: Styles) -> list[Flowable]:
     return [
         _p(_("Statistics report"), st["title"]),
         _p(period_text(content.statistics.period), st["period"]),
-        _p(f"{content.office_name} · {_created_text(content)}", st["meta"]),
+        _p(f"{clip(content.office_name)} · {_created_text(content)}", st["meta"]),
     ]
 
 

@@ -2,7 +2,8 @@
 
 User text is data: a cell that starts like a formula (``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return) is written with a leading apostrophe in CSV and as a string in XLSX, so that a
-spreadsheet never runs it (ARCHITECTURE.md rule 9).
+spreadsheet never runs it (ARCHITECTURE.md rule 9). A text longer than an Excel cell holds is
+shortened visibly with "…" (XlsxWriter would cut it without a sign), and long text wraps.
 """
 
 from __future__ import annotations
@@ -13,6 +14,31 @@ from datetime import date
 from pathlib import Path
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_CELL_CHARS = 32_767  # the most characters an Excel cell holds
+SHEET_NAME_CHARS = 31
+WRAP_FROM = 60  # characters: a longer text wraps within its column
+
+
+def fit_cell(text: str, limit: int = EXCEL_CELL_CHARS) -> str:
+    """``text`` as it fits a cell: unchanged, or its beginning and "…" when too long (Excel
+    counts UTF-16 units: a character beyond the Basic Multilingual Plane takes two)."""
+    if len(text) <= limit // 2 or _units(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    while (excess := _units(cut) - (limit - 1)) > 0:
+        cut = cut[: -max(1, excess // 2)]
+    return cut + "…"
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def sheet_name(title: str) -> str:
+    """A worksheet name from ``title``: without the characters Excel forbids, shortened
+    visibly to Excel's 31 characters."""
+    name = "".join(c for c in title if c not in "[]:*?/\\").strip("'") or "-"
+    return fit_cell(name, SHEET_NAME_CHARS)
 
 
 def guard(text: str) -> str:
@@ -59,12 +85,13 @@ def _xlsx(path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
     try:
-        ws = wb.add_worksheet(title[:31])
+        ws = wb.add_worksheet(sheet_name(title))
         bold = wb.add_format({"bold": True})
         dates = wb.add_format({"num_format": "dd.mm.yyyy"})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         widths = [max(10, len(h) + 2) for h in header]
         for c, h in enumerate(header):
-            ws.write_string(0, c, h, bold)
+            ws.write_string(0, c, fit_cell(h), bold)
         for r, row in enumerate(rows, start=1):
             for c, v in enumerate(row):
                 if v is None:
@@ -74,8 +101,8 @@ def _xlsx(path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence
                 elif isinstance(v, int | float):
                     ws.write_number(r, c, v)
                 else:
-                    text = str(v)
-                    ws.write_string(r, c, text)
+                    text = fit_cell(str(v))
+                    ws.write_string(r, c, text, wrap if len(text) > WRAP_FROM else None)
                     if r <= 200:
                         widths[c] = min(60, max(widths[c], len(text) + 2))
         for c, w in enumerate(widths):
