@@ -32,6 +32,7 @@ from welcome_center.ui import forms
 from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
 from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.renamed_fields import RenamedFields
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -292,13 +293,15 @@ class OrganisationEditor(ClientEditor):
             ContactDraft(c.name, c.function, c.email, c.phone, c.id) for c in saved.value.contacts
         ):
             return saved
+        # A contact person's fields have the organisation's names: their errors go under the table.
+        names = dict.fromkeys(("name", "function", "email", "phone"), "contact_name")
         return self.ops.write(
             self,
             people.set_contacts,
             saved.value.id,
             contacts,
             self.contacts.loaded_versions,
-            errors=self.errors,
+            errors=RenamedFields(self.errors, names),
             on_conflict=self.reload,
             done=done,
         )

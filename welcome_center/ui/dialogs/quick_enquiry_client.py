@@ -126,7 +126,7 @@ class ClientSection(QWidget):
     def _build_person(self) -> None:
         self.person_box, form = self._sub_form()
         self.family_name = self._line(form, _("Famil&y name:"), "family_name")
-        self.given_name = self._line(form, _("G&iven name:"))
+        self.given_name = self._line(form, _("G&iven name:"), "given_name")
         self.person_contact = self._line(form, _("&E-mail or phone:"))
 
     def _build_organisation(self) -> None:

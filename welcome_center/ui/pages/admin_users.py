@@ -98,7 +98,7 @@ class AddUserDialog(AdminDialog):
         self.role = role_combo()
         forms.set_combo_value(self.role, Role.COUNSELLOR.value)
         self.errors.add_row(self.form, _("&User name:"), self.username, field="username")
-        self.errors.add_row(self.form, _("&Display name:"), self.display_name)
+        self.errors.add_row(self.form, _("&Display name:"), self.display_name, field="display_name")
         self.errors.add_row(self.form, _("&Role:"), self.role)
         self.passwords = _PasswordPair(self, _("&Password:"), _("Repe&at password:"))
         self.ready()

@@ -30,6 +30,7 @@ from welcome_center.ui.lists import (
 )
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_users import AdminDialog, ask_yes
+from welcome_center.ui.renamed_fields import RenamedFields
 
 VOCABULARY_NAMES: dict[Vocabulary, str] = {
     Vocabulary.TOPIC: N_("Topics"),
@@ -68,8 +69,8 @@ class EntryDialog(AdminDialog):
         self.label_de = QLineEdit(entry.label_de if entry else "")
         self.label_en = QLineEdit(entry.label_en if entry else "")
         self.errors.add_row(self.form, _("&Code:"), self.code, field="code")
-        self.errors.add_row(self.form, _("&German label:"), self.label_de, field="label")
-        self.errors.add_row(self.form, _("&English label:"), self.label_en)
+        self.errors.add_row(self.form, _("&German label:"), self.label_de, field="label_de")
+        self.errors.add_row(self.form, _("&English label:"), self.label_en, field="label_en")
         if entry is None:
             note = QLabel(
                 _(
@@ -81,6 +82,8 @@ class EntryDialog(AdminDialog):
             self.form.addRow(note)
         else:
             self.label_de.setFocus()
+        # The service names both labels "label" when one is missing.
+        self.field_errors = RenamedFields(self.errors, {"label": "label_de"})
         self.ready()
 
     def value(self) -> Any:
@@ -92,11 +95,11 @@ class EntryDialog(AdminDialog):
             code = self.code.text().strip()
             done = _("Entry %(code)s added.") % {"code": code}
             saved = self.ops.write(self, vocabularies.add_entry, self.vocabulary, code, de, en,
-                                   errors=self.errors, done=done)  # fmt: skip
+                                   errors=self.field_errors, done=done)  # fmt: skip
         else:
             done = _("Entry %(code)s relabelled.") % {"code": self.entry.code}
             saved = self.ops.write(self, vocabularies.relabel, self.vocabulary, self.entry.code,
-                                   de, en, errors=self.errors, done=done)  # fmt: skip
+                                   de, en, errors=self.field_errors, done=done)  # fmt: skip
         return saved is not None
 
 

@@ -98,9 +98,9 @@ class ConsultationDialog(EditDialog):
         self.is_first = self.row(_("&First contact"), QCheckBox())
         topics = CodeChecklist.of(self.ops, Vocabulary.TOPIC)
         self.topics = self.row(_("&Topics"), topics, field="topics")
-        self.language = self.row(_("&Language"), QLineEdit())
+        self.language = self.row(_("&Language"), QLineEdit(), field="language")
         self.interpreter = self.row(_("&Interpreter present"), QCheckBox())
-        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
+        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")), field="notes")
         self.is_first.setAccessibleName(_("First contact"))
         self.interpreter.setAccessibleName(_("Interpreter present"))
 

@@ -76,7 +76,7 @@ class FollowUpDialog(EditDialog):
             _("&For"), counsellor_combo(self.ops, optional=False), field="assigned_to"
         )
         set_counsellor(self.assigned_to, self.ops, self.ops.actor.user_id)
-        self.note = self.row(_("&Note"), QLineEdit())
+        self.note = self.row(_("&Note"), QLineEdit(), field="note")
         if existing is not None:
             self._fill(existing)
         # Moving changes the day only; who and what stay as they were.

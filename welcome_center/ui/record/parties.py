@@ -53,7 +53,7 @@ class PartyDialog(EditDialog):
         self.host = host
         self.picker = self.row(_("&Person or organisation"), ClientPicker(self.ops), field="client")
         self.role = self.row(_("&Role"), enum_combo(PartyRole), field="role")
-        self.note = self.row(_("&Note"), QLineEdit())
+        self.note = self.row(_("&Note"), QLineEdit(), field="note")
         self.ready()
 
     def value(self) -> tuple[object, ...]:

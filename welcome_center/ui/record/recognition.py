@@ -67,10 +67,12 @@ class RecognitionDialog(EditDialog):
         super().__init__(host.ops, title, parent or host)
         self.host, self.existing = host, existing
         self.qualification = self.row(_("&Qualification"), QLineEdit(), field="qualification")
-        self.occupation = self.row(_("&Reference occupation"), QLineEdit())
+        self.occupation = self.row(
+            _("&Reference occupation"), QLineEdit(), field="reference_occupation"
+        )
         self.regulated = self.row(_("Re&gulated occupation"), QCheckBox())
         self.regulated.setAccessibleName(_("Regulated occupation"))
-        self.body = self.row(_("&Competent body"), QLineEdit())
+        self.body = self.row(_("&Competent body"), QLineEdit(), field="competent_body")
         self.state = self.row(_("&State"), enum_combo(RecognitionState), field="state")
         self.decision = self.row(
             _("D&ecision"), enum_combo(RecognitionDecision, optional=True), field="decision"
@@ -79,7 +81,7 @@ class RecognitionDialog(EditDialog):
             _("Su&bmitted on"), date_edit(optional=True), field="submitted_on"
         )
         self.decided_on = self.row(_("Dec&ided on"), date_edit(optional=True), field="decided_on")
-        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
+        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")), field="notes")
         if existing is not None:
             self._fill(existing)
         self.ready()

@@ -84,7 +84,7 @@ class ReferralDialog(EditDialog):
         self.referred_on = self.row(_("&Date"), date_edit(), field="referred_on")
         topic = vocab_combo(self.ops, Vocabulary.TOPIC)
         self.topic = self.row(_("&Topic"), topic, field="topic")
-        self.reason = self.row(_("&Reason"), notes_edit(_("Reason")))
+        self.reason = self.row(_("&Reason"), notes_edit(_("Reason")), field="reason")
         self.ready()
 
     def value(self) -> tuple[object, ...]:
@@ -131,7 +131,7 @@ class FeedbackDialog(EditDialog):
         self.host, self.referral = host, referral
         self.status = self.row(_("&Answer"), enum_combo(ANSWERS), field="status")
         self.feedback_on = self.row(_("&Date"), date_edit(), field="feedback_on")
-        self.outcome = self.row(_("&Outcome"), notes_edit(_("Outcome")))
+        self.outcome = self.row(_("&Outcome"), notes_edit(_("Outcome")), field="outcome")
         self._fill(referral)
         self.ready()
 

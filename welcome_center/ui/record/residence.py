@@ -64,7 +64,7 @@ class ResidenceDialog(EditDialog):
         self.expires_on = self.row(_("&Expires on"), date_edit(optional=True), field="expires_on")
         self.accelerated = self.row(_("&Accelerated procedure (§ 81a)"), QCheckBox())
         self.accelerated.setAccessibleName(_("Accelerated procedure (§ 81a)"))
-        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")))
+        self.notes = self.row(_("&Notes"), notes_edit(_("Notes")), field="notes")
         if existing is not None:
             self._fill(existing)
         self.ready()
