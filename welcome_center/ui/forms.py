@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _, language
@@ -217,9 +218,13 @@ def date_edit(value: date | None = None, optional: bool = False) -> QDateEdit:
 
 def set_date(edit: QDateEdit, value: date | None, optional: bool = False) -> None:
     if value is None:
-        edit.setDate(_NO_DATE if optional else QDate.currentDate())
+        edit.setDate(_NO_DATE if optional else qdate(office_today()))
     else:
-        edit.setDate(QDate(value.year, value.month, value.day))
+        edit.setDate(qdate(value))
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
 
 
 def date_of(edit: QDateEdit) -> date | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -83,7 +83,7 @@ class RescheduleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Reschedule follow-up"))
         self.date = forms.date_edit(max(current, office_today()))
-        self.date.setMinimumDate(QDate.currentDate())
+        self.date.setMinimumDate(forms.qdate(office_today()))
         form = QFormLayout()
         new_label = QLabel(_("New &due date:"))
         new_label.setBuddy(self.date)
