@@ -59,7 +59,7 @@ def create_office(path: Path) -> None:
     from welcome_center.services.context import Actor
     from welcome_center.services.storage import open_database
 
-    db = open_database(url_of(path))
+    db = open_database(url_of(path), **_create_option(open_database))
     try:
         uow = UnitOfWork(db)
         users.add_user(uow, None, "admin", PASSWORD, Role.ADMIN, "Ada Admin")
@@ -68,6 +68,14 @@ def create_office(path: Path) -> None:
         users.add_user(uow, system, COUNSELLOR, PASSWORD, Role.COUNSELLOR, "Anna Berger")
     finally:
         db.dispose()
+
+
+def _create_option(opener: object) -> dict[str, bool]:
+    """``create=True`` where the opener has that option (issue 10 item 7: creating is explicit;
+    before that change opening created a missing file by itself)."""
+    import inspect
+
+    return {"create": True} if "create" in inspect.signature(opener).parameters else {}  # type: ignore[arg-type]
 
 
 def open_existing(path: Path, backup_dir: Path | None = None):  # type: ignore[no-untyped-def]

@@ -75,7 +75,9 @@ def random_kill(path: Path, confirmed: Confirmed, rng: random.Random, cli_check:
 # --- kills during checkpoints -----------------------------------------------------------------
 
 
-def checkpoint_kill(path: Path, confirmed: Confirmed, rng: random.Random, cli_check: bool) -> Trial:
+def checkpoint_kill(
+    path: Path, confirmed: Confirmed, rng: random.Random, cli_check: bool, last: int = 3
+) -> Trial:
     """A writer that checkpoints by hand (``wal_checkpoint(TRUNCATE)`` every K rounds, automatic
     checkpoints off, so each one copies many pages and grows the file), killed after it said
     "CHECKPOINT start" and within the time a checkpoint took before."""
@@ -85,7 +87,7 @@ def checkpoint_kill(path: Path, confirmed: Confirmed, rng: random.Random, cli_ch
         *("--tag", f"c{rng.randrange(16**6):06x}", "--checkpoint-every", str(every)),
         *("--pad", str(CHECKPOINT_PAD)),
     )
-    target = rng.randint(1, 3)
+    target = rng.randint(1, last)
     estimate_ms = 3.0
     start_at = 0
     for n in range(1, target + 1):
@@ -137,8 +139,9 @@ def _sleep_precise(seconds: float) -> None:
 # --- kills of a first session -----------------------------------------------------------------
 
 
-def first_session_kill(path: Path, rng: random.Random, window: float = 1.6) -> Trial:
-    """A process creating a new database and saving into it, killed at a random moment."""
+def first_session_kill(path: Path, rng: random.Random, window: float = 2.0) -> Trial:
+    """A process creating a new database and saving into it, killed at a random moment of the
+    ``window`` seconds after it said CREATING (creating takes about one second here)."""
     w = Worker(path, "--create", "--tag", f"f{rng.randrange(16**6):06x}")
     if w.wait_for("CREATING") is None:
         w.kill()
@@ -171,7 +174,7 @@ def build_old_office(path: Path, revision: str, rounds: int) -> Confirmed:
     from welcome_center.services.context import Actor
     from welcome_center.services.storage import seed
 
-    db = open_engine(common.url_of(path))  # marks the new file as ours
+    db = open_engine(common.url_of(path), create=True)  # marks the new file as ours
     try:
         cfg = migrate.alembic_config()
         with db.engine.connect() as conn:
@@ -452,6 +455,5 @@ def concurrent_writers(path: Path, writers: int, rounds: int) -> Trial:
     verdict.problems += after.problems
     common.numbers_consecutive(path, verdict)
     total = sum(len(r.confirmed.records) for r in runs)
-    return Trial(
-        verdict, f"{writers} writers", len(confirmed), {"failures": failures, "records": total}
-    )
+    info: dict[str, object] = {"failures": failures, "records": total}
+    return Trial(verdict, f"{writers} writers", len(confirmed), info)
