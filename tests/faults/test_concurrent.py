@@ -10,14 +10,12 @@ import pytest
 
 from tests.faults import scenarios
 from tests.faults.conftest import WRITER_ROUNDS
-from tests.faults.marks import xfail_strict
 
 
 @pytest.mark.parametrize("writers", [2, 3])
-@xfail_strict(
-    "issue 10 item 5: concurrent writers fail with 'UNIQUE constraint failed: records.number' "
-    "(the counter is read before the write lock is taken)"
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 5: concurrent writers fail
+# with 'UNIQUE constraint failed: records.number' (the counter is read before the write lock is
+# taken).
 def test_concurrent_writers(office: Path, writers: int) -> None:
     t = scenarios.concurrent_writers(office, writers, WRITER_ROUNDS)
     assert t.verdict.ok, f"{t.verdict} ({t.info['records']} records saved; {t.verdict.notes})"

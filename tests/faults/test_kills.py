@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tests.faults import common, scenarios
 from tests.faults.conftest import CHECKPOINT_KILLS, FIRST_SESSION_KILLS, KILLS
-from tests.faults.marks import xfail_sometimes, xfail_strict
 from tests.faults.scenarios import Trial
 
 CHAIN = 5  # kills on one file before starting again from a fresh copy
@@ -43,10 +42,9 @@ def _describe(failures: list[tuple[int, Trial]], n: int) -> str:
     return "\n".join(lines)
 
 
-@xfail_sometimes(
-    "issue 10 item 2: a random kill that lands in a checkpoint growing the file leaves an "
-    "intact database refused as damaged (about 1 in 100 random kills, so not every run)",
-)
+# Failed in some runs before the storage fix 6a7391b: issue 10 item 2: a random kill that lands in
+# a checkpoint growing the file leaves an intact database refused as damaged (about 1 in 100
+# random kills, so not every run).
 def test_random_kills_lose_no_confirmed_save(
     office: Path, tmp_path: Path, rng: random.Random
 ) -> None:
@@ -54,10 +52,9 @@ def test_random_kills_lose_no_confirmed_save(
     assert not failures, _describe(failures, KILLS)
 
 
-@xfail_sometimes(
-    "issue 10 item 2: a kill during a checkpoint that grows the file leaves an intact "
-    "database refused as 'damaged (shorter than it should be)' (often, not every run)",
-)
+# Failed in some runs before the storage fix 6a7391b: issue 10 item 2: a kill during a checkpoint
+# that grows the file leaves an intact database refused as 'damaged (shorter than it should be)'
+# (often, not every run).
 def test_kills_during_checkpoints_lose_nothing(
     office: Path, tmp_path: Path, rng: random.Random
 ) -> None:
@@ -68,10 +65,8 @@ def test_kills_during_checkpoints_lose_nothing(
 GROWTH_ATTEMPTS = 6
 
 
-@xfail_strict(
-    "issue 10 item 2: killed while a checkpoint grows the file, an intact database is "
-    "refused as 'damaged (shorter than it should be)'",
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 2: killed while a checkpoint
+# grows the file, an intact database is refused as 'damaged (shorter than it should be)'.
 def test_kill_while_a_checkpoint_grows_the_file(office: Path, rng: random.Random) -> None:
     """Killed at the moment the checkpoint starts writing past the file's old end (until its
     last page is written, the header promises pages the file does not have yet; they are still
@@ -87,10 +82,9 @@ def test_kill_while_a_checkpoint_grows_the_file(office: Path, rng: random.Random
         scenarios.GROWTH_SHARE = saved
 
 
-@xfail_sometimes(
-    "issue 10 item 2: a first session killed before SQLite's first checkpoint leaves a "
-    "file refused as another program's (often, not every run)",
-)
+# Failed in some runs before the storage fix 6a7391b: issue 10 item 2: a first session killed
+# before SQLite's first checkpoint leaves a file refused as another program's (often, not every
+# run).
 def test_first_session_kills(tmp_path: Path, rng: random.Random) -> None:
     """A process creating a database and saving into it, killed at random moments. Afterwards
     the program opens the file; only when nothing was confirmed may it instead refuse it as no
@@ -106,10 +100,9 @@ def test_first_session_kills(tmp_path: Path, rng: random.Random) -> None:
 CREATION_ATTEMPTS = 5
 
 
-@xfail_strict(
-    "issue 10 item 2: a new database whose first session is killed before SQLite's "
-    "first checkpoint is refused as 'another program's' (the application id is in the -wal)",
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 2: a new database whose first
+# session is killed before SQLite's first checkpoint is refused as 'another program's' (the
+# application id is in the -wal).
 def test_kill_while_creating_a_database(tmp_path: Path, rng: random.Random) -> None:
     """Killed in the middle of creating the database (after the file exists, before the
     creating session ended): never refused as another program's file or as damaged."""

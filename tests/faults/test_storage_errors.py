@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tests.faults import common
 from tests.faults.conftest import Tmpfs, make_immutable, unmake_immutable
-from tests.faults.marks import xfail_strict
 
 
 def _assert_clean_failure(run: common.WorkerRun) -> None:
@@ -31,9 +30,8 @@ def _assert_intact(path: Path, confirmed: common.Confirmed) -> None:
 # --- disk full -----------------------------------------------------------------------------------
 
 
-@xfail_strict(
-    "issue 10 item 6: a full disk ends a save in OperationalError 'database or disk is full'"
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 6: a full disk ends a save in
+# OperationalError 'database or disk is full'.
 def test_disk_full_while_saving(tmpfs: Tmpfs, office: Path) -> None:
     path = tmpfs.where / "office.db"
     shutil.copyfile(office, path)
@@ -63,7 +61,8 @@ def test_disk_full_keeps_every_confirmed_save(tmpfs: Tmpfs, office: Path) -> Non
     _assert_intact(path, run.confirmed)
 
 
-@xfail_strict("issue 10 item 6: `db backup` onto a full disk prints a traceback")
+# Failed in every run before the storage fix 6a7391b: issue 10 item 6: `db backup` onto a full
+# disk prints a traceback.
 def test_backup_onto_a_full_disk(tmpfs: Tmpfs, office: Path) -> None:
     tmpfs.fill()
     target = tmpfs.where / "backup.db"
@@ -81,7 +80,8 @@ def _csv(path: Path, rows: int) -> Path:
     return path
 
 
-@xfail_strict("issue 10 item 6: `import` onto a full disk prints a traceback")
+# Failed in every run before the storage fix 6a7391b: issue 10 item 6: `import` onto a full disk
+# prints a traceback.
 def test_import_onto_a_full_disk(tmpfs: Tmpfs, office: Path, tmp_path: Path) -> None:
     path = tmpfs.where / "office.db"
     shutil.copyfile(office, path)
@@ -99,9 +99,8 @@ def test_import_onto_a_full_disk(tmpfs: Tmpfs, office: Path, tmp_path: Path) -> 
 # --- read-only file and folder -------------------------------------------------------------------
 
 
-@xfail_strict(
-    "issue 10 item 6: a save on a read-only file ends in 'attempt to write a readonly database'"
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 6: a save on a read-only file
+# ends in 'attempt to write a readonly database'.
 def test_read_only_file(office: Path, immutable: list[Path]) -> None:
     before = common.Worker(office, "--count", "3", "--tag", "before").finish()
     assert before.has("DONE"), before.stderr[-2000:]
@@ -114,9 +113,8 @@ def test_read_only_file(office: Path, immutable: list[Path]) -> None:
     _assert_intact(office, before.confirmed)
 
 
-@xfail_strict(
-    "issue 10 item 6: a database in a read-only folder ends in 'unable to open database file'"
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 6: a database in a read-only
+# folder ends in 'unable to open database file'.
 def test_read_only_folder(tmpfs: Tmpfs, office: Path) -> None:
     path = tmpfs.where / "office.db"
     shutil.copyfile(office, path)

@@ -15,7 +15,6 @@ import pytest
 
 from tests.faults import common, scenarios
 from tests.faults.conftest import UPGRADE_KILLS
-from tests.faults.marks import xfail_sometimes, xfail_strict
 
 OLD = "0001"
 
@@ -25,10 +24,9 @@ def upgrade_setup(tmp_path_factory: pytest.TempPathFactory) -> scenarios.Upgrade
     return scenarios.prepare_upgrade(tmp_path_factory.mktemp("upgrade"), OLD, rounds=1500)
 
 
-@xfail_sometimes(
-    "issue 10 item 3: a kill during the pre-migration backup leaves an incomplete backup under "
-    "its final name; a kill between migrations leaves the schema half-migrated"
-)
+# Failed in some runs before the storage fix 6a7391b: issue 10 item 3: a kill during the pre-
+# migration backup leaves an incomplete backup under its final name; a kill between migrations
+# leaves the schema half-migrated.
 def test_upgrade_kills_all_or_nothing(
     upgrade_setup: scenarios.UpgradeSetup, tmp_path: Path, rng: random.Random
 ) -> None:
@@ -45,10 +43,9 @@ def test_upgrade_kills_all_or_nothing(
 ATTEMPTS = 5
 
 
-@xfail_strict(
-    "issue 10 item 3: the pre-migration backup is written under its final name, so a kill "
-    "while it is written leaves an incomplete file that looks like a backup"
-)
+# Failed in every run before the storage fix 6a7391b: issue 10 item 3: the pre-migration backup is
+# written under its final name, so a kill while it is written leaves an incomplete file that looks
+# like a backup.
 def test_kill_while_the_backup_is_written(
     upgrade_setup: scenarios.UpgradeSetup, tmp_path: Path
 ) -> None:
@@ -61,7 +58,8 @@ def test_kill_while_the_backup_is_written(
         assert t.verdict.ok, f"attempt {attempt + 1} ({t.hit}): {t.verdict}"
 
 
-@xfail_strict("issue 10 item 3: a second pre-migration backup in the same second crashes")
+# Failed in every run before the storage fix 6a7391b: issue 10 item 3: a second pre-migration
+# backup in the same second crashes.
 def test_second_backup_in_the_same_second(
     upgrade_setup: scenarios.UpgradeSetup, tmp_path: Path
 ) -> None:
