@@ -7,6 +7,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -516,3 +517,23 @@ def test_any_damage_to_a_workbook_ends_in_a_report_never_in_an_exception(
     report = import_file(uow, admin, path, dry_run=True)
 
     assert report.ok or report.problems
+
+
+def test_a_read_error_in_the_middle_of_a_file_is_a_problem_of_its_line(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(_f: object) -> Iterator[tuple[int, tuple[str, ...]]]:
+        yield 1, ("Eingang", "Nachname")
+        yield 2, ("2024-03-01", "X")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(import_reading, "_read_csv", failing)
+    path = _csv(tmp_path, [HEADER, "2024-03-01;X;;;"])
+
+    report = import_file(uow, admin, path)
+
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (2, "l.csv cannot be read: Input/output error")
+    ]
+    assert import_file(uow, admin, tmp_path).problems[0].line == 1  # a folder
+    assert _records(uow) == 0

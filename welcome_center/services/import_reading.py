@@ -73,10 +73,7 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
         with path.open("rb") as f:
             is_xlsx = f.read(4) == _XLSX_MAGIC
     except OSError as exc:
-        raise UnreadableFileError(
-            _("%(file)s cannot be read: %(reason)s")
-            % {"file": path.name, "reason": exc.strerror or exc}
-        ) from exc
+        raise _os_error(path.name, exc) from exc
     if size > MAX_FILE_MB * _MB:
         raise UnreadableFileError(
             _(
@@ -90,7 +87,10 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
 
         opened = xlsx_rows(path)
     else:
-        opened = _csv_rows(path)
+        try:
+            opened = _csv_rows(path.open(encoding=_encoding(path), newline=""))
+        except OSError as exc:
+            raise _os_error(path.name, exc) from exc
     with opened as rows:
         capped = _capped(rows, path.name)
         first = next(capped, None)
@@ -103,6 +103,11 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
         yield Sheet(first[1], capped, not is_xlsx)
 
 
+def _os_error(name: str, exc: OSError, line: int = 1) -> UnreadableFileError:
+    reason = _("%(file)s cannot be read: %(reason)s")
+    return UnreadableFileError(reason % {"file": name, "reason": exc.strerror or exc}, line)
+
+
 def is_blank(cells: tuple[Cell, ...]) -> bool:
     """Whether a row has no value (empty cells or spaces only)."""
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
@@ -110,8 +115,14 @@ def is_blank(cells: tuple[Cell, ...]) -> bool:
 
 def _capped(rows: Iterator[Row], name: str) -> Iterator[Row]:
     """The non-blank rows, refused past the header and :data:`MAX_ROWS` data rows."""
-    count = 0
-    for line, cells in rows:
+    count, line = 0, 1
+    while True:
+        try:
+            line, cells = next(rows)
+        except StopIteration:
+            return
+        except OSError as exc:  # the file is gone or its disk fails while it is read
+            raise _os_error(name, exc, line) from exc
         if is_blank(cells):
             continue
         count += 1
@@ -159,9 +170,8 @@ def _lines(f: TextIO) -> Iterator[str]:
 
 
 @contextmanager
-def _csv_rows(path: Path) -> Iterator[Iterator[Row]]:
-    encoding = _encoding(path)
-    with path.open(encoding=encoding, newline="") as f:
+def _csv_rows(f: TextIO) -> Iterator[Iterator[Row]]:
+    with f:
         yield _read_csv(f)
 
 
