@@ -15,6 +15,7 @@ number, say), and a migration is one real transaction.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import struct
@@ -313,9 +314,32 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 BEGIN_OPTION = "welcome_center_begin"
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
+class _Begin:
+    """Begins SQLite transactions. Before a write it makes sure that the file is still the one
+    that was opened: in WAL mode SQLite goes on writing into a file that was deleted or moved
+    away meanwhile (a pulled drive, a clean-up), and every later save would be lost with it."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.identity = _identity(path) if path is not None else None
+
+    def __call__(self, conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE"
+        if immediate and self.path is not None:
+            try:
+                now = _identity(self.path)
+            except FileNotFoundError:
+                now = None
+            if now != self.identity:
+                raise FileNotFoundError(errno.ENOENT, "the database file is gone", str(self.path))
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    if not path.exists():
+        return None
+    st = path.stat()
+    return st.st_dev, st.st_ino
 
 
 def make_engine(url: str) -> Engine:
@@ -323,7 +347,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _Begin(sqlite_path(url)))
     return engine
 
 

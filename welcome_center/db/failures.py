@@ -9,8 +9,10 @@ race on a unique key reads as a concurrent change, never as a traceback.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -142,12 +144,23 @@ def message(failure: Failure, where: str, detail: str = "") -> str:
     return texts[failure] % {"where": where, "detail": detail or "-"}
 
 
-def storage_error(exc: BaseException, where: str) -> StorageError:
-    """The StorageError to raise for a driver error ``exc`` on the database ``where``."""
+def storage_error(exc: BaseException, where: str, path: Path | None = None) -> StorageError:
+    """The StorageError to raise for a driver error ``exc`` on the database ``where`` (the
+    SQLite file ``path``, if any: SQLite cannot tell a vanished file from a read-only one)."""
     failure = classify(exc)
+    if failure is Failure.GONE and path is not None and _read_only(path):
+        failure = Failure.READ_ONLY
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     detail = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
     return StorageError(message(failure, where, detail), kind=failure.value)
+
+
+def _read_only(path: Path) -> bool:
+    """The file is there, but it or its folder cannot be written (a read-only disk, a locked
+    file): SQLite then cannot make its -wal and -shm files and says "unable to open"."""
+    if not path.exists():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
 def is_race(exc: BaseException) -> bool:

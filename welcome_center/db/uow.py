@@ -43,9 +43,9 @@ class UnitOfWork:
         except IntegrityError as exc:
             raise ConcurrentChangeError(str(exc.orig)) from exc
         except DBAPIError as exc:
-            raise storage_error(exc, self.db.display_name()) from exc
+            raise storage_error(exc, self.db.display_name(), self.db.path) from exc
         except OSError as exc:  # the file vanished under the driver, say
-            raise storage_error(exc, self.db.display_name()) from exc
+            raise storage_error(exc, self.db.display_name(), self.db.path) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -55,4 +55,4 @@ class UnitOfWork:
                 yield session
                 session.rollback()
         except DBAPIError as exc:
-            raise storage_error(exc, self.db.display_name()) from exc
+            raise storage_error(exc, self.db.display_name(), self.db.path) from exc

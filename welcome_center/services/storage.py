@@ -98,7 +98,7 @@ def open_database(url: str, backup_dir: Path | None = None, create: bool = False
         raise StorageRefusedError(refusal_message(exc)) from exc
     except (DBAPIError, OSError) as exc:
         db.dispose()
-        raise storage_error(exc, db.display_name()) from exc
+        raise storage_error(exc, db.display_name(), db.path) from exc
     except DomainError:
         db.dispose()
         raise

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from shiboken6 import isValid
 
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientRef
@@ -182,6 +183,36 @@ class MainWindow(QMainWindow):
             w.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(w)
         self.office_label.setText(self._office())
+
+    def check_storage(self) -> None:
+        """SQLite's quick check of the database file, in the background after start: damage
+        is warned about (the desk goes on working; refusing would lock the office out)."""
+        from welcome_center.services import storage
+
+        self.ops.quietly(storage.quick_check, self._storage_checked)
+
+    def _storage_checked(self, problems: list[str]) -> None:
+        if not problems or not isValid(self):
+            return
+        self.storage_label = QLabel(_("Database check: problems found"))
+        self.storage_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.statusBar().insertPermanentWidget(0, self.storage_label)
+        self.storage_warning = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("The database file may be damaged"),
+            _(
+                "SQLite's check of the database file found problems. You can go on working, "
+                "but do this first: make a backup now (welcome-center db backup FILE), keep the "
+                "file and its -wal file as they are, and ask whoever looks after the computer "
+                "to run 'welcome-center db check'. Found:"
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.storage_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.storage_warning.setDetailedText("\n".join(problems[:50]))
+        self.storage_warning.setInformativeText(problems[0][:300])
+        self.storage_warning.open()
 
     # -- navigation --------------------------------------------------------------------------
 

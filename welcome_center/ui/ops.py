@@ -195,6 +195,20 @@ class Ops(QObject):
         job.signals.finished.connect(lambda *_a: self._running.discard(job.signals))
         QThreadPool.globalInstance().start(job)
 
+    def quietly(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None]) -> None:
+        """Run ``fn(uow)`` off the UI thread without a progress dialog (a check after start);
+        its result goes to ``on_done`` on the UI thread, an error is dropped."""
+        job = _Job(lambda: fn(self.uow))
+
+        def finished(ok: bool, value: object) -> None:
+            self._running.discard(job.signals)
+            if ok:
+                on_done(value)  # type: ignore[arg-type]
+
+        job.signals.finished.connect(finished)
+        self._running.add(job.signals)
+        QThreadPool.globalInstance().start(job)
+
 
 class _JobSignals(QObject):
     finished = Signal(bool, object)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QDialog
 
 from welcome_center.services import settings, users
@@ -40,4 +40,9 @@ def open_desk(uow: UnitOfWork, actor: Actor, db_name: str, state: QSettings) -> 
     """The main window for ``actor``, shown."""
     window = MainWindow(Ops(uow, actor, db_name), state)
     window.show()
+    # After the first paint and the user's first look, not in the way of the start.
+    QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window.check_storage)
     return window
+
+
+STORAGE_CHECK_DELAY_MS = 3000
