@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from welcome_center.db import migrate
+from welcome_center.db import engine, migrate
 from welcome_center.db.engine import APPLICATION_ID, is_on_network_share, open_engine, url_for_path
 from welcome_center.db.models import Base, ContactPerson, Organisation, Person
 from welcome_center.db.uow import UnitOfWork
@@ -227,3 +227,146 @@ def test_check_reports_a_foreign_file(tmp_path: Path) -> None:
 def test_the_head_constant_is_the_newest_migration() -> None:
     """Start-up skips Alembic when the stored revision equals HEAD: it must be the real head."""
     assert migrate.head_revision() == migrate.HEAD
+
+
+# -- our own file is always recognised (issue 10, item 2) ------------------------------------
+
+
+def _snapshot(src: Path, dst: Path) -> None:
+    """What a kill leaves on disk: the main file and its -wal as they are this moment."""
+    for suffix in ("", "-wal"):
+        if Path(f"{src}{suffix}").exists():
+            shutil.copyfile(f"{src}{suffix}", f"{dst}{suffix}")
+
+
+def test_a_first_session_killed_before_the_first_checkpoint_is_still_ours(
+    tmp_path: Path,
+) -> None:
+    """An older version marked a new file inside the -wal; killed before SQLite's first
+    checkpoint, the main file had no mark. The mark is read from the -wal."""
+    live = tmp_path / "live.db"
+    con = sqlite3.connect(live, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    killed = tmp_path / "killed.db"
+    _snapshot(live, killed)
+    con.close()
+    header = killed.read_bytes()[:100]
+    assert header[68:72] == b"\0\0\0\0"  # the main file alone would say "another program's"
+    db = open_database(url_for_path(killed))
+    db.dispose()
+    assert sqlite3.connect(killed).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_another_programs_file_with_a_wal_is_refused_untouched(tmp_path: Path) -> None:
+    live = tmp_path / "live.db"
+    con = sqlite3.connect(live, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE notes (body TEXT)")
+    other = tmp_path / "other.db"
+    _snapshot(live, other)
+    con.close()
+    wal = Path(f"{other}-wal")
+    before = _digest(other), _digest(wal)
+    with pytest.raises(StorageRefusedError, match="belongs to another program"):
+        open_database(url_for_path(other))
+    assert (_digest(other), _digest(wal)) == before
+
+
+def test_a_new_database_carries_its_mark_in_the_main_file_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    db = open_database(url_for_path(path), create=True)
+    try:
+        header = path.read_bytes()[:100]  # the main file, -wal aside, while the program runs
+        assert int.from_bytes(header[68:72], "big") == APPLICATION_ID
+    finally:
+        db.dispose()
+    assert not list(tmp_path.glob(".new.db*"))  # no temporary file left behind
+
+
+def test_a_kill_during_a_checkpoint_that_grows_the_file_leaves_an_intact_database(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A checkpoint writes page 1 (with the new, larger page count) before the pages that
+    grow the file; killed in between, the main file is 'shorter than it should be' while the
+    -wal still holds every page. SQLite reads both: nothing is damaged."""
+    con = sqlite3.connect(db_path, isolation_level=None)
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE padding (body TEXT)")
+    con.executemany("INSERT INTO padding VALUES (?)", [("x" * 3000,)] * 300)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    killed = tmp_path / "killed.db"
+    _snapshot(db_path, killed)
+    con.close()
+    size = killed.stat().st_size
+    page_one = engine.wal_first_page(killed)
+    assert page_one is not None
+    with killed.open("r+b") as f:  # the checkpoint had written page 1 only
+        f.write(page_one[:page_size])
+    assert int.from_bytes(page_one[28:32], "big") * page_size > size
+    db = open_database(url_for_path(killed))
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM padding").scalar() == 300
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        db.dispose()
+
+
+# -- upgrades are all or nothing (item 3) ----------------------------------------------------
+
+FAILING_MIGRATION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "test_extra"
+down_revision = "{head}"
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    op.drop_index("ix_consultations_date_record_minutes", table_name="consultations")
+    op.add_column("records", sa.Column("extra", sa.String(10)))
+    raise RuntimeError("killed in the middle")
+"""
+
+
+def test_an_upgrade_that_fails_midway_leaves_the_old_schema(db_path: Path, tmp_path: Path) -> None:
+    location = _script_dir_with(tmp_path, FAILING_MIGRATION)
+    db = open_engine(url_for_path(db_path))
+    with pytest.raises(RuntimeError, match="killed in the middle"):
+        migrate.upgrade(db, script_location=location)
+    db.dispose()
+    con = sqlite3.connect(db_path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    columns = {r[1] for r in con.execute("PRAGMA table_info(records)")}
+    revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    con.close()
+    assert "half_done" not in tables and "extra" not in columns
+    assert "ix_consultations_date_record_minutes" in tables
+    assert revision == migrate.HEAD
+    assert storage.check_database(url_for_path(db_path)).ok
+
+
+def test_two_backups_before_migration_in_the_same_second(db_path: Path, tmp_path: Path) -> None:
+    take = storage._backup_before_migration(tmp_path / "backups")
+    db = open_engine(url_for_path(db_path))
+    try:
+        first, second = take(db, "0003"), take(db, "0003")
+    finally:
+        db.dispose()
+    assert first != second and first.exists() and second.exists()
+    assert not list((tmp_path / "backups").glob(".*partial*"))
+
+
+def test_check_compares_the_schema_with_the_program(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("DROP INDEX ix_consultations_date_record_minutes")
+    con.commit()
+    con.close()
+    report = storage.check_database(url_for_path(db_path))
+    assert not report.ok
+    assert any("Schema: FAILED" in line for line in report.lines)
+    assert any("ix_consultations_date_record_minutes" in line for line in report.lines)
