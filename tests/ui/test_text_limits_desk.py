@@ -18,6 +18,8 @@ from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.services import cases, people
 from welcome_center.ui.dialogs.organisation_editor import OrganisationEditor
 from welcome_center.ui.dialogs.person_editor import PersonEditor
+from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
+from welcome_center.ui.dialogs.quick_enquiry_client import NEW_PERSON
 from welcome_center.ui.pages.admin import AdminPage
 from welcome_center.ui.pages.admin_vocabularies import EntryDialog
 from welcome_center.ui.record.consultations import ConsultationDialog
@@ -165,3 +167,20 @@ def test_a_long_vocabulary_label_and_office_name(qtbot, admin_ops) -> None:
     assert tab.errors.message("office_name").startswith(TOO_LONG)
     assert tab.office_name.text() == "O" * 201
     assert admin_ops.settings.office_name == "Welcome Center Region Zwickau"
+
+
+def test_the_quick_enquiry_says_it_under_the_new_clients_fields(qtbot, ops) -> None:
+    dialog = QuickEnquiryDialog(ops)
+    _shown(qtbot, dialog)
+    dialog.client.modes.button(NEW_PERSON).setChecked(True)
+    qtbot.keyClicks(dialog.client.family_name, "Nguyen")
+    dialog.client.given_name.setText("Lan\x1b")
+    dialog.save()
+    assert dialog.isVisible()
+    assert CONTROL in dialog.errors.message("given_name")
+    dialog.client.given_name.setText("Lan")
+    dialog.client.person_contact.setText("lan@example.org\x07")
+    dialog.save()
+    assert CONTROL in dialog.errors.message("person_contact")
+    assert dialog.client.person_contact.text() == "lan@example.org\x07"
+    assert people.find_duplicates(ops.uow, ops.actor, PersonDraft("Nguyen", "Lan")) == []

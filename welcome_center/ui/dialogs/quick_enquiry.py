@@ -21,6 +21,7 @@ from welcome_center.ui.dialogs.quick_enquiry_client import create_client
 from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
 from welcome_center.ui.forms import combo_value, date_of
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.renamed_fields import RenamedFields
 
 
 class QuickEnquiryDialog(QuickEnquiryForm):
@@ -106,7 +107,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         draft = self.client.new_draft(combo_value(self.municipality))  # type: ignore[arg-type]
         if draft is None:
             return None
-        saved = self.ops.write(self, create_client, draft, accept_duplicates, errors=self.errors)
+        errors = RenamedFields(self.errors, self.client.field_names())
+        saved = self.ops.write(self, create_client, draft, accept_duplicates, errors=errors)
         if saved is None:
             return None
         if isinstance(saved.value, list):

@@ -127,12 +127,12 @@ class ClientSection(QWidget):
         self.person_box, form = self._sub_form()
         self.family_name = self._line(form, _("Famil&y name:"), "family_name")
         self.given_name = self._line(form, _("G&iven name:"), "given_name")
-        self.person_contact = self._line(form, _("&E-mail or phone:"))
+        self.person_contact = self._line(form, _("&E-mail or phone:"), "person_contact")
 
     def _build_organisation(self) -> None:
         self.org_box, form = self._sub_form()
         self.org_name = self._line(form, _("Organisation na&me:"), "name")
-        self.org_contact = self._line(form, _("&E-mail or phone:"))
+        self.org_contact = self._line(form, _("&E-mail or phone:"), "org_contact")
 
     def _build_candidates(self) -> None:
         self.candidates_box = QWidget()
@@ -231,6 +231,12 @@ class ClientSection(QWidget):
                 self.org_name.text(), municipality=municipality, email=email, phone=phone
             )
         return None
+
+    def field_names(self) -> dict[str, str]:
+        """The form's names of the fields the services name "email" and "phone" (both are
+        typed in one line, the person's or the organisation's)."""
+        line = "person_contact" if self.mode() == NEW_PERSON else "org_contact"
+        return {"email": line, "phone": line}
 
     def missing_client(self) -> ValidationError | None:
         if self.mode() == FIND and self.picker.client() is None:
