@@ -215,6 +215,9 @@ def _lookups(s: Session) -> Lookups:
 def _match_clients(s: Session, clients: Iterable[FileClient]) -> None:
     """Link the file's clients to existing persons (family and given name) and organisations
     (name), ignoring case and accents; the lowest id wins among equals."""
+    # A key with a NUL byte belongs to a refused row and can match nothing stored (PostgreSQL
+    # would not even take it as a parameter).
+    clients = [c for c in clients if "\x00" not in c.key]
     persons = {c.key: c for c in clients if c.kind is ClientKind.PERSON}
     orgs = {c.key: c for c in clients if c.kind is ClientKind.ORGANISATION}
     for keys in _chunks(list(persons)):
