@@ -119,7 +119,8 @@ class FirstRunDialog(QDialog):
         self._create = create
         self.actor: Actor | None = None
         self.setWindowTitle(_("Set up the office"))
-        self.office = QLineEdit(settings.get_settings(uow).office_name if uow else "")
+        current = settings.get_settings(uow) if uow else settings.DEFAULTS
+        self.office = QLineEdit(current.office_name)
         self.username = QLineEdit()
         self.display_name = QLineEdit()
         self.password = _password_edit()
