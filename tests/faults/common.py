@@ -324,6 +324,8 @@ def integrity(path: Path, verdict: Verdict) -> None:
 
 def confirmed_present(path: Path, confirmed: Confirmed, verdict: Verdict) -> None:
     """Every save the worker confirmed is in the file, with its marker (and number)."""
+    if not len(confirmed):
+        return
     con = sqlite3.connect(path, timeout=10)
     try:
         persons = dict(con.execute("SELECT id, notes FROM persons").fetchall())

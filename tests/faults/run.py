@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 def _table(tallies: list[Tally]) -> None:
     print()
     head = (
-        f"{'fault':<20} {'trials':>6} {'failed':>6} {'confirmed saves':>15} {'secs':>6}  "
+        f"{'fault':<20} {'trials':>6} {'failed':>6} {'saves checked':>15} {'secs':>6}  "
         "what the kill hit"
     )
     print(head)

@@ -385,8 +385,8 @@ def upgrade_kill(setup: UpgradeSetup, folder: Path, rng: random.Random, cli_chec
                 "half-migrated",
                 f"revision {left} but missing {missing[:4]} extra {extra[:4]}",
             )
-    hit = "finished" if finished else ("left old" if left == setup.revision else "left new")
     # Any backup under its final name must be complete.
+    complete = False
     for b in sorted(backups.glob("*.db")) if backups.exists() else []:
         try:
             counts = common.table_counts(b, TABLES)
@@ -395,6 +395,14 @@ def upgrade_kill(setup: UpgradeSetup, folder: Path, rng: random.Random, cli_chec
             continue
         if counts != setup.counts:
             verdict.add("partial backup", f"{b.name}: {counts}")
+        else:
+            complete = True
+    if finished:
+        hit = "not killed (finished)"
+    elif left != setup.revision:
+        hit = "after the migration"
+    else:
+        hit = "in the migration" if complete else "in the backup"
     # Then the program opens (and upgrades) it; a fresh backup folder, so that this does not
     # test a second backup in the same second (test_upgrade_kills.py does that on its own).
     try:
