@@ -402,7 +402,7 @@ def upgrade_kill(setup: UpgradeSetup, folder: Path, rng: random.Random, cli_chec
     elif left != setup.revision:
         hit = "after the migration"
     else:
-        hit = "in the migration" if complete else "in the backup"
+        hit = "after the backup, before the commit" if complete else "in the backup"
     # Then the program opens (and upgrades) it; a fresh backup folder, so that this does not
     # test a second backup in the same second (test_upgrade_kills.py does that on its own).
     try:
