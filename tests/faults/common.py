@@ -35,6 +35,10 @@ WAIT = 60.0
 # The command line's data folder (never the user's own).
 DATA_DIR = str(Path(tempfile.gettempdir()) / "welcome-center-faults-data")
 
+# The program's opening runs Alembic, whose operation proxies are global: the runner's threads
+# (run.py --jobs) take turns for the in-process opens and checks (the faults run in children).
+PROGRAM_LOCK = threading.RLock()
+
 # The refusals that must never be said of our own intact (or never finished) file.
 WRONG_REFUSALS = ("not_sqlite", "foreign_sqlite", "truncated", "damaged")
 
@@ -59,7 +63,8 @@ def create_office(path: Path) -> None:
     from welcome_center.services.context import Actor
     from welcome_center.services.storage import open_database
 
-    db = open_database(url_of(path), **_create_option(open_database))
+    with PROGRAM_LOCK:
+        db = open_database(url_of(path), **_create_option(open_database))
     try:
         uow = UnitOfWork(db)
         users.add_user(uow, None, "admin", PASSWORD, Role.ADMIN, "Ada Admin")
@@ -82,7 +87,8 @@ def open_existing(path: Path, backup_dir: Path | None = None):  # type: ignore[n
     """The program's own opening of an existing database (refusal checks, migration, seeding)."""
     from welcome_center.services.storage import open_database
 
-    return open_database(url_of(path), backup_dir=backup_dir)
+    with PROGRAM_LOCK:
+        return open_database(url_of(path), backup_dir=backup_dir)
 
 
 def clean_error_types() -> tuple[type[BaseException], ...]:
@@ -302,7 +308,8 @@ def db_check(path: Path, verdict: Verdict, cli: bool = False) -> None:
     from welcome_center.services.storage import check_database
 
     try:
-        report = check_database(url_of(path))
+        with PROGRAM_LOCK:
+            report = check_database(url_of(path))
     except Exception as exc:
         verdict.add("db check crashed", f"{type(exc).__name__}: {one_line(exc)}")
         return
