@@ -405,3 +405,26 @@ def test_db_check_survives_random_flipped_bytes_and_says_what_it_finds(
         if not report.ok:
             assert any("FAILED" in line or "damage" in line for line in report.lines), report
     assert found > 0  # the check looks at more than the header
+
+
+def test_a_killed_backups_leftovers_are_removed_once_they_are_old(
+    db_path: Path, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / ".office-before-migration-0003.db.4242.partial"
+    young = folder / ".office-before-migration-0003.db.4343.partial"
+    for leftover in (old, young, Path(f"{old}-journal")):
+        leftover.write_bytes(b"half a backup")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    os.utime(f"{old}-journal", (day_ago, day_ago))
+    db = open_engine(url_for_path(db_path))
+    try:
+        storage.db_backup.backup_to(db, folder / "copy.db")
+    finally:
+        db.dispose()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["copy.db", young.name])

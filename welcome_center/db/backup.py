@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from welcome_center.db.engine import Database
+from welcome_center.db.engine import Database, remove_leftovers
 
 
 def backup_to(db: Database, target: Path) -> Path:
@@ -20,6 +20,7 @@ def backup_to(db: Database, target: Path) -> Path:
     if target.exists():
         raise FileExistsError(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target.parent, ".*.partial*")  # of backups killed long ago
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         with db.engine.connect() as conn:

@@ -19,6 +19,7 @@ import errno
 import os
 import sqlite3
 import struct
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -245,6 +246,7 @@ def create_sqlite_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (wal_path(path), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)  # no committed frame of ours (check_sqlite_file said so)
+    remove_leftovers(path.parent, f".{path.name}.*.new*")
     temp = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
         con = sqlite3.connect(temp, isolation_level=None)
@@ -259,6 +261,23 @@ def create_sqlite_file(path: Path) -> None:
         temp.unlink(missing_ok=True)
         Path(f"{temp}-journal").unlink(missing_ok=True)
     _fsync_dir(path.parent)
+
+
+LEFTOVER_AGE_S = 24 * 3600
+
+
+def remove_leftovers(folder: Path, pattern: str, max_age_s: float = LEFTOVER_AGE_S) -> None:
+    """Remove temporary files (``pattern``) that a killed run left in ``folder`` and that are
+    older than ``max_age_s``: younger ones may belong to a program working right now."""
+    if not folder.is_dir():
+        return
+    limit = time.time() - max_age_s
+    for leftover in folder.glob(pattern):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove
 
 
 def _fsync(path: Path) -> None:
