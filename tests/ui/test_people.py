@@ -245,7 +245,9 @@ def test_a_duplicate_candidate_can_be_opened_instead(
     editor.save_button.click()
     assert editor.isVisible()
     assert editor.candidates.isVisible()
-    assert editor.candidates.list.item(0).text() == "Müller, Jürgen, born 03/04/1990 – same name"
+    assert editor.candidates.list.item(0).text() == (
+        "Müller, Jürgen · b. 03/04/1990 · no records yet – same name"
+    )
     assert "may already be recorded" in editor.errors.general.text()
     _button(editor, "Open e&xisting").click()
     assert not editor.isVisible()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from welcome_center.domain.enums import (
@@ -104,6 +104,20 @@ class OrganisationView:
         return self.short_name or self.name
 
 
+@dataclass(frozen=True, kw_only=True)
+class ClientFacts:
+    """What tells two clients of the same name apart in a list: birth date and nationality (of
+    a person), town, the last contact and the number of records. ``records`` counts the records
+    whose client this is (not those it is a further party of); ``last_contact`` is the latest
+    consultation or opening date among them."""
+
+    birth_date: date | None = None
+    nationality: str | None = None
+    municipality: str | None = None
+    last_contact: date | None = None
+    records: int = 0
+
+
 @dataclass(frozen=True)
 class DuplicateCandidate:
     """An existing person or organisation that may be the one being entered."""
@@ -113,6 +127,7 @@ class DuplicateCandidate:
     display_name: str
     birth_date: date | None
     reason: str
+    facts: ClientFacts = field(default_factory=ClientFacts, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,26 @@ class ClientRef:
     kind: ClientKind
     id: int
     display_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientHit:
+    """A person or organisation found by name, with the facts that tell same names apart."""
+
+    ref: ClientRef
+    facts: ClientFacts
+
+    @property
+    def kind(self) -> ClientKind:
+        return self.ref.kind
+
+    @property
+    def id(self) -> int:
+        return self.ref.id
+
+    @property
+    def display_name(self) -> str:
+        return self.ref.display_name
 
 
 @dataclass(frozen=True)

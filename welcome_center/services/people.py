@@ -20,6 +20,7 @@ from welcome_center.domain.permissions import Permission
 from welcome_center.domain.rules import organisation_key, person_key, plausible_birth_date
 from welcome_center.domain.text import fold
 from welcome_center.domain.views import (
+    ClientHit,
     ClientRef,
     ContactPersonView,
     DuplicateCandidate,
@@ -28,6 +29,7 @@ from welcome_center.domain.views import (
 )
 from welcome_center.i18n import _, format_date
 from welcome_center.services import audit, countries, vocabularies
+from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_version
 
@@ -180,10 +182,14 @@ def person_candidates(
     stmt = select(Person).where(Person.name_key.in_(keys), Person.anonymised_at.is_(None))
     if exclude is not None:
         stmt = stmt.where(Person.id != exclude)
+    found = [
+        p
+        for p in s.scalars(stmt.order_by(Person.id))
+        if not (d.birth_date and p.birth_date and d.birth_date != p.birth_date)
+    ]
+    facts = person_facts(s, found)
     out = []
-    for p in s.scalars(stmt.order_by(Person.id)):
-        if d.birth_date and p.birth_date and d.birth_date != p.birth_date:
-            continue
+    for p in found:
         same_day = d.birth_date is not None and d.birth_date == p.birth_date
         reason = _("same name and birth date") if same_day else _("same name")
         out.append(
@@ -193,6 +199,7 @@ def person_candidates(
                 person_name(p.family_name, p.given_name),
                 p.birth_date,
                 reason,
+                facts=facts[p.id],
             )
         )
     return out
@@ -205,9 +212,13 @@ def organisation_candidates(
     stmt = select(Organisation).where(Organisation.name_key == organisation_key(name))
     if exclude is not None:
         stmt = stmt.where(Organisation.id != exclude)
+    found = list(s.scalars(stmt.order_by(Organisation.id)))
+    facts = organisation_facts(s, found)
     return [
-        DuplicateCandidate(ClientKind.ORGANISATION, o.id, o.name, None, _("same name"))
-        for o in s.scalars(stmt.order_by(Organisation.id))
+        DuplicateCandidate(
+            ClientKind.ORGANISATION, o.id, o.name, None, _("same name"), facts=facts[o.id]
+        )
+        for o in found
     ]
 
 
@@ -425,9 +436,9 @@ def _check_contact_versions(
 # --- lookup ----------------------------------------------------------------------------------
 
 
-def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) -> list[ClientRef]:
+def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) -> list[ClientHit]:
     """Persons and organisations whose name contains every typed word (case and accents ignored),
-    for the client field of a form."""
+    for the client field of a form, each with the facts that tell same names apart."""
     actor.require(Permission.WORK_RECORDS)
     # "Müller, Anna" as lists show a person: the comma separates, it is not part of a name.
     words = [fold(w) for w in text.replace(",", " ").split() if fold(w)]
@@ -450,13 +461,22 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
                     Organisation.short_name.ilike(like, escape="\\"),
                 )
             )
-        persons = s.scalars(pstmt.order_by(Person.family_name, Person.given_name).limit(limit))
-        orgs = s.scalars(ostmt.order_by(Organisation.name).limit(limit))
-        refs = [client_ref(ClientKind.PERSON, p) for p in persons]
-        refs += [client_ref(ClientKind.ORGANISATION, o) for o in orgs]
+        persons = list(
+            s.scalars(pstmt.order_by(Person.family_name, Person.given_name).limit(limit))
+        )
+        orgs = list(
+            s.scalars(ostmt.order_by(Organisation.name).limit(max(limit - len(persons), 0)))
+        )
+        pfacts, ofacts = person_facts(s, persons), organisation_facts(s, orgs)
+        hits = [
+            ClientHit(ref=client_ref(ClientKind.PERSON, p), facts=pfacts[p.id]) for p in persons
+        ]
+        hits += [
+            ClientHit(ref=client_ref(ClientKind.ORGANISATION, o), facts=ofacts[o.id]) for o in orgs
+        ]
         # The names shown are a read of personal data: audited, without the typed words.
-        audit.log(s, actor, "search", "client", None, detail=f"hits={len(refs[:limit])}")
-        return refs[:limit]
+        audit.log(s, actor, "search", "client", None, detail=f"hits={len(hits)}")
+        return hits
 
 
 def _escape_like(text: str) -> str:

@@ -38,8 +38,8 @@ from welcome_center.i18n import _, country_name
 from welcome_center.services import countries, people
 from welcome_center.services.people import DuplicateCandidatesError
 from welcome_center.ui import forms
+from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.ops import Ops
-from welcome_center.ui.qt_i18n import short_date
 
 W = TypeVar("W", bound=QWidget)
 
@@ -63,8 +63,9 @@ class CandidatesPanel(QGroupBox):
     open_existing = Signal(int)
     save_anyway = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(_("Possibly recorded already"), parent)
+        self.ops = ops
         self.candidates: list[DuplicateCandidate] = []
         hint = QLabel(
             _(
@@ -97,7 +98,7 @@ class CandidatesPanel(QGroupBox):
         self.candidates = list(candidates)
         self.list.clear()
         for c in self.candidates:
-            self.list.addItem(QListWidgetItem(describe(c)))
+            self.list.addItem(QListWidgetItem(describe(self.ops, c)))
         self.list.setCurrentRow(0)
         self.show()
         self.list.setFocus()
@@ -113,11 +114,10 @@ class CandidatesPanel(QGroupBox):
             self.open_existing.emit(self.candidates[row].id)
 
 
-def describe(candidate: DuplicateCandidate) -> str:
-    """``Müller, Jürgen, born 03.04.1990 – same name`` as the list shows a candidate."""
-    text = candidate.display_name
-    if candidate.birth_date:
-        text += ", " + _("born %(date)s") % {"date": short_date(candidate.birth_date)}
+def describe(ops: Ops, candidate: DuplicateCandidate) -> str:
+    """``Müller, Jürgen · b. 03.04.1990 · Syria · Zwickau · 2 records – same name`` as the list
+    shows a candidate."""
+    text = SEPARATOR.join([candidate.display_name, *facts_parts(ops, candidate.facts)])
     return f"{text} – {candidate.reason}"
 
 
@@ -132,7 +132,7 @@ class ClientEditor(QDialog):
         self.item: Any = None  # the saved view being edited (None: a new entry)
         self.saved_id: int | None = None
         self.errors = forms.FieldErrors()
-        self.candidates = CandidatesPanel()
+        self.candidates = CandidatesPanel(ops)
         self.candidates.open_existing.connect(self.open_existing)
         self.candidates.save_anyway.connect(lambda: self.save(accept_duplicates=True))
         self.form = QFormLayout()

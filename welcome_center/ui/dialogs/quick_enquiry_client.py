@@ -29,9 +29,9 @@ from welcome_center.domain.views import ClientRef, DuplicateCandidate
 from welcome_center.i18n import _
 from welcome_center.services import people
 from welcome_center.services.context import Actor, Saved, UnitOfWork
+from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.forms import FieldErrors, error_label
 from welcome_center.ui.ops import Ops
-from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.widgets.client_picker import ClientPicker
 
 FIND, NEW_PERSON, NEW_ORGANISATION = 0, 1, 2
@@ -59,10 +59,9 @@ def contact_fields(text: str) -> tuple[str, str]:
     return (text, "") if "@" in text else ("", text)
 
 
-def candidate_text(c: DuplicateCandidate) -> str:
-    born = short_date(c.birth_date)
-    parts = [c.display_name, _("born %(date)s") % {"date": born} if born else "", c.reason]
-    return " — ".join(p for p in parts if p)
+def candidate_text(ops: Ops, c: DuplicateCandidate) -> str:
+    """``Müller, Anna · b. 12.03.1990 · Syria · Zwickau · 3 records — same name``."""
+    return SEPARATOR.join([c.display_name, *facts_parts(ops, c.facts)]) + f" — {c.reason}"
 
 
 class ClientSection(QWidget):
@@ -276,7 +275,7 @@ class ClientSection(QWidget):
     def show_candidates(self, found: list[DuplicateCandidate]) -> None:
         self.candidates.clear()
         for c in found:
-            item = QListWidgetItem(candidate_text(c))
+            item = QListWidgetItem(candidate_text(self.ops, c))
             item.setData(Qt.ItemDataRole.UserRole, ClientRef(c.kind, c.id, c.display_name))
             self.candidates.addItem(item)
         self.candidates_note.setText(

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.drafts import ClientChoice
 from welcome_center.domain.enums import ClientKind, Vocabulary
-from welcome_center.domain.views import ClientRef, PersonView, RecordSummary
+from welcome_center.domain.views import ClientFacts, ClientHit, ClientRef, PersonView, RecordSummary
 from welcome_center.i18n import _, country_name, format_number, ngettext
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
+from welcome_center.ui.client_facts import nationality_text
 from welcome_center.ui.dialogs.organisation_editor import (
     OrganisationEditor,
     organisation_lines,
@@ -67,13 +68,30 @@ def person_lines(ops: Ops, p: PersonView) -> list[tuple[str, str]]:
 
 
 class ClientResultsModel(RowTableModel):
-    """Persons and organisations found by name."""
+    """Persons and organisations found by name, with what tells the same names apart."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__((_("Name"), _("Kind")), parent=parent)
+    def __init__(self, ops: Ops, parent: Any = None) -> None:
+        super().__init__(
+            (_("Name"), _("Kind"), _("Born"), _("Nationality"), _("Municipality"), _("Last contact"),
+             _("Records as client")), right_aligned=(6,), parent=parent,
+        )  # fmt: skip
+        self.ops = ops
 
-    def set_clients(self, refs: Sequence[ClientRef]) -> None:
-        self.set_rows([(r, (r.display_name, label(r.kind))) for r in refs])
+    def set_clients(self, found: Sequence[ClientHit | ClientRef]) -> None:
+        """Show hits with their facts; a bare ref (a client just saved) with its name only."""
+        self.set_rows([self._row(c) for c in found])
+
+    def _row(self, c: ClientHit | ClientRef) -> tuple[ClientRef, tuple[str, ...]]:
+        ref = c.ref if isinstance(c, ClientHit) else c
+        name = (ref.display_name, label(ref.kind))
+        if not isinstance(c, ClientHit):
+            return ref, (*name, "", "", "", "", "")
+        f: ClientFacts = c.facts
+        town = self.ops.label(Vocabulary.MUNICIPALITY, f.municipality)
+        return ref, (
+            *name, short_date(f.birth_date), nationality_text(f), town,
+            short_date(f.last_contact), format_number(f.records),
+        )  # fmt: skip
 
 
 class ClientRecordsModel(RowTableModel):
@@ -111,7 +129,7 @@ class PeoplePage(Page):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run_search)
-        self.results = ClientResultsModel(self)
+        self.results = ClientResultsModel(ops, self)
         self.records = ClientRecordsModel(ops, self)
         self._build()
 
@@ -271,9 +289,12 @@ class PeoplePage(Page):
         if self._row_of(shown) < 0 and shown.display_name:
             self._timer.stop()
             self.search.blockSignals(True)
-            self.search.setText(" ".join(shown.display_name.replace(",", " ").split()))
+            text = " ".join(shown.display_name.replace(",", " ").split())
+            self.search.setText(text)
             self.search.blockSignals(False)
-            self.results.set_clients([shown])
+            found = self.ops.read(self, people.search_clients, text, SEARCH_LIMIT) or []
+            hit = next((h for h in found if (h.kind, h.id) == (shown.kind, shown.id)), None)
+            self.results.set_clients([hit or shown])
             self._show_hint()
         self.result_table.select_row(self._row_of(shown))  # the same client: no new read
         self.result_table.setFocus()

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from welcome_center.domain.views import ClientRef
+from welcome_center.domain.views import ClientHit, ClientRef
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import people
+from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.ops import Ops
 
 DEBOUNCE_MS = 200
@@ -33,9 +34,11 @@ VISIBLE_HITS = 6
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def hit_text(ref: ClientRef) -> str:
-    """How a hit reads in the list: its name and its kind as a word."""
-    return f"{ref.display_name} — {label(ref.kind)}"
+def hit_text(ops: Ops, hit: ClientHit) -> str:
+    """How a hit reads in the list: its name, its kind as a word, and what tells same names
+    apart (``Müller, Anna — Person · b. 12.03.1990 · Syria · Zwickau · 3 records``)."""
+    name = f"{hit.display_name} — {label(hit.kind)}"
+    return SEPARATOR.join([name, *facts_parts(ops, hit.facts)])
 
 
 class ClientPicker(QWidget):
@@ -166,11 +169,11 @@ class ClientPicker(QWidget):
         self.clear()
         self.edit.setFocus()
 
-    def _show_hits(self, found: list[ClientRef]) -> None:
+    def _show_hits(self, found: list[ClientHit]) -> None:
         self.hits.clear()
-        for ref in found:
-            item = QListWidgetItem(hit_text(ref))
-            item.setData(Qt.ItemDataRole.UserRole, ref)
+        for hit in found:
+            item = QListWidgetItem(hit_text(self.ops, hit))
+            item.setData(Qt.ItemDataRole.UserRole, hit.ref)
             self.hits.addItem(item)
         self.hits.setVisible(bool(found))
         self.empty_label.setText(self.empty_text)
