@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.ui.date_typing import type_date
 from tests.ui.test_record_editor import CTRL, activate, open_window, save_dialog
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import (
@@ -24,6 +25,7 @@ from welcome_center.domain.enums import ClientKind, ReferralStatus
 from welcome_center.services import cases, consultations, follow_ups, people, referrals
 from welcome_center.ui.dialogs.organisation_editor import OrganisationEditor
 from welcome_center.ui.pages.follow_ups import FollowUpsPage
+from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.consultations import ConsultationDialog
 from welcome_center.ui.record.follow_ups import FollowUpDialog
 from welcome_center.ui.record.referrals import FeedbackDialog
@@ -155,15 +157,14 @@ def test_a_follow_up_moved_meanwhile_keeps_the_chosen_day(
     dialog = _show(qtbot, FollowUpDialog(window, item))
     follow_ups.reschedule(uow, ben, f.value.id, today + timedelta(days=2), item.version)
 
-    dialog.due_on.setFocus()
-    qtbot.keyClick(dialog.due_on, Qt.Key.Key_Up)  # the day section: one day later
-    chosen = dialog.due_on.date().toPython()
-    assert chosen == today + timedelta(days=8)
+    chosen = today + timedelta(days=8)
+    type_date(qtbot, dialog.due_on, short_date(chosen))
+    assert dialog.due_on.date() == chosen
     save_dialog(qtbot, dialog, final=False)
 
     _assert_conflict_named_ben(conflicts, "This follow-up")
     assert dialog.isVisible()
-    assert dialog.due_on.date().toPython() == chosen
+    assert dialog.due_on.date() == chosen
     (stored,) = cases.get_record(uow, anna, record_id).follow_ups
     assert stored.due_on == today + timedelta(days=2)
 

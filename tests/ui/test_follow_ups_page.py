@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import when_modal
+from tests.ui.date_typing import type_date
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind
@@ -143,7 +144,9 @@ def test_due_this_week_ends_on_sunday(ops: Ops, page: FollowUpsPage) -> None:
     assert _column(page, 3) == ["Sonntag"]
 
 
-def test_reschedule_moves_the_follow_up_out_of_todays_list(ops: Ops, page: FollowUpsPage) -> None:
+def test_reschedule_moves_the_follow_up_out_of_todays_list(  # type: ignore[no-untyped-def]
+    qtbot, ops: Ops, page: FollowUpsPage
+) -> None:
     record, _n = _record(ops, "Becker")
     f = follow_ups.add_follow_up(ops.uow, ops.actor, record, TODAY, "verschieben").value
     page.activated()
@@ -151,7 +154,7 @@ def test_reschedule_moves_the_follow_up_out_of_todays_list(ops: Ops, page: Follo
 
     def choose(dialog: QWidget) -> None:
         assert isinstance(dialog, RescheduleDialog)
-        dialog.date.setDate(QDate(later.year, later.month, later.day))
+        type_date(qtbot, dialog.date, later.strftime("%d%m%Y"))
         dialog.accept()
 
     when_modal(choose)

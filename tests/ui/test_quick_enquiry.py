@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tests.ui.conftest import type_text, when_modal
+from tests.ui.date_typing import type_date
 from welcome_center import i18n
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, PersonDraft
@@ -19,7 +20,7 @@ from welcome_center.domain.views import ClientRef, DuplicateCandidate
 from welcome_center.services import cases, follow_ups, people
 from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
 from welcome_center.ui.dialogs.quick_enquiry_client import NEW_PERSON
-from welcome_center.ui.forms import set_date
+from welcome_center.ui.qt_i18n import short_date
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -44,7 +45,7 @@ def tab_to(qtbot, widget: QWidget, most: int = 3) -> None:
     """Press Tab until ``widget`` has the focus; a date field takes a Tab per part."""
     for _ in range(most):
         qtbot.keyClick(focused(), Qt.Key.Key_Tab)
-        if focused() is widget:
+        if focused() in (widget, widget.focusProxy()):
             return
     raise AssertionError(f"Tab reached {focused()!r}, not {widget!r}")
 
@@ -160,7 +161,7 @@ def test_an_existing_client_with_a_referral_and_a_follow_up(qtbot, ops, dialog):
     type_text(dialog.reason, "Anerkennungsberatung für Pflegefachkräfte")
     dialog.follow_up.setChecked(True)
     due = office_today() + timedelta(days=14)
-    set_date(dialog.due_on, due)
+    type_date(qtbot, dialog.due_on, short_date(due))
     type_text(dialog.remark, "Nachfragen, ob Unterlagen vollständig")
     key(qtbot, Qt.Key.Key_Return, CTRL)
     assert not dialog.isVisible()
@@ -188,13 +189,13 @@ def test_a_missing_client_is_said_under_the_client_field(qtbot, ops, dialog):
 
 def test_a_service_error_appears_next_to_its_field(qtbot, ops, dialog):
     new_person(dialog, "Kowalski", "Jan")
-    set_date(dialog.opened_on, office_today() + timedelta(days=3))
+    type_date(qtbot, dialog.opened_on, short_date(office_today() + timedelta(days=3)))
     key(qtbot, Qt.Key.Key_S, CTRL)
     assert dialog.errors.message("opened_on") == "The opening date lies in the future."
     # The new person is saved already and now the client; fixing the date saves the enquiry
     # for that person, without a second person.
     assert dialog.client.picker.client().display_name == "Kowalski, Jan"
-    set_date(dialog.opened_on, office_today())
+    type_date(qtbot, dialog.opened_on, short_date(office_today()))
     key(qtbot, Qt.Key.Key_S, CTRL)
     assert not dialog.isVisible()
     assert len(persons_named(ops, "Kowalski", "Jan")) == 1

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from tests.ui.conftest import type_text
+from tests.ui.date_typing import type_date
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, OrganisationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, RecordKind
@@ -19,6 +20,7 @@ from welcome_center.services import cases, follow_ups, people
 from welcome_center.ui.models.record_table import BLOCK, RecordTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.records import SEARCH_DELAY_MS, RecordsPage
+from welcome_center.ui.qt_i18n import short_date
 
 
 def _person(ops: Ops, family: str, given: str) -> ClientChoice:
@@ -124,7 +126,7 @@ def _choose(combo, data: object) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(combo.findData(data))
 
 
-def test_filters_combine_in_sql(office, page: RecordsPage, ops: Ops) -> None:
+def test_filters_combine_in_sql(office, page: RecordsPage, ops: Ops, qtbot) -> None:  # type: ignore[no-untyped-def]
     _choose(page.counsellor, "mine")
     assert sorted(page.model.ids) == sorted([office["mueller"], office["nguyen"], office["firm"]])
     _choose(page.topic, "residence")
@@ -139,8 +141,8 @@ def test_filters_combine_in_sql(office, page: RecordsPage, ops: Ops) -> None:
     page.overdue.setChecked(True)
     assert page.model.ids == [office["mueller"]]
     page.reset_filters()
-    page.opened_from.setDate(office_today() - timedelta(days=12))
-    page.opened_to.setDate(office_today() - timedelta(days=1))
+    type_date(qtbot, page.opened_from, short_date(office_today() - timedelta(days=12)), True)
+    type_date(qtbot, page.opened_to, short_date(office_today() - timedelta(days=1)), True)
     assert sorted(page.model.ids) == sorted([office["nguyen"], office["firm"]])
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
+from tests.ui.date_typing import type_date
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
 from welcome_center.domain.statistics import Period, ReportFormat
@@ -176,11 +177,11 @@ def test_a_custom_range_that_ends_before_it_starts_is_refused(qtbot, ops: Ops) -
     qtbot.waitUntil(lambda: page.content is not None, timeout=10_000)
     chooser = page.chooser
     chooser.kind.setCurrentIndex(chooser.kind.findData(CUSTOM))
-    chooser.start.setDate(date(2025, 5, 1))
-    chooser.end.setDate(date(2025, 4, 1))
+    type_date(qtbot, chooser.start, "1.5.2025", finish=True)
+    type_date(qtbot, chooser.end, "01.04.25", finish=True)
     assert chooser.error.text() == "The range ends before it starts."
     assert not page.export_buttons[ReportFormat.XLSX].isEnabled()
-    chooser.end.setDate(date(2025, 5, 20))
+    type_date(qtbot, chooser.end, "20052025", finish=True)
     qtbot.waitUntil(lambda: _shown(page) == Period(date(2025, 5, 1), date(2025, 5, 20)))
     assert page.export_buttons[ReportFormat.XLSX].isEnabled()
     assert chooser.error.isHidden()

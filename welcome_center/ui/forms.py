@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -27,6 +26,7 @@ from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _, language
+from welcome_center.ui.widgets.date_field import DateField
 
 EMPTY = "—"
 
@@ -197,39 +197,26 @@ class CodeChecklist(QListWidget):
 
 # -- dates --------------------------------------------------------------------------------------
 
-_NO_DATE = QDate(1900, 1, 1)
-
 
 def date_format() -> str:
     return "dd.MM.yyyy" if language() == "de" else "dd/MM/yyyy"
 
 
-def date_edit(value: date | None = None, optional: bool = False) -> QDateEdit:
-    """A date field with a calendar; an optional one shows "—" until a date is chosen."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(date_format())
-    if optional:
-        edit.setMinimumDate(_NO_DATE)
-        edit.setSpecialValueText(EMPTY)
-    set_date(edit, value, optional)
-    return edit
+def date_edit(value: date | None = None, optional: bool = False) -> DateField:
+    """The desk's date field (typed or picked); an optional one may stay empty, a required
+    one without ``value`` shows the office's today."""
+    return DateField(value if value is not None or optional else office_today(), optional)
 
 
-def set_date(edit: QDateEdit, value: date | None, optional: bool = False) -> None:
-    if value is None:
-        edit.setDate(_NO_DATE if optional else qdate(office_today()))
-    else:
-        edit.setDate(qdate(value))
+def set_date(edit: DateField, value: date | None, optional: bool = False) -> None:
+    """Show ``value``; None empties an optional field and shows today in a required one."""
+    edit.set_date(value if value is not None or optional else office_today())
 
 
 def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-def date_of(edit: QDateEdit) -> date | None:
-    """The chosen date, or None for an optional field left empty."""
-    q = edit.date()
-    if not q.isValid() or q == _NO_DATE:
-        return None
-    return date(q.year(), q.month(), q.day())
+def date_of(edit: DateField) -> date | None:
+    """The date typed or picked, or None (empty, or no valid date: see ``dates_ok``)."""
+    return edit.date()

@@ -40,6 +40,7 @@ from welcome_center.services.people import DuplicateCandidatesError
 from welcome_center.ui import forms
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.widgets.date_field import dates_ok
 
 W = TypeVar("W", bound=QWidget)
 
@@ -204,6 +205,8 @@ class ClientEditor(QDialog):
             self.load(self.item.id)
 
     def save(self, accept_duplicates: bool = False) -> bool:
+        if not dates_ok(self):
+            return False
         self.candidates.clear()
         saved = self.write(accept_duplicates)
         if saved is None:

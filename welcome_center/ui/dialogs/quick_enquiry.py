@@ -22,6 +22,7 @@ from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
 from welcome_center.ui.forms import combo_value, date_of
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.renamed_fields import RenamedFields
+from welcome_center.ui.widgets.date_field import dates_ok
 
 
 class QuickEnquiryDialog(QuickEnquiryForm):
@@ -70,6 +71,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
 
     def _check_input(self) -> bool:
         """What the form can tell before anything is written (so a save is not left half)."""
+        if not dates_ok(self):
+            return False
         found: list[ValidationError] = []
         if self.saved_record_id is None and (missing := self.client.missing_client()):
             found.append(missing)

@@ -24,6 +24,7 @@ from welcome_center.services import settings
 from welcome_center.services.context import Changes
 from welcome_center.ui import forms
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.widgets.date_field import dates_ok
 
 
 def number_field(suffix: str = "") -> QSpinBox:
@@ -133,7 +134,7 @@ class SettingsTab(QWidget):
             self.load()
 
     def save(self) -> None:
-        if self.loaded is None:
+        if self.loaded is None or not dates_ok(self):
             return
         name, prefix, start, threshold, window, feedback = self.value()
         saved = self.ops.write(

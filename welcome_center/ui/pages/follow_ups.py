@@ -33,6 +33,7 @@ from welcome_center.ui.lists import RowTableModel, fit_columns, list_table, sele
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.widgets.date_field import dates_ok
 
 _Index = QModelIndex | QPersistentModelIndex
 MINE, EVERYONE, UNASSIGNED = "mine", "everyone", "unassigned"
@@ -83,7 +84,7 @@ class RescheduleDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Reschedule follow-up"))
         self.date = forms.date_edit(max(current, office_today()))
-        self.date.setMinimumDate(forms.qdate(office_today()))
+        self.date.set_range(minimum=office_today())
         form = QFormLayout()
         new_label = QLabel(_("New &due date:"))
         new_label.setBuddy(self.date)
@@ -96,6 +97,10 @@ class RescheduleDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
+
+    def accept(self) -> None:
+        if dates_ok(self):  # a day that is none or before today stays to be corrected
+            super().accept()
 
     @classmethod
     def ask(cls, current: date, parent: QWidget | None = None) -> date | None:

@@ -3,6 +3,7 @@ one."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -125,8 +126,8 @@ class ConsultationDialog(EditDialog):
         self.notes.setPlainText(c.notes)
 
     def value(self) -> ConsultationDraft:
-        held_on = date_of(self.held_on)
-        assert held_on is not None  # a required date field always holds one
+        # date.min only while the typed day is no date: try_save refuses it before write().
+        held_on = date_of(self.held_on) or date.min
         return ConsultationDraft(
             held_on=held_on,
             duration_minutes=self.duration.value(),

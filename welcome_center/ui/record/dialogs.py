@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.ui.forms import FieldErrors, fill_combo, set_combo_value
+from welcome_center.ui.widgets.date_field import dates_ok, invalid_fields
 
 if TYPE_CHECKING:
     from welcome_center.ui.ops import Ops
@@ -101,10 +102,10 @@ class EditDialog(QDialog):
         raise NotImplementedError
 
     def has_unsaved(self) -> bool:
-        return bool(self.value() != self._initial)
+        return bool(self.value() != self._initial or invalid_fields(self))
 
     def try_save(self) -> None:
-        if self.write():
+        if dates_ok(self) and self.write():
             self.accept()
 
     # -- a change of an item someone else changed meanwhile ------------------------------------

@@ -167,8 +167,8 @@ class OverviewTab(QScrollArea):
         """The overview as typed (the counsellor always as chosen: None clears it)."""
         d = self._client
         assert d is not None, "set_details first"
-        opened_on = date_of(self.opened_on)
-        assert opened_on is not None  # a required date field always holds one
+        # While the typed day is no date (the save refuses it), the saved one stands in.
+        opened_on = date_of(self.opened_on) or d.opened_on
         return RecordDraft(
             client=ClientChoice(d.client.kind, d.client.id),
             opened_on=opened_on,

@@ -44,6 +44,7 @@ from welcome_center.ui.record.overview import OverviewTab, draft_of, same_overvi
 from welcome_center.ui.record.recognition import RecognitionTab
 from welcome_center.ui.record.referrals import ReferralsTab
 from welcome_center.ui.record.residence import ResidenceTab
+from welcome_center.ui.widgets.date_field import dates_ok
 
 # Window shortcuts that text fields would otherwise take for themselves (Ctrl+K deletes to the
 # end of the line in Qt's text fields on X11).
@@ -149,12 +150,16 @@ class RecordWindow(QMainWindow):
         """Whether the overview holds input that is not saved."""
         if self.details is None or self._pristine is None:
             return False
+        if not self.overview.opened_on.is_valid():  # typed, but no date yet: still input
+            return True
         return not same_overview(self.overview.draft(), self._pristine)
 
     def save(self) -> bool:
         """Save the overview (Ctrl+S); True when saved or nothing was to be saved."""
         d = self.details
         if d is None:
+            return False
+        if not dates_ok(self.overview):
             return False
         if not self.has_unsaved():
             self.ops.status.emit(_("Nothing to save."))
