@@ -11,10 +11,9 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,6 +32,7 @@ from welcome_center.i18n.labels import label
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
+from welcome_center.ui.screen import fit_to_screen
 
 LANGUAGE_KEY = "language"
 _LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         ops.open_client_requested.connect(self.open_client)
         ops.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ops.changed.connect(self._changed)
+        from welcome_center.ui.pages.today import raise_reminders
+
+        raise_reminders(ops, self)  # before any list is read: reading never raises them
         start = self._restore()
         self.nav.setCurrentRow(self._keys.index(start) if start else 0)
 
@@ -287,13 +290,23 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            screen = QApplication.primaryScreen().availableGeometry()
-            self.resize(min(1400, screen.width()), min(860, screen.height()))
+            self.resize(1400, 860)
+        fit_to_screen(self)
         state = self.state.value(self._key("state"))
         if state is not None:
             self.restoreState(state)
         page = self.state.value(self._key("page"))
         return page if isinstance(page, str) and page in self.pages else None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The window manager's frame (title bar, borders) is known only once the window is
+        # shown: fit again with its real size, so that the status bar is on the screen.
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        if isValid(self):
+            fit_to_screen(self)
 
     def save_state(self) -> None:
         self.state.setValue(self._key("geometry"), self.saveGeometry())
