@@ -23,6 +23,7 @@ from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
+from welcome_center.ui import plain
 from welcome_center.ui.forms import (
     CodeChecklist,
     FieldErrors,
@@ -148,7 +149,7 @@ class OverviewTab(QScrollArea):
         if keep_input:
             return
         self._client = d
-        self.client.setText(f"{d.client.display_name} ({label(d.client.kind)})")
+        self.client.setText(plain.for_button(f"{d.client.display_name} ({label(d.client.kind)})"))
         set_date(self.opened_on, d.opened_on)
         set_counsellor(self.counsellor, self.ops, d.counsellor_id)
         for field, vocab in _VOCAB_FIELDS:
