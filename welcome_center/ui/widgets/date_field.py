@@ -188,6 +188,17 @@ class DateField(QWidget):
         self.error.setText(message)
         self.error.show()
         self.edit.setAccessibleDescription(message)
+        self._grow_window()
+
+    def _grow_window(self) -> None:
+        """A dialog grows so that the message is read whole, never clipped."""
+        win = self.window()
+        if win is self or not win.isVisible() or win.layout() is None:
+            return
+        win.layout().activate()
+        hint = win.sizeHint()
+        if hint.height() > win.height() or hint.width() > win.width():
+            win.resize(max(hint.width(), win.width()), max(hint.height(), win.height()))
 
     def _hide_error(self) -> None:
         self.error.clear()
