@@ -193,9 +193,10 @@ class DateField(QWidget):
     def _grow_window(self) -> None:
         """A dialog grows so that the message is read whole, never clipped."""
         win = self.window()
-        if win is self or not win.isVisible() or win.layout() is None:
+        layout = win.layout()
+        if win is self or not win.isVisible() or layout is None:
             return
-        win.layout().activate()
+        layout.activate()
         hint = win.sizeHint()
         if hint.height() > win.height() or hint.width() > win.width():
             win.resize(max(hint.width(), win.width()), max(hint.height(), win.height()))
