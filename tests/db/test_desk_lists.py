@@ -97,7 +97,7 @@ def test_done_follow_ups_are_not_listed_and_the_limit_keeps_the_total(
     assert found.total == 2
 
 
-def test_listing_raises_residence_follow_ups_and_says_so(
+def test_listing_raises_nothing_raising_is_an_explicit_step(
     uow: UnitOfWork, anna: Actor, admin: Actor
 ) -> None:
     from welcome_center.services import settings
@@ -108,12 +108,16 @@ def test_listing_raises_residence_follow_ups_and_says_so(
     _title(uow, anna, pid, 20)  # outside the window: nothing raised yet
     settings.update_settings(uow, admin, residence_expiry_window_days=30)
     first = desk_lists.open_follow_ups(uow, anna, FollowUpFilter(counsellor_id=anna.user_id))
-    assert first.changes.follow_ups is True
-    assert [(f.record_id, f.source) for f in first.items] == [
+    assert first.items == () and first.total == 0
+    raised = follow_ups.raise_residence_follow_ups(uow, anna)
+    assert raised.value == 1 and raised.changes.follow_ups is True
+    found = desk_lists.open_follow_ups(uow, anna, FollowUpFilter(counsellor_id=anna.user_id))
+    assert [(f.record_id, f.source) for f in found.items] == [
         (record, FollowUpSource.RESIDENCE_EXPIRY)
     ]
-    again = desk_lists.open_follow_ups(uow, anna, FollowUpFilter())
-    assert again.changes.follow_ups is False and again.total == 1
+    again = follow_ups.raise_residence_follow_ups(uow, anna)
+    assert again.value == 0 and again.changes.follow_ups is False
+    assert desk_lists.open_follow_ups(uow, anna, FollowUpFilter()).total == 1
 
 
 def test_a_manager_may_not_list_follow_ups(uow: UnitOfWork, manager: Actor) -> None:

@@ -192,11 +192,10 @@ def test_a_title_expiring_within_the_window_raises_exactly_one_follow_up(
     with using("de"):  # worded in the reader's language, not in the one it was raised in
         [german] = _residence_items(follow_ups.due_list(uow, anna).items)
     assert german.note == f"Aufenthaltstitel läuft am {expires:%d.%m.%Y} ab."
-    assert first.changes.follow_ups is False  # raised when the title was saved
 
-    second = follow_ups.due_list(uow, anna)
-    assert _residence_items(second.items) == [f]
-    assert second.changes.follow_ups is False
+    again = follow_ups.raise_residence_follow_ups(uow, anna)  # raised when the title was saved
+    assert again.value == 0 and again.changes.follow_ups is False
+    assert _residence_items(follow_ups.due_list(uow, anna).items) == [f]
     assert _follow_up_rows(uow) == 1
     assert cases.get_record(uow, anna, older.id).follow_ups == ()
 
@@ -213,7 +212,7 @@ def test_a_title_expiring_outside_the_window_or_expired_raises_none(
     assert _follow_up_rows(uow) == 0
 
 
-def test_a_wider_window_raises_the_follow_up_at_the_next_due_list(
+def test_a_wider_window_raises_the_follow_up_at_the_next_raising_not_by_reading(
     uow: UnitOfWork, admin: Actor, anna: Actor, window_30: None
 ) -> None:
     pid = _person(uow, anna)
@@ -221,10 +220,12 @@ def test_a_wider_window_raises_the_follow_up_at_the_next_due_list(
     _title(uow, anna, pid, 40)
     assert follow_ups.due_list(uow, anna).items == ()
     settings.update_settings(uow, admin, residence_expiry_window_days=60)
-    due = follow_ups.due_list(uow, anna)
-    assert len(_residence_items(due.items)) == 1
-    assert due.changes.follow_ups is True
-    assert follow_ups.due_list(uow, anna).changes.follow_ups is False
+    assert follow_ups.due_list(uow, anna).items == ()  # reading raises nothing
+    assert _follow_up_rows(uow) == 0
+    raised = follow_ups.raise_residence_follow_ups(uow, anna)
+    assert raised.value == 1 and raised.changes.follow_ups is True
+    assert len(_residence_items(follow_ups.due_list(uow, anna).items)) == 1
+    assert follow_ups.raise_residence_follow_ups(uow, anna).changes.follow_ups is False
     assert _follow_up_rows(uow) == 1
 
 
@@ -243,9 +244,9 @@ def test_a_title_of_a_person_without_record_raises_once_a_record_exists(
     assert _title(uow, anna, pid, 10).changes.follow_ups is False
     assert follow_ups.due_list(uow, anna).items == ()
     r = _open(uow, anna, pid)
+    assert follow_ups.raise_residence_follow_ups(uow, anna).changes.follow_ups is True
     due = follow_ups.due_list(uow, anna)
     assert [f.record_id for f in due.items] == [r.id]
-    assert due.changes.follow_ups is True
 
 
 def test_the_follow_up_goes_to_the_counsellor_of_the_record(

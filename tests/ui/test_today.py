@@ -141,21 +141,21 @@ def test_an_expiring_residence_title_opens_its_record_or_its_holder(
     assert isinstance(ref, ClientRef) and ref.id == recordless
 
 
-def test_my_open_cases_show_at_most_a_page_and_say_how_many_more(
+def test_my_open_records_show_at_most_a_page_and_say_how_many_more(
     qtbot, ops: Ops, page: TodayPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(today_module, "MAX_CASES", 2)
+    monkeypatch.setattr(today_module, "MAX_RECORDS", 2)
     pid = _person(ops, "Schmidt", "Lena")
     made = [_record(ops, pid, days_ago=d, kind=RecordKind.CASE) for d in (1, 2, 3)]
     ids, numbers = [m[0] for m in made], [m[1] for m in made]
-    _record(ops, pid, days_ago=1)  # an enquiry is not a case
+    _record(ops, pid, days_ago=4)  # an enquiry counts too (the oldest here)
     page.activated()
     lines = page.cases.texts()
     assert len(lines) == 2
     assert numbers[0] in lines[0] and numbers[1] in lines[1]  # newest first
-    assert page.cases.heading.text() == "My open &cases (3)"
+    assert page.cases.heading.text() == "My open enquiries and &cases (4)"
     assert not page.cases.more.isHidden()
-    assert "and 1 more" in page.cases.more.text()
+    assert "and 2 more" in page.cases.more.text()
     lines_view = page.cases.lines
     where = lines_view.visualItemRect(lines_view.item(1)).center()
     # a double click is a press, a release and a double-click event, as from a real mouse
@@ -174,7 +174,7 @@ def test_an_empty_office_says_what_to_do_next(page: TodayPage) -> None:
     assert page.follow_ups.empty.text() == "No follow-ups due. Record an enquiry with Ctrl+N."
     assert "within the next 90 days" in page.titles.empty.text()
     assert "record the feedback" in page.referrals.empty.text()
-    assert "no open cases" in page.cases.empty.text()
+    assert "no open enquiries or cases" in page.cases.empty.text()
 
 
 def test_a_saved_follow_up_refreshes_the_page(ops: Ops, page: TodayPage) -> None:
@@ -185,7 +185,7 @@ def test_a_saved_follow_up_refreshes_the_page(ops: Ops, page: TodayPage) -> None
     assert number in page.follow_ups.texts()[0]
 
 
-def test_follow_ups_raised_while_listing_are_broadcast_once(
+def test_listing_raises_nothing_f5_raises_and_broadcasts_once(
     ops: Ops, admin: Actor, page: TodayPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     holder = _person(ops, "Ivanova", "Mila")
@@ -204,10 +204,14 @@ def test_follow_ups_raised_while_listing_are_broadcast_once(
     monkeypatch.setattr(follow_ups, "due_list", counting)
     heard: list[Changes] = []
     ops.changed.connect(heard.append)
-    page.activated()
+    page.activated()  # reading only: the desk raised them at its start
+    assert heard == [] and page.follow_ups.texts() == []
+    page.refresh()  # F5
     assert heard == [Changes(follow_ups=True)]
-    assert len(calls) == 1  # the page's own broadcast does not reload it again
+    assert len(calls) == 2  # once on showing, once after the broadcast: not again for F5
     assert "Ivanova, Mila" in page.follow_ups.texts()[0]
+    page.refresh()  # nothing more to raise: nothing broadcast, the page loads once
+    assert len(heard) == 1 and len(calls) == 3
 
 
 def test_this_months_figures_of_the_office_are_shown_with_their_definitions(

@@ -130,3 +130,17 @@ class EventDraft:
     participants: int = 0
     partner_ids: tuple[int, ...] = field(default_factory=tuple)
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class ClosingChoices:
+    """What closing a record does with its open work: its open follow-ups are kept or marked
+    done, its referrals still waiting for an answer ("sent") are kept or marked "no feedback".
+    Keeping loses nothing and is the default. ``seen_follow_ups`` and ``seen_referrals`` are the
+    (id, version) pairs the user saw when choosing: an item changed or added since is a
+    conflict, so that nothing is marked that the user did not see."""
+
+    follow_ups_done: bool = False
+    referrals_no_feedback: bool = False
+    seen_follow_ups: tuple[tuple[int, int], ...] = ()
+    seen_referrals: tuple[tuple[int, int], ...] = ()

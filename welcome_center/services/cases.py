@@ -19,13 +19,13 @@ from welcome_center.db.models import (
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
-from welcome_center.domain.drafts import ClientChoice, PartyDraft, RecordDraft
+from welcome_center.domain.drafts import ClientChoice, ClosingChoices, PartyDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, Vocabulary
 from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import RecordDetails, RecordSummary
 from welcome_center.i18n import _
-from welcome_center.services import audit, numbering, record_views, vocabularies
+from welcome_center.services import audit, closing, numbering, record_views, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_version
 
@@ -235,8 +235,12 @@ def close(
     reason: str,
     expected_version: int,
     on: date | None = None,
+    choices: ClosingChoices | None = None,
 ) -> Saved[RecordDetails]:
-    """Close a record with a closing reason (a vocabulary code) on ``on`` (default today)."""
+    """Close a record with a closing reason (a vocabulary code) on ``on`` (default today);
+    its open follow-ups and waiting referrals are kept, or marked done and "no feedback", as
+    ``choices`` says, in the same transaction. A closed record raises no residence follow-ups,
+    and the desk's lists leave out those it raised before."""
     actor.require(Permission.WORK_RECORDS)
     on = on or office_today()
     with uow.begin() as s:
@@ -251,8 +255,10 @@ def close(
                 _("The closing date must lie between the opening date and today."),
                 field="closed_on",
             )
+        closing.settle(s, actor, r, choices or ClosingChoices(), on)
         r.status, r.closed_on, r.closing_reason = RecordStatus.CLOSED, on, reason
-        return _touch(s, actor, r, "close", ["status", "closed_on", "closing_reason"], reason)
+        saved = _touch(s, actor, r, "close", ["status", "closed_on", "closing_reason"], reason)
+        return Saved(saved.value, record_changed(r.id, follow_ups=True))
 
 
 def reopen(
@@ -265,7 +271,8 @@ def reopen(
         if r.status is not RecordStatus.CLOSED:
             raise StateError(_("The record is not closed."))
         r.status, r.closed_on, r.closing_reason = RecordStatus.IN_PROGRESS, None, None
-        return _touch(s, actor, r, "reopen", ["status", "closed_on", "closing_reason"])
+        saved = _touch(s, actor, r, "reopen", ["status", "closed_on", "closing_reason"])
+        return Saved(saved.value, record_changed(r.id, follow_ups=True))
 
 
 def link_party(

@@ -1,5 +1,5 @@
 """Lists for the desk's overview pages: the open follow-ups of anyone (or of no one), and the
-residence titles expiring soon with the record each belongs to."""
+residence titles expiring soon with the record each belongs to. Reading a list never writes."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import ClientKind, RecordStatus
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ClientRef, FollowUpView, ResidenceTitleView
-from welcome_center.services import audit, follow_ups, record_views, settings
-from welcome_center.services.context import Actor, Changes
+from welcome_center.services import follow_ups, record_views, settings
+from welcome_center.services.context import Actor
 
 MAX_FOLLOW_UPS = 2000
 MAX_TITLES = 500
@@ -38,16 +38,14 @@ class FollowUpFilter:
 @dataclass(frozen=True)
 class FollowUpList:
     """Open follow-ups in order of their due day (the overdue ones so come first), at most
-    ``limit`` of them; ``total`` counts every match. ``changes`` names the residence follow-ups
-    raised while listing (broadcast them)."""
+    ``limit`` of them; ``total`` counts every match."""
 
     items: tuple[FollowUpView, ...]
     total: int
-    changes: Changes
 
 
 def _follow_up_query(f: FollowUpFilter) -> Select[FollowUp]:
-    stmt = select(FollowUp).where(FollowUp.done_on.is_(None))
+    stmt = select(FollowUp).where(FollowUp.done_on.is_(None), follow_ups.listed())
     if f.until is not None:
         stmt = stmt.where(FollowUp.due_on <= f.until)
     if f.unassigned:
@@ -61,22 +59,16 @@ def _follow_up_query(f: FollowUpFilter) -> Select[FollowUp]:
 def open_follow_ups(
     uow: UnitOfWork, actor: Actor, which: FollowUpFilter, limit: int = MAX_FOLLOW_UPS
 ) -> FollowUpList:
-    """The open follow-ups ``which`` selects, soonest due first; residence titles entering the
-    expiry window are raised as follow-ups first (as :func:`follow_ups.due_list` does)."""
+    """The open follow-ups ``which`` selects, soonest due first, without the residence
+    follow-ups of closed records (:func:`follow_ups.listed`). Reads only."""
     actor.require(Permission.WORK_RECORDS)
-    with uow.begin() as s:
-        raised = follow_ups.sync_residence_follow_ups(s, actor, office_today())
-        s.flush()
+    with uow.read() as s:
         stmt = _follow_up_query(which)
         total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = s.scalars(stmt.order_by(FollowUp.due_on, FollowUp.id).limit(limit)).all()
         names = record_views.client_names(s, [f.record_id for f in rows])
         items = tuple(record_views.follow_up_view(f, *names[f.record_id]) for f in rows)
-        scope = "unassigned" if which.unassigned else "counsellor" if which.counsellor_id else "all"
-        audit.log(
-            s, actor, "read", "follow_ups", which.counsellor_id, detail=f"{scope} items={total}"
-        )
-        return FollowUpList(items, total, Changes(follow_ups=raised > 0))
+        return FollowUpList(items, total)
 
 
 @dataclass(frozen=True)
@@ -93,14 +85,10 @@ class ExpiringTitle:
 
 
 def _latest_records(person_ids: Select[int]) -> Select[int, str, int | None, int]:
-    """Each person's latest record, ranked as the residence follow-ups choose it."""
+    """Each person's latest open record, ranked as the residence follow-ups choose it."""
     rank = func.row_number().over(
         partition_by=Record.client_person_id,
-        order_by=(
-            (Record.status == RecordStatus.CLOSED).asc(),
-            Record.opened_on.desc(),
-            Record.id.asc(),
-        ),
+        order_by=(Record.opened_on.desc(), Record.id.asc()),
     )
     ranked = (
         select(
@@ -110,7 +98,7 @@ def _latest_records(person_ids: Select[int]) -> Select[int, str, int | None, int
             Record.client_person_id,
             rank.label("n"),
         )
-        .where(Record.client_person_id.in_(person_ids))
+        .where(Record.client_person_id.in_(person_ids), Record.status != RecordStatus.CLOSED)
         .subquery("ranked")
     )
     c = ranked.c
@@ -120,10 +108,19 @@ def _latest_records(person_ids: Select[int]) -> Select[int, str, int | None, int
 def _title_rows(
     s: Session, today: date, days: int, counsellor_id: int | None, limit: int
 ) -> list[tuple[ResidenceTitle, str, str, int | None, str | None, int | None]]:
+    # Holders whose records are all closed are left out: the office's work with them is over.
+    only_closed = and_(
+        exists().where(Record.client_person_id == ResidenceTitle.person_id),
+        ~exists().where(
+            Record.client_person_id == ResidenceTitle.person_id,
+            Record.status != RecordStatus.CLOSED,
+        ),
+    )
     window = and_(
         ResidenceTitle.expires_on >= today,
         ResidenceTitle.expires_on <= today + timedelta(days=days),
         Person.anonymised_at.is_(None),
+        ~only_closed,
     )
     holders = select(ResidenceTitle.person_id).join(Person).where(window)
     latest = _latest_records(holders).subquery("latest")
@@ -158,16 +155,16 @@ def expiring_titles(
     """Residence titles expiring from today within ``within_days`` (default: the office's
     window), soonest first, each with its record. With ``counsellor_id``: those whose record is
     that counsellor's, or has no counsellor, or whose holder has no record (no one else sees
-    them). Holders who are anonymised are left out."""
+    them). Holders who are anonymised, or whose records are all closed, are left out. Reads
+    only."""
     actor.require(Permission.WORK_RECORDS)
-    with uow.begin() as s:
+    with uow.read() as s:
         days = (
             within_days
             if within_days is not None
             else settings.current(s).residence_expiry_window_days
         )
         rows = _title_rows(s, office_today(), days, counsellor_id, limit)
-        audit.log(s, actor, "read", "residence_titles", None, detail=f"expiring={len(rows)}")
         out = []
         for t, family, given, record_id, number, counsellor in rows:
             name = f"{family}, {given}" if given else family

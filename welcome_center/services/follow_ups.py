@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db import bulk
@@ -117,9 +117,20 @@ def reschedule(
         return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
 
 
+def raise_residence_follow_ups(uow: UnitOfWork, actor: Actor) -> Saved[int]:
+    """Raise the follow-ups of residence titles that entered the expiry window since the last
+    time (a day passed, the window was widened): the desk's explicit step at its start and
+    on refreshing Today, since reading a list never writes. Its value is how many were raised."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.begin() as s:
+        raised = sync_residence_follow_ups(s, actor, office_today())
+        return Saved(raised, Changes(follow_ups=raised > 0))
+
+
 def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = None) -> int:
     """Raise a follow-up for every residence title that expires within the office's window and
-    has none yet; it goes on the person's latest record, to that record's counsellor.
+    has none yet; it goes on the person's latest open record, to that record's counsellor (a
+    person whose records are all closed gets none: the office's work with them is over).
     Returns how many were raised."""
     today = today or office_today()
     window = settings.current(s).residence_expiry_window_days
@@ -155,17 +166,13 @@ def _expiring_without_follow_up(
     today: date, window: int
 ) -> Select[tuple[int, date, int, int | None]]:
     """Each title expiring within ``window`` days that has no follow-up, of a person who is not
-    anonymised, with the person's latest record (open ones first, then the newest opening
-    date, then the first opened) and its counsellor; titles of people without a record are
-    left out. In order of expiry, then of the titles' ids."""
+    anonymised, with the person's latest open record (the newest opening date, then the first
+    opened) and its counsellor; titles of people without an open record are left out. In
+    order of expiry, then of the titles' ids."""
     has_one = exists().where(FollowUp.residence_title_id == ResidenceTitle.id)
     latest_first = func.row_number().over(
         partition_by=ResidenceTitle.id,
-        order_by=(
-            (Record.status == RecordStatus.CLOSED).asc(),
-            Record.opened_on.desc(),
-            Record.id.asc(),
-        ),
+        order_by=(Record.opened_on.desc(), Record.id.asc()),
     )
     candidates = (
         select(
@@ -182,6 +189,7 @@ def _expiring_without_follow_up(
             ResidenceTitle.expires_on >= today,
             ResidenceTitle.expires_on <= today + timedelta(days=window),
             Person.anonymised_at.is_(None),
+            Record.status != RecordStatus.CLOSED,
             ~has_one,
         )
         .subquery("candidates")
@@ -194,12 +202,19 @@ def _expiring_without_follow_up(
     )
 
 
+def listed() -> ColumnElement[bool]:
+    """Which open follow-ups the desk's lists show: all but the residence follow-ups of
+    closed records (raised automatically, they belong to work that is over; a hand-made
+    follow-up a counsellor kept on closing stays listed)."""
+    closed = exists().where(Record.id == FollowUp.record_id, Record.status == RecordStatus.CLOSED)
+    return or_(FollowUp.source != FollowUpSource.RESIDENCE_EXPIRY, ~closed)
+
+
 @dataclass(frozen=True)
 class DueList:
     """A counsellor's open follow-ups up to a day: overdue first, then by due date."""
 
     items: tuple[FollowUpView, ...]
-    changes: Changes
 
     @property
     def overdue(self) -> tuple[FollowUpView, ...]:
@@ -209,23 +224,19 @@ class DueList:
 def due_list(
     uow: UnitOfWork, actor: Actor, counsellor_id: int | None = None, until: date | None = None
 ) -> DueList:
-    """Open follow-ups due by ``until`` (default today) for a counsellor (default the actor);
-    residence titles entering the expiry window are raised as follow-ups first."""
+    """Open follow-ups due by ``until`` (default today) for a counsellor (default the actor),
+    without the residence follow-ups of closed records. Reads only: residence follow-ups are
+    raised by :func:`raise_residence_follow_ups`."""
     actor.require(Permission.WORK_RECORDS)
-    today = office_today()
-    until = until or today
+    until = until or office_today()
     who = counsellor_id if counsellor_id is not None else actor.user_id
-    with uow.begin() as s:
-        raised = sync_residence_follow_ups(s, actor, today)
-        s.flush()
+    with uow.read() as s:
         stmt = (
             select(FollowUp)
-            .where(FollowUp.done_on.is_(None), FollowUp.due_on <= until)
+            .where(FollowUp.done_on.is_(None), FollowUp.due_on <= until, listed())
             .order_by(FollowUp.due_on, FollowUp.id)
         )
         stmt = stmt.where(FollowUp.assigned_to_id == who) if who is not None else stmt
         rows = s.scalars(stmt).all()
         names = record_views.client_names(s, [f.record_id for f in rows])
-        items = tuple(record_views.follow_up_view(f, *names[f.record_id]) for f in rows)
-        audit.log(s, actor, "read", "follow_ups", who, detail=f"due_list items={len(items)}")
-        return DueList(items, Changes(follow_ups=raised > 0))
+        return DueList(tuple(record_views.follow_up_view(f, *names[f.record_id]) for f in rows))

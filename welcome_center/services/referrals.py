@@ -117,8 +117,10 @@ def awaiting_feedback(
     counsellor_id: int | None = None,
     older_than_days: int | None = None,
 ) -> list[ReferralView]:
-    """Referrals still "sent" for the office's feedback period or longer (referred that many
-    days ago or earlier), oldest first."""
+    """Referrals of open records still "sent" for the office's feedback period or longer
+    (referred that many days ago or earlier), oldest first. A closed record's referrals are
+    left out: its work is over, and closing offers to mark them "no feedback"; age alone would
+    hide an open record's old referral, which is still worth chasing."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
         days = (
@@ -130,7 +132,11 @@ def awaiting_feedback(
         stmt = (
             select(Referral)
             .join(Record, Record.id == Referral.record_id)
-            .where(Referral.status == ReferralStatus.SENT, Referral.referred_on <= cutoff)
+            .where(
+                Referral.status == ReferralStatus.SENT,
+                Referral.referred_on <= cutoff,
+                Record.status != RecordStatus.CLOSED,
+            )
             .options(selectinload(Referral.partner))
             .order_by(Referral.referred_on, Referral.id)
         )

@@ -107,10 +107,11 @@ def titles_of(uow: UnitOfWork, actor: Actor, person_id: int) -> list[ResidenceTi
 def expiring(
     uow: UnitOfWork, actor: Actor, within_days: int | None = None
 ) -> list[ResidenceTitleView]:
-    """Titles expiring from today within the window (default: the setting), soonest first."""
+    """Titles expiring from today within the window (default: the setting), soonest first.
+    Reads only."""
     actor.require(Permission.WORK_RECORDS)
     today = office_today()
-    with uow.begin() as s:
+    with uow.read() as s:
         days = (
             within_days
             if within_days is not None
@@ -126,5 +127,4 @@ def expiring(
             )
             .order_by(ResidenceTitle.expires_on)
         ).all()
-        audit.log(s, actor, "read", "residence_titles", None, detail=f"expiring={len(rows)}")
         return [record_views.residence_view(t) for t in rows]

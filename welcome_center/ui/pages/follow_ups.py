@@ -119,7 +119,6 @@ class FollowUpsPage(Page):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         self.model = FollowUpTableModel(ops, self)
-        self._own_broadcast = False
         self._build()
 
     def title(self) -> str:
@@ -203,16 +202,8 @@ class FollowUpsPage(Page):
         self._show_count(found)
         select_row(self.table, keep)
         self._enable()
-        if found is not None and found.changes != Changes():
-            self._own_broadcast = True  # residence follow-ups raised: others refresh, not we
-            try:
-                self.ops.broadcast(found.changes)
-            finally:
-                self._own_broadcast = False
 
     def on_changes(self, changes: Changes) -> None:
-        if self._own_broadcast:
-            return
         if changes.users:
             self._fill_who()
         if changes.follow_ups or changes.records or changes.users:

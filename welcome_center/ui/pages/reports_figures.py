@@ -15,12 +15,14 @@ from welcome_center.i18n import format_number
 
 @dataclass(frozen=True)
 class Figure:
-    """What a tile shows: the figure's key (for tests and look-ups), name, value, definition."""
+    """What a tile shows: the figure's key (for tests and look-ups), name, value, definition,
+    and a short note under the name where the name alone would leave a reader guessing."""
 
     key: str
     title: str
     value: int
     definition: str
+    note: str = ""
 
 
 class FigureTile(QFrame):
@@ -36,22 +38,29 @@ class FigureTile(QFrame):
         self.number.setFont(font)
         self.name = QLabel()
         self.name.setWordWrap(True)
-        for label in (self.number, self.name):
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        for label in (self.number, self.name, self.note):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 6)
         lay.setSpacing(0)
         lay.addWidget(self.number)
-        lay.addWidget(self.name, 1)
+        lay.addWidget(self.name)
+        lay.addWidget(self.note, 1)
         self.key = ""
 
     def show_figure(self, figure: Figure) -> None:
         self.key = figure.key
         self.number.setText(format_number(figure.value))
         self.name.setText(figure.title)
+        self.note.setText(figure.note)
+        self.note.setVisible(bool(figure.note))
         self.setToolTip(figure.definition)
-        self.setAccessibleName(f"{figure.title}: {format_number(figure.value)}")
+        title = f"{figure.title} ({figure.note})" if figure.note else figure.title
+        self.setAccessibleName(f"{title}: {format_number(figure.value)}")
         self.setAccessibleDescription(figure.definition)
 
 

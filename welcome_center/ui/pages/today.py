@@ -1,6 +1,7 @@
 """Today: the office's figures of this month, the counsellor's follow-ups due and overdue,
-residence titles expiring soon, referrals waiting for feedback and open cases; Enter or a double
-click opens the line's record."""
+residence titles expiring soon, referrals waiting for feedback and open enquiries and cases;
+Enter or a double click opens the line's record. Loading reads only; F5 first raises the
+residence follow-ups that came due (an explicit write whose Changes are broadcast)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.dates import office_today
-from welcome_center.domain.enums import RecordKind, Vocabulary
+from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.queries import RecordQuery
 from welcome_center.domain.statistics import KeyFigures, Period
@@ -33,7 +34,7 @@ from welcome_center.ui.pages.base import Page
 from welcome_center.ui.pages.reports_figures import Figure, FigureGrid
 from welcome_center.ui.qt_i18n import short_date
 
-MAX_CASES = 50
+MAX_RECORDS = 50
 # This month's figures of the office, in one row (definitions as in the reports).
 MONTH_FIGURES = ("enquiries_received", "enquiries_worked", "cases_worked", "cases_new",
                  "consultations", "referrals", "open_at_end")  # fmt: skip
@@ -104,12 +105,20 @@ class Section(QWidget):
             self.ops.open_record(target)
 
 
+def raise_reminders(ops: Ops, parent: QWidget | None) -> bool:
+    """Raise the residence follow-ups that came due (at the desk's start and on F5 in Today);
+    True when some were raised (their Changes are then broadcast)."""
+    if not allowed(ops.actor.role, Permission.WORK_RECORDS):
+        return False
+    saved = ops.write(parent, follow_ups.raise_residence_follow_ups)
+    return saved is not None and saved.value > 0
+
+
 class TodayPage(Page):
     """What a counsellor has to do today, each line a way into its record."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
-        self._own_broadcast = False
         self._build()
 
     def title(self) -> str:
@@ -138,7 +147,7 @@ class TodayPage(Page):
         self.follow_ups = Section(self.ops, _("Follow-ups due"))
         self.titles = Section(self.ops, _("Residence titles expiring soon"))
         self.referrals = Section(self.ops, _("Referrals without feedback"))
-        self.cases = Section(self.ops, _("My open cases"))
+        self.cases = Section(self.ops, _("My open enquiries and cases"))
         grid = QGridLayout()
         grid.addWidget(self.follow_ups, 0, 0)
         grid.addWidget(self.titles, 0, 1)
@@ -154,7 +163,19 @@ class TodayPage(Page):
 
     # -- loading -----------------------------------------------------------------------------
 
+    def activated(self) -> None:
+        if not self.loaded:  # the desk raised the residence follow-ups at its start
+            self.loaded = True
+            self.load()
+
     def refresh(self) -> None:
+        """F5: raise the residence follow-ups that came due, then load (once: raising them
+        broadcasts a change, which loads the page)."""
+        if not raise_reminders(self.ops, self):
+            self.load()
+
+    def load(self) -> None:
+        """Show the lists as saved (reads only)."""
         today = office_today()
         name = self.ops.user_name(self.ops.actor.user_id) or self.ops.actor.name
         self.greeting.setText(
@@ -182,23 +203,10 @@ class TodayPage(Page):
         self.month_figures.set_figures([_figure(found, key) for key in MONTH_FIGURES])
 
     def on_changes(self, changes: Changes) -> None:
-        if self._own_broadcast:
-            return
         if changes.follow_ups or changes.records or changes.persons or changes.settings:
-            self.refresh()
+            self.load()
         elif changes.users:
-            self.refresh()  # a name shown may have changed
-
-    def _broadcast(self, changes: Changes) -> None:
-        """Tell the other pages about follow-ups raised while listing (without reloading this
-        page once more)."""
-        if changes == Changes():
-            return
-        self._own_broadcast = True
-        try:
-            self.ops.broadcast(changes)
-        finally:
-            self._own_broadcast = False
+            self.load()  # a name shown may have changed
 
     def _show_follow_ups(self, today: date) -> None:
         due = self.ops.read(self, follow_ups.due_list)
@@ -215,8 +223,6 @@ class TodayPage(Page):
             [(_follow_up_line(f, today), f.record_id) for f in items],
             _("No follow-ups due. Record an enquiry with Ctrl+N."),
         )
-        if due is not None:
-            self._broadcast(due.changes)
 
     def _show_titles(self) -> None:
         days = self.ops.settings.residence_expiry_window_days
@@ -257,12 +263,12 @@ class TodayPage(Page):
         self.referrals.show_lines(heading, lines, empty)
 
     def _show_cases(self) -> None:
-        query = RecordQuery(kind=RecordKind.CASE, open_only=True,
-                            counsellor_id=self.ops.actor.user_id)  # fmt: skip
+        """The counsellor's open enquiries and cases, newest first (a new enquiry on top)."""
+        query = RecordQuery(open_only=True, counsellor_id=self.ops.actor.user_id)
         ids = self.ops.read(self, record_list.record_ids, query) or []
-        shown = self._summaries(ids[:MAX_CASES])
-        lines = [(_case_line(shown[i]), i) for i in ids[:MAX_CASES] if i in shown]
-        heading = _("My open &cases (%(count)s)") % {"count": format_number(len(ids))}
+        shown = self._summaries(ids[:MAX_RECORDS])
+        lines = [(_record_line(shown[i]), i) for i in ids[:MAX_RECORDS] if i in shown]
+        heading = _("My open enquiries and &cases (%(count)s)") % {"count": format_number(len(ids))}
         rest = len(ids) - len(lines)
         more = (
             ngettext(
@@ -274,10 +280,7 @@ class TodayPage(Page):
             if rest > 0
             else ""
         )
-        empty = _(
-            "You have no open cases. An enquiry that needs accompaniment becomes a case "
-            "on its record."
-        )
+        empty = _("You have no open enquiries or cases. Record an enquiry with Ctrl+N.")
         self.cases.show_lines(heading, lines, empty, more)
 
     def _summaries(self, ids: Sequence[int]) -> dict[int, RecordSummary]:
@@ -311,11 +314,13 @@ def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -
     return SEP.join([*parts, sent, waiting])
 
 
-def _case_line(r: RecordSummary) -> str:
+def _record_line(r: RecordSummary) -> str:
     opened = _("opened %(date)s") % {"date": short_date(r.opened_on)}
-    return SEP.join((r.number, r.client.display_name, label(r.status), opened))
+    return SEP.join((r.number, r.client.display_name, label(r.kind), label(r.status), opened))
 
 
 def _figure(found: KeyFigures, key: str) -> Figure:
-    title = _("Open today") if key == "open_at_end" else figures.title(key)
-    return Figure(key, title, int(getattr(found, key)), figures.definition(key))
+    if key == "open_at_end":  # the month so far ends today; say what is counted, not only on hover
+        note = _("enquiries and cases of the whole office, not closed")
+        return Figure(key, _("Open today"), found.open_at_end, figures.definition(key), note)
+    return Figure(key, figures.title(key), int(getattr(found, key)), figures.definition(key))

@@ -24,6 +24,7 @@ from welcome_center.i18n.labels import label
 from welcome_center.services import cases
 from welcome_center.ui.forms import date_edit, date_of, vocab_combo
 from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.closing import OpenWorkChoice
 from welcome_center.ui.record.dialogs import EditDialog, run
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def _badge() -> QLabel:
 
 
 class CloseDialog(EditDialog):
-    """Close the record: a closing reason and the closing day."""
+    """Close the record: a closing reason, the closing day, and what becomes of its open
+    follow-ups and of its referrals waiting for feedback (kept by default: nothing is lost)."""
 
     def __init__(self, host: RecordWindow) -> None:
         super().__init__(host.ops, _("Close the record"), host)
@@ -65,13 +67,16 @@ class CloseDialog(EditDialog):
         reason.setAccessibleName(_("Closing reason"))
         self.reason = self.row(_("Closing &reason"), reason, field="closing_reason")
         self.closed_on = self.row(_("Closed &on"), date_edit(), field="closed_on")
+        self.open_work = OpenWorkChoice(host.details)
+        self.form.addRow(self.open_work)
+        reason.setFocus()  # the dialog opens in its first field
         self.ready()
 
     def value(self) -> tuple[object, ...]:
-        return (self.reason.currentData(), date_of(self.closed_on))
+        return (self.reason.currentData(), date_of(self.closed_on), self.open_work.choices())
 
     def write(self) -> bool:
-        reason, on = self.value()
+        reason, on, choices = self.value()
         d = self.host.details
         if d is None:
             return False
@@ -81,6 +86,7 @@ class CloseDialog(EditDialog):
             reason or "",
             d.version,
             on,
+            choices,
             errors=self.errors,
             done=_("Record closed."),
         )
