@@ -116,10 +116,10 @@ class CandidatesPanel(QGroupBox):
 
 
 def describe(ops: Ops, candidate: DuplicateCandidate) -> str:
-    """``Müller, Jürgen · b. 03.04.1990 · Syria · Zwickau · 2 records – same name`` as the list
-    shows a candidate."""
-    text = SEPARATOR.join([candidate.display_name, *facts_parts(ops, candidate.facts)])
-    return f"{text} – {candidate.reason}"
+    """``Müller, Jürgen – same name`` and below it ``b. 03.04.1990 · Syria · Zwickau · 2 records``
+    as the list shows a candidate."""
+    facts = SEPARATOR.join(facts_parts(ops, candidate.facts))
+    return f"{candidate.display_name} – {candidate.reason}\n{facts}"
 
 
 class ClientEditor(QDialog):

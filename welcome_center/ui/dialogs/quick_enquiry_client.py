@@ -60,8 +60,8 @@ def contact_fields(text: str) -> tuple[str, str]:
 
 
 def candidate_text(ops: Ops, c: DuplicateCandidate) -> str:
-    """``Müller, Anna · b. 12.03.1990 · Syria · Zwickau · 3 records — same name``."""
-    return SEPARATOR.join([c.display_name, *facts_parts(ops, c.facts)]) + f" — {c.reason}"
+    """``Müller, Anna — same name`` and below it ``b. 12.03.1990 · Syria · Zwickau · 3 records``."""
+    return f"{c.display_name} — {c.reason}\n{SEPARATOR.join(facts_parts(ops, c.facts))}"
 
 
 class ClientSection(QWidget):
@@ -142,7 +142,8 @@ class ClientSection(QWidget):
         self.candidates_note.setWordWrap(True)
         self.candidates = QListWidget()
         self.candidates.setAccessibleName(_("Possible duplicates"))
-        self.candidates.setMaximumHeight(self.fontMetrics().height() * 5)
+        # Three candidates of two lines each.
+        self.candidates.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.candidates.installEventFilter(self)
         self.candidates.itemDoubleClicked.connect(lambda _i: self._use_selected())
         self.use_button = QPushButton(_("Use e&xisting and save"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QWidget,
 )
 
@@ -72,8 +73,8 @@ class ClientResultsModel(RowTableModel):
 
     def __init__(self, ops: Ops, parent: Any = None) -> None:
         super().__init__(
-            (_("Name"), _("Kind"), _("Born"), _("Nationality"), _("Municipality"), _("Last contact"),
-             _("Records as client")), right_aligned=(6,), parent=parent,
+            (_("Name"), _("Kind"), _("Born"), _("Nationality"), _("Municipality"),
+             _("Last contact"), _("Records")), right_aligned=(6,), parent=parent,
         )  # fmt: skip
         self.ops = ops
 
@@ -145,7 +146,7 @@ class PeoplePage(Page):
         self.search.returnPressed.connect(self._search_entered)
         self.result_table = KeyTableView(
             _("People and organisations found"), self._client_entered, self.search,
-            on_double_click=self.edit_current, stretch=0,
+            on_double_click=self.edit_current,
         )  # fmt: skip
         self.result_table.setModel(self.results)
         self.result_table.selectionModel().currentRowChanged.connect(self._result_changed)
@@ -164,6 +165,10 @@ class PeoplePage(Page):
             buttons_row(new_person, new_org, self.edit_button),
         )  # fmt: skip
         side_by_side(left, self._details_side(), self)
+        # The list gets the larger part: a name and what tells same names apart, unclipped.
+        splitter = self.findChild(QSplitter)
+        if splitter is not None:
+            splitter.setSizes([2000, 1000])
         self._show_details(None)
         self._show_hint()
 
@@ -207,6 +212,8 @@ class PeoplePage(Page):
             ) % {"count": format_number(n)}
         else:
             text = ngettext("%(count)s match", "%(count)s matches", n) % {"count": format_number(n)}
+        if n:
+            text += "\n" + _("Records: those of the client, not those of a further party.")
         self.hint.setText(text)
 
     def _search_entered(self) -> None:

@@ -30,15 +30,15 @@ from welcome_center.ui.ops import Ops
 
 DEBOUNCE_MS = 200
 LIMIT = 20
-VISIBLE_HITS = 6
+VISIBLE_HITS = 4  # of two lines each
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def hit_text(ops: Ops, hit: ClientHit) -> str:
-    """How a hit reads in the list: its name, its kind as a word, and what tells same names
-    apart (``Müller, Anna — Person · b. 12.03.1990 · Syria · Zwickau · 3 records``)."""
+    """How a hit reads in the list: its name and its kind as a word on the first line, what
+    tells same names apart on the second (``b. 12.03.1990 · Syria · Zwickau · 3 records``)."""
     name = f"{hit.display_name} — {label(hit.kind)}"
-    return SEPARATOR.join([name, *facts_parts(ops, hit.facts)])
+    return f"{name}\n{SEPARATOR.join(facts_parts(ops, hit.facts))}"
 
 
 class ClientPicker(QWidget):
@@ -101,7 +101,7 @@ class ClientPicker(QWidget):
         self.hits.installEventFilter(self)
 
     def _list_height(self, rows: int) -> int:
-        row = max(self.fontMetrics().height() + 6, 18)
+        row = max(self.fontMetrics().lineSpacing() * 2 + 6, 36)  # a hit has two lines
         return row * rows + 2 * self.hits.frameWidth() + 4
 
     # -- public ----------------------------------------------------------------------------
@@ -171,13 +171,27 @@ class ClientPicker(QWidget):
 
     def _show_hits(self, found: list[ClientHit]) -> None:
         self.hits.clear()
-        for hit in found:
-            item = QListWidgetItem(hit_text(self.ops, hit))
+        texts = [hit_text(self.ops, hit) for hit in found]
+        for hit, text in zip(found, texts, strict=True):
+            item = QListWidgetItem(text)
+            item.setToolTip(text)  # the whole line, should the list be narrow
             item.setData(Qt.ItemDataRole.UserRole, hit.ref)
             self.hits.addItem(item)
+        self._fit_hits(texts)
         self.hits.setVisible(bool(found))
         self.empty_label.setText(self.empty_text)
         self.empty_label.setVisible(not found)
+
+    def _fit_hits(self, texts: list[str]) -> None:
+        """Room for the hits' two lines, also in a small dialog (its window grows with it):
+        as many hits as fit in VISIBLE_HITS, as wide as the widest line up to ~90 characters."""
+        rows = min(len(texts), VISIBLE_HITS)
+        self.hits.setMinimumHeight(self._list_height(rows) if rows else 0)
+        metrics = self.hits.fontMetrics()
+        lines = [line for text in texts for line in text.split("\n")]
+        widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
+        room = widest + 2 * self.hits.frameWidth() + 24  # the scroll bar's margin
+        self.hits.setMinimumWidth(min(room, metrics.averageCharWidth() * 90))
 
     def _hide_hits(self) -> None:
         # Not cleared here: this may run inside the list's own click signal.
