@@ -23,6 +23,14 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
+@pytest.fixture(autouse=True)
+def _dialogs_grow(qapp: QApplication) -> None:
+    """As in the program (app._qt_app): dialogs grow to their content."""
+    from welcome_center.ui.screen import install_dialog_growth
+
+    install_dialog_growth(qapp)
+
+
 @pytest.fixture
 def ops_for(uow: UnitOfWork) -> Iterator[Callable[[Actor], Ops]]:
     made: list[Ops] = []
