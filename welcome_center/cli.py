@@ -26,6 +26,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import N_, _
+from welcome_center.i18n.labels import label
 from welcome_center.paths import AppPaths, resolve
 from welcome_center.services.context import Actor
 from welcome_center.services.storage import database_exists
@@ -467,7 +468,7 @@ def _user_add(args: argparse.Namespace) -> int:
         ctx.close()
     print(
         _("User %(name)s added with the role %(role)s.")
-        % {"name": saved.value.username, "role": saved.value.role.value}
+        % {"name": saved.value.username, "role": label(saved.value.role)}
     )
     return EXIT_OK
 
@@ -484,7 +485,7 @@ def _user_list(args: argparse.Namespace) -> int:
         print(_("No users yet. Add one with: welcome-center user add NAME --role admin"))
     for u in rows:
         state = _("active") if u.active else _("inactive")
-        print(f"{u.username:<20} {u.role.value:<11} {state:<10} {u.display_name}")
+        print(f"{u.username:<20} {label(u.role):<16} {state:<10} {u.display_name}")
     return EXIT_OK
 
 

@@ -44,7 +44,7 @@ def test_user_add_reads_password_from_stdin_and_lists(
     assert "clara" in capsys.readouterr().out
     assert run(["--db", db, "user", "list"]) == 0
     out = capsys.readouterr().out
-    assert "clara" in out and "Clara Weiß" in out and "counsellor" in out
+    assert "clara" in out and "Clara Weiß" in out and "Counsellor" in out
     from welcome_center.db.engine import url_for_path
     from welcome_center.db.uow import UnitOfWork
     from welcome_center.services import users
@@ -297,3 +297,15 @@ def test_help_is_german_through_and_through(capsys: pytest.CaptureFixture[str]) 
     assert "Optionen:" in out and "diese Hilfe zeigen und beenden" in out
     for english in ("usage:", "options:", "show this help", "positional arguments"):
         assert english not in out
+
+
+def test_roles_are_named_in_the_users_language(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-password\n"))
+    db = str(db_path)
+    assert main(["--lang", "de", "--db", db, "user", "add", "clara", "--role", "counsellor"]) == 0
+    assert "mit der Rolle Berater/in angelegt" in capsys.readouterr().out
+    assert main(["--lang", "de", "--db", db, "user", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "Berater/in" in listing and "counsellor" not in listing

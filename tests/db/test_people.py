@@ -467,3 +467,19 @@ def test_a_person_is_found_as_lists_write_the_name(uow: UnitOfWork, anna: Actor)
     existing = _person(uow, anna, "Müller", "Anna", BORN)
     for typed in ("Müller, Anna", "muller,anna", "Anna Müller", "Müller,"):
         assert [r.id for r in people.search_clients(uow, anna, typed)] == [existing], typed
+
+
+@pytest.mark.parametrize("address", ["keine-mail", "anna@localhost", "a b@example.org", "@x.de"])
+def test_an_e_mail_address_that_is_none_is_refused_under_its_field(
+    uow: UnitOfWork, anna: Actor, address: str
+) -> None:
+    with pytest.raises(ValidationError) as person:
+        people.create_person(uow, anna, PersonDraft("Novak", "Eva", email=address), True)
+    assert person.value.field == "email" and "is not an e-mail address" in person.value.message
+    with pytest.raises(ValidationError) as org:
+        people.create_organisation(uow, anna, OrganisationDraft("Kessler GmbH", email=address))
+    assert org.value.field == "email"
+    saved = people.create_organisation(uow, anna, OrganisationDraft("Kessler GmbH"), True)
+    with pytest.raises(ValidationError) as contact:
+        people.set_contacts(uow, anna, saved.value.id, [ContactDraft("Frau Kurz", email=address)])
+    assert contact.value.field == "contact_email"

@@ -28,3 +28,12 @@ def person_key(family_name: str, given_name: str) -> str:
 def plausible_birth_date(value: date, today: date) -> bool:
     """Birth dates lie between 120 years ago and today."""
     return date(today.year - 120, 1, 1) <= value <= today
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def plausible_email(value: str) -> bool:
+    """An e-mail address has a local part, an "@" and a domain with a dot ("keine-mail" and
+    "anna@localhost" are not addresses a client or a partner can be written to)."""
+    return bool(_EMAIL.fullmatch(value))

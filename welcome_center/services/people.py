@@ -17,7 +17,12 @@ from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, Person
 from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.errors import DomainError, NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
-from welcome_center.domain.rules import organisation_key, person_key, plausible_birth_date
+from welcome_center.domain.rules import (
+    organisation_key,
+    person_key,
+    plausible_birth_date,
+    plausible_email,
+)
 from welcome_center.domain.text import fold
 from welcome_center.domain.views import (
     ClientHit,
@@ -123,6 +128,7 @@ def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> Person
         vocabularies.require_codes(
             s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
         )
+    _check_email(d.email, "email")
     return PersonDraft(
         family,
         d.given_name.strip(),
@@ -157,6 +163,7 @@ def _clean_org(
         vocabularies.require_codes(
             s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
         )
+    _check_email(d.email, "email")
     return OrganisationDraft(
         name,
         d.short_name.strip(),
@@ -168,6 +175,17 @@ def _clean_org(
         d.website.strip(),
         d.notes,
     )
+
+
+def _check_email(value: str, field: str) -> None:
+    """An e-mail address, if one is given, must look like one (a typo is caught at the desk,
+    not when the letter bounces)."""
+    text = value.strip()
+    if text and not plausible_email(text):
+        raise ValidationError(
+            _("%(value)s is not an e-mail address (name@example.org).") % {"value": text},
+            field=field,
+        )
 
 
 # --- duplicate candidates --------------------------------------------------------------------
@@ -410,6 +428,7 @@ def set_contacts(
 def _clean_contact(c: ContactDraft) -> ContactDraft:
     if not c.name.strip():
         raise ValidationError(_("Enter the contact person's name."), field="contact_name")
+    _check_email(c.email, "contact_email")
     return ContactDraft(c.name.strip(), c.function.strip(), c.email.strip(), c.phone.strip(), c.id)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,12 +30,18 @@ from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import LANGUAGES, N_, _, language
 from welcome_center.i18n.labels import label
 from welcome_center.services.context import Changes
+from welcome_center.ui import plain
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.screen import fit_to_screen
 
 LANGUAGE_KEY = "language"
 _LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+# Whole sentences: a language's name inside another sentence needs its own grammar.
+_NEXT_START = {
+    "de": lambda: _("From its next start, the desk is in German."),
+    "en": lambda: _("From its next start, the desk is in English."),
+}
 
 
 # (key, permission, title, module under ui.pages, class) of every page in navigation order.
@@ -162,11 +168,17 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(lambda: self.current_page().refresh())
         desk.addActions([find, refresh])
         lang_menu = desk.addMenu(_("&Language"))
+        # One tick, on the language of the next start (the one chosen, else the current one).
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        chosen = self.state.value(LANGUAGE_KEY) or language()
         for code in LANGUAGES:
-            act = QAction(_LANGUAGE_NAMES[code], self)
+            act = QAction(plain.for_button(_LANGUAGE_NAMES[code]), self)
             act.setCheckable(True)
-            act.setChecked(code == language())
+            act.setChecked(code == chosen)
+            act.setData(code)
             act.triggered.connect(lambda _c=False, lang=code: self.choose_language(lang))
+            self.language_group.addAction(act)
             lang_menu.addAction(act)
         desk.addSeparator()
         quit_action = QAction(_("&Quit"), self)
@@ -268,12 +280,7 @@ class MainWindow(QMainWindow):
     def choose_language(self, lang: str) -> None:
         self.state.setValue(LANGUAGE_KEY, lang)
         if lang != language():
-            QMessageBox.information(
-                self,
-                _("Language"),
-                _("The desk speaks %(language)s from its next start.")
-                % {"language": _LANGUAGE_NAMES[lang]},
-            )
+            QMessageBox.information(self, _("Language"), _NEXT_START[lang]())
 
     def _changed(self, changes: Changes) -> None:
         if changes.settings:

@@ -181,6 +181,7 @@ class OrganisationEditor(ClientEditor):
         title.setBuddy(self.contacts_table)
         self.contacts_error = forms.error_label()
         self.errors.register("contact_name", self.contacts_table, self.contacts_error)
+        self.errors.register("contact_email", self.contacts_table, self.contacts_error)
         add = QPushButton(_("Add &contact"))
         add.setAutoDefault(False)
         add.clicked.connect(self.add_contact)
