@@ -108,7 +108,9 @@ def test_create_a_partner_with_a_contact_person(
         "yes",
     )
     assert page.contacts.rows == [("Jörg Weiß", "Kursberatung", "", "")]
-    assert page.details.values["Code:"] == "sprachschule"
+    assert page.details.values["Partner directory:"] == (
+        "a partner: cases can be referred to it; its code in lists: sprachschule"
+    )
     saved = people.list_partners(admin_ops.uow)
     assert [c.name for p in saved if p.code == "sprachschule" for c in p.contacts] == ["Jörg Weiß"]
 

@@ -52,8 +52,7 @@ def organisation_lines(
     return [
         (_("Name:"), o.name),
         (_("Short name:"), o.short_name),
-        (_("Partner:"), yes_no(o.is_partner) if o.is_partner or o.code else ""),
-        (_("Code:"), o.code or ""),
+        (_("Partner directory:"), _partner_line(o)),
         (_("Active:"), "" if o.active else yes_no(False)),
         (_("Location:"), ops.label(Vocabulary.MUNICIPALITY, o.municipality)),
         (_("E-mail:"), o.email),
@@ -62,6 +61,18 @@ def organisation_lines(
         (_("Contact persons:"), contacts if with_contacts else ""),
         (_("Notes:"), o.notes),
     ]
+
+
+def _partner_line(o: OrganisationView) -> str:
+    """Whether referrals go to the organisation, and the code that lists use for it, in words
+    (it read "Code: aa_zwickau / Partner: ja")."""
+    if not o.is_partner:
+        return _("not a partner; its code in lists: %(code)s") % {"code": o.code} if o.code else ""
+    if not o.code:
+        return _("a partner: cases can be referred to it")
+    return _("a partner: cases can be referred to it; its code in lists: %(code)s") % {
+        "code": o.code
+    }
 
 
 class ContactsModel(RowTableModel):
