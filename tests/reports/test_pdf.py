@@ -210,3 +210,10 @@ def test_chart_labels_wrap_onto_two_lines_and_shorten_what_does_not_fit() -> Non
     assert len(lines) == 2
     assert lines[-1].endswith("…")
     assert all(stringWidth(line, fonts.REGULAR, charts.AXIS_SIZE) <= 150 for line in lines)
+
+
+def test_a_long_office_name_stands_whole_in_every_page_header() -> None:
+    long_name = "Welcome Center Region Zwickau – Außenstelle Glauchau (Beispieldaten)"
+    pages = _pages(dataclasses.replace(sample_content("de"), office_name=long_name))
+    for text in pages[1:]:  # pages after the first carry only the header's copy of the name
+        assert long_name in text, text[:300]

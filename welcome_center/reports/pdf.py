@@ -110,13 +110,17 @@ def _header(office: str, title: str, created: str) -> Callable[[Any, Any], None]
         canvas.saveState()
         top = PAGE_H - 12 * mm
         canvas.setFillColor(TEXT)
+        # The office on a line of its own (an office's name is long: it was cut at half the
+        # width); under it the title on the left and when it was made on the right.
         canvas.setFont(BOLD, 9)
-        canvas.drawString(MARGIN, top, fonts.shorten(office, WIDTH * 0.45, BOLD, 9))
-        canvas.setFont(REGULAR, 9)
-        canvas.drawRightString(PAGE_W - MARGIN, top, fonts.shorten(title, WIDTH * 0.53))
+        canvas.drawString(MARGIN, top, fonts.shorten(office, WIDTH, BOLD, 9))
+        canvas.setFont(REGULAR, 8.5)
+        canvas.drawString(MARGIN, top - 11, fonts.shorten(title, WIDTH * 0.6, REGULAR, 8.5))
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 7.5)
-        canvas.drawRightString(PAGE_W - MARGIN, top - 11, created)
+        canvas.drawRightString(
+            PAGE_W - MARGIN, top - 11, fonts.shorten(created, WIDTH * 0.38, REGULAR, 7.5)
+        )
         canvas.setStrokeColor(charts.GRID)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, top - 16, PAGE_W - MARGIN, top - 16)
