@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -104,6 +106,15 @@ class EditDialog(QDialog):
     def has_unsaved(self) -> bool:
         return bool(self.value() != self._initial or invalid_fields(self))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The dialog opens with the cursor in its first field (it sat on a button)."""
+        super().showEvent(event)
+        focused = self.focusWidget()
+        if focused is None or isinstance(focused, QAbstractButton):
+            first = first_field(self.form)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
     def try_save(self) -> None:
         if dates_ok(self) and self.write():
             self.accept()
@@ -135,6 +146,28 @@ class EditDialog(QDialog):
         if self.has_unsaved() and not ask_discard(self):
             return
         super().reject()
+
+
+def first_field(form: QFormLayout) -> QWidget | None:
+    """The first input of ``form`` that takes the keyboard (in reading order)."""
+    owner = form.parentWidget()
+    if owner is None:
+        return None
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        widget = item.widget() if item is not None else None
+        candidates = [widget] if widget is not None else []
+        if widget is not None:
+            candidates += widget.findChildren(QWidget)
+        for candidate in candidates:
+            if (
+                candidate.isEnabled()
+                and candidate.isVisibleTo(owner)
+                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and not isinstance(candidate, QAbstractButton)
+            ):
+                return candidate
+    return None
 
 
 def find(items: Iterable[T], item_id: int) -> T | None:
