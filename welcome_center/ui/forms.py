@@ -27,6 +27,7 @@ from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _, language
 from welcome_center.ui.widgets.date_field import DateField
+from welcome_center.ui.widgets.type_ahead import TypeAheadCombo
 
 EMPTY = "—"
 
@@ -126,7 +127,7 @@ def fill_combo(
 
 def vocab_combo(ops: object, vocabulary: Vocabulary, optional: bool = True) -> QComboBox:
     """A choice among the active entries of a vocabulary, labelled in the UI language."""
-    combo = QComboBox()
+    combo = TypeAheadCombo()
     items = ops.vocabulary(vocabulary)  # type: ignore[attr-defined]
     fill_combo(combo, [(e.label(language()), e.code) for e in items], optional)
     combo.setAccessibleName(_("Choice"))
