@@ -9,11 +9,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -121,3 +124,30 @@ def selected_row(table: QTableView) -> int:
     """The selected row, or -1."""
     rows = table.selectionModel().selectedRows()
     return rows[0].row() if rows else -1
+
+
+class _DownInto(QObject):
+    def __init__(self, search: QLineEdit, table: QTableView) -> None:
+        super().__init__(search)
+        self.table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            model = self.table.model()
+            if model is not None and model.rowCount() > 0:
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.table.currentIndex().isValid():
+                    select_row(self.table, 0)
+                return True
+        return False
+
+
+def down_into(search: QLineEdit, table: QTableView) -> None:
+    """Down in ``search`` moves into ``table`` (onto its first line when none is current), so
+    that a search typed is followed by arrow keys and Enter, as in a mail program."""
+    search.installEventFilter(_DownInto(search, table))

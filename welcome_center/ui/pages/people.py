@@ -31,7 +31,7 @@ from welcome_center.ui.dialogs.organisation_editor import (
     organisation_lines,
 )
 from welcome_center.ui.dialogs.person_editor import PersonEditor
-from welcome_center.ui.lists import RowTableModel
+from welcome_center.ui.lists import RowTableModel, down_into
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.pages.partners import (
@@ -149,6 +149,7 @@ class PeoplePage(Page):
             on_double_click=self.edit_current,
         )  # fmt: skip
         self.result_table.setModel(self.results)
+        down_into(self.search, self.result_table)
         self.result_table.selectionModel().currentRowChanged.connect(self._result_changed)
         self.hint = text_label()
         new_person = QPushButton(_("New &person…"))

@@ -30,6 +30,7 @@ from welcome_center.i18n.labels import label
 from welcome_center.services import record_list
 from welcome_center.services.context import Changes
 from welcome_center.ui import forms
+from welcome_center.ui.lists import down_into
 from welcome_center.ui.models.record_table import OPENED_COLUMN, RecordTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
@@ -141,6 +142,7 @@ class RecordsPage(Page):
 
         self.table = RecordTableView(self)
         self.table.setModel(self.model)
+        down_into(self.search, self.table)
         self.table.setAccessibleName(_("Records"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
