@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from welcome_center.domain.errors import StorageError
 from welcome_center.i18n import _
@@ -69,8 +68,6 @@ def classify(exc: BaseException) -> Failure:
         return _PG.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
     if isinstance(orig, OSError):
         return _os_failure(orig)
-    if isinstance(orig, sqlite3.OperationalError):  # older Pythons without error codes
-        return _by_text(str(orig))
     return Failure.OTHER
 
 
@@ -86,21 +83,6 @@ def _os_failure(exc: OSError) -> Failure:
         errno.ENXIO: Failure.GONE,
         errno.EIO: Failure.IO,
     }.get(exc.errno or 0, Failure.IO)
-
-
-def _by_text(text: str) -> Failure:
-    lowered = text.lower()
-    for words, failure in (
-        ("disk is full", Failure.FULL),
-        ("locked", Failure.BUSY),
-        ("readonly", Failure.READ_ONLY),
-        ("disk i/o", Failure.IO),
-        ("malformed", Failure.DAMAGED),
-        ("unable to open", Failure.GONE),
-    ):
-        if words in lowered:
-            return failure
-    return Failure.OTHER
 
 
 def message(failure: Failure, where: str, detail: str = "") -> str:
@@ -161,8 +143,3 @@ def _read_only(path: Path) -> bool:
     if not path.exists():
         return False
     return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-
-
-def is_race(exc: BaseException) -> bool:
-    """A unique key taken by another transaction at the same moment."""
-    return isinstance(exc, IntegrityError)

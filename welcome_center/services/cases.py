@@ -27,7 +27,7 @@ from welcome_center.domain.views import RecordDetails, RecordSummary
 from welcome_center.i18n import _
 from welcome_center.services import audit, closing, numbering, record_views, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 _OVERVIEW = (
     "counsellor_id",
@@ -53,7 +53,7 @@ def load(s: Session, record_id: int) -> Record:
 def _load_unchanged(s: Session, record_id: int, expected_version: int) -> Record:
     """The record, if nobody changed it since the caller read ``expected_version``."""
     r = load(s, record_id)
-    check_version(s, _("This record"), r.version, expected_version, r.updated_by_id, r.updated_at)
+    check_unchanged(s, _("This record"), r, expected_version)
     return r
 
 

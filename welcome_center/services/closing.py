@@ -16,7 +16,7 @@ from welcome_center.domain.errors import ConflictError
 from welcome_center.i18n import _
 from welcome_center.services import audit
 from welcome_center.services.context import Actor
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 
 def open_follow_ups(s: Session, record_id: int) -> list[FollowUp]:
@@ -53,8 +53,7 @@ def settle(s: Session, actor: Actor, r: Record, choices: ClosingChoices, on: dat
         for f in open_follow_ups(s, r.id):
             if f.id not in seen:
                 raise _added_meanwhile()
-            when = f.updated_at or f.created_at
-            check_version(s, _("A follow-up"), f.version, seen[f.id], f.updated_by_id, when)
+            check_unchanged(s, _("A follow-up"), f, seen[f.id])
             f.done_on, f.done_by_id = on, actor.user_id
             f.updated_at, f.updated_by_id = now, actor.user_id
             audit.log(s, actor, "complete_follow_up", "record", r.id, detail=f"follow_up={f.id}")
@@ -64,8 +63,7 @@ def settle(s: Session, actor: Actor, r: Record, choices: ClosingChoices, on: dat
         for ref in waiting_referrals(s, r.id):
             if ref.id not in seen:
                 raise _added_meanwhile()
-            when = ref.updated_at or ref.created_at
-            check_version(s, _("A referral"), ref.version, seen[ref.id], ref.updated_by_id, when)
+            check_unchanged(s, _("A referral"), ref, seen[ref.id])
             ref.status, ref.feedback_on = ReferralStatus.NO_FEEDBACK, max(on, ref.referred_on)
             ref.updated_at, ref.updated_by_id = now, actor.user_id
             detail = f"referral={ref.id} status={ReferralStatus.NO_FEEDBACK.value}"

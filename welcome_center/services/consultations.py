@@ -16,7 +16,7 @@ from welcome_center.domain.views import ConsultationView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 MAX_MINUTES = 24 * 60
 
@@ -79,14 +79,7 @@ def _load_unchanged(s: Session, consultation_id: int, expected_version: int) -> 
     c = s.get(Consultation, consultation_id)
     if c is None:
         raise NotFoundError(_("This consultation does not exist."))
-    check_version(
-        s,
-        _("This consultation"),
-        c.version,
-        expected_version,
-        c.updated_by_id,
-        c.updated_at or c.created_at,
-    )
+    check_unchanged(s, _("This consultation"), c, expected_version)
     return c
 
 

@@ -16,7 +16,7 @@ from welcome_center.domain.views import EventView
 from welcome_center.i18n import _
 from welcome_center.services import audit
 from welcome_center.services.context import Actor, Changes, Saved
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 
 def _view(e: Event) -> EventView:
@@ -76,14 +76,7 @@ def update_event(
         e = s.get(Event, event_id)
         if e is None:
             raise NotFoundError(_("This event does not exist."))
-        check_version(
-            s,
-            _("This event"),
-            e.version,
-            expected_version,
-            e.updated_by_id,
-            e.updated_at or e.created_at,
-        )
+        check_unchanged(s, _("This event"), e, expected_version)
         _apply(s, e, draft)
         e.updated_at, e.updated_by_id = utcnow(), actor.user_id
         s.flush()

@@ -21,7 +21,7 @@ from welcome_center.domain.views import FollowUpView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, settings
 from welcome_center.services.context import Actor, Changes, Saved, record_changed
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 
 def _view(s: Session, f: FollowUp) -> FollowUpView:
@@ -66,14 +66,7 @@ def _load_unchanged(s: Session, follow_up_id: int, expected_version: int) -> Fol
     f = s.get(FollowUp, follow_up_id)
     if f is None:
         raise NotFoundError(_("This follow-up does not exist."))
-    check_version(
-        s,
-        _("This follow-up"),
-        f.version,
-        expected_version,
-        f.updated_by_id,
-        f.updated_at or f.created_at,
-    )
+    check_unchanged(s, _("This follow-up"), f, expected_version)
     return f
 
 

@@ -17,6 +17,7 @@ from welcome_center.domain.text_input import (
     find_problem,
 )
 from welcome_center.i18n import _
+from welcome_center.i18n.text_problems import problem_message
 from welcome_center.services import countries
 from welcome_center.services.import_reading import (
     Cell,
@@ -29,7 +30,6 @@ from welcome_center.services.import_reading import (
 )
 from welcome_center.services.import_rows import Columns, FileClient, Lookups, ParsedRow, Problems
 from welcome_center.services.people import person_name
-from welcome_center.services.text_checks import problem_message
 
 _KINDS = {"anfrage": RecordKind.ENQUIRY, "enquiry": RecordKind.ENQUIRY}
 _KINDS |= {"inquiry": RecordKind.ENQUIRY, "fall": RecordKind.CASE, "case": RecordKind.CASE}

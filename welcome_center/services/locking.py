@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -35,3 +36,10 @@ def check_version(
         changed_by=who,
         changed_at=when,
     )
+
+
+def check_unchanged(s: Session, what: str, item: Any, expected_version: int) -> None:
+    """:func:`check_version` for a versioned row: its version, who changed it last, and when
+    (its last change, else its creation)."""
+    when = getattr(item, "updated_at", None) or item.created_at
+    check_version(s, what, item.version, expected_version, item.updated_by_id, when)

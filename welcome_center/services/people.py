@@ -36,7 +36,7 @@ from welcome_center.i18n import _, format_date
 from welcome_center.services import audit, countries, vocabularies
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged, check_version
 
 _PARTNER_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
@@ -285,9 +285,7 @@ def update_person(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         p = _person(s, person_id)
-        check_version(
-            s, _("This person"), p.version, expected_version, p.updated_by_id, p.updated_at
-        )
+        check_unchanged(s, _("This person"), p, expected_version)
         d = _clean_person(s, draft, kept=p.municipality)
         _save_changes(s, actor, p, asdict(d), person_key(d.family_name, d.given_name), "person")
         return Saved(person_view(p), Changes(persons=frozenset({p.id})))
@@ -356,9 +354,7 @@ def update_organisation(
         o = _organisation(s, org_id)
         partner = o.is_partner or draft.is_partner
         actor.require(Permission.MANAGE_PARTNERS if partner else Permission.WORK_RECORDS)
-        check_version(
-            s, _("This organisation"), o.version, expected_version, o.updated_by_id, o.updated_at
-        )
+        check_unchanged(s, _("This organisation"), o, expected_version)
         d = _clean_org(s, draft, o.id, kept=o.municipality)
         _save_changes(s, actor, o, asdict(d), organisation_key(d.name), "organisation")
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))

@@ -17,7 +17,7 @@ from welcome_center.domain.views import RecognitionView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views
 from welcome_center.services.context import Actor, Saved, record_changed
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 _DECIDED = {
     RecognitionState.DECIDED,
@@ -76,14 +76,7 @@ def update_procedure(
     _check(draft)
     with uow.begin() as s:
         p = _load(s, procedure_id)
-        check_version(
-            s,
-            _("This recognition procedure"),
-            p.version,
-            expected_version,
-            p.updated_by_id,
-            p.updated_at,
-        )
+        check_unchanged(s, _("This recognition procedure"), p, expected_version)
         before = audit.snapshot(p, asdict(draft))
         for k, v in asdict(draft).items():
             setattr(p, k, v)

@@ -20,7 +20,7 @@ from welcome_center.domain.views import ReferralView
 from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, settings, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 
 def _partner(s: Session, partner_id: int) -> Organisation:
@@ -84,14 +84,7 @@ def record_feedback(
         f = s.get(Referral, referral_id)
         if f is None:
             raise NotFoundError(_("This referral does not exist."))
-        check_version(
-            s,
-            _("This referral"),
-            f.version,
-            expected_version,
-            f.updated_by_id,
-            f.updated_at or f.created_at,
-        )
+        check_unchanged(s, _("This referral"), f, expected_version)
         if on < f.referred_on or on > office_today():
             raise ValidationError(
                 _("The feedback date must lie between the referral date and today."),

@@ -19,7 +19,7 @@ from welcome_center.domain.views import ResidenceTitleView
 from welcome_center.i18n import _
 from welcome_center.services import audit, follow_ups, record_views, settings, vocabularies
 from welcome_center.services.context import Actor, Changes, Saved
-from welcome_center.services.locking import check_version
+from welcome_center.services.locking import check_unchanged
 
 
 def _check(s: Session, d: ResidenceTitleDraft, kept: str | None = None) -> None:
@@ -70,14 +70,7 @@ def update_title(
         t = s.get(ResidenceTitle, title_id)
         if t is None:
             raise NotFoundError(_("This residence title does not exist."))
-        check_version(
-            s,
-            _("This residence title"),
-            t.version,
-            expected_version,
-            t.updated_by_id,
-            t.updated_at or t.created_at,
-        )
+        check_unchanged(s, _("This residence title"), t, expected_version)
         _check(s, draft, kept=t.title)
         t.title, t.valid_from, t.expires_on = draft.title, draft.valid_from, draft.expires_on
         t.accelerated_procedure, t.notes = draft.accelerated_procedure, draft.notes

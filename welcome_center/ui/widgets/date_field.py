@@ -188,18 +188,7 @@ class DateField(QWidget):
         self.error.setText(message)
         self.error.show()
         self.edit.setAccessibleDescription(message)
-        self._grow_window()
-
-    def _grow_window(self) -> None:
-        """A dialog grows so that the message is read whole, never clipped."""
-        win = self.window()
-        layout = win.layout()
-        if win is self or not win.isVisible() or layout is None:
-            return
-        layout.activate()
-        hint = win.sizeHint()
-        if hint.height() > win.height() or hint.width() > win.width():
-            win.resize(max(hint.width(), win.width()), max(hint.height(), win.height()))
+        # The dialog grows to show it whole: ui.screen's filter, for every dialog.
 
     def _hide_error(self) -> None:
         self.error.clear()
