@@ -192,7 +192,10 @@ def test_the_referrals_sent_to_a_partner_appear(
     record_id, number = _record(admin_ops)
     on = office_today() - timedelta(days=2)
     draft = ReferralDraft(fizuz, on, topic="recognition", reason="Anerkennung Pflege")
-    assert admin_ops.write(None, referrals.refer, record_id, draft) is not None
+    assert (
+        admin_ops.write(None, lambda uow, actor: referrals.refer(uow, actor, record_id, draft))
+        is not None
+    )
     topic = admin_ops.label(Vocabulary.TOPIC, "recognition")
     assert topic == "Recognition of qualifications"
     assert page.referrals.rows == [
@@ -215,10 +218,9 @@ def test_a_partners_feedback_changes_the_status_word(page: PartnersPage, admin_o
     assert _column(page.referrals, 1) == ["Sent"]
     admin_ops.write(
         None,
-        referrals.record_feedback,
-        referral.id,
-        ReferralStatus.ACCEPTED,
-        expected_version=referral.version,
+        lambda uow, actor: referrals.record_feedback(
+            uow, actor, referral.id, ReferralStatus.ACCEPTED, expected_version=referral.version
+        ),
     )
     assert _column(page.referrals, 1) == ["Accepted"]
 

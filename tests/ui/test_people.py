@@ -170,10 +170,12 @@ def test_a_saved_change_elsewhere_shows_on_the_page(
     page.show_client(ClientRef(ClientKind.PERSON, pid, "Weber, Eva"))
     before = people.get_person(ops.uow, ops.actor, pid)
     draft = PersonDraft("Weber", "Eva", phone="0375 123")
-    ops.write(None, people.update_person, pid, draft, before.version)
+    ops.write(None, lambda uow, actor: people.update_person(uow, actor, pid, draft, before.version))
     assert page.details.values["Phone:"] == "0375 123"
     record = RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=office_today())
-    saved = ops.write(None, cases.open_record, record)  # broadcasts what changed
+    saved = ops.write(
+        None, lambda uow, actor: cases.open_record(uow, actor, record)
+    )  # broadcasts what changed
     assert saved is not None
     assert _column(page.records, 0) == [saved.value.number]
 

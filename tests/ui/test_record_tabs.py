@@ -99,7 +99,7 @@ def test_linking_a_party_keeps_the_overview_input(qtbot, ops, uow, anna, record_
     window = open_window(qtbot, ops, record_id)
     append_text(qtbot, window.overview.summary, "Stelle als Schweißerin")
     party = PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer_id), PartyRole.EMPLOYER)
-    ops.write(None, cases.link_party, record_id, party)
+    ops.write(None, lambda uow, actor: cases.link_party(uow, actor, record_id, party))
     assert window.overview.parties.model.rowCount() == 1
     assert window.overview.summary.toPlainText() == "Stelle als Schweißerin"
     assert not window.notice.isVisibleTo(window)

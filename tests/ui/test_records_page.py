@@ -178,11 +178,16 @@ def test_a_record_saved_elsewhere_appears_and_changes_its_line(
     office, page: RecordsPage, ops: Ops
 ) -> None:
     client = _person(ops, "Öztürk", "Ayşe")
-    saved = ops.write(None, cases.open_record, RecordDraft(client=client, opened_on=office_today()))
+    saved = ops.write(
+        None,
+        lambda uow, actor: cases.open_record(
+            uow, actor, RecordDraft(client=client, opened_on=office_today())
+        ),
+    )
     assert saved is not None
     assert "Öztürk, Ayşe" in _clients(page)
     details = saved.value
-    ops.write(None, cases.promote, details.id, details.version)
+    ops.write(None, lambda uow, actor: cases.promote(uow, actor, details.id, details.version))
     row = page.model.row_of(details.id)
     assert page.model.data(page.model.index(row, 1)) == "Case"
 

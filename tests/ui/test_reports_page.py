@@ -293,7 +293,7 @@ def test_a_saved_record_recomputes_the_figures_shown(qtbot, ops: Ops) -> None:  
     _choose_month(qtbot, page, 2025, 3)
     person = people.create_person(ops.uow, ops.actor, PersonDraft("Neu"), True).value.id
     draft = RecordDraft(ClientChoice(ClientKind.PERSON, person), date(2025, 3, 28))
-    ops.write(None, cases.open_record, draft)
+    ops.write(None, lambda uow, actor: cases.open_record(uow, actor, draft))
     qtbot.waitUntil(lambda: page.figures.texts()["enquiries_received"] == "13", timeout=10_000)
 
 

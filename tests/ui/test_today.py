@@ -181,7 +181,7 @@ def test_a_saved_follow_up_refreshes_the_page(ops: Ops, page: TodayPage) -> None
     record, number = _record(ops, _person(ops, "Becker", "Tom"))
     page.activated()
     assert page.follow_ups.texts() == []
-    ops.write(None, follow_ups.add_follow_up, record, TODAY, "neu")
+    ops.write(None, lambda uow, actor: follow_ups.add_follow_up(uow, actor, record, TODAY, "neu"))
     assert number in page.follow_ups.texts()[0]
 
 
@@ -203,7 +203,7 @@ def test_listing_raises_nothing_f5_raises_and_broadcasts_once(
 
     monkeypatch.setattr(follow_ups, "due_list", counting)
     heard: list[Changes] = []
-    ops.changed.connect(heard.append)
+    ops.changed.connect(lambda changes, _initiator: heard.append(changes))
     page.activated()  # reading only: the desk raised them at its start
     assert heard == [] and page.follow_ups.texts() == []
     page.refresh()  # F5
@@ -241,5 +241,5 @@ def test_this_months_figures_follow_a_saved_record(qtbot, ops: Ops, page: TodayP
     page.activated()
     qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "0")
     draft = RecordDraft(ClientChoice(ClientKind.PERSON, _person(ops, "Roth", "Ida")), TODAY)
-    ops.write(None, cases.open_record, draft)
+    ops.write(None, lambda uow, actor: cases.open_record(uow, actor, draft))
     qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "1")

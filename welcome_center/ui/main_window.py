@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         if lang != language():
             QMessageBox.information(self, _("Language"), _NEXT_START[lang]())
 
-    def _changed(self, changes: Changes) -> None:
+    def _changed(self, changes: Changes, _initiator: object = None) -> None:
         if changes.settings:
             self.office_label.setText(self._office())
 

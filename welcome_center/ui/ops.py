@@ -1,8 +1,11 @@
 """Runs service calls for the desk: errors become messages, and what changed is broadcast.
 
-Every widget calls the services through one :class:`Ops` (anki's CollectionOp idea): a write
-returns its ``Saved`` value or None; on success the ``Changes`` are emitted on :attr:`changed`
-so that every open window refreshes just what they name. A validation error with a known field
+Every widget calls the services through one :class:`Ops` (anki's CollectionOp idea): a call is
+a closure ``lambda uow, actor: service.fn(uow, actor, ...)``, so that its arguments are checked
+by the type checker against the service's signature. A write returns its ``Saved`` value or
+None; on success the ``Changes`` are emitted on :attr:`changed` together with the widget that
+asked (the *initiator*), so that every open window refreshes just what they name and a window
+can tell its own saves from a colleague's. A validation error with a known field
 is shown next to that field (see :class:`welcome_center.ui.forms.FieldErrors`); a conflict says
 who changed what and when, and offers to reload.
 """
@@ -25,11 +28,14 @@ from welcome_center.services.context import Actor, Changes, ConcurrentChangeErro
 
 T = TypeVar("T")
 
+Call = Callable[[UnitOfWork, Actor], T]
+"""A service call with its arguments bound: ``lambda uow, actor: get_record(uow, actor, 7)``."""
+
 
 class Ops(QObject):
     """The logged-in user's access to the services, shared by every window of the desk."""
 
-    changed = Signal(object)  # Changes
+    changed = Signal(object, object)  # Changes, the initiator (the widget that saved, or None)
     status = Signal(str)  # a quiet success message for the status bar
     open_record_requested = Signal(int)
     open_client_requested = Signal(object)  # ClientRef
@@ -48,7 +54,7 @@ class Ops(QObject):
 
     # -- cached look-ups -------------------------------------------------------------------
 
-    def _forget(self, changes: Changes) -> None:
+    def _forget(self, changes: Changes, _initiator: object = None) -> None:
         if changes.vocabularies:
             self._vocab = None
             self._labels = None
@@ -103,10 +109,10 @@ class Ops(QObject):
 
     # -- calls -----------------------------------------------------------------------------
 
-    def read(self, parent: QWidget | None, fn: Callable[..., T], *args: Any, **kw: Any) -> T | None:
-        """``fn(uow, actor, *args)``; an error is shown and None returned."""
+    def read(self, parent: QWidget | None, call: Call[T]) -> T | None:
+        """``call(uow, actor)``; an error is shown and None returned."""
         try:
-            return fn(self.uow, self.actor, *args, **kw)
+            return call(self.uow, self.actor)
         except DomainError as exc:
             show_error(parent, exc)
         except ConcurrentChangeError:
@@ -116,20 +122,21 @@ class Ops(QObject):
     def write(
         self,
         parent: QWidget | None,
-        fn: Callable[..., Saved[T]],
-        *args: Any,
+        call: Call[Saved[T]],
+        *,
         errors: Any = None,
         on_conflict: Callable[[], None] | None = None,
         done: str = "",
-        **kw: Any,
+        initiator: QObject | None = None,
     ) -> Saved[T] | None:
-        """Run a writing call. On success broadcast its Changes and show ``done`` in the status
-        bar; on a validation error show it next to its field in ``errors`` (a FieldErrors) if it
-        knows the field, else in a message box; on a conflict offer ``on_conflict`` (reload)."""
+        """Run a writing call. On success broadcast its Changes with ``initiator`` (by default
+        ``parent``) and show ``done`` in the status bar; on a validation error show it next to
+        its field in ``errors`` (a FieldErrors) if it knows the field, else in a message box; on
+        a conflict offer ``on_conflict`` (reload)."""
         if errors is not None:
             errors.clear()
         try:
-            saved = fn(self.uow, self.actor, *args, **kw)
+            saved = call(self.uow, self.actor)
         except ConflictError as exc:
             show_conflict(parent, exc, on_conflict)
             return None
@@ -140,15 +147,15 @@ class Ops(QObject):
         except ConcurrentChangeError:
             show_concurrent(parent)
             return None
-        self.broadcast(saved.changes)
+        self.broadcast(saved.changes, initiator if initiator is not None else parent)
         if done:
             self.status.emit(done)
         return saved
 
-    def broadcast(self, changes: Changes) -> None:
-        """Tell every window what changed."""
+    def broadcast(self, changes: Changes, initiator: QObject | None = None) -> None:
+        """Tell every window what changed, and who asked for it (None: not a window)."""
         if changes != Changes():
-            self.changed.emit(changes)
+            self.changed.emit(changes, initiator)
 
     def open_record(self, record_id: int) -> None:
         self.open_record_requested.emit(record_id)
@@ -160,17 +167,17 @@ class Ops(QObject):
         self,
         parent: QWidget | None,
         title: str,
-        fn: Callable[..., T],
-        *args: Any,
+        call: Call[T],
+        *,
         on_done: Callable[[T], None],
     ) -> None:
-        """Run ``fn(uow, actor, *args)`` off the UI thread behind a progress dialog; its result
+        """Run ``call(uow, actor)`` off the UI thread behind a progress dialog; its result
         goes to ``on_done`` on the UI thread, an error to a message box."""
         dialog = QProgressDialog(title, "", 0, 0, parent)
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(300)
         dialog.setWindowTitle(title)
-        job = _Job(lambda: fn(self.uow, self.actor, *args))
+        job = _Job(lambda: call(self.uow, self.actor))
 
         def finished(ok: bool, value: object) -> None:
             if not isValid(dialog):

@@ -248,7 +248,7 @@ class OrganisationEditor(ClientEditor):
         return (self.draft(), self.contacts.drafts())
 
     def read(self, item_id: int) -> OrganisationView | None:
-        return self.ops.read(self, people.get_organisation, item_id)
+        return self.ops.read(self, lambda uow, actor: people.get_organisation(uow, actor, item_id))
 
     def fill(self, item: OrganisationView) -> None:
         self.setWindowTitle(_("Organisation: %(name)s") % {"name": item.name})
@@ -290,10 +290,9 @@ class OrganisationEditor(ClientEditor):
         else:
             saved = self.ops.write(
                 self,
-                people.update_organisation,
-                self.item.id,
-                draft,
-                self.item.version,
+                lambda uow, actor: people.update_organisation(
+                    uow, actor, self.item.id, draft, self.item.version
+                ),
                 errors=self.errors,
                 on_conflict=self.reload,
                 done=done,
@@ -309,10 +308,9 @@ class OrganisationEditor(ClientEditor):
         names = dict.fromkeys(("name", "function", "email", "phone"), "contact_name")
         return self.ops.write(
             self,
-            people.set_contacts,
-            saved.value.id,
-            contacts,
-            self.contacts.loaded_versions,
+            lambda uow, actor: people.set_contacts(
+                uow, actor, saved.value.id, contacts, self.contacts.loaded_versions
+            ),
             errors=RenamedFields(self.errors, names),
             on_conflict=self.reload,
             done=done,

@@ -307,7 +307,7 @@ class PersonEditor(ClientEditor):
         return self.draft()
 
     def read(self, item_id: int) -> PersonView | None:
-        return self.ops.read(self, people.get_person, item_id)
+        return self.ops.read(self, lambda uow, actor: people.get_person(uow, actor, item_id))
 
     def fill(self, item: PersonView) -> None:
         self.setWindowTitle(_("Person: %(name)s") % {"name": item.display_name})
@@ -329,10 +329,9 @@ class PersonEditor(ClientEditor):
             return self.ops.write(self, create, errors=self.errors, done=_("Person saved."))
         return self.ops.write(
             self,
-            people.update_person,
-            self.item.id,
-            draft,
-            self.item.version,
+            lambda uow, actor: people.update_person(
+                uow, actor, self.item.id, draft, self.item.version
+            ),
             errors=self.errors,
             on_conflict=self.reload,
             done=_("Person saved."),

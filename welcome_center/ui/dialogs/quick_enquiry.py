@@ -111,7 +111,11 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         if draft is None:
             return None
         errors = RenamedFields(self.errors, self.client.field_names())
-        saved = self.ops.write(self, create_client, draft, accept_duplicates, errors=errors)
+        saved = self.ops.write(
+            self,
+            lambda uow, actor: create_client(uow, actor, draft, accept_duplicates),
+            errors=errors,
+        )
         if saved is None:
             return None
         if isinstance(saved.value, list):
@@ -141,7 +145,9 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             services=self.services.codes(),
             summary=self.summary.toPlainText().strip(),
         )
-        saved = self.ops.write(self, cases.open_record, draft, errors=self.errors)
+        saved = self.ops.write(
+            self, lambda uow, actor: cases.open_record(uow, actor, draft), errors=self.errors
+        )
         if saved is None:
             return False
         self.saved_record_id = saved.value.id
@@ -151,7 +157,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         return True
 
     def _save_referral(self) -> bool:
-        if not self._referral_pending():
+        record_id = self.saved_record_id
+        if not self._referral_pending() or record_id is None:
             return True
         draft = ReferralDraft(
             partner_id=self.partner.currentData(),
@@ -160,7 +167,9 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             reason=self.reason.text().strip(),
         )
         saved = self.ops.write(
-            self, referrals.refer, self.saved_record_id, draft, errors=self.errors
+            self,
+            lambda uow, actor: referrals.refer(uow, actor, record_id, draft),
+            errors=self.errors,
         )
         if saved is None:
             self._partly_saved(
@@ -176,14 +185,14 @@ class QuickEnquiryDialog(QuickEnquiryForm):
 
     def _save_follow_up(self) -> bool:
         due = date_of(self.due_on)
-        if not self.follow_up.isChecked() or due is None:
+        record_id = self.saved_record_id
+        if not self.follow_up.isChecked() or due is None or record_id is None:
             return True
         saved = self.ops.write(
             self,
-            follow_ups.add_follow_up,
-            self.saved_record_id,
-            due,
-            self.remark.text().strip(),
+            lambda uow, actor: follow_ups.add_follow_up(
+                uow, actor, record_id, due, self.remark.text().strip()
+            ),
             errors=self.errors,
         )
         if saved is None:

@@ -56,7 +56,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def set_query(self, query: RecordQuery) -> None:
         """Select the records of ``query`` (one SQL query for the ids; lines come on demand)."""
-        ids = self.ops.read(None, record_list.record_ids, query)
+        ids = self.ops.read(None, lambda uow, actor: record_list.record_ids(uow, actor, query))
         self.beginResetModel()
         self.query = query
         self.ids = ids or []
@@ -132,7 +132,9 @@ class RecordTableModel(QAbstractTableModel):
 
     def _load(self, number: int) -> list[tuple[str, ...]]:
         ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
-        rows = self.ops.read(None, record_list.record_rows, ids) or []
+        rows = (
+            self.ops.read(None, lambda uow, actor: record_list.record_rows(uow, actor, ids)) or []
+        )
         by_id = {r.id: self._line(r) for r in rows}
         block = [by_id.get(rid, ("",) * len(_SORT_KEYS)) for rid in ids]
         self._blocks[number] = block

@@ -134,16 +134,27 @@ class SettingsTab(QWidget):
             self.load()
 
     def save(self) -> None:
-        if self.loaded is None or not dates_ok(self):
+        loaded = self.loaded
+        if loaded is None or not dates_ok(self):
             return
         name, prefix, start, threshold, window, feedback = self.value()
         saved = self.ops.write(
-            self, settings.update_settings, errors=self.errors, on_conflict=self.reload_saved,
-            done=_("Office settings saved."), office_name=name, number_prefix=prefix,
-            project_start=start, suppression_threshold=threshold,
-            residence_expiry_window_days=window, referral_feedback_days=feedback,
-            expected_version=self.loaded.version,
-        )  # fmt: skip
+            self,
+            lambda uow, actor: settings.update_settings(
+                uow,
+                actor,
+                office_name=name,
+                number_prefix=prefix,
+                project_start=start,
+                suppression_threshold=threshold,
+                residence_expiry_window_days=window,
+                referral_feedback_days=feedback,
+                expected_version=loaded.version,
+            ),
+            errors=self.errors,
+            on_conflict=self.reload_saved,
+            done=_("Office settings saved."),
+        )
         if saved is not None:
             self._show(saved.value)
 

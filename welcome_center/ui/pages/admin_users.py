@@ -113,10 +113,13 @@ class AddUserDialog(AdminDialog):
             return False
         name = self.username.text().strip()
         saved = self.ops.write(
-            self, users.add_user, name, password, Role(self.role.currentData()),
-            self.display_name.text(), errors=self.errors,
+            self,
+            lambda uow, actor: users.add_user(
+                uow, actor, name, password, Role(self.role.currentData()), self.display_name.text()
+            ),
+            errors=self.errors,
             done=_("User %(name)s added.") % {"name": name},
-        )  # fmt: skip
+        )
         return saved is not None
 
 
@@ -137,8 +140,12 @@ class PasswordDialog(AdminDialog):
         if password is None:
             return False
         done = _("New password set for %(user)s.") % {"user": self.user.username}
-        saved = self.ops.write(self, users.reset_password, self.user.id, password,
-                               errors=self.errors, done=done)  # fmt: skip
+        saved = self.ops.write(
+            self,
+            lambda uow, actor: users.reset_password(uow, actor, self.user.id, password),
+            errors=self.errors,
+            done=done,
+        )
         return saved is not None
 
 
@@ -226,7 +233,9 @@ class UsersTab(QWidget):
             done = _("%(user)s deactivated.") % {"user": u.username}
         else:
             done = _("%(user)s activated.") % {"user": u.username}
-        self.ops.write(self, users.set_active, u.id, not u.active, done=done)
+        self.ops.write(
+            self, lambda uow, actor: users.set_active(uow, actor, u.id, not u.active), done=done
+        )
 
     def reset_password(self) -> None:
         u = self.current()
@@ -248,4 +257,6 @@ class UsersTab(QWidget):
         role = roles[words.index(word)]
         if role is not u.role:
             done = _("%(user)s is now: %(role)s.") % {"user": u.username, "role": label(role)}
-            self.ops.write(self, users.set_role, u.id, role, done=done)
+            self.ops.write(
+                self, lambda uow, actor: users.set_role(uow, actor, u.id, role), done=done
+            )

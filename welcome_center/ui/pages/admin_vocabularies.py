@@ -94,12 +94,25 @@ class EntryDialog(AdminDialog):
         if self.entry is None:
             code = self.code.text().strip()
             done = _("Entry %(code)s added.") % {"code": code}
-            saved = self.ops.write(self, vocabularies.add_entry, self.vocabulary, code, de, en,
-                                   errors=self.field_errors, done=done)  # fmt: skip
+            saved = self.ops.write(
+                self,
+                lambda uow, actor: vocabularies.add_entry(
+                    uow, actor, self.vocabulary, code, de, en
+                ),
+                errors=self.field_errors,
+                done=done,
+            )
         else:
-            done = _("Entry %(code)s relabelled.") % {"code": self.entry.code}
-            saved = self.ops.write(self, vocabularies.relabel, self.vocabulary, self.entry.code,
-                                   de, en, errors=self.field_errors, done=done)  # fmt: skip
+            entry = self.entry
+            done = _("Entry %(code)s relabelled.") % {"code": entry.code}
+            saved = self.ops.write(
+                self,
+                lambda uow, actor: vocabularies.relabel(
+                    uow, actor, self.vocabulary, entry.code, de, en
+                ),
+                errors=self.field_errors,
+                done=done,
+            )
         return saved is not None
 
 
@@ -202,8 +215,11 @@ class VocabulariesTab(QWidget):
         codes = [e.code for e in self.entries]
         codes[row], codes[other] = codes[other], codes[row]
         moved = codes[other]
-        if self.ops.write(self, vocabularies.reorder, self.vocabulary(), codes,
-                          done=_("Order saved.")):  # fmt: skip
+        if self.ops.write(
+            self,
+            lambda uow, actor: vocabularies.reorder(uow, actor, self.vocabulary(), codes),
+            done=_("Order saved."),
+        ):
             self.refresh()
             self.select(moved)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -222,5 +238,10 @@ class VocabulariesTab(QWidget):
             done = _("Entry %(code)s retired.") % {"code": e.code}
         else:
             done = _("Entry %(code)s reactivated.") % {"code": e.code}
-        self.ops.write(self, vocabularies.set_active, self.vocabulary(), e.code, not e.active,
-                       done=done)  # fmt: skip
+        self.ops.write(
+            self,
+            lambda uow, actor: vocabularies.set_active(
+                uow, actor, self.vocabulary(), e.code, not e.active
+            ),
+            done=done,
+        )

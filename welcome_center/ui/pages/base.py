@@ -37,6 +37,6 @@ class Page(QWidget):
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the page's search box, if it has one."""
 
-    def _changed(self, changes: Changes) -> None:
+    def _changed(self, changes: Changes, _initiator: object = None) -> None:
         if self.loaded:
             self.on_changes(changes)

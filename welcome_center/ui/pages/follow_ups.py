@@ -196,7 +196,9 @@ class FollowUpsPage(Page):
         if not self.loaded:
             return
         keep = selected_row(self.table)
-        found = self.ops.read(self, desk_lists.open_follow_ups, self.current_filter())
+        found = self.ops.read(
+            self, lambda uow, actor: desk_lists.open_follow_ups(uow, actor, self.current_filter())
+        )
         self.model.set_items(found.items if found else ())
         fit_columns(self.table)
         self._show_count(found)
@@ -258,9 +260,7 @@ class FollowUpsPage(Page):
         done = _("Follow-up on %(number)s done.") % {"number": f.record_number}
         saved = self.ops.write(
             self,
-            follow_ups.complete,
-            f.id,
-            expected_version=f.version,
+            lambda uow, actor: follow_ups.complete(uow, actor, f.id, expected_version=f.version),
             on_conflict=self.refresh,
             done=done,
         )
@@ -277,7 +277,10 @@ class FollowUpsPage(Page):
         done = _("Follow-up on %(number)s moved to %(date)s.") % {
             "number": f.record_number, "date": short_date(new)}  # fmt: skip
         saved = self.ops.write(
-            self, follow_ups.reschedule, f.id, new, f.version, on_conflict=self.refresh, done=done
+            self,
+            lambda uow, actor: follow_ups.reschedule(uow, actor, f.id, new, f.version),
+            on_conflict=self.refresh,
+            done=done,
         )
         if saved:
             row = self.model.row_of(f.id)

@@ -338,11 +338,21 @@ class PartnersPage(Page):
         self._load_referrals()
 
     def _load_referrals(self) -> None:
-        if self.current is None:
+        partner = self.current
+        if partner is None:
             return
-        found = self.ops.read(self, referrals.referrals_to_partner, self.current) or []
+        found = (
+            self.ops.read(
+                self, lambda uow, actor: referrals.referrals_to_partner(uow, actor, partner)
+            )
+            or []
+        )
         ids = list(dict.fromkeys(f.record_id for f in found))
-        summaries = self.ops.read(self, record_list.record_rows, ids) if ids else []
+        summaries = (
+            self.ops.read(self, lambda uow, actor: record_list.record_rows(uow, actor, ids))
+            if ids
+            else []
+        )
         self.referrals.set_referrals(found, {r.id: r for r in summaries or []})
         self.referrals_hint.setText(
             _("Enter or double-click opens the record.")

@@ -190,7 +190,13 @@ class PeoplePage(Page):
         """Find the clients whose name contains every typed word (in SQL)."""
         self._timer.stop()
         text = self.search.text().strip()
-        found = self.ops.read(self, people.search_clients, text, SEARCH_LIMIT) if text else []
+        found = (
+            self.ops.read(
+                self, lambda uow, actor: people.search_clients(uow, actor, text, SEARCH_LIMIT)
+            )
+            if text
+            else []
+        )
         self.results.set_clients(found or [])
         self._show_hint()
         row = self._row_of(self.current)
@@ -258,12 +264,14 @@ class PeoplePage(Page):
             return
         lines: list[tuple[str, str]] = []
         if ref.kind is ClientKind.PERSON:
-            person = self.ops.read(self, people.get_person, ref.id)
+            person = self.ops.read(self, lambda uow, actor: people.get_person(uow, actor, ref.id))
             if person is not None:
                 lines = person_lines(self.ops, person)
                 self.current = ClientRef(ref.kind, ref.id, person.display_name)
         else:
-            org = self.ops.read(self, people.get_organisation, ref.id)
+            org = self.ops.read(
+                self, lambda uow, actor: people.get_organisation(uow, actor, ref.id)
+            )
             if org is not None:
                 lines = organisation_lines(self.ops, org)
                 self.current = ClientRef(ref.kind, ref.id, org.name)
@@ -279,7 +287,10 @@ class PeoplePage(Page):
         ref = self.current
         if ref is None:
             return
-        found = self.ops.read(self, cases.records_of_client, ClientChoice(ref.kind, ref.id))
+        found = self.ops.read(
+            self,
+            lambda uow, actor: cases.records_of_client(uow, actor, ClientChoice(ref.kind, ref.id)),
+        )
         self.records.set_records(found or [])
         self.records_hint.setText(
             _("Enter or double-click opens a record.")
@@ -300,7 +311,12 @@ class PeoplePage(Page):
             text = " ".join(shown.display_name.replace(",", " ").split())
             self.search.setText(text)
             self.search.blockSignals(False)
-            found = self.ops.read(self, people.search_clients, text, SEARCH_LIMIT) or []
+            found = (
+                self.ops.read(
+                    self, lambda uow, actor: people.search_clients(uow, actor, text, SEARCH_LIMIT)
+                )
+                or []
+            )
             hit = next((h for h in found if (h.kind, h.id) == (shown.kind, shown.id)), None)
             self.results.set_clients([hit or shown])
             self._show_hint()

@@ -337,5 +337,9 @@ class RecordsPage(Page):
                 % {"count": format_number(count), "file": path.name}
             )  # fmt: skip
 
-        self.ops.background(self, _("Exporting the list…"), record_list.export_list, ids, path,
-                            on_done=done)  # fmt: skip
+        self.ops.background(
+            self,
+            _("Exporting the list…"),
+            lambda uow, actor: record_list.export_list(uow, actor, ids, path),
+            on_done=done,
+        )

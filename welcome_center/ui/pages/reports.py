@@ -194,8 +194,12 @@ class ReportsPage(Page):
         self.state.setText(
             _("Computing the figures for %(period)s…") % {"period": describe(period)}
         )
-        self.ops.background(self, _("Computing the report…"), compute_report, period,
-                            on_done=self._computed)  # fmt: skip
+        self.ops.background(
+            self,
+            _("Computing the report…"),
+            lambda uow, actor: compute_report(uow, actor, period),
+            on_done=self._computed,
+        )
 
     def _computed(self, result: Computed) -> None:
         if result.period != self.wanted:
@@ -302,8 +306,12 @@ class ReportsPage(Page):
             path = path.with_name(f"{path.name}.{fmt.value}")
         self.folder = path.parent
         period = content.statistics.period
-        self.ops.background(self, _("Exporting the report…"), export_report, period, fmt, path,
-                            on_done=self._exported)  # fmt: skip
+        self.ops.background(
+            self,
+            _("Exporting the report…"),
+            lambda uow, actor: export_report(uow, actor, period, fmt, path),
+            on_done=self._exported,
+        )
 
     def _exported(self, done: Exported) -> None:
         self.archive.refresh(select_id=done.entry.id)

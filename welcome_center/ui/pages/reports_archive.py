@@ -140,7 +140,9 @@ class ArchivePanel(QWidget):
         entry = self.current_entry()
         if entry is None:
             return None
-        found = self.ops.read(self, reporting.archived_file, entry.id)
+        found = self.ops.read(
+            self, lambda uow, actor: reporting.archived_file(uow, actor, entry.id)
+        )
         return (entry, *found) if found else None
 
     def open_current(self) -> None:

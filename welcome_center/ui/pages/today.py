@@ -194,7 +194,7 @@ class TodayPage(Page):
         today = office_today()
         # The month so far: "open at the end" is then open today (nothing is dated later).
         so_far = Period(today.replace(day=1), today)
-        found = self.ops.read(self, statistics.key_figures, so_far)
+        found = self.ops.read(self, lambda uow, actor: statistics.key_figures(uow, actor, so_far))
         if found is None:
             return
         self.month_heading.setText(
@@ -226,7 +226,13 @@ class TodayPage(Page):
 
     def _show_titles(self) -> None:
         days = self.ops.settings.residence_expiry_window_days
-        found = self.ops.read(self, desk_lists.expiring_titles, self.ops.actor.user_id) or []
+        found = (
+            self.ops.read(
+                self,
+                lambda uow, actor: desk_lists.expiring_titles(uow, actor, self.ops.actor.user_id),
+            )
+            or []
+        )
         heading = ngettext(
             "&Residence titles expiring within %(days)s day (%(count)s)",
             "&Residence titles expiring within %(days)s days (%(count)s)",
@@ -248,7 +254,13 @@ class TodayPage(Page):
 
     def _show_referrals(self, today: date) -> None:
         days = self.ops.settings.referral_feedback_days
-        found = self.ops.read(self, referrals.awaiting_feedback, self.ops.actor.user_id) or []
+        found = (
+            self.ops.read(
+                self,
+                lambda uow, actor: referrals.awaiting_feedback(uow, actor, self.ops.actor.user_id),
+            )
+            or []
+        )
         records = self._summaries(sorted({f.record_id for f in found}))
         heading = ngettext(
             "R&eferrals with no feedback for %(days)s day or more (%(count)s)",
@@ -265,7 +277,9 @@ class TodayPage(Page):
     def _show_cases(self) -> None:
         """The counsellor's open enquiries and cases, newest first (a new enquiry on top)."""
         query = RecordQuery(open_only=True, counsellor_id=self.ops.actor.user_id)
-        ids = self.ops.read(self, record_list.record_ids, query) or []
+        ids = (
+            self.ops.read(self, lambda uow, actor: record_list.record_ids(uow, actor, query)) or []
+        )
         shown = self._summaries(ids[:MAX_RECORDS])
         lines = [(_record_line(shown[i]), i) for i in ids[:MAX_RECORDS] if i in shown]
         heading = _("My open enquiries and &cases (%(count)s)") % {"count": format_number(len(ids))}
@@ -286,7 +300,10 @@ class TodayPage(Page):
     def _summaries(self, ids: Sequence[int]) -> dict[int, RecordSummary]:
         if not ids:
             return {}
-        rows = self.ops.read(self, record_list.record_rows, list(ids)) or []
+        rows = (
+            self.ops.read(self, lambda uow, actor: record_list.record_rows(uow, actor, list(ids)))
+            or []
+        )
         return {r.id: r for r in rows}
 
 

@@ -144,19 +144,19 @@ class ConsultationDialog(EditDialog):
         if self.existing is None:
             saved = self.ops.write(
                 self,
-                consultations.record_consultation,
-                self.host.record_id,
-                self.value(),
+                lambda uow, actor: consultations.record_consultation(
+                    uow, actor, self.host.record_id, self.value()
+                ),
                 errors=self.errors,
                 done=_("Consultation recorded."),
             )
         else:
+            existing = self.existing
             saved = self.ops.write(
                 self,
-                consultations.update_consultation,
-                self.existing.id,
-                self.value(),
-                self.existing.version,
+                lambda uow, actor: consultations.update_consultation(
+                    uow, actor, existing.id, self.value(), existing.version
+                ),
                 errors=self.errors,
                 on_conflict=self.reload,
                 done=_("Consultation corrected."),

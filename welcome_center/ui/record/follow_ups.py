@@ -94,13 +94,15 @@ class FollowUpDialog(EditDialog):
 
     def write(self) -> bool:
         due_on = date_of(self.due_on)
-        if self.existing is not None:
+        if due_on is None:  # the required field said why under itself
+            return False
+        existing = self.existing
+        if existing is not None:
             saved = self.ops.write(
                 self,
-                follow_ups.reschedule,
-                self.existing.id,
-                due_on,
-                self.existing.version,
+                lambda uow, actor: follow_ups.reschedule(
+                    uow, actor, existing.id, due_on, existing.version
+                ),
                 errors=self.errors,
                 on_conflict=self.reload,
                 done=_("Follow-up moved."),
@@ -108,11 +110,14 @@ class FollowUpDialog(EditDialog):
             return saved is not None
         saved = self.ops.write(
             self,
-            follow_ups.add_follow_up,
-            self.host.record_id,
-            due_on,
-            self.note.text().strip(),
-            self.assigned_to.currentData(),
+            lambda uow, actor: follow_ups.add_follow_up(
+                uow,
+                actor,
+                self.host.record_id,
+                due_on,
+                self.note.text().strip(),
+                self.assigned_to.currentData(),
+            ),
             errors=self.errors,
             done=_("Follow-up added."),
         )
@@ -157,9 +162,9 @@ class FollowUpsTab(TableTab):
             return
         self.host.ops.write(
             self,
-            follow_ups.complete,
-            item.id,
-            expected_version=item.version,
+            lambda uow, actor: follow_ups.complete(
+                uow, actor, item.id, expected_version=item.version
+            ),
             on_conflict=self._show_saved,
             done=_("Follow-up done."),
         )

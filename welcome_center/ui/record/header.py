@@ -3,6 +3,7 @@ change the record's state (promote to a case, set the status, close with a reaso
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from welcome_center.domain.drafts import ClosingChoices
 from welcome_center.domain.enums import RecordKind, RecordStatus, Vocabulary
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
@@ -72,7 +74,7 @@ class CloseDialog(EditDialog):
         reason.setFocus()  # the dialog opens in its first field
         self.ready()
 
-    def value(self) -> tuple[object, ...]:
+    def value(self) -> tuple[str | None, date | None, ClosingChoices]:
         return (self.reason.currentData(), date_of(self.closed_on), self.open_work.choices())
 
     def write(self) -> bool:
@@ -80,13 +82,11 @@ class CloseDialog(EditDialog):
         d = self.host.details
         if d is None:
             return False
+        record_id, version = self.host.record_id, d.version
         saved = self.host.write_record(
-            cases.close,
-            self.host.record_id,
-            reason or "",
-            d.version,
-            on,
-            choices,
+            lambda uow, actor: cases.close(
+                uow, actor, record_id, reason or "", version, on, choices
+            ),
             errors=self.errors,
             done=_("Record closed."),
         )
@@ -187,18 +187,18 @@ class HeaderBar(QWidget):
             % {"number": d.number},
         )
         if answer == QMessageBox.StandardButton.Yes:
+            record_id, version = self.host.record_id, d.version
             self.host.write_record(
-                cases.promote, self.host.record_id, d.version, done=_("Promoted to a case.")
+                lambda uow, actor: cases.promote(uow, actor, record_id, version),
+                done=_("Promoted to a case."),
             )
 
     def change_status(self, status: RecordStatus) -> None:
         d = self.host.details
         if d is not None and d.status is not status:
+            record_id, version = self.host.record_id, d.version
             self.host.write_record(
-                cases.set_status,
-                self.host.record_id,
-                status,
-                d.version,
+                lambda uow, actor: cases.set_status(uow, actor, record_id, status, version),
                 done=_("Status set to %(status)s.") % {"status": label(status)},
             )
 
@@ -211,6 +211,8 @@ class HeaderBar(QWidget):
     def reopen_record(self) -> None:
         d = self.host.details
         if d is not None and d.status is RecordStatus.CLOSED:
+            record_id, version = self.host.record_id, d.version
             self.host.write_record(
-                cases.reopen, self.host.record_id, d.version, done=_("Record reopened.")
+                lambda uow, actor: cases.reopen(uow, actor, record_id, version),
+                done=_("Record reopened."),
             )

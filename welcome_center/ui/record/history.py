@@ -118,7 +118,9 @@ class HistoryTab(TableTab):
 
     def refresh(self) -> None:
         """Read the history again (the read is itself audited, so only when shown)."""
-        found = self.host.ops.read(self, cases.history, self.host.record_id)
+        found = self.host.ops.read(
+            self, lambda uow, actor: cases.history(uow, actor, self.host.record_id)
+        )
         self.lines = found or []
         shown = [line for line in self.lines if self.views.isChecked() or line.action != "read"]
         self.show_items(shown)

@@ -72,9 +72,7 @@ class PartyDialog(EditDialog):
         )
         saved = self.ops.write(
             self,
-            cases.link_party,
-            self.host.record_id,
-            draft,
+            lambda uow, actor: cases.link_party(uow, actor, self.host.record_id, draft),
             errors=self.errors,
             done=_("Party linked."),
         )
@@ -158,7 +156,9 @@ class PartiesBox(QGroupBox):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.host.ops.write(
-            self, cases.unlink_party, self.host.record_id, party.id, done=_("Party removed.")
+            self,
+            lambda uow, actor: cases.unlink_party(uow, actor, self.host.record_id, party.id),
+            done=_("Party removed."),
         )
 
     def _open(self, index: Any) -> None:

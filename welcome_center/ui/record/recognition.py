@@ -114,19 +114,19 @@ class RecognitionDialog(EditDialog):
         if self.existing is None:
             saved = self.ops.write(
                 self,
-                recognition.add_procedure,
-                self.host.record_id,
-                self.value(),
+                lambda uow, actor: recognition.add_procedure(
+                    uow, actor, self.host.record_id, self.value()
+                ),
                 errors=self.errors,
                 done=_("Recognition procedure added."),
             )
         else:
+            existing = self.existing
             saved = self.ops.write(
                 self,
-                recognition.update_procedure,
-                self.existing.id,
-                self.value(),
-                self.existing.version,
+                lambda uow, actor: recognition.update_procedure(
+                    uow, actor, existing.id, self.value(), existing.version
+                ),
                 errors=self.errors,
                 on_conflict=self.reload,
                 done=_("Recognition procedure saved."),

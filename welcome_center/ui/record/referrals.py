@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -110,9 +111,7 @@ class ReferralDialog(EditDialog):
         )
         saved = self.ops.write(
             self,
-            referrals.refer,
-            self.host.record_id,
-            draft,
+            lambda uow, actor: referrals.refer(uow, actor, self.host.record_id, draft),
             errors=self.errors,
             done=_("Referral recorded."),
         )
@@ -141,7 +140,7 @@ class FeedbackDialog(EditDialog):
         set_date(self.feedback_on, referral.feedback_on)
         self.outcome.setPlainText(referral.outcome)
 
-    def value(self) -> tuple[object, ...]:
+    def value(self) -> tuple[ReferralStatus | None, date | None, str]:
         return (
             enum_value(self.status, ReferralStatus),
             date_of(self.feedback_on),
@@ -150,14 +149,19 @@ class FeedbackDialog(EditDialog):
 
     def write(self) -> bool:
         status, on, outcome = self.value()
+        if status is None:  # the list always has a choice; nothing to save without one
+            return False
         saved = self.ops.write(
             self,
-            referrals.record_feedback,
-            self.referral.id,
-            status,
-            outcome,
-            on,
-            expected_version=self.referral.version,
+            lambda uow, actor: referrals.record_feedback(
+                uow,
+                actor,
+                self.referral.id,
+                status,
+                outcome,
+                on,
+                expected_version=self.referral.version,
+            ),
             errors=self.errors,
             on_conflict=self.reload,
             done=_("Feedback recorded."),

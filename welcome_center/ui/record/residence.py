@@ -103,19 +103,17 @@ class ResidenceDialog(EditDialog):
             person_id = self.host.details.client.id  # type: ignore[union-attr]
             saved = self.ops.write(
                 self,
-                residence.add_title,
-                person_id,
-                draft,
+                lambda uow, actor: residence.add_title(uow, actor, person_id, draft),
                 errors=self.errors,
                 done=_("Residence title added."),
             )
         else:
+            existing = self.existing
             saved = self.ops.write(
                 self,
-                residence.update_title,
-                self.existing.id,
-                draft,
-                self.existing.version,
+                lambda uow, actor: residence.update_title(
+                    uow, actor, existing.id, draft, existing.version
+                ),
                 errors=self.errors,
                 on_conflict=self.reload,
                 done=_("Residence title saved."),

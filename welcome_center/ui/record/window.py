@@ -7,9 +7,6 @@ reload); the window's own saves of consultations, referrals and so on keep the o
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -34,7 +31,7 @@ from welcome_center.i18n import _
 from welcome_center.services import cases
 from welcome_center.services.context import Changes, Saved
 from welcome_center.ui.forms import FieldErrors
-from welcome_center.ui.ops import Ops
+from welcome_center.ui.ops import Call, Ops
 from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.consultations import ConsultationsTab
 from welcome_center.ui.record.follow_ups import FollowUpsTab
@@ -76,7 +73,6 @@ class RecordWindow(QMainWindow):
         self.record_id = record_id
         self.details: RecordDetails | None = None
         self._pristine: RecordDraft | None = None  # the overview's draft as last loaded
-        self._busy = False  # a write of this window is running: its result is applied directly
         self._listening = False
         self._build()
         self._actions()
@@ -164,11 +160,9 @@ class RecordWindow(QMainWindow):
         if not self.has_unsaved():
             self.ops.status.emit(_("Nothing to save."))
             return True
+        draft, version = self.overview.draft(), d.version
         saved = self.write_record(
-            cases.update_record,
-            self.record_id,
-            self.overview.draft(),
-            d.version,
+            lambda uow, actor: cases.update_record(uow, actor, self.record_id, draft, version),
             errors=self.overview.errors,
             done=_("Record saved."),
             own_overview=True,
@@ -205,7 +199,7 @@ class RecordWindow(QMainWindow):
 
     def reload(self) -> None:
         """Show the saved record; the overview's input is discarded."""
-        d = self.ops.read(self, cases.get_record, self.record_id)
+        d = self.ops.read(self, lambda uow, actor: cases.get_record(uow, actor, self.record_id))
         if d is not None:
             self._show(d)
         elif self.details is None:
@@ -216,28 +210,22 @@ class RecordWindow(QMainWindow):
     def read_again(self) -> RecordDetails | None:
         """The record as saved now, shown at once (typed input in the overview is kept); for a
         dialog of a tab that offers the saved version after a conflict."""
-        d = self.ops.read(self, cases.get_record, self.record_id)
+        d = self.ops.read(self, lambda uow, actor: cases.get_record(uow, actor, self.record_id))
         if d is not None:
             self._receive(d)
         return d
 
     def write_record(
         self,
-        fn: Callable[..., Saved[RecordDetails]],
-        *args: Any,
+        call: Call[Saved[RecordDetails]],
+        *,
         errors: FieldErrors | None = None,
         done: str = "",
         own_overview: bool = False,
     ) -> Saved[RecordDetails] | None:
         """A write of the record itself (overview, promote, status, close, reopen) with the
         version read; a conflict offers to reload. The result is shown at once."""
-        self._busy = True
-        try:
-            saved = self.ops.write(
-                self, fn, *args, errors=errors, on_conflict=self.reload, done=done
-            )
-        finally:
-            self._busy = False
+        saved = self.ops.write(self, call, errors=errors, on_conflict=self.reload, done=done)
         if saved is not None:
             if own_overview:
                 self._show(saved.value)
@@ -313,13 +301,15 @@ class RecordWindow(QMainWindow):
             self.ops.changed.disconnect(self._on_changed)
         self._listening = on
 
-    def _on_changed(self, changes: Changes) -> None:
+    def _on_changed(self, changes: Changes, initiator: object = None) -> None:
         d = self.details
-        if self._busy or d is None:
+        if initiator is self or d is None:  # this window's own write: its result is shown
             return
         person = d.client.id if d.client.kind is ClientKind.PERSON else None
         if self.record_id in changes.records or (person is not None and person in changes.persons):
-            fresh = self.ops.read(self, cases.get_record, self.record_id)
+            fresh = self.ops.read(
+                self, lambda uow, actor: cases.get_record(uow, actor, self.record_id)
+            )
             if fresh is not None:
                 self._receive(fresh)
 

@@ -145,7 +145,10 @@ class ClientPicker(QWidget):
             return
         # Names are shown as "Family, Given"; the search matches words, so a comma is a space.
         words = text.replace(",", " ")
-        found = self.ops.read(self, people.search_clients, words, LIMIT) or []
+        found = (
+            self.ops.read(self, lambda uow, actor: people.search_clients(uow, actor, words, LIMIT))
+            or []
+        )
         self._show_hits(found)
 
     # -- behaviour -------------------------------------------------------------------------
