@@ -31,10 +31,7 @@ from welcome_center.ui.dialogs.organisation_editor import (
     organisation_lines,
 )
 from welcome_center.ui.dialogs.person_editor import PersonEditor
-from welcome_center.ui.lists import RowTableModel, down_into
-from welcome_center.ui.ops import Ops
-from welcome_center.ui.pages.base import Page
-from welcome_center.ui.pages.partners import (
+from welcome_center.ui.layout import (
     DetailsView,
     KeyTableView,
     buddy_label,
@@ -43,6 +40,9 @@ from welcome_center.ui.pages.partners import (
     side_by_side,
     text_label,
 )
+from welcome_center.ui.lists import RowTableModel, down_into
+from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.base import Page
 from welcome_center.ui.qt_i18n import short_date
 
 SEARCH_DELAY_MS = 250

@@ -34,7 +34,7 @@ from welcome_center.ui.record.dialogs import (
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 MAX_MINUTES = 24 * 60
 
@@ -75,12 +75,12 @@ class ConsultationDialog(EditDialog):
 
     def __init__(
         self,
-        host: RecordWindow,
+        host: RecordHost,
         existing: ConsultationView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _("Record a consultation") if existing is None else _("Correct the consultation")
-        super().__init__(host.ops, title, parent or host)
+        super().__init__(host.ops, title, parent or host.widget())
         self.host, self.existing = host, existing
         self._build()
         self._fill(existing)
@@ -175,7 +175,7 @@ class ConsultationDialog(EditDialog):
 class ConsultationsTab(TableTab):
     """The record's consultations, newest first; Enter corrects one."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(
             ConsultationModel(host.ops),
             _("Consultations"),

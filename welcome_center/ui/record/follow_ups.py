@@ -24,7 +24,7 @@ from welcome_center.ui.record.dialogs import (
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 DEFAULT_DAYS = 7
 
@@ -61,13 +61,13 @@ class FollowUpDialog(EditDialog):
 
     def __init__(
         self,
-        host: RecordWindow,
+        host: RecordHost,
         existing: FollowUpView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         new = existing is None
         super().__init__(
-            host.ops, _("New follow-up") if new else _("Move the follow-up"), parent or host
+            host.ops, _("New follow-up") if new else _("Move the follow-up"), parent or host.widget()
         )
         self.host, self.existing = host, existing
         due = office_today() + timedelta(days=DEFAULT_DAYS)
@@ -135,7 +135,7 @@ class FollowUpDialog(EditDialog):
 class FollowUpsTab(TableTab):
     """The record's follow-ups by due date; Enter moves an open one."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(
             FollowUpModel(host.ops),
             _("Follow-ups"),

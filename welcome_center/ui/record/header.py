@@ -30,7 +30,7 @@ from welcome_center.ui.record.closing import OpenWorkChoice
 from welcome_center.ui.record.dialogs import EditDialog, run
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 OPEN_STATES = (RecordStatus.NEW, RecordStatus.IN_PROGRESS, RecordStatus.WAITING)
 
@@ -62,8 +62,8 @@ class CloseDialog(EditDialog):
     """Close the record: a closing reason, the closing day, and what becomes of its open
     follow-ups and of its referrals waiting for feedback (kept by default: nothing is lost)."""
 
-    def __init__(self, host: RecordWindow) -> None:
-        super().__init__(host.ops, _("Close the record"), host)
+    def __init__(self, host: RecordHost) -> None:
+        super().__init__(host.ops, _("Close the record"), host.widget())
         self.host = host
         reason = vocab_combo(self.ops, Vocabulary.CLOSING_REASON)
         reason.setAccessibleName(_("Closing reason"))
@@ -96,7 +96,7 @@ class CloseDialog(EditDialog):
 class HeaderBar(QWidget):
     """What the record is and where it stands, with the actions on its state."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__()
         self.host = host
         self.title = _plain()
@@ -181,7 +181,7 @@ class HeaderBar(QWidget):
         if d is None or d.kind is RecordKind.CASE:
             return
         answer = QMessageBox.question(
-            self.host,
+            self.host.widget(),
             _("Promote to case"),
             _("Promote %(number)s to a case as of today? It then counts as a case in the reports.")
             % {"number": d.number},

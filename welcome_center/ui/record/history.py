@@ -20,7 +20,7 @@ from welcome_center.ui.record.header import status_word
 from welcome_center.ui.record.tables import RowsModel, TableTab
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 ACTIONS = {
     "create": N_("Recorded"),
@@ -107,7 +107,7 @@ class HistoryModel(RowsModel):
 class HistoryTab(TableTab):
     """Who did what on the record, newest first; loaded when the tab is shown."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(HistoryModel(host.ops), _("History"), _("Nothing recorded yet."))
         self.host = host
         self.views = QCheckBox(_("Include &views of the record"))

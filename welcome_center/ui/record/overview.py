@@ -37,7 +37,7 @@ from welcome_center.ui.record.dialogs import counsellor_combo, field_row, set_co
 from welcome_center.ui.record.parties import PartiesBox
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 _VOCAB_FIELDS = (
     ("requester_type", Vocabulary.REQUESTER_TYPE),
@@ -72,7 +72,7 @@ class OverviewTab(QScrollArea):
 
     edited = Signal()
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__()
         self.host = host
         self.ops = host.ops

@@ -31,7 +31,7 @@ from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value,
 from welcome_center.ui.record.tables import RowsModel
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 
 class PartiesModel(RowsModel):
@@ -45,8 +45,8 @@ class PartiesModel(RowsModel):
 class PartyDialog(EditDialog):
     """Link a person or organisation to the record in a role."""
 
-    def __init__(self, host: RecordWindow, parent: QWidget | None = None) -> None:
-        super().__init__(host.ops, _("Link a further party"), parent or host)
+    def __init__(self, host: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(host.ops, _("Link a further party"), parent or host.widget())
         # Imported here: the picker is its own widget, shared with other forms.
         from welcome_center.ui.widgets.client_picker import ClientPicker
 
@@ -96,7 +96,7 @@ class _PartyTable(QTableView):
 class PartiesBox(QGroupBox):
     """The further parties with their roles; Enter opens a party, Delete removes it."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(_("Further parties"))
         self.host = host
         self.model = PartiesModel(self)

@@ -25,7 +25,7 @@ from welcome_center.ui.record.dialogs import (
 from welcome_center.ui.record.tables import RowsModel, TableTab, yes_no
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 
 class RecognitionModel(RowsModel):
@@ -59,12 +59,12 @@ class RecognitionDialog(EditDialog):
 
     def __init__(
         self,
-        host: RecordWindow,
+        host: RecordHost,
         existing: RecognitionView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _("New recognition procedure") if existing is None else _("Recognition procedure")
-        super().__init__(host.ops, title, parent or host)
+        super().__init__(host.ops, title, parent or host.widget())
         self.host, self.existing = host, existing
         self.qualification = self.row(_("&Qualification"), QLineEdit(), field="qualification")
         self.occupation = self.row(
@@ -145,7 +145,7 @@ class RecognitionDialog(EditDialog):
 class RecognitionTab(TableTab):
     """The record's recognition procedures; Enter edits one."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(
             RecognitionModel(),
             _("Recognition procedures"),

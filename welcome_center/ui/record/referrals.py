@@ -27,7 +27,7 @@ from welcome_center.ui.record.dialogs import (
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 ANSWERS = (
     ReferralStatus.ACCEPTED,
@@ -70,8 +70,8 @@ class ReferralModel(RowsModel):
 class ReferralDialog(EditDialog):
     """Pass the record to a partner of the directory, for a topic and a reason."""
 
-    def __init__(self, host: RecordWindow, parent: QWidget | None = None) -> None:
-        super().__init__(host.ops, _("Refer to a partner"), parent or host)
+    def __init__(self, host: RecordHost, parent: QWidget | None = None) -> None:
+        super().__init__(host.ops, _("Refer to a partner"), parent or host.widget())
         self.host = host
         self.partner = self.row(_("&Partner"), QComboBox(), field="partner")
         partners = people.list_partners(self.ops.uow)
@@ -125,8 +125,8 @@ class ReferralDialog(EditDialog):
 class FeedbackDialog(EditDialog):
     """What the partner answered to a referral, when, and the outcome."""
 
-    def __init__(self, host: RecordWindow, referral: ReferralView, parent: QWidget | None = None):
-        super().__init__(host.ops, _("Partner's feedback"), parent or host)
+    def __init__(self, host: RecordHost, referral: ReferralView, parent: QWidget | None = None):
+        super().__init__(host.ops, _("Partner's feedback"), parent or host.widget())
         self.host, self.referral = host, referral
         self.status = self.row(_("&Answer"), enum_combo(ANSWERS), field="status")
         self.feedback_on = self.row(_("&Date"), date_edit(), field="feedback_on")
@@ -180,7 +180,7 @@ class FeedbackDialog(EditDialog):
 class ReferralsTab(TableTab):
     """The record's referrals, newest first; Enter records the partner's feedback."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(
             ReferralModel(host.ops),
             _("Referrals"),

@@ -19,7 +19,7 @@ from welcome_center.ui.record.dialogs import EditDialog, find, notes_edit, run
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
 
 if TYPE_CHECKING:
-    from welcome_center.ui.record.window import RecordWindow
+    from welcome_center.ui.record.host import RecordHost
 
 
 class ResidenceModel(RowsModel):
@@ -51,12 +51,12 @@ class ResidenceDialog(EditDialog):
 
     def __init__(
         self,
-        host: RecordWindow,
+        host: RecordHost,
         existing: ResidenceTitleView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _("New residence title") if existing is None else _("Residence title")
-        super().__init__(host.ops, title, parent or host)
+        super().__init__(host.ops, title, parent or host.widget())
         self.host, self.existing = host, existing
         kind = vocab_combo(self.ops, Vocabulary.RESIDENCE_TITLE)
         self.title = self.row(_("&Title"), kind, field="title")
@@ -132,7 +132,7 @@ class ResidenceDialog(EditDialog):
 class ResidenceTab(TableTab):
     """The client person's residence titles, newest first; Enter corrects one."""
 
-    def __init__(self, host: RecordWindow) -> None:
+    def __init__(self, host: RecordHost) -> None:
         super().__init__(
             ResidenceModel(host.ops),
             _("Residence titles"),

@@ -207,6 +207,9 @@ class RecordWindow(QMainWindow):
             self.tabs.setEnabled(False)
             self.header.setEnabled(False)
 
+    def widget(self) -> QWidget:
+        return self
+
     def read_again(self) -> RecordDetails | None:
         """The record as saved now, shown at once (typed input in the overview is kept); for a
         dialog of a tab that offers the saved version after a conflict."""
