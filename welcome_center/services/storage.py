@@ -21,8 +21,10 @@ from welcome_center.db.engine import (
     sqlite_path,
 )
 from welcome_center.db.failures import Failure, classify, storage_error
-from welcome_center.db.models import Organisation, VocabularyEntry
+from welcome_center.db.models import AuditEntry, Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.backups import BackupStatus
+from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.rules import organisation_key
@@ -173,6 +175,69 @@ def backup(db: Database, target: Path, actor: Actor, uow: UnitOfWork) -> Path:
         ) from exc
     with uow.begin() as s:
         audit.log(s, actor, "backup", "database", None, detail=target.name)
+    return target
+
+
+def is_file_database(uow: UnitOfWork) -> bool:
+    """Whether the office's database is a SQLite file, which the desk backs up (a server
+    database is backed up on the server)."""
+    return uow.db.is_sqlite and uow.db.path is not None
+
+
+def backup_status(
+    uow: UnitOfWork, folder: Path | None, now: datetime | None = None
+) -> BackupStatus | None:
+    """The newest backup of the office's database file: the last one the audit log records
+    (made with the desk or ``db backup``, wherever it was written) or the newest file in the
+    backups ``folder`` (where the copies taken before a migration go), whichever is newer.
+    None on a server database, whose backups are the server's business."""
+    if not is_file_database(uow):
+        return None
+    found: list[tuple[datetime, str]] = []
+    with uow.read() as s:
+        row = s.execute(
+            select(AuditEntry.at, AuditEntry.detail)
+            .where(AuditEntry.entity == "database", AuditEntry.action == "backup")
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(1)
+        ).first()
+    if row is not None:
+        found.append((row.at, row.detail))
+    newest = _newest_backup_file(folder)
+    if newest is not None:
+        found.append(newest)
+    last, where = max(found) if found else (None, "")
+    return BackupStatus(last, where, now or datetime.now(UTC))
+
+
+def _newest_backup_file(folder: Path | None) -> tuple[datetime, str] | None:
+    """(written at, name) of the newest complete backup in ``folder`` (half-written ones are
+    hidden files, see db.backup)."""
+    if folder is None:
+        return None
+    newest: tuple[datetime, str] | None = None
+    try:
+        for path in folder.glob("*.db"):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            newest = max(newest, (at, path.name)) if newest else (at, path.name)
+    except OSError:  # a folder that is gone or unreadable holds no backup we can count on
+        return newest
+    return newest
+
+
+def suggested_backup_file(uow: UnitOfWork, folder: Path, now: datetime | None = None) -> Path:
+    """A new file in ``folder`` for a backup made now, named after the database and the
+    office's date and time (``welcome-center-2026-12-01-1403.db``)."""
+    path = uow.db.path
+    stem = path.stem if path is not None else "welcome-center"
+    local = (now or datetime.now(UTC)).astimezone(OFFICE_TZ)
+    base = f"{stem}-{local:%Y-%m-%d-%H%M}"
+    target, n = folder / f"{base}.db", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{base}-{n}.db"
     return target
 
 

@@ -1,4 +1,5 @@
-"""Users: add, log in, deactivate, reset a password, change a role. Passwords hashed with argon2."""
+"""Users: add, log in, deactivate, reset a password, change a role, change one's own password.
+Passwords hashed with argon2."""
 
 from __future__ import annotations
 
@@ -188,3 +189,35 @@ def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -
     """Set a new password (an administrator's action)."""
     _check_password(password)
     return _update(uow, actor, user_id, "reset_password", password_hash=hash_password(password))
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> Saved[UserView]:
+    """The logged-in user replaces their own password, proving the current one first. The
+    new one follows the rules of every password and differs from the current one."""
+    inactive = AuthenticationError(_("Your account is no longer active; log in again."))
+    if actor.user_id is None:
+        raise ValidationError(_("The command line has no password of its own to change."))
+    with uow.read() as s:  # argon2 takes a moment: not while holding the write lock
+        user = s.get(User, actor.user_id)
+        if user is None or not user.active or user.password_hash is None:
+            raise inactive
+        old_hash = user.password_hash
+    try:
+        _hasher.verify(old_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise ValidationError(_("This is not your current password."), field="current") from None
+    _check_password(new)
+    if new == current:
+        raise ValidationError(
+            _("The new password must differ from the current one."), field="password"
+        )
+    new_hash = hash_password(new)
+    with uow.begin() as s:
+        user = s.get(User, actor.user_id)
+        if user is None or not user.active:
+            raise inactive
+        if user.password_hash != old_hash:  # reset by an administrator meanwhile
+            raise ValidationError(_("This is not your current password."), field="current")
+        user.password_hash = new_hash
+        audit.log(s, actor, "change_password", "user", user.id)
+        return Saved(_view(user), Changes(users=True))
