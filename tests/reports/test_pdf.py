@@ -99,10 +99,12 @@ def test_small_nationality_cells_show_less_than_3_and_not_their_number(
     english: list[str],
 ) -> None:
     lines = _lines(english)
-    assert _row(lines, "Vietnam", 2) == ["< 3", "Brazil"]  # no count, no share
-    brazil = _row(lines, "Brazil", 2)  # the last row: the definition follows
-    assert brazil[0] == "< 3"
-    assert brazil[1].startswith("Enquiries worked whose client is a person")
+    # The hidden rows after the shown ones, alphabetically: Vietnam (2) under Brazil (1).
+    assert _row(lines, "Türkiye", 3) == ["4", "11.8%", "Brazil"]
+    assert _row(lines, "Brazil", 2) == ["< 3", "Vietnam"]  # no count, no share
+    vietnam = _row(lines, "Vietnam", 2)  # the last row: the definition follows
+    assert vietnam[0] == "< 3"
+    assert vietnam[1].startswith("Enquiries worked whose client is a person")
     assert _row(lines, "Syria", 2) == ["12", "35.3%"]
 
 

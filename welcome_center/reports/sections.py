@@ -1,11 +1,14 @@
-"""A report's content as titled tables, shared by every format (PDF, XLSX, CSV) and the desk's
-Reports page, so that each shows the same rows, the same suppression and the same definitions."""
+"""A report's content as titled tables, shared by every format (PDF, XLSX, CSV, JSON) and the
+desk's Reports page, so that each shows the same rows in the same order, the same suppression and
+the same definitions. In a suppressed breakdown the hidden rows come last, alphabetically by
+label (``not recorded`` last): never in the order of their counts."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
-from welcome_center.domain.statistics import SUPPRESSED_BREAKDOWNS, ReportContent
+from welcome_center.domain.statistics import NOT_RECORDED, SUPPRESSED_BREAKDOWNS, ReportContent
 from welcome_center.domain.suppression import Cell, Hidden, suppress
 from welcome_center.i18n import figures
 
@@ -74,6 +77,12 @@ class KeyFigure:
     definition: str
 
 
+def sort_key(label: str) -> str:
+    """A label as an alphabetical list sorts it: "Österreich" with the O's, not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", label.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def cell_text(value: Cell, threshold: int) -> str:
     """A cell as every format shows it: the count, ``< 3`` or ``x``."""
     if isinstance(value, Hidden):
@@ -117,7 +126,11 @@ def breakdown(content: ReportContent, key: str) -> Section:
     base_key = dict(BREAKDOWN_ORDER)[key]
     base = int(getattr(stats, base_key)) if base_key else sum(n for _, n in raw)
     if key in SUPPRESSED_BREAKDOWNS:
-        published = suppress(raw, content.threshold)
+
+        def alphabetical(code: str) -> tuple[bool, str, str]:
+            return code == NOT_RECORDED, sort_key(content.label(key, code)), code
+
+        published = suppress(raw, content.threshold, alphabetical)
         cells, withheld = published.rows, published.withheld
     else:
         cells, withheld = tuple(raw), False
