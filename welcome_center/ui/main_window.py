@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         _key, _permission, _title, module, cls = next(p for p in _PAGES if p[0] == key)
         factory = getattr(importlib.import_module(f"welcome_center.ui.pages.{module}"), cls)
         page: Page = factory(self.ops)
+        install_view = getattr(page, "install_view", None)
+        if install_view is not None:  # View menu entries, remembered per user (records page)
+            install_view(self.menuBar(), self.state, self._key(key))
         index = self._keys.index(key)
         placeholder = self.stack.widget(index)
         assert placeholder is not None
@@ -185,6 +188,10 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         desk.addAction(quit_action)
+        if "records" in self._keys:  # View → Preview pane (F8), remembered per user
+            from welcome_center.ui.widgets.record_preview import add_view_menu
+
+            add_view_menu(self.menuBar(), self.state, self._key("records"))
 
     def _status_bar(self) -> None:
         actor = self.ops.actor

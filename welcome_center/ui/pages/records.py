@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenuBar,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +37,11 @@ from welcome_center.ui.models.record_table import OPENED_COLUMN, RecordTableMode
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.widgets.record_preview import (
+    PREVIEW_ACTION,
+    RecordPreview,
+    preview_action,
+)
 
 SEARCH_DELAY_MS = 250
 _MINE, _UNASSIGNED = "mine", "unassigned"
@@ -159,6 +166,7 @@ class RecordsPage(Page):
         self.table.horizontalHeader().setStretchLastSection(True)
         self._size_columns()
         self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self._build_preview()
 
         self.count = QLabel()
         self.empty = QLabel()
@@ -173,8 +181,106 @@ class RecordsPage(Page):
         lay = QVBoxLayout(self)
         lay.addLayout(first)
         lay.addLayout(second)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.splitter, 1)
         lay.addLayout(bottom)
+
+    def _build_preview(self) -> None:
+        """The selected record's overview beside the list, as in a mail program; shown while
+        wanted (View → Preview pane, F8) and while the page is wide enough for both."""
+        self.preview = RecordPreview(self.ops)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the list
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.table.selectionModel().currentRowChanged.connect(self._current_moved)
+        self.model.modelReset.connect(self._current_moved)  # (the reselection follows at once)
+        # The page's own toggle (F8) until the main window's View menu lends its entry.
+        self.preview_action = preview_action(self)
+        self.preview_action.toggled.connect(self._preview_toggled)
+        self.addAction(self.preview_action)
+        self._state: QSettings | None = None
+        self._state_key = ""
+        self._sized = False
+        self.preview.hide()  # until the page knows its width
+
+    def install_view(self, menu_bar: QMenuBar, state: QSettings, key: str) -> None:
+        """Called by the main window when it builds the page: use the View menu's Preview
+        pane entry (see :func:`add_view_menu`, which remembers the choice) and remember the
+        splitter's position per user under ``key`` in ``state``."""
+        self._state, self._state_key = state, key
+        shared = menu_bar.findChild(QAction, PREVIEW_ACTION)
+        if isinstance(shared, QAction) and shared is not self.preview_action:
+            self.removeAction(self.preview_action)
+            self.preview_action.deleteLater()
+            self.preview_action = shared
+            shared.toggled.connect(self._preview_toggled)
+        sizes = state.value(f"{key}/splitter")
+        if sizes is not None and self.splitter.restoreState(sizes):
+            self._sized = True
+        self.splitter.splitterMoved.connect(self._remember_splitter)
+
+    def preview_fits(self) -> bool:
+        """Whether the page is wide enough for the list's columns up to the counsellor (read
+        whole, the topics column may scroll) and the preview at its minimum width beside
+        them. On a 1366-pixel screen, maximised, in German, the page is 1152 px wide beside
+        the navigation column and needs 1086: the preview shows. A window of about 1300 px
+        or less (half of a 1920 screen, say) keeps the whole width for the list."""
+        return self.width() >= self.preview_width_needed()
+
+    def _list_width_needed(self) -> int:
+        """The list's columns up to the counsellor, its frame and scroll bar."""
+        header = self.table.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in range(OPENED_COLUMN + 2))
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        return columns + 2 * self.table.frameWidth() + scroll
+
+    def preview_width_needed(self) -> int:
+        lay = self.layout()
+        outer = lay.contentsMargins().left() + lay.contentsMargins().right() if lay else 0
+        return (self._list_width_needed() + self.splitter.handleWidth()
+                + self.preview.minimumWidth() + outer)  # fmt: skip
+
+    def _fit_preview(self) -> None:
+        show = self.preview_action.isChecked() and self.preview_fits()
+        if show == self.preview.isVisible() or not self.isVisible():
+            return
+        if show and not self._sized:
+            # The list keeps its columns; the pane takes what is left, at most two fifths.
+            width = self.splitter.width()
+            least = self.preview.minimumWidth()
+            spare = width - self.splitter.handleWidth() - self._list_width_needed()
+            pane = max(least, min(spare, width * 2 // 5))
+            self.splitter.setSizes([width - pane, pane])
+            self._sized = True
+        self.preview.setVisible(show)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_preview()
+
+    def _preview_toggled(self, on: bool) -> None:
+        self._fit_preview()
+        if on and not self.preview.isVisible() and self.isVisible():
+            # (short: the status bar's permanent labels leave it little room)
+            self.ops.status.emit(_("The window is too narrow for the preview."))
+
+    def _remember_splitter(self) -> None:
+        if self._state is not None:
+            self._state.setValue(f"{self._state_key}/splitter", self.splitter.saveState())
+
+    def _current_moved(self, *_args: object) -> None:
+        self.preview.show_record(self.current_id())
+
+    def current_id(self) -> int | None:
+        """The record of the list's current row (the one Enter opens)."""
+        index: QModelIndex = self.table.currentIndex()
+        return self.model.record_id(index.row()) if index.isValid() else None
 
     def _size_columns(self) -> None:
         """Widths from the font and the longest expected words, not from the rows (which would
@@ -309,8 +415,7 @@ class RecordsPage(Page):
             self.table.scrollTo(index)
 
     def open_current(self) -> None:
-        index = self.table.currentIndex()
-        record_id = self.model.record_id(index.row()) if index.isValid() else None
+        record_id = self.current_id()
         if record_id is not None:
             self.ops.open_record(record_id)
 
