@@ -130,7 +130,8 @@ def _add_report_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         help=_("the statistics report of a month, a year or a range"),
         description=_(
             "The office's figures for a period as PDF, XLSX, CSV or JSON (JSON goes to standard "
-            "output unless -o names a file). Names of clients never appear in a report."
+            "output unless -o names a file). Names of clients never appear in a report; names "
+            "of staff only in the internal workload report (--internal)."
         ),
     )
     when = rep.add_mutually_exclusive_group(required=True)
@@ -148,6 +149,11 @@ def _add_report_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     rep.add_argument(
         "--archive", action="store_true",
         help=_("keep the report in the archive of published reports"),
+    )  # fmt: skip
+    rep.add_argument(
+        "--internal", action="store_true",
+        help=_("the internal workload report, with the counsellors (marked as internal, not "
+               "for publication, never archived)"),
     )  # fmt: skip
 
 
@@ -389,10 +395,14 @@ def _report(args: argparse.Namespace) -> int:
     fmt = _report_format(args)
     if args.output is None and fmt is not ReportFormat.JSON:
         raise DomainError(_("Name the file to write with -o; only JSON goes to standard output."))
+    if args.internal and args.archive:
+        raise DomainError(
+            _("--internal and --archive exclude each other: an internal report is not published.")
+        )
     ctx = _open(args)
     try:
         actor = _system_actor()
-        report = reporting.content(ctx.uow, actor, period, i18n.language())
+        report = reporting.content(ctx.uow, actor, period, i18n.language(), args.internal)
         if args.archive:
             entry, data = reporting.publish(ctx.uow, actor, report, fmt)
         else:

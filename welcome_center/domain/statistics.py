@@ -190,7 +190,8 @@ class ReportContent:
 
     ``labels`` maps a breakdown's key to {code: label} in the report's language (vocabulary
     labels, partner and counsellor names, country names, "not recorded"); ``threshold`` is the
-    small-cell threshold of the nationality and municipality breakdowns."""
+    small-cell threshold of the nationality and municipality breakdowns. ``internal``: the
+    office's own workload report, with the counsellor breakdown (never published)."""
 
     office_name: str
     created_at: datetime
@@ -198,6 +199,7 @@ class ReportContent:
     statistics: Statistics
     threshold: int
     labels: Mapping[str, Mapping[str, str]]
+    internal: bool = False
 
     def label(self, key: str, code: str) -> str:
         return self.labels.get(key, {}).get(code, code)

@@ -114,10 +114,17 @@ def suppression_note(threshold: int) -> str:
     return _(
         'Counts below %(n)d are shown as "< %(n)d" so that no person can be recognised; '
         "where the total would let such a count be worked out, further counts are hidden as "
-        'well ("x"). A breakdown with too few records to protect that way is not shown.'
+        'well ("x"). Hidden counts are listed after the others, in alphabetical order. A '
+        "breakdown with too few records to protect that way is not shown."
     ) % {"n": threshold}
 
 
 def hidden_text(small: bool, threshold: int) -> str:
     """How a hidden cell is shown: ``< 3`` for a small count, ``x`` for a cover."""
     return f"< {threshold}" if small else "x"
+
+
+def internal_note() -> str:
+    """The mark of the office's internal workload report (with the counsellor breakdown), on
+    its first page, every page's footer and the first line of every format."""
+    return _("Internal – not for publication")

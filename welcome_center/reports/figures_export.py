@@ -2,7 +2,8 @@
 Excel) and XLSX (a sheet per breakdown, numbers as numbers, dates as dates).
 
 Every format shows the published figures: the nationality and municipality breakdowns with their
-small cells hidden, exactly as ``reports.sections`` prepares them for the PDF.
+small cells hidden, exactly as ``reports.sections`` prepares them for the PDF. The counsellor
+breakdown only in the office's internal report, which says on its first line that it is internal.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from welcome_center.reports.table_export import fit_cell, guard, sheet_name
 
 def published_figures(content: ReportContent) -> dict[str, Any]:
     """The figures as they leave the office, keyed as DOMAIN.md says; a hidden cell is ``null``
-    and named under ``suppression``. This is also what the archive keeps."""
+    and named under ``suppression``. This is also what the archive keeps. An internal report
+    says so (``"internal": true``) and holds ``by_counsellor``; any other has no staff in it."""
     stats = content.statistics
     out: dict[str, Any] = {
         "office": content.office_name,
@@ -32,6 +34,8 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
         "created_at": content.created_at.isoformat(timespec="seconds"),
         "language": content.language,
     }
+    if content.internal:
+        out["internal"] = True
     for key in sections.KEY_FIGURES:
         out[key] = int(getattr(stats, key))
     hidden: dict[str, dict[str, str]] = {}
@@ -64,7 +68,7 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
         for m in stats.trend
     ]
     out["suppression"] = {"threshold": content.threshold, "hidden": hidden, "withheld": withheld}
-    assert set(BREAKDOWNS) <= set(out)
+    assert set(BREAKDOWNS) - set(sections.INTERNAL_ONLY) <= set(out)
     return out
 
 
@@ -113,6 +117,8 @@ def render_csv(content: ReportContent) -> bytes:
     """The published figures as one long CSV table: section; code; label; value."""
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    if content.internal:
+        w.writerow([figures.internal_note()])
     w.writerow([_("Office"), guard(content.office_name)])
     w.writerow([_("Period"), period_text(content)])
     w.writerow([_("Created"), format_date(content.created_at.date())])
@@ -146,6 +152,7 @@ def render_xlsx(content: ReportContent) -> bytes:
         "pct": book.add_format({"num_format": "0.0%"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "right": book.add_format({"align": "right"}),
+        "internal": book.add_format({"bold": True, "font_color": "#B00020"}),
     }
     used: set[str] = set()
     _overview_sheet(book, fmt, content, used)
@@ -162,6 +169,8 @@ def _overview_sheet(book: Any, fmt: dict[str, Any], content: ReportContent, used
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 16)
     ws.write_string(0, 0, fit_cell(content.office_name), fmt["title"])
+    if content.internal:
+        ws.write_string(0, 1, figures.internal_note(), fmt["internal"])
     ws.write_string(1, 0, _("Period"))
     ws.write_string(1, 1, period_text(content))
     ws.write_string(2, 0, _("From"))
@@ -233,7 +242,7 @@ def _definitions_sheet(
     ws.set_column(0, 0, 36)
     ws.set_column(1, 1, 100)
     keys = ["active", *sections.KEY_FIGURES[:-1], "since_start", "trend"]
-    keys += [k for k, _base in sections.BREAKDOWN_ORDER] + ["not_recorded"]
+    keys += [*sections.breakdown_keys(content), "not_recorded"]
     row = 0
     for key in keys:
         name = figures.title(key) if key not in ("active", "not_recorded") else ""

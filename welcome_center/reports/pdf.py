@@ -41,6 +41,7 @@ TOP, BOTTOM = 28 * mm, 20 * mm
 TEXT = charts.TEXT
 MUTED = colors.HexColor("#5F6B78")
 ZEBRA = colors.HexColor("#F3F5F8")
+INTERNAL = colors.HexColor("#B00020")  # the mark of an internal report
 NUMBER_COL = 62.0
 KEEP_TOGETHER_ROWS = 20  # longer tables may start on one page and go on on the next
 INDENTED = ("cases_worked_persons", "cases_worked_organisations")
@@ -64,7 +65,7 @@ def render_pdf(content: ReportContent) -> bytes:
     doc = BaseDocTemplate(
         out,
         pagesize=A4,
-        title=title,
+        title=f"{title} ({figures.internal_note()})" if content.internal else title,
         author=clip(content.office_name),
         lang=content.language,
         initialFontName=REGULAR,
@@ -76,7 +77,9 @@ def render_pdf(content: ReportContent) -> bytes:
     frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")
     header = _header(content.office_name, title, _created_text(content))
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=header)])
-    doc.build(_story(content, _styles()), canvasmaker=_numbered_canvas(_page_text))
+    footer = _internal_page_text if content.internal else _page_text
+    canvas = _numbered_canvas(footer, marked=content.internal)
+    doc.build(_story(content, _styles()), canvasmaker=canvas)
     return out.getvalue()
 
 
@@ -98,6 +101,10 @@ def _created_text(content: ReportContent) -> str:
 
 def _page_text(page: int, pages: int) -> str:
     return _("Page %(page)d of %(pages)d") % {"page": page, "pages": pages}
+
+
+def _internal_page_text(page: int, pages: int) -> str:
+    return f"{figures.internal_note()} · {_page_text(page, pages)}"
 
 
 # Page furniture -------------------------------------------------------------------------------
@@ -129,8 +136,9 @@ def _header(office: str, title: str, created: str) -> Callable[[Any, Any], None]
     return draw
 
 
-def _numbered_canvas(footer: Callable[[int, int], str]) -> type:
-    """A canvas that keeps its pages until the end, to write "Page N of M" on each."""
+def _numbered_canvas(footer: Callable[[int, int], str], marked: bool = False) -> type:
+    """A canvas that keeps its pages until the end, to write "Page N of M" on each (``marked``:
+    in the colour of the internal report's mark)."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -144,8 +152,8 @@ def _numbered_canvas(footer: Callable[[int, int], str]) -> type:
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                self.setFillColor(MUTED)
-                self.setFont(REGULAR, 8)
+                self.setFillColor(INTERNAL if marked else MUTED)
+                self.setFont(BOLD if marked else REGULAR, 8)
                 self.drawCentredString(PAGE_W / 2, 10 * mm, footer(number, len(self._pages)))
                 super().showPage()
             super().save()
@@ -166,6 +174,9 @@ def _styles() -> Styles:
         "body": body,
         "title": style("title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=2),
         "period": style("period", fontSize=14, leading=18, textColor=charts.PRIMARY),
+        "internal": style(
+            "internal", fontName=BOLD, fontSize=12, leading=16, spaceAfter=4, textColor=INTERNAL
+        ),
         "meta": style("meta", textColor=MUTED, spaceAfter=10),
         "h2": style(
             "h2",
@@ -282,8 +293,10 @@ def _story(content: ReportContent, st: Styles) -> list[Flowable]:
 
 
 def _title_block(content: ReportContent, st: Styles) -> list[Flowable]:
+    internal = [_p(figures.internal_note(), st["internal"])] if content.internal else []
     return [
         _p(_("Statistics report"), st["title"]),
+        *internal,
         _p(period_text(content.statistics.period), st["period"]),
         _p(f"{clip(content.office_name)} · {_created_text(content)}", st["meta"]),
     ]

@@ -27,6 +27,9 @@ BREAKDOWN_ORDER: tuple[tuple[str, str | None], ...] = (
 )
 # Breakdowns where a record counts under several codes (shares add up to more than 100 %).
 MULTI_VALUED = ("by_topic", "by_service")
+# Breakdowns that name staff: only in the office's internal workload report, never in one that
+# leaves the office (DOMAIN.md, "Reports that leave the office").
+INTERNAL_ONLY = ("by_counsellor",)
 
 KEY_FIGURES = (
     "enquiries_received",
@@ -114,9 +117,15 @@ def since_start(content: ReportContent) -> tuple[KeyFigure, ...]:
     )
 
 
+def breakdown_keys(content: ReportContent) -> tuple[str, ...]:
+    """The breakdowns ``content`` shows, in order: the counsellors only in an internal report."""
+    return tuple(key for key, _ in BREAKDOWN_ORDER if content.internal or key not in INTERNAL_ONLY)
+
+
 def breakdowns(content: ReportContent) -> tuple[Section, ...]:
-    """Every breakdown as a table, the nationality and municipality ones suppressed."""
-    return tuple(breakdown(content, key) for key, _ in BREAKDOWN_ORDER)
+    """Every breakdown the report shows as a table, the nationality and municipality ones
+    suppressed."""
+    return tuple(breakdown(content, key) for key in breakdown_keys(content))
 
 
 def breakdown(content: ReportContent, key: str) -> Section:

@@ -14,7 +14,7 @@ from welcome_center.db.models import Organisation, PublishedReport, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import ReferralStatus, Vocabulary
-from welcome_center.domain.errors import NotFoundError
+from welcome_center.domain.errors import DomainError, NotFoundError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.statistics import (
     NOT_RECORDED,
@@ -24,7 +24,7 @@ from welcome_center.domain.statistics import (
     Statistics,
 )
 from welcome_center.domain.views import PublishedReportView
-from welcome_center.i18n import _, country_name, language, using
+from welcome_center.i18n import _, country_name, language, pgettext, using
 from welcome_center.i18n.labels import label
 from welcome_center.reports import figures_export, sections
 from welcome_center.services import audit, settings, statistics, vocabularies
@@ -49,14 +49,16 @@ _VOCABULARY_OF = {
 }
 
 
-def _labels(s: Session, stats: Statistics, lang: str) -> dict[str, dict[str, str]]:
-    """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold."""
+def _labels(s: Session, stats: Statistics, lang: str, internal: bool) -> dict[str, dict[str, str]]:
+    """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold (the names of
+    counsellors only for an ``internal`` report)."""
     out: dict[str, dict[str, str]] = {}
     for key, vocabulary in _VOCABULARY_OF.items():
         out[key] = {e.code: e.label(lang) for e in vocabularies.entries(s, vocabulary)}
     out["by_nationality"] = {code: country_name(code) for code, _n in stats.by_nationality}
-    names = {u: n for u, n in s.execute(select(User.username, User.display_name))}
-    out["by_counsellor"] = {code: names.get(code, code) for code, _n in stats.by_counsellor}
+    if internal:  # staff names only where the counsellor breakdown is shown
+        names = {u: n for u, n in s.execute(select(User.username, User.display_name))}
+        out["by_counsellor"] = {code: names.get(code, code) for code, _n in stats.by_counsellor}
     partners = s.execute(select(Organisation.id, Organisation.code, Organisation.short_name,
                                 Organisation.name).where(Organisation.is_partner.is_(True) |
                                 Organisation.id.in_(_referred_partner_ids(stats))))  # fmt: skip
@@ -75,9 +77,11 @@ def _referred_partner_ids(stats: Statistics) -> list[int]:
 
 
 def content(
-    uow: UnitOfWork, actor: Actor, period: Period, lang: str | None = None
+    uow: UnitOfWork, actor: Actor, period: Period, lang: str | None = None, internal: bool = False
 ) -> ReportContent:
-    """Everything a report of ``period`` shows, with labels in ``lang`` (default: the desk's)."""
+    """Everything a report of ``period`` shows, with labels in ``lang`` (default: the desk's).
+    ``internal``: the office's workload report, with the counsellor breakdown; it is never
+    published (DOMAIN.md: reports that leave the office carry no names of staff)."""
     actor.require(Permission.VIEW_STATISTICS)
     lang = lang or language()
     with uow.read() as s, using(lang):
@@ -89,7 +93,8 @@ def content(
             language=lang,
             statistics=stats,
             threshold=office.suppression_threshold,
-            labels=_labels(s, stats, lang),
+            labels=_labels(s, stats, lang, internal),
+            internal=internal,
         )
 
 
@@ -120,6 +125,8 @@ def file_name(report: ReportContent, fmt: ReportFormat) -> str:
         span = f"{p.start.isoformat()}_{p.end.isoformat()}"
     with using(report.language):
         stem = _("report")
+        if report.internal:
+            stem += "_" + pgettext("file name", "internal")
     return f"{stem}_{span}.{fmt.value}"
 
 
@@ -134,8 +141,13 @@ def publish(
     uow: UnitOfWork, actor: Actor, report: ReportContent, fmt: ReportFormat
 ) -> tuple[PublishedReportView, bytes]:
     """Render ``report`` and keep it in the archive with its figures, who and when (one
-    transaction); returns the archive entry and the file's bytes."""
+    transaction); returns the archive entry and the file's bytes. An internal report is not
+    published."""
     actor.require(Permission.VIEW_STATISTICS)
+    if report.internal:
+        raise DomainError(
+            _("An internal report is not published: it names staff and stays in the office.")
+        )
     data = render(report, fmt)
     with using(report.language):
         figures = json.dumps(figures_export.published_figures(report), ensure_ascii=False)

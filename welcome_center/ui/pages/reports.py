@@ -1,6 +1,7 @@
 """Reports: the office's figures for a month, quarter, year or range, computed in the background;
 key figures, topics and the 12-month trend as charts, every breakdown as a table; exports as
-PDF, XLSX, CSV or JSON, each kept unchanged in the archive."""
+PDF, XLSX, CSV or JSON, each kept unchanged in the archive. The internal workload report (a
+choice beside the period) adds the counsellors; it is marked internal and never archived."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -79,8 +81,14 @@ class ReportsPage(Page):
         recompute = QPushButton(_("&Recalculate"))
         recompute.setToolTip(_("Compute the figures again from the records as they are now (F5)"))
         recompute.clicked.connect(self.refresh)
+        self.internal = QCheckBox(_("&Internal workload report (with counsellors)"))
+        self.internal.setToolTip(_("Adds the enquiries per counsellor. The report is marked "
+                                   "as internal, not for publication, and is not kept in the "
+                                   "archive."))  # fmt: skip
+        self.internal.toggled.connect(self._internal_toggled)
         top = QHBoxLayout()
         top.addWidget(self.chooser)
+        top.addWidget(self.internal)
         top.addWidget(self.state, 1)
         top.addWidget(recompute)
         scroll = QScrollArea()
@@ -140,7 +148,7 @@ class ReportsPage(Page):
         return body
 
     def _export_bar(self) -> QHBoxLayout:
-        intro = QLabel(_("Export this report (every export is kept unchanged in the archive):"))
+        self.export_intro = intro = QLabel(_export_intro(internal=False))
         intro.setWordWrap(True)
         texts = {ReportFormat.PDF: _("P&DF…"), ReportFormat.XLSX: _("E&xcel (XLSX)…"),
                  ReportFormat.CSV: _("CS&V…"), ReportFormat.JSON: _("&JSON…")}  # fmt: skip
@@ -177,6 +185,11 @@ class ReportsPage(Page):
         else:
             self.stale = True
 
+    def _internal_toggled(self, internal: bool) -> None:
+        """The funder report or the internal one: computed afresh, exported accordingly."""
+        self.export_intro.setText(_export_intro(internal))
+        self.compute()
+
     def _period_edited(self) -> None:
         """No export of the figures shown while another period is chosen."""
         self.wanted = self.chooser.period()
@@ -194,15 +207,16 @@ class ReportsPage(Page):
         self.state.setText(
             _("Computing the figures for %(period)s…") % {"period": describe(period)}
         )
+        internal = self.internal.isChecked()
         self.ops.background(
             self,
             _("Computing the report…"),
-            lambda uow, actor: compute_report(uow, actor, period),
+            lambda uow, actor: compute_report(uow, actor, period, internal),
             on_done=self._computed,
         )
 
     def _computed(self, result: Computed) -> None:
-        if result.period != self.wanted:
+        if result.period != self.wanted or result.internal != self.internal.isChecked():
             return  # the user chose another period meanwhile; its figures are on their way
         if result.content is None:
             self.state.setText(_("The figures could not be computed."))
@@ -221,7 +235,10 @@ class ReportsPage(Page):
         self.content = content
         stats = content.statistics
         period = describe(stats.period)
-        self.heading.setText(_("Key figures of %(period)s") % {"period": period})
+        heading = _("Key figures of %(period)s") % {"period": period}
+        if content.internal:
+            heading = f"{heading} · {figures.internal_note()}"
+        self.heading.setText(heading)
         at = content.created_at
         self.state.setText(_("%(period)s, computed at %(time)s.")
                            % {"period": period, "time": f"{at:%H:%M}"})  # fmt: skip
@@ -286,7 +303,9 @@ class ReportsPage(Page):
     # -- exporting ---------------------------------------------------------------------------
 
     def _enable_exports(self) -> None:
-        ready = self.content is not None and self.content.statistics.period == self.wanted
+        content = self.content
+        ready = (content is not None and content.statistics.period == self.wanted
+                 and content.internal == self.internal.isChecked())  # fmt: skip
         for button in self.export_buttons.values():
             button.setEnabled(ready)
 
@@ -295,6 +314,7 @@ class ReportsPage(Page):
         content = self.content
         if content is None or content.statistics.period != self.wanted:
             return
+        internal = content.internal
         suggested = self.folder / reporting.file_name(content, fmt)
         chosen, _filter = QFileDialog.getSaveFileName(
             self, _("Export the report"), str(suggested), _(FILTERS[fmt])
@@ -309,11 +329,14 @@ class ReportsPage(Page):
         self.ops.background(
             self,
             _("Exporting the report…"),
-            lambda uow, actor: export_report(uow, actor, period, fmt, path),
+            lambda uow, actor: export_report(uow, actor, period, fmt, path, internal),
             on_done=self._exported,
         )
 
     def _exported(self, done: Exported) -> None:
+        if done.entry is None:  # an internal report: written, never archived
+            self._exported_internal(done)
+            return
         self.archive.refresh(select_id=done.entry.id)
         if done.content.statistics.period == self.wanted:
             self.show_content(done.content)
@@ -325,6 +348,22 @@ class ReportsPage(Page):
             return
         self.ops.status.emit(_("Report saved to %(file)s and kept in the archive.")
                              % {"file": str(done.path)})  # fmt: skip
+
+    def _exported_internal(self, done: Exported) -> None:
+        if done.content.statistics.period == self.wanted and self.internal.isChecked():
+            self.show_content(done.content)
+        if done.error:
+            text = _("The internal report could not be written to %(file)s: %(reason)s.")
+            show_error(self, DomainError(text % {"file": str(done.path), "reason": done.error}))
+            return
+        self.ops.status.emit(_("Internal report saved to %(file)s (not kept in the archive).")
+                             % {"file": str(done.path)})  # fmt: skip
+
+
+def _export_intro(internal: bool) -> str:
+    if internal:
+        return _("Export this internal report (not for publication, not kept in the archive):")
+    return _("Export this report (every export is kept unchanged in the archive):")
 
 
 def _figures(content: ReportContent) -> list[Figure]:

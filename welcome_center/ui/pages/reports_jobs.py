@@ -20,33 +20,49 @@ class Computed:
     period: Period
     content: ReportContent | None = None
     error: Exception | None = None
+    internal: bool = False
 
 
 @dataclass(frozen=True)
 class Exported:
-    """A published report: its archive entry, where it was written (or why not), and the
-    figures it holds (computed afresh for the export)."""
+    """An exported report: its archive entry (None for an internal report, which is not
+    published), where it was written (or why not), and the figures it holds (computed afresh
+    for the export)."""
 
     content: ReportContent
-    entry: PublishedReportView
+    entry: PublishedReportView | None
     path: Path
     error: str = ""
 
 
-def compute_report(uow: UnitOfWork, actor: Actor, period: Period) -> Computed:
-    """The figures of ``period``, or the error that prevented them (the page says so)."""
+def compute_report(
+    uow: UnitOfWork, actor: Actor, period: Period, internal: bool = False
+) -> Computed:
+    """The figures of ``period`` (``internal``: of the workload report, with the counsellors),
+    or the error that prevented them (the page says so)."""
     try:
-        return Computed(period, reporting.content(uow, actor, period))
+        return Computed(period, reporting.content(uow, actor, period, internal=internal),
+                        internal=internal)  # fmt: skip
     except Exception as exc:  # shown on the page and in a message box, on the UI thread
-        return Computed(period, error=exc)
+        return Computed(period, error=exc, internal=internal)
 
 
 def export_report(
-    uow: UnitOfWork, actor: Actor, period: Period, fmt: ReportFormat, path: Path
+    uow: UnitOfWork,
+    actor: Actor,
+    period: Period,
+    fmt: ReportFormat,
+    path: Path,
+    internal: bool = False,
 ) -> Exported:
-    """Compute the figures now, publish them (render and archive) and write the file."""
-    content = reporting.content(uow, actor, period)
-    entry, data = reporting.publish(uow, actor, content, fmt)
+    """Compute the figures now, publish them (render and archive) and write the file. An
+    internal report is only written: it is not for publication."""
+    content = reporting.content(uow, actor, period, internal=internal)
+    entry: PublishedReportView | None
+    if internal:
+        entry, data = None, reporting.render(content, fmt)
+    else:
+        entry, data = reporting.publish(uow, actor, content, fmt)
     try:
         path.write_bytes(data)
     except OSError as exc:
