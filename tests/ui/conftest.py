@@ -57,17 +57,39 @@ def admin_ops(ops_for: Callable[[Actor], Ops], admin: Actor) -> Ops:
 
 
 class MessageBoxes:
-    """Records the message boxes a test provoked, answering each with ``answer``."""
+    """Records the message boxes a test provoked instead of showing them.
+
+    A question of the desk (``confirm``, ``ask_unsaved`` of ui/dialogs/base.py) is answered by
+    clicking the button whose words are ``answer``, as the user reads them without the "&"
+    ("Discard", "Cancel", "Promote"); with no ``answer``, by the one that goes ahead (the
+    action of ``confirm``, "Discard" of ``ask_unsaved``). ``buttons`` has each question's
+    button words."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from welcome_center.ui.dialogs import base
+
         self.shown: list[tuple[str, str]] = []
-        self.answer = QMessageBox.StandardButton.Yes
-        for name in ("warning", "information", "critical", "question"):
+        self.buttons: list[list[str]] = []
+        self.answer = ""
+        for name in ("warning", "information", "critical"):
             monkeypatch.setattr(QMessageBox, name, staticmethod(self._record))
+        monkeypatch.setattr(base, "run_question", self._answer)
 
     def _record(self, _parent: object, title: str, text: str, *_a: object, **_k: object) -> object:
         self.shown.append((title, text))
-        return self.answer
+        return QMessageBox.StandardButton.Ok
+
+    def _answer(self, box: QMessageBox) -> None:
+        self.shown.append((box.windowTitle(), box.text()))
+        by_words = {b.text().replace("&", ""): b for b in box.buttons()}
+        self.buttons.append(list(by_words))
+        if self.answer:
+            assert self.answer in by_words, f"no button {self.answer!r} in {list(by_words)}"
+            by_words[self.answer].click()
+            return
+        roles = {box.buttonRole(b): b for b in box.buttons()}
+        ahead = QMessageBox.ButtonRole
+        (roles.get(ahead.DestructiveRole) or roles[ahead.AcceptRole]).click()
 
     @property
     def texts(self) -> list[str]:
@@ -76,7 +98,7 @@ class MessageBoxes:
 
 @pytest.fixture
 def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
-    """Static QMessageBox calls are recorded instead of shown (and answered Yes)."""
+    """Message boxes are recorded instead of shown; questions are answered (see MessageBoxes)."""
     return MessageBoxes(monkeypatch)
 
 

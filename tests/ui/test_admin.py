@@ -136,10 +136,10 @@ def test_deactivate_asks_and_activate_brings_the_user_back(
     ben = _user(admin_ops, "ben")
     _select(page.users, ben.id)
     assert page.users.active_button.text() == "Deac&tivate"
-    message_boxes.answer = QMessageBox.StandardButton.No
+    message_boxes.answer = "Cancel"
     page.users.active_button.click()
     assert _user(admin_ops, "ben").active  # answered No: nothing changed
-    message_boxes.answer = QMessageBox.StandardButton.Yes
+    message_boxes.answer = "Deactivate"
     page.users.active_button.click()
     assert [title for title, _t in message_boxes.shown] == ["Deactivate user"] * 2
     assert "Ben Schulz" in message_boxes.texts[0]

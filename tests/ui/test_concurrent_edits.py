@@ -1,5 +1,8 @@
-"""A colleague changed the item behind an open dialog: saving says who did it, offers to reload,
-and otherwise keeps what was typed (consultations, follow-ups, feedback, contact persons)."""
+"""A colleague changed the item behind an open dialog: saving shows the colleague's version beside
+the input (who, when); taking it shows it, going back to editing keeps what was typed
+(consultations, follow-ups, feedback, contact persons). A page without a form (the follow-ups
+page) says who changed the item and offers to reload. Saving one's version on top of the
+colleague's: test_conflicts.py."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.ui.conflicts import BACK, TAKE_THEIRS, ConflictAnswers
 from tests.ui.date_typing import type_date
 from tests.ui.test_record_editor import CTRL, activate, open_window, save_dialog
 from welcome_center.domain.dates import office_today
@@ -40,8 +44,8 @@ def _no_real_message_boxes(message_boxes):
 
 
 class ConflictBoxes:
-    """The conflict message boxes a test provoked; each is answered by clicking ``answer``
-    ("&Keep my input" unless a test says "&Reload")."""
+    """The conflict message boxes of a page a test provoked; each is answered by clicking
+    ``answer`` ("&Keep my input" unless a test says "&Reload")."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.shown: list[tuple[str, str, list[str]]] = []
@@ -59,8 +63,16 @@ class ConflictBoxes:
 
 
 @pytest.fixture
-def conflicts(monkeypatch: pytest.MonkeyPatch) -> ConflictBoxes:
+def conflict_boxes(monkeypatch: pytest.MonkeyPatch) -> ConflictBoxes:
     return ConflictBoxes(monkeypatch)
+
+
+@pytest.fixture
+def conflicts(qtbot) -> ConflictAnswers:
+    """The conflict dialogs, answered "back to editing" unless a test says otherwise."""
+    answers = ConflictAnswers(qtbot)
+    answers.answer_next(BACK)
+    return answers
 
 
 @pytest.fixture
@@ -83,12 +95,12 @@ def _append(qtbot, widget, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
-def _assert_conflict_named_ben(conflicts: ConflictBoxes, what: str) -> None:
-    assert len(conflicts.shown) == 1, conflicts.shown
-    title, text, buttons = conflicts.shown[0]
-    assert title == "Changed meanwhile"
-    assert text.startswith(f"{what} was changed by Ben Schulz"), text
-    assert buttons == ["&Reload", "&Keep my input"]
+def _assert_conflict_named_ben(conflicts: ConflictAnswers) -> None:
+    assert len(conflicts.seen) == 1, conflicts.seen
+    seen = conflicts.seen[0]
+    assert seen.title == "Changed meanwhile"
+    assert seen.intro.startswith("Ben Schulz saved this entry on "), seen.intro
+    assert seen.buttons == ["&Save my version", "&Take the saved version", "&Back to editing"]
 
 
 # --- consultations ---------------------------------------------------------------------------
@@ -113,25 +125,28 @@ def test_a_consultation_changed_meanwhile_keeps_the_typed_notes(
     _append(qtbot, dialog.notes, " - Anna: Unterlagen erhalten")
     save_dialog(qtbot, dialog, final=False)
 
-    _assert_conflict_named_ben(conflicts, "This consultation")
+    _assert_conflict_named_ben(conflicts)
+    assert conflicts.seen[0].marked == ["Notes"]
     assert dialog.isVisible()
     assert dialog.notes.toPlainText() == "Erstgespraech - Anna: Unterlagen erhalten"
+    assert dialog.duration.value() == 60  # Ben's: Anna left the duration as it was
     assert dialog.has_unsaved()
     (stored,) = cases.get_record(uow, anna, record_id).consultations
     assert (stored.notes, stored.duration_minutes) == ("Ben: Termin verschoben", 60)
 
 
 def test_reload_after_a_conflict_shows_the_saved_consultation_and_saves_on_it(
-    qtbot, ops, uow, anna, ben, record_id, conflicts
+    qtbot, ops, uow, anna, ben, record_id
 ):
     window, item, dialog = _consultation_dialog(qtbot, ops, uow, anna, record_id)
     bens = ConsultationDraft(OPENED, 60, notes="Ben: Termin verschoben")
     consultations.update_consultation(uow, ben, item.id, bens, item.version)
     _append(qtbot, dialog.notes, " - Anna")
-    conflicts.answer = "&Reload"
+    conflicts = ConflictAnswers(qtbot)
+    conflicts.answer_next(TAKE_THEIRS)
     save_dialog(qtbot, dialog, final=False)
 
-    _assert_conflict_named_ben(conflicts, "This consultation")
+    _assert_conflict_named_ben(conflicts)
     assert dialog.isVisible() and not dialog.has_unsaved()
     assert dialog.notes.toPlainText() == "Ben: Termin verschoben"
     assert dialog.duration.value() == 60
@@ -139,7 +154,7 @@ def test_reload_after_a_conflict_shows_the_saved_consultation_and_saves_on_it(
 
     _append(qtbot, dialog.notes, " - Anna: Unterlagen erhalten")
     save_dialog(qtbot, dialog)
-    assert len(conflicts.shown) == 1
+    assert len(conflicts.seen) == 1
     (stored,) = cases.get_record(uow, anna, record_id).consultations
     assert stored.notes == "Ben: Termin verschoben - Anna: Unterlagen erhalten"
 
@@ -162,7 +177,7 @@ def test_a_follow_up_moved_meanwhile_keeps_the_chosen_day(
     assert dialog.due_on.date() == chosen
     save_dialog(qtbot, dialog, final=False)
 
-    _assert_conflict_named_ben(conflicts, "This follow-up")
+    _assert_conflict_named_ben(conflicts)
     assert dialog.isVisible()
     assert dialog.due_on.date() == chosen
     (stored,) = cases.get_record(uow, anna, record_id).follow_ups
@@ -170,7 +185,7 @@ def test_a_follow_up_moved_meanwhile_keeps_the_chosen_day(
 
 
 def test_marking_done_a_follow_up_moved_meanwhile_offers_the_saved_list(
-    qtbot, ops, uow, anna, ben, record_id, conflicts
+    qtbot, ops, uow, anna, ben, record_id, conflict_boxes
 ):
     today = office_today()
     f = follow_ups.add_follow_up(uow, anna, record_id, today, "Unterlagen nachfragen").value
@@ -181,11 +196,15 @@ def test_marking_done_a_follow_up_moved_meanwhile_offers_the_saved_list(
     assert page.model.rowCount() == 1
     follow_ups.reschedule(uow, ben, f.id, today + timedelta(days=5), f.version)
 
-    conflicts.answer = "&Reload"
+    conflict_boxes.answer = "&Reload"
     page.table.setCurrentIndex(page.model.index(0, 0))
     page.done_button.click()
 
-    _assert_conflict_named_ben(conflicts, "This follow-up")
+    assert len(conflict_boxes.shown) == 1, conflict_boxes.shown
+    title, text, buttons = conflict_boxes.shown[0]
+    assert title == "Changed meanwhile"
+    assert text.startswith("This follow-up was changed by Ben Schulz"), text
+    assert buttons == ["&Reload", "&Keep my input"]
     assert page.model.rowCount() == 0  # moved beyond today: reloaded, no longer due
     (stored,) = cases.get_record(uow, anna, record_id).follow_ups
     assert stored.done_on is None and stored.due_on == today + timedelta(days=5)
@@ -208,7 +227,7 @@ def test_feedback_given_meanwhile_keeps_the_typed_outcome(
     _append(qtbot, dialog.outcome, "Termin am Montag")
     save_dialog(qtbot, dialog, final=False)
 
-    _assert_conflict_named_ben(conflicts, "This referral")
+    _assert_conflict_named_ben(conflicts)
     assert dialog.isVisible() and dialog.outcome.toPlainText() == "Termin am Montag"
     (stored,) = cases.get_record(uow, anna, record_id).referrals
     assert (stored.status, stored.outcome) == (ReferralStatus.DECLINED, "kein Platz")
@@ -233,7 +252,8 @@ def test_a_contact_person_changed_meanwhile_is_not_overwritten(
     _append(qtbot, dialog.phone, "0375 1234")
     dialog.save_button.click()
 
-    _assert_conflict_named_ben(conflicts, "This organisation")
+    _assert_conflict_named_ben(conflicts)
     assert dialog.isVisible() and dialog.phone.text() == "0375 1234"
+    assert dialog.contacts.text(0, 1) == "Buchhaltung"  # Ben's: Anna left the contacts alone
     saved = people.get_organisation(uow, anna, org.id)
     assert saved.phone == "" and [c.function for c in saved.contacts] == ["Buchhaltung"]

@@ -125,26 +125,20 @@ def test_closing_the_desk_keeps_a_record_window_with_unsaved_input(
 
 
 def test_closing_asks_before_unsaved_office_settings_are_lost(
-    qtbot, admin_ops: Ops, state, monkeypatch
+    qtbot, admin_ops: Ops, state, message_boxes
 ) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
     w = _window(qtbot, admin_ops, state)
     admin = w.show_page("admin")
     assert admin is not None
     admin.settings.office_name.setText("Welcome Center Westsachsen")  # typed, not saved
-    asked: list[str] = []
-    answer = QMessageBox.StandardButton.Cancel
-
-    def question(parent, title, text, *args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    message_boxes.answer = "Cancel"
     w.show_page("today")
     assert not w.close() and w.isVisible()  # kept open, the input still there
-    assert asked == ["Administration holds input that is not saved. Close the desk and lose it?"]
+    assert message_boxes.texts == [
+        "Administration holds input that is not saved. Close the desk and lose it?"
+    ]
+    assert sorted(message_boxes.buttons[0]) == ["Cancel", "Discard and close"]
     assert w.current_page() is admin  # shown where the input is
     assert admin.settings.office_name.text() == "Welcome Center Westsachsen"
-    answer = QMessageBox.StandardButton.Discard
+    message_boxes.answer = "Discard and close"
     assert w.close()

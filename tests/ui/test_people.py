@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conflicts import TAKE_THEIRS, ConflictAnswers
 from tests.ui.conftest import MessageBoxes, type_text, when_modal
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, OrganisationDraft, PersonDraft, RecordDraft
@@ -296,18 +297,13 @@ def test_a_change_made_meanwhile_is_a_conflict_and_reload_shows_it(
     people.update_person(ben_ops.uow, ben_ops.actor, pid, PersonDraft("Weber", "Eva",
                          phone="0375 999"), view.version)  # fmt: skip
     qtbot.keyClicks(editor.languages, "Deutsch")
-    shown: list[str] = []
-
-    def answer(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        shown.append(box.text())
-        reload_button = [b for b in box.buttons() if b.text() == "&Reload"]
-        reload_button[0].click()
-
-    on_modal(answer)
+    conflicts = ConflictAnswers(qtbot)
+    conflicts.answer_next(TAKE_THEIRS)
     editor.save_button.click()
-    assert len(shown) == 1
-    assert "changed by Ben Schulz" in shown[0]
+    (seen,) = conflicts.seen
+    assert seen.intro.startswith("Ben Schulz saved this entry")
+    assert seen.row("Phone") == ("0375 999", "0375 999", False)  # Ben's, Anna left it alone
+    assert seen.row("Languages") == ("—", "Deutsch", True)
     assert editor.isVisible()
     assert editor.phone.text() == "0375 999"  # reloaded: the saved version
     assert editor.languages.text() == ""
@@ -324,11 +320,12 @@ def test_closing_with_unsaved_input_asks(
     assert not editor.isVisible() and message_boxes.shown == []
     editor.show()
     qtbot.keyClicks(editor.family_name, "Lee")
-    message_boxes.answer = QMessageBox.StandardButton.No
+    message_boxes.answer = "Cancel"
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert editor.isVisible()
-    assert message_boxes.shown[0][0] == "Discard input?"
-    message_boxes.answer = QMessageBox.StandardButton.Yes
+    assert message_boxes.shown[0][0] == "Unsaved changes"
+    assert sorted(message_boxes.buttons[0]) == ["Cancel", "Discard", "Save"]
+    message_boxes.answer = "Discard"
     editor.close()
     assert not editor.isVisible()
 

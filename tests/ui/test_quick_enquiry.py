@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.date_typing import type_date
@@ -240,12 +240,12 @@ def test_a_reason_without_a_partner_is_refused_before_anything_is_saved(qtbot, o
 
 def test_escape_with_typed_input_asks(qtbot, dialog, message_boxes):
     type_text(dialog.summary, "Anruf")
-    message_boxes.answer = QMessageBox.StandardButton.No
+    message_boxes.answer = "Cancel"
     key(qtbot, Qt.Key.Key_Escape)
     assert len(message_boxes.shown) == 1
     assert dialog.isVisible()
     assert dialog.summary.toPlainText() == "Anruf"
-    message_boxes.answer = QMessageBox.StandardButton.Yes
+    message_boxes.answer = "Discard"
     key(qtbot, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 

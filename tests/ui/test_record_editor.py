@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
+from tests.ui.conflicts import BACK, TAKE_THEIRS, ConflictAnswers
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.date_typing import type_date
 from welcome_center.domain.dates import office_today
@@ -74,15 +75,6 @@ def save_dialog(qtbot, dialog: QDialog, final: bool = True) -> None:
         dialog.done(QDialog.DialogCode.Rejected)
 
 
-def click_button(box: QMessageBox, text: str) -> None:
-    """Click the button ``text`` of a message box (or close it, so that the test goes on)."""
-    found = [b for b in box.buttons() if b.text() == text]
-    if found:
-        found[0].click()
-    else:
-        box.done(0)
-
-
 def test_summary_with_umlauts_is_saved_with_ctrl_s(qtbot, ops, uow, anna, record_id):
     window = open_window(qtbot, ops, record_id)
     assert "Öztürk, Ayşe" in window.windowTitle()
@@ -104,7 +96,7 @@ def test_closing_with_unsaved_input_asks_and_cancel_keeps_the_window(
 ):
     window = open_window(qtbot, ops, record_id)
     append_text(qtbot, window.overview.summary, " – noch offen")
-    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    message_boxes.answer = "Cancel"
 
     qtbot.keyClick(window.overview.summary, Qt.Key.Key_Escape)
 
@@ -112,7 +104,7 @@ def test_closing_with_unsaved_input_asks_and_cancel_keeps_the_window(
     assert window.isVisible()
     assert window.overview.summary.toPlainText() == "Erstkontakt – noch offen"
 
-    message_boxes.answer = QMessageBox.StandardButton.Save
+    message_boxes.answer = "Save"
     assert window.close()
     assert not window.isVisible()
     assert saved(uow, anna, record_id).summary == "Erstkontakt – noch offen"
@@ -121,7 +113,7 @@ def test_closing_with_unsaved_input_asks_and_cancel_keeps_the_window(
 def test_discard_closes_without_saving(qtbot, ops, uow, anna, record_id, message_boxes):
     window = open_window(qtbot, ops, record_id)
     type_text(window.overview.summary, "!")
-    message_boxes.answer = QMessageBox.StandardButton.Discard
+    message_boxes.answer = "Discard"
     assert window.close()
     assert saved(uow, anna, record_id).summary == "Erstkontakt"
 
@@ -280,6 +272,7 @@ def test_set_status_from_the_header(qtbot, ops, uow, anna, record_id):
 def test_a_change_by_someone_else_is_a_conflict_with_reload(
     qtbot, ops, ops_for, ben, uow, anna, record_id
 ):
+    """Taking the saved version (more in test_conflicts.py)."""
     anna_window = open_window(qtbot, ops, record_id)
     ben_window = open_window(qtbot, ops_for(ben), record_id)
     replace_text(qtbot, ben_window.overview.summary, "Bens Fassung: Übersetzung nötig")
@@ -288,18 +281,13 @@ def test_a_change_by_someone_else_is_a_conflict_with_reload(
 
     activate(qtbot, anna_window)
     replace_text(qtbot, anna_window.overview.summary, "Annas Fassung")
-    seen = {}
-
-    def reload(box):
-        seen["text"] = box.text()
-        seen["buttons"] = [b.text() for b in box.buttons()]
-        click_button(box, "&Reload")
-
-    when_modal(reload)
+    conflicts = ConflictAnswers(qtbot)
+    conflicts.answer_next(TAKE_THEIRS)
     qtbot.keyClick(anna_window.overview.summary, Qt.Key.Key_S, CTRL)
 
-    assert "Ben Schulz" in seen["text"]
-    assert "&Reload" in seen["buttons"]
+    (seen,) = conflicts.seen
+    assert "Ben Schulz" in seen.intro
+    assert seen.row("Summary") == ("Bens Fassung: Übersetzung nötig", "Annas Fassung", True)
     assert anna_window.overview.summary.toPlainText() == "Bens Fassung: Übersetzung nötig"
     assert not anna_window.has_unsaved()
     assert saved(uow, anna, record_id).summary == "Bens Fassung: Übersetzung nötig"
@@ -319,10 +307,11 @@ def test_keeping_the_input_after_a_conflict_keeps_it(qtbot, ops, ops_for, ben, r
     assert ben_ops is not None
     replace_text(qtbot, anna_window.overview.summary, "Annas Fassung")
 
-    when_modal(lambda box: click_button(box, "&Keep my input"))
+    ConflictAnswers(qtbot).answer_next(BACK)
     assert not anna_window.save()
 
     assert anna_window.overview.summary.toPlainText() == "Annas Fassung"
+    assert anna_window.overview.combos["channel"].currentText() == "Phone"  # Ben's, kept
     assert saved(uow, ben, record_id).summary == "Ben"
 
 

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.test_record_editor import CTRL, _button, append_text, open_window, save_dialog
@@ -196,10 +195,10 @@ def test_ctrl_enter_saves_and_closes(qtbot, ops, uow, anna, record_id):
 def test_f5_asks_before_dropping_input(qtbot, ops, record_id, message_boxes):
     window = open_window(qtbot, ops, record_id)
     append_text(qtbot, window.overview.summary, "Entwurf")
-    message_boxes.answer = QMessageBox.StandardButton.No
+    message_boxes.answer = "Cancel"
     qtbot.keyClick(window.overview.summary, Qt.Key.Key_F5)
     assert window.overview.summary.toPlainText() == "Entwurf"
-    message_boxes.answer = QMessageBox.StandardButton.Yes
+    message_boxes.answer = "Reload and discard"
     qtbot.keyClick(window.overview.summary, Qt.Key.Key_F5)
     assert window.overview.summary.toPlainText() == ""
     assert not window.has_unsaved()

@@ -31,6 +31,7 @@ from welcome_center.i18n import LANGUAGES, N_, _, language
 from welcome_center.i18n.labels import label
 from welcome_center.services.context import Changes
 from welcome_center.ui import plain
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.screen import fit_to_screen
@@ -350,15 +351,12 @@ class MainWindow(QMainWindow):
             if unsaved is None or not unsaved():
                 continue
             self.show_page(key)
-            buttons = QMessageBox.StandardButton
-            answer = QMessageBox.question(
+            if not confirm(
                 self,
                 _("Unsaved changes"),
                 _("%(page)s holds input that is not saved. Close the desk and lose it?")
                 % {"page": page.title()},
-                buttons.Discard | buttons.Cancel,
-                buttons.Cancel,
-            )
-            if answer != buttons.Discard:
+                yes=_("&Discard and close"),
+            ):
                 return False
         return True

@@ -6,14 +6,15 @@ by the type checker against the service's signature. A write returns its ``Saved
 None; on success the ``Changes`` are emitted on :attr:`changed` together with the widget that
 asked (the *initiator*), so that every open window refreshes just what they name and a window
 can tell its own saves from a colleague's. A validation error with a known field
-is shown next to that field (see :class:`welcome_center.ui.forms.FieldErrors`); a conflict says
-who changed what and when, and offers to reload.
+is shown next to that field (see :class:`welcome_center.ui.forms.FieldErrors`); a conflict shows
+the saved version beside the input where the window can (a form dialog, the record's overview),
+else says who changed what and when, and offers to reload.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -30,6 +31,16 @@ T = TypeVar("T")
 
 Call = Callable[[UnitOfWork, Actor], T]
 """A service call with its arguments bound: ``lambda uow, actor: get_record(uow, actor, 7)``."""
+
+
+@runtime_checkable
+class ResolvesConflicts(Protocol):
+    """A window that answers a conflict of its own save itself (see :meth:`Ops.write`)."""
+
+    def resolve_conflict(self, exc: ConflictError) -> bool:
+        """Let the user resolve ``exc``; False when this window cannot (the plain message is
+        shown instead)."""
+        ...
 
 
 class Ops(QObject):
@@ -131,14 +142,17 @@ class Ops(QObject):
     ) -> Saved[T] | None:
         """Run a writing call. On success broadcast its Changes with ``initiator`` (by default
         ``parent``) and show ``done`` in the status bar; on a validation error show it next to
-        its field in ``errors`` (a FieldErrors) if it knows the field, else in a message box; on
-        a conflict offer ``on_conflict`` (reload)."""
+        its field in ``errors`` (a FieldErrors) if it knows the field, else in a message box. A
+        conflict goes to ``parent`` when it resolves conflicts itself (a form dialog shows the
+        saved version beside the input: :mod:`welcome_center.ui.dialogs.conflict`); otherwise a
+        message says who changed the item and offers ``on_conflict`` (reload)."""
         if errors is not None:
             errors.clear()
         try:
             saved = call(self.uow, self.actor)
         except ConflictError as exc:
-            show_conflict(parent, exc, on_conflict)
+            if not (isinstance(parent, ResolvesConflicts) and parent.resolve_conflict(exc)):
+                show_conflict(parent, exc, on_conflict)
             return None
         except DomainError as exc:
             if errors is None or not errors.show(exc):

@@ -5,6 +5,7 @@ Also here: how an organisation reads in a details pane, and the contacts table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -29,6 +30,7 @@ from welcome_center.domain.views import ContactPersonView, OrganisationView
 from welcome_center.i18n import _
 from welcome_center.services import people
 from welcome_center.ui import forms
+from welcome_center.ui.dialogs.conflict import Field
 from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
 from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
@@ -246,6 +248,23 @@ class OrganisationEditor(ClientEditor):
 
     def snapshot(self) -> object:
         return (self.draft(), self.contacts.drafts())
+
+    def conflict_fields(self) -> list[Field]:
+        """The form's fields and the contact persons (a line each), compared on a conflict."""
+        contacts = Field(_("Contact persons"), self._contacts_text, self._keep_contacts)
+        return [*super().conflict_fields(), contacts]
+
+    def _contacts_text(self) -> str:
+        return "\n".join(" – ".join(part for part in row if part) for row in self.contacts.rows)
+
+    def _keep_contacts(self) -> Callable[[], None]:
+        rows = list(zip(self.contacts.keys, self.contacts.rows, strict=True))
+
+        def put_back() -> None:  # the versions loaded stay those of the version shown
+            self.contacts.set_rows(rows)
+            self._partner_toggled(self.is_partner.isChecked())
+
+        return put_back
 
     def read(self, item_id: int) -> OrganisationView | None:
         return self.ops.read(self, lambda uow, actor: people.get_organisation(uow, actor, item_id))

@@ -1,7 +1,8 @@
 """The editor of a person: new or existing, duplicate candidates before a new one is saved.
 
 :class:`ClientEditor` is the frame shared with the organisation editor: errors next to the
-fields, a question before typed input is dropped, a conflict offers to reload, and the
+fields, a question before typed input is dropped, a colleague's version saved meanwhile shown
+beside the input (both from :class:`welcome_center.ui.dialogs.base.BaseDialog`), and the
 candidates a new entry may duplicate are shown in the dialog with a choice to open one of them
 or to save anyway.
 """
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -39,6 +39,8 @@ from welcome_center.services import countries, people
 from welcome_center.services.people import DuplicateCandidatesError
 from welcome_center.ui import forms
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
+from welcome_center.ui.dialogs.base import BaseDialog
+from welcome_center.ui.dialogs.conflict import Field, form_fields
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.widgets.date_field import dates_ok
 
@@ -122,7 +124,7 @@ def describe(ops: Ops, candidate: DuplicateCandidate) -> str:
     return f"{candidate.display_name} – {candidate.reason}\n{facts}"
 
 
-class ClientEditor(QDialog):
+class ClientEditor(BaseDialog):
     """The frame of the person and organisation editors (subclasses build the form)."""
 
     done_text = ""
@@ -184,6 +186,7 @@ class ClientEditor(QDialog):
 
     def mark_clean(self) -> None:
         self._initial = self.snapshot()
+        self.remember_base()
 
     def is_dirty(self) -> bool:
         return self.snapshot() != self._initial
@@ -193,22 +196,39 @@ class ClientEditor(QDialog):
         item = self.read(item_id)
         if item is None:
             return False
-        self.item = item
-        self.errors.clear()
-        self.candidates.clear()
-        self.fill(item)
-        self.mark_clean()
+        self.show_saved(item)
         return True
 
     def reload(self) -> None:
         if self.item is not None:
             self.load(self.item.id)
 
+    def has_unsaved(self) -> bool:
+        return self.is_dirty()
+
+    def save_and_close(self) -> None:
+        self.save()
+
+    def saved_version(self) -> Any:
+        if self.item is None:
+            raise NotImplementedError  # a new entry conflicts with nothing
+        return self.read(self.item.id)
+
+    def show_saved(self, item: Any) -> None:
+        self.item = item
+        self.errors.clear()
+        self.candidates.clear()
+        self.fill(item)
+        self.mark_clean()
+
+    def conflict_fields(self) -> list[Field]:
+        return form_fields(self.form)
+
     def save(self, accept_duplicates: bool = False) -> bool:
         if not dates_ok(self):
             return False
         self.candidates.clear()
-        saved = self.write(accept_duplicates)
+        saved = self.saving(lambda: self.write(accept_duplicates))
         if saved is None:
             return False
         self.saved_id = saved.value.id
@@ -233,20 +253,6 @@ class ClientEditor(QDialog):
         """The entry is recorded already: close, handing back the existing one's id."""
         self.saved_id = item_id
         self.accept()
-
-    def reject(self) -> None:
-        """Esc, Cancel or the window's close button: ask before typed input is dropped."""
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                _("Discard input?"),
-                _("Your input in this window is not saved. Close it and discard the input?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()
 
     @classmethod
     def edit(

@@ -8,7 +8,7 @@ left, so nothing is ever created twice.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, RecordDraft, ReferralDraft
@@ -17,6 +17,7 @@ from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import _
 from welcome_center.services import cases, follow_ups, referrals
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.dialogs.quick_enquiry_client import create_client
 from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
 from welcome_center.ui.forms import combo_value, date_of
@@ -248,11 +249,4 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             text = _(
                 "Enquiry %(number)s is saved, but not the rest of your input. Close anyway?"
             ) % {"number": self.saved_number}
-        answer = QMessageBox.question(
-            self,
-            _("Discard input?"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm(self, _("Discard input?"), text, yes=_("&Discard"))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import users
 from welcome_center.ui import forms
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import (
     RowTableModel,
     fit_columns,
@@ -33,18 +33,6 @@ from welcome_center.ui.lists import (
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.record.dialogs import EditDialog
 from welcome_center.ui.record.dialogs import run as run_dialog
-
-
-def ask_yes(parent: QWidget, title: str, text: str) -> bool:
-    """A question answered with Yes or No (No is the default)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class AdminDialog(EditDialog):
@@ -228,7 +216,7 @@ class UsersTab(QWidget):
                 "Deactivate %(user)s? The user can no longer log in; their records, "
                 "follow-ups and history stay."
             ) % {"user": u.display_name or u.username}
-            if not ask_yes(self, _("Deactivate user"), question):
+            if not confirm(self, _("Deactivate user"), question, yes=_("&Deactivate")):
                 return
             done = _("%(user)s deactivated.") % {"user": u.username}
         else:

@@ -21,6 +21,7 @@ from welcome_center.domain.views import VocabularyItem
 from welcome_center.i18n import N_, _, language
 from welcome_center.services import vocabularies
 from welcome_center.ui import forms
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import (
     RowTableModel,
     fit_columns,
@@ -29,7 +30,7 @@ from welcome_center.ui.lists import (
     selected_row,
 )
 from welcome_center.ui.ops import Ops
-from welcome_center.ui.pages.admin_users import AdminDialog, ask_yes
+from welcome_center.ui.pages.admin_users import AdminDialog
 from welcome_center.ui.renamed_fields import RenamedFields
 
 VOCABULARY_NAMES: dict[Vocabulary, str] = {
@@ -233,7 +234,7 @@ class VocabulariesTab(QWidget):
                 "Retire “%(entry)s”? It is no longer offered for new input; records and "
                 "statistics that use it keep it, and you can reactivate it later."
             ) % {"entry": e.label(language())}
-            if not ask_yes(self, _("Retire entry"), question):
+            if not confirm(self, _("Retire entry"), question, yes=_("&Retire")):
                 return
             done = _("Entry %(code)s retired.") % {"code": e.code}
         else:

@@ -1,5 +1,7 @@
 """The small edit dialogs of the record editor share this frame: a form with error lines under
-the fields, Save and Cancel, Ctrl+S / Ctrl+Enter to save, and Esc asks before typed input is lost.
+the fields, Save and Cancel, Ctrl+S / Ctrl+Enter to save; Esc asks before typed input is lost,
+and a save refused because a colleague saved the item meanwhile shows both versions side by side
+(both from :class:`welcome_center.ui.dialogs.base.BaseDialog`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
+from welcome_center.ui.dialogs.base import BaseDialog
+from welcome_center.ui.dialogs.conflict import Field, form_fields
 from welcome_center.ui.forms import FieldErrors, fill_combo, set_combo_value
 from welcome_center.ui.widgets.date_field import dates_ok, invalid_fields
 
@@ -53,19 +57,7 @@ def notes_edit(name: str) -> QPlainTextEdit:
     return edit
 
 
-def ask_discard(parent: QWidget) -> bool:
-    """True when the user agrees to drop what was typed."""
-    answer = QMessageBox.question(
-        parent,
-        _("Discard input?"),
-        _("What you typed in this dialog has not been saved. Discard it?"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-class EditDialog(QDialog):
+class EditDialog(BaseDialog):
     """A form dialog: subclasses fill :attr:`form`, then call :meth:`ready`; they implement
     :meth:`value` (the input as a comparable value) and :meth:`write` (the service call)."""
 
@@ -95,6 +87,7 @@ class EditDialog(QDialog):
     def ready(self) -> None:
         """The form is filled: what it shows now counts as unchanged."""
         self._initial = self.value()
+        self.remember_base()
 
     def value(self) -> Any:
         raise NotImplementedError
@@ -106,6 +99,9 @@ class EditDialog(QDialog):
     def has_unsaved(self) -> bool:
         return bool(self.value() != self._initial or invalid_fields(self))
 
+    def unsaved_text(self) -> str:
+        return _("What you typed in this dialog has not been saved. Save it?")
+
     def showEvent(self, event: QShowEvent) -> None:
         """The dialog opens with the cursor in its first field (it sat on a button)."""
         super().showEvent(event)
@@ -116,8 +112,11 @@ class EditDialog(QDialog):
                 first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def try_save(self) -> None:
-        if dates_ok(self) and self.write():
+        if dates_ok(self) and self.saving(self.write):
             self.accept()
+
+    def save_and_close(self) -> None:
+        self.try_save()
 
     # -- a change of an item someone else changed meanwhile ------------------------------------
 
@@ -129,23 +128,28 @@ class EditDialog(QDialog):
         """Fill the form with ``item`` and take its version as the one the change is based on."""
         raise NotImplementedError
 
+    def saved_version(self) -> Any:
+        return self.saved_item()
+
+    def show_saved(self, item: Any) -> None:
+        self.errors.clear()
+        self.show_item(item)
+        self.ready()
+
+    def conflict_fields(self) -> list[Field]:
+        return form_fields(self.form)
+
     def reload(self) -> None:
-        """After a conflict the user chose to see the saved version: it replaces the input."""
+        """The saved version replaces the input (``on_conflict`` of a write whose conflict the
+        dialog does not compare itself)."""
         item = self.saved_item()
         if item is None:
             QMessageBox.information(
                 self, _("Removed meanwhile"), _("Someone else removed this entry meanwhile.")
             )
-            super().reject()  # nothing left to save the input to
+            self.discard()  # nothing left to save the input to
             return
-        self.errors.clear()
-        self.show_item(item)
-        self.ready()
-
-    def reject(self) -> None:
-        if self.has_unsaved() and not ask_discard(self):
-            return
-        super().reject()
+        self.show_saved(item)
 
 
 def first_field(form: QFormLayout) -> QWidget | None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.forms import date_edit, date_of, vocab_combo
 from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.closing import OpenWorkChoice
@@ -180,13 +180,13 @@ class HeaderBar(QWidget):
         d = self.host.details
         if d is None or d.kind is RecordKind.CASE:
             return
-        answer = QMessageBox.question(
+        if confirm(
             self.host.widget(),
             _("Promote to case"),
             _("Promote %(number)s to a case as of today? It then counts as a case in the reports.")
             % {"number": d.number},
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            yes=_("&Promote"),
+        ):
             record_id, version = self.host.record_id, d.version
             self.host.write_record(
                 lambda uow, actor: cases.promote(uow, actor, record_id, version),

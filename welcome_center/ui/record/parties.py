@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from welcome_center.domain.views import PartyView
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases
+from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import list_table
 from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, run
 from welcome_center.ui.record.tables import RowsModel
@@ -144,7 +144,7 @@ class PartiesBox(QGroupBox):
         party = self.current()
         if party is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             _("Remove party"),
             _(
@@ -152,8 +152,8 @@ class PartiesBox(QGroupBox):
                 "is kept."
             )
             % {"name": party.client.display_name, "role": label(party.role)},
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            yes=_("&Remove"),
+        ):
             return
         self.host.ops.write(
             self,

@@ -1,8 +1,10 @@
 """The record editor: one top-level window per open record, a tab per part of the record.
 
 Nothing typed is lost: closing with unsaved input in the overview asks; a change saved by
-someone else never overwrites the input (the window says who changed the record and offers to
-reload); the window's own saves of consultations, referrals and so on keep the overview's input.
+someone else never overwrites the input: the window says who changed the record, and shows that
+version beside the input (on saving, or asked to) to save the input on top of it or take it
+(:mod:`welcome_center.ui.dialogs.conflict`); the window's own saves of consultations, referrals
+and so on keep the overview's input.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -26,10 +28,20 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.drafts import RecordDraft
 from welcome_center.domain.enums import ClientKind
+from welcome_center.domain.errors import ConflictError
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
 from welcome_center.services import cases
 from welcome_center.services.context import Changes, Saved
+from welcome_center.ui.dialogs.base import Answer, ask_unsaved, confirm
+from welcome_center.ui.dialogs.conflict import (
+    Field,
+    Resolution,
+    Texts,
+    compare,
+    form_fields,
+    texts_of,
+)
 from welcome_center.ui.forms import FieldErrors
 from welcome_center.ui.ops import Call, Ops
 from welcome_center.ui.qt_i18n import short_date
@@ -73,6 +85,10 @@ class RecordWindow(QMainWindow):
         self.record_id = record_id
         self.details: RecordDetails | None = None
         self._pristine: RecordDraft | None = None  # the overview's draft as last loaded
+        self._meanwhile: RecordDetails | None = None  # a colleague's version the notice names
+        self._saving_overview = False
+        self._save_again = False
+        self._base: Texts | None = None  # what the overview's fields showed as loaded
         self._listening = False
         self._build()
         self._actions()
@@ -93,10 +109,13 @@ class RecordWindow(QMainWindow):
         self.notice_text = QLabel()
         self.notice_text.setTextFormat(Qt.TextFormat.PlainText)
         self.notice_text.setWordWrap(True)
+        self.notice_compare = QPushButton(_("Compare &both versions…"))
+        self.notice_compare.clicked.connect(self.compare_meanwhile)
         self.notice_reload = QPushButton(_("Reload (F5)"))
         self.notice_reload.clicked.connect(self.reload)
         row = QHBoxLayout(self.notice)
         row.addWidget(self.notice_text, 1)
+        row.addWidget(self.notice_compare)
         row.addWidget(self.notice_reload)
         self.notice.hide()
         self.tabs = QTabWidget()
@@ -157,17 +176,30 @@ class RecordWindow(QMainWindow):
             return False
         if not dates_ok(self.overview):
             return False
-        if not self.has_unsaved():
-            self.ops.status.emit(_("Nothing to save."))
-            return True
+        self._saving_overview = True
+        try:
+            while True:  # once more when a conflict was answered with "save my version"
+                if not self.has_unsaved():
+                    self.ops.status.emit(_("Nothing to save."))
+                    return True
+                self._save_again = False
+                if self._write_overview() is not None:
+                    return True
+                if not self._save_again:
+                    return False
+        finally:
+            self._saving_overview = False
+
+    def _write_overview(self) -> Saved[RecordDetails] | None:
+        d = self.details
+        assert d is not None
         draft, version = self.overview.draft(), d.version
-        saved = self.write_record(
+        return self.write_record(
             lambda uow, actor: cases.update_record(uow, actor, self.record_id, draft, version),
             errors=self.overview.errors,
             done=_("Record saved."),
             own_overview=True,
         )
-        return saved is not None
 
     def save_and_close(self) -> None:
         if self.save():
@@ -185,16 +217,13 @@ class RecordWindow(QMainWindow):
 
     def refresh(self) -> None:
         """F5: load the record again; unsaved input is dropped only if the user agrees."""
-        if self.has_unsaved():
-            answer = QMessageBox.question(
-                self,
-                _("Reload the record?"),
-                _("Reloading discards what you typed in the overview. Reload anyway?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if self.has_unsaved() and not confirm(
+            self,
+            _("Reload the record?"),
+            _("Reloading discards what you typed in the overview. Reload anyway?"),
+            yes=_("&Reload and discard"),
+        ):
+            return
         self.reload()
 
     def reload(self) -> None:
@@ -227,7 +256,9 @@ class RecordWindow(QMainWindow):
         own_overview: bool = False,
     ) -> Saved[RecordDetails] | None:
         """A write of the record itself (overview, promote, status, close, reopen) with the
-        version read; a conflict offers to reload. The result is shown at once."""
+        version read; a conflict of the overview's save shows both versions
+        (:meth:`resolve_conflict`), one of the other writes offers to reload. The result is
+        shown at once."""
         saved = self.ops.write(self, call, errors=errors, on_conflict=self.reload, done=done)
         if saved is not None:
             if own_overview:
@@ -243,6 +274,7 @@ class RecordWindow(QMainWindow):
         self._show_around(d)
         self.overview.set_details(d)
         self._pristine = self.overview.draft()
+        self._base = texts_of(self._overview_fields())
         self.notice.hide()
         self._edited()
 
@@ -275,15 +307,47 @@ class RecordWindow(QMainWindow):
             self._changed_meanwhile(d)
 
     def _changed_meanwhile(self, d: RecordDetails) -> None:
-        at = d.updated_at.astimezone(OFFICE_TZ)
+        self._meanwhile = d
+        who, when = _changed_by(d)
         self.notice_text.setText(
             _(
-                "%(who)s changed this record on %(when)s. Your input is kept, but it cannot be "
-                "saved over that change: reload to see it (your input is then discarded)."
+                "%(who)s changed this record on %(when)s. Your input is kept: compare it with "
+                "that version to save yours on top of it or to take it, or reload (your input "
+                "is then discarded)."
             )
-            % {"who": d.updated_by or _("Someone else"), "when": f"{short_date(at)} {at:%H:%M}"}
+            % {"who": who, "when": when}
         )
         self.notice.show()
+
+    # -- a colleague's change and the overview's input --------------------------------------------
+
+    def resolve_conflict(self, exc: ConflictError) -> bool:
+        """A save of the overview was refused: a colleague saved the record meanwhile. Show the
+        two side by side (``Ops.write`` calls this; other writes of the record only say so)."""
+        if not self._saving_overview:
+            return False
+        fresh = self.ops.read(self, lambda uow, actor: cases.get_record(uow, actor, self.record_id))
+        if fresh is not None:
+            who, when = exc.changed_by or _("Someone else"), exc.changed_at or ""
+            self._save_again = self._compare(fresh, who, when) is Resolution.KEEP_MINE
+        return True
+
+    def compare_meanwhile(self) -> None:
+        """The notice's "Compare": the colleague's version beside the input."""
+        d = self._meanwhile
+        if d is None or self.details is None:
+            return
+        if self._compare(d, *_changed_by(d)) is Resolution.KEEP_MINE:
+            self.save()
+
+    def _compare(self, fresh: RecordDetails, who: str, when: str) -> Resolution:
+        """Both versions side by side; afterwards the overview shows ``fresh`` (taken) or the
+        input based on ``fresh``."""
+        fields, base = self._overview_fields(), self._base
+        return compare(self, fields, lambda: self._show(fresh), who, when, base)
+
+    def _overview_fields(self) -> list[Field]:
+        return form_fields(*self.overview.findChildren(QFormLayout))
 
     def _edited(self) -> None:
         d = self.details
@@ -331,15 +395,17 @@ class RecordWindow(QMainWindow):
         self.closed.emit(self.record_id)
 
     def _may_close(self) -> bool:
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
+        answer = ask_unsaved(
             self,
-            _("Unsaved changes"),
             _("The overview of %(number)s has changes that are not saved. Save them?")
             % {"number": self.details.number if self.details else ""},
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
         )
-        if answer == buttons.Save:
+        if answer is Answer.SAVE:
             return self.save()
-        return answer == buttons.Discard
+        return answer is Answer.DISCARD
+
+
+def _changed_by(d: RecordDetails) -> tuple[str, str]:
+    """Who changed the record last, and when (as the conflict dialog says it)."""
+    at = d.updated_at.astimezone(OFFICE_TZ)
+    return d.updated_by or _("Someone else"), f"{short_date(at)} {at:%H:%M}"
