@@ -94,8 +94,8 @@ def desk(db: str, username: str, password: str) -> int:
         _mark("logged_in")
         return actor
 
-    def shown_desk(uow, actor, db_name, state):  # type: ignore[no-untyped-def]
-        window = open_desk(uow, actor, db_name, state)
+    def shown_desk(uow, actor, db_name, state, **kw):  # type: ignore[no-untyped-def]
+        window = open_desk(uow, actor, db_name, state, **kw)
         page = window.show_page("records")  # the user left the desk on this page
         _mark("window_built")
 

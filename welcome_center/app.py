@@ -125,17 +125,17 @@ def run_gui(
     lang_option: str | None = None,
     new_at: tuple[AppPaths, str] | None = None,
 ) -> int:
-    """Start the desk: Qt's application, the user's language, login, the main window.
+    """Start the desk: Qt's application, the user's language, login, the main window; after a
+    logout the login again, until the desk is closed or a login is cancelled.
 
     Without ``ctx`` there is no database yet at ``new_at`` (paths, URL): the first-run dialog
     says where it will be made and makes it when the office is set up."""
-    import gc
-
     from welcome_center.ui import start
 
     paths = ctx.paths if ctx is not None else new_at[0] if new_at else None
     assert paths is not None
     app, state, _translators = _qt_app(lang_option, paths.data_dir)
+    hint = ""
     if ctx is None:
         assert new_at is not None
         made: list[AppContext] = []
@@ -158,12 +158,17 @@ def run_gui(
     try:
         if actor is None or uow is None:
             return 0
-        window = start.open_desk(uow, actor, ctx.db.display_name(), state)
-        # The objects of start-up live as long as the program: keep the garbage collector's
-        # full passes from walking them again and again (a visible pause while scrolling).
-        gc.freeze()
-        code = int(app.exec())
-        del window
+        session = start.DeskSession(
+            uow,
+            ctx.db.display_name(),
+            state,
+            backups=ctx.paths.backup_dir,
+            hint=hint,
+            freeze_gc=True,
+        )
+        session.open(actor)
+        code = int(app.exec())  # until the desk is closed, or a login after a logout cancelled
+        del session
         return code
     finally:
         if new_at is not None:

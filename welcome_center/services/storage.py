@@ -184,6 +184,13 @@ def is_file_database(uow: UnitOfWork) -> bool:
     return uow.db.is_sqlite and uow.db.path is not None
 
 
+def backups_folder(uow: UnitOfWork) -> Path | None:
+    """The folder ``backups`` beside the database file, where backups go unless the program
+    was told another (None on a server database)."""
+    path = uow.db.path if uow.db.is_sqlite else None
+    return path.parent / "backups" if path is not None else None
+
+
 def backup_status(
     uow: UnitOfWork, folder: Path | None, now: datetime | None = None
 ) -> BackupStatus | None:

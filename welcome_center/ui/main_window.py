@@ -3,15 +3,19 @@
 Pages are shown as the user's role allows (a manager sees figures, never names). Each record
 opens in its own window, one per record; closing the main window closes them, asking first
 where something is unsaved. Window geometry is remembered per user in the desk's QSettings.
+Logging out or switching user closes the window the same way and says so with :attr:`ended`
+(``ui.start.DeskSession`` then shows the login again).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -29,8 +34,9 @@ from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import LANGUAGES, N_, _, language
 from welcome_center.i18n.labels import label
+from welcome_center.services import storage
 from welcome_center.services.context import Changes
-from welcome_center.ui import plain
+from welcome_center.ui import backup, plain
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
@@ -84,13 +90,33 @@ class _Pages(Mapping[str, Page]):
         return len(self._keys)
 
 
+class Leaving(StrEnum):
+    """How the main window was closed: the program ends, or another login follows."""
+
+    QUIT = "quit"
+    LOG_OUT = "log_out"  # the login comes again with the user's name filled in
+    SWITCH_USER = "switch_user"  # the login comes again, empty
+
+
 class MainWindow(QMainWindow):
     """The desk's main window for one logged-in user."""
 
-    def __init__(self, ops: Ops, state: QSettings, parent: QWidget | None = None) -> None:
+    ended = Signal(str, str)  # Leaving, the user name; once the window has closed
+
+    def __init__(
+        self,
+        ops: Ops,
+        state: QSettings,
+        parent: QWidget | None = None,
+        *,
+        backups: Path | None = None,
+    ) -> None:
+        """``backups``: the folder of the office's backups (by default beside the file)."""
         super().__init__(parent)
         self.ops = ops
         self.state = state
+        self.backups = backups or storage.backups_folder(ops.uow)
+        self.leaving = Leaving.QUIT
         self.record_windows: dict[int, Any] = {}
         self.setWindowTitle(_("Welcome Center desk – %(office)s") % {"office": self._office()})
         self._build()
@@ -125,6 +151,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(_("Alt+%(n)d") % {"n": number})
             self.nav.addItem(item)
             shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            shortcut.setWhatsThis(_(title))  # the keyboard shortcuts list says what it does
             shortcut.activated.connect(lambda k=key: self.show_page(k))
         self.nav.setSpacing(3)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 24)
@@ -185,6 +212,7 @@ class MainWindow(QMainWindow):
             self.language_group.addAction(act)
             lang_menu.addAction(act)
         desk.addSeparator()
+        self._session_menu(desk)
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -193,6 +221,26 @@ class MainWindow(QMainWindow):
             from welcome_center.ui.widgets.record_preview import add_view_menu
 
             add_view_menu(self.menuBar(), self.state, self._key("records"))
+        from welcome_center.ui.dialogs.help import add_help_menu
+
+        add_help_menu(self, self.ops)
+
+    def _session_menu(self, desk: QMenu) -> None:
+        """Back up (administrators, on a database file); one's password; logging out."""
+        if backup.may_back_up(self.ops):
+            self.backup_action = QAction(_("Back &up now…"), self)
+            self.backup_action.triggered.connect(self.back_up)
+            desk.addAction(self.backup_action)
+            desk.addSeparator()
+        for text, slot in (
+            (_("Change my &password…"), self.change_password),
+            (_("S&witch user…"), self.switch_user),
+            (_("Log &out"), self.log_out),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            desk.addAction(action)
+        desk.addSeparator()
 
     def _status_bar(self) -> None:
         actor = self.ops.actor
@@ -206,6 +254,9 @@ class MainWindow(QMainWindow):
             w.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(w)
         self.office_label.setText(self._office())
+        self.backup_label = backup.BackupLabel(self.ops, self.backups)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        QTimer.singleShot(0, self.backup_label, self.backup_label.refresh)  # after the first paint
 
     def check_storage(self) -> None:
         """SQLite's quick check of the database file, in the background after start: damage
@@ -285,6 +336,36 @@ class MainWindow(QMainWindow):
 
         QuickEnquiryDialog.ask(self.ops, self)
 
+    # -- session ---------------------------------------------------------------------------
+
+    def log_out(self) -> None:
+        """Close the desk (record windows first, each may ask) and show the login again."""
+        self._leave(Leaving.LOG_OUT)
+
+    def switch_user(self) -> None:
+        """As logging out, for a colleague: the login comes without a user name."""
+        self._leave(Leaving.SWITCH_USER)
+
+    def _leave(self, how: Leaving) -> None:
+        self.leaving = how
+        if not self.close():  # something unsaved, and the user kept it
+            self.leaving = Leaving.QUIT
+
+    def change_password(self) -> None:
+        from welcome_center.ui.dialogs.password import ChangePasswordDialog
+
+        ChangePasswordDialog.ask(self.ops, self)
+
+    def back_up(self) -> None:
+        """An administrator's backup, to a file they choose, off the UI thread."""
+        if self.backups is not None:
+            backup.back_up_now(self.ops, self, self.backups, self._backed_up)
+
+    def _backed_up(self, target: Path) -> None:
+        # The name: the whole path would not fit beside the status bar's permanent words.
+        self.statusBar().showMessage(_("Backup written: %(file)s") % {"file": target.name}, 15000)
+        self.backup_label.refresh()
+
     def choose_language(self, lang: str) -> None:
         self.state.setValue(LANGUAGE_KEY, lang)
         if lang != language():
@@ -344,6 +425,7 @@ class MainWindow(QMainWindow):
             return
         self.save_state()
         event.accept()
+        self.ended.emit(self.leaving.value, self.ops.actor.name)
 
     def _pages_may_close(self) -> bool:
         for key, page in list(self.pages.built.items()):

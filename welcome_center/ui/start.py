@@ -1,16 +1,23 @@
-"""From a started application to the main window: first-run set-up or login, then the desk."""
+"""From a started application to the main window: first-run set-up or login, then the desk.
+
+A :class:`DeskSession` keeps the desk running from login to quit: logging out or switching
+user closes the main window and shows the login again, without ending the program.
+"""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+from shiboken6 import isValid
 
 from welcome_center.services import settings, users
 from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog
-from welcome_center.ui.main_window import MainWindow
+from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
 
 
@@ -20,10 +27,13 @@ def log_in(uow: UnitOfWork, db_name: str, hint: str = "", username: str = "") ->
         first = FirstRunDialog(uow)
         return first.actor if first.exec() == QDialog.DialogCode.Accepted else None
     login = LoginDialog(uow, settings.get_settings(uow).office_name, db_name, hint)
-    login.username.setText(username)
-    if username:
-        login.password.setFocus()
-    return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+    try:
+        login.username.setText(username)
+        if username:
+            login.password.setFocus()
+        return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        login.deleteLater()
 
 
 def set_up(
@@ -36,13 +46,91 @@ def set_up(
     return (first.actor if accepted else None), first.uow
 
 
-def open_desk(uow: UnitOfWork, actor: Actor, db_name: str, state: QSettings) -> MainWindow:
+def open_desk(
+    uow: UnitOfWork,
+    actor: Actor,
+    db_name: str,
+    state: QSettings,
+    *,
+    backups: Path | None = None,
+) -> MainWindow:
     """The main window for ``actor``, shown."""
-    window = MainWindow(Ops(uow, actor, db_name), state)
+    window = MainWindow(Ops(uow, actor, db_name), state, backups=backups)
     window.show()
     # After the first paint and the user's first look, not in the way of the start.
-    QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window.check_storage)
+    QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window, window.check_storage)
     return window
 
 
 STORAGE_CHECK_DELAY_MS = 3000
+
+
+class DeskSession(QObject):
+    """The desk from the first login to quitting: one main window per login.
+
+    Logging out or switching user closes the main window (record windows first; any of them
+    may keep the desk open) and shows the login again; the program ends when the main window
+    is closed for good or that login is cancelled. The application therefore does not quit on
+    its own when its last window closes: the session says when (``on_quit``).
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        db_name: str,
+        state: QSettings,
+        *,
+        backups: Path | None = None,
+        hint: str = "",
+        on_quit: Callable[[], None] = QApplication.quit,
+        freeze_gc: bool = False,
+    ) -> None:
+        """``freeze_gc``: keep the garbage collector's full passes off each desk's objects."""
+        super().__init__()
+        self.uow = uow
+        self.db_name = db_name
+        self.state = state
+        self.backups = backups
+        self.hint = hint
+        self._quit = on_quit
+        self._freeze_gc = freeze_gc
+        self.window: MainWindow | None = None
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setQuitOnLastWindowClosed(False)  # a logout closes every window for a moment
+
+    def open(self, actor: Actor) -> MainWindow:
+        """The main window for ``actor``, shown."""
+        window = open_desk(self.uow, actor, self.db_name, self.state, backups=self.backups)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its pages and Ops go too
+        window.ended.connect(self._ended)
+        self.window = window
+        if self._freeze_gc:
+            # The objects of a desk live as long as it: keep the garbage collector's full
+            # passes from walking them again and again (a visible pause while scrolling).
+            gc.freeze()
+        return window
+
+    def _ended(self, how: str, username: str) -> None:
+        self.window = None
+        if how == Leaving.QUIT:
+            self._quit()
+            return
+        name = username if how == Leaving.LOG_OUT else ""
+        # Once the closed window is gone (its deletion is posted before this timer runs).
+        QTimer.singleShot(0, self, lambda: self._log_in_again(name))
+
+    def _log_in_again(self, username: str) -> None:
+        if self._freeze_gc:
+            gc.unfreeze()  # the closed desk's objects may be collected now
+            gc.collect()
+        actor = log_in(self.uow, self.db_name, self.hint, username)
+        if actor is None:
+            self._quit()
+            return
+        self.open(actor)
+
+    @property
+    def alive(self) -> bool:
+        """Whether a main window is open (for tests and the composition root)."""
+        return self.window is not None and isValid(self.window)
