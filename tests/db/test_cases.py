@@ -302,7 +302,7 @@ def test_a_case_opened_directly_keeps_its_opening_day_as_promotion_date_when_cor
     for day in (OPENED + timedelta(days=3), OPENED - timedelta(days=2)):
         r = cases.update_record(uow, anna, r.id, _draft(client_id, opened_on=day), r.version).value
         assert (r.kind, r.opened_on, r.promoted_on) == (RecordKind.CASE, day, day)
-    assert "promoted_on" in cases.history(uow, anna, r.id)[1].detail
+    assert "promoted_on" in cases.history(uow, anna, r.id)[1].fields
 
 
 def test_the_opening_date_cannot_move_after_the_closing_date(

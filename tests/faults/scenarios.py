@@ -163,15 +163,13 @@ def first_session_kill(path: Path, rng: random.Random, window: float = 2.0) -> T
 
 
 def build_old_office(path: Path, revision: str, rounds: int) -> Confirmed:
-    """A database at an older schema ``revision``, filled through the services."""
+    """A database at an older schema ``revision``, seeded through the services, filled in
+    plain SQL."""
     from alembic import command
 
     from welcome_center.db import migrate
     from welcome_center.db.engine import open_engine
     from welcome_center.db.uow import UnitOfWork
-    from welcome_center.domain.enums import Role
-    from welcome_center.services import settings, users
-    from welcome_center.services.context import Actor
     from welcome_center.services.storage import seed
 
     db = open_engine(common.url_of(path), create=True)  # marks the new file as ours
@@ -185,15 +183,41 @@ def build_old_office(path: Path, revision: str, rounds: int) -> Confirmed:
                 command.upgrade(cfg, revision)
         uow = UnitOfWork(db)
         seed(uow)
-        users.add_user(uow, None, "admin", common.PASSWORD, Role.ADMIN, "Ada Admin")
-        system = Actor.system("faults")
-        settings.update_settings(uow, system, office_name="Fault Office", number_prefix="WC")
-        users.add_user(uow, system, common.COUNSELLOR, common.PASSWORD, Role.COUNSELLOR, "Anna")
     finally:
         db.dispose()
+    _old_users_and_settings(path)
     assert common.revision_of(path) == revision
     # The rounds are saved by a worker that must not upgrade: it writes with the old schema.
     return _fill_old(path, rounds)
+
+
+def _old_users_and_settings(path: Path) -> None:
+    """The administrator, the counsellor and the office, in plain SQL like :func:`_fill_old`:
+    the services write the audit log's columns of today, which the old schema may lack."""
+    from welcome_center.services.users import hash_password
+
+    con = sqlite3.connect(path)
+    now = "2024-03-04 10:00:00.000000"
+    try:
+        for username, role, name in (
+            ("admin", "admin", "Ada Admin"),
+            (common.COUNSELLOR, "counsellor", "Anna"),
+        ):
+            _insert(
+                con,
+                "users",
+                username=username, display_name=name, role=role, active=1, created_at=now,
+                password_hash=hash_password(common.PASSWORD),
+            )  # fmt: skip
+        _insert(
+            con,
+            "office_settings",
+            id=1, office_name="Fault Office", number_prefix="WC", suppression_threshold=3,
+            residence_expiry_window_days=90, referral_feedback_days=14, version=1,
+        )  # fmt: skip
+        con.commit()
+    finally:
+        con.close()
 
 
 def _fill_old(path: Path, rounds: int) -> Confirmed:

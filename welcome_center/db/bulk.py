@@ -65,7 +65,9 @@ def _converter(table: Table, key: str, session: Session) -> Callable[[Any], Any]
     if process is None:
         return None
     try:
-        hashable = column_type.python_type.__hash__ is not None
+        python_type = column_type.python_type
+        # JSON says ``object``: its values are lists and dicts, which no cache can hold.
+        hashable = python_type is not object and python_type.__hash__ is not None
     except NotImplementedError:
         hashable = False
     return cache(process) if hashable else process

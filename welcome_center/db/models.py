@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -440,15 +441,22 @@ class AuditEntry(Base):
     """Who did or saw what, when. Holds ids and field names, never the personal data itself."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        # The audit page filters by user or by action, newest first.
+        Index("ix_audit_log_user_at", "user_id", "at"),
+        Index("ix_audit_log_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(200))  # user name, or "system:<os account>"
-    action: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))  # an AuditAction's code
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
+    # The names of the changed fields (a JSON list), never their values.
+    fields: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
     detail: Mapped[str] = mapped_column(Text, default="")
 
 

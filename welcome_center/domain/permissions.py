@@ -16,6 +16,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     IMPORT = "import"
     BACKUP = "backup"
+    VIEW_AUDIT = "view_audit"  # the audit log: who did or saw what (ids, never content)
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

@@ -18,6 +18,7 @@ from welcome_center.db.models import (
 )
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, ClosingChoices, PartyDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, Vocabulary
@@ -131,7 +132,7 @@ def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[Reco
             r.promoted_on = draft.opened_on
         s.add(r)
         s.flush()
-        audit.log(s, actor, "create", "record", r.id, detail=r.kind.value)
+        audit.log(s, actor, AuditAction.CREATE, "record", r.id, detail=r.kind.value)
         # The number last: the counter stays locked until the commit (a server's row lock).
         r.number = str(numbering.next_number(s, draft.opened_on.year))
         s.flush()
@@ -173,14 +174,14 @@ def update_record(
             fields.append("topics")
         if before_codes[1] != sorted(draft.services):
             fields.append("services")
-        return _touch(s, actor, r, "update", fields)
+        return _touch(s, actor, r, AuditAction.UPDATE, fields)
 
 
 def _touch(
     s: Session,
     actor: Actor,
     r: Record,
-    action: str,
+    action: AuditAction,
     fields: list[str] | None = None,
     detail: str = "",
 ) -> Saved[RecordDetails]:
@@ -202,7 +203,7 @@ def set_status(
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed; reopen it first."))
         r.status = status
-        return _touch(s, actor, r, "status", ["status"], status.value)
+        return _touch(s, actor, r, AuditAction.STATUS, ["status"], status.value)
 
 
 def promote(
@@ -225,7 +226,7 @@ def promote(
         r.kind, r.promoted_on = RecordKind.CASE, on
         if r.status is RecordStatus.NEW:
             r.status = RecordStatus.IN_PROGRESS
-        return _touch(s, actor, r, "promote", ["kind", "promoted_on"])
+        return _touch(s, actor, r, AuditAction.PROMOTE, ["kind", "promoted_on"])
 
 
 def close(
@@ -257,7 +258,9 @@ def close(
             )
         closing.settle(s, actor, r, choices or ClosingChoices(), on)
         r.status, r.closed_on, r.closing_reason = RecordStatus.CLOSED, on, reason
-        saved = _touch(s, actor, r, "close", ["status", "closed_on", "closing_reason"], reason)
+        saved = _touch(
+            s, actor, r, AuditAction.CLOSE, ["status", "closed_on", "closing_reason"], reason
+        )
         return Saved(saved.value, record_changed(r.id, follow_ups=True))
 
 
@@ -271,7 +274,7 @@ def reopen(
         if r.status is not RecordStatus.CLOSED:
             raise StateError(_("The record is not closed."))
         r.status, r.closed_on, r.closing_reason = RecordStatus.IN_PROGRESS, None, None
-        saved = _touch(s, actor, r, "reopen", ["status", "closed_on", "closing_reason"])
+        saved = _touch(s, actor, r, AuditAction.REOPEN, ["status", "closed_on", "closing_reason"])
         return Saved(saved.value, record_changed(r.id, follow_ups=True))
 
 
@@ -298,7 +301,7 @@ def link_party(
                 note=party.note.strip(),
             )
         )
-        return _touch(s, actor, r, "link_party", ["parties"], party.role.value)
+        return _touch(s, actor, r, AuditAction.LINK_PARTY, ["parties"], party.role.value)
 
 
 def unlink_party(
@@ -312,7 +315,7 @@ def unlink_party(
         if len(kept) == len(r.parties):
             raise NotFoundError(_("This party is not linked to the record."))
         r.parties = kept
-        return _touch(s, actor, r, "unlink_party", ["parties"])
+        return _touch(s, actor, r, AuditAction.UNLINK_PARTY, ["parties"])
 
 
 def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
@@ -320,7 +323,7 @@ def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         r = load(s, record_id)
-        audit.log(s, actor, "read", "record", r.id)
+        audit.log(s, actor, AuditAction.READ, "record", r.id)
         return record_views.details(s, r)
 
 
@@ -336,7 +339,7 @@ def records_of_client(uow: UnitOfWork, actor: Actor, client: ClientChoice) -> li
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         ids = record_views.record_ids_of_client(s, client)
-        audit.log(s, actor, "read", client.kind.value, client.id, detail="records")
+        audit.log(s, actor, AuditAction.READ, client.kind.value, client.id, detail="records")
         return record_views.summaries(s, ids)
 
 
@@ -345,5 +348,5 @@ def history(uow: UnitOfWork, actor: Actor, record_id: int) -> list[audit.AuditLi
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         load(s, record_id)
-        audit.log(s, actor, "read", "record", record_id, detail="history")
+        audit.log(s, actor, AuditAction.READ, "record", record_id, detail="history")
         return audit.history(s, "record", record_id)

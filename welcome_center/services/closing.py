@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db.models import FollowUp, Record, Referral
 from welcome_center.db.types import utcnow
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.drafts import ClosingChoices
 from welcome_center.domain.enums import ReferralStatus
 from welcome_center.domain.errors import ConflictError
@@ -56,7 +57,9 @@ def settle(s: Session, actor: Actor, r: Record, choices: ClosingChoices, on: dat
             check_unchanged(s, _("A follow-up"), f, seen[f.id])
             f.done_on, f.done_by_id = on, actor.user_id
             f.updated_at, f.updated_by_id = now, actor.user_id
-            audit.log(s, actor, "complete_follow_up", "record", r.id, detail=f"follow_up={f.id}")
+            audit.log(
+                s, actor, AuditAction.COMPLETE_FOLLOW_UP, "record", r.id, detail=f"follow_up={f.id}"
+            )
             marked = True
     if choices.referrals_no_feedback:
         seen = dict(choices.seen_referrals)
@@ -67,6 +70,6 @@ def settle(s: Session, actor: Actor, r: Record, choices: ClosingChoices, on: dat
             ref.status, ref.feedback_on = ReferralStatus.NO_FEEDBACK, max(on, ref.referred_on)
             ref.updated_at, ref.updated_by_id = now, actor.user_id
             detail = f"referral={ref.id} status={ReferralStatus.NO_FEEDBACK.value}"
-            audit.log(s, actor, "referral_feedback", "record", r.id, detail=detail)
+            audit.log(s, actor, AuditAction.REFERRAL_FEEDBACK, "record", r.id, detail=detail)
             marked = True
     return marked

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Consultation, ConsultationTopic, Record, User
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ConsultationDraft
 from welcome_center.domain.enums import RecordStatus, Vocabulary
@@ -69,7 +70,9 @@ def record_consultation(
             r.status = RecordStatus.IN_PROGRESS
             r.updated_at, r.updated_by_id = utcnow(), actor.user_id
         s.flush()
-        audit.log(s, actor, "add_consultation", "record", r.id, detail=f"consultation={c.id}")
+        audit.log(
+            s, actor, AuditAction.ADD_CONSULTATION, "record", r.id, detail=f"consultation={c.id}"
+        )
         names = record_views.user_names(s)
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
 
@@ -99,7 +102,9 @@ def update_consultation(
         _apply(c, draft, actor)
         c.updated_at, c.updated_by_id = utcnow(), actor.user_id
         s.flush()
-        audit.log(s, actor, "edit_consultation", "record", r.id, detail=f"consultation={c.id}")
+        audit.log(
+            s, actor, AuditAction.EDIT_CONSULTATION, "record", r.id, detail=f"consultation={c.id}"
+        )
         names = record_views.user_names(s)
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
 
@@ -116,7 +121,7 @@ def delete_consultation(
         audit.log(
             s,
             actor,
-            "delete_consultation",
+            AuditAction.DELETE_CONSULTATION,
             "record",
             record_id,
             detail=f"consultation={consultation_id}",

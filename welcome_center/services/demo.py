@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db import bulk, search
 from welcome_center.db.models import Base, Record, User
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import ValidationError
@@ -94,7 +95,9 @@ def generate_demo(
         _write(s, b.rows)
         raised = follow_ups.sync_residence_follow_ups(s, actor, today)
         search.rebuild(s)
-        audit.log(s, actor, "demo", "database", None, detail=f"records={records} seed={seed}")
+        audit.log(
+            s, actor, AuditAction.DEMO, "database", None, detail=f"records={records} seed={seed}"
+        )
     return _summary(b.rows, raised)
 
 

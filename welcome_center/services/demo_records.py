@@ -98,13 +98,14 @@ class Office:
         opened, promoted, closed = row["opened_on"], row["promoted_on"], row["closed_on"]
         log = self.rows["audit_log"].append
         kind = "case" if promoted == opened else "enquiry"
-        log({**who, "at": dd.ts(opened), "action": "create", "detail": kind})
+        log({**who, "at": dd.ts(opened), "action": "create", "fields": [], "detail": kind})
         if promoted and promoted != opened:
             log({**who, "at": dd.ts(promoted, 10), "action": "promote",
-                 "detail": "fields=kind,promoted_on"})  # fmt: skip
+                 "fields": ["kind", "promoted_on"], "detail": ""})  # fmt: skip
         if closed:
-            detail = f"{row['closing_reason']} fields=closed_on,closing_reason,status"
-            log({**who, "at": dd.ts(closed, 15), "action": "close", "detail": detail})
+            log({**who, "at": dd.ts(closed, 15), "action": "close",
+                 "fields": ["closed_on", "closing_reason", "status"],
+                 "detail": row["closing_reason"]})  # fmt: skip
 
     def _recognition(self, rid: int, person: int, opened: date, last: date) -> None:
         occ = self.clients.persons[person].occupation

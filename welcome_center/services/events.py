@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from welcome_center.db.models import Event, EventPartner, Organisation
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.drafts import EventDraft
 from welcome_center.domain.enums import EventKind
 from welcome_center.domain.errors import NotFoundError, ValidationError
@@ -63,7 +64,7 @@ def add_event(uow: UnitOfWork, actor: Actor, draft: EventDraft) -> Saved[EventVi
         _apply(s, e, draft)
         s.add(e)
         s.flush()
-        audit.log(s, actor, "create", "event", e.id)
+        audit.log(s, actor, AuditAction.CREATE, "event", e.id)
         return Saved(_view(e), Changes())
 
 
@@ -80,7 +81,7 @@ def update_event(
         _apply(s, e, draft)
         e.updated_at, e.updated_by_id = utcnow(), actor.user_id
         s.flush()
-        audit.log(s, actor, "update", "event", e.id)
+        audit.log(s, actor, AuditAction.UPDATE, "event", e.id)
         return Saved(_view(e), Changes())
 
 

@@ -13,6 +13,7 @@ from welcome_center.db import bulk
 from welcome_center.db.models import FollowUp, Person, Record, ResidenceTitle, User
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import FollowUpSource, RecordStatus
 from welcome_center.domain.errors import NotFoundError, StateError, ValidationError
@@ -57,7 +58,7 @@ def add_follow_up(
         )
         s.add(f)
         s.flush()
-        audit.log(s, actor, "add_follow_up", "record", r.id, detail=f"follow_up={f.id}")
+        audit.log(s, actor, AuditAction.ADD_FOLLOW_UP, "record", r.id, detail=f"follow_up={f.id}")
         return Saved(_view(s, f), record_changed(r.id, follow_ups=True))
 
 
@@ -87,7 +88,14 @@ def complete(
         f.done_on, f.done_by_id = on or office_today(), actor.user_id
         f.updated_at, f.updated_by_id = utcnow(), actor.user_id
         s.flush()
-        audit.log(s, actor, "complete_follow_up", "record", f.record_id, detail=f"follow_up={f.id}")
+        audit.log(
+            s,
+            actor,
+            AuditAction.COMPLETE_FOLLOW_UP,
+            "record",
+            f.record_id,
+            detail=f"follow_up={f.id}",
+        )
         return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
 
 
@@ -105,7 +113,12 @@ def reschedule(
         f.updated_at, f.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(
-            s, actor, "reschedule_follow_up", "record", f.record_id, detail=f"follow_up={f.id}"
+            s,
+            actor,
+            AuditAction.RESCHEDULE_FOLLOW_UP,
+            "record",
+            f.record_id,
+            detail=f"follow_up={f.id}",
         )
         return Saved(_view(s, f), record_changed(f.record_id, follow_ups=True))
 
@@ -145,7 +158,9 @@ def sync_residence_follow_ups(s: Session, actor: Actor, today: date | None = Non
     ]
     bulk.bulk_insert(s, FollowUp, raised)
     records = [row.record_id for row in rows]
-    audit.log_many(s, actor, "add_follow_up", "record", records, detail="residence_expiry")
+    audit.log_many(
+        s, actor, AuditAction.ADD_FOLLOW_UP, "record", records, detail="residence_expiry"
+    )
     return len(rows)
 
 

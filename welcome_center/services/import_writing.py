@@ -20,6 +20,7 @@ from welcome_center.db.models import (
     RecordTopic,
     Referral,
 )
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, ReferralStatus
 from welcome_center.services import audit, numbering, users
@@ -73,7 +74,7 @@ def write(s: Session, actor: Actor, rows: list[ParsedRow], file_name: str) -> Wr
     search.reindex(s, record_ids)
     _audit_creations(s, actor, records, person_ids.values(), org_ids.values())
     detail = f"file={file_name} rows={len(rows)} created={len(new)} existing={len(rows) - len(new)}"
-    audit.log(s, actor, "import", "database", None, detail=detail)
+    audit.log(s, actor, AuditAction.IMPORT, "database", None, detail=detail)
     changes = Changes(
         records=frozenset(record_ids),
         persons=frozenset(person_ids.values()),
@@ -269,7 +270,7 @@ def _audit_creations(
         {
             "user_id": actor.user_id,
             "actor": actor.name,
-            "action": "create",
+            "action": AuditAction.CREATE.value,
             "entity": entity,
             "entity_id": entity_id,
             "detail": detail,

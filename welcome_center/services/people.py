@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import ContactPerson, Organisation, Person
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
 from welcome_center.domain.enums import ClientKind, Vocabulary
@@ -274,7 +275,7 @@ def create_person(
         )
         s.add(p)
         s.flush()
-        audit.log(s, actor, "create", "person", p.id)
+        audit.log(s, actor, AuditAction.CREATE, "person", p.id)
         return Saved(person_view(p), Changes(persons=frozenset({p.id})))
 
 
@@ -306,7 +307,7 @@ def _save_changes(
     item.name_key = name_key
     item.updated_at, item.updated_by_id = utcnow(), actor.user_id
     s.flush()
-    audit.log(s, actor, "update", entity, item.id, audit.changed_fields(before, values))
+    audit.log(s, actor, AuditAction.UPDATE, entity, item.id, audit.changed_fields(before, values))
 
 
 def _person(s: Session, person_id: int) -> Person:
@@ -321,7 +322,7 @@ def get_person(uow: UnitOfWork, actor: Actor, person_id: int) -> PersonView:
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         p = _person(s, person_id)
-        audit.log(s, actor, "read", "person", p.id)
+        audit.log(s, actor, AuditAction.READ, "person", p.id)
         return person_view(p)
 
 
@@ -342,7 +343,7 @@ def create_organisation(
         )
         s.add(o)
         s.flush()
-        audit.log(s, actor, "create", "organisation", o.id)
+        audit.log(s, actor, AuditAction.CREATE, "organisation", o.id)
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
 
 
@@ -372,7 +373,7 @@ def get_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> Organisation
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         o = _organisation(s, org_id)
-        audit.log(s, actor, "read", "organisation", o.id)
+        audit.log(s, actor, AuditAction.READ, "organisation", o.id)
         return organisation_view(o)
 
 
@@ -416,7 +417,7 @@ def set_contacts(
             kept.append(c)
         o.contacts = kept
         o.updated_at, o.updated_by_id = now, actor.user_id
-        audit.log(s, actor, "update", "organisation", o.id, ["contacts"])
+        audit.log(s, actor, AuditAction.UPDATE, "organisation", o.id, ["contacts"])
         s.flush()
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
 
@@ -490,7 +491,7 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
             ClientHit(ref=client_ref(ClientKind.ORGANISATION, o), facts=ofacts[o.id]) for o in orgs
         ]
         # The names shown are a read of personal data: audited, without the typed words.
-        audit.log(s, actor, "search", "client", None, detail=f"hits={len(hits)}")
+        audit.log(s, actor, AuditAction.SEARCH, "client", None, detail=f"hits={len(hits)}")
         return hits
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import RecognitionProcedure
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.drafts import RecognitionDraft
 from welcome_center.domain.enums import RecognitionDecision, RecognitionState
 from welcome_center.domain.errors import NotFoundError, ValidationError
@@ -52,7 +53,9 @@ def add_procedure(
         p = RecognitionProcedure(record_id=r.id, person_id=r.client_person_id, **asdict(draft))
         s.add(p)
         s.flush()
-        audit.log(s, actor, "add_recognition", "record", r.id, detail=f"recognition={p.id}")
+        audit.log(
+            s, actor, AuditAction.ADD_RECOGNITION, "record", r.id, detail=f"recognition={p.id}"
+        )
         return Saved(record_views.recognition_view(p), record_changed(r.id))
 
 
@@ -85,7 +88,7 @@ def update_procedure(
         audit.log(
             s,
             actor,
-            "edit_recognition",
+            AuditAction.EDIT_RECOGNITION,
             "record",
             p.record_id,
             audit.changed_fields(before, asdict(draft)),

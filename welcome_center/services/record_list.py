@@ -23,6 +23,7 @@ from welcome_center.db.models import (
     User,
 )
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import ClientKind, RecordStatus, Vocabulary
 from welcome_center.domain.permissions import Permission
@@ -181,5 +182,5 @@ def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -
                     ", ".join(topics.get(t, t) for t in r.topics),
                 ])  # fmt: skip
         table_export.write_table(path, _("Records"), header, rows, format_short_date)
-        audit.log(s, actor, "export", "record", None, detail=f"rows={len(rows)}")
+        audit.log(s, actor, AuditAction.EXPORT, "record", None, detail=f"rows={len(rows)}")
     return len(rows)

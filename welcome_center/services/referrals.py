@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from welcome_center.db.models import Organisation, Record, Referral
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ReferralDraft
 from welcome_center.domain.enums import RecordStatus, ReferralStatus, Vocabulary
@@ -60,7 +61,7 @@ def refer(
         if r.status is RecordStatus.NEW:
             r.status = RecordStatus.IN_PROGRESS
         s.flush()
-        audit.log(s, actor, "refer", "record", r.id, detail=f"referral={f.id}")
+        audit.log(s, actor, AuditAction.REFER, "record", r.id, detail=f"referral={f.id}")
         return Saved(record_views.referral_view(f), record_changed(r.id))
 
 
@@ -96,7 +97,7 @@ def record_feedback(
         audit.log(
             s,
             actor,
-            "referral_feedback",
+            AuditAction.REFERRAL_FEEDBACK,
             "record",
             f.record_id,
             detail=f"referral={f.id} status={status.value}",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db.models import Organisation, PublishedReport, User
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import ReferralStatus, Vocabulary
 from welcome_center.domain.errors import DomainError, NotFoundError
@@ -167,7 +168,14 @@ def publish(
         )
         s.add(row)
         s.flush()
-        audit.log(s, actor, "publish", "report", row.id, detail=f"{p.start}..{p.end} {fmt.value}")
+        audit.log(
+            s,
+            actor,
+            AuditAction.PUBLISH,
+            "report",
+            row.id,
+            detail=f"{p.start}..{p.end} {fmt.value}",
+        )
         return _view(row, len(data)), data
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Person, ResidenceTitle
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ResidenceTitleDraft
 from welcome_center.domain.enums import Vocabulary
@@ -49,7 +50,9 @@ def add_title(
         )
         s.add(t)
         s.flush()
-        audit.log(s, actor, "add_residence_title", "person", person_id, detail=f"title={t.id}")
+        audit.log(
+            s, actor, AuditAction.ADD_RESIDENCE_TITLE, "person", person_id, detail=f"title={t.id}"
+        )
         raised = follow_ups.sync_residence_follow_ups(s, actor)
         return Saved(
             record_views.residence_view(t),
@@ -76,7 +79,14 @@ def update_title(
         t.accelerated_procedure, t.notes = draft.accelerated_procedure, draft.notes
         t.updated_at, t.updated_by_id = utcnow(), actor.user_id
         s.flush()
-        audit.log(s, actor, "edit_residence_title", "person", t.person_id, detail=f"title={t.id}")
+        audit.log(
+            s,
+            actor,
+            AuditAction.EDIT_RESIDENCE_TITLE,
+            "person",
+            t.person_id,
+            detail=f"title={t.id}",
+        )
         raised = follow_ups.sync_residence_follow_ups(s, actor)
         return Saved(
             record_views.residence_view(t),
@@ -88,7 +98,7 @@ def titles_of(uow: UnitOfWork, actor: Actor, person_id: int) -> list[ResidenceTi
     """A person's residence titles, newest first (the read is audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        audit.log(s, actor, "read", "person", person_id, detail="residence_titles")
+        audit.log(s, actor, AuditAction.READ, "person", person_id, detail="residence_titles")
         rows = s.scalars(
             select(ResidenceTitle)
             .where(ResidenceTitle.person_id == person_id)

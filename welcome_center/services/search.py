@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from welcome_center.db import search as db_search
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import RecordSummary
 from welcome_center.services import audit, record_views
@@ -26,5 +27,5 @@ def search_records(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         ids = db_search.match_records(s, text, limit)
-        audit.log(s, actor, "search", "record", None, detail=f"hits={len(ids)}")
+        audit.log(s, actor, AuditAction.SEARCH, "record", None, detail=f"hits={len(ids)}")
         return record_views.summaries(s, ids)

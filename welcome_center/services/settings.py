@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from dataclasses import asdict, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import OfficeSettings
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.case_number import valid_prefix
 from welcome_center.domain.errors import ConflictError, ValidationError
 from welcome_center.domain.permissions import Permission
@@ -96,7 +98,7 @@ def update_settings(
             .upper(),
         )
         _validate(new, suppression_threshold, residence_expiry_window_days, referral_feedback_days)
-        before = audit.snapshot(row, ("office_name", "number_prefix", "project_start"))
+        before = _audited(_view(row))
         row.office_name = new.office_name
         row.number_prefix = new.number_prefix
         if project_start != "keep":
@@ -108,9 +110,44 @@ def update_settings(
         if referral_feedback_days is not None:
             row.referral_feedback_days = referral_feedback_days
         s.flush()
-        after = audit.snapshot(row, ("office_name", "number_prefix", "project_start"))
-        audit.log(s, actor, "update", "settings", 1, audit.changed_fields(before, after))
+        after = _audited(_view(row))
+        changed = audit.changed_fields(before, after)
+        audit.log(
+            s, actor, AuditAction.UPDATE, "settings", 1, changed, _changes_text(before, after)
+        )
         return Saved(_view(row), Changes(settings=True))
+
+
+# Settings whose values the audit log must not hold (personal data): only their names are logged.
+NOT_LOGGED_VALUES: frozenset[str] = frozenset()
+LOGGED_TEXT_CHARS = 100  # a longer text (a form's wording, say) is logged as changed, not quoted
+
+
+def _audited(view: OfficeSettingsView) -> dict[str, object]:
+    """Every setting by its name (the version is bookkeeping, not a setting)."""
+    values = asdict(view)
+    values.pop("version", None)
+    return values
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, date):
+        value = value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _changes_text(before: dict[str, object], after: dict[str, object]) -> str:
+    """``name: old → new`` for each changed setting, values as JSON (``"text"``, ``3``,
+    ``null``); a personal or long text as ``name: changed``."""
+    parts = []
+    for name in audit.changed_fields(before, after):
+        old, new = before.get(name), after[name]
+        long_text = any(isinstance(v, str) and len(v) > LOGGED_TEXT_CHARS for v in (old, new))
+        if name in NOT_LOGGED_VALUES or long_text:
+            parts.append(f"{name}: changed")
+        else:
+            parts.append(f"{name}: {_value_text(old)} → {_value_text(new)}")
+    return "; ".join(parts)
 
 
 def _validate(

@@ -23,6 +23,7 @@ from welcome_center.db.engine import (
 from welcome_center.db.failures import Failure, classify, storage_error
 from welcome_center.db.models import AuditEntry, Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.backups import BackupStatus
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.errors import DomainError
@@ -174,7 +175,7 @@ def backup(db: Database, target: Path, actor: Actor, uow: UnitOfWork) -> Path:
             % {"path": target, "reason": reason}
         ) from exc
     with uow.begin() as s:
-        audit.log(s, actor, "backup", "database", None, detail=target.name)
+        audit.log(s, actor, AuditAction.BACKUP, "database", None, detail=target.name)
     return target
 
 

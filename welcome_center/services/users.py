@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db.models import User
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
@@ -97,7 +98,7 @@ def add_user(
         user.active = True
         user.password_hash = hash_password(password)
         s.flush()
-        audit.log(s, actor, "create", "user", user.id, ["username", "role"])
+        audit.log(s, actor, AuditAction.CREATE, "user", user.id, ["username", "role"])
         return Saved(_view(user), Changes(users=True))
 
 
@@ -119,12 +120,30 @@ def ensure_user(s: Session, actor: Actor, username: str) -> int:
         )
         s.add(user)
         s.flush()
-        audit.log(s, actor, "create", "user", user.id, ["username"], detail="inactive")
+        audit.log(s, actor, AuditAction.CREATE, "user", user.id, ["username"], detail="inactive")
     return user.id
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
-    """The actor for a correct name and password; one message for every failure."""
+    """The actor for a correct name and password; one message for every failure. A failure is
+    recorded in the audit log (the name tried, and why) in a short transaction of its own, after
+    the one that held the write lock while argon2 worked."""
+    try:
+        return _authenticate(uow, username, password)
+    except AuthenticationError:
+        with uow.begin() as s:
+            user = _by_name(s, username)
+            reason = (
+                "unknown_user" if user is None
+                else "inactive" if not user.active
+                else "no_password" if user.password_hash is None
+                else "wrong_password"
+            )  # fmt: skip
+            audit.log_failed_login(s, username, user.id if user else None, reason)
+        raise
+
+
+def _authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
     failure = AuthenticationError(_("User name or password is wrong."))
     with uow.begin() as s:
         user = _by_name(s, username)
@@ -138,7 +157,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
         actor = Actor(user.id, user.username, user.role)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        audit.log(s, actor, "login", "user", user.id)
+        audit.log(s, actor, AuditAction.LOGIN, "user", user.id)
         return actor
 
 
@@ -160,7 +179,7 @@ def has_users(uow: UnitOfWork) -> bool:
 
 
 def _update(
-    uow: UnitOfWork, actor: Actor, user_id: int, what: str, **values: object
+    uow: UnitOfWork, actor: Actor, user_id: int, what: AuditAction, **values: object
 ) -> Saved[UserView]:
     actor.require(Permission.MANAGE_USERS)
     with uow.begin() as s:
@@ -177,18 +196,26 @@ def _update(
 
 def set_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> Saved[UserView]:
     """Activate or deactivate a user (deactivated users cannot log in; their work stays)."""
-    return _update(uow, actor, user_id, "activate" if active else "deactivate", active=active)
+    return _update(
+        uow,
+        actor,
+        user_id,
+        AuditAction.ACTIVATE if active else AuditAction.DEACTIVATE,
+        active=active,
+    )
 
 
 def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[UserView]:
     """Give a user another role."""
-    return _update(uow, actor, user_id, "update", role=role)
+    return _update(uow, actor, user_id, AuditAction.UPDATE, role=role)
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:
     """Set a new password (an administrator's action)."""
     _check_password(password)
-    return _update(uow, actor, user_id, "reset_password", password_hash=hash_password(password))
+    return _update(
+        uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=hash_password(password)
+    )
 
 
 def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> Saved[UserView]:
@@ -219,5 +246,5 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
         if user.password_hash != old_hash:  # reset by an administrator meanwhile
             raise ValidationError(_("This is not your current password."), field="current")
         user.password_hash = new_hash
-        audit.log(s, actor, "change_password", "user", user.id)
+        audit.log(s, actor, AuditAction.CHANGE_PASSWORD, "user", user.id)
         return Saved(_view(user), Changes(users=True))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db.models import VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
@@ -137,7 +138,9 @@ def add_entry(
         )
         s.add(e)
         s.flush()
-        audit.log(s, actor, "create", "vocabulary", e.id, detail=f"{vocabulary.value}:{code}")
+        audit.log(
+            s, actor, AuditAction.CREATE, "vocabulary", e.id, detail=f"{vocabulary.value}:{code}"
+        )
         return Saved(_view(e), Changes(vocabularies=True))
 
 
@@ -150,7 +153,7 @@ def relabel(
     with uow.begin() as s:
         e = _get(s, vocabulary, code)
         e.label_de, e.label_en = label_de.strip(), label_en.strip()
-        audit.log(s, actor, "update", "vocabulary", e.id, ["label_de", "label_en"])
+        audit.log(s, actor, AuditAction.UPDATE, "vocabulary", e.id, ["label_de", "label_en"])
         return Saved(_view(e), Changes(vocabularies=True))
 
 
@@ -162,7 +165,9 @@ def set_active(
     with uow.begin() as s:
         e = _get(s, vocabulary, code)
         e.active = active
-        audit.log(s, actor, "activate" if active else "retire", "vocabulary", e.id)
+        audit.log(
+            s, actor, AuditAction.ACTIVATE if active else AuditAction.RETIRE, "vocabulary", e.id
+        )
         return Saved(_view(e), Changes(vocabularies=True))
 
 
@@ -182,6 +187,6 @@ def reorder(
             raise ValidationError(_("The new order must name every entry once."))
         for position, code in enumerate(codes):
             rows[code].position = position
-        audit.log(s, actor, "reorder", "vocabulary", None, detail=vocabulary.value)
+        audit.log(s, actor, AuditAction.REORDER, "vocabulary", None, detail=vocabulary.value)
         s.flush()
         return Saved(entries(s, vocabulary), Changes(vocabularies=True))

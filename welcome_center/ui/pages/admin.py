@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from welcome_center.i18n import _
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.admin_audit import AuditTab
 from welcome_center.ui.pages.admin_settings import SettingsTab
 from welcome_center.ui.pages.admin_users import UsersTab
 from welcome_center.ui.pages.admin_vocabularies import VocabulariesTab
@@ -14,18 +15,20 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Three tabs: Users, Vocabularies, Office settings."""
+    """Four tabs: Users, Vocabularies, Office settings, Audit log."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         self.users = UsersTab(ops)
         self.vocabularies = VocabulariesTab(ops)
         self.settings = SettingsTab(ops)
+        self.audit = AuditTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
         self.tabs.addTab(self.vocabularies, _("&Vocabularies"))
         self.tabs.addTab(self.settings, _("&Office settings"))
+        self.tabs.addTab(self.audit, _("&Audit log"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
@@ -40,6 +43,7 @@ class AdminPage(Page):
         self.users.refresh()
         self.vocabularies.refresh()
         self.settings.refresh()
+        self.audit.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.users:

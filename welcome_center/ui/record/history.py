@@ -1,7 +1,8 @@
 """The record's history from the audit log: when, who, what, which fields (read-only).
 
 The log holds ids and field names only, never the personal data itself (see services.audit);
-so the history says *that* the summary was changed, not what it said before.
+so the history says *that* the summary was changed, not what it said before. The field names
+are an entry's own column (``AuditLine.fields``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox
 
+from welcome_center.domain.audit import AuditAction, action_of
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import RecordStatus, Vocabulary
 from welcome_center.i18n import N_, _
+from welcome_center.i18n.labels import label
 from welcome_center.services import cases
 from welcome_center.services.audit import AuditLine
 from welcome_center.ui.qt_i18n import short_date
@@ -22,26 +25,10 @@ from welcome_center.ui.record.tables import RowsModel, TableTab
 if TYPE_CHECKING:
     from welcome_center.ui.record.host import RecordHost
 
+# Where a record's history words an action more closely than the audit log's label does.
 ACTIONS = {
-    "create": N_("Recorded"),
-    "read": N_("Viewed"),
-    "update": N_("Overview changed"),
-    "status": N_("Status changed"),
-    "promote": N_("Promoted to a case"),
-    "close": N_("Closed"),
-    "reopen": N_("Reopened"),
-    "link_party": N_("Party linked"),
-    "unlink_party": N_("Party removed"),
-    "add_consultation": N_("Consultation recorded"),
-    "edit_consultation": N_("Consultation corrected"),
-    "delete_consultation": N_("Consultation removed"),
-    "refer": N_("Referred to a partner"),
-    "referral_feedback": N_("Partner's feedback recorded"),
-    "add_follow_up": N_("Follow-up added"),
-    "complete_follow_up": N_("Follow-up done"),
-    "reschedule_follow_up": N_("Follow-up moved"),
-    "add_recognition": N_("Recognition procedure added"),
-    "edit_recognition": N_("Recognition procedure changed"),
+    AuditAction.CREATE: N_("Recorded"),
+    AuditAction.UPDATE: N_("Overview changed"),
 }
 
 FIELDS = {
@@ -64,12 +51,6 @@ FIELDS = {
 }
 
 
-def _split(detail: str) -> tuple[str, list[str]]:
-    """(the detail before ``fields=``, the field names)."""
-    head, sep, names = detail.partition("fields=")
-    return head.strip(), [n for n in names.split(",") if n] if sep else []
-
-
 class HistoryModel(RowsModel):
     def __init__(self, ops: Any, parent: Any = None) -> None:
         self.ops = ops
@@ -80,12 +61,11 @@ class HistoryModel(RowsModel):
 
     def row(self, line: AuditLine) -> tuple[str, ...]:
         at = line.at.astimezone(OFFICE_TZ)
-        head, names = _split(line.detail)
-        fields = list(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in names))
+        fields = list(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in line.fields))
         return (
             f"{short_date(at.date())} {at:%H:%M}",
             self._who(line.actor),
-            self._what(line.action, head),
+            self._what(line.action, line.detail),
             ", ".join(fields),
         )
 
@@ -95,11 +75,15 @@ class HistoryModel(RowsModel):
                 return str(user.display_name or user.username)
         return username
 
-    def _what(self, action: str, head: str) -> str:
-        text = _(ACTIONS[action]) if action in ACTIONS else action
-        if action == "status" and head in {s.value for s in RecordStatus}:
+    def _what(self, code: str, head: str) -> str:
+        action = action_of(code)
+        if not isinstance(action, AuditAction):
+            text = action  # a code this program does not know
+        else:
+            text = _(ACTIONS[action]) if action in ACTIONS else label(action)
+        if action is AuditAction.STATUS and head in {s.value for s in RecordStatus}:
             return f"{text}: {status_word(RecordStatus(head))}"
-        if action == "close" and head:
+        if action is AuditAction.CLOSE and head:
             return f"{text}: {self.ops.label(Vocabulary.CLOSING_REASON, head)}"
         return text
 
@@ -122,5 +106,6 @@ class HistoryTab(TableTab):
             self, lambda uow, actor: cases.history(uow, actor, self.host.record_id)
         )
         self.lines = found or []
-        shown = [line for line in self.lines if self.views.isChecked() or line.action != "read"]
+        views = self.views.isChecked()
+        shown = [line for line in self.lines if views or line.action != AuditAction.READ]
         self.show_items(shown)
