@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette, QShowEvent
+from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -392,8 +392,8 @@ class ConflictDialog(QDialog):
                 for cell in (theirs, mine):
                     cell.setAutoFillBackground(True)
                     pal = cell.palette()
-                    marked = pal.color(QPalette.ColorRole.ToolTipBase)
-                    pal.setColor(QPalette.ColorRole.Window, marked)
+                    cell.setBackgroundRole(QPalette.ColorRole.Base)  # as the table around it
+                    pal.setColor(QPalette.ColorRole.Base, _tint(pal))
                     cell.setPalette(pal)
                     cell.setMargin(2)
             for column, cell in enumerate((mark, name, theirs, mine)):
@@ -408,7 +408,7 @@ class ConflictDialog(QDialog):
         """Wide enough for two texts side by side, as tall as the rows need, within the
         screen (the rows scroll beyond)."""
         screen = self.screen().availableGeometry()
-        width = min(screen.width() - 80, max(760, self.fontMetrics().averageCharWidth() * 120))
+        width = min(screen.width() - 80, max(760, self.fontMetrics().averageCharWidth() * 150))
         self.table.setMinimumWidth(0)
         self.resize(width, 100)
         inner = width - 60
@@ -450,6 +450,18 @@ class ConflictDialog(QDialog):
             (name.text(), theirs.text(), mine.text(), row.differs)
             for (name, theirs, mine), row in zip(self.cells, self.rows, strict=True)
         ]
+
+
+def _tint(pal: QPalette) -> QColor:
+    """The background of a differing field: the base colour with a touch of the highlight
+    (light or dark theme alike)."""
+    base, mark = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Highlight)
+    mix = 0.18
+    return QColor(
+        round(base.red() * (1 - mix) + mark.red() * mix),
+        round(base.green() * (1 - mix) + mark.green() * mix),
+        round(base.blue() * (1 - mix) + mark.blue() * mix),
+    )
 
 
 def _label(text: str) -> QLabel:
