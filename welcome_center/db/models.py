@@ -23,11 +23,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from welcome_center.db.types import UTCDateTime, utcnow
 from welcome_center.domain.enums import (
+    ConsentForm,
+    ConsentPurpose,
     EventKind,
     FollowUpSource,
     PartyRole,
@@ -87,6 +90,19 @@ class OfficeSettings(Base):
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=3)
     residence_expiry_window_days: Mapped[int] = mapped_column(Integer, default=90)
     referral_feedback_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Data protection (DOMAIN.md): consent, retention, need to know.
+    consent_override_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    consent_text_de: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent_text_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent_text_version: Mapped[str] = mapped_column(String(32), default="1", server_default="1")
+    retention_enquiry_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    retention_case_months: Mapped[int] = mapped_column(Integer, default=36, server_default="36")
+    retention_audit_months: Mapped[int] = mapped_column(Integer, default=36, server_default="36")
+    backups_keep: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # A RecordVisibility: "all" records, or a counsellor's "own" and substituted ones only.
+    record_visibility: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -217,6 +233,10 @@ class Record(Base):
     channel: Mapped[str | None] = mapped_column(String(64))
     municipality: Mapped[str | None] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Retention skips a record on legal hold; anonymisation keeps its figures (DOMAIN.md).
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -326,6 +346,8 @@ class Referral(Base):
     status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
     feedback_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # Why it was made without the client's consent (an override the office allows); else NULL.
+    consent_override_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # NULL until the first change after creation (bulk inserts leave it out).
@@ -435,6 +457,51 @@ class EventPartner(Base):
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+
+
+class Consent(Base):
+    """A client's consent to one purpose (DOMAIN.md, data protection). Withdrawing sets
+    ``withdrawn_on``; the row stays, so that past referrals keep the consent they relied on."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (organisation_id IS NULL)", name="one_client"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(_enum(ConsentPurpose))
+    # For a referral consent: the named partner; NULL = every partner of the directory.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    given_on: Mapped[date] = mapped_column(Date)
+    form: Mapped[ConsentForm] = mapped_column(_enum(ConsentForm))
+    text_version: Mapped[str] = mapped_column(String(32), default="")
+    # NULL when the command line (a system actor) recorded it.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    partner: Mapped[Organisation | None] = relationship(foreign_keys=[partner_id])
+
+
+class RetentionRun(Base):
+    """One run of the retention rules (by the clock or from the command line) and its counts."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))  # user name, or "system:<os account>"
+    records_anonymised: Mapped[int] = mapped_column(Integer, default=0)
+    persons_anonymised: Mapped[int] = mapped_column(Integer, default=0)
+    audit_rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    backups_removed: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class AuditEntry(Base):

@@ -72,6 +72,30 @@ class EventKind(StrEnum):
     TRAINING = "training"
 
 
+class ConsentPurpose(StrEnum):
+    """What a client consents to (DOMAIN.md, data protection)."""
+
+    COUNSELLING = "counselling"  # processing for the counselling itself
+    REFERRAL = "referral"  # passing the case to one named partner, or to all partners
+    EMPLOYER = "employer"  # sharing with the employer on the same record
+    EVENTS = "events"  # invitations
+
+
+class ConsentForm(StrEnum):
+    """How a consent was given."""
+
+    WRITTEN = "written"
+    ORAL = "oral"
+    ELECTRONIC = "electronic"
+
+
+class RecordVisibility(StrEnum):
+    """Which records a counsellor sees (an office setting)."""
+
+    ALL = "all"
+    OWN = "own"  # their own and those they substitute
+
+
 class Vocabulary(StrEnum):
     """The vocabularies kept as rows (code, German and English label, order, active)."""
 

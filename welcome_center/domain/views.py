@@ -37,6 +37,16 @@ class OfficeSettingsView:
     residence_expiry_window_days: int
     referral_feedback_days: int
     version: int
+    # Data protection (DOMAIN.md): consent, retention, need to know.
+    consent_override_allowed: bool = False
+    consent_text_de: str = ""
+    consent_text_en: str = ""
+    consent_text_version: str = "1"
+    retention_enquiry_months: int = 12
+    retention_case_months: int = 36
+    retention_audit_months: int = 36
+    backups_keep: int = 10
+    record_visibility: str = "all"  # a RecordVisibility
 
 
 @dataclass(frozen=True)

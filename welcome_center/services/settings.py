@@ -12,6 +12,8 @@ from welcome_center.db.models import OfficeSettings
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.case_number import valid_prefix
+from welcome_center.domain.consent import DEFAULT_CONSENT_TEXT_DE, DEFAULT_CONSENT_TEXT_EN
+from welcome_center.domain.enums import RecordVisibility
 from welcome_center.domain.errors import ConflictError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import OfficeSettingsView
@@ -27,6 +29,8 @@ DEFAULTS = OfficeSettingsView(
     residence_expiry_window_days=90,
     referral_feedback_days=14,
     version=0,
+    consent_text_de=DEFAULT_CONSENT_TEXT_DE,
+    consent_text_en=DEFAULT_CONSENT_TEXT_EN,
 )
 
 
@@ -41,6 +45,15 @@ def _view(row: OfficeSettings | None) -> OfficeSettingsView:
         row.residence_expiry_window_days,
         row.referral_feedback_days,
         row.version,
+        consent_override_allowed=row.consent_override_allowed,
+        consent_text_de=row.consent_text_de,
+        consent_text_en=row.consent_text_en,
+        consent_text_version=row.consent_text_version,
+        retention_enquiry_months=row.retention_enquiry_months,
+        retention_case_months=row.retention_case_months,
+        retention_audit_months=row.retention_audit_months,
+        backups_keep=row.backups_keep,
+        record_visibility=row.record_visibility,
     )
 
 
@@ -71,9 +84,19 @@ def update_settings(
     suppression_threshold: int | None = None,
     residence_expiry_window_days: int | None = None,
     referral_feedback_days: int | None = None,
+    consent_override_allowed: bool | None = None,
+    consent_text_de: str | None = None,
+    consent_text_en: str | None = None,
+    consent_text_version: str | None = None,
+    retention_enquiry_months: int | None = None,
+    retention_case_months: int | None = None,
+    retention_audit_months: int | None = None,
+    backups_keep: int | None = None,
+    record_visibility: RecordVisibility | str | None = None,
     expected_version: int | None = None,
 ) -> Saved[OfficeSettingsView]:
-    """Change the given settings (``project_start=None`` clears it; the default keeps it)."""
+    """Change the given settings (``project_start=None`` clears it; the default keeps it; every
+    other setting left at None stays as it is)."""
     actor.require(Permission.MANAGE_SETTINGS)
     with uow.begin() as s:
         row = s.get(OfficeSettings, 1)
@@ -86,6 +109,8 @@ def update_settings(
                 suppression_threshold=d.suppression_threshold,
                 residence_expiry_window_days=d.residence_expiry_window_days,
                 referral_feedback_days=d.referral_feedback_days,
+                consent_text_de=d.consent_text_de,
+                consent_text_en=d.consent_text_en,
             )
             s.add(row)
         elif expected_version is not None and row.version != expected_version:
@@ -109,6 +134,19 @@ def update_settings(
             row.residence_expiry_window_days = residence_expiry_window_days
         if referral_feedback_days is not None:
             row.referral_feedback_days = referral_feedback_days
+        privacy = _privacy_settings(
+            consent_override_allowed=consent_override_allowed,
+            consent_text_de=consent_text_de,
+            consent_text_en=consent_text_en,
+            consent_text_version=consent_text_version,
+            retention_enquiry_months=retention_enquiry_months,
+            retention_case_months=retention_case_months,
+            retention_audit_months=retention_audit_months,
+            backups_keep=backups_keep,
+            record_visibility=record_visibility,
+        )
+        for name, value in privacy.items():
+            setattr(row, name, value)
         s.flush()
         after = _audited(_view(row))
         changed = audit.changed_fields(before, after)
@@ -148,6 +186,35 @@ def _changes_text(before: dict[str, object], after: dict[str, object]) -> str:
         else:
             parts.append(f"{name}: {_value_text(old)} → {_value_text(new)}")
     return "; ".join(parts)
+
+
+def _privacy_settings(**given: object) -> dict[str, object]:
+    """The data-protection settings given (not None), checked; texts stripped at the ends."""
+    out: dict[str, object] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name.startswith("retention_") and not (isinstance(value, int) and 1 <= value <= 240):
+            raise ValidationError(
+                _("A retention period must be between 1 and 240 months."), field=name
+            )
+        if name == "backups_keep" and not (isinstance(value, int) and 1 <= value <= 100):
+            raise ValidationError(
+                _("The number of backups kept must be between 1 and 100."), field=name
+            )
+        if name == "record_visibility":
+            try:
+                value = RecordVisibility(str(value)).value
+            except ValueError:
+                raise ValidationError(
+                    _("Unknown record visibility: %(value)s") % {"value": value}, field=name
+                ) from None
+        if name in ("consent_text_de", "consent_text_en", "consent_text_version"):
+            value = str(value).strip()
+        if name == "consent_text_version" and not value:
+            raise ValidationError(_("Enter the consent text's version."), field=name)
+        out[name] = value
+    return out
 
 
 def _validate(
