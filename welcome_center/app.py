@@ -90,6 +90,7 @@ def _qt_app(lang_option: str | None, data_dir: Path):  # type: ignore[no-untyped
 
     from welcome_center.ui import qt_i18n
     from welcome_center.ui.main_window import LANGUAGE_KEY
+    from welcome_center.ui.mnemonics import install_button_names
     from welcome_center.ui.screen import install_dialog_growth
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -102,6 +103,7 @@ def _qt_app(lang_option: str | None, data_dir: Path):  # type: ignore[no-untyped
         i18n.set_language(str(chosen))
     translators = qt_i18n.install(app, i18n.language())  # they must live as long as the app
     install_dialog_growth(app)
+    install_button_names(app)
     return app, state, translators
 
 

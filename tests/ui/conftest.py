@@ -25,10 +25,13 @@ def type_text(widget: QWidget, text: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _dialogs_grow(qapp: QApplication) -> None:
-    """As in the program (app._qt_app): dialogs grow to their content."""
+    """As in the program (app._qt_app): dialogs grow to their content, and their standard
+    buttons carry mnemonics."""
+    from welcome_center.ui.mnemonics import install_button_names
     from welcome_center.ui.screen import install_dialog_growth
 
     install_dialog_growth(qapp)
+    install_button_names(qapp)
 
 
 @pytest.fixture
