@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--records", type=int, default=400, help=_("number of records"))
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
     _add_report_parser(sub)
+    _add_person_parser(sub)
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(
         dest="db_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -499,6 +500,44 @@ def _user_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_person_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    person = sub.add_parser("person", help=_("a person's data"))
+    psub = person.add_subparsers(
+        dest="person_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    export = psub.add_parser(
+        "export",
+        help=_("everything held about a person, for an access request (Art. 15 GDPR)"),
+        description=_(
+            "Everything the office holds about one person (their data, records, consultations "
+            "with notes, referrals, consents, residence titles, recognition procedures, and "
+            "who read or changed them when), with nobody else's name in it, as PDF or JSON by "
+            "the ending of the file. The export is audited."
+        ),
+    )
+    export.add_argument("person_id", type=int, metavar="PERSON_ID", help=_("the person's number"))
+    export.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE",
+        help=_("the file to write: .pdf or .json"),
+    )  # fmt: skip
+    export.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS,
+                        help=_("language of the export (default: German)"))  # fmt: skip
+
+
+def _person_export(args: argparse.Namespace) -> int:
+    from welcome_center.services.privacy import access
+
+    path = args.output.expanduser().absolute()
+    access.format_of(path)  # a wrong ending is refused before the database is opened
+    ctx = _open(args)
+    try:
+        access.write_access_export(ctx.uow, _system_actor(), args.person_id, path)
+    finally:
+        ctx.close()
+    print(_("Access export written to %(path)s.") % {"path": path})
+    return EXIT_OK
+
+
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("gui", None): _gui,
     ("setup", None): _setup,
@@ -510,4 +549,5 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("db", "backup"): _db_backup,
     ("user", "add"): _user_add,
     ("user", "list"): _user_list,
+    ("person", "export"): _person_export,
 }

@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     READ = "read"
     SEARCH = "search"
     EXPORT = "export"
+    ACCESS_EXPORT = "access_export"  # an access request (Art. 15 GDPR) about one person
     # writing
     CREATE = "create"
     UPDATE = "update"

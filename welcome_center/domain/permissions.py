@@ -17,13 +17,18 @@ class Permission(StrEnum):
     IMPORT = "import"
     BACKUP = "backup"
     VIEW_AUDIT = "view_audit"  # the audit log: who did or saw what (ids, never content)
+    # An access request (Art. 15 GDPR): one person's whole file, notes included. Counsellors,
+    # who read case content anyway; not administrators, who manage without reading it.
+    ACCESS_EXPORT = "access_export"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.COUNSELLOR: frozenset({Permission.WORK_RECORDS, Permission.VIEW_STATISTICS}),
+    Role.COUNSELLOR: frozenset(
+        {Permission.WORK_RECORDS, Permission.VIEW_STATISTICS, Permission.ACCESS_EXPORT}
+    ),
     # Managers see figures, never names or notes.
     Role.MANAGER: frozenset({Permission.VIEW_STATISTICS}),
-    Role.ADMIN: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission) - {Permission.ACCESS_EXPORT},
 }
 
 

@@ -62,6 +62,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.READ, N_("Viewed")),
     (AuditAction.SEARCH, N_("Searched")),
     (AuditAction.EXPORT, N_("Exported")),
+    (AuditAction.ACCESS_EXPORT, N_("Access export made (Art. 15)")),
     (AuditAction.CREATE, N_("Created")),
     (AuditAction.UPDATE, N_("Changed")),
     (AuditAction.STATUS, N_("Status changed")),

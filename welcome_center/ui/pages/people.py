@@ -7,10 +7,12 @@ the client is selected, because each such read is audited.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.drafts import ClientChoice
 from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientFacts, ClientHit, ClientRef, PersonView, RecordSummary
 from welcome_center.i18n import _, country_name, format_number, ngettext
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
+from welcome_center.services.privacy import access
 from welcome_center.ui.client_facts import nationality_text
 from welcome_center.ui.dialogs.organisation_editor import (
     OrganisationEditor,
@@ -125,6 +129,7 @@ class PeoplePage(Page):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         self.current: ClientRef | None = None
+        self.export_folder = Path.home()
         self._stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -179,9 +184,17 @@ class PeoplePage(Page):
         self.record_table = KeyTableView(_("Records of the client"), self.open_current_record)
         self.record_table.setModel(self.records)
         self.records_hint = text_label()
+        self.access_button = QPushButton(_("Access e&xport…"))
+        self.access_button.setToolTip(
+            _("Everything held about this person, for an access request (Art. 15 GDPR): "
+              "a PDF or JSON file, with nobody else's name in it")
+        )  # fmt: skip
+        self.access_button.clicked.connect(self.export_access)
+        self.access_button.setVisible(allowed(self.ops.actor.role, Permission.ACCESS_EXPORT))
         return column(
-            self.heading, self.details, buddy_label(_("&Records:"), self.record_table),
-            (self.record_table, 1), self.records_hint,
+            self.heading, self.details, buttons_row(self.access_button),
+            buddy_label(_("&Records:"), self.record_table), (self.record_table, 1),
+            self.records_hint,
         )  # fmt: skip
 
     # -- search ------------------------------------------------------------------------------
@@ -256,6 +269,7 @@ class PeoplePage(Page):
         """Read and show a client (audited), or the empty state for None."""
         self.current = ref
         self.edit_button.setEnabled(ref is not None)
+        self.access_button.setEnabled(ref is not None and ref.kind is ClientKind.PERSON)
         if ref is None:
             self.heading.setText(_("No one selected"))
             self.details.show_lines([])
@@ -334,6 +348,37 @@ class PeoplePage(Page):
         record_id = self.records.key(index.row()) if index.isValid() else None
         if record_id is not None:
             self.ops.open_record(record_id)
+
+    # -- access request ----------------------------------------------------------------------
+
+    def export_access(self) -> None:
+        """Ask where to, then write everything held about the selected person (Art. 15 GDPR)
+        as PDF or JSON, by the file's ending, off the UI thread."""
+        ref = self.current
+        if ref is None or ref.kind is not ClientKind.PERSON:
+            return
+        pdf, json = _("PDF document (*.pdf)"), _("JSON file (*.json)")
+        suggested = self.export_folder / access.suggested_file_name(ref.display_name)
+        name, chosen = QFileDialog.getSaveFileName(
+            self, _("Access export"), str(suggested), f"{pdf};;{json}"
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".pdf", ".json"):
+            path = path.with_name(f"{path.name}{'.json' if chosen == json else '.pdf'}")
+        self.export_folder = path.parent
+        person_id = ref.id
+
+        def done(written: Path) -> None:
+            self.ops.status.emit(_("Access export saved to %(file)s.") % {"file": str(written)})
+
+        self.ops.background(
+            self,
+            _("Exporting the person's data…"),
+            lambda uow, actor: access.write_access_export(uow, actor, person_id, path),
+            on_done=done,
+        )
 
     # -- new and edit --------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Data protection (DOMAIN.md): consent, retention, access requests."""
