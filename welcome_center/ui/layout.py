@@ -51,6 +51,7 @@ class KeyTableView(QTableView):
         header = self.horizontalHeader()
         if self.stretch is None:
             model.modelReset.connect(self.resizeColumnsToContents)
+            self.resizeColumnsToContents()  # an empty list shows its headings whole too
             return
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -56,7 +56,7 @@ RECORD_WINDOW_KEYS = (
     KeyRow(("Ctrl+K",), N_("Record a consultation")),
     KeyRow(("Ctrl+R",), N_("Refer to a partner")),
     KeyRow(("F5",), N_("Reload the record")),
-    KeyRow(("Esc",), N_("Close the window (asks first if something is unsaved)")),
+    KeyRow(("Esc", "Ctrl+W"), N_("Close the window (asks first if something is unsaved)")),
 )
 """What the record window's shortcuts do (ui/record/window.py; a test compares)."""
 

@@ -151,7 +151,7 @@ class RecordWindow(QMainWindow):
             (("Ctrl+Return", "Ctrl+Enter"), self.save_and_close),
             (("Ctrl+K",), self.record_consultation),
             (("Ctrl+R",), self.refer),
-            (("Esc",), self.close),
+            (("Esc", "Ctrl+W"), self.close),
             (("F5",), self.refresh),
         ):
             action = QAction(self)
