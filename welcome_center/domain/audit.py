@@ -56,6 +56,9 @@ class AuditAction(StrEnum):
     IMPORT = "import"
     DEMO = "demo"
     PUBLISH = "publish"
+    # retention (DOMAIN.md, data protection)
+    RETENTION_RUN = "retention_run"  # a run of the retention rules, with its counts
+    LEGAL_HOLD = "legal_hold"  # a record put on legal hold (detail "on") or released ("off")
 
 
 def action_of(code: str) -> AuditAction | str:

@@ -95,6 +95,8 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.IMPORT, N_("Imported")),
     (AuditAction.DEMO, N_("Demo data created")),
     (AuditAction.PUBLISH, N_("Report published")),
+    (AuditAction.RETENTION_RUN, N_("Retention run")),
+    (AuditAction.LEGAL_HOLD, N_("Legal hold changed")),
     (AuditEntity.RECORD, N_("Record")),
     (AuditEntity.PERSON, N_("Person")),
     (AuditEntity.ORGANISATION, N_("Organisation")),
