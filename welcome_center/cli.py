@@ -28,6 +28,7 @@ from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import N_, _
 from welcome_center.i18n.labels import label
 from welcome_center.paths import AppPaths, resolve
+from welcome_center.reports.files import write_atomically
 from welcome_center.services.context import Actor
 from welcome_center.services.storage import database_exists
 
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
     _add_report_parser(sub)
     _add_person_parser(sub)
+    _add_retention_parser(sub)
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(
         dest="db_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -414,7 +416,7 @@ def _report(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        args.output.write_bytes(data)
+        write_atomically(args.output, data)  # whole or not at all, no temporary file left
         print(_("Report written to %(path)s.") % {"path": args.output})
     if entry is not None:
         print(_("Kept in the archive as number %(id)d.") % {"id": entry.id}, file=sys.stderr)
@@ -538,6 +540,50 @@ def _person_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_retention_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    ret = sub.add_parser("retention", help=_("retention periods: what is due, and the run"))
+    rsub = ret.add_subparsers(
+        dest="retention_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    status = rsub.add_parser(
+        "status", help=_("what is due for anonymisation now and when the rest will be")
+    )
+    status.add_argument("--today", metavar="DATE", help=_("as on this day (to plan ahead)"))
+    status.add_argument("--list", action="store_true", help=_("list the records due, by number"))
+    rsub.add_parser(
+        "run",
+        help=_("anonymise what is due, delete old audit entries, deal with the backups"),
+    )
+
+
+def _retention_status(args: argparse.Namespace) -> int:
+    from welcome_center.services.privacy import retention, retention_text
+
+    try:
+        today = parse_date(args.today) if args.today else None
+    except ValueError:
+        raise DomainError(_("Give the day as YYYY-MM-DD or DD.MM.YYYY.")) from None
+    ctx = _open(args)
+    try:
+        st = retention.status(ctx.uow, _system_actor(), today)
+    finally:
+        ctx.close()
+    print("\n".join(retention_text.status_lines(st, with_list=args.list)))
+    return EXIT_OK
+
+
+def _retention_run(args: argparse.Namespace) -> int:
+    from welcome_center.services.privacy import retention, retention_text
+
+    ctx = _open(args)
+    try:
+        saved = retention.run(ctx.uow, _system_actor())
+    finally:
+        ctx.close()
+    print(retention_text.run_line(saved.value))
+    return EXIT_OK
+
+
 _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("gui", None): _gui,
     ("setup", None): _setup,
@@ -550,4 +596,6 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("user", "add"): _user_add,
     ("user", "list"): _user_list,
     ("person", "export"): _person_export,
+    ("retention", "status"): _retention_status,
+    ("retention", "run"): _retention_run,
 }

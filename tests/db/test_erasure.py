@@ -191,3 +191,33 @@ def test_the_audit_entries_past_their_period_leave_the_backups_too(
     left = con.execute("SELECT action FROM audit_log").fetchall()
     con.close()
     assert left == []  # the backup was made before the run: its entries are all past
+
+
+def test_another_databases_backups_in_the_same_folder_are_left_alone(
+    office: tuple[Database, UnitOfWork, Path], anna: Actor, admin: Actor, tmp_path: Path
+) -> None:
+    """The demonstration office keeps its backups in the folder of the office's: a run on one
+    must neither rotate nor anonymise the other's (their record ids overlap)."""
+    from tests.conftest import PASSWORD
+    from welcome_center.domain.enums import Role
+    from welcome_center.services import users
+
+    db, uow, _temp = office
+    assert db.path is not None
+    folder = db.path.parent / "backups"
+    other = open_database(url_for_path(tmp_path / "other" / "demo.db"), create=True)
+    try:
+        other_uow = UnitOfWork(other)
+        users.add_user(other_uow, None, "admin", PASSWORD, Role.ADMIN, "Other Admin")
+        _write_clients(other_uow, Actor.system("test"))
+        theirs = storage.backup(other, folder / "demo-1.db", Actor.system("test"), other_uow)
+    finally:
+        other.dispose()
+    stamp = theirs.stat().st_mtime_ns, theirs.stat().st_ino, theirs.read_bytes()
+    _write_clients(uow, anna)  # record and person ids as in the other database
+    settings.update_settings(uow, admin, backups_keep=1)
+    ours = [storage.backup(db, folder / f"office-{i}.db", admin, uow) for i in (1, 2)]
+    run = retention.run(uow, admin, office_today() + timedelta(days=400)).value
+    assert (run.records_anonymised, run.backups_removed, run.backups_anonymised) == (1, 1, 1)
+    assert (theirs.stat().st_mtime_ns, theirs.stat().st_ino, theirs.read_bytes()) == stamp
+    assert sum(p.exists() for p in ours) == 1

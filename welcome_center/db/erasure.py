@@ -125,6 +125,42 @@ def schema_revision(path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
+def identity(con: sqlite3.Connection) -> tuple[str, str] | None:
+    """What tells copies of one database from another database's (the demonstration office's
+    backups share the folder with the office's): its first user's name and creation time, which
+    every copy keeps and no other database has. None without users."""
+    try:
+        row = con.execute(
+            "SELECT username, CAST(created_at AS TEXT) FROM users ORDER BY id LIMIT 1"
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def live_identity(db: Database) -> tuple[str, str] | None:
+    """:func:`identity` of the open database (SQLite)."""
+    raw = db.engine.raw_connection()
+    try:
+        con = raw.driver_connection
+        assert isinstance(con, sqlite3.Connection)
+        return identity(con)
+    finally:
+        raw.close()
+
+
+def file_identity(path: Path) -> tuple[str, str] | None:
+    """:func:`identity` of a backup file (None when it cannot be read)."""
+    try:
+        con = read_only(path)
+    except sqlite3.Error:
+        return None
+    try:
+        return identity(con)
+    finally:
+        con.close()
+
+
 def memory_copy(path: Path) -> Database:
     """The backup at ``path`` loaded into memory, opened as a Database (the file is only read).
     Dispose of it when done."""

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from welcome_center.reports.files import atomic_path
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_CHARS = 32_767  # the most characters an Excel cell holds
 SHEET_NAME_CHARS = 31
@@ -53,11 +55,13 @@ def write_table(
     rows: Sequence[Sequence[object]],
     date_text: Callable[[date], str],
 ) -> None:
-    """Write ``rows`` under ``header`` to ``path``; the suffix chooses XLSX or CSV."""
-    if path.suffix.lower() == ".xlsx":
-        _xlsx(path, title, header, rows)
-    else:
-        _csv(path, header, rows, date_text)
+    """Write ``rows`` under ``header`` to ``path``; the suffix chooses XLSX or CSV. The file
+    appears whole or not at all (reports/files.py: no half-written file stays behind)."""
+    with atomic_path(path) as temp:
+        if path.suffix.lower() == ".xlsx":
+            _xlsx(temp, title, header, rows)
+        else:
+            _csv(temp, header, rows, date_text)
 
 
 def _csv(

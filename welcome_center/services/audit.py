@@ -36,6 +36,7 @@ from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _, format_short_date
 from welcome_center.i18n.labels import label
+from welcome_center.reports.files import atomic_path
 from welcome_center.reports.table_export import guard
 from welcome_center.services.context import Actor, Changes, Saved
 
@@ -297,7 +298,8 @@ def export_audit(uow: UnitOfWork, actor: Actor, f: AuditFilter, path: Path) -> S
         _("Record number"), _("Fields"), _("Detail"),
     ]  # fmt: skip
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    # Whole or not at all: no half-written export stays behind (reports/files.py).
+    with atomic_path(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as out:
         w = csv.writer(out, delimiter=";")
         w.writerow([guard(h) for h in header])
         for e in _entries(uow, f):

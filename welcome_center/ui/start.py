@@ -16,6 +16,7 @@ from shiboken6 import isValid
 
 from welcome_center.services import settings, users
 from welcome_center.services.context import Actor, UnitOfWork
+from welcome_center.ui import retention_start
 from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog
 from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
@@ -59,6 +60,12 @@ def open_desk(
     window.show()
     # After the first paint and the user's first look, not in the way of the start.
     QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window, window.check_storage)
+    # Today's retention run, if none ran today (DOMAIN.md: at the start, at most daily).
+    QTimer.singleShot(
+        retention_start.DELAY_MS,
+        window,
+        lambda: retention_start.run_at_start(window.ops, window.backups),
+    )
     return window
 
 

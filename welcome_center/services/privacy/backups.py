@@ -15,10 +15,12 @@ where the copies taken before a migration go) is looked after at every run:
 3. A backup of another schema version (one taken before a migration) cannot be anonymised by
    this version of the program: it is **removed** as the rotation removes one.
 
-Files in the folder that are not ours (another program's, a picture) are left alone; so are
-backups written elsewhere (the desk lets an administrator choose any file, ``db backup FILE``
-writes where it is told): those are the administrator's to look after, and the retention page
-says so. A server database's backups are the server's business.
+Only copies of this database are looked after: the demonstration office's backups share the
+folder with the office's, and a copy is told by its first user (``db.erasure.identity``). Files
+in the folder that are not ours (another program's, a picture) or another database's backups
+are left alone; so are backups written elsewhere (the desk lets an administrator choose any
+file, ``db backup FILE`` writes where it is told): those are the administrator's to look after,
+and the retention page says so. A server database's backups are the server's business.
 """
 
 from __future__ import annotations
@@ -46,9 +48,9 @@ class BackupsDone:
     errors: tuple[str, ...] = ()  # a backup that could not be handled (file name: reason)
 
 
-def our_backups(folder: Path) -> list[Path]:
-    """The complete backups of ours in ``folder``, newest first (half-written ones are hidden
-    files: db/backup.py)."""
+def our_backups(folder: Path, of: tuple[str, str]) -> list[Path]:
+    """The complete backups of the database whose identity is ``of`` in ``folder``, newest
+    first (half-written ones are hidden files: db/backup.py)."""
     found: list[tuple[int, str, Path]] = []
     if not folder.is_dir():
         return []
@@ -58,6 +60,8 @@ def our_backups(folder: Path) -> list[Path]:
         try:
             if check_sqlite_file(path):  # empty: not a backup
                 continue
+            if erasure.file_identity(path) != of:
+                continue  # another database's backup
             found.append((path.stat().st_mtime_ns, path.name, path))
         except (DatabaseRefusedError, OSError):
             continue  # not ours: left alone
@@ -75,7 +79,10 @@ def look_after(
     """Rotate the backups in ``folder`` and re-anonymise the kept ones (see the module)."""
     if folder is None or not uow.db.is_sqlite:
         return BackupsDone()
-    backups = our_backups(folder)
+    of = erasure.live_identity(uow.db)
+    if of is None:  # no user yet: nothing personal was ever written
+        return BackupsDone()
+    backups = our_backups(folder, of)
     removed, anonymised, errors = 0, 0, []
     head = migrate.head_revision()
     with uow.read() as s:

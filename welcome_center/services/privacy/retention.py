@@ -401,7 +401,9 @@ def record_by_number(uow: UnitOfWork, actor: Actor, number: str) -> HeldRecord:
             )
         ).first()
     if row is None:
-        raise NotFoundError(_("There is no record %(number)s.") % {"number": wanted})
+        raise NotFoundError(
+            _("There is no record %(number)s.") % {"number": wanted}, field="record_number"
+        )
     return HeldRecord(row.id, row.number, row.legal_hold_reason or "", row.version)
 
 

@@ -1,4 +1,5 @@
-"""Administration (administrators only): users, vocabularies and the office's settings."""
+"""Administration (administrators only): users, vocabularies, the office's settings, the audit
+log and retention."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from welcome_center.i18n import _
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_audit import AuditTab
+from welcome_center.ui.pages.admin_retention import RetentionTab
 from welcome_center.ui.pages.admin_settings import SettingsTab
 from welcome_center.ui.pages.admin_users import UsersTab
 from welcome_center.ui.pages.admin_vocabularies import VocabulariesTab
@@ -15,7 +17,7 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Four tabs: Users, Vocabularies, Office settings, Audit log."""
+    """Five tabs: Users, Vocabularies, Office settings, Audit log, Retention."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -23,12 +25,14 @@ class AdminPage(Page):
         self.vocabularies = VocabulariesTab(ops)
         self.settings = SettingsTab(ops)
         self.audit = AuditTab(ops)
+        self.retention = RetentionTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
         self.tabs.addTab(self.vocabularies, _("&Vocabularies"))
         self.tabs.addTab(self.settings, _("&Office settings"))
         self.tabs.addTab(self.audit, _("&Audit log"))
+        self.tabs.addTab(self.retention, _("Retent&ion"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
@@ -37,13 +41,14 @@ class AdminPage(Page):
 
     def has_unsaved(self) -> bool:
         """Whether the settings form holds input not saved yet (ask before closing)."""
-        return self.settings.has_unsaved()
+        return self.settings.has_unsaved() or self.retention.has_unsaved()
 
     def refresh(self) -> None:
         self.users.refresh()
         self.vocabularies.refresh()
         self.settings.refresh()
         self.audit.refresh()
+        self.retention.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.users:
@@ -52,3 +57,4 @@ class AdminPage(Page):
             self.vocabularies.refresh()
         if changes.settings:
             self.settings.refresh()
+            self.retention.refresh()

@@ -25,6 +25,7 @@ from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period
 from welcome_center.domain.views import PublishedReportView
 from welcome_center.i18n import _, format_number
+from welcome_center.reports.files import write_atomically
 from welcome_center.services import reporting
 from welcome_center.ui.lists import (
     RowTableModel,
@@ -86,6 +87,7 @@ class ArchivePanel(QWidget):
         self.model = ArchiveTableModel(self)
         self.folder = Path.home()
         self._temp: Path | None = None
+        self._temp_dir: tempfile.TemporaryDirectory[str] | None = None
         self.table = list_table(self.model, _("Archive of published reports"))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -152,7 +154,11 @@ class ArchivePanel(QWidget):
             return
         entry, name, data = found
         if self._temp is None:
-            self._temp = Path(tempfile.mkdtemp(prefix="welcome-center-reports-"))
+            # Removed when the desk ends (a program may still be reading the file now).
+            self._temp_dir = tempfile.TemporaryDirectory(
+                prefix="welcome-center-reports-", ignore_cleanup_errors=True
+            )
+            self._temp = Path(self._temp_dir.name)
         folder = self._temp / str(entry.id)
         folder.mkdir(exist_ok=True)  # one folder per entry: the file keeps its own name
         path = folder / name
@@ -185,7 +191,7 @@ class ArchivePanel(QWidget):
 def write_file(parent: QWidget, path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path``; say why not in a message box if that fails."""
     try:
-        path.write_bytes(data)
+        write_atomically(path, data)  # whole or not at all, no temporary file left
     except OSError as exc:
         reason = exc.strerror or str(exc)
         show_error(parent, DomainError(

@@ -9,6 +9,7 @@ from pathlib import Path
 from welcome_center.domain.statistics import Period, ReportContent, ReportFormat
 from welcome_center.domain.views import PublishedReportView
 from welcome_center.i18n import N_
+from welcome_center.reports.files import write_atomically
 from welcome_center.services import reporting
 from welcome_center.services.context import Actor, UnitOfWork
 
@@ -64,7 +65,7 @@ def export_report(
     else:
         entry, data = reporting.publish(uow, actor, content, fmt)
     try:
-        path.write_bytes(data)
+        write_atomically(path, data)  # whole or not at all, no temporary file left
     except OSError as exc:
         return Exported(content, entry, path, exc.strerror or str(exc))
     return Exported(content, entry, path)
