@@ -3,7 +3,7 @@ one definition each"), in one place for the reports and the desk's Reports page.
 
 from __future__ import annotations
 
-from welcome_center.i18n import N_, _
+from welcome_center.i18n import N_, _, ngettext
 
 _TITLES: dict[str, str] = {
     "enquiries_received": N_("Enquiries received"),
@@ -102,6 +102,32 @@ _DEFINITIONS: dict[str, str] = {
 def title(key: str) -> str:
     """The name of the figure ``key`` in the active language."""
     return _(_TITLES[key])
+
+
+def count_title(key: str, n: int) -> str:
+    """The name of the figure ``key`` under its value ``n``, as a tile shows it: "1 Event
+    held", "2 Events held" (a name without a count in it, like "Closed", is :func:`title`).
+    The words differ from single-word labels elsewhere ("Event"): one msgid, one meaning."""
+    counted = {
+        "enquiries_received": ngettext("Enquiry received", "Enquiries received", n),
+        "enquiries_worked": ngettext("Enquiry worked", "Enquiries worked", n),
+        "cases_worked": ngettext("Case worked", "Cases worked", n),
+        "cases_new": ngettext("New case", "New cases", n),
+        "consultations": ngettext("Consultation held", "Consultations held", n),
+        "consultation_minutes": ngettext("Consultation minute", "Consultation minutes", n),
+        "persons_advised": ngettext("Person advised", "Persons advised", n),
+        "organisations_advised": ngettext("Organisation advised", "Organisations advised", n),
+        "referrals": ngettext("Referral made", "Referrals made", n),
+        "since_start_enquiries": ngettext(
+            "Enquiry since the project start", "Enquiries since the project start", n
+        ),
+        "since_start_cases": ngettext(
+            "Case since the project start", "Cases since the project start", n
+        ),
+        "events": ngettext("Event held", "Events held", n),
+        "event_participants": ngettext("Event participant", "Event participants", n),
+    }
+    return counted.get(key) or title(key)
 
 
 def definition(key: str) -> str:

@@ -148,19 +148,54 @@ def combo_value(combo: QComboBox) -> object:
 
 
 class CodeChecklist(QListWidget):
-    """Several codes of a vocabulary, ticked with the mouse or the space bar."""
+    """Several codes of a vocabulary, ticked with the mouse or the space bar.
+
+    Every label is shown whole: the list is as wide as its longest label (up to
+    :attr:`WIDEST_CHARS` average characters, beyond that a label wraps onto further lines) and
+    as high as its entries (up to :attr:`ROWS` of them; a longer vocabulary scrolls)."""
+
+    ROWS = 16
+    WIDEST_CHARS = 60
 
     def __init__(self, items: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for text, code in items:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.addItem(item)
-        rows = min(max(len(items), 3), 16)  # a whole vocabulary visible at once
-        self.setMinimumHeight(self.sizeHintForRow(0) * rows + 2 * self.frameWidth() + 4)
+        self.fit_labels()
         self.itemActivated.connect(self._toggle)
+
+    def fit_labels(self) -> None:
+        """Widen and heighten the list so that each label shows whole (see the class)."""
+        texts = [self.item(i).text() for i in range(self.count())]
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+        # The check box, icon space and margins of a line: what a line needs beyond its text.
+        extra = max(self.sizeHintForColumn(0) - longest, 0) if texts else 0
+        text_width = min(longest, metrics.averageCharWidth() * self.WIDEST_CHARS)
+        scroll = self.verticalScrollBar().sizeHint().width() if len(texts) > self.ROWS else 0
+        frame = 2 * self.frameWidth()
+        self.setMinimumWidth(text_width + extra + scroll + frame + 4)
+        # The height of a line of one row of text (the shortest label takes one row).
+        rows = [self.sizeHintForRow(i) for i in range(self.count())]
+        row = max(min(rows), metrics.height()) if rows else metrics.height() + 4
+        flags = int(Qt.TextFlag.TextWordWrap)
+        wrap = max(text_width, 1)
+        extra_lines = [
+            metrics.boundingRect(0, 0, wrap, 10_000, flags, t).height() - metrics.height()
+            for t in texts
+        ]
+        heights = [row + extra for extra in extra_lines]
+        shown = heights[: self.ROWS] or [row] * 3
+        shown += [row] * max(3 - len(shown), 0)
+        self.setMinimumHeight(sum(shown) + frame + 4)
 
     @classmethod
     def of(cls, ops: object, vocabulary: Vocabulary) -> CodeChecklist:
@@ -188,12 +223,16 @@ class CodeChecklist(QListWidget):
             present.add(code)
             on = code in wanted
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        added = False
         for code in sorted(wanted - present):  # a retired entry still on the record
             item = QListWidgetItem((labels or {}).get(code, code))
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.addItem(item)
+            added = True
+        if added:
+            self.fit_labels()
 
 
 # -- dates --------------------------------------------------------------------------------------

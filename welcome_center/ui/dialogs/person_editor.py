@@ -165,6 +165,8 @@ class ClientEditor(BaseDialog):
         lay.addWidget(self.candidates)
         lay.addWidget(self.buttons)
         self.save_button.setDefault(True)  # in the dialog now, so Enter saves
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        QWidget.setTabOrder(self.save_button, cancel)  # Tab as they stand: Save, then Cancel
 
     # -- what subclasses provide -------------------------------------------------------------
 

@@ -211,6 +211,7 @@ class QuickEnquiryForm(QDialog):
             self.summary,
             self.services,
             self.partner,
+            self.referral_topic,
             self.reason,
             self.follow_up,
             self.due_on,

@@ -367,10 +367,11 @@ def _export_intro(internal: bool) -> str:
 
 
 def _figures(content: ReportContent) -> list[Figure]:
-    shown = [Figure(f.key, f.title, f.value, f.definition) for f in reporting.key_figures(content)]
+    shown = [Figure(f.key, figures.count_title(f.key, f.value), f.value, f.definition)
+             for f in reporting.key_figures(content)]  # fmt: skip
     start = content.statistics.since_start.start
     since = "\n" + _("Project start: %(date)s") % {"date": short_date(start)} if start else ""
-    shown += [Figure(f.key, f.title, f.value, f.definition + since)
+    shown += [Figure(f.key, figures.count_title(f.key, f.value), f.value, f.definition + since)
               for f in reporting.since_start(content)]  # fmt: skip
     return shown
 

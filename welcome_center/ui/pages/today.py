@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,7 @@ from welcome_center.i18n import _, figures, format_date, format_number, ngettext
 from welcome_center.i18n.labels import label
 from welcome_center.services import desk_lists, follow_ups, record_list, referrals, statistics
 from welcome_center.services.context import Changes
+from welcome_center.ui.full_text import shortened, tooltip
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.pages.reports_figures import Figure, FigureGrid
@@ -39,14 +42,19 @@ MAX_RECORDS = 50
 MONTH_FIGURES = ("enquiries_received", "enquiries_worked", "cases_worked", "cases_new",
                  "consultations", "referrals", "open_at_end")  # fmt: skip
 SEP = " · "
+NOTE_CHARS = 160  # of a follow-up's note in its line; the tooltip and Space show all of it
 # What a line opens: a record id, or a client (a person without any record).
 Target = int | ClientRef
-Line = tuple[str, Target]
+# A line's text (its parts on up to two rows), what it opens, and its whole text if the line
+# shortens it.
+Line = tuple[str, Target] | tuple[str, Target, str]
+FULL_TEXT = Qt.ItemDataRole.UserRole + 1
 
 
 class Section(QWidget):
     """A heading with a count, its lines (Enter or double click opens one), and a sentence
-    saying what to do when there are none."""
+    saying what to do when there are none. A line wraps rather than being cut; its whole text
+    is its tooltip, and Space shows it for the line under the cursor."""
 
     def __init__(self, ops: Ops, name: str) -> None:
         super().__init__()
@@ -58,8 +66,13 @@ class Section(QWidget):
         self.heading.setWordWrap(True)
         self.lines = QListWidget()
         self.lines.setAccessibleName(name)
-        self.lines.setUniformItemSizes(True)
+        self.lines.setWordWrap(True)
+        self.lines.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.lines.setResizeMode(QListView.ResizeMode.Adjust)
+        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lines.setAlternatingRowColors(True)  # where a line of two rows ends
         self.lines.itemActivated.connect(self._open)
+        self.lines.installEventFilter(_SpaceShowsAll(self.lines))
         self.heading.setBuddy(self.lines)
         self.empty = self._note()
         self.more = self._note()
@@ -82,9 +95,12 @@ class Section(QWidget):
         """Show ``lines`` under ``heading`` (which carries the mnemonic), or ``empty``."""
         self.heading.setText(heading)
         self.lines.clear()
-        for text, target in lines:
+        for text, target, *whole in lines:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, target)
+            full = whole[0] if whole else text
+            item.setData(FULL_TEXT, full)
+            item.setToolTip(tooltip(full))
             self.lines.addItem(item)
         self.empty.setText(empty)
         self.empty.setVisible(not lines)
@@ -97,12 +113,40 @@ class Section(QWidget):
     def texts(self) -> list[str]:
         return [self.lines.item(i).text() for i in range(self.lines.count())]
 
+    def full_text(self, row: int) -> str:
+        """The whole text of line ``row`` (what its tooltip and Space show)."""
+        item = self.lines.item(row)
+        return str(item.data(FULL_TEXT)) if item is not None else ""
+
     def _open(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(target, ClientRef):
             self.ops.open_client(target)
         elif isinstance(target, int):
             self.ops.open_record(target)
+
+
+class _SpaceShowsAll(QObject):
+    """Space in a list shows the current line's whole text beside it (as its tooltip)."""
+
+    def __init__(self, lines: QListWidget) -> None:
+        super().__init__(lines)
+        self.lines = lines
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            item = self.lines.currentItem()
+            if item is not None:
+                rect = self.lines.visualItemRect(item)
+                where = self.lines.viewport().mapToGlobal(rect.bottomLeft())
+                QToolTip.showText(where, tooltip(str(item.data(FULL_TEXT))), self.lines)
+            return True
+        return False
 
 
 def raise_reminders(ops: Ops, parent: QWidget | None) -> bool:
@@ -220,7 +264,7 @@ class TodayPage(Page):
         )
         self.follow_ups.show_lines(
             heading,
-            [(_follow_up_line(f, today), f.record_id) for f in items],
+            [_follow_up_line(f, today) for f in items],
             _("No follow-ups due. Record an enquiry with Ctrl+N."),
         )
 
@@ -244,7 +288,8 @@ class TodayPage(Page):
             expires = _("expires %(date)s") % {"date": short_date(t.title.expires_on)}
             where = t.record_number or _("no record yet")
             target: Target = t.record_id if t.record_id is not None else t.person
-            lines.append((SEP.join((expires, t.person.display_name, title, where)), target))
+            text = SEP.join((expires, t.person.display_name)) + "\n" + SEP.join((title, where))
+            lines.append((text, target))
         empty = ngettext(
             "No residence title of your clients expires within the next %(days)s day.",
             "No residence title of your clients expires within the next %(days)s days.",
@@ -307,18 +352,20 @@ class TodayPage(Page):
         return {r.id: r for r in rows}
 
 
-def _follow_up_line(f: FollowUpView, today: date) -> str:
+def _follow_up_line(f: FollowUpView, today: date) -> Line:
+    """The follow-up's line (when, record, client; its note below, shortened), the record it
+    opens, and its whole text."""
     if f.overdue:
         when = _("overdue since %(date)s") % {"date": short_date(f.due_on)}
     elif f.due_on == today:
         when = _("due today")
     else:
         when = _("due %(date)s") % {"date": short_date(f.due_on)}
-    parts = [when, f.record_number, f.client]
-    note = " ".join(f.note.split())
-    if note:
-        parts.append(note)
-    return SEP.join(parts)
+    head = SEP.join([when, f.record_number, f.client])
+    note = f.note.strip()
+    if not note:
+        return head, f.record_id
+    return f"{head}\n{shortened(note, NOTE_CHARS)}", f.record_id, f"{head}\n{note}"
 
 
 def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -> str:
@@ -327,8 +374,8 @@ def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -
         "partner": f.partner, "date": short_date(f.referred_on)}  # fmt: skip
     waiting = ngettext("no feedback for %(days)s day", "no feedback for %(days)s days",
                        waited) % {"days": format_number(waited)}  # fmt: skip
-    parts = [record.number, record.client.display_name] if record else []
-    return SEP.join([*parts, sent, waiting])
+    head = SEP.join([record.number, record.client.display_name]) + "\n" if record else ""
+    return head + SEP.join([sent, waiting])
 
 
 def _record_line(r: RecordSummary) -> str:
@@ -340,4 +387,5 @@ def _figure(found: KeyFigures, key: str) -> Figure:
     if key == "open_at_end":  # the month so far ends today; say what is counted, not only on hover
         note = _("enquiries and cases of the whole office, not closed")
         return Figure(key, _("Open today"), found.open_at_end, figures.definition(key), note)
-    return Figure(key, figures.title(key), int(getattr(found, key)), figures.definition(key))
+    value = int(getattr(found, key))
+    return Figure(key, figures.count_title(key, value), value, figures.definition(key))

@@ -41,6 +41,9 @@ MAX_MINUTES = 24 * 60
 
 class ConsultationModel(RowsModel):
     RIGHT = frozenset({1})
+    TOPICS, NOTES = 5, 6
+    STRETCH = frozenset({TOPICS, NOTES})
+    WRAP = True
 
     def __init__(self, ops: Any, parent: Any = None) -> None:
         self.ops = ops
@@ -68,6 +71,21 @@ class ConsultationModel(RowsModel):
             topics,
             first_line(c.notes),
         )
+
+    def full(self, c: ConsultationView, shown: tuple[str, ...]) -> tuple[str, ...]:
+        return (*shown[: self.NOTES], c.notes)
+
+    def preview(self, c: ConsultationView) -> str:
+        """Topics, language and the whole notes of ``c`` (the table shows their first line)."""
+        topics = ", ".join(self.ops.label(Vocabulary.TOPIC, t) for t in c.topics)
+        lines = [_("Topics: %(topics)s") % {"topics": topics or "—"}]
+        if c.language or c.interpreter:
+            language = c.language or "—"
+            if c.interpreter:
+                language = _("%(language)s, with an interpreter") % {"language": language}
+            lines.append(_("Language: %(language)s") % {"language": language})
+        notes = c.notes.strip() or _("No notes.")
+        return "\n".join(lines) + "\n\n" + notes
 
 
 class ConsultationDialog(EditDialog):
@@ -180,6 +198,7 @@ class ConsultationsTab(TableTab):
             ConsultationModel(host.ops),
             _("Consultations"),
             _("No consultations yet. Record one with Ctrl+K."),
+            _("Notes of the se&lected consultation"),
         )
         self.host = host
         self.add_button(_("&New consultation… (Ctrl+K)"), self.add)

@@ -81,9 +81,14 @@ class OverviewTab(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         content = QWidget()
-        row = QHBoxLayout(content)
+        row = QHBoxLayout()
         row.addLayout(self._left(), 3)
         row.addLayout(self._right(), 2)
+        # The parties across the whole width: name, kind, role and note side by side, uncut.
+        self.parties = PartiesBox(self.host)
+        column = QVBoxLayout(content)
+        column.addLayout(row, 1)
+        column.addWidget(self.parties)
         self.setWidget(content)
         self._connect_edits()
 
@@ -122,10 +127,9 @@ class OverviewTab(QScrollArea):
         )
         self.topics.setAccessibleName(_("Topics"))
         self.services.setAccessibleName(_("Services"))
-        self.parties = PartiesBox(self.host)
         column = QVBoxLayout()
         column.addLayout(form)
-        column.addWidget(self.parties, 1)
+        column.addStretch(1)
         return column
 
     def _connect_edits(self) -> None:

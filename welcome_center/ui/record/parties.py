@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,13 +29,15 @@ from welcome_center.services import cases
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import list_table
 from welcome_center.ui.record.dialogs import EditDialog, enum_combo, enum_value, run
-from welcome_center.ui.record.tables import RowsModel
+from welcome_center.ui.record.tables import RowsModel, fit_table
 
 if TYPE_CHECKING:
     from welcome_center.ui.record.host import RecordHost
 
 
 class PartiesModel(RowsModel):
+    WRAP = True  # a long note wraps; name, kind and role are never cut
+
     def columns(self) -> list[str]:
         return [_("Name"), _("Person or organisation"), _("Role"), _("Note")]
 
@@ -54,6 +57,8 @@ class PartyDialog(EditDialog):
         self.picker = self.row(_("&Person or organisation"), ClientPicker(self.ops), field="client")
         self.role = self.row(_("&Role"), enum_combo(PartyRole), field="role")
         self.note = self.row(_("&Note"), QLineEdit(), field="note")
+        # Room for a hit's name and the facts that tell same names apart, on their two lines.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self.ready()
 
     def value(self) -> tuple[object, ...]:
@@ -101,6 +106,12 @@ class PartiesBox(QGroupBox):
         self.host = host
         self.model = PartiesModel(self)
         self.table = list_table(self.model, _("Further parties"), _PartyTable(self))
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # As high as its lines, up to about six of them (the summary above takes the rest).
+        self.table.setSizeAdjustPolicy(QTableView.SizeAdjustPolicy.AdjustToContents)
+        self.table.setMaximumHeight(self.table.fontMetrics().lineSpacing() * 12)
         self.table.activated.connect(self._open)
         self.empty = QLabel(
             _(
@@ -130,7 +141,7 @@ class PartiesBox(QGroupBox):
         self.table.setVisible(bool(parties))
         self.remove.setEnabled(bool(parties))
         if parties:
-            self.table.resizeColumnsToContents()
+            fit_table(self.table, self.model)
             self.table.setCurrentIndex(self.model.index(0, 0))
 
     def current(self) -> PartyView | None:

@@ -39,6 +39,9 @@ ANSWERS = (
 
 class ReferralModel(RowsModel):
     STATUS_COLUMN = 4
+    REASON, OUTCOME = 3, 6
+    STRETCH = frozenset({REASON, OUTCOME})
+    WRAP = True
 
     def __init__(self, ops: Any, parent: Any = None) -> None:
         self.ops = ops
@@ -64,6 +67,25 @@ class ReferralModel(RowsModel):
             label(f.status),
             short_date(f.feedback_on),
             first_line(f.outcome),
+        )
+
+    def full(self, f: ReferralView, shown: tuple[str, ...]) -> tuple[str, ...]:
+        texts = list(shown)
+        texts[self.REASON], texts[self.OUTCOME] = f.reason, f.outcome
+        return tuple(texts)
+
+    def preview(self, f: ReferralView) -> str:
+        """The whole reason and outcome of ``f`` (the table shows their first line)."""
+        topic = self.ops.label(Vocabulary.TOPIC, f.topic) if f.topic else ""
+        head = " · ".join(t for t in (f.partner, topic, label(f.status)) if t)
+        reason = f.reason.strip() or "—"
+        outcome = f.outcome.strip() or "—"
+        return "\n\n".join(
+            (
+                head,
+                _("Reason:") + "\n" + reason,
+                _("Outcome:") + "\n" + outcome,
+            )
         )
 
 
@@ -185,6 +207,7 @@ class ReferralsTab(TableTab):
             ReferralModel(host.ops),
             _("Referrals"),
             _("No referrals yet. Refer the record to a partner with Ctrl+R."),
+            _("Reason and outcome of the se&lected referral"),
         )
         self.host = host
         self.add_button(_("&New referral… (Ctrl+R)"), self.add)
