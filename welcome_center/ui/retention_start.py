@@ -46,7 +46,7 @@ def run_at_start(ops: Ops, folder: Path | None) -> None:
         ops.broadcast(saved.changes)
         if run.records_anonymised or run.persons_anonymised:
             ops.status.emit(
-                _("Retention run – anonymised records: %(records)d, persons: %(persons)d.")
+                _("Anonymised – records: %(records)d, persons: %(persons)d.")
                 % {"records": run.records_anonymised, "persons": run.persons_anonymised}
             )
 

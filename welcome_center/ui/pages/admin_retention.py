@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -100,7 +101,7 @@ class RetentionTab(QWidget):
         left.addWidget(self._hold_box(), 1)
         right = QVBoxLayout()
         right.addWidget(self._due_box(), 3)
-        right.addWidget(self._runs_box(), 2)
+        right.addWidget(self._runs_box(), 1)
         grid = QGridLayout(self)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -158,6 +159,8 @@ class RetentionTab(QWidget):
         buttons.addStretch(1)
         self.held_model = RowTableModel([_("Record"), _("Reason")])
         self.held_table = list_table(self.held_model, _("Records on legal hold"))
+        # A long reason is cut with "…" (its tooltip has it whole), not scrolled to.
+        self.held_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.held_table.selectionModel().currentRowChanged.connect(self._held_chosen)
         self.held_label = QLabel()
         self.held_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -203,11 +206,14 @@ class RetentionTab(QWidget):
         )
         hint.setWordWrap(True)
         self.runs_model = RowTableModel(
-            [_("Started"), _("By"), _("Records"), _("Persons"), _("Audit entries"),
-             _("Backups removed"), _("Backups anonymised"), _("Duration")],
-            (2, 3, 4, 5, 6, 7),
+            [_("Started"), _("By"), _("Records"), _("Persons"), _("Audit entries deleted"),
+             _("Backups"), _("Duration")],
+            (2, 3, 4, 6),
         )  # fmt: skip
         self.runs_table = list_table(self.runs_model, _("The last runs"))
+        # Room for the last few runs; the rest of the height goes to what is due.
+        row_height = self.runs_table.verticalHeader().defaultSectionSize()
+        self.runs_table.setMaximumHeight(row_height * 6 + 8)
         self.run_button = QPushButton(_("Run no&w…"))
         self.run_button.clicked.connect(self.run_now)
         self.progress = QProgressBar()
@@ -217,7 +223,7 @@ class RetentionTab(QWidget):
         self.run_label.setTextFormat(Qt.TextFormat.PlainText)
         self.run_label.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.run_button)
+        row.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
         row.addWidget(self.progress, 1)
         lay = QVBoxLayout(box)
         lay.addWidget(hint)
@@ -428,8 +434,8 @@ def _run_texts(r: RunView) -> tuple[str, ...]:
         _n(r.records_anonymised),
         _n(r.persons_anonymised),
         _n(r.audit_rows_deleted),
-        _n(r.backups_removed),
-        _n(r.backups_anonymised),
+        _("%(removed)s removed, %(anonymised)s anonymised")
+        % {"removed": _n(r.backups_removed), "anonymised": _n(r.backups_anonymised)},
         duration,
     )
 
