@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
 from welcome_center import i18n
@@ -23,7 +22,7 @@ from welcome_center.domain.enums import ClientKind, RecordKind
 from welcome_center.domain.statistics import Period
 from welcome_center.i18n import figures
 from welcome_center.services import cases, consultations, events, people
-from welcome_center.ui.ops import Ops
+from welcome_center.ui.ops import Jobs, Ops
 from welcome_center.ui.pages.reports import ReportsPage
 from welcome_center.ui.pages.reports_period import MONTH
 from welcome_center.ui.pages.today import TodayPage
@@ -34,7 +33,7 @@ MARCH = date(2025, 3, 12)
 @pytest.fixture(autouse=True)
 def _jobs_done(qtbot: QtBot) -> Iterator[None]:
     yield
-    QThreadPool.globalInstance().waitForDone(10_000)
+    Jobs.wait_all()
     qtbot.wait(50)
 
 

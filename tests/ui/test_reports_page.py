@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
@@ -19,7 +19,7 @@ from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.services import cases, consultations, people, reporting
 from welcome_center.services.context import Actor
-from welcome_center.ui.ops import Ops
+from welcome_center.ui.ops import Jobs, Ops
 from welcome_center.ui.pages import reports_period
 from welcome_center.ui.pages.reports import ReportsPage
 from welcome_center.ui.pages.reports_archive import ArchiveTableModel
@@ -57,7 +57,7 @@ def _march(ops: Ops) -> None:
 def _jobs_done(qtbot, uow) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Every background job ends, and reports back, before its page and database go."""
     yield
-    QThreadPool.globalInstance().waitForDone(10_000)
+    Jobs.wait_all()
     qtbot.wait(50)
 
 

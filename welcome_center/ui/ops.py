@@ -14,9 +14,11 @@ else says who changed what and when, and offers to reload.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar, runtime_checkable
+from weakref import WeakSet
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -60,7 +62,7 @@ class Ops(QObject):
         self._users: list[UserView] | None = None
         self._settings: OfficeSettingsView | None = None
         self._labels: dict[tuple[Vocabulary, str], str] | None = None
-        self._running: set[QObject] = set()  # signal carriers of jobs not yet reported back
+        self.jobs = Jobs(self)
         self.changed.connect(self._forget)
 
     # -- cached look-ups -------------------------------------------------------------------
@@ -101,9 +103,9 @@ class Ops(QObject):
 
     def counsellors(self) -> list[UserView]:
         """Active users who can work records, by name."""
-        from welcome_center.domain.enums import Role
+        from welcome_center.domain.permissions import Permission, allowed
 
-        found = [u for u in self.users() if u.active and u.role is not Role.MANAGER]
+        found = [u for u in self.users() if u.active and allowed(u.roles, Permission.WORK_RECORDS)]
         return sorted(found, key=lambda u: (u.display_name or u.username).casefold())
 
     def user_name(self, user_id: int | None) -> str:
@@ -191,7 +193,6 @@ class Ops(QObject):
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(300)
         dialog.setWindowTitle(title)
-        job = _Job(lambda: call(self.uow, self.actor))
 
         def finished(ok: bool, value: object) -> None:
             if not isValid(dialog):
@@ -211,43 +212,69 @@ class Ops(QObject):
                     parent, DomainError(_("The task failed: %(reason)s") % {"reason": value})
                 )
 
-        job.signals.finished.connect(finished)
-        self._running.add(job.signals)
-        job.signals.finished.connect(lambda *_a: self._running.discard(job.signals))
-        QThreadPool.globalInstance().start(job)
+        self.jobs.start(lambda: call(self.uow, self.actor), finished)
 
     def quietly(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None]) -> None:
         """Run ``fn(uow)`` off the UI thread without a progress dialog (a check after start);
         its result goes to ``on_done`` on the UI thread, an error is dropped."""
-        job = _Job(lambda: fn(self.uow))
 
         def finished(ok: bool, value: object) -> None:
-            self._running.discard(job.signals)
             if ok:
                 on_done(value)  # type: ignore[arg-type]
 
-        job.signals.finished.connect(finished)
-        self._running.add(job.signals)
-        QThreadPool.globalInstance().start(job)
+        self.jobs.start(lambda: fn(self.uow), finished)
 
 
-class _JobSignals(QObject):
-    finished = Signal(bool, object)
+class Jobs(QObject):
+    """Work off the UI thread: Python threads run it, and the UI thread collects the results
+    on a short timer while any job is pending, so that no Qt object is touched from a worker
+    thread. (PySide6 6.12.0 miscounted references to None and True in its threads and queued
+    signals, with or without QThreadPool, and the interpreter aborted with "bool_dealloc"
+    after some thousands of jobs: pyproject.toml excludes it, tests/ui/test_background_jobs.py
+    runs 20,000 jobs to catch such a release.)"""
 
+    POLL_MS = 25
+    _all: WeakSet[Jobs] = WeakSet()
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _JobSignals()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        Jobs._all.add(self)
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-job")
+        self._pending: list[tuple[Future[object], Callable[[bool, object], None]]] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self.collect)
 
-    def run(self) -> None:
-        try:
-            value = self.work()
-        except Exception as exc:  # reported to the UI thread, shown there
-            self.signals.finished.emit(False, exc)
-            return
-        self.signals.finished.emit(True, value)
+    def start(self, work: Callable[[], object], finished: Callable[[bool, object], None]) -> None:
+        """Run ``work()`` in a worker thread; ``finished(ok, value or exception)`` follows on
+        the UI thread."""
+        self._pending.append((self._pool.submit(work), finished))
+        self._timer.start()
+
+    def collect(self) -> None:
+        """Report every finished job (on the UI thread), in the order they were started."""
+        done = [(f, report) for f, report in self._pending if f.done()]
+        self._pending = [(f, report) for f, report in self._pending if not f.done()]
+        if not self._pending:
+            self._timer.stop()
+        for future, report in done:
+            error = future.exception()
+            report(error is None, future.result() if error is None else error)
+
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """Wait for the running jobs and report them (for tests and for closing)."""
+        wait([f for f, _report in self._pending], timeout=timeout)
+        self.collect()
+
+    @classmethod
+    def wait_all(cls, timeout: float = 10.0) -> None:
+        """Every desk's jobs end and report back (a test's teardown, before its database goes)."""
+        for jobs in list(cls._all):
+            if isValid(jobs):
+                jobs.wait(timeout)
 
 
 def show_error(parent: QWidget | None, exc: DomainError) -> None:
