@@ -72,7 +72,7 @@ def test_a_whole_enquiry_typed_with_the_keyboard(qtbot, ops, dialog):
     with qtbot.waitSignal(ops.status, timeout=2000) as status:
         key(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # New &person
         qtbot.waitUntil(dialog.client.person_box.isVisible)  # a mnemonic clicks after 100 ms
-        tab_to(qtbot, dialog.client.family_name)
+        assert focused() is dialog.client.family_name  # where the typing starts
         type_text(focused(), "Özdemir")
         tab_to(qtbot, dialog.client.given_name)
         type_text(focused(), "Gülşen")
@@ -80,10 +80,10 @@ def test_a_whole_enquiry_typed_with_the_keyboard(qtbot, ops, dialog):
         type_text(focused(), "guelsen@example.org")
         tab_to(qtbot, dialog.requester)
         key(qtbot, Qt.Key.Key_Down)  # the first requester type after "—"
-        tab_to(qtbot, dialog.channel)
+        tab_to(qtbot, dialog.municipality)
+        tab_to(qtbot, dialog.channel)  # this contact: channel, date, duration, first contact
         qtbot.keyClicks(focused(), "E")  # E-mail, found by its first letter
         tab_to(qtbot, dialog.opened_on)
-        tab_to(qtbot, dialog.municipality)
         tab_to(qtbot, dialog.topics)
         key(qtbot, Qt.Key.Key_Space)  # residence
         key(qtbot, Qt.Key.Key_Down)

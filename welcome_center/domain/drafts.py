@@ -69,6 +69,9 @@ class RecordDraft:
     topics: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     summary: str = ""
+    # The contact that brought the enquiry, saved with the record in one transaction (only
+    # when a record is opened; changing a record leaves its consultations alone).
+    consultation: ConsultationDraft | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

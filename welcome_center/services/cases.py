@@ -26,7 +26,14 @@ from welcome_center.domain.errors import NotFoundError, StateError, ValidationEr
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import RecordDetails, RecordSummary
 from welcome_center.i18n import _
-from welcome_center.services import audit, closing, numbering, record_views, vocabularies
+from welcome_center.services import (
+    audit,
+    closing,
+    consultation_rules,
+    numbering,
+    record_views,
+    vocabularies,
+)
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 
@@ -113,14 +120,17 @@ def _apply(r: Record, d: RecordDraft) -> None:
 
 
 def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[RecordDetails]:
-    """Record a new enquiry (or a case straight away); it gets the next number of its year."""
+    """Record a new enquiry (or a case straight away); it gets the next number of its year.
+    With ``draft.consultation`` the contact that brought it is recorded on it in the same
+    transaction (both are saved, or neither), and the record is in progress from the start, as
+    after any consultation."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         _check_draft(s, draft, None)
         r = Record(
             number=numbering.provisional_number(),
             kind=draft.kind,
-            status=RecordStatus.NEW,
+            status=RecordStatus.NEW if draft.consultation is None else RecordStatus.IN_PROGRESS,
             updated_by_id=actor.user_id,
             topics=[],
             services=[],
@@ -133,6 +143,8 @@ def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[Reco
         s.add(r)
         s.flush()
         audit.log(s, actor, AuditAction.CREATE, "record", r.id, detail=r.kind.value)
+        if draft.consultation is not None:
+            consultation_rules.add(s, actor, r, draft.consultation)
         # The number last: the counter stays locked until the commit (a server's row lock).
         r.number = str(numbering.next_number(s, draft.opened_on.year))
         s.flush()
@@ -325,6 +337,19 @@ def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
         r = load(s, record_id)
         audit.log(s, actor, AuditAction.READ, "record", r.id)
         return record_views.details(s, r)
+
+
+def has_records(uow: UnitOfWork, actor: Actor, client: ClientChoice) -> bool:
+    """Whether a person or organisation is the client of a record already: a contact with
+    them now is a follow-up contact, not their first (the quick enquiry's preselection)."""
+    actor.require(Permission.WORK_RECORDS)
+    column = (
+        Record.client_person_id
+        if client.kind is ClientKind.PERSON
+        else Record.client_organisation_id
+    )
+    with uow.read() as s:
+        return s.scalar(select(Record.id).where(column == client.id).limit(1)) is not None
 
 
 def find_by_number(uow: UnitOfWork, actor: Actor, number: str) -> int | None:

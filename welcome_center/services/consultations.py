@@ -4,55 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from welcome_center.db.models import Consultation, ConsultationTopic, Record, User
+from welcome_center.db.models import Consultation
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
-from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ConsultationDraft
-from welcome_center.domain.enums import RecordStatus, Vocabulary
-from welcome_center.domain.errors import NotFoundError, ValidationError
+from welcome_center.domain.errors import NotFoundError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ConsultationView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, record_views, vocabularies
+from welcome_center.services import audit, cases, consultation_rules, record_views
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
-
-MAX_MINUTES = 24 * 60
-
-
-def _check(s: Session, r: Record, d: ConsultationDraft, old: Consultation | None = None) -> None:
-    if d.held_on < r.opened_on:
-        raise ValidationError(
-            _("The consultation lies before the record was opened."), field="held_on"
-        )
-    if d.held_on > office_today():
-        raise ValidationError(_("The consultation lies in the future."), field="held_on")
-    if not 0 <= d.duration_minutes <= MAX_MINUTES:
-        raise ValidationError(
-            _("The duration must be between 0 and 1440 minutes."), field="duration_minutes"
-        )
-    if d.counsellor_id is not None and s.get(User, d.counsellor_id) is None:
-        raise ValidationError(_("This counsellor does not exist."), field="counsellor")
-    # Codes a consultation had before may stay even if retired since; new ones must be active.
-    kept_channel = frozenset({old.channel}) if old is not None and old.channel else frozenset()
-    kept_topics = frozenset(t.topic for t in old.topics) if old is not None else frozenset()
-    if d.channel:
-        vocabularies.require_codes(s, Vocabulary.CHANNEL, [d.channel], "channel", kept_channel)
-    vocabularies.require_codes(s, Vocabulary.TOPIC, list(d.topics), "topics", kept_topics)
-
-
-def _apply(c: Consultation, d: ConsultationDraft, actor: Actor) -> None:
-    c.held_on = d.held_on
-    c.duration_minutes = d.duration_minutes
-    c.channel = d.channel or None
-    c.counsellor_id = d.counsellor_id if d.counsellor_id is not None else actor.user_id
-    c.is_first = d.is_first
-    c.language = d.language.strip()
-    c.interpreter = d.interpreter
-    c.notes = d.notes
-    c.topics = [ConsultationTopic(topic=t) for t in dict.fromkeys(d.topics)]
 
 
 def record_consultation(
@@ -62,17 +25,7 @@ def record_consultation(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         r = cases.load(s, record_id)
-        _check(s, r, draft)
-        c = Consultation(record_id=r.id)
-        _apply(c, draft, actor)
-        s.add(c)
-        if r.status is RecordStatus.NEW:
-            r.status = RecordStatus.IN_PROGRESS
-            r.updated_at, r.updated_by_id = utcnow(), actor.user_id
-        s.flush()
-        audit.log(
-            s, actor, AuditAction.ADD_CONSULTATION, "record", r.id, detail=f"consultation={c.id}"
-        )
+        c = consultation_rules.add(s, actor, r, draft)
         names = record_views.user_names(s)
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
 
@@ -98,8 +51,8 @@ def update_consultation(
     with uow.begin() as s:
         c = _load_unchanged(s, consultation_id, expected_version)
         r = cases.load(s, c.record_id)
-        _check(s, r, draft, old=c)
-        _apply(c, draft, actor)
+        consultation_rules.check(s, r, draft, old=c)
+        consultation_rules.apply(c, draft, actor)
         c.updated_at, c.updated_by_id = utcnow(), actor.user_id
         s.flush()
         audit.log(

@@ -330,17 +330,33 @@ def get_person(uow: UnitOfWork, actor: Actor, person_id: int) -> PersonView:
 
 
 def create_organisation(
-    uow: UnitOfWork, actor: Actor, draft: OrganisationDraft, accept_duplicates: bool = False
+    uow: UnitOfWork,
+    actor: Actor,
+    draft: OrganisationDraft,
+    accept_duplicates: bool = False,
+    contacts: Iterable[ContactDraft] = (),
 ) -> Saved[OrganisationView]:
-    """Record a new organisation (a partner needs the partner-directory permission)."""
+    """Record a new organisation (a partner needs the partner-directory permission), with its
+    first contact persons in the same transaction."""
     actor.require(Permission.MANAGE_PARTNERS if draft.is_partner else Permission.WORK_RECORDS)
     with uow.begin() as s:
         d = _clean_org(s, draft, None)
+        first_contacts = [_clean_contact(c) for c in contacts]
         if not accept_duplicates and (found := organisation_candidates(s, d.name)):
             raise DuplicateCandidatesError(found)
         o = Organisation(
             **asdict(d), name_key=organisation_key(d.name), updated_by_id=actor.user_id
         )
+        o.contacts = [
+            ContactPerson(
+                name=c.name,
+                function=c.function,
+                email=c.email,
+                phone=c.phone,
+                updated_by_id=actor.user_id,
+            )
+            for c in first_contacts
+        ]
         s.add(o)
         s.flush()
         audit.log(s, actor, AuditAction.CREATE, "organisation", o.id)

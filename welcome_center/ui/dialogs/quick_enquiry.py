@@ -1,7 +1,8 @@
 """Quick enquiry (Ctrl+N): a phone or e-mail enquiry recorded in one compact form.
 
 Saving runs one service call after the other, each its own transaction: the new client (if
-any), the enquiry, the referral, the follow-up. When a later step fails the enquiry is saved
+any, a new organisation with its contact person), the enquiry with this contact as its first
+consultation, the referral, the follow-up. When a later step fails the enquiry is saved
 already: the dialog says so, keeps the remaining input and, on the next save, only does what is
 left, so nothing is ever created twice.
 """
@@ -11,14 +12,19 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from welcome_center.domain.dates import office_today
-from welcome_center.domain.drafts import ClientChoice, RecordDraft, ReferralDraft
-from welcome_center.domain.enums import RecordKind
+from welcome_center.domain.drafts import (
+    ClientChoice,
+    ConsultationDraft,
+    RecordDraft,
+    ReferralDraft,
+)
+from welcome_center.domain.enums import ClientKind, RecordKind
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import _
 from welcome_center.services import cases, follow_ups, referrals
 from welcome_center.ui.dialogs.base import confirm
-from welcome_center.ui.dialogs.quick_enquiry_client import create_client
+from welcome_center.ui.dialogs.quick_enquiry_client import FIND, add_contacts, create_client
 from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
 from welcome_center.ui.forms import combo_value, date_of
 from welcome_center.ui.ops import Ops
@@ -36,7 +42,11 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         self.saved_number = ""
         self._referral_saved = False
         self._finished = False
+        self._first_contact_set_by_user = False
         self.client.decided.connect(self._decided)
+        self.client.picker.client_chosen.connect(lambda _ref: self._suggest_first_contact())
+        self.client.modes.idToggled.connect(lambda _mode, _on: self._suggest_first_contact())
+        self.first_contact.clicked.connect(self._first_contact_clicked)
         self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.reject)
         for shortcut in self.save_shortcuts:
@@ -54,6 +64,24 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             return dialog.saved_record_id
         finally:
             dialog.deleteLater()
+
+    # -- first contact ---------------------------------------------------------------------
+
+    def _first_contact_clicked(self) -> None:
+        self._first_contact_set_by_user = True
+
+    def _suggest_first_contact(self) -> None:
+        """Yes for a new client and for one without records; no for a client with records
+        (unless the user has said otherwise)."""
+        if self._first_contact_set_by_user or self.saved_record_id is not None:
+            return
+        chosen = self.client.picker.client() if self.client.mode() == FIND else None
+        if chosen is None:
+            self.first_contact.setChecked(True)
+            return
+        client = ClientChoice(chosen.kind, chosen.id)
+        known = self.ops.read(self, lambda uow, actor: cases.has_records(uow, actor, client))
+        self.first_contact.setChecked(not known)
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -77,6 +105,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         found: list[ValidationError] = []
         if self.saved_record_id is None and (missing := self.client.missing_client()):
             found.append(missing)
+        if self.saved_record_id is None and (contact := self.client.contact_problem()):
+            found.append(contact)
         if self._referral_pending() is None:
             found.append(
                 ValidationError(
@@ -111,10 +141,11 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         draft = self.client.new_draft(combo_value(self.municipality))  # type: ignore[arg-type]
         if draft is None:
             return None
+        contacts = self.client.new_contacts()
         errors = RenamedFields(self.errors, self.client.field_names())
         saved = self.ops.write(
             self,
-            lambda uow, actor: create_client(uow, actor, draft, accept_duplicates),
+            lambda uow, actor: create_client(uow, actor, draft, accept_duplicates, contacts),
             errors=errors,
         )
         if saved is None:
@@ -129,22 +160,44 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         """The user answered the duplicate question; the save goes on."""
         if ref is None:
             self.save(accept_duplicates=True)
-        else:
-            self.client.use_client(ref)
-            self.save()
+            return
+        contacts = self.client.new_contacts()
+        self.client.use_client(ref)
+        if contacts and ref.kind is ClientKind.ORGANISATION:
+            org_id = ref.id
+            added = self.ops.write(
+                self,
+                lambda uow, actor: add_contacts(uow, actor, org_id, contacts),
+                errors=self.errors,
+            )
+            if added is None:
+                return
+        self.save()
 
     def _save_record(self, client: ClientRef) -> bool:
+        """The enquiry and this contact, its first consultation, in one transaction."""
+        opened_on = date_of(self.opened_on) or office_today()
+        channel: str | None = combo_value(self.channel)  # type: ignore[assignment]
+        contact = ConsultationDraft(
+            held_on=opened_on,
+            duration_minutes=self.duration.value(),
+            channel=channel,
+            counsellor_id=self.ops.actor.user_id,
+            is_first=self.first_contact.isChecked(),
+            topics=self.topics.codes(),
+        )
         draft = RecordDraft(
             client=ClientChoice(client.kind, client.id),
-            opened_on=date_of(self.opened_on) or office_today(),
+            opened_on=opened_on,
             kind=RecordKind.ENQUIRY,
             counsellor_id=self.ops.actor.user_id,
             requester_type=combo_value(self.requester),  # type: ignore[arg-type]
-            channel=combo_value(self.channel),  # type: ignore[arg-type]
+            channel=channel,
             municipality=combo_value(self.municipality),  # type: ignore[arg-type]
             topics=self.topics.codes(),
             services=self.services.codes(),
             summary=self.summary.toPlainText().strip(),
+            consultation=contact,
         )
         saved = self.ops.write(
             self, lambda uow, actor: cases.open_record(uow, actor, draft), errors=self.errors
@@ -218,6 +271,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             combo_value(self.requester),
             combo_value(self.channel),
             date_of(self.opened_on),
+            self.duration.value(),
+            self.first_contact.isChecked(),
             combo_value(self.municipality),
             self.topics.codes(),
             self.summary.toPlainText(),

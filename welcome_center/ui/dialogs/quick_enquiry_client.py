@@ -1,7 +1,13 @@
 """The client part of the quick enquiry: find an existing client, or enter a new one inline.
 
 A new person or organisation is only created when the enquiry is saved; if it may exist already,
-the candidates are listed here and the user takes one of them or creates the new one anyway.
+the candidates are listed here and the user takes one of them or creates the new one anyway. A new
+person is asked for a nationality (the statistics count persons by it), a new organisation for
+the person who made contact (saved as its contact person, with the organisation).
+
+Mnemonics: a state of the form shows at most 24 fields and buttons, as many as English has letters
+in their labels, so each letter is taken once per state; the client's kind cannot change while
+the duplicate question is open, which lends its letters to the question's buttons.
 """
 
 from __future__ import annotations
@@ -22,35 +28,61 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from welcome_center.domain.drafts import OrganisationDraft, PersonDraft
+from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
 from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.errors import ValidationError
-from welcome_center.domain.views import ClientRef, DuplicateCandidate
+from welcome_center.domain.rules import plausible_email
+from welcome_center.domain.views import ClientRef, DuplicateCandidate, OrganisationView
 from welcome_center.i18n import _
 from welcome_center.services import people
 from welcome_center.services.context import Actor, Saved, UnitOfWork
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
-from welcome_center.ui.forms import FieldErrors, error_label
+from welcome_center.ui.dialogs.person_editor import country_items
+from welcome_center.ui.forms import FieldErrors, error_label, fill_combo
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.widgets.client_picker import ClientPicker
+from welcome_center.ui.widgets.type_ahead import TypeAheadCombo
 
 FIND, NEW_PERSON, NEW_ORGANISATION = 0, 1, 2
 
 
 def create_client(
-    uow: UnitOfWork, actor: Actor, draft: PersonDraft | OrganisationDraft, accept: bool
+    uow: UnitOfWork,
+    actor: Actor,
+    draft: PersonDraft | OrganisationDraft,
+    accept: bool,
+    contacts: tuple[ContactDraft, ...] = (),
 ) -> Saved[ClientRef | list[DuplicateCandidate]]:
-    """Create the person or organisation; possible duplicates come back as the value (with no
-    changes) instead of an error, so that the form can list them."""
+    """Create the person, or the organisation with its ``contacts`` (one transaction); possible
+    duplicates come back as the value (with no changes) instead of an error, so that the form
+    can list them."""
     try:
         if isinstance(draft, PersonDraft):
             person = people.create_person(uow, actor, draft, accept_duplicates=accept)
             ref = ClientRef(ClientKind.PERSON, person.value.id, person.value.display_name)
             return Saved(ref, person.changes)
-        org = people.create_organisation(uow, actor, draft, accept_duplicates=accept)
+        org = people.create_organisation(
+            uow, actor, draft, accept_duplicates=accept, contacts=contacts
+        )
     except people.DuplicateCandidatesError as exc:
         return Saved(list(exc.candidates))
     return Saved(ClientRef(ClientKind.ORGANISATION, org.value.id, org.value.name), org.changes)
+
+
+def add_contacts(
+    uow: UnitOfWork, actor: Actor, org_id: int, contacts: tuple[ContactDraft, ...]
+) -> Saved[OrganisationView]:
+    """Add ``contacts`` to an existing organisation's contact persons (one of the same name is
+    not added twice): the contact person typed for a new organisation that turned out to be
+    recorded already is not lost."""
+    org = people.get_organisation(uow, actor, org_id)
+    known = {c.name.casefold() for c in org.contacts}
+    new = [c for c in contacts if c.name.strip().casefold() not in known]
+    if not new:
+        return Saved(org)
+    kept = [ContactDraft(c.name, c.function, c.email, c.phone, c.id) for c in org.contacts]
+    versions = {c.id: c.version for c in org.contacts}
+    return people.set_contacts(uow, actor, org_id, [*kept, *new], versions)
 
 
 def contact_fields(text: str) -> tuple[str, str]:
@@ -81,6 +113,7 @@ class ClientSection(QWidget):
         self.picker.empty_text = _(
             "No person or organisation found. Choose New person or New organisation to enter it."
         )
+        self.picker.change_button.setText(_("Cha&nge"))
         self.form.addRow(self.picker)
         self._build_person()
         self._build_organisation()
@@ -88,7 +121,11 @@ class ClientSection(QWidget):
         self.form.addRow(self.client_error)
         errors.register("client", self.picker, self.client_error)
         self._build_candidates()
+        for edit in (self.family_name, self.given_name, self.org_name):
+            # The question was about the name as it was: another name withdraws it.
+            edit.textEdited.connect(lambda _text: self.hide_candidates())
         self.modes.idToggled.connect(self._mode_changed)
+        self.modes.idClicked.connect(self._mode_chosen)
         self._mode_changed(FIND, True)
 
     # -- building --------------------------------------------------------------------------
@@ -98,7 +135,7 @@ class ClientSection(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for mode, text in (
-            (FIND, _("&Find existing")),
+            (FIND, _("Find e&xisting")),
             (NEW_PERSON, _("New &person")),
             (NEW_ORGANISATION, _("New or&ganisation")),
         ):
@@ -107,7 +144,7 @@ class ClientSection(QWidget):
             row.addWidget(radio)
         row.addStretch(1)
         self.modes.button(FIND).setChecked(True)
-        self.client_label = QLabel(_("&Client:"))
+        self.client_label = QLabel(_("Cl&ient:"))
         self.form.addRow(self.client_label, row)
 
     def _sub_form(self) -> tuple[QWidget, QFormLayout]:
@@ -124,14 +161,22 @@ class ClientSection(QWidget):
 
     def _build_person(self) -> None:
         self.person_box, form = self._sub_form()
-        self.family_name = self._line(form, _("Famil&y name:"), "family_name")
+        self.family_name = self._line(form, _("Fa&mily name:"), "family_name")
         self.given_name = self._line(form, _("G&iven name:"), "given_name")
-        self.person_contact = self._line(form, _("&E-mail or phone:"), "person_contact")
+        self.person_contact = self._line(form, _("E-mail or phone num&ber:"), "person_contact")
+        self.nationality = fill_combo(TypeAheadCombo(), country_items())
+        self.nationality.setAccessibleName(_("Nationality"))
+        self.errors.add_row(form, _("&Nationality:"), self.nationality, field="nationality")
 
     def _build_organisation(self) -> None:
         self.org_box, form = self._sub_form()
         self.org_name = self._line(form, _("Organisation na&me:"), "name")
-        self.org_contact = self._line(form, _("&E-mail or phone:"), "org_contact")
+        self.org_contact = self._line(form, _("E-mail or phone num&ber:"), "org_contact")
+        # Who made contact for the organisation: its first contact person (optional).
+        self.contact_name = self._line(form, _("Contact &name:"), "contact_name")
+        self.contact_line = self._line(form, _("Contact e-ma&il or phone:"), "contact_email")
+        for edit in (self.contact_name, self.contact_line):
+            edit.setPlaceholderText(_("optional"))
 
     def _build_candidates(self) -> None:
         self.candidates_box = QWidget()
@@ -147,7 +192,7 @@ class ClientSection(QWidget):
         self.candidates.installEventFilter(self)
         self.candidates.itemDoubleClicked.connect(lambda _i: self._use_selected())
         self.use_button = QPushButton(_("Use e&xisting and save"))
-        self.create_button = QPushButton(_("C&reate new and save"))
+        self.create_button = QPushButton()  # its words name the kind of client (_show_mode)
         for button in (self.use_button, self.create_button):
             button.setAutoDefault(False)
         self.use_button.clicked.connect(self._use_selected)
@@ -173,8 +218,11 @@ class ClientSection(QWidget):
             self.family_name,
             self.given_name,
             self.person_contact,
+            self.nationality,
             self.org_name,
             self.org_contact,
+            self.contact_name,
+            self.contact_line,
             self.candidates,
             self.use_button,
             self.create_button,
@@ -192,10 +240,21 @@ class ClientSection(QWidget):
         self.picker.setVisible(mode == FIND)
         self.person_box.setVisible(mode == NEW_PERSON)
         self.org_box.setVisible(mode == NEW_ORGANISATION)
-        first = {FIND: self.picker, NEW_PERSON: self.family_name, NEW_ORGANISATION: self.org_name}
-        self.client_label.setBuddy(first[mode])
+        # "Client:" leads to the search field; a new client's fields have mnemonics of their
+        # own, whose letters the label must not take.
+        self.client_label.setText(_("Cl&ient:") if mode == FIND else _("Client:"))
+        self.client_label.setBuddy(self.picker)
+        self.create_button.setText(
+            _("Save as new or&ganisation") if mode == NEW_ORGANISATION else _("Save as new &person")
+        )
         if mode != FIND:
             self._take_search_text(mode)
+
+    def _mode_chosen(self, mode: int) -> None:
+        """Chosen by a click, Space or its mnemonic: the cursor goes where the typing starts.
+        (Arrow keys among the choices keep the focus there: Qt puts it back after the click.)"""
+        first = {FIND: self.picker, NEW_PERSON: self.family_name, NEW_ORGANISATION: self.org_name}
+        first[mode].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _take_search_text(self, mode: int) -> None:
         """What was searched for becomes the new client's name, so nothing is typed twice."""
@@ -221,6 +280,7 @@ class ClientSection(QWidget):
             return PersonDraft(
                 self.family_name.text(),
                 self.given_name.text(),
+                nationality=self.nationality.currentData(),
                 municipality=municipality,
                 email=email,
                 phone=phone,
@@ -229,6 +289,33 @@ class ClientSection(QWidget):
             email, phone = contact_fields(self.org_contact.text())
             return OrganisationDraft(
                 self.org_name.text(), municipality=municipality, email=email, phone=phone
+            )
+        return None
+
+    def new_contacts(self) -> tuple[ContactDraft, ...]:
+        """The new organisation's contact person as typed (none when both lines are empty; a
+        line without a name is refused by the service under the name)."""
+        if self.mode() != NEW_ORGANISATION:
+            return ()
+        name, line = self.contact_name.text().strip(), self.contact_line.text()
+        if not name and not line.strip():
+            return ()
+        email, phone = contact_fields(line)
+        return (ContactDraft(name, email=email, phone=phone),)
+
+    def contact_problem(self) -> ValidationError | None:
+        """What is wrong with the new organisation's contact person, before anything is saved
+        (the services check the same)."""
+        contact = self.new_contacts()
+        if not contact:
+            return None
+        if not contact[0].name:
+            return ValidationError(_("Enter the contact person's name."), field="contact_name")
+        if contact[0].email and not plausible_email(contact[0].email):
+            return ValidationError(
+                _("%(value)s is not an e-mail address (name@example.org).")
+                % {"value": contact[0].email},
+                field="contact_email",
             )
         return None
 
@@ -263,11 +350,14 @@ class ClientSection(QWidget):
             self.person_contact,
             self.org_name,
             self.org_contact,
+            self.contact_name,
+            self.contact_line,
         )
         return (
             self.mode(),
             self.picker.client(),
             self.picker.edit.text(),
+            self.nationality.currentData(),
             *(e.text() for e in edits),
         )
 
@@ -286,11 +376,19 @@ class ClientSection(QWidget):
             )
         )
         self.candidates_box.show()
+        self._lock_mode(True)
         self.candidates.setCurrentRow(0)
         self.candidates.setFocus()
 
     def hide_candidates(self) -> None:
         self.candidates_box.hide()
+        self._lock_mode(False)
+
+    def _lock_mode(self, locked: bool) -> None:
+        """While the duplicate question is open the kind of client stays (answer it, or change
+        the name, which withdraws it); its buttons take the mode buttons' letters."""
+        for button in self.modes.buttons():
+            button.setEnabled(not locked)
 
     def _use_selected(self) -> None:
         item = self.candidates.currentItem()

@@ -1,8 +1,12 @@
 """The widgets of the quick enquiry, laid out in three columns that fit a 1366x768 screen.
 
-Reading order (and Tab order): the client, how the enquiry came in, topics and the answer,
+Reading order (and Tab order): the client, who asked and from where, this contact (channel,
+date, duration, first contact: saved as the enquiry's first consultation), topics and the answer,
 services, then the optional referral and follow-up. Saving is the dialog's part
 (:mod:`welcome_center.ui.dialogs.quick_enquiry`).
+
+A requester type and topics are not required, but the statistics count enquiries by them: while
+one is empty, a hint under it says so.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from itertools import pairwise
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -23,6 +28,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +37,7 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.i18n import _
-from welcome_center.services import people
+from welcome_center.services import consultation_rules, people
 from welcome_center.ui.dialogs.quick_enquiry_client import ClientSection
 from welcome_center.ui.forms import (
     CodeChecklist,
@@ -67,8 +74,11 @@ class QuickEnquiryForm(QDialog):
 
     # -- building --------------------------------------------------------------------------
 
-    def _row(self, form: QFormLayout, text: str, widget: QWidget, *fields: str) -> QWidget:
-        """``text: widget`` with an error line under the widget for the services' ``fields``."""
+    def _row(
+        self, form: QFormLayout, text: str, widget: QWidget, *fields: str, hint: str = ""
+    ) -> QWidget:
+        """``text: widget`` with an error line under the widget for the services' ``fields``
+        (and a ``hint`` line, shown by :meth:`_show_hints`)."""
         label = QLabel(text)
         label.setBuddy(widget)
         box = QWidget()
@@ -76,6 +86,8 @@ class QuickEnquiryForm(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addWidget(widget)
+        if hint:
+            lay.addWidget(self._hint_label(widget, hint))
         err = error_label()
         lay.addWidget(err)
         form.addRow(label, box)
@@ -94,7 +106,7 @@ class QuickEnquiryForm(QDialog):
         self.note.hide()
         self.save_button = QPushButton(_("&Save"))
         self.save_button.setToolTip(_("Save the enquiry (Ctrl+S)"))
-        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button = QPushButton(_("&Cancel"))
         self.cancel_button.setToolTip(_("Close without saving (Esc)"))
         # Plain buttons, none of them default: Enter in a field never saves a half-typed
         # enquiry (a button box would make Save the default).
@@ -109,32 +121,81 @@ class QuickEnquiryForm(QDialog):
         outer.addWidget(self.note)
         outer.addLayout(buttons)
         self._tab_order()
+        self.requester.currentIndexChanged.connect(lambda _i: self._show_hints())
+        self.topics.itemChanged.connect(lambda _item: self._show_hints())
+        self._show_hints()
         self.save_shortcuts = [
             QShortcut(QKeySequence(keys), self)
             for keys in (QKeySequence.StandardKey.Save, "Ctrl+Return", "Ctrl+Enter")
         ]
 
+    def _hint_label(self, widget: QWidget, text: str) -> QLabel:
+        """A calm line under ``widget`` (not an error: saving goes ahead without it)."""
+        hint = QLabel(text)
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        font = hint.font()
+        font.setItalic(True)
+        hint.setFont(font)
+        self._hints[widget] = hint
+        return hint
+
+    def _show_hints(self) -> None:
+        """The hint under the requester type and under the topics, while they are empty."""
+        self._hints[self.requester].setVisible(self.requester.currentData() is None)
+        self._hints[self.topics].setVisible(not self.topics.codes())
+
     def _left_column(self) -> QVBoxLayout:
+        self._hints: dict[QWidget, QLabel] = {}
         self.client = ClientSection(self.ops, self.errors)
         form = QFormLayout()
         self.requester = vocab_combo(self.ops, Vocabulary.REQUESTER_TYPE)
-        self._row(form, _("Re&quester type:"), self.requester, "requester_type")
-        self.channel = vocab_combo(self.ops, Vocabulary.CHANNEL)
-        if self.channel.findData(DEFAULT_CHANNEL) >= 0:
-            set_combo_value(self.channel, DEFAULT_CHANNEL)
-        self._row(form, _("C&hannel:"), self.channel, "channel")
-        self.opened_on = date_edit(office_today())
-        self._row(form, _("Opened &on:"), self.opened_on, "opened_on")
+        self.requester.setAccessibleName(_("Requester type"))
+        self._row(
+            form,
+            _("Re&quester type:"),
+            self.requester,
+            "requester_type",
+            hint=_("The statistics count enquiries by requester type: choose one if you can."),
+        )
         self.municipality = vocab_combo(self.ops, Vocabulary.MUNICIPALITY)
-        self._row(form, _("M&unicipality:"), self.municipality, "municipality")
+        self.municipality.setAccessibleName(_("Municipality"))
+        self._row(form, _("Municipalit&y:"), self.municipality, "municipality")
         counsellor = QLabel(self.ops.user_name(self.ops.actor.user_id) or self.ops.actor.name)
         counsellor.setTextFormat(Qt.TextFormat.PlainText)
         self._row(form, _("Counsellor:"), counsellor, "counsellor")
         lay = QVBoxLayout()
         lay.addWidget(self.client)
         lay.addLayout(form)
+        lay.addWidget(self._contact_box())
         lay.addStretch(1)
         return lay
+
+    def _contact_box(self) -> QGroupBox:
+        """This contact: how and when it came in, how long it took, whether it was the first
+        one with this client. Saved with the enquiry as its first consultation."""
+        self.contact_box = QGroupBox(_("This contact (counted as a consultation)"))
+        form = QFormLayout(self.contact_box)
+        self.channel = vocab_combo(self.ops, Vocabulary.CHANNEL)
+        self.channel.setAccessibleName(_("Channel"))
+        if self.channel.findData(DEFAULT_CHANNEL) >= 0:
+            set_combo_value(self.channel, DEFAULT_CHANNEL)
+        self._row(form, _("C&hannel:"), self.channel, "channel")
+        self.opened_on = date_edit(office_today())
+        self.opened_on.setAccessibleName(_("Opened on"))
+        # The contact's date is the enquiry's opening date.
+        self._row(form, _("Opened &on:"), self.opened_on, "opened_on", "held_on")
+        self.duration = QSpinBox()
+        self.duration.setRange(0, consultation_rules.MAX_MINUTES)
+        self.duration.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.duration.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.duration.setAccessibleName(_("Duration in minutes"))
+        self._row(form, _("D&uration in minutes:"), self.duration, "duration_minutes")
+        self.first_contact = QCheckBox(_("&First contact"))
+        self.first_contact.setChecked(True)  # a new client's; see QuickEnquiryDialog
+        self.first_contact.setToolTip(_("The first contact of this client with the office"))
+        form.addRow(self.first_contact)
+        return self.contact_box
 
     def _middle_column(self) -> QFormLayout:
         form = QFormLayout()
@@ -142,7 +203,13 @@ class QuickEnquiryForm(QDialog):
         self.topics = CodeChecklist.of(self.ops, Vocabulary.TOPIC)
         self.topics.setAccessibleName(_("Topics"))
         _show_rows(self.topics)
-        self._row(form, _("&Topics:"), self.topics, "topics")
+        self._row(
+            form,
+            _("&Topics:"),
+            self.topics,
+            "topics",
+            hint=_("The statistics count enquiries by topic: tick at least one if you can."),
+        )
         self.summary = QPlainTextEdit()
         self.summary.setTabChangesFocus(True)
         self.summary.setAccessibleName(_("What was answered"))
@@ -177,10 +244,10 @@ class QuickEnquiryForm(QDialog):
             empty_text=_("— no referral —"),
         )
         self.partner.setAccessibleName(_("Partner"))
-        self._row(ref_form, _("Part&ner:"), self.partner, "partner", "referred_on")
+        self._row(ref_form, _("Pa&rtner:"), self.partner, "partner", "referred_on")
         self.referral_topic = QComboBox()
         self.referral_topic.setAccessibleName(_("Referral topic"))
-        self._row(ref_form, _("Referral topic:"), self.referral_topic, "topic")
+        self._row(ref_form, _("R&eferral topic:"), self.referral_topic, "topic")
         self.topics.itemChanged.connect(lambda _item: self._offer_referral_topics())
         self._offer_referral_topics()
         self.reason = QLineEdit()
@@ -204,9 +271,11 @@ class QuickEnquiryForm(QDialog):
         chain = [
             *self.client.tab_chain(),
             self.requester,
+            self.municipality,
             self.channel,
             self.opened_on,
-            self.municipality,
+            self.duration,
+            self.first_contact,
             self.topics,
             self.summary,
             self.services,
@@ -226,9 +295,8 @@ class QuickEnquiryForm(QDialog):
         return [
             self.client,
             self.requester,
-            self.channel,
-            self.opened_on,
             self.municipality,
+            self.contact_box,
             self.topics,
             self.summary,
             self.services,
