@@ -27,6 +27,7 @@ from datetime import date
 
 import pytest
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import (
     ClientChoice,
@@ -107,6 +108,8 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
     consultations.record_consultation(uow, anna, r1, ConsultationDraft(date(2024, 3, 4), 30))
     consultations.record_consultation(uow, ben, r2, ConsultationDraft(date(2024, 3, 10), 60))
     consultations.record_consultation(uow, anna, r5, ConsultationDraft(date(2024, 4, 2), 45))
+    consent_to_referrals(uow, ben, r2)  # a referral needs the client's consent
+    consent_to_referrals(uow, anna, r6)
     sent = referrals.refer(uow, ben, r2, ReferralDraft(_partner(uow, "fizuz"), date(2024, 3, 11)))
     referrals.record_feedback(
         uow,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.models import AuditEntry, Record
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
@@ -162,6 +163,7 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "delete_consultation",
         "record",
     )
+    consent_to_referrals(uow, anna, r.id)  # a referral needs consent
     f = step(
         lambda: referrals.refer(uow, anna, r.id, ReferralDraft(_partner(uow, "fizuz"), OPENED)),
         "refer",
@@ -355,6 +357,7 @@ def test_no_audit_entry_contains_a_clients_name_or_notes(
         PartyDraft(ClientChoice(ClientKind.ORGANISATION, oid), PartyRole.EMPLOYER, FAMILY),
     ).value
     consultations.record_consultation(uow, anna, r.id, ConsultationDraft(OPENED, notes=FAMILY))
+    consent_to_referrals(uow, anna, r.id)  # a referral needs consent
     referrals.refer(
         uow, anna, r.id, ReferralDraft(_partner(uow, "mbe"), OPENED, reason=SECRET_NOTE)
     )

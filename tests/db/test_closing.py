@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.models import AuditEntry, FollowUp
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
@@ -62,6 +63,7 @@ def busy(uow: UnitOfWork, anna: Actor) -> RecordDetails:
         follow_ups.add_follow_up(uow, anna, rid, due, note)
     done = follow_ups.add_follow_up(uow, anna, rid, TODAY, "erledigt").value
     follow_ups.complete(uow, anna, done.id, expected_version=done.version)
+    consent_to_referrals(uow, anna, rid)  # a referral needs consent
     for partner in ("mbe", "jmd", "iq_sachsen"):
         referrals.refer(uow, anna, rid, ReferralDraft(_partner(uow, partner), OPENED))
     answered = cases.get_record(uow, anna, rid).referrals[-1]

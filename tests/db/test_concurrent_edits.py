@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import (
@@ -120,6 +121,7 @@ def test_referral_feedback_given_meanwhile(
     uow: UnitOfWork, anna: Actor, ben: Actor, record: RecordDetails
 ) -> None:
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
+    consent_to_referrals(uow, anna, record.id)  # a referral needs consent
     f = referrals.refer(uow, anna, record.id, ReferralDraft(fizuz, OPENED)).value
     first = referrals.record_feedback(
         uow, anna, f.id, ReferralStatus.ACCEPTED, "Termin am Montag", expected_version=f.version

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import (
@@ -33,7 +34,9 @@ def _open(
         uow, actor, PersonDraft(family, "Anna"), accept_duplicates=True
     ).value.id
     draft = RecordDraft(ClientChoice(ClientKind.PERSON, pid), opened_on)
-    return cases.open_record(uow, actor, draft).value
+    r = cases.open_record(uow, actor, draft).value
+    consent_to_referrals(uow, actor, r.id)  # a referral needs the client's consent
+    return r
 
 
 @pytest.fixture

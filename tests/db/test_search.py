@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.consents import consent_to_referrals
 from welcome_center.db.models import AuditEntry
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import (
@@ -296,6 +297,7 @@ def test_a_referral_reason_and_outcome_find_the_record(
     from welcome_center.domain.enums import ReferralStatus
 
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
+    consent_to_referrals(uow, anna, office.mueller)  # a referral needs consent
     f = referrals.refer(
         uow, anna, office.mueller, ReferralDraft(fizuz, OPENED, reason="Gleichwertigkeit")
     ).value

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.consents import consent_to_referrals
 from welcome_center.db import text_guard
 from welcome_center.db.models import AuditEntry, Person, User
 from welcome_center.db.uow import UnitOfWork
@@ -167,6 +168,7 @@ def test_record_summary_consultation_referral_and_follow_up(uow: UnitOfWork, ann
         )
     )
     assert err.field == "language"
+    consent_to_referrals(uow, anna, record_id)  # a referral needs consent
     partner = next(o.id for o in people.list_partners(uow))
     err = _refused(
         lambda: referrals.refer(

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from tests.consents import consent_to_referrals
 from tests.ui.conftest import when_modal
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft, ReferralDraft
@@ -44,6 +45,7 @@ def busy(ops: Ops) -> tuple[int, str]:
     r = cases.open_record(ops.uow, ops.actor, draft).value
     follow_ups.add_follow_up(ops.uow, ops.actor, r.id, TODAY, "Unterlagen nachfragen")
     referred = TODAY - timedelta(days=days - 1)
+    consent_to_referrals(ops.uow, ops.actor, r.id)  # a referral needs consent
     referrals.refer(ops.uow, ops.actor, r.id, ReferralDraft(_partner(ops, "mbe"), referred))
     return r.id, r.number
 

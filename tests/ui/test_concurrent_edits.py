@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.consents import consent_to_referrals
 from tests.ui.conflicts import BACK, TAKE_THEIRS, ConflictAnswers
 from tests.ui.date_typing import type_date
 from tests.ui.test_record_editor import CTRL, activate, open_window, save_dialog
@@ -217,6 +218,7 @@ def test_feedback_given_meanwhile_keeps_the_typed_outcome(
     qtbot, ops, uow, anna, ben, record_id, conflicts
 ):
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
+    consent_to_referrals(uow, anna, record_id)  # a referral needs consent
     f = referrals.refer(uow, anna, record_id, ReferralDraft(fizuz, OPENED)).value
     window = open_window(qtbot, ops, record_id)
     dialog = _show(qtbot, FeedbackDialog(window, window.details.referrals[0]))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QListWidget, QTableView, QToolTip
 from pytestqt.qtbot import QtBot
 
+from tests.consents import consent_to_referrals
 from tests.ui.test_record_editor import activate, open_window
 from welcome_center import i18n
 from welcome_center.domain.dates import office_today
@@ -125,6 +126,7 @@ def test_the_outcome_is_shown_in_its_column_and_whole_in_the_preview(
     record = _record(ops)
     partner = next(o.id for o in people.list_partners(ops.uow) if o.code == "fizuz")
     draft = ReferralDraft(partner, TODAY - timedelta(days=20), "recognition", "Anerkennung")
+    consent_to_referrals(ops.uow, ops.actor, record)  # a referral needs consent
     saved = referrals.refer(ops.uow, ops.actor, record, draft).value
     referrals.record_feedback(
         ops.uow,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from tests.consents import consent_to_referrals
 from tests.ui.conftest import type_text
 from tests.ui.test_people import on_modal
 from welcome_center.domain.dates import office_today
@@ -191,6 +192,7 @@ def test_the_referrals_sent_to_a_partner_appear(
     assert "No referrals to this partner yet" in page.referrals_hint.text()
     record_id, number = _record(admin_ops)
     on = office_today() - timedelta(days=2)
+    consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
     draft = ReferralDraft(fizuz, on, topic="recognition", reason="Anerkennung Pflege")
     assert (
         admin_ops.write(None, lambda uow, actor: referrals.refer(uow, actor, record_id, draft))
@@ -213,6 +215,7 @@ def test_a_partners_feedback_changes_the_status_word(page: PartnersPage, admin_o
     fizuz = _partner_id(admin_ops, "FIZUZ")
     record_id, _number = _record(admin_ops)
     draft = ReferralDraft(fizuz, office_today())
+    consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
     referral = referrals.refer(admin_ops.uow, admin_ops.actor, record_id, draft).value
     page.select_partner(fizuz)
     assert _column(page.referrals, 1) == ["Sent"]
@@ -265,6 +268,7 @@ def test_models_pass_the_model_tester(
     for days in (3, 1):
         record_id, _n = _record(admin_ops, days)
         draft = ReferralDraft(fizuz, office_today() - timedelta(days=days))
+        consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
         referrals.refer(admin_ops.uow, admin_ops.actor, record_id, draft)
     page.refresh()
     page.select_partner(fizuz)

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.consents import client_consents_to_referrals
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.date_typing import type_date
 from welcome_center import i18n
@@ -151,6 +152,7 @@ def test_a_new_person_can_be_created_despite_a_candidate(qtbot, ops, dialog):
 def test_an_existing_client_with_a_referral_and_a_follow_up(qtbot, ops, dialog):
     hans = people.create_person(ops.uow, ops.actor, PersonDraft("Müller", "Hans")).value
     partner = people.list_partners(ops.uow)[0]
+    client_consents_to_referrals(ops.uow, ops.actor, ClientKind.PERSON, hans.id)  # needed
     picker = dialog.client.picker
     qtbot.keyClicks(picker.edit, "mull")
     qtbot.waitUntil(picker.hits.isVisible, timeout=2000)
@@ -288,7 +290,8 @@ def test_fits_a_small_screen_in_german(qtbot, ops):
 
 
 def test_the_referral_is_for_one_of_the_enquirys_topics(qtbot, ops, dialog):
-    people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada"))
+    ada = people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada")).value
+    client_consents_to_referrals(ops.uow, ops.actor, ClientKind.PERSON, ada.id)  # needed
     picker = dialog.client.picker
     qtbot.keyClicks(picker.edit, "okon")
     qtbot.waitUntil(picker.hits.isVisible, timeout=2000)

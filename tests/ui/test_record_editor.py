@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
+from tests.consents import consent_to_referrals
 from tests.ui.conflicts import BACK, TAKE_THEIRS, ConflictAnswers
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.date_typing import type_date
@@ -179,6 +180,7 @@ def test_record_and_correct_a_consultation_with_the_keyboard(qtbot, ops, uow, an
 
 
 def test_refer_to_a_partner_and_record_the_feedback(qtbot, ops, uow, anna, record_id):
+    consent_to_referrals(uow, anna, record_id)  # a referral needs consent
     window = open_window(qtbot, ops, record_id)
 
     def refer(dialog):

@@ -11,6 +11,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QSettings, Qt
 
+from tests.consents import consent_to_referrals
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind
@@ -54,6 +55,7 @@ def office(ops: Ops) -> dict[str, int]:
     partner = people.list_partners(ops.uow)[0]
     from welcome_center.domain.drafts import ReferralDraft
 
+    consent_to_referrals(ops.uow, ops.actor, ids["haddad"])  # a referral needs consent
     referrals.refer(ops.uow, ops.actor, ids["haddad"], ReferralDraft(partner.id, today))
     ids["partner"] = partner.id
     return ids

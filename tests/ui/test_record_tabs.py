@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.consents import consent_to_referrals
 from tests.ui.conftest import type_text, when_modal
 from tests.ui.test_record_editor import CTRL, _button, append_text, open_window, save_dialog
 from welcome_center.domain.dates import office_today
@@ -208,6 +209,7 @@ def test_every_table_model(qtbot, qtmodeltester, ops, uow, anna, record_id, pers
     today = office_today()
     consultations.record_consultation(uow, anna, record_id, ConsultationDraft(today, 30))
     partner = people.list_partners(uow)[0].id
+    consent_to_referrals(uow, anna, record_id)  # a referral needs consent
     referrals.refer(uow, anna, record_id, ReferralDraft(partner, today, reason="x"))
     follow_ups.add_follow_up(uow, anna, record_id, today, "Anruf")
     recognition.add_procedure(uow, anna, record_id, RecognitionDraft("Ingenieurin"))

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.consents import consent_to_referrals
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import (
     ClientChoice,
@@ -101,7 +102,9 @@ def test_a_referral_without_feedback_for_longer_than_the_period_appears(
     old, old_number = _record(ops, _person(ops, "Öztürk", "Ayşe"), days_ago=days + 10)
     recent, _n = _record(ops, _person(ops, "Weber", "Jan"), days_ago=days + 10)
     referred = TODAY - timedelta(days=days + 1)
+    consent_to_referrals(ops.uow, ops.actor, old)  # a referral needs consent
     referrals.refer(ops.uow, ops.actor, old, ReferralDraft(_partner(ops), referred))
+    consent_to_referrals(ops.uow, ops.actor, recent)
     referrals.refer(ops.uow, ops.actor, recent, ReferralDraft(_partner(ops), TODAY))
     page.activated()
     [line] = page.referrals.texts()

@@ -41,6 +41,10 @@ class AuditAction(StrEnum):
     EDIT_RECOGNITION = "edit_recognition"
     ADD_RESIDENCE_TITLE = "add_residence_title"
     EDIT_RESIDENCE_TITLE = "edit_residence_title"
+    # consent (DOMAIN.md, data protection)
+    RECORD_CONSENT = "record_consent"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    CONSENT_OVERRIDE = "consent_override"  # a referral made without consent, with a reason
     # vocabularies (an entry is activated or retired)
     ACTIVATE = "activate"
     RETIRE = "retire"

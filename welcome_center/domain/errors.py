@@ -64,3 +64,33 @@ class StorageError(DomainError):
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class ConsentMissingError(DomainError):
+    """A referral was refused: no consent of the client covers it (DOMAIN.md). The message
+    names the client, the partner and what is missing; the desk offers to record the consent
+    (for ``partner_id`` on ``referred_on``) and, when ``override_allowed``, to refer anyway
+    with a reason."""
+
+    code = "consent_missing"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        client_kind: str,
+        client_id: int,
+        client_name: str,
+        partner_id: int,
+        partner_name: str,
+        referred_on: object,
+        override_allowed: bool,
+    ) -> None:
+        super().__init__(message)
+        self.client_kind = client_kind
+        self.client_id = client_id
+        self.client_name = client_name
+        self.partner_id = partner_id
+        self.partner_name = partner_name
+        self.referred_on = referred_on
+        self.override_allowed = override_allowed

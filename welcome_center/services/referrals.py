@@ -22,6 +22,7 @@ from welcome_center.i18n import _
 from welcome_center.services import audit, cases, record_views, settings, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
+from welcome_center.services.privacy import consent
 
 
 def _partner(s: Session, partner_id: int) -> Organisation:
@@ -32,9 +33,17 @@ def _partner(s: Session, partner_id: int) -> Organisation:
 
 
 def refer(
-    uow: UnitOfWork, actor: Actor, record_id: int, draft: ReferralDraft
+    uow: UnitOfWork,
+    actor: Actor,
+    record_id: int,
+    draft: ReferralDraft,
+    *,
+    consent_override: str = "",
 ) -> Saved[ReferralView]:
-    """Pass a record to a partner for a topic; the referral starts as "sent"."""
+    """Pass a record to a partner for a topic; the referral starts as "sent". It needs the
+    client's consent to referrals to that partner (or to all partners) on the referral date;
+    without one it is refused with ConsentMissingError, unless the office allows overrides and
+    ``consent_override`` gives the reason (stored with the referral, and audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         r = cases.load(s, record_id)
@@ -56,12 +65,16 @@ def refer(
             reason=draft.reason,
             status=ReferralStatus.SENT,
             created_by_id=actor.user_id,
-        )
+        )  # its texts are checked as they are set: a bad reason is said before consent
+        override = consent.check_referral(s, actor, r, partner, draft.referred_on, consent_override)
+        f.consent_override_reason = override
         s.add(f)
         if r.status is RecordStatus.NEW:
             r.status = RecordStatus.IN_PROGRESS
         s.flush()
         audit.log(s, actor, AuditAction.REFER, "record", r.id, detail=f"referral={f.id}")
+        if override is not None:
+            consent.audit_override(s, actor, r.id, f.id)
         return Saved(record_views.referral_view(f), record_changed(r.id))
 
 

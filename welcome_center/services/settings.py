@@ -213,6 +213,8 @@ def _privacy_settings(**given: object) -> dict[str, object]:
             value = str(value).strip()
         if name == "consent_text_version" and not value:
             raise ValidationError(_("Enter the consent text's version."), field=name)
+        if name in ("consent_text_de", "consent_text_en") and not value:
+            raise ValidationError(_("Enter the consent text the form prints."), field=name)
         out[name] = value
     return out
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft
-from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ContactPersonView, OrganisationView
 from welcome_center.i18n import _
@@ -35,6 +35,7 @@ from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
 from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.renamed_fields import RenamedFields
+from welcome_center.ui.widgets.consent_panel import ConsentPanel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -184,7 +185,8 @@ class OrganisationEditor(ClientEditor):
         self.contacts_box = self._contacts_box()
         self.is_partner.toggled.connect(self._partner_toggled)
         self._partner_toggled(partner)
-        self._layout(self.contacts_box)
+        self.consents = ConsentPanel(ops, ClientKind.ORGANISATION)  # shown once it is saved
+        self._layout(self.contacts_box, self.consents)
         self.mark_clean()
 
     def _contacts_box(self) -> QGroupBox:
@@ -271,6 +273,7 @@ class OrganisationEditor(ClientEditor):
 
     def fill(self, item: OrganisationView) -> None:
         self.setWindowTitle(_("Organisation: %(name)s") % {"name": item.name})
+        self.consents.show_client(item.id, item.name)
         self.name.setText(item.name)
         self.short_name.setText(item.short_name)
         self.is_partner.setChecked(item.is_partner)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.drafts import PersonDraft
-from welcome_center.domain.enums import Vocabulary
+from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.text import strip_accents
 from welcome_center.domain.views import DuplicateCandidate, PersonView
 from welcome_center.i18n import _, country_name
@@ -42,6 +42,7 @@ from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.dialogs.base import BaseDialog
 from welcome_center.ui.dialogs.conflict import Field, form_fields
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.widgets.consent_panel import ConsentPanel
 from welcome_center.ui.widgets.date_field import dates_ok
 
 W = TypeVar("W", bound=QWidget)
@@ -295,7 +296,8 @@ class PersonEditor(ClientEditor):
             (self.birth_date, _("Birth date")),
         ):
             w.setAccessibleName(name)
-        self._layout()
+        self.consents = ConsentPanel(ops, ClientKind.PERSON)  # shown once the person is saved
+        self._layout(self.consents)
         self.mark_clean()
 
     def draft(self) -> PersonDraft:
@@ -319,6 +321,7 @@ class PersonEditor(ClientEditor):
 
     def fill(self, item: PersonView) -> None:
         self.setWindowTitle(_("Person: %(name)s") % {"name": item.display_name})
+        self.consents.show_client(item.id, item.display_name)
         self.family_name.setText(item.family_name)
         self.given_name.setText(item.given_name)
         forms.set_date(self.birth_date, item.birth_date, optional=True)

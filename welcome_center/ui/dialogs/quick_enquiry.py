@@ -22,13 +22,14 @@ from welcome_center.domain.enums import ClientKind, RecordKind
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import _
-from welcome_center.services import cases, follow_ups, referrals
+from welcome_center.services import cases, follow_ups
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.dialogs.quick_enquiry_client import FIND, add_contacts, create_client
 from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
 from welcome_center.ui.forms import combo_value, date_of
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.renamed_fields import RenamedFields
+from welcome_center.ui.widgets.consent_panel import refer_asking_for_consent
 from welcome_center.ui.widgets.date_field import dates_ok
 
 
@@ -220,11 +221,8 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             topic=self.referral_topic.currentData(),
             reason=self.reason.text().strip(),
         )
-        saved = self.ops.write(
-            self,
-            lambda uow, actor: referrals.refer(uow, actor, record_id, draft),
-            errors=self.errors,
-        )
+        # Refused for want of the client's consent, it offers to record it and tries again.
+        saved = refer_asking_for_consent(self, self.ops, record_id, draft, errors=self.errors)
         if saved is None:
             self._partly_saved(
                 _(

@@ -9,6 +9,7 @@ from welcome_center.i18n import _
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_audit import AuditTab
+from welcome_center.ui.pages.admin_consent import ConsentTab
 from welcome_center.ui.pages.admin_retention import RetentionTab
 from welcome_center.ui.pages.admin_settings import SettingsTab
 from welcome_center.ui.pages.admin_users import UsersTab
@@ -17,7 +18,7 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Five tabs: Users, Vocabularies, Office settings, Audit log, Retention."""
+    """Six tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -26,6 +27,7 @@ class AdminPage(Page):
         self.settings = SettingsTab(ops)
         self.audit = AuditTab(ops)
         self.retention = RetentionTab(ops)
+        self.consent = ConsentTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
@@ -33,6 +35,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.settings, _("&Office settings"))
         self.tabs.addTab(self.audit, _("&Audit log"))
         self.tabs.addTab(self.retention, _("Retent&ion"))
+        self.tabs.addTab(self.consent, _("Co&nsent form"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
@@ -41,7 +44,11 @@ class AdminPage(Page):
 
     def has_unsaved(self) -> bool:
         """Whether the settings form holds input not saved yet (ask before closing)."""
-        return self.settings.has_unsaved() or self.retention.has_unsaved()
+        return (
+            self.settings.has_unsaved()
+            or self.retention.has_unsaved()
+            or self.consent.has_unsaved()
+        )
 
     def refresh(self) -> None:
         self.users.refresh()
@@ -49,6 +56,7 @@ class AdminPage(Page):
         self.settings.refresh()
         self.audit.refresh()
         self.retention.refresh()
+        self.consent.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.users:
@@ -58,3 +66,4 @@ class AdminPage(Page):
         if changes.settings:
             self.settings.refresh()
             self.retention.refresh()
+            self.consent.refresh()

@@ -25,6 +25,7 @@ from welcome_center.ui.record.dialogs import (
     run,
 )
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
+from welcome_center.ui.widgets.consent_panel import refer_asking_for_consent
 
 if TYPE_CHECKING:
     from welcome_center.ui.record.host import RecordHost
@@ -131,12 +132,11 @@ class ReferralDialog(EditDialog):
             topic=self.topic.currentData(),
             reason=self.reason.toPlainText(),
         )
-        saved = self.ops.write(
-            self,
-            lambda uow, actor: referrals.refer(uow, actor, self.host.record_id, draft),
-            errors=self.errors,
+        # Refused for want of the client's consent, it offers to record it and tries again.
+        saved = refer_asking_for_consent(
+            self, self.ops, self.host.record_id, draft, errors=self.errors,
             done=_("Referral recorded."),
-        )
+        )  # fmt: skip
         return saved is not None
 
     def _missing_partner(self) -> None:
