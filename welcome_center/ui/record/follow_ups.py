@@ -67,7 +67,9 @@ class FollowUpDialog(EditDialog):
     ) -> None:
         new = existing is None
         super().__init__(
-            host.ops, _("New follow-up") if new else _("Move the follow-up"), parent or host.widget()
+            host.ops,
+            _("New follow-up") if new else _("Move the follow-up"),
+            parent or host.widget(),
         )
         self.host, self.existing = host, existing
         due = office_today() + timedelta(days=DEFAULT_DAYS)
