@@ -48,13 +48,15 @@ PG_URL = os.environ.get("WELCOME_CENTER_TEST_PG", "")
 def _populate(url: str) -> Database:
     db = open_database(url, create=True)
     uow = UnitOfWork(db)
-    users.add_user(uow, None, "admin", PASSWORD, Role.ADMIN, "Ada Admin")
+    # An administrator who also counsels, as the first user of a new office is.
+    users.add_user(uow, None, "admin", PASSWORD, users.FIRST_USER_ROLES, "Ada Admin")
     system = Actor.system("test")
     settings.update_settings(
         uow, system, office_name="Welcome Center Region Zwickau", number_prefix="WC"
     )
-    users.add_user(uow, system, "anna", PASSWORD, Role.COUNSELLOR, "Anna Berger")
-    users.add_user(uow, system, "ben", PASSWORD, Role.COUNSELLOR, "Ben Schulz")
+    counsellor = {Role.COUNSELLOR, Role.LIST_EXPORT}
+    users.add_user(uow, system, "anna", PASSWORD, counsellor, "Anna Berger")
+    users.add_user(uow, system, "ben", PASSWORD, counsellor, "Ben Schulz")
     users.add_user(uow, system, "maria", PASSWORD, Role.MANAGER, "Maria Leitner")
     return db
 
@@ -173,12 +175,23 @@ def _actor(uow: UnitOfWork, name: str) -> Actor:
 
     with uow.read() as s:
         user = s.scalars(select(User).where(User.username == name)).one()
-        return Actor(user.id, user.username, user.role)
+        return Actor(user.id, user.username, user.roles)
 
 
 @pytest.fixture
 def admin(uow: UnitOfWork) -> Actor:
     return _actor(uow, "admin")
+
+
+@pytest.fixture
+def admin_only(uow: UnitOfWork) -> Actor:
+    """An administrator who does not counsel: no case content (DOMAIN.md, need to know). Added
+    to the test's own database (the template's ``admin`` also counsels)."""
+    from welcome_center.db.models import User
+
+    with uow.begin() as s:
+        s.add(User(username="sam", display_name="Sam Admin", roles=frozenset({Role.ADMIN})))
+    return _actor(uow, "sam")
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def demo_login_hint() -> tuple[str, str]:
     from welcome_center.i18n.labels import label
     from welcome_center.services.demo import DEMO_PASSWORD, DEMO_USERS
 
-    by_role = {u.role: u.username for u in reversed(DEMO_USERS)}
+    by_role = {r: u.username for u in reversed(DEMO_USERS) for r in u.roles}
     who = ", ".join(
         f"{by_role[r]} ({label(r)})" for r in (Role.COUNSELLOR, Role.MANAGER, Role.ADMIN)
     )

@@ -26,7 +26,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import N_, _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import roles_label
 from welcome_center.paths import AppPaths, resolve
 from welcome_center.reports.files import write_atomically
 from welcome_center.services.context import Actor
@@ -121,7 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         "add", help=_("add a user (the password is asked for, or read from standard input)")
     )
     add.add_argument("name", help=_("user name"))
-    add.add_argument("--role", required=True, choices=[r.value for r in Role], help=_("role"))
+    add.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        choices=[r.value for r in Role],
+        help=_("role (repeat for several: --role admin --role counsellor)"),
+    )
     add.add_argument("--display-name", default="", help=_("name shown in the program"))
     usub.add_parser("list", help=_("list the users"))
     return p
@@ -475,13 +481,22 @@ def _user_add(args: argparse.Namespace) -> int:
     try:
         password = _read_password()
         saved = users.add_user(
-            ctx.uow, _system_actor(), args.name, password, Role(args.role), args.display_name
+            ctx.uow,
+            _system_actor(),
+            args.name,
+            password,
+            [Role(r) for r in args.role],
+            args.display_name,
         )
     finally:
         ctx.close()
     print(
-        _("User %(name)s added with the role %(role)s.")
-        % {"name": saved.value.username, "role": label(saved.value.role)}
+        i18n.ngettext(
+            "User %(name)s added with the role %(role)s.",
+            "User %(name)s added with the roles %(role)s.",
+            len(saved.value.roles),
+        )
+        % {"name": saved.value.username, "role": roles_label(saved.value.roles)}
     )
     return EXIT_OK
 
@@ -498,7 +513,7 @@ def _user_list(args: argparse.Namespace) -> int:
         print(_("No users yet. Add one with: welcome-center user add NAME --role admin"))
     for u in rows:
         state = _("active") if u.active else _("inactive")
-        print(f"{u.username:<20} {label(u.role):<16} {state:<10} {u.display_name}")
+        print(f"{u.username:<20} {roles_label(u.roles):<16} {state:<10} {u.display_name}")
     return EXIT_OK
 
 

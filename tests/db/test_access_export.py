@@ -279,9 +279,9 @@ def test_the_export_says_who_read_or_changed_the_data_and_is_audited_itself(
 
 
 def test_only_a_counsellor_exports_and_a_missing_person_is_said_so(
-    uow: UnitOfWork, anna: Actor, admin: Actor, manager: Actor, office: Office, out: Path
+    uow: UnitOfWork, anna: Actor, admin_only: Actor, manager: Actor, office: Office, out: Path
 ) -> None:
-    for actor in (admin, manager):
+    for actor in (admin_only, manager):
         with pytest.raises(PermissionDeniedError):
             access.access_export(uow, actor, office.a)
         with pytest.raises(PermissionDeniedError):

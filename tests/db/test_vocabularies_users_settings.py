@@ -180,17 +180,17 @@ def test_a_counsellor_cannot_change_vocabularies(uow: UnitOfWork, anna: Actor) -
 def test_an_administrator_adds_a_user_who_can_log_in(uow: UnitOfWork, admin: Actor) -> None:
     saved = users.add_user(uow, admin, " clara ", PASSWORD, Role.COUNSELLOR, " Clara Weiß ")
     u = saved.value
-    assert (u.username, u.display_name, u.role, u.active, u.has_password) == (
+    assert (u.username, u.display_name, u.roles, u.active, u.has_password) == (
         "clara",
         "Clara Weiß",
-        Role.COUNSELLOR,
+        {Role.COUNSELLOR},
         True,
         True,
     )
     assert saved.changes.users is True
     assert "clara" in [v.username for v in users.list_users(uow)]
     actor = users.authenticate(uow, "Clara", PASSWORD)  # the user name ignores case
-    assert (actor.user_id, actor.name, actor.role) == (u.id, "clara", Role.COUNSELLOR)
+    assert (actor.user_id, actor.name, actor.roles) == (u.id, "clara", {Role.COUNSELLOR})
 
 
 def test_a_user_without_display_name_is_shown_by_user_name(uow: UnitOfWork, admin: Actor) -> None:
@@ -258,7 +258,7 @@ def test_an_administrator_cannot_deactivate_or_demote_themselves(
     with pytest.raises(ValidationError):
         users.set_role(uow, admin, admin.user_id, Role.COUNSELLOR)
     me = next(u for u in users.list_users(uow) if u.id == admin.user_id)
-    assert me.active and me.role is Role.ADMIN
+    assert me.active and me.roles == users.FIRST_USER_ROLES
 
 
 def test_a_reset_password_replaces_the_old_one(uow: UnitOfWork, admin: Actor) -> None:
@@ -277,20 +277,20 @@ def test_a_reset_password_replaces_the_old_one(uow: UnitOfWork, admin: Actor) ->
 def test_a_new_role_applies_at_the_next_log_in(uow: UnitOfWork, admin: Actor) -> None:
     anna_id = next(u.id for u in users.list_users(uow) if u.username == "anna")
     changed = users.set_role(uow, admin, anna_id, Role.MANAGER).value
-    assert changed.role is Role.MANAGER
+    assert changed.roles == {Role.MANAGER}
     actor = users.authenticate(uow, "anna", PASSWORD)
-    assert actor.role is Role.MANAGER
+    assert actor.roles == {Role.MANAGER}
     with pytest.raises(PermissionDeniedError):
         cases.find_by_number(uow, actor, "WC-2024-0001")
 
 
 def test_the_roles_of_the_template_users(uow: UnitOfWork) -> None:
-    roles = {u.username: u.role for u in users.list_users(uow)}
+    roles = {u.username: u.roles for u in users.list_users(uow)}
     assert roles == {
-        "admin": Role.ADMIN,
-        "anna": Role.COUNSELLOR,
-        "ben": Role.COUNSELLOR,
-        "maria": Role.MANAGER,
+        "admin": {Role.ADMIN, Role.COUNSELLOR, Role.LIST_EXPORT},
+        "anna": {Role.COUNSELLOR, Role.LIST_EXPORT},
+        "ben": {Role.COUNSELLOR, Role.LIST_EXPORT},
+        "maria": {Role.MANAGER},
     }
     assert users.has_users(uow)
 

@@ -56,7 +56,14 @@ def ops(ops_for: Callable[[Actor], Ops], anna: Actor) -> Ops:
 
 @pytest.fixture
 def admin_ops(ops_for: Callable[[Actor], Ops], admin: Actor) -> Ops:
+    """An administrator who also counsels (the template's first user)."""
     return ops_for(admin)
+
+
+@pytest.fixture
+def admin_only_ops(ops_for: Callable[[Actor], Ops], admin_only: Actor) -> Ops:
+    """An administrator without the counsellor's role: no case content."""
+    return ops_for(admin_only)
 
 
 class MessageBoxes:

@@ -138,14 +138,14 @@ def test_a_name_without_ending_gets_the_chosen_format_in_german(
 
 
 def test_an_organisation_has_no_access_export_and_an_administrator_sees_no_button(
-    qtbot: QtBot, ops: Ops, admin_ops: Ops
+    qtbot: QtBot, ops: Ops, admin_only_ops: Ops
 ) -> None:
     people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Nguyen Logistik GmbH"))
     page = _page(qtbot, ops)
     _choose(qtbot, page, "Nguyen Logistik")
     assert page.heading.text() == "Nguyen Logistik GmbH (Organisation)"
     assert not page.access_button.isEnabled()
-    assert not _page(qtbot, admin_ops).access_button.isVisible()
+    assert not _page(qtbot, admin_only_ops).access_button.isVisible()
 
 
 def test_cancelling_the_file_dialog_writes_nothing(

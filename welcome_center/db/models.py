@@ -71,10 +71,35 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(_enum(Role))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # One row per role the user holds (an administrator who also counsels holds both).
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(r.role for r in self.role_rows)
+
+    @roles.setter
+    def roles(self, roles: frozenset[Role]) -> None:
+        kept = [r for r in self.role_rows if r.role in roles]
+        have = {r.role for r in kept}
+        self.role_rows = kept + [UserRole(role=r) for r in sorted(roles - have)]
+
+
+class UserRole(Base):
+    """A role a user holds."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role), primary_key=True)
 
 
 class OfficeSettings(Base):
@@ -229,6 +254,9 @@ class Record(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     closing_reason: Mapped[str | None] = mapped_column(String(64))
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who stands in for the counsellor on this record: where the office shows counsellors only
+    # their own records, they see it too (DOMAIN.md, need to know).
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     requester_type: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(64))
     municipality: Mapped[str | None] = mapped_column(String(64))

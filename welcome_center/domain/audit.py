@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     READ = "read"
     SEARCH = "search"
     EXPORT = "export"
+    EXPORT_LIST = "export_list"  # a list with client names; its detail holds the row count
     ACCESS_EXPORT = "access_export"  # an access request (Art. 15 GDPR) about one person
     # writing
     CREATE = "create"

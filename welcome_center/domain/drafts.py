@@ -69,6 +69,7 @@ class RecordDraft:
     topics: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     summary: str = ""
+    substitute_id: int | None = None  # who stands in for the counsellor on this record
     # The contact that brought the enquiry, saved with the record in one transaction (only
     # when a record is opened; changing a record leaves its consultations alone).
     consultation: ConsultationDraft | None = field(default=None, kw_only=True)

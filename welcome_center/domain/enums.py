@@ -4,9 +4,14 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
+    """A user holds one or more roles (an administrator who also counsels holds both)."""
+
     COUNSELLOR = "counsellor"
     MANAGER = "manager"
     ADMIN = "admin"
+    # Not a job but a grant beside one: exporting lists with client names (DOMAIN.md, need to
+    # know: "its own permission").
+    LIST_EXPORT = "list_export"
 
 
 class RecordKind(StrEnum):

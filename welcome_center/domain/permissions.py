@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from welcome_center.domain.enums import Role
@@ -20,7 +21,15 @@ class Permission(StrEnum):
     # An access request (Art. 15 GDPR): one person's whole file, notes included. Counsellors,
     # who read case content anyway; not administrators, who manage without reading it.
     ACCESS_EXPORT = "access_export"
+    # A list with client names leaves the program (a spreadsheet of records): its own
+    # permission, audited with its row count (DOMAIN.md, need to know).
+    EXPORT_NAMES = "export_names"
 
+
+# What reads or carries the content of cases: names, notes, a person's file.
+CASE_CONTENT = frozenset(
+    {Permission.WORK_RECORDS, Permission.ACCESS_EXPORT, Permission.EXPORT_NAMES}
+)
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset(
@@ -28,10 +37,16 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     ),
     # Managers see figures, never names or notes.
     Role.MANAGER: frozenset({Permission.VIEW_STATISTICS}),
-    Role.ADMIN: frozenset(Permission) - {Permission.ACCESS_EXPORT},
+    # Administrators manage users, vocabularies, partners, settings, retention and backups
+    # without reading case content (DOMAIN.md, need to know): one who also counsels holds the
+    # counsellor's role too.
+    Role.ADMIN: frozenset(Permission) - CASE_CONTENT,
+    Role.LIST_EXPORT: frozenset({Permission.EXPORT_NAMES}),
 }
 
 
-def allowed(role: Role, permission: Permission) -> bool:
-    """Whether ``role`` carries ``permission``."""
-    return permission in _GRANTS[role]
+def allowed(roles: Role | Iterable[Role], permission: Permission) -> bool:
+    """Whether any of ``roles`` (one role, or a user's several) carries ``permission``."""
+    if isinstance(roles, Role):
+        roles = (roles,)
+    return any(permission in _GRANTS[r] for r in roles)

@@ -23,7 +23,7 @@ class UserView:
     id: int
     username: str
     display_name: str
-    role: Role
+    roles: frozenset[Role]  # one or several
     active: bool
     has_password: bool
 
@@ -295,6 +295,10 @@ class RecordDetails:
     version: int
     updated_at: datetime
     updated_by: str | None
+    # Who stands in for the counsellor on this record (sees it where counsellors see their own
+    # records only).
+    substitute_id: int | None = None
+    substitute: str | None = None
 
 
 @dataclass(frozen=True)

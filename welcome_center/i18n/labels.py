@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from welcome_center.domain.audit import AuditAction, AuditEntity
@@ -62,6 +63,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (Role.COUNSELLOR, N_("Counsellor")),
     (Role.MANAGER, N_("Manager")),
     (Role.ADMIN, N_("Administrator")),
+    (Role.LIST_EXPORT, N_("List export with names")),
     (RecordSort.NUMBER, N_("Number")),
     (RecordSort.KIND, N_("Kind")),
     (RecordSort.STATUS, N_("Status")),
@@ -71,6 +73,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.READ, N_("Viewed")),
     (AuditAction.SEARCH, N_("Searched")),
     (AuditAction.EXPORT, N_("Exported")),
+    (AuditAction.EXPORT_LIST, N_("List with names exported")),
     (AuditAction.ACCESS_EXPORT, N_("Access export made (Art. 15)")),
     (AuditAction.CREATE, N_("Created")),
     (AuditAction.UPDATE, N_("Changed")),
@@ -131,3 +134,10 @@ def label(value: StrEnum) -> str:
     """The word for ``value`` in the active language (its code if none is known)."""
     text = _BY_TYPE.get((type(value), str(value)))
     return _(text) if text else str(value)
+
+
+def roles_label(roles: Iterable[Role], *, grants: bool = True) -> str:
+    """A user's roles in words, in the order of :class:`Role` ("Counsellor, Administrator");
+    without ``grants``, the jobs only (not the list export granted beside one)."""
+    held = set(roles) if grants else set(roles) - {Role.LIST_EXPORT}
+    return ", ".join(label(r) for r in Role if r in held)

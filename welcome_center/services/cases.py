@@ -32,6 +32,7 @@ from welcome_center.services import (
     consultation_rules,
     numbering,
     record_views,
+    visibility,
     vocabularies,
 )
 from welcome_center.services.context import Actor, Saved, record_changed
@@ -39,6 +40,7 @@ from welcome_center.services.locking import check_unchanged
 
 _OVERVIEW = (
     "counsellor_id",
+    "substitute_id",
     "requester_type",
     "channel",
     "municipality",
@@ -50,17 +52,18 @@ _OVERVIEW = (
 )
 
 
-def load(s: Session, record_id: int) -> Record:
-    """The record, or NotFoundError."""
+def load(s: Session, record_id: int, actor: Actor) -> Record:
+    """The record, if the actor may see it (PermissionDeniedError), or NotFoundError."""
     r = s.get(Record, record_id)
     if r is None:
         raise NotFoundError(_("This record does not exist."))
+    visibility.check_record(s, actor, r.id)
     return r
 
 
-def _load_unchanged(s: Session, record_id: int, expected_version: int) -> Record:
+def _load_unchanged(s: Session, record_id: int, expected_version: int, actor: Actor) -> Record:
     """The record, if nobody changed it since the caller read ``expected_version``."""
-    r = load(s, record_id)
+    r = load(s, record_id, actor)
     check_unchanged(s, _("This record"), r, expected_version)
     return r
 
@@ -71,9 +74,9 @@ def _check_client(s: Session, client: ClientChoice) -> None:
         raise ValidationError(_("Choose the client again; it no longer exists."), field="client")
 
 
-def _check_counsellor(s: Session, user_id: int | None) -> None:
+def _check_counsellor(s: Session, user_id: int | None, field: str = "counsellor") -> None:
     if user_id is not None and s.get(User, user_id) is None:
-        raise ValidationError(_("This counsellor does not exist."), field="counsellor")
+        raise ValidationError(_("This counsellor does not exist."), field=field)
 
 
 def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
@@ -81,6 +84,12 @@ def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
         raise ValidationError(_("The opening date lies in the future."), field="opened_on")
     _check_client(s, d.client)
     _check_counsellor(s, d.counsellor_id)
+    _check_counsellor(s, d.substitute_id, "substitute")
+    if d.substitute_id is not None and d.substitute_id == d.counsellor_id:
+        raise ValidationError(
+            _("The substitute stands in for the counsellor: choose someone else."),
+            field="substitute",
+        )
     # Codes a record had before may stay even if retired since; new ones must be active.
     old_topics = frozenset(t.topic for t in record.topics) if record else frozenset()
     old_services = frozenset(t.service for t in record.services) if record else frozenset()
@@ -107,6 +116,7 @@ def _apply(r: Record, d: RecordDraft) -> None:
     r.client_organisation_id = d.client.id if d.client.kind is ClientKind.ORGANISATION else None
     r.opened_on = d.opened_on
     r.counsellor_id = d.counsellor_id
+    r.substitute_id = d.substitute_id
     r.requester_type = d.requester_type or None
     r.channel = d.channel or None
     r.municipality = d.municipality or None
@@ -163,7 +173,7 @@ def update_record(
     """Change a record's overview; a concurrent change by someone else raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = _load_unchanged(s, record_id, expected_version)
+        r = _load_unchanged(s, record_id, expected_version, actor)
         _check_draft(s, draft, r)
         # A record that became a case on its opening day (opened as a case) stays one from its
         # opening day: its promotion date follows a corrected opening date.
@@ -211,7 +221,7 @@ def set_status(
     if status is RecordStatus.CLOSED:
         raise StateError(_("Close a record with a closing reason."))
     with uow.begin() as s:
-        r = _load_unchanged(s, record_id, expected_version)
+        r = _load_unchanged(s, record_id, expected_version, actor)
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed; reopen it first."))
         r.status = status
@@ -225,7 +235,7 @@ def promote(
     actor.require(Permission.WORK_RECORDS)
     on = on or office_today()
     with uow.begin() as s:
-        r = _load_unchanged(s, record_id, expected_version)
+        r = _load_unchanged(s, record_id, expected_version, actor)
         if r.kind is RecordKind.CASE:
             raise StateError(_("The record is a case already."))
         if r.status is RecordStatus.CLOSED:
@@ -257,7 +267,7 @@ def close(
     actor.require(Permission.WORK_RECORDS)
     on = on or office_today()
     with uow.begin() as s:
-        r = _load_unchanged(s, record_id, expected_version)
+        r = _load_unchanged(s, record_id, expected_version, actor)
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed already."))
         if not reason:
@@ -282,7 +292,7 @@ def reopen(
     """Reopen a closed record; it is in progress again and its closing date is cleared."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = _load_unchanged(s, record_id, expected_version)
+        r = _load_unchanged(s, record_id, expected_version, actor)
         if r.status is not RecordStatus.CLOSED:
             raise StateError(_("The record is not closed."))
         r.status, r.closed_on, r.closing_reason = RecordStatus.IN_PROGRESS, None, None
@@ -296,7 +306,7 @@ def link_party(
     """Link a further party (an employer, a candidate, a family member, ...) to a record."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = load(s, record_id)
+        r = load(s, record_id, actor)
         _check_client(s, party.client)
         is_person = party.client.kind is ClientKind.PERSON
         client_id = r.client_person_id if is_person else r.client_organisation_id
@@ -322,7 +332,7 @@ def unlink_party(
     """Remove a further party from a record."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = load(s, record_id)
+        r = load(s, record_id, actor)
         kept = [p for p in r.parties if p.id != party_id]
         if len(kept) == len(r.parties):
             raise NotFoundError(_("This party is not linked to the record."))
@@ -334,7 +344,7 @@ def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
     """Everything about a record, for the editor (the read is audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = load(s, record_id)
+        r = load(s, record_id, actor)
         audit.log(s, actor, AuditAction.READ, "record", r.id)
         return record_views.details(s, r)
 
@@ -363,7 +373,11 @@ def records_of_client(uow: UnitOfWork, actor: Actor, client: ClientChoice) -> li
     """The records where a person or organisation is client or further party, newest first."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        ids = record_views.record_ids_of_client(s, client)
+        if client.kind is ClientKind.PERSON:
+            visibility.check_person(s, actor, client.id)
+        else:
+            visibility.check_organisation(s, actor, client.id)
+        ids = visibility.seen_record_ids(s, actor, record_views.record_ids_of_client(s, client))
         audit.log(s, actor, AuditAction.READ, client.kind.value, client.id, detail="records")
         return record_views.summaries(s, ids)
 
@@ -372,6 +386,6 @@ def history(uow: UnitOfWork, actor: Actor, record_id: int) -> list[audit.AuditLi
     """Who did what on a record, newest first."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        load(s, record_id)
+        load(s, record_id, actor)
         audit.log(s, actor, AuditAction.READ, "record", record_id, detail="history")
         return audit.history(s, "record", record_id)

@@ -13,7 +13,13 @@ from welcome_center.domain.errors import NotFoundError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ConsultationView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, consultation_rules, record_views
+from welcome_center.services import (
+    audit,
+    cases,
+    consultation_rules,
+    record_views,
+    visibility,
+)
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 
@@ -24,7 +30,7 @@ def record_consultation(
     """Add a consultation to a record; a new record moves to "in progress"."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = cases.load(s, record_id)
+        r = cases.load(s, record_id, actor)
         c = consultation_rules.add(s, actor, r, draft)
         names = record_views.user_names(s)
         return Saved(record_views.consultation_view(c, names), record_changed(r.id))
@@ -50,7 +56,7 @@ def update_consultation(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         c = _load_unchanged(s, consultation_id, expected_version)
-        r = cases.load(s, c.record_id)
+        r = cases.load(s, c.record_id, actor)
         consultation_rules.check(s, r, draft, old=c)
         consultation_rules.apply(c, draft, actor)
         c.updated_at, c.updated_by_id = utcnow(), actor.user_id
@@ -70,6 +76,7 @@ def delete_consultation(
     with uow.begin() as s:
         c = _load_unchanged(s, consultation_id, expected_version)
         record_id = c.record_id
+        visibility.check_record(s, actor, record_id)
         s.delete(c)
         audit.log(
             s,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -17,26 +18,41 @@ T = TypeVar("T")
 __all__ = ["Actor", "Changes", "ConcurrentChangeError", "Saved", "UnitOfWork", "record_changed"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Actor:
-    """Who acts: a logged-in user, or the command line acting for an operating-system account."""
+    """Who acts: a logged-in user with their roles (one or several), or the command line acting
+    for an operating-system account."""
 
     user_id: int | None
     name: str
-    role: Role
+    roles: frozenset[Role]
+
+    def __init__(self, user_id: int | None, name: str, roles: Role | Iterable[Role]) -> None:
+        object.__setattr__(self, "user_id", user_id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "roles", frozenset((roles,) if isinstance(roles, Role) else roles))
 
     @classmethod
     def system(cls, os_account: str) -> Actor:
         """The command line: may do everything, recorded as ``system:<account>``."""
-        return cls(None, f"system:{os_account}", Role.ADMIN)
+        return cls(None, f"system:{os_account}", frozenset(Role))
 
     @property
     def is_system(self) -> bool:
         return self.user_id is None
 
+    def may(self, permission: Permission) -> bool:
+        """Whether any of the actor's roles carries ``permission``."""
+        return allowed(self.roles, permission)
+
     def require(self, permission: Permission) -> None:
-        """Raise PermissionDeniedError unless the actor's role carries ``permission``."""
-        if not allowed(self.role, permission):
+        """Raise PermissionDeniedError unless one of the actor's roles carries ``permission``."""
+        if not self.may(permission):
+            raise PermissionDeniedError(_("Your role does not allow this."))
+
+    def require_any(self, *permissions: Permission) -> None:
+        """Raise PermissionDeniedError unless the actor has one of ``permissions``."""
+        if not any(self.may(p) for p in permissions):
             raise PermissionDeniedError(_("Your role does not allow this."))
 
 

@@ -39,17 +39,19 @@ class DemoUser:
 
     username: str
     display_name: str
-    role: Role
+    roles: frozenset[Role]
 
 
+_COUNSELLOR = frozenset({Role.COUNSELLOR, Role.LIST_EXPORT})
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("lena.krause", "Lena Krause", Role.COUNSELLOR),
-    DemoUser("tuan.nguyen", "Tuan Nguyen", Role.COUNSELLOR),
-    DemoUser("olena.koval", "Olena Koval", Role.COUNSELLOR),
-    DemoUser("jonas.seidel", "Jonas Seidel", Role.COUNSELLOR),
-    DemoUser("miriam.haddad", "Miriam Haddad", Role.COUNSELLOR),
-    DemoUser("petra.voigt", "Petra Voigt", Role.MANAGER),
-    DemoUser("sabine.hofmann", "Sabine Hofmann", Role.ADMIN),
+    DemoUser("lena.krause", "Lena Krause", _COUNSELLOR),
+    DemoUser("tuan.nguyen", "Tuan Nguyen", _COUNSELLOR),
+    DemoUser("olena.koval", "Olena Koval", frozenset({Role.COUNSELLOR})),
+    DemoUser("jonas.seidel", "Jonas Seidel", _COUNSELLOR),
+    DemoUser("miriam.haddad", "Miriam Haddad", _COUNSELLOR),
+    DemoUser("petra.voigt", "Petra Voigt", frozenset({Role.MANAGER})),
+    # An administrator without case content (DOMAIN.md, need to know).
+    DemoUser("sabine.hofmann", "Sabine Hofmann", frozenset({Role.ADMIN})),
 )
 
 
@@ -107,11 +109,15 @@ def _users(s: Session, b: Basis) -> list[int]:
     password_hash = users.hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     counsellors: list[int] = []
     for u in DEMO_USERS:
-        uid = existing.get(u.username.lower()) or b.rows.add("users", {
-            "username": u.username, "display_name": u.display_name, "role": u.role.value,
-            "password_hash": password_hash, "active": True, "created_at": dd.ts(b.start, 7),
-        })  # fmt: skip
-        if u.role is Role.COUNSELLOR:
+        uid = existing.get(u.username.lower())
+        if uid is None:
+            uid = b.rows.add("users", {
+                "username": u.username, "display_name": u.display_name,
+                "password_hash": password_hash, "active": True, "created_at": dd.ts(b.start, 7),
+            })  # fmt: skip
+            for role in sorted(u.roles):  # no id of their own: not through rows.add
+                b.rows.by_table["user_roles"].append({"user_id": uid, "role": role.value})
+        if Role.COUNSELLOR in u.roles:
             counsellors.append(uid)
     return counsellors
 

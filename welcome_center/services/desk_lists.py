@@ -15,7 +15,7 @@ from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import ClientKind, RecordStatus
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ClientRef, FollowUpView, ResidenceTitleView
-from welcome_center.services import follow_ups, record_views, settings
+from welcome_center.services import follow_ups, record_views, settings, visibility
 from welcome_center.services.context import Actor
 
 MAX_FOLLOW_UPS = 2000
@@ -44,8 +44,11 @@ class FollowUpList:
     total: int
 
 
-def _follow_up_query(f: FollowUpFilter) -> Select[FollowUp]:
-    stmt = select(FollowUp).where(FollowUp.done_on.is_(None), follow_ups.listed())
+def _follow_up_query(s: Session, actor: Actor, f: FollowUpFilter) -> Select[FollowUp]:
+    seen = select(Record.id).where(visibility.visible_records(s, actor))
+    stmt = select(FollowUp).where(
+        FollowUp.done_on.is_(None), follow_ups.listed(), FollowUp.record_id.in_(seen)
+    )
     if f.until is not None:
         stmt = stmt.where(FollowUp.due_on <= f.until)
     if f.unassigned:
@@ -59,11 +62,12 @@ def _follow_up_query(f: FollowUpFilter) -> Select[FollowUp]:
 def open_follow_ups(
     uow: UnitOfWork, actor: Actor, which: FollowUpFilter, limit: int = MAX_FOLLOW_UPS
 ) -> FollowUpList:
-    """The open follow-ups ``which`` selects, soonest due first, without the residence
-    follow-ups of closed records (:func:`follow_ups.listed`). Reads only."""
+    """The open follow-ups ``which`` selects on records the actor sees, soonest due first,
+    without the residence follow-ups of closed records (:func:`follow_ups.listed`). Reads
+    only."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        stmt = _follow_up_query(which)
+        stmt = _follow_up_query(s, actor, which)
         total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = s.scalars(stmt.order_by(FollowUp.due_on, FollowUp.id).limit(limit)).all()
         names = record_views.client_names(s, [f.record_id for f in rows])
@@ -106,7 +110,7 @@ def _latest_records(person_ids: Select[int]) -> Select[int, str, int | None, int
 
 
 def _title_rows(
-    s: Session, today: date, days: int, counsellor_id: int | None, limit: int
+    s: Session, actor: Actor, today: date, days: int, counsellor_id: int | None, limit: int
 ) -> list[tuple[ResidenceTitle, str, str, int | None, str | None, int | None]]:
     # Holders whose records are all closed are left out: the office's work with them is over.
     only_closed = and_(
@@ -121,6 +125,7 @@ def _title_rows(
         ResidenceTitle.expires_on <= today + timedelta(days=days),
         Person.anonymised_at.is_(None),
         ~only_closed,
+        visibility.visible_persons(s, actor),
     )
     holders = select(ResidenceTitle.person_id).join(Person).where(window)
     latest = _latest_records(holders).subquery("latest")
@@ -155,8 +160,8 @@ def expiring_titles(
     """Residence titles expiring from today within ``within_days`` (default: the office's
     window), soonest first, each with its record. With ``counsellor_id``: those whose record is
     that counsellor's, or has no counsellor, or whose holder has no record (no one else sees
-    them). Holders who are anonymised, or whose records are all closed, are left out. Reads
-    only."""
+    them). Holders who are anonymised, or whose records are all closed, or whom the actor does
+    not see, are left out. Reads only."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
         days = (
@@ -164,7 +169,7 @@ def expiring_titles(
             if within_days is not None
             else settings.current(s).residence_expiry_window_days
         )
-        rows = _title_rows(s, office_today(), days, counsellor_id, limit)
+        rows = _title_rows(s, actor, office_today(), days, counsellor_id, limit)
         out = []
         for t, family, given, record_id, number, counsellor in rows:
             name = f"{family}, {given}" if given else family

@@ -20,7 +20,7 @@ from welcome_center.domain.errors import NotFoundError, StateError, ValidationEr
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import FollowUpView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, record_views, settings
+from welcome_center.services import audit, cases, record_views, settings, visibility
 from welcome_center.services.context import Actor, Changes, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 
@@ -41,7 +41,7 @@ def add_follow_up(
     """Set a dated reminder on a record, for the actor unless someone else is named."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = cases.load(s, record_id)
+        r = cases.load(s, record_id, actor)
         assignee = assigned_to_id if assigned_to_id is not None else actor.user_id
         if assignee is not None and s.get(User, assignee) is None:
             raise ValidationError(_("This counsellor does not exist."), field="assigned_to")
@@ -83,6 +83,7 @@ def complete(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         f = _load_unchanged(s, follow_up_id, expected_version)
+        visibility.check_record(s, actor, f.record_id)
         if f.done_on is not None:
             raise StateError(_("The follow-up is done already."))
         f.done_on, f.done_by_id = on or office_today(), actor.user_id
@@ -107,6 +108,7 @@ def reschedule(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         f = _load_unchanged(s, follow_up_id, expected_version)
+        visibility.check_record(s, actor, f.record_id)
         if f.done_on is not None:
             raise StateError(_("The follow-up is done already."))
         f.due_on = due_on
@@ -233,8 +235,8 @@ def due_list(
     uow: UnitOfWork, actor: Actor, counsellor_id: int | None = None, until: date | None = None
 ) -> DueList:
     """Open follow-ups due by ``until`` (default today) for a counsellor (default the actor),
-    without the residence follow-ups of closed records. Reads only: residence follow-ups are
-    raised by :func:`raise_residence_follow_ups`."""
+    on records the actor sees, without the residence follow-ups of closed records. Reads only:
+    residence follow-ups are raised by :func:`raise_residence_follow_ups`."""
     actor.require(Permission.WORK_RECORDS)
     until = until or office_today()
     who = counsellor_id if counsellor_id is not None else actor.user_id
@@ -245,6 +247,8 @@ def due_list(
             .order_by(FollowUp.due_on, FollowUp.id)
         )
         stmt = stmt.where(FollowUp.assigned_to_id == who) if who is not None else stmt
+        seen = select(Record.id).where(visibility.visible_records(s, actor))
+        stmt = stmt.where(FollowUp.record_id.in_(seen))
         rows = s.scalars(stmt).all()
         names = record_views.client_names(s, [f.record_id for f in rows])
         return DueList(tuple(record_views.follow_up_view(f, *names[f.record_id]) for f in rows))

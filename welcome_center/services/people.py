@@ -34,7 +34,7 @@ from welcome_center.domain.views import (
     PersonView,
 )
 from welcome_center.i18n import _, format_date
-from welcome_center.services import audit, countries, vocabularies
+from welcome_center.services import audit, countries, visibility, vocabularies
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_unchanged, check_version
@@ -193,12 +193,15 @@ def _check_email(value: str, field: str) -> None:
 
 
 def person_candidates(
-    s: Session, d: PersonDraft, exclude: int | None = None
+    s: Session, d: PersonDraft, exclude: int | None = None, actor: Actor | None = None
 ) -> list[DuplicateCandidate]:
     """Persons with the same name, ignoring case, accents and ``ue``/``ü`` (also with family and
-    given name swapped), whose birth date is the same or not known."""
+    given name swapped), whose birth date is the same or not known; with ``actor``, those the
+    actor sees."""
     keys = {person_key(d.family_name, d.given_name), person_key(d.given_name, d.family_name)}
     stmt = select(Person).where(Person.name_key.in_(keys), Person.anonymised_at.is_(None))
+    if actor is not None:
+        stmt = stmt.where(visibility.visible_persons(s, actor))
     if exclude is not None:
         stmt = stmt.where(Person.id != exclude)
     found = [
@@ -225,10 +228,13 @@ def person_candidates(
 
 
 def organisation_candidates(
-    s: Session, name: str, exclude: int | None = None
+    s: Session, name: str, exclude: int | None = None, actor: Actor | None = None
 ) -> list[DuplicateCandidate]:
-    """Organisations whose name is the same, ignoring case, accents and the legal form."""
+    """Organisations whose name is the same, ignoring case, accents and the legal form; with
+    ``actor``, those the actor sees."""
     stmt = select(Organisation).where(Organisation.name_key == organisation_key(name))
+    if actor is not None:
+        stmt = stmt.where(visibility.visible_organisations(s, actor))
     if exclude is not None:
         stmt = stmt.where(Organisation.id != exclude)
     found = list(s.scalars(stmt.order_by(Organisation.id)))
@@ -251,8 +257,8 @@ def find_duplicates(
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
         if isinstance(draft, PersonDraft):
-            return person_candidates(s, draft, exclude)
-        return organisation_candidates(s, draft.name, exclude)
+            return person_candidates(s, draft, exclude, actor)
+        return organisation_candidates(s, draft.name, exclude, actor)
 
 
 # --- persons ---------------------------------------------------------------------------------
@@ -266,7 +272,7 @@ def create_person(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         d = _clean_person(s, draft)
-        if not accept_duplicates and (found := person_candidates(s, d)):
+        if not accept_duplicates and (found := person_candidates(s, d, actor=actor)):
             raise DuplicateCandidatesError(found)
         p = Person(
             **asdict(d),
@@ -286,6 +292,7 @@ def update_person(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         p = _person(s, person_id)
+        visibility.check_person(s, actor, p.id)
         check_unchanged(s, _("This person"), p, expected_version)
         d = _clean_person(s, draft, kept=p.municipality)
         _save_changes(s, actor, p, asdict(d), person_key(d.family_name, d.given_name), "person")
@@ -322,6 +329,7 @@ def get_person(uow: UnitOfWork, actor: Actor, person_id: int) -> PersonView:
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         p = _person(s, person_id)
+        visibility.check_person(s, actor, p.id)
         audit.log(s, actor, AuditAction.READ, "person", p.id)
         return person_view(p)
 
@@ -342,7 +350,7 @@ def create_organisation(
     with uow.begin() as s:
         d = _clean_org(s, draft, None)
         first_contacts = [_clean_contact(c) for c in contacts]
-        if not accept_duplicates and (found := organisation_candidates(s, d.name)):
+        if not accept_duplicates and (found := organisation_candidates(s, d.name, actor=actor)):
             raise DuplicateCandidatesError(found)
         o = Organisation(
             **asdict(d), name_key=organisation_key(d.name), updated_by_id=actor.user_id
@@ -371,6 +379,7 @@ def update_organisation(
         o = _organisation(s, org_id)
         partner = o.is_partner or draft.is_partner
         actor.require(Permission.MANAGE_PARTNERS if partner else Permission.WORK_RECORDS)
+        visibility.check_organisation(s, actor, o.id)
         check_unchanged(s, _("This organisation"), o, expected_version)
         d = _clean_org(s, draft, o.id, kept=o.municipality)
         _save_changes(s, actor, o, asdict(d), organisation_key(d.name), "organisation")
@@ -385,10 +394,15 @@ def _organisation(s: Session, org_id: int) -> Organisation:
 
 
 def get_organisation(uow: UnitOfWork, actor: Actor, org_id: int) -> OrganisationView:
-    """An organisation with its contact persons (the read is audited)."""
-    actor.require(Permission.WORK_RECORDS)
+    """An organisation with its contact persons (the read is audited). A partner of the
+    directory is read by whoever works records or keeps the directory."""
     with uow.begin() as s:
         o = _organisation(s, org_id)
+        if o.is_partner:
+            actor.require_any(Permission.WORK_RECORDS, Permission.MANAGE_PARTNERS)
+        else:
+            actor.require(Permission.WORK_RECORDS)
+            visibility.check_organisation(s, actor, o.id)
         audit.log(s, actor, AuditAction.READ, "organisation", o.id)
         return organisation_view(o)
 
@@ -418,6 +432,7 @@ def set_contacts(
     with uow.begin() as s:
         o = _organisation(s, org_id)
         actor.require(Permission.MANAGE_PARTNERS if o.is_partner else Permission.WORK_RECORDS)
+        visibility.check_organisation(s, actor, o.id)
         drafts = [_clean_contact(c) for c in contacts]
         current = {c.id: c for c in o.contacts}
         _check_contact_versions(s, o, current, expected_versions or {}, drafts)
@@ -480,8 +495,12 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
     # typed one is left out too, unless it is all that was typed (as the start of "Agentur").
     org_words = organisation_key(text).split() or words
     with uow.begin() as s:
-        pstmt = select(Person).where(Person.anonymised_at.is_(None))
-        ostmt = select(Organisation).where(Organisation.active.is_(True))
+        pstmt = select(Person).where(
+            Person.anonymised_at.is_(None), visibility.visible_persons(s, actor)
+        )
+        ostmt = select(Organisation).where(
+            Organisation.active.is_(True), visibility.visible_organisations(s, actor)
+        )
         for w in words:
             like = f"%{_escape_like(w)}%"
             pstmt = pstmt.where(Person.name_key.like(like, escape="\\"))

@@ -16,7 +16,7 @@ from welcome_center.domain.errors import NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import RecognitionView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, record_views
+from welcome_center.services import audit, cases, record_views, visibility
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 
@@ -49,7 +49,7 @@ def add_procedure(
     actor.require(Permission.WORK_RECORDS)
     _check(draft)
     with uow.begin() as s:
-        r = cases.load(s, record_id)
+        r = cases.load(s, record_id, actor)
         p = RecognitionProcedure(record_id=r.id, person_id=r.client_person_id, **asdict(draft))
         s.add(p)
         s.flush()
@@ -79,6 +79,7 @@ def update_procedure(
     _check(draft)
     with uow.begin() as s:
         p = _load(s, procedure_id)
+        visibility.check_record(s, actor, p.record_id)
         check_unchanged(s, _("This recognition procedure"), p, expected_version)
         before = audit.snapshot(p, asdict(draft))
         for k, v in asdict(draft).items():

@@ -26,20 +26,21 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.enums import ClientKind, RecordStatus, Vocabulary
+from welcome_center.domain.errors import PermissionDeniedError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.queries import RecordQuery, RecordSort
 from welcome_center.domain.views import ClientRef, RecordSummary
 from welcome_center.i18n import _, format_short_date, language
 from welcome_center.i18n.labels import label
 from welcome_center.reports import table_export
-from welcome_center.services import audit, vocabularies
+from welcome_center.services import audit, visibility, vocabularies
 from welcome_center.services.context import Actor
 
 MAX_BLOCK = 1000
 
 
-def _filtered(s: Session, q: RecordQuery) -> Select[int] | None:
-    stmt = select(Record.id)
+def _filtered(s: Session, q: RecordQuery, actor: Actor) -> Select[int] | None:
+    stmt = select(Record.id).where(visibility.visible_records(s, actor))
     if q.text.strip():
         found = db_search.matching_ids(s, q.text)
         if found is None:
@@ -101,10 +102,11 @@ def _ordered(stmt: Select[int], q: RecordQuery) -> Select[int]:
 
 
 def record_ids(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> list[int]:
-    """The ids of the records that ``query`` selects, in its order (filtered in SQL)."""
+    """The ids of the records that ``query`` selects among those the actor sees, in its order
+    (filtered in SQL)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        stmt = _filtered(s, query)
+        stmt = _filtered(s, query, actor)
         if stmt is None:
             return []
         # Plain integers straight from the driver: tens of thousands of ids need no result
@@ -117,10 +119,11 @@ def record_ids(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> list[int]:
 
 
 def record_rows(uow: UnitOfWork, actor: Actor, ids: Sequence[int]) -> list[RecordSummary]:
-    """List lines for ``ids`` (at most :data:`MAX_BLOCK`), in the order given."""
+    """List lines for ``ids`` (at most :data:`MAX_BLOCK`), in the order given; ids of records
+    the actor does not see are left out."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        return lines(s, list(ids[:MAX_BLOCK]))
+        return lines(s, visibility.seen_record_ids(s, actor, list(ids[:MAX_BLOCK])))
 
 
 def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
@@ -163,9 +166,17 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
 def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -> int:
     """Write the listed records to ``path`` (``.xlsx`` or ``.csv``); returns the rows written.
 
-    The export is audited with its size; cells that a spreadsheet would run as a formula are
-    written as text."""
+    A list with client names leaving the program needs its own permission (DOMAIN.md, need to
+    know), holds only records the actor sees, and is audited as ``export_list`` with its row
+    count; cells that a spreadsheet would run as a formula are written as text."""
     actor.require(Permission.WORK_RECORDS)
+    if not actor.may(Permission.EXPORT_NAMES):
+        raise PermissionDeniedError(
+            _(
+                "Exporting a list with client names needs a permission of its own; an "
+                "administrator grants it on the Users tab."
+            )
+        )
     header = [
         _("Number"), _("Kind"), _("Status"), _("Client"), _("Opened"), _("Closed"),
         _("Counsellor"), _("Topics"),
@@ -174,13 +185,14 @@ def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -
         lang = language()
         topics = {e.code: e.label(lang) for e in vocabularies.entries(s, Vocabulary.TOPIC)}
         rows: list[list[object]] = []
-        for start in range(0, len(ids), MAX_BLOCK):
-            for r in lines(s, list(ids[start : start + MAX_BLOCK])):
+        seen = visibility.seen_record_ids(s, actor, list(ids))
+        for start in range(0, len(seen), MAX_BLOCK):
+            for r in lines(s, seen[start : start + MAX_BLOCK]):
                 rows.append([
                     r.number, label(r.kind), label(r.status), r.client.display_name,
                     r.opened_on, r.closed_on, r.counsellor or "",
                     ", ".join(topics.get(t, t) for t in r.topics),
                 ])  # fmt: skip
         table_export.write_table(path, _("Records"), header, rows, format_short_date)
-        audit.log(s, actor, AuditAction.EXPORT, "record", None, detail=f"rows={len(rows)}")
+        audit.log(s, actor, AuditAction.EXPORT_LIST, "record", None, detail=f"rows={len(rows)}")
     return len(rows)

@@ -213,6 +213,8 @@ def details(s: Session, r: Record) -> RecordDetails:
         version=r.version,
         updated_at=r.updated_at,
         updated_by=names.get(r.updated_by_id) if r.updated_by_id else None,
+        substitute_id=r.substitute_id,
+        substitute=names.get(r.substitute_id) if r.substitute_id else None,
     )
 
 

@@ -19,7 +19,7 @@ from welcome_center.domain.errors import NotFoundError, StateError, ValidationEr
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ReferralView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, record_views, settings, vocabularies
+from welcome_center.services import audit, cases, record_views, settings, visibility, vocabularies
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 from welcome_center.services.privacy import consent
@@ -46,7 +46,7 @@ def refer(
     ``consent_override`` gives the reason (stored with the referral, and audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        r = cases.load(s, record_id)
+        r = cases.load(s, record_id, actor)
         partner = _partner(s, draft.partner_id)
         if not partner.active:
             raise ValidationError(_("This partner is no longer active."), field="partner")
@@ -98,6 +98,7 @@ def record_feedback(
         f = s.get(Referral, referral_id)
         if f is None:
             raise NotFoundError(_("This referral does not exist."))
+        visibility.check_record(s, actor, f.record_id)
         check_unchanged(s, _("This referral"), f, expected_version)
         if on < f.referred_on or on > office_today():
             raise ValidationError(
@@ -143,6 +144,7 @@ def awaiting_feedback(
                 Referral.status == ReferralStatus.SENT,
                 Referral.referred_on <= cutoff,
                 Record.status != RecordStatus.CLOSED,
+                visibility.visible_records(s, actor),
             )
             .options(selectinload(Referral.partner))
             .order_by(Referral.referred_on, Referral.id)
@@ -155,12 +157,13 @@ def awaiting_feedback(
 def referrals_to_partner(
     uow: UnitOfWork, actor: Actor, partner_id: int, limit: int = 500
 ) -> list[ReferralView]:
-    """The referrals sent to one partner, newest first."""
+    """The referrals sent to one partner from records the actor sees, newest first."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
         stmt = (
             select(Referral)
-            .where(Referral.partner_id == partner_id)
+            .join(Record, Record.id == Referral.record_id)
+            .where(Referral.partner_id == partner_id, visibility.visible_records(s, actor))
             .options(selectinload(Referral.partner))
             .order_by(Referral.referred_on.desc(), Referral.id.desc())
             .limit(limit)

@@ -18,7 +18,14 @@ from welcome_center.domain.errors import NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import ResidenceTitleView
 from welcome_center.i18n import _
-from welcome_center.services import audit, follow_ups, record_views, settings, vocabularies
+from welcome_center.services import (
+    audit,
+    follow_ups,
+    record_views,
+    settings,
+    visibility,
+    vocabularies,
+)
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_unchanged
 
@@ -39,6 +46,7 @@ def add_title(
     with uow.begin() as s:
         if s.get(Person, person_id) is None:
             raise NotFoundError(_("This person does not exist (any more)."))
+        visibility.check_person(s, actor, person_id)
         _check(s, draft)
         t = ResidenceTitle(
             person_id=person_id,
@@ -73,6 +81,7 @@ def update_title(
         t = s.get(ResidenceTitle, title_id)
         if t is None:
             raise NotFoundError(_("This residence title does not exist."))
+        visibility.check_person(s, actor, t.person_id)
         check_unchanged(s, _("This residence title"), t, expected_version)
         _check(s, draft, kept=t.title)
         t.title, t.valid_from, t.expires_on = draft.title, draft.valid_from, draft.expires_on
@@ -98,6 +107,7 @@ def titles_of(uow: UnitOfWork, actor: Actor, person_id: int) -> list[ResidenceTi
     """A person's residence titles, newest first (the read is audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
+        visibility.check_person(s, actor, person_id)
         audit.log(s, actor, AuditAction.READ, "person", person_id, detail="residence_titles")
         rows = s.scalars(
             select(ResidenceTitle)

@@ -1,9 +1,10 @@
-"""Users: add, log in, deactivate, reset a password, change a role, change one's own password.
-Passwords hashed with argon2."""
+"""Users: add, log in, deactivate, reset a password, change the roles, change one's own
+password. A user holds one or several roles. Passwords hashed with argon2."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +23,9 @@ from welcome_center.services import audit
 from welcome_center.services.context import Actor, Changes, Saved
 
 MIN_PASSWORD_LENGTH = 10
+# The first user of a new office sets it up and, in a small office, counsels too; one who does
+# not gives up the counsellor's roles on the Users tab (DOMAIN.md, need to know).
+FIRST_USER_ROLES = frozenset({Role.ADMIN, Role.COUNSELLOR, Role.LIST_EXPORT})
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 _hasher = PasswordHasher()
 # Verifying against this when a user does not exist keeps a wrong name as slow as a wrong password.
@@ -39,7 +43,17 @@ def hash_password(password: str) -> str:
 
 
 def _view(u: User) -> UserView:
-    return UserView(u.id, u.username, u.display_name, u.role, u.active, u.password_hash is not None)
+    return UserView(
+        u.id, u.username, u.display_name, u.roles, u.active, u.password_hash is not None
+    )
+
+
+def _roles(roles: Role | Iterable[Role]) -> frozenset[Role]:
+    """One role or several, as a set; none at all is refused."""
+    found = frozenset((roles,) if isinstance(roles, Role) else roles)
+    if not found:
+        raise ValidationError(_("Choose at least one role."), field="roles")
+    return found
 
 
 def _check_password(password: str) -> None:
@@ -69,13 +83,15 @@ def add_user(
     actor: Actor | None,
     username: str,
     password: str,
-    role: Role,
+    roles: Role | Iterable[Role],
     display_name: str = "",
 ) -> Saved[UserView]:
-    """Create an active user. ``actor`` may be None only for the very first user (first run)."""
+    """Create an active user with one role or several. ``actor`` may be None only for the very
+    first user (first run)."""
     username = username.strip()
     _check_username(username)
     _check_password(password)
+    wanted = _roles(roles)
     with uow.begin() as s:
         first = not s.scalar(
             select(func.count()).select_from(User).where(User.password_hash.is_not(None))
@@ -90,15 +106,15 @@ def add_user(
             raise ValidationError(
                 _("The user name %(name)s is taken.") % {"name": username}, field="username"
             )
-        user = existing or User(username=username, display_name="", role=role)
+        user = existing or User(username=username, display_name="")
         if existing is None:
             s.add(user)
         user.display_name = display_name.strip() or user.display_name or username
-        user.role = role
+        user.roles = wanted
         user.active = True
         user.password_hash = hash_password(password)
         s.flush()
-        audit.log(s, actor, AuditAction.CREATE, "user", user.id, ["username", "role"])
+        audit.log(s, actor, AuditAction.CREATE, "user", user.id, ["username", "roles"])
         return Saved(_view(user), Changes(users=True))
 
 
@@ -114,7 +130,7 @@ def ensure_user(s: Session, actor: Actor, username: str) -> int:
         user = User(
             username=username.strip(),
             display_name=username.strip(),
-            role=Role.COUNSELLOR,
+            roles=frozenset({Role.COUNSELLOR}),
             active=False,
             password_hash=None,
         )
@@ -154,7 +170,7 @@ def _authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise failure from None
-        actor = Actor(user.id, user.username, user.role)
+        actor = Actor(user.id, user.username, user.roles)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         audit.log(s, actor, AuditAction.LOGIN, "user", user.id)
@@ -186,8 +202,8 @@ def _update(
         user = s.get(User, user_id)
         if user is None:
             raise NotFoundError(_("This user does not exist."))
-        if actor.user_id == user_id and (values.get("active") is False or "role" in values):
-            raise ValidationError(_("You cannot deactivate yourself or change your own role."))
+        if actor.user_id == user_id:
+            _check_own_change(user.roles, values)
         for k, v in values.items():
             setattr(user, k, v)
         audit.log(s, actor, what, "user", user.id, [k for k in values if k != "password_hash"])
@@ -205,9 +221,31 @@ def set_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> Sav
     )
 
 
+def _check_own_change(held: frozenset[Role], values: dict[str, object]) -> None:
+    """One's own account: never deactivated, never given a role, and never without the
+    administrator's role (which would lock the office out); giving up another role is fine."""
+    roles = values.get("roles")
+    gains = isinstance(roles, frozenset) and not roles <= held
+    loses_admin = isinstance(roles, frozenset) and Role.ADMIN in held and Role.ADMIN not in roles
+    if values.get("active") is False or gains or loses_admin:
+        raise ValidationError(
+            _(
+                "You cannot deactivate yourself, give yourself a role or give up your own "
+                "administrator role."
+            )
+        )
+
+
+def set_roles(
+    uow: UnitOfWork, actor: Actor, user_id: int, roles: Role | Iterable[Role]
+) -> Saved[UserView]:
+    """Give a user these roles (one or several) instead of the ones they hold."""
+    return _update(uow, actor, user_id, AuditAction.UPDATE, roles=_roles(roles))
+
+
 def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[UserView]:
-    """Give a user another role."""
-    return _update(uow, actor, user_id, AuditAction.UPDATE, role=role)
+    """Give a user this one role instead of the ones they hold."""
+    return set_roles(uow, actor, user_id, role)
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:

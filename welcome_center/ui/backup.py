@@ -31,7 +31,7 @@ WARNING_STYLE = "color: #b00020; font-weight: bold"
 
 def may_back_up(ops: Ops) -> bool:
     """Whether the desk offers "Back up now" to this user (an administrator, on a file)."""
-    return allowed(ops.actor.role, Permission.BACKUP) and storage.is_file_database(ops.uow)
+    return allowed(ops.actor.roles, Permission.BACKUP) and storage.is_file_database(ops.uow)
 
 
 def status_text(status: BackupStatus) -> str:

@@ -33,7 +33,7 @@ from shiboken6 import isValid
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import LANGUAGES, N_, _, language
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import roles_label
 from welcome_center.services import storage
 from welcome_center.services.context import Changes
 from welcome_center.ui import backup, plain
@@ -51,16 +51,25 @@ _NEXT_START = {
 }
 
 
-# (key, permission, title, module under ui.pages, class) of every page in navigation order.
-# Modules are imported when a page is first shown, so start-up builds only the page it opens on.
-_PAGES: tuple[tuple[str, Permission, str, str, str], ...] = (
-    ("today", Permission.WORK_RECORDS, N_("Today"), "today", "TodayPage"),
-    ("records", Permission.WORK_RECORDS, N_("Enquiries & cases"), "records", "RecordsPage"),
-    ("people", Permission.WORK_RECORDS, N_("People & organisations"), "people", "PeoplePage"),
-    ("partners", Permission.WORK_RECORDS, N_("Partners"), "partners", "PartnersPage"),
-    ("follow_ups", Permission.WORK_RECORDS, N_("Follow-ups"), "follow_ups", "FollowUpsPage"),
-    ("reports", Permission.VIEW_STATISTICS, N_("Reports"), "reports", "ReportsPage"),
-    ("admin", Permission.MANAGE_USERS, N_("Administration"), "admin", "AdminPage"),
+# (key, permissions, title, module under ui.pages, class) of every page in navigation order: a
+# page is offered to whoever holds one of its permissions (an administrator without case work
+# keeps the partner directory, without the referrals sent). Modules are imported when a page is
+# first shown, so start-up builds only the page it opens on.
+_RECORDS = (Permission.WORK_RECORDS,)
+_PAGES: tuple[tuple[str, tuple[Permission, ...], str, str, str], ...] = (
+    ("today", _RECORDS, N_("Today"), "today", "TodayPage"),
+    ("records", _RECORDS, N_("Enquiries & cases"), "records", "RecordsPage"),
+    ("people", _RECORDS, N_("People & organisations"), "people", "PeoplePage"),
+    (
+        "partners",
+        (Permission.WORK_RECORDS, Permission.MANAGE_PARTNERS),
+        N_("Partners"),
+        "partners",
+        "PartnersPage",
+    ),
+    ("follow_ups", _RECORDS, N_("Follow-ups"), "follow_ups", "FollowUpsPage"),
+    ("reports", (Permission.VIEW_STATISTICS,), N_("Reports"), "reports", "ReportsPage"),
+    ("admin", (Permission.MANAGE_USERS,), N_("Administration"), "admin", "AdminPage"),
 )
 
 
@@ -139,11 +148,15 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigation"))
         self.stack = QStackedWidget()
-        role = self.ops.actor.role
-        self._keys = [key for key, permission, *_rest in _PAGES if allowed(role, permission)]
+        roles = self.ops.actor.roles
+
+        def offered(permissions: tuple[Permission, ...]) -> bool:
+            return any(allowed(roles, p) for p in permissions)
+
+        self._keys = [key for key, permissions, *_rest in _PAGES if offered(permissions)]
         self.pages = _Pages(self._build_page, self._keys)
-        for number, (key, permission, title, _module, _cls) in enumerate(_PAGES, start=1):
-            if not allowed(role, permission):
+        for number, (key, permissions, title, _module, _cls) in enumerate(_PAGES, start=1):
+            if not offered(permissions):
                 continue
             self.stack.addWidget(QWidget())  # the page itself comes when first shown
             item = QListWidgetItem(_(title))
@@ -186,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         desk = self.menuBar().addMenu(_("&Desk"))
-        if allowed(self.ops.actor.role, Permission.WORK_RECORDS):
+        if allowed(self.ops.actor.roles, Permission.WORK_RECORDS):
             new = QAction(_("&New enquiry…"), self)
             new.setShortcut(QKeySequence("Ctrl+N"))
             new.triggered.connect(self.new_enquiry)
@@ -247,7 +260,8 @@ class MainWindow(QMainWindow):
         name = self.ops.user_name(actor.user_id) or actor.name
         self.office_label = QLabel()
         self.user_label = QLabel(
-            _("%(user)s (%(role)s)") % {"user": name, "role": label(actor.role)}
+            _("%(user)s (%(role)s)")
+            % {"user": name, "role": roles_label(actor.roles, grants=False)}
         )
         self.db_label = QLabel(_("Database: %(name)s") % {"name": self.ops.db_name})
         for w in (self.office_label, self.user_label, self.db_label):

@@ -103,9 +103,9 @@ class Ops(QObject):
 
     def counsellors(self) -> list[UserView]:
         """Active users who can work records, by name."""
-        from welcome_center.domain.enums import Role
+        from welcome_center.domain.permissions import Permission, allowed
 
-        found = [u for u in self.users() if u.active and u.role is not Role.MANAGER]
+        found = [u for u in self.users() if u.active and allowed(u.roles, Permission.WORK_RECORDS)]
         return sorted(found, key=lambda u: (u.display_name or u.username).casefold())
 
     def user_name(self, user_id: int | None) -> str:

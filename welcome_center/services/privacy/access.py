@@ -67,7 +67,7 @@ from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import VocabularyItem
 from welcome_center.i18n import _
 from welcome_center.reports import access_export as render
-from welcome_center.services import audit
+from welcome_center.services import audit, visibility
 from welcome_center.services.context import Actor
 
 # Of a record the person is only a further party of, these entries are about them too: who
@@ -112,6 +112,7 @@ def access_export(uow: UnitOfWork, actor: Actor, person_id: int) -> AccessExport
         p = s.get(Person, person_id)
         if p is None:
             raise NotFoundError(_("This person does not exist (any more)."))
+        visibility.check_person(s, actor, p.id)
         return _collect(s, actor, p)
 
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 import welcome_center
 from welcome_center.i18n import N_, _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import roles_label
 from welcome_center.services import storage
 from welcome_center.ui.ops import Ops
 
@@ -272,7 +272,7 @@ class AboutDialog(QDialog):
         if schema is not None and schema[0]:
             facts.append((_("Database schema"), schema[0]))
         facts += [
-            (_("Logged in as"), f"{user} ({label(ops.actor.role)})"),
+            (_("Logged in as"), f"{user} ({roles_label(ops.actor.roles, grants=False)})"),
             (_("Python"), platform.python_version()),
             (
                 _("Qt"),

@@ -183,13 +183,13 @@ class FirstRunDialog(QDialog):
                 None,
                 self.username.text(),
                 self.password.text(),
-                Role.ADMIN,
+                users.FIRST_USER_ROLES,
                 self.display_name.text(),
             )
         except DomainError as exc:
             self.errors.show(exc)
             return
-        self.actor = Actor(saved.value.id, saved.value.username, Role.ADMIN)
+        self.actor = Actor(saved.value.id, saved.value.username, saved.value.roles)
         self.accept()
 
 

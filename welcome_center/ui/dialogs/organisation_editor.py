@@ -167,7 +167,7 @@ class OrganisationEditor(ClientEditor):
         self.short_name = add(_("S&hort name"), QLineEdit(), "short_name")
         self.is_partner = QCheckBox(_("&Partner: a target of referrals"))
         self.is_partner.setChecked(partner)
-        may_manage = allowed(ops.actor.role, Permission.MANAGE_PARTNERS)
+        may_manage = allowed(ops.actor.roles, Permission.MANAGE_PARTNERS)
         self.is_partner.setEnabled(may_manage)
         if not may_manage:
             self.is_partner.setToolTip(_("Only an administrator keeps the partner directory."))

@@ -1,5 +1,6 @@
 """Administration, tab Office settings: name, number prefix, project start, suppression
-threshold, residence expiry window and referral feedback period."""
+threshold, residence expiry window, referral feedback period and which records counsellors
+see."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from welcome_center.domain.enums import RecordVisibility
 from welcome_center.domain.views import OfficeSettingsView
 from welcome_center.i18n import _
 from welcome_center.services import settings
@@ -58,6 +61,14 @@ class SettingsTab(QWidget):
         self.threshold = number_field()
         self.expiry_window = number_field(days)
         self.feedback = number_field(days)
+        self.visibility = forms.fill_combo(
+            QComboBox(),
+            [
+                (_("every record of the office"), RecordVisibility.ALL.value),
+                (_("their own records and those they substitute on"), RecordVisibility.OWN.value),
+            ],
+            optional=False,
+        )
         form = QFormLayout()
         # Numbers and dates stay at their natural width beside their labels.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -69,13 +80,16 @@ class SettingsTab(QWidget):
         add(form, _("Residence e&xpiry window:"), self.expiry_window,
             field="residence_expiry_window_days")  # fmt: skip
         add(form, _("Referral &feedback period:"), self.feedback, field="referral_feedback_days")
+        add(form, _("Counsello&rs see:"), self.visibility, field="record_visibility")
         hint = QLabel(
             _(
                 "The number prefix starts every new record number. Without a project start, "
                 "reports count from the earliest record. Counts below the suppression threshold "
                 "are hidden in published reports. A residence title expiring within the window "
                 "raises a follow-up; a referral without an answer for the feedback period or "
-                "longer is listed on Today."
+                "longer is listed on Today. Where counsellors see only their own records, they "
+                "see those they are the counsellor or the substitute of, those nobody is "
+                "assigned to yet, and the clients of these."
             )
         )
         hint.setWordWrap(True)
@@ -104,6 +118,7 @@ class SettingsTab(QWidget):
             self.threshold.value(),
             self.expiry_window.value(),
             self.feedback.value(),
+            self.visibility.currentData(),
         )
 
     def has_unsaved(self) -> bool:
@@ -122,6 +137,7 @@ class SettingsTab(QWidget):
         self.threshold.setValue(s.suppression_threshold)
         self.expiry_window.setValue(s.residence_expiry_window_days)
         self.feedback.setValue(s.referral_feedback_days)
+        forms.set_combo_value(self.visibility, s.record_visibility)
 
     def reload_saved(self) -> None:
         """After a conflict: show what someone else saved (every window learns of it too)."""
@@ -137,7 +153,7 @@ class SettingsTab(QWidget):
         loaded = self.loaded
         if loaded is None or not dates_ok(self):
             return
-        name, prefix, start, threshold, window, feedback = self.value()
+        name, prefix, start, threshold, window, feedback, visibility = self.value()
         saved = self.ops.write(
             self,
             lambda uow, actor: settings.update_settings(
@@ -149,6 +165,7 @@ class SettingsTab(QWidget):
                 suppression_threshold=threshold,
                 residence_expiry_window_days=window,
                 referral_feedback_days=feedback,
+                record_visibility=visibility,
                 expected_version=loaded.version,
             ),
             errors=self.errors,
@@ -161,4 +178,5 @@ class SettingsTab(QWidget):
 
 def _values(s: OfficeSettingsView) -> Any:
     return (s.office_name, s.number_prefix, s.project_start, s.suppression_threshold,
-            s.residence_expiry_window_days, s.referral_feedback_days)  # fmt: skip
+            s.residence_expiry_window_days, s.referral_feedback_days,
+            s.record_visibility)  # fmt: skip

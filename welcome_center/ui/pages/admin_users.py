@@ -1,14 +1,18 @@
-"""Administration, tab Users: add a user, deactivate or activate, reset a password, change a role.
-Also the frame of the administration's small dialogs."""
+"""Administration, tab Users: add a user, deactivate or activate, reset a password, change the
+roles (a user holds one or several: an administrator who also counsels holds both). Also the frame
+of the administration's small dialogs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
+    QCheckBox,
+    QGridLayout,
     QHBoxLayout,
-    QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -18,8 +22,8 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.views import UserView
-from welcome_center.i18n import _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n import N_, _
+from welcome_center.i18n.labels import roles_label
 from welcome_center.services import users
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.base import confirm
@@ -70,29 +74,72 @@ class _PasswordPair:
         return self.password.text()
 
 
-def role_combo() -> QComboBox:
-    combo = forms.fill_combo(QComboBox(), [(label(r), r.value) for r in Role], optional=False)
-    combo.setAccessibleName(_("Role"))
-    return combo
+# Each role's check box and what it lets a user do (DOMAIN.md, who uses the program).
+_ROLE_TEXTS: tuple[tuple[Role, str, str], ...] = (
+    (Role.COUNSELLOR, N_("C&ounsellor"), N_("enquiries and cases, with names and notes")),
+    (Role.MANAGER, N_("&Manager"), N_("figures and reports, no names or notes")),
+    (
+        Role.ADMIN,
+        N_("Adm&inistrator"),
+        N_("users, vocabularies, partners, settings, backups; no case content"),
+    ),
+    (
+        Role.LIST_EXPORT,
+        N_("E&xport lists with names"),
+        N_("record lists as spreadsheets; each export is logged"),
+    ),
+)
+
+
+class RoleChecks(QWidget):
+    """A check box per role, each with what it lets a user do; several may be ticked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(_("Roles"))
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        self.checks: dict[Role, QCheckBox] = {}
+        for row, (role, text, what) in enumerate(_ROLE_TEXTS):
+            check = QCheckBox(_(text))
+            hint = QLabel(_(what))
+            hint.setTextFormat(Qt.TextFormat.PlainText)
+            hint.setEnabled(False)  # the greyed words of a hint
+            check.setToolTip(_(what))
+            grid.addWidget(check, row, 0)
+            grid.addWidget(hint, row, 1)
+            self.checks[role] = check
+        grid.setColumnStretch(1, 1)
+
+    def roles(self) -> frozenset[Role]:
+        return frozenset(r for r, c in self.checks.items() if c.isChecked())
+
+    def set_roles(self, roles: frozenset[Role]) -> None:
+        for role, check in self.checks.items():
+            check.setChecked(role in roles)
+
+    def first(self) -> QCheckBox:
+        return self.checks[Role.COUNSELLOR]
 
 
 class AddUserDialog(AdminDialog):
-    """A new user: user name, display name, role and a password typed twice."""
+    """A new user: user name, display name, roles and a password typed twice."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, _("Add user"), parent)
         self.username = QLineEdit()
         self.display_name = QLineEdit()
-        self.role = role_combo()
-        forms.set_combo_value(self.role, Role.COUNSELLOR.value)
+        self.roles = RoleChecks()
+        self.roles.set_roles(frozenset({Role.COUNSELLOR}))
         self.errors.add_row(self.form, _("&User name:"), self.username, field="username")
         self.errors.add_row(self.form, _("&Display name:"), self.display_name, field="display_name")
-        self.errors.add_row(self.form, _("&Role:"), self.role)
+        self.errors.add_row(self.form, _("Roles:"), self.roles, field="roles")
         self.passwords = _PasswordPair(self, _("&Password:"), _("Repe&at password:"))
         self.ready()
 
     def value(self) -> Any:
-        return (self.username.text(), self.display_name.text(), self.role.currentIndex(),
+        return (self.username.text(), self.display_name.text(), self.roles.roles(),
                 self.passwords.password.text(), self.passwords.repeat.text())  # fmt: skip
 
     def write(self) -> bool:
@@ -100,13 +147,58 @@ class AddUserDialog(AdminDialog):
         if password is None:
             return False
         name = self.username.text().strip()
+        roles = self.roles.roles()
         saved = self.ops.write(
             self,
             lambda uow, actor: users.add_user(
-                uow, actor, name, password, Role(self.role.currentData()), self.display_name.text()
+                uow, actor, name, password, roles, self.display_name.text()
             ),
             errors=self.errors,
             done=_("User %(name)s added.") % {"name": name},
+        )
+        return saved is not None
+
+
+class RolesDialog(AdminDialog):
+    """The roles of one user, ticked; for one's own account only a role held may be given up
+    (never the administrator's: another administrator changes that)."""
+
+    def __init__(self, ops: Ops, user: UserView, parent: QWidget | None = None) -> None:
+        super().__init__(ops, _("Roles of %(user)s") % {"user": user.username}, parent)
+        self.user = user
+        self.roles = RoleChecks()
+        self.roles.set_roles(user.roles)
+        self.errors.add_row(self.form, _("Roles:"), self.roles, field="roles")
+        if user.id == ops.actor.user_id:
+            for role, check in self.roles.checks.items():
+                check.setEnabled(role in user.roles and role is not Role.ADMIN)
+            note = QLabel(
+                _("You can give up a role of your own; another administrator gives you one.")
+            )
+            note.setWordWrap(True)
+            self.form.addRow(note)
+        self.ready()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The dialog opens on the first role that may be changed (it has no text field)."""
+        super().showEvent(event)
+        first = next((c for c in self.roles.checks.values() if c.isEnabled()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def value(self) -> Any:
+        return self.roles.roles()
+
+    def write(self) -> bool:
+        roles, u = self.roles.roles(), self.user
+        if roles == u.roles:
+            return True
+        done = _("%(user)s is now: %(role)s.") % {"user": u.username, "role": roles_label(roles)}
+        saved = self.ops.write(
+            self,
+            lambda uow, actor: users.set_roles(uow, actor, u.id, roles),
+            errors=self.errors,
+            done=done,
         )
         return saved is not None
 
@@ -150,7 +242,7 @@ class UsersTab(QWidget):
         super().__init__(parent)
         self.ops = ops
         self.users: list[UserView] = []
-        self.model = RowTableModel([_("User name"), _("Display name"), _("Role"), _("State")],
+        self.model = RowTableModel([_("User name"), _("Display name"), _("Roles"), _("State")],
                                    parent=self)  # fmt: skip
         self.table = list_table(self.model, _("Users"))
         self.add_button = QPushButton(_("&Add user…"))
@@ -159,8 +251,8 @@ class UsersTab(QWidget):
         self.active_button.clicked.connect(self.toggle_active)
         self.password_button = QPushButton(_("Reset pass&word…"))
         self.password_button.clicked.connect(self.reset_password)
-        self.role_button = QPushButton(_("Change &role…"))
-        self.role_button.clicked.connect(self.change_role)
+        self.role_button = QPushButton(_("Change &roles…"))
+        self.role_button.clicked.connect(self.change_roles)
         buttons = QHBoxLayout()
         for b in (self.add_button, self.active_button, self.password_button, self.role_button):
             buttons.addWidget(b)
@@ -175,7 +267,7 @@ class UsersTab(QWidget):
         keep = self.current()
         self.users = list(self.ops.users())
         self.model.set_rows([
-            (u.id, (u.username, u.display_name, label(u.role), state_word(u)))
+            (u.id, (u.username, u.display_name, roles_label(u.roles), state_word(u)))
             for u in self.users
         ])  # fmt: skip
         fit_columns(self.table)
@@ -197,7 +289,7 @@ class UsersTab(QWidget):
             _("Ac&tivate") if u is not None and not u.active else _("Deac&tivate")
         )
         self.active_button.setEnabled(u is not None and not me)
-        self.role_button.setEnabled(u is not None and not me)
+        self.role_button.setEnabled(u is not None)
         self.password_button.setEnabled(u is not None)
 
     def add_user(self) -> None:
@@ -230,21 +322,7 @@ class UsersTab(QWidget):
         if u is not None:
             PasswordDialog(self.ops, u, self).run()
 
-    def change_role(self) -> None:
+    def change_roles(self) -> None:
         u = self.current()
-        if u is None:
-            return
-        roles = list(Role)
-        words = [label(r) for r in roles]
-        word, ok = QInputDialog.getItem(
-            self, _("Change role"), _("&Role of %(user)s:") % {"user": u.username},
-            words, roles.index(u.role), False,
-        )  # fmt: skip
-        if not ok or word not in words:
-            return
-        role = roles[words.index(word)]
-        if role is not u.role:
-            done = _("%(user)s is now: %(role)s.") % {"user": u.username, "role": label(role)}
-            self.ops.write(
-                self, lambda uow, actor: users.set_role(uow, actor, u.id, role), done=done
-            )
+        if u is not None:
+            RolesDialog(self.ops, u, self).run()

@@ -113,7 +113,7 @@ class PartnersPage(Page):
         self.new_button.clicked.connect(self.new_partner)
         self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.clicked.connect(self.edit_current)
-        if not allowed(self.ops.actor.role, Permission.MANAGE_PARTNERS):
+        if not allowed(self.ops.actor.roles, Permission.MANAGE_PARTNERS):
             for b in (self.new_button, self.edit_button):
                 b.setEnabled(False)
                 b.setToolTip(_("Only an administrator keeps the partner directory."))
@@ -132,11 +132,16 @@ class PartnersPage(Page):
         self.referral_table = KeyTableView(_("Referrals sent"), self.open_current_referral)
         self.referral_table.setModel(self.referrals)
         self.referrals_hint = text_label()
+        referrals_label = buddy_label(_("&Referrals sent to this partner:"), self.referral_table)
+        # The referrals name records and clients: case content, not the directory's.
+        self.shows_referrals = allowed(self.ops.actor.roles, Permission.WORK_RECORDS)
+        if not self.shows_referrals:
+            for w in (referrals_label, self.referral_table, self.referrals_hint):
+                w.hide()
         return column(
             self.heading, self.details,
             buddy_label(_("&Contact persons:"), self.contact_table), (self.contact_table, 1),
-            buddy_label(_("&Referrals sent to this partner:"), self.referral_table),
-            (self.referral_table, 2), self.referrals_hint,
+            referrals_label, (self.referral_table, 2), self.referrals_hint,
         )  # fmt: skip
 
     def focus_search(self) -> None:
@@ -151,8 +156,10 @@ class PartnersPage(Page):
         found = people.list_partners(self.ops.uow, active_only=False)
         keep = self.current
         self.partners.set_partners(found)
-        if found:
+        if found and self.shows_referrals:
             self.hint.setText(_("Enter shows the referrals; Enter there opens the record."))
+        elif found:
+            self.hint.setText(_("A double-click edits the partner."))
         else:
             self.hint.setText(_("No partners yet. An administrator adds them with New partner."))
         row = self.partners.row_of(keep) if keep is not None else (0 if found else -1)
@@ -188,7 +195,7 @@ class PartnersPage(Page):
         self.current = partner_id
         partner = self.partners.partners.get(partner_id) if partner_id is not None else None
         self.edit_button.setEnabled(
-            partner is not None and allowed(self.ops.actor.role, Permission.MANAGE_PARTNERS)
+            partner is not None and allowed(self.ops.actor.roles, Permission.MANAGE_PARTNERS)
         )
         if partner is None:
             self.current = None
@@ -205,7 +212,7 @@ class PartnersPage(Page):
 
     def _load_referrals(self) -> None:
         partner = self.current
-        if partner is None:
+        if partner is None or not self.shows_referrals:
             return
         found = (
             self.ops.read(

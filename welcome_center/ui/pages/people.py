@@ -190,7 +190,7 @@ class PeoplePage(Page):
               "a PDF or JSON file, with nobody else's name in it")
         )  # fmt: skip
         self.access_button.clicked.connect(self.export_access)
-        self.access_button.setVisible(allowed(self.ops.actor.role, Permission.ACCESS_EXPORT))
+        self.access_button.setVisible(allowed(self.ops.actor.roles, Permission.ACCESS_EXPORT))
         return column(
             self.heading, self.details, buttons_row(self.access_button),
             buddy_label(_("&Records:"), self.record_table), (self.record_table, 1),

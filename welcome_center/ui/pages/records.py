@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.enums import RecordKind, RecordStatus, Vocabulary
+from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.queries import RecordQuery
 from welcome_center.i18n import _, format_number, language, ngettext
 from welcome_center.i18n.labels import label
@@ -171,8 +172,13 @@ class RecordsPage(Page):
         self.count = QLabel()
         self.empty = QLabel()
         self.empty.setWordWrap(True)
-        export = QPushButton(_("E&xport list…"))
+        export = self.export_button = QPushButton(_("E&xport list…"))
         export.clicked.connect(self.export)
+        if not allowed(self.ops.actor.roles, Permission.EXPORT_NAMES):  # a permission of its own
+            export.setEnabled(False)
+            export.setToolTip(
+                _("Exporting a list with client names needs a permission an administrator grants.")
+            )
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
         bottom.addWidget(self.empty, 1)

@@ -152,7 +152,7 @@ class _SpaceShowsAll(QObject):
 def raise_reminders(ops: Ops, parent: QWidget | None) -> bool:
     """Raise the residence follow-ups that came due (at the desk's start and on F5 in Today);
     True when some were raised (their Changes are then broadcast)."""
-    if not allowed(ops.actor.role, Permission.WORK_RECORDS):
+    if not allowed(ops.actor.roles, Permission.WORK_RECORDS):
         return False
     saved = ops.write(parent, follow_ups.raise_residence_follow_ups)
     return saved is not None and saved.value > 0
@@ -185,7 +185,7 @@ class TodayPage(Page):
         self.figures.setSpacing(2)
         self.figures.addWidget(self.month_heading)
         self.figures.addWidget(self.month_figures)
-        shown = allowed(self.ops.actor.role, Permission.VIEW_STATISTICS)
+        shown = allowed(self.ops.actor.roles, Permission.VIEW_STATISTICS)
         self.month_heading.setVisible(shown)
         self.month_figures.setVisible(shown)
         self.follow_ups = Section(self.ops, _("Follow-ups due"))
@@ -230,7 +230,7 @@ class TodayPage(Page):
         self._show_titles()
         self._show_referrals(today)
         self._show_cases()
-        if allowed(self.ops.actor.role, Permission.VIEW_STATISTICS):
+        if allowed(self.ops.actor.roles, Permission.VIEW_STATISTICS):
             self._month_timer.start(0)  # after the lists: they are what a counsellor needs first
 
     def _show_month(self) -> None:

@@ -59,6 +59,7 @@ def draft_of(d: RecordDetails) -> RecordDraft:
         topics=tuple(sorted(d.topics)),
         services=tuple(sorted(d.services)),
         summary=d.summary,
+        substitute_id=d.substitute_id,
     )
 
 
@@ -103,6 +104,9 @@ class OverviewTab(QScrollArea):
         self.opened_on = add(_("Opene&d on"), date_edit(), field="opened_on")
         counsellor = counsellor_combo(self.ops)
         self.counsellor = add(_("Co&unsellor"), counsellor, field="counsellor")
+        # Who stands in: sees the record where counsellors see only their own (need to know).
+        substitute = counsellor_combo(self.ops)
+        self.substitute = add(_("Substitute (&when away)"), substitute, field="substitute")
         texts = (_("Re&quester type"), _("Channe&l"), _("&Municipality"))
         self.combos = {}
         for (field, vocab), text in zip(_VOCAB_FIELDS, texts, strict=True):
@@ -138,6 +142,7 @@ class OverviewTab(QScrollArea):
 
         self.opened_on.dateChanged.connect(emit)
         self.counsellor.currentIndexChanged.connect(emit)
+        self.substitute.currentIndexChanged.connect(emit)
         for combo in self.combos.values():
             combo.currentIndexChanged.connect(emit)
         self.summary.textChanged.connect(emit)
@@ -156,6 +161,7 @@ class OverviewTab(QScrollArea):
         self.client.setText(plain.for_button(f"{d.client.display_name} ({label(d.client.kind)})"))
         set_date(self.opened_on, d.opened_on)
         set_counsellor(self.counsellor, self.ops, d.counsellor_id)
+        set_counsellor(self.substitute, self.ops, d.substitute_id)
         for field, vocab in _VOCAB_FIELDS:
             code = getattr(d, field)
             set_combo_value(self.combos[field], code, self.ops.label(vocab, code))
@@ -185,6 +191,7 @@ class OverviewTab(QScrollArea):
             topics=tuple(sorted(self.topics.codes())),
             services=tuple(sorted(self.services.codes())),
             summary=self.summary.toPlainText(),
+            substitute_id=self.substitute.currentData(),
         )
 
     def _open_client(self) -> None:
