@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.consents import consent_to_referrals
 from tests.ui.test_record_editor import activate, open_window
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import (
@@ -66,6 +67,7 @@ def window(qtbot: QtBot, ops: Ops) -> RecordWindow:
     consultations.record_consultation(ops.uow, ops.actor, record, ConsultationDraft(TODAY, 30))
     follow_ups.add_follow_up(ops.uow, ops.actor, record, TODAY + timedelta(days=3), "Anrufen")
     partner = next(o.id for o in people.list_partners(ops.uow) if o.code == "fizuz")
+    consent_to_referrals(ops.uow, ops.actor, record)  # a referral needs consent
     referrals.refer(ops.uow, ops.actor, record, ReferralDraft(partner, TODAY, None, "Beratung"))
     return open_window(qtbot, ops, record)
 
