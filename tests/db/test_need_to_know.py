@@ -454,3 +454,26 @@ def test_the_command_line_adds_a_user_with_several_roles(
     assert "dora added with the roles Counsellor, Administrator." in capsys.readouterr().out
     assert main(["--lang", "en", "--db", str(db_path), "user", "list"]) == 0
     assert "Counsellor, Administrator" in capsys.readouterr().out
+
+
+def test_own_the_consents_of_another_counsellors_client_are_refused(
+    uow: UnitOfWork, anna: Actor, ben: Actor, own: Office, tmp_path: Path
+) -> None:
+    from welcome_center.domain.consent import ConsentDraft
+    from welcome_center.domain.enums import ConsentForm, ConsentPurpose
+    from welcome_center.services.privacy import consent
+
+    draft = ConsentDraft(ConsentPurpose.REFERRAL, TODAY, ConsentForm.WRITTEN)
+    given = consent.record_consent(uow, anna, ClientKind.PERSON, own.a_person, draft).value
+    with pytest.raises(PermissionDeniedError):
+        consent.consents_of(uow, ben, ClientKind.PERSON, own.a_person)
+    with pytest.raises(PermissionDeniedError):
+        consent.record_consent(uow, ben, ClientKind.PERSON, own.a_person, draft)
+    with pytest.raises(PermissionDeniedError):
+        consent.withdraw_consent(uow, ben, given.id, expected_version=given.version)
+    with pytest.raises(PermissionDeniedError):
+        consent.consent_form(uow, ben, ClientKind.PERSON, own.a_person, "de", tmp_path / "f.pdf")
+    assert not (tmp_path / "f.pdf").exists()
+    assert [c.id for c in consent.consents_of(uow, anna, ClientKind.PERSON, own.a_person)] == [
+        given.id
+    ]

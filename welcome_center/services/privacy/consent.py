@@ -32,7 +32,7 @@ from welcome_center.domain.errors import (
 from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _, format_short_date
 from welcome_center.reports.files import write_atomically
-from welcome_center.services import audit, record_views, settings
+from welcome_center.services import audit, record_views, settings, visibility
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_version
 
@@ -54,6 +54,17 @@ def _client(s: Session, kind: ClientKind, client_id: int) -> Person | Organisati
             else _("This organisation does not exist.")
         )
     return item
+
+
+def _seen_client(
+    s: Session, actor: Actor, kind: ClientKind, client_id: int
+) -> Person | Organisation:
+    """The client, if the actor may see them (the office's "own records only" setting)."""
+    if kind is ClientKind.PERSON:
+        visibility.check_person(s, actor, client_id)
+    else:
+        visibility.check_organisation(s, actor, client_id)
+    return _client(s, kind, client_id)
 
 
 def _client_name(item: Person | Organisation) -> str:
@@ -112,7 +123,7 @@ def consents_of(
     """A client's consents, the newest first, withdrawn ones included (read: audited)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        _client(s, kind, client_id)
+        _seen_client(s, actor, kind, client_id)
         names = record_views.user_names(s)
         found = [_view(c, names) for c in _of_client(s, kind, client_id)]
         audit.log(s, actor, AuditAction.READ, _entity(kind), client_id, detail="consents")
@@ -126,7 +137,7 @@ def record_consent(
     or to every partner when none is named) on ``draft.given_on``, no later than today."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        _client(s, kind, client_id)
+        _seen_client(s, actor, kind, client_id)
         purpose = ConsentPurpose(draft.purpose)
         if draft.given_on > office_today():
             raise ValidationError(
@@ -185,6 +196,10 @@ def withdraw_consent(
         c = s.get(Consent, consent_id)
         if c is None:
             raise NotFoundError(_("This consent does not exist."))
+        if c.person_id is not None:
+            visibility.check_person(s, actor, c.person_id)
+        elif c.organisation_id is not None:
+            visibility.check_organisation(s, actor, c.organisation_id)
         if c.withdrawn_on is not None:
             raise StateError(
                 _("This consent was withdrawn on %(date)s already.")
@@ -317,7 +332,7 @@ def consent_form(
     if language not in LANGUAGES:
         raise ValidationError(_("Choose German or English."), field="language")
     with uow.begin() as s:
-        client = _client(s, kind, client_id)
+        client = _seen_client(s, actor, kind, client_id)
         office = settings.current(s)
         partners = s.scalars(
             select(Organisation).where(
