@@ -273,6 +273,18 @@ def test_no_anonymised_name_is_found_by_search(
     assert search.search_record_ids(uow, anna, "Qwyxtb")
 
 
+def test_lists_say_anonymised_where_the_name_went(
+    uow: UnitOfWork, admin: Actor, anna: Actor, office: dict[str, int]
+) -> None:
+    from welcome_center.services import cases, record_list
+
+    _run(uow, admin)
+    row = record_list.record_rows(uow, anna, [office["e1"]])[0]
+    assert row.client.display_name == "(anonymised)"
+    assert cases.get_record(uow, anna, office["e1"]).client.display_name == "(anonymised)"
+    assert "Qwyxtb" in record_list.record_rows(uow, anna, [office["o1"]])[0].client.display_name
+
+
 def test_a_person_waits_for_every_record_as_client_or_party(
     uow: UnitOfWork, admin: Actor, office: dict[str, int]
 ) -> None:

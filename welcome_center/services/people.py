@@ -34,7 +34,7 @@ from welcome_center.domain.views import (
     PersonView,
 )
 from welcome_center.i18n import _, format_date
-from welcome_center.services import audit, countries, visibility, vocabularies
+from welcome_center.services import audit, countries, record_views, visibility, vocabularies
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_unchanged, check_version
@@ -95,7 +95,7 @@ def organisation_view(o: Organisation) -> OrganisationView:
 
 
 def person_name(family_name: str, given_name: str) -> str:
-    return f"{family_name}, {given_name}" if given_name else family_name
+    return record_views.person_name(family_name, given_name)
 
 
 def client_ref(kind: ClientKind, item: Person | Organisation) -> ClientRef:

@@ -33,7 +33,7 @@ from welcome_center.domain.views import ClientRef, RecordSummary
 from welcome_center.i18n import _, format_short_date, language
 from welcome_center.i18n.labels import label
 from welcome_center.reports import table_export
-from welcome_center.services import audit, visibility, vocabularies
+from welcome_center.services import audit, record_views, visibility, vocabularies
 from welcome_center.services.context import Actor
 
 MAX_BLOCK = 1000
@@ -151,7 +151,7 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
     by_id = {}
     for r in rows:
         if r.client_person_id is not None:
-            name = f"{r.family_name}, {r.given_name}" if r.given_name else r.family_name
+            name = record_views.person_name(r.family_name, r.given_name)
             client = ClientRef(ClientKind.PERSON, r.client_person_id, name)
         else:
             client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)

@@ -38,11 +38,17 @@ from welcome_center.domain.views import (
 from welcome_center.i18n import _, format_short_date
 
 
+def person_name(family: str | None, given: str | None) -> str:
+    """"Family, Given" as lists show a person; an anonymised person (no name left) says so."""
+    if not family and not given:
+        return _("(anonymised)")
+    return f"{family}, {given}" if given else family or ""
+
+
 def client_of(r: Record) -> ClientRef:
     if r.client_person is not None:
         p = r.client_person
-        name = f"{p.family_name}, {p.given_name}" if p.given_name else p.family_name
-        return ClientRef(ClientKind.PERSON, p.id, name)
+        return ClientRef(ClientKind.PERSON, p.id, person_name(p.family_name, p.given_name))
     o = r.client_organisation
     assert o is not None
     return ClientRef(ClientKind.ORGANISATION, o.id, o.name)
@@ -50,7 +56,7 @@ def client_of(r: Record) -> ClientRef:
 
 def _party(p: RecordParty) -> PartyView:
     if p.person is not None:
-        name = f"{p.person.family_name}, {p.person.given_name}".rstrip(", ")
+        name = person_name(p.person.family_name, p.person.given_name)
         return PartyView(p.id, ClientRef(ClientKind.PERSON, p.person.id, name), p.role, p.note)
     assert p.organisation is not None
     ref = ClientRef(ClientKind.ORGANISATION, p.organisation.id, p.organisation.name)
@@ -276,6 +282,6 @@ def client_names(s: Session, record_ids: Sequence[int]) -> dict[int, tuple[str, 
         .where(Record.id.in_(record_ids))
     ).all()
     for rid, number, family, given, org in rows:
-        name = org if org else (f"{family}, {given}" if given else family)
+        name = org if org else person_name(family, given)
         out[rid] = (number, name or "")
     return out
