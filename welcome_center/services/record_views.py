@@ -39,7 +39,7 @@ from welcome_center.i18n import _, format_short_date
 
 
 def person_name(family: str | None, given: str | None) -> str:
-    """"Family, Given" as lists show a person; an anonymised person (no name left) says so."""
+    """A person as lists show them ("Family, Given"); an anonymised person says so."""
     if not family and not given:
         return _("(anonymised)")
     return f"{family}, {given}" if given else family or ""
