@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.views import OfficeSettingsView
 from welcome_center.i18n import _
-from welcome_center.services import settings
-from welcome_center.services.context import Changes
 from welcome_center.ui import forms
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.admin_settings import show_saved_settings, write_settings
 
 
 def _text_edit(name: str) -> QPlainTextEdit:
@@ -106,8 +105,7 @@ class ConsentTab(QWidget):
         self.text_en.setPlainText(s.consent_text_en)
 
     def reload_saved(self) -> None:
-        self.ops.broadcast(Changes(settings=True))
-        self.load()
+        show_saved_settings(self)
 
     def refresh(self) -> None:
         """Reload unless the administrator is typing (a conflict is caught on saving)."""
@@ -119,23 +117,17 @@ class ConsentTab(QWidget):
         if loaded is None:
             return
         allowed, version, text_de, text_en = self.value()
-        saved = self.ops.write(
+        saved = write_settings(
             self,
-            lambda uow, actor: settings.update_settings(
-                uow,
-                actor,
-                consent_override_allowed=allowed,
-                consent_text_version=version,
-                consent_text_de=text_de,
-                consent_text_en=text_en,
-                expected_version=loaded.version,
-            ),
-            errors=self.errors,
-            on_conflict=self.reload_saved,
-            done=_("Consent form saved."),
+            loaded,
+            _("Consent form saved."),
+            consent_override_allowed=allowed,
+            consent_text_version=version,
+            consent_text_de=text_de,
+            consent_text_en=text_en,
         )
         if saved is not None:
-            self._show(saved.value)
+            self._show(saved)
 
 
 def _values(s: OfficeSettingsView) -> tuple[bool, str, str, str]:

@@ -35,14 +35,17 @@ from welcome_center.domain.retention import RetentionStatus, RunView
 from welcome_center.domain.views import OfficeSettingsView
 from welcome_center.i18n import _, format_number
 from welcome_center.i18n.labels import label
-from welcome_center.services import settings
-from welcome_center.services.context import Changes, ConcurrentChangeError, Saved, UnitOfWork
+from welcome_center.services.context import ConcurrentChangeError, Saved, UnitOfWork
 from welcome_center.services.privacy import retention, retention_text
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 from welcome_center.ui.ops import Ops, show_concurrent, show_error
-from welcome_center.ui.pages.admin_settings import number_field
+from welcome_center.ui.pages.admin_settings import (
+    number_field,
+    show_saved_settings,
+    write_settings,
+)
 from welcome_center.ui.qt_i18n import short_date
 
 
@@ -258,31 +261,24 @@ class RetentionTab(QWidget):
         self.backups_keep.setValue(s.backups_keep)
 
     def reload_saved(self) -> None:
-        self.ops.broadcast(Changes(settings=True))
-        self.load()
+        show_saved_settings(self)
 
     def save(self) -> None:
         loaded = self.loaded
         if loaded is None:
             return
         enquiry, case, audit, keep = self.value()
-        saved = self.ops.write(
+        saved = write_settings(
             self,
-            lambda uow, actor: settings.update_settings(
-                uow,
-                actor,
-                retention_enquiry_months=enquiry,
-                retention_case_months=case,
-                retention_audit_months=audit,
-                backups_keep=keep,
-                expected_version=loaded.version,
-            ),
-            errors=self.errors,
-            on_conflict=self.reload_saved,
-            done=_("Retention periods saved."),
+            loaded,
+            _("Retention periods saved."),
+            retention_enquiry_months=enquiry,
+            retention_case_months=case,
+            retention_audit_months=audit,
+            backups_keep=keep,
         )
         if saved is not None:
-            self._show_settings(saved.value)
+            self._show_settings(saved)
             self.read_status()
 
     # -- what is due -------------------------------------------------------------------------

@@ -140,9 +140,7 @@ class SettingsTab(QWidget):
         forms.set_combo_value(self.visibility, s.record_visibility)
 
     def reload_saved(self) -> None:
-        """After a conflict: show what someone else saved (every window learns of it too)."""
-        self.ops.broadcast(Changes(settings=True))
-        self.load()
+        show_saved_settings(self)
 
     def refresh(self) -> None:
         """Reload unless the administrator is typing (a conflict is caught on saving)."""
@@ -154,26 +152,44 @@ class SettingsTab(QWidget):
         if loaded is None or not dates_ok(self):
             return
         name, prefix, start, threshold, window, feedback, visibility = self.value()
-        saved = self.ops.write(
+        saved = write_settings(
             self,
-            lambda uow, actor: settings.update_settings(
-                uow,
-                actor,
-                office_name=name,
-                number_prefix=prefix,
-                project_start=start,
-                suppression_threshold=threshold,
-                residence_expiry_window_days=window,
-                referral_feedback_days=feedback,
-                record_visibility=visibility,
-                expected_version=loaded.version,
-            ),
-            errors=self.errors,
-            on_conflict=self.reload_saved,
-            done=_("Office settings saved."),
+            loaded,
+            _("Office settings saved."),
+            office_name=name,
+            number_prefix=prefix,
+            project_start=start,
+            suppression_threshold=threshold,
+            residence_expiry_window_days=window,
+            referral_feedback_days=feedback,
+            record_visibility=visibility,
         )
         if saved is not None:
-            self._show(saved.value)
+            self._show(saved)
+
+
+def write_settings(
+    tab: Any, loaded: OfficeSettingsView, done: str, **changed: Any
+) -> OfficeSettingsView | None:
+    """Save ``changed`` office settings from an Administration tab (with ``ops``, ``errors``
+    and ``load``) over the version it showed; a field's error goes under the field, a conflict
+    offers the saved version. The settings as saved, or None."""
+    saved = tab.ops.write(
+        tab,
+        lambda uow, actor: settings.update_settings(
+            uow, actor, expected_version=loaded.version, **changed
+        ),
+        errors=tab.errors,
+        on_conflict=lambda: show_saved_settings(tab),
+        done=done,
+    )
+    return None if saved is None else saved.value
+
+
+def show_saved_settings(tab: Any) -> None:
+    """After a conflict: show what someone else saved (every window learns of it too)."""
+    tab.ops.broadcast(Changes(settings=True))
+    tab.load()
 
 
 def _values(s: OfficeSettingsView) -> Any:
