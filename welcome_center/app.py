@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from welcome_center import i18n
-from welcome_center.db.engine import Database, display_location
+from welcome_center.db.engine import Database, display_location, sqlite_path
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.paths import AppPaths
+from welcome_center.services import encryption
+from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import open_database
 
 ENV_LANG = "WELCOME_CENTER_LANG"
@@ -35,11 +37,30 @@ def choose_language(option: str | None) -> str:
     return lang
 
 
-def open_app(paths: AppPaths, url: str | None = None, create: bool = False) -> AppContext:
+def open_app(
+    paths: AppPaths, url: str | None = None, create: bool = False, unlock: Unlock | None = None
+) -> AppContext:
     """Open (migrate, seed) the database and build the unit of work; with ``create`` a missing
-    database is made first (only setting up an office does that)."""
-    db = open_database(url or paths.db_url, backup_dir=paths.backup_dir, create=create)
+    database is made first (a plain one: :func:`create_office` makes the office's). An
+    encrypted file opens with ``unlock`` (a user's password or the recovery key); without it,
+    it is refused (StorageRefusedError) and left as it was."""
+    url = url or paths.db_url
+    keyring = encryption.unlock(url, unlock) if unlock and encryption.needs_key(url) else None
+    db = open_database(url, backup_dir=paths.backup_dir, create=create, keyring=keyring)
     return AppContext(paths, db, UnitOfWork(db))
+
+
+def create_office(
+    paths: AppPaths, url: str | None = None, encrypted: bool = True
+) -> tuple[AppContext, str | None]:
+    """Make the office's new database at ``url`` (a missing or empty file, or a server
+    database): encrypted unless ``encrypted`` is false or it is on a server. Returns it with
+    its recovery key (None when not encrypted), to be shown once."""
+    url = url or paths.db_url
+    if not encrypted or sqlite_path(url) is None:
+        return open_app(paths, url, create=True), None
+    db, recovery = encryption.create_encrypted(url, backup_dir=paths.backup_dir)
+    return AppContext(paths, db, UnitOfWork(db)), recovery
 
 
 DEMO_RECORDS = 2000

@@ -103,7 +103,7 @@ def test_foreign_file_exits_1_and_stays_untouched(
     before = png.read_bytes()
     assert run(["--db", str(png), "user", "list"]) == 1
     err = capsys.readouterr().err
-    assert "not a Welcome Center database" in err and "Traceback" not in err
+    assert "not a database of this program, or its key file is missing" in err and "Traceback" not in err
     assert png.read_bytes() == before
 
 

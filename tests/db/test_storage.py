@@ -63,7 +63,7 @@ def test_reopening_keeps_data_and_does_not_seed_twice(db_path: Path) -> None:
 def test_png_is_refused_untouched(tmp_path: Path) -> None:
     png = tmp_path / "photo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    _assert_refused_untouched(png, "not a Welcome Center database")
+    _assert_refused_untouched(png, "not a database of this program, or its key file is missing")
 
 
 def test_other_programs_sqlite_is_refused_untouched(tmp_path: Path) -> None:
@@ -221,7 +221,7 @@ def test_check_reports_a_foreign_file(tmp_path: Path) -> None:
     png.write_bytes(b"\x89PNG" + b"\0" * 300)
     report = storage.check_database(url_for_path(png))
     assert not report.ok
-    assert "not a Welcome Center database" in report.lines[0]
+    assert "not a database of this program, or its key file is missing" in report.lines[0]
 
 
 def test_the_head_constant_is_the_newest_migration() -> None:

@@ -1,12 +1,18 @@
-"""Consistent online backups of a SQLite database through SQLite's backup API."""
+"""Consistent online backups of a SQLite database through SQLite's backup API.
+
+A backup of an encrypted database is encrypted with the same key, and its key file (the same
+slots: every user's and the recovery key's) is written beside it first, so that the backup
+opens as the database does: with a user's password, or with the recovery key.
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
+from welcome_center.db import cipher
 from welcome_center.db.engine import Database, remove_leftovers
+from welcome_center.db.keyring import key_file_path, write_key_file
 
 
 def backup_to(db: Database, target: Path) -> Path:
@@ -22,11 +28,12 @@ def backup_to(db: Database, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target.parent, ".*.partial*")  # of backups killed long ago
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    if db.keyring is not None:
+        write_key_file(key_file_path(target), db.keyring.read())
     try:
         with db.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
-            dst = sqlite3.connect(partial)
+            raw = cipher.checked(conn.connection.dbapi_connection)
+            dst = cipher.connect(partial, db.key)
             try:
                 raw.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -38,6 +45,10 @@ def backup_to(db: Database, target: Path) -> Path:
         finally:
             os.close(fd)
         os.replace(partial, target)
+    except BaseException:
+        if db.keyring is not None:
+            key_file_path(target).unlink(missing_ok=True)
+        raise
     finally:
         for leftover in (partial, Path(f"{partial}-journal")):
             leftover.unlink(missing_ok=True)

@@ -29,6 +29,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from welcome_center.db import cipher
+from welcome_center.db.keyring import Keyring, key_file_path
+
 # "WCD1": marks our SQLite files (PRAGMA application_id).
 APPLICATION_ID = 0x57434431
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -38,7 +41,9 @@ _NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "sshfs", "9
 class Refusal(StrEnum):
     """Why a database file was refused; the services turn it into a message."""
 
-    NOT_SQLITE = "not_sqlite"
+    NOT_SQLITE = "not_sqlite"  # not SQLite, or an encrypted file without its key file
+    LOCKED = "locked"  # encrypted: needs a user's password (or the recovery key) to open
+    WRONG_KEY = "wrong_key"  # the key file beside it opens another database
     FOREIGN_SQLITE = "foreign_sqlite"
     DAMAGED = "damaged"
     NEWER_SCHEMA = "newer_schema"
@@ -67,6 +72,16 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]  # reads: a deferred transaction
     writer: sessionmaker[Session]  # writes: takes the write lock at BEGIN (SQLite)
+    keyring: Keyring | None = None  # an encrypted SQLite file's data key and key file
+
+    @property
+    def is_encrypted(self) -> bool:
+        return self.keyring is not None
+
+    @property
+    def key(self) -> bytes | None:
+        """The data key of an encrypted file (None for a plain file or a server)."""
+        return self.keyring.data_key if self.keyring is not None else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -129,6 +144,8 @@ def check_sqlite_file(path: Path) -> bool:
         # The -wal is read (checksums and all: a tenth of a second for a few MB) only where the
         # main file's header cannot answer alone, never on an ordinary start.
         if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+            if key_file_path(path).is_file():
+                return False  # encrypted: whether it is ours, its key tells (open_engine)
             raise DatabaseRefusedError(Refusal.NOT_SQLITE, str(path))
         if _application_id(header) != APPLICATION_ID:
             # The mark may so far be only in the -wal (a first session killed before SQLite's
@@ -139,6 +156,16 @@ def check_sqlite_file(path: Path) -> bool:
     except OSError as exc:
         raise DatabaseRefusedError(Refusal.UNREADABLE, str(path), exc.strerror or "") from exc
     return False
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """Whether ``path`` is an encrypted database with its key file (reads 16 bytes)."""
+    try:
+        with path.open("rb") as f:
+            start = f.read(16)
+    except OSError:
+        return False
+    return bool(start) and start != _SQLITE_MAGIC and key_file_path(path).is_file()
 
 
 def _application_id(header: bytes) -> int:
@@ -237,8 +264,9 @@ def _wal_checksum(data: bytes, big: bool, s0: int, s1: int) -> tuple[int, int]:
     return s0, s1
 
 
-def create_sqlite_file(path: Path) -> None:
-    """Make a new, empty database file of ours at ``path`` (missing or empty), crash-safely.
+def create_sqlite_file(path: Path, key: bytes | None = None) -> None:
+    """Make a new, empty database file of ours at ``path`` (missing or empty), crash-safely;
+    with ``key`` an encrypted one (its key file must be written first).
 
     The file is made under a temporary name with the application id written and synced, and
     only then renamed: whenever the program finds a file under the name, it carries our mark.
@@ -251,7 +279,7 @@ def create_sqlite_file(path: Path) -> None:
     remove_leftovers(path.parent, f".{path.name}.*.new*")
     temp = path.with_name(f".{path.name}.{os.getpid()}.new")
     try:
-        con = sqlite3.connect(temp, isolation_level=None)
+        con = cipher.connect(temp, key, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=DELETE")
             con.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -366,38 +394,73 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with our pragmas and explicit transactions on every SQLite connection."""
-    engine = create_engine(url)
+def make_engine(url: str, key: bytes | None = None) -> Engine:
+    """An engine with our pragmas and explicit transactions on every SQLite connection; with
+    ``key``, SQLCipher connections opened with that key."""
+    if key is not None:
+        path = sqlite_path(url)
+        assert path is not None, "only a SQLite file is encrypted by the program"
+        engine = create_engine(
+            url,
+            module=cipher.SQLCIPHER,
+            creator=lambda: cipher.connect(path, key, check_same_thread=False),
+        )
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _Begin(sqlite_path(url)))
     return engine
 
 
-def open_engine(url: str, create: bool = False) -> Database:
-    """Check the file (SQLite) and connect.
+def open_engine(url: str, create: bool = False, keyring: Keyring | None = None) -> Database:
+    """Check the file (SQLite) and connect; an encrypted file with its ``keyring``.
 
-    Raises DatabaseRefusedError for a file that is not ours (the file is not touched then), and
-    for a missing or empty one unless ``create`` is true: then a new file is made and marked.
+    Raises DatabaseRefusedError for a file that is not ours (the file is not touched then), for
+    an encrypted one without its key (LOCKED) or with another database's (WRONG_KEY), and for a
+    missing or empty one unless ``create`` is true: then a new file is made and marked,
+    encrypted when a ``keyring`` is given (its key file written already).
     """
     path = sqlite_path(url)
+    key = keyring.data_key if keyring is not None else None
     if path is not None:
         is_new = check_sqlite_file(path)
         if is_new:
             if not create:
                 raise DatabaseRefusedError(Refusal.MISSING, str(path))
             try:
-                create_sqlite_file(path)
+                create_sqlite_file(path, key)
             except OSError as exc:
                 raise DatabaseRefusedError(
                     Refusal.UNWRITABLE, str(path), exc.strerror or str(exc)
                 ) from exc
-    engine = make_engine(url)
+        elif is_encrypted_file(path):
+            if key is None:
+                raise DatabaseRefusedError(Refusal.LOCKED, str(path))
+            require_key_opens(path, key)
+        elif key is not None:
+            keyring = key = None  # a plain file: its key file (if any) has nothing to open
+    engine = make_engine(url, key)
     writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
     return Database(
         url,
         engine,
         sessionmaker(engine, expire_on_commit=False),
         sessionmaker(writer, expire_on_commit=False),
+        keyring,
     )
+
+
+def require_key_opens(path: Path, key: bytes) -> None:
+    """Refuse (WRONG_KEY) an encrypted file that ``key`` does not open as a database of ours;
+    only reads (no pragma that writes runs before this passed)."""
+    try:
+        con = cipher.connect(path, key)
+        try:
+            (app_id,) = con.execute("PRAGMA application_id").fetchone()
+        finally:
+            con.close()
+    except cipher.ERRORS as exc:
+        raise DatabaseRefusedError(Refusal.WRONG_KEY, str(path), str(exc)) from exc
+    if app_id != APPLICATION_ID:
+        raise DatabaseRefusedError(Refusal.FOREIGN_SQLITE, str(path))

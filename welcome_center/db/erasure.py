@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from welcome_center.db import cipher
 from welcome_center.db.engine import (
     BEGIN_OPTION,
     Database,
@@ -34,6 +34,7 @@ from welcome_center.db.engine import (
     _sqlite_connect,
     remove_leftovers,
 )
+from welcome_center.db.keyring import key_file_path
 
 CHECKPOINT_TRIES = 20
 CHECKPOINT_WAIT_S = 0.25  # between tries, while another program still reads the old pages
@@ -66,7 +67,7 @@ def checkpoint(db: Database) -> bool:
     raw = db.engine.raw_connection()
     try:
         con = raw.driver_connection
-        assert isinstance(con, sqlite3.Connection)
+        con = cipher.checked(con)
         for _try in range(CHECKPOINT_TRIES):
             busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
@@ -84,7 +85,7 @@ def vacuum(db: Database) -> None:
     raw = db.engine.raw_connection()
     try:
         con = raw.driver_connection
-        assert isinstance(con, sqlite3.Connection)
+        con = cipher.checked(con)
         con.execute("VACUUM")  # the driver's transactions are off (engine.py): not in one
     finally:
         raw.close()
@@ -107,25 +108,26 @@ def compact(db: Database, *, full: bool = True) -> Compacted:
 # --- backups -------------------------------------------------------------------------------
 
 
-def read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a self-contained SQLite file (a backup)."""
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+def read_only(path: Path, key: bytes | None = None) -> cipher.RawConnection:
+    """A read-only connection to a self-contained SQLite file (a backup), encrypted under
+    ``key`` if given."""
+    return cipher.connect(f"{path.absolute().as_uri()}?mode=ro", key, uri=True)
 
 
-def schema_revision(path: Path) -> str | None:
+def schema_revision(path: Path, key: bytes | None = None) -> str | None:
     """The Alembic revision of a backup file (None if it has none or cannot be read)."""
     try:
-        con = read_only(path)
+        con = read_only(path, key)
         try:
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
-    except sqlite3.Error:
+    except cipher.ERRORS:
         return None
     return str(row[0]) if row else None
 
 
-def identity(con: sqlite3.Connection) -> tuple[str, str] | None:
+def identity(con: cipher.RawConnection) -> tuple[str, str] | None:
     """What tells copies of one database from another database's (the demonstration office's
     backups share the folder with the office's): its first user's name and creation time, which
     every copy keeps and no other database has. None without users."""
@@ -133,7 +135,7 @@ def identity(con: sqlite3.Connection) -> tuple[str, str] | None:
         row = con.execute(
             "SELECT username, CAST(created_at AS TEXT) FROM users ORDER BY id LIMIT 1"
         ).fetchone()
-    except sqlite3.Error:
+    except cipher.ERRORS:
         return None
     return (str(row[0]), str(row[1])) if row else None
 
@@ -143,17 +145,17 @@ def live_identity(db: Database) -> tuple[str, str] | None:
     raw = db.engine.raw_connection()
     try:
         con = raw.driver_connection
-        assert isinstance(con, sqlite3.Connection)
+        con = cipher.checked(con)
         return identity(con)
     finally:
         raw.close()
 
 
-def file_identity(path: Path) -> tuple[str, str] | None:
+def file_identity(path: Path, key: bytes | None = None) -> tuple[str, str] | None:
     """:func:`identity` of a backup file (None when it cannot be read)."""
     try:
-        con = read_only(path)
-    except sqlite3.Error:
+        con = read_only(path, key)
+    except cipher.ERRORS:
         return None
     try:
         return identity(con)
@@ -161,16 +163,18 @@ def file_identity(path: Path) -> tuple[str, str] | None:
         con.close()
 
 
-def memory_copy(path: Path) -> Database:
+def memory_copy(path: Path, key: bytes | None = None) -> Database:
     """The backup at ``path`` loaded into memory, opened as a Database (the file is only read).
-    Dispose of it when done."""
-    source = read_only(path)
-    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    An encrypted backup's copy keeps its key: what :func:`write_compacted` writes of it is
+    encrypted again. Dispose of it when done."""
+    source = read_only(path, key)
+    memory = cipher.connect(":memory:", key, check_same_thread=False)
     try:
         source.backup(memory)
     finally:
         source.close()
-    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+    module = {"module": cipher.SQLCIPHER} if key is not None else {}
+    engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool, **module)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _Begin(None))
     writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
@@ -197,7 +201,7 @@ def write_compacted(db: Database, target: Path) -> None:
         raw = db.engine.raw_connection()
         try:
             con = raw.driver_connection
-            assert isinstance(con, sqlite3.Connection)
+            con = cipher.checked(con)
             con.execute("VACUUM INTO ?", (str(temp),))
         finally:
             raw.close()
@@ -231,3 +235,4 @@ def shred(path: Path) -> None:
         path.unlink(missing_ok=True)
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         side.unlink(missing_ok=True)
+    key_file_path(path).unlink(missing_ok=True)  # an encrypted backup's slots

@@ -25,7 +25,7 @@ SCRIPT_LOCATION = "welcome_center.db:migrations"
 # The newest migration. Start-up compares the stored revision with it in plain SQL, so that an
 # up-to-date database opens without importing Alembic (a quarter of a second); a test keeps it
 # equal to the head of the migration scripts.
-HEAD = "0007"
+HEAD = "0008"
 
 
 def alembic_config(script_location: str = SCRIPT_LOCATION) -> Config:
@@ -49,6 +49,14 @@ def current_revision(db: Database) -> str | None:
 
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_known_revision(revision: str, script_location: str = SCRIPT_LOCATION) -> bool:
+    """Whether ``revision`` is one of this program's migrations (not a newer program's)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(script_location))
+    return revision in {s.revision for s in scripts.walk_revisions()}
 
 
 def check_schema(db: Database, script_location: str = SCRIPT_LOCATION) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError
 
 from welcome_center.db import backup as db_backup
-from welcome_center.db import migrate
+from welcome_center.db import cipher, migrate
 from welcome_center.db.engine import (
     Database,
     DatabaseRefusedError,
@@ -21,6 +20,7 @@ from welcome_center.db.engine import (
     sqlite_path,
 )
 from welcome_center.db.failures import Failure, classify, storage_error
+from welcome_center.db.keyring import Keyring, key_file_path
 from welcome_center.db.models import AuditEntry, Organisation, VocabularyEntry
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
@@ -41,7 +41,19 @@ class StorageRefusedError(DomainError):
 def refusal_message(exc: DatabaseRefusedError) -> str:
     """The user's explanation of why a database was refused, and what to do."""
     messages = {
-        Refusal.NOT_SQLITE: _("%(path)s is not a Welcome Center database (not a SQLite file)."),
+        Refusal.NOT_SQLITE: _(
+            "%(path)s is not a database of this program, or its key file is missing (an "
+            "encrypted database opens only with the file %(keys)s beside it). It was left "
+            "unchanged."
+        ),
+        Refusal.LOCKED: _(
+            "%(path)s is encrypted: it opens with a user's name and password, or with the "
+            "office's recovery key."
+        ),
+        Refusal.WRONG_KEY: _(
+            "The key file beside %(path)s belongs to another database; nothing was changed. "
+            "Put the key file that was made with this database beside it."
+        ),
         Refusal.FOREIGN_SQLITE: _(
             "%(path)s belongs to another program; it was not opened and was left unchanged."
         ),
@@ -66,7 +78,8 @@ def refusal_message(exc: DatabaseRefusedError) -> str:
         ),
         Refusal.UNWRITABLE: _("A new database cannot be made at %(path)s: %(detail)s."),
     }
-    return messages[exc.reason] % {"path": exc.location, "detail": exc.detail or "-"}
+    keys = key_file_path(Path(exc.location)).name
+    return messages[exc.reason] % {"path": exc.location, "detail": exc.detail or "-", "keys": keys}
 
 
 def database_exists(url: str) -> bool:
@@ -81,16 +94,22 @@ def database_exists(url: str) -> bool:
         raise StorageRefusedError(refusal_message(exc)) from exc
 
 
-def open_database(url: str, backup_dir: Path | None = None, create: bool = False) -> Database:
-    """Open and migrate the database at ``url``, seeding a new one.
+def open_database(
+    url: str,
+    backup_dir: Path | None = None,
+    create: bool = False,
+    keyring: Keyring | None = None,
+) -> Database:
+    """Open and migrate the database at ``url``, seeding a new one; an encrypted file with its
+    ``keyring`` (services.encryption unlocks one), a new one encrypted when it is given.
 
     A file that is not ours raises StorageRefusedError and is left untouched; so does a missing
-    or empty file unless ``create`` is true (only setting up an office creates a database).
-    When a migration is pending on a populated SQLite file, a backup is written to
-    ``backup_dir`` first.
+    or empty file unless ``create`` is true (only setting up an office creates a database), and
+    an encrypted one without its keyring. When a migration is pending on a populated SQLite
+    file, a backup is written to ``backup_dir`` first (encrypted like the file).
     """
     try:
-        db = open_engine(url, create=create)
+        db = open_engine(url, create=create, keyring=keyring)
     except DatabaseRefusedError as exc:
         raise StorageRefusedError(refusal_message(exc)) from exc
     try:
@@ -166,7 +185,7 @@ def backup(db: Database, target: Path, actor: Actor, uow: UnitOfWork) -> Path:
         raise DomainError(_("%(path)s exists already; choose a new file name.") % {"path": target})
     try:
         db_backup.backup_to(db, target)
-    except (OSError, sqlite3.Error) as exc:
+    except cipher.FILE_ERRORS as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if classify(exc) is Failure.FULL:
             reason = _("the disk is full")
@@ -255,11 +274,12 @@ class CheckReport:
     lines: tuple[str, ...]
 
 
-def check_database(url: str) -> CheckReport:
+def check_database(url: str, keyring: Keyring | None = None) -> CheckReport:
     """Check a database without changing it: ours, schema version and shape, SQLite's full
-    integrity check, foreign keys, search index. Every finding is a line of text."""
+    integrity check, foreign keys, search index. Every finding is a line of text. An encrypted
+    file needs its ``keyring`` (services.encryption.unlock)."""
     try:
-        db = open_engine(url, create=False)
+        db = open_engine(url, create=False, keyring=keyring)
     except DatabaseRefusedError as exc:
         return CheckReport(False, (refusal_message(exc),))
     try:

@@ -4,7 +4,8 @@ password. A user holds one or several roles. Passwords hashed with argon2."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,6 +36,27 @@ _DUMMY_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$YvqBnVfuyRJhgXNf+aFirw"
     "$tWl3mycKYZbkfOJqn4Uq0lYreLKad39QD8y1+1GulEY"
 )
+
+
+@contextmanager
+def _slot(uow: UnitOfWork, username: str, password: str | None) -> Iterator[None]:
+    """Keep an encrypted file's key slots in step with the users: write the user's slot under
+    ``password`` (None: remove it) before the transaction that goes with it, and put the key
+    file back as it was when that transaction fails. Nothing on a plain file or a server."""
+    keyring = uow.db.keyring
+    if keyring is None:
+        yield
+        return
+    before = (
+        keyring.set_user(username, password)
+        if password is not None
+        else keyring.remove_user(username)
+    )
+    try:
+        yield
+    except BaseException:
+        keyring.put_back(before)
+        raise
 
 
 def hash_password(password: str) -> str:
@@ -92,7 +114,7 @@ def add_user(
     _check_username(username)
     _check_password(password)
     wanted = _roles(roles)
-    with uow.begin() as s:
+    with _slot(uow, username, password), uow.begin() as s:
         first = not s.scalar(
             select(func.count()).select_from(User).where(User.password_hash.is_not(None))
         )
@@ -211,14 +233,23 @@ def _update(
 
 
 def set_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> Saved[UserView]:
-    """Activate or deactivate a user (deactivated users cannot log in; their work stays)."""
-    return _update(
-        uow,
-        actor,
-        user_id,
-        AuditAction.ACTIVATE if active else AuditAction.DEACTIVATE,
-        active=active,
-    )
+    """Activate or deactivate a user (deactivated users cannot log in; their work stays). A
+    deactivated user's key slot is removed: they can no longer open an encrypted file; once
+    active again, they get one at their next login on an open desk or with a new password."""
+    action = AuditAction.ACTIVATE if active else AuditAction.DEACTIVATE
+    if active:
+        return _update(uow, actor, user_id, action, active=active)
+    actor.require(Permission.MANAGE_USERS)
+    with _slot(uow, _username(uow, user_id), None):
+        return _update(uow, actor, user_id, action, active=active)
+
+
+def _username(uow: UnitOfWork, user_id: int) -> str:
+    with uow.read() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFoundError(_("This user does not exist."))
+        return user.username
 
 
 def _check_own_change(held: frozenset[Role], values: dict[str, object]) -> None:
@@ -249,11 +280,13 @@ def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[U
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:
-    """Set a new password (an administrator's action)."""
+    """Set a new password (an administrator's action); on an encrypted file the user's key
+    slot is written anew under it."""
     _check_password(password)
-    return _update(
-        uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=hash_password(password)
-    )
+    actor.require(Permission.MANAGE_USERS)
+    new_hash = hash_password(password)
+    with _slot(uow, _username(uow, user_id), password):
+        return _update(uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=new_hash)
 
 
 def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> Saved[UserView]:
@@ -277,7 +310,7 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
             _("The new password must differ from the current one."), field="password"
         )
     new_hash = hash_password(new)
-    with uow.begin() as s:
+    with _slot(uow, actor.name, new), uow.begin() as s:
         user = s.get(User, actor.user_id)
         if user is None or not user.active:
             raise inactive

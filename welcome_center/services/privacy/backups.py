@@ -26,13 +26,12 @@ and the retention page says so. A server database's backups are the server's bus
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from welcome_center.db import erasure, migrate
+from welcome_center.db import cipher, erasure, migrate
 from welcome_center.db.engine import DatabaseRefusedError, check_sqlite_file
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.services.privacy import anonymise
@@ -48,7 +47,7 @@ class BackupsDone:
     errors: tuple[str, ...] = ()  # a backup that could not be handled (file name: reason)
 
 
-def our_backups(folder: Path, of: tuple[str, str]) -> list[Path]:
+def our_backups(folder: Path, of: tuple[str, str], key: bytes | None = None) -> list[Path]:
     """The complete backups of the database whose identity is ``of`` in ``folder``, newest
     first (half-written ones are hidden files: db/backup.py)."""
     found: list[tuple[int, str, Path]] = []
@@ -60,7 +59,7 @@ def our_backups(folder: Path, of: tuple[str, str]) -> list[Path]:
         try:
             if check_sqlite_file(path):  # empty: not a backup
                 continue
-            if erasure.file_identity(path) != of:
+            if erasure.file_identity(path, key) != of:
                 continue  # another database's backup
             found.append((path.stat().st_mtime_ns, path.name, path))
         except (DatabaseRefusedError, OSError):
@@ -82,7 +81,8 @@ def look_after(
     of = erasure.live_identity(uow.db)
     if of is None:  # no user yet: nothing personal was ever written
         return BackupsDone()
-    backups = our_backups(folder, of)
+    key = uow.db.key
+    backups = our_backups(folder, of, key)
     removed, anonymised, errors = 0, 0, []
     head = migrate.head_revision()
     with uow.read() as s:
@@ -91,23 +91,25 @@ def look_after(
         if progress is not None:
             progress("backups", i, len(backups))
         try:
-            if i >= keep or erasure.schema_revision(path) != head:
+            if i >= keep or erasure.schema_revision(path, key) != head:
                 erasure.shred(path)
                 removed += 1
-            elif _needs(path, records, persons, audit_cut_off):
-                _anonymise_copy(path, records, persons, audit_cut_off, now)
+            elif _needs(path, key, records, persons, audit_cut_off):
+                _anonymise_copy(path, key, records, persons, audit_cut_off, now)
                 anonymised += 1
-        except (OSError, sqlite3.Error) as exc:
+        except cipher.FILE_ERRORS as exc:
             errors.append(f"{path.name}: {exc}")
     if progress is not None:
         progress("backups", len(backups), len(backups))
     return BackupsDone(removed, anonymised, len(backups) - removed, tuple(errors))
 
 
-def _needs(path: Path, records: set[int], persons: set[int], cut_off: date) -> bool:
+def _needs(
+    path: Path, key: bytes | None, records: set[int], persons: set[int], cut_off: date
+) -> bool:
     """Whether the backup holds a record or person anonymised in the database but not in it,
     or audit entries of ``cut_off`` and earlier. Reads the file only."""
-    con = erasure.read_only(path)
+    con = erasure.read_only(path, key)
     try:
         alive = {r for (r,) in con.execute("SELECT id FROM records WHERE anonymised_at IS NULL")}
         if alive & records:
@@ -117,7 +119,7 @@ def _needs(path: Path, records: set[int], persons: set[int], cut_off: date) -> b
             return True
     finally:
         con.close()
-    db = erasure.memory_copy(path)  # the audit's times are compared as the program stores them
+    db = erasure.memory_copy(path, key)  # the audit's times are compared as the program stores them
     try:
         with UnitOfWork(db).read() as s:
             return anonymise.count_audit_due(s, cut_off) > 0
@@ -126,9 +128,14 @@ def _needs(path: Path, records: set[int], persons: set[int], cut_off: date) -> b
 
 
 def _anonymise_copy(
-    path: Path, records: set[int], persons: set[int], cut_off: date, now: datetime
+    path: Path,
+    key: bytes | None,
+    records: set[int],
+    persons: set[int],
+    cut_off: date,
+    now: datetime,
 ) -> None:
-    db = erasure.memory_copy(path)
+    db = erasure.memory_copy(path, key)
     try:
         uow = UnitOfWork(db)
         with uow.begin() as s:
