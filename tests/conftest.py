@@ -21,6 +21,13 @@ from welcome_center.services.storage import open_database
 
 PASSWORD = "correct horse battery"
 
+# Key slots made in tests derive their keys cheaply (the real cost, a tenth of a second or more
+# per slot, is kept by tests/db/test_encryption.py, which checks the default).
+from welcome_center.db import keyring as _keyring  # noqa: E402
+
+REAL_KDF = _keyring.DEFAULT_KDF
+_keyring.DEFAULT_KDF = _keyring.Kdf(time_cost=1, memory_kib=8, parallelism=1)
+
 
 def _compile_catalogs() -> None:
     """Tests read the catalogs as they are now, not as the last install compiled them."""
