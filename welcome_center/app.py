@@ -151,8 +151,10 @@ def run_gui(
     """Start the desk: Qt's application, the user's language, login, the main window; after a
     logout the login again, until the desk is closed or a login is cancelled.
 
-    Without ``ctx`` there is no database yet at ``new_at`` (paths, URL): the first-run dialog
-    says where it will be made and makes it when the office is set up."""
+    Without ``ctx``, the database at ``new_at`` (paths, URL) is not open yet: an encrypted
+    file opens at the login, with the user's password; where there is no database yet, the
+    first-run dialog says where it will be made and makes it (encrypted, unless the user
+    chooses otherwise) when the office is set up, and shows the recovery key once."""
     from welcome_center.ui import start
 
     paths = ctx.paths if ctx is not None else new_at[0] if new_at else None
@@ -162,13 +164,12 @@ def run_gui(
     if ctx is None:
         assert new_at is not None
         made: list[AppContext] = []
-
-        def create() -> UnitOfWork:
-            made.append(open_app(new_at[0], new_at[1], create=True))
-            return made[-1].uow
-
         location = display_location(new_at[1])
-        actor, uow = start.set_up(location, create)
+        if encryption.needs_key(new_at[1]):
+            logged_in = start.log_in_to_locked(location, _opener(new_at, made))
+            actor, uow = logged_in if logged_in is not None else (None, None)
+        else:
+            actor, uow = _first_run(new_at, location, made)
         if not made:
             return 0
         ctx = made[-1]
@@ -196,3 +197,42 @@ def run_gui(
     finally:
         if new_at is not None:
             ctx.close()
+
+
+def _opener(at: tuple[AppPaths, str], made: list[AppContext]):  # type: ignore[no-untyped-def]
+    """Opens the encrypted file at ``at`` with a user's name and password, and logs them in."""
+    from welcome_center.services import users
+    from welcome_center.services.context import Actor
+
+    def open_as(username: str, password: str) -> tuple[UnitOfWork, Actor]:
+        ctx = open_app(at[0], at[1], unlock=Unlock(username, password))
+        try:
+            actor = users.authenticate(ctx.uow, username, password)
+        except BaseException:
+            ctx.close()
+            raise
+        made.append(ctx)
+        return ctx.uow, actor
+
+    return open_as
+
+
+def _first_run(at: tuple[AppPaths, str], location: str, made: list[AppContext]):  # type: ignore[no-untyped-def]
+    from welcome_center.services import settings
+    from welcome_center.ui import start
+
+    keys: list[str] = []
+
+    def create(encrypted: bool) -> UnitOfWork:
+        ctx, recovery = create_office(at[0], at[1], encrypted=encrypted)
+        made.append(ctx)
+        if recovery:
+            keys.append(recovery)
+        return ctx.uow
+
+    can_encrypt = sqlite_path(at[1]) is not None
+    actor, uow = start.set_up(location, create, can_encrypt=can_encrypt)
+    if actor is not None and uow is not None and keys:
+        office = settings.get_settings(uow).office_name
+        start.show_recovery_key(keys[-1], office, location, at[0].data_dir)
+    return actor, uow

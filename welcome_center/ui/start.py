@@ -14,10 +14,12 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from shiboken6 import isValid
 
+from welcome_center.i18n import _
 from welcome_center.services import settings, users
 from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.ui import retention_start
-from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog
+from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog, Opener
+from welcome_center.ui.dialogs.recovery_key import RecoveryKeyDialog
 from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
 
@@ -38,13 +40,31 @@ def log_in(uow: UnitOfWork, db_name: str, hint: str = "", username: str = "") ->
 
 
 def set_up(
-    location: str, create: Callable[[], UnitOfWork]
+    location: str, create: Callable[[bool], UnitOfWork], can_encrypt: bool = False
 ) -> tuple[Actor | None, UnitOfWork | None]:
     """No database yet: the first-run dialog says where it will be made and makes it when the
-    office is set up. Returns the administrator and the new database's unit of work."""
-    first = FirstRunDialog(None, location=location, create=create)
+    office is set up (encrypted, if offered and chosen). Returns the administrator and the new
+    database's unit of work."""
+    first = FirstRunDialog(None, location=location, create=create, can_encrypt=can_encrypt)
     accepted = first.exec() == QDialog.DialogCode.Accepted
     return (first.actor if accepted else None), first.uow
+
+
+def log_in_to_locked(db_name: str, opener: Opener) -> tuple[Actor, UnitOfWork] | None:
+    """An encrypted file: the login opens it with the user's key slot; None if cancelled."""
+    login = LoginDialog(None, _("Encrypted database"), db_name, opener=opener)
+    try:
+        if login.exec() != QDialog.DialogCode.Accepted:
+            return None
+        assert login.actor is not None and login.uow is not None
+        return login.actor, login.uow
+    finally:
+        login.deleteLater()
+
+
+def show_recovery_key(key: str, office: str, db_name: str, folder: Path) -> None:
+    """The recovery key of a new encrypted office, once."""
+    RecoveryKeyDialog(key, office, db_name, folder).exec()
 
 
 def open_desk(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,19 +42,27 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
+Opener = Callable[[str, str], tuple[UnitOfWork, Actor]]
+
+
 class LoginDialog(QDialog):
-    """User name and password; one message for every failure (no hint whether a user exists)."""
+    """User name and password; one message for every failure (no hint whether a user exists).
+
+    On an encrypted file that is not open yet there is no ``uow``: ``opener`` opens the file
+    with the name and password (their key slot) and logs in."""
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWork | None,
         office_name: str,
         database: str,
         hint: str = "",
         parent: QWidget | None = None,
+        opener: Opener | None = None,
     ) -> None:
         super().__init__(parent)
         self.uow = uow
+        self._opener = opener
         self.actor: Actor | None = None
         self.setWindowTitle(_("Log in – %(office)s") % {"office": office_name})
         self.username = QLineEdit()
@@ -91,7 +100,13 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         self.message.hide()
         try:
-            self.actor = users.authenticate(self.uow, self.username.text(), self.password.text())
+            if self.uow is None:
+                assert self._opener is not None
+                self.uow, self.actor = self._opener(self.username.text(), self.password.text())
+            else:
+                self.actor = users.authenticate(
+                    self.uow, self.username.text(), self.password.text()
+                )
         except DomainError as exc:
             self.message.setText(exc.message)
             self.message.show()
@@ -110,10 +125,11 @@ class FirstRunDialog(QDialog):
         parent: QWidget | None = None,
         *,
         location: str = "",
-        create: Callable[[], UnitOfWork] | None = None,
+        create: Callable[[bool], UnitOfWork] | None = None,
+        can_encrypt: bool = False,
     ) -> None:
         """``uow`` of a new, empty database; or none yet, and ``create`` makes it at
-        ``location`` when the user confirms."""
+        ``location`` when the user confirms (encrypted if asked: ``can_encrypt`` offers it)."""
         super().__init__(parent)
         self.uow = uow
         self._create = create
@@ -158,7 +174,13 @@ class FirstRunDialog(QDialog):
             self.where.setWordWrap(True)
             self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lay.addWidget(self.where)
+        self.encrypt = QCheckBox(
+            _("&Encrypt the database (recommended: a copied file shows nothing without a password)")
+        )
+        self.encrypt.setChecked(can_encrypt)
+        self.encrypt.setVisible(uow is None and can_encrypt)
         lay.addLayout(form)
+        lay.addWidget(self.encrypt)
         lay.addWidget(self.errors.general)
         lay.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 95)
@@ -175,7 +197,8 @@ class FirstRunDialog(QDialog):
             users.check_new_user(self.username.text(), self.password.text())
             if self.uow is None:
                 assert self._create is not None
-                self.uow = self._create()  # the database is made only now, when confirmed
+                # The database is made only now, when confirmed.
+                self.uow = self._create(self.encrypt.isVisible() and self.encrypt.isChecked())
             first_run = Actor(None, f"first-run:{self.username.text().strip()}", Role.ADMIN)
             settings.update_settings(self.uow, first_run, office_name=self.office.text())
             saved = users.add_user(
