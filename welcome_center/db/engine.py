@@ -452,10 +452,13 @@ def open_engine(url: str, create: bool = False, keyring: Keyring | None = None) 
 
 
 def require_key_opens(path: Path, key: bytes) -> None:
-    """Refuse (WRONG_KEY) an encrypted file that ``key`` does not open as a database of ours;
-    only reads (no pragma that writes runs before this passed)."""
+    """Refuse (WRONG_KEY) an encrypted file that ``key`` does not open as a database of ours.
+
+    Reads the main file only (``immutable``): an ordinary connection would open the ``-wal``
+    beside it, make a ``-shm``, and on closing copy the ``-wal`` into the file and remove it,
+    even when the key turned out wrong. The mark is in the main file from its creation on."""
     try:
-        con = cipher.connect(path, key)
+        con = cipher.connect(f"{path.absolute().as_uri()}?immutable=1", key, uri=True)
         try:
             (app_id,) = con.execute("PRAGMA application_id").fetchone()
         finally:

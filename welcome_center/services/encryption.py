@@ -102,6 +102,18 @@ def has_slot(url: str, username: str) -> bool:
     return _key_file(path).slot(slot_name(username)) is not None
 
 
+def ensure_slot(db: Database, username: str, password: str) -> bool:
+    """Give a user who has just logged in on the open encrypted ``db`` a key slot when they
+    have none: the users of a file that ``encrypt`` made (only the administrator who ran it
+    has one), or one activated again. From then on their password opens the file too. The
+    caller has checked the password (users.authenticate). Returns whether a slot was written."""
+    keyring = db.keyring
+    if keyring is None or keyring.has_user(username):
+        return False
+    keyring.set_user(username, password)
+    return True
+
+
 def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
 
@@ -244,6 +256,7 @@ def encrypt(db: Database, username: str, password: str, keep_plain: bool = False
     kept = path.with_name(f"{path.stem}-plain-{_stamp()}{path.suffix}") if keep_plain else None
     data_key, recovery = new_data_key(), new_recovery_key()
     temp.unlink(missing_ok=True)
+    keys_written = replaced = False
     try:
         con = cipher.plain_module_connect(path, isolation_level=None)
         try:
@@ -263,13 +276,17 @@ def encrypt(db: Database, username: str, password: str, keep_plain: bool = False
             .with_slot(slot_name(username), password.encode(), data_key)
         )
         write_key_file(key_file_path(path), keys)
+        keys_written = True
         os.link(path, kept or hidden)
         with temp.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(temp, path)
+        replaced = True
         if kept is None:
             erasure.shred(hidden)
     finally:
+        if keys_written and not replaced:  # the file is still the plain one
+            key_file_path(path).unlink(missing_ok=True)
         temp.unlink(missing_ok=True)
         if kept is None:
             hidden.unlink(missing_ok=True)

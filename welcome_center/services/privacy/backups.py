@@ -32,7 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from welcome_center.db import cipher, erasure, migrate
-from welcome_center.db.engine import DatabaseRefusedError, check_sqlite_file
+from welcome_center.db.engine import DatabaseRefusedError, check_sqlite_file, is_encrypted_file
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.services.privacy import anonymise
 
@@ -47,9 +47,16 @@ class BackupsDone:
     errors: tuple[str, ...] = ()  # a backup that could not be handled (file name: reason)
 
 
+def key_of(path: Path, key: bytes | None) -> bytes | None:
+    """The key a backup is read with: the database's for an encrypted one, none for a plain
+    one (taken before the database was encrypted: ``db encrypt`` leaves them in the folder)."""
+    return key if key is not None and is_encrypted_file(path) else None
+
+
 def our_backups(folder: Path, of: tuple[str, str], key: bytes | None = None) -> list[Path]:
     """The complete backups of the database whose identity is ``of`` in ``folder``, newest
-    first (half-written ones are hidden files: db/backup.py)."""
+    first (half-written ones are hidden files: db/backup.py); encrypted ones are read with
+    ``key``, plain ones without."""
     found: list[tuple[int, str, Path]] = []
     if not folder.is_dir():
         return []
@@ -59,7 +66,7 @@ def our_backups(folder: Path, of: tuple[str, str], key: bytes | None = None) -> 
         try:
             if check_sqlite_file(path):  # empty: not a backup
                 continue
-            if erasure.file_identity(path, key) != of:
+            if erasure.file_identity(path, key_of(path, key)) != of:
                 continue  # another database's backup
             found.append((path.stat().st_mtime_ns, path.name, path))
         except (DatabaseRefusedError, OSError):
@@ -81,8 +88,7 @@ def look_after(
     of = erasure.live_identity(uow.db)
     if of is None:  # no user yet: nothing personal was ever written
         return BackupsDone()
-    key = uow.db.key
-    backups = our_backups(folder, of, key)
+    backups = our_backups(folder, of, uow.db.key)
     removed, anonymised, errors = 0, 0, []
     head = migrate.head_revision()
     with uow.read() as s:
@@ -91,6 +97,7 @@ def look_after(
         if progress is not None:
             progress("backups", i, len(backups))
         try:
+            key = key_of(path, uow.db.key)
             if i >= keep or erasure.schema_revision(path, key) != head:
                 erasure.shred(path)
                 removed += 1
