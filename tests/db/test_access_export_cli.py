@@ -1,5 +1,5 @@
 """``welcome-center person export PERSON_ID -o FILE``: an access request (Art. 15 GDPR) from the
-command line, as PDF or JSON by the file's ending, audited for the operating-system account."""
+command line, as PDF or JSON by the file's ending, audited as the counsellor who asked."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.conftest import PASSWORD
 from welcome_center.cli import main
 from welcome_center.db.engine import url_for_path
 from welcome_center.db.uow import UnitOfWork
@@ -52,6 +53,11 @@ def _office(db_path: Path) -> int:
         database.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+
+
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -69,8 +75,8 @@ def test_person_export_writes_the_file_by_its_ending_and_is_audited(
     out = tmp_path / "out"
     out.mkdir()
     target = out / f"auskunft{suffix}"
-    args = ["--db", str(db_path), "person", "export", str(lan), "-o", str(target)]
-    assert main(["--lang", "en", *args]) == 0
+    args = ["--db", str(db_path), "--user", "anna", "person", "export", str(lan)]
+    assert main(["--lang", "en", *args, "-o", str(target)]) == 0
     assert capsys.readouterr().out == f"Access export written to {target}.\n"
     assert _leftovers(out) == [target.name]
     data = target.read_bytes()
@@ -87,7 +93,7 @@ def test_person_export_writes_the_file_by_its_ending_and_is_audited(
         "SELECT actor, entity, entity_id FROM audit_log WHERE action = 'access_export'"
     ).fetchall()
     con.close()
-    assert rows == [("system:jdoe", "person", lan)]
+    assert rows == [("anna", "person", lan)]
 
 
 def test_person_export_in_german_after_the_command(
@@ -95,7 +101,8 @@ def test_person_export_in_german_after_the_command(
 ) -> None:
     lan = _office(db_path)
     target = tmp_path / "a.json"
-    args = ["--db", str(db_path), "person", "export", str(lan), "-o", str(target), "--lang", "de"]
+    args = ["--db", str(db_path), "--user", "anna", "person", "export", str(lan), "-o", str(target)]
+    args += ["--lang", "de"]
     assert main(args) == 0
     assert capsys.readouterr().out == f"Auskunft unter {target} gespeichert.\n"
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "Auskunft nach Art. 15 DSGVO"
@@ -109,7 +116,8 @@ def test_person_export_refuses_a_wrong_ending_a_missing_person_and_folder(
     out.mkdir()
 
     def run(person: int, target: Path) -> int:
-        args = ["--db", str(db_path), "person", "export", str(person), "-o", str(target)]
+        args = ["--db", str(db_path), "--user=anna", "person", "export", str(person)]
+        args += ["-o", str(target)]
         return main(["--lang", "en", *args])
 
     assert run(lan, out / "a.docx") == 1
@@ -126,6 +134,6 @@ def test_person_export_refuses_a_wrong_ending_a_missing_person_and_folder(
     con.close()
     assert count == (0,)
     with pytest.raises(SystemExit) as info:
-        main(["--lang", "en", "--db", str(db_path), "person", "export", str(lan)])
+        main(["--lang", "en", "--db", str(db_path), "--user=anna", "person", "export", str(lan)])
     assert info.value.code == 2
     assert "-o/--output" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The command line as a user runs it: exit codes, messages on stderr, the system actor."""
+"""The command line as a user runs it: exit codes, messages on stderr, acting as --user."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
 from welcome_center.cli import main
+
+ADMIN = ["--user", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The --user password, as a script gives it."""
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
 
 
 def run(args: list[str], stdin: str = "", monkeypatch: pytest.MonkeyPatch | None = None) -> int:
@@ -28,6 +37,7 @@ def test_user_add_reads_password_from_stdin_and_lists(
             [
                 "--db",
                 db,
+                *ADMIN,
                 "user",
                 "add",
                 "clara",
@@ -42,7 +52,7 @@ def test_user_add_reads_password_from_stdin_and_lists(
         == 0
     )
     assert "clara" in capsys.readouterr().out
-    assert run(["--db", db, "user", "list"]) == 0
+    assert run(["--db", db, *ADMIN, "user", "list"]) == 0
     out = capsys.readouterr().out
     assert "clara" in out and "Clara Weiß" in out and "Counsellor" in out
     from welcome_center.db.engine import url_for_path
@@ -55,29 +65,37 @@ def test_user_add_reads_password_from_stdin_and_lists(
     database.dispose()
 
 
-def test_cli_actions_are_audited_with_the_os_account(
+def test_cli_actions_are_audited_as_the_user(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "jdoe")
     assert (
         run(
-            ["--db", str(db_path), "user", "add", "dora", "--role", "manager"],
+            ["--db", str(db_path), *ADMIN, "user", "add", "dora", "--role", "manager"],
             "a-long-password\n",
             monkeypatch,
         )
         == 0
     )
     con = sqlite3.connect(db_path)
-    actors = [r[0] for r in con.execute("SELECT actor FROM audit_log WHERE action='create'")]
+    admin_id = con.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
+    rows = con.execute("SELECT actor, user_id, action FROM audit_log ORDER BY id DESC LIMIT 2")
+    newest = rows.fetchall()
+    everyone = {r[0] for r in con.execute("SELECT actor FROM audit_log")}
     con.close()
-    assert "system:jdoe" in actors
+    assert newest == [("admin", admin_id, "create"), ("admin", admin_id, "login")]
+    assert "system:jdoe" not in everyone  # the OS account is nobody at the office
 
 
 def test_short_password_is_bad_input(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        run(["--db", str(db_path), "user", "add", "eve", "--role", "admin"], "short\n", monkeypatch)
+        run(
+            ["--db", str(db_path), *ADMIN, "user", "add", "eve", "--role", "admin"],
+            "short\n",
+            monkeypatch,
+        )
         == 1
     )
     err = capsys.readouterr().err
@@ -101,9 +119,12 @@ def test_foreign_file_exits_1_and_stays_untouched(
     png = tmp_path / "scan.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 500)
     before = png.read_bytes()
-    assert run(["--db", str(png), "user", "list"]) == 1
+    assert run(["--db", str(png), *ADMIN, "user", "list"]) == 1
     err = capsys.readouterr().err
-    assert "not a database of this program, or its key file is missing" in err and "Traceback" not in err
+    assert (
+        "not a database of this program, or its key file is missing" in err
+        and "Traceback" not in err
+    )
     assert png.read_bytes() == before
 
 
@@ -114,11 +135,11 @@ def test_db_check_and_backup(
     out = capsys.readouterr().out
     assert "Integrity: ok" in out and "up to date" in out
     target = tmp_path / "backup.db"
-    assert run(["--db", str(db_path), "db", "backup", str(target)]) == 0
+    assert run(["--db", str(db_path), *ADMIN, "db", "backup", str(target)]) == 0
     con = sqlite3.connect(target)
     assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 4
     con.close()
-    assert run(["--db", str(db_path), "db", "backup", str(target)]) == 1
+    assert run(["--db", str(db_path), *ADMIN, "db", "backup", str(target)]) == 1
     assert "exists already" in capsys.readouterr().err
 
 
@@ -172,7 +193,7 @@ def test_no_command_but_setup_creates_a_database(
     listing.write_text(GOOD_CSV, encoding="utf-8")
     args = [str(listing) if a == "LIST" else str(tmp_path / "copy.db") if a == "COPY" else a
             for a in command]  # fmt: skip
-    assert run(["--db", str(target), *args]) == 1
+    assert run(["--db", str(target), *ADMIN, *args]) == 1
     err = capsys.readouterr().err
     assert f"There is no database at {target} yet" in err and "welcome-center setup" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -181,21 +202,34 @@ def test_no_command_but_setup_creates_a_database(
     assert not empty or target.stat().st_size == 0
 
 
-def test_setup_says_where_and_then_the_commands_work(
+def test_plain_setup_says_where_and_then_the_commands_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "neu" / "office.db"
-    assert run(["--db", str(target), "setup", "--office", "Welcome Center Glauchau"]) == 0
-    assert f"ready at {target}" in capsys.readouterr().out
-    assert run(["--db", str(target), "user", "list"]) == 0
-    assert "No users yet" in capsys.readouterr().out
+    setup = ["--db", str(target), "setup", "--admin", "ada", "--plain"]
+    assert run([*setup, "--office", "Welcome Center Glauchau"], PASSWORD, monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert f"ready at {target}, with the administrator ada" in out
+    assert "Recovery key" not in out
+    assert run(["--db", str(target), "--user", "ada", "user", "list"]) == 0
+    assert "ada" in capsys.readouterr().out
     con = sqlite3.connect(target)
     assert con.execute("SELECT office_name FROM office_settings").fetchone()[0] == (
         "Welcome Center Glauchau"
     )
     con.close()
-    assert run(["--db", str(target), "setup"]) == 1  # never over an existing database
+    again = ["--db", str(target), "setup", "--admin", "bob"]
+    assert run(again, PASSWORD, monkeypatch) == 1  # never over an existing database
     assert "already; nothing was changed" in capsys.readouterr().err
+
+
+def test_setup_refuses_a_short_password_before_making_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "office.db"
+    assert run(["--db", str(target), "setup", "--admin", "ada"], "short\n", monkeypatch) == 1
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_german_messages_on_the_command_line(
@@ -203,7 +237,7 @@ def test_german_messages_on_the_command_line(
 ) -> None:
     png = tmp_path / "x.png"
     png.write_bytes(b"\x89PNG" + b"\0" * 300)
-    assert main(["--lang", "de", "--db", str(png), "user", "list"]) == 1
+    assert main(["--lang", "de", "--db", str(png), *ADMIN, "user", "list"]) == 1
     err = capsys.readouterr().err
     assert "keine Welcome-Center-Datenbank" in err
 
@@ -219,13 +253,16 @@ def test_python_m_entry_point_runs(tmp_path: Path) -> None:
             "--db",
             str(tmp_path / "x.db"),
             "setup",
+            "--admin",
+            "ada",
         ],
+        input=PASSWORD + "\n",
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "ready at" in result.stdout
+    assert "ready at" in result.stdout and result.stdout.count("Recovery key:") == 1
 
 
 GOOD_CSV = (
@@ -255,7 +292,7 @@ def test_import_of_a_list_with_bad_rows_names_every_line_and_writes_nothing(
         encoding="utf-8",
     )
     before = _records(db_path)
-    assert run(["--db", str(db_path), "import", str(bad)]) == 1
+    assert run(["--db", str(db_path), *ADMIN, "import", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "3 problems; nothing was imported" in err
     for line, column in (("line 4", "Eingang"), ("line 5", "Themen"), ("line 6", "Verweise")):
@@ -270,13 +307,13 @@ def test_import_dry_run_then_import_then_again(
     good = tmp_path / "liste.csv"
     good.write_text(GOOD_CSV, encoding="utf-8")
     before = _records(db_path)
-    assert run(["--db", str(db_path), "import", str(good), "--dry-run"]) == 0
+    assert run(["--db", str(db_path), *ADMIN, "import", str(good), "--dry-run"]) == 0
     assert "dry run" in capsys.readouterr().out
     assert _records(db_path) == before
-    assert run(["--db", str(db_path), "import", str(good)]) == 0
+    assert run(["--db", str(db_path), *ADMIN, "import", str(good)]) == 0
     assert "2 new records" in capsys.readouterr().out
     assert _records(db_path) == before + 2
-    assert run(["--db", str(db_path), "import", str(good)]) == 0
+    assert run(["--db", str(db_path), *ADMIN, "import", str(good)]) == 0
     assert "0 new records, 2 already there" in capsys.readouterr().out
     assert _records(db_path) == before + 2
 
@@ -284,7 +321,7 @@ def test_import_dry_run_then_import_then_again(
 def test_import_of_a_missing_file_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope.csv")]) == 1
+    assert run(["--db", str(tmp_path / "x.db"), *ADMIN, "import", str(tmp_path / "nope.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -304,8 +341,9 @@ def test_roles_are_named_in_the_users_language(
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-password\n"))
     db = str(db_path)
-    assert main(["--lang", "de", "--db", db, "user", "add", "clara", "--role", "counsellor"]) == 0
+    args = ["--lang", "de", "--db", db, *ADMIN, "user"]
+    assert main([*args, "add", "clara", "--role", "counsellor"]) == 0
     assert "mit der Rolle Berater/in angelegt" in capsys.readouterr().out
-    assert main(["--lang", "de", "--db", db, "user", "list"]) == 0
+    assert main([*args, "list"]) == 0
     listing = capsys.readouterr().out
     assert "Berater/in" in listing and "counsellor" not in listing

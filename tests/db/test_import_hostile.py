@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from welcome_center import cli
+from welcome_center.cli import commands
 from welcome_center.db.models import Organisation, Person, Record
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.text_input import TextKind, clean_text, find_problem
@@ -271,7 +271,7 @@ def test_only_the_first_problems_are_listed_and_the_rest_counted(
     assert _where(report) == expected
     assert report.rows == MAX_PROBLEMS + 50
 
-    cli._print_import_report(report, path)
+    commands.print_import_report(report, path)
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "l.csv: 300 problems; nothing was imported."
     assert len(err) == MAX_PROBLEMS + 2

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import PASSWORD
 from welcome_center.db.models import AuditEntry, Referral, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
@@ -449,10 +450,11 @@ def test_the_command_line_adds_a_user_with_several_roles(
     from welcome_center.cli import main
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-password\n"))
-    args = ["--lang", "en", "--db", str(db_path), "user", "add", "dora"]
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    args = ["--lang", "en", "--db", str(db_path), "--user", "admin", "user", "add", "dora"]
     assert main([*args, "--role", "admin", "--role", "counsellor"]) == 0
     assert "dora added with the roles Counsellor, Administrator." in capsys.readouterr().out
-    assert main(["--lang", "en", "--db", str(db_path), "user", "list"]) == 0
+    assert main(["--lang", "en", "--db", str(db_path), "--user", "admin", "user", "list"]) == 0
     assert "Counsellor, Administrator" in capsys.readouterr().out
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import PASSWORD
 from tests.db.statistics_office import MARCH, Office
 from tests.db.test_reports import _text_of
 from welcome_center.cli import main
@@ -162,7 +163,10 @@ def test_an_internal_report_is_never_published(
 
 
 def _cli(db: Path, *args: str) -> int:
-    return main(["--db", str(db), "--lang", "en", *args])
+    """The command as the office's manager types it."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+        return main(["--db", str(db), "--lang", "en", "--user", "maria", *args])
 
 
 def test_report_command_internal(

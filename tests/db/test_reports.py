@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import PASSWORD
 from tests.db.statistics_office import MARCH, NAMES, Office
 from welcome_center.cli import main
 from welcome_center.db.uow import UnitOfWork
@@ -123,7 +124,10 @@ def test_a_published_report_stays_as_it_was_sent(
 
 
 def _cli(db: Path, *args: str) -> int:
-    return main(["--db", str(db), "--lang", "en", *args])
+    """The command as the office's manager types it."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+        return main(["--db", str(db), "--lang", "en", "--user", "maria", *args])
 
 
 def test_report_command_writes_each_format_and_json_to_stdout(

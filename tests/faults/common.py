@@ -238,15 +238,20 @@ class Worker:
         return WorkerRun(lines, "".join(self._stderr), self.proc.returncode, self.killed, confirmed)
 
 
+# The command line acts as --user (issue 13): the administrator of create_office, whose
+# password it reads from the environment.
+CLI_ENV = {"WELCOME_CENTER_DATA": DATA_DIR, "WELCOME_CENTER_PASSWORD": PASSWORD}
+
+
 def run_cli(*args: str, timeout: float = WAIT, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """``welcome-center ARGS`` as a child process (completed)."""
+    """``welcome-center ARGS`` as a child process (completed), as the administrator."""
     return subprocess.run(
-        [PYTHON, "-m", "welcome_center", *args],
+        [PYTHON, "-m", "welcome_center", "--user", "admin", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "WELCOME_CENTER_DATA": DATA_DIR, **(env or {})},
+        env={**os.environ, **CLI_ENV, **(env or {})},
     )
 
 

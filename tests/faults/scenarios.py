@@ -358,12 +358,22 @@ def _start_upgrade(path: Path) -> subprocess.Popen[str]:
     import os
 
     return subprocess.Popen(
-        [common.PYTHON, "-m", "welcome_center", "--db", str(path), "db", "upgrade"],
+        [
+            common.PYTHON,
+            "-m",
+            "welcome_center",
+            "--user",
+            "admin",
+            "--db",
+            str(path),
+            "db",
+            "upgrade",
+        ],
         cwd=common.ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "WELCOME_CENTER_DATA": common.DATA_DIR},
+        env={**os.environ, **common.CLI_ENV},
     )
 
 
