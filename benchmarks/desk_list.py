@@ -1,6 +1,8 @@
 """Times of the desk's record list on a large database: first paint, scrolling, search.
 
-    .venv/bin/welcome-center --db /tmp/demo100k.db demo --records 100000
+    echo 'bench-password' | .venv/bin/welcome-center --db /tmp/demo100k.db setup --admin ada --plain
+    export WELCOME_CENTER_PASSWORD=bench-password
+    .venv/bin/welcome-center --db /tmp/demo100k.db --user ada demo --records 100000
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.desk_list /tmp/demo100k.db
 
 Offscreen, in one process: the page is built and shown, then the list is scrolled from top to
