@@ -145,4 +145,5 @@ def test_the_facts_of_a_long_list_are_read_in_one_grouped_query(
     assert len(hits) == 30 and all(h.facts.records == 1 for h in hits)
     grouped = [s for s in statements if "GROUP BY" in s.upper()]
     assert len(grouped) == 1  # for the persons, whatever the list's length (no organisation)
-    assert len(statements) < 10
+    # (the search's audit entry takes four: the chain's head locked and moved, the next id)
+    assert len(statements) < 13

@@ -553,6 +553,33 @@ class AuditEntry(Base):
     # The names of the changed fields (a JSON list), never their values.
     fields: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # The hash chain (domain/audit_chain.py): the previous entry's hash and this entry's, over
+    # its content and that previous hash. Written once, with the entry (services/audit_chain.py).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The audit chain's newest entry and the number of entries: one row, locked by each writer
+    of audit entries, so that several writers (PostgreSQL) form one chain in id order."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class AuditChainGap(Base):
+    """Audit entries deleted under the retention rules: the entry after them (it may not exist
+    yet) links to ``prev_hash``, the hash of the last one deleted."""
+
+    __tablename__ = "audit_chain_gaps"
+
+    entry_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[int] = mapped_column(Integer)
 
 
 class PublishedReport(Base):

@@ -17,7 +17,6 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 from sqlalchemy.orm import Session
 
-from welcome_center.db import bulk
 from welcome_center.db.models import AuditEntry, Record, RecordParty
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
@@ -38,6 +37,7 @@ from welcome_center.i18n import _, format_short_date
 from welcome_center.i18n.labels import label
 from welcome_center.reports.files import atomic_path
 from welcome_center.reports.table_export import guard
+from welcome_center.services import audit_chain
 from welcome_center.services.context import Actor, Changes, Saved
 
 
@@ -50,21 +50,26 @@ def log(
     fields: Iterable[str] = (),
     detail: str = "",
 ) -> None:
-    """Add an entry in the caller's transaction; ``fields`` are the names of what changed."""
-    session.add(
-        AuditEntry(
-            user_id=actor.user_id,
-            actor=actor.name,
-            action=AuditAction(action).value,
-            entity=entity,
-            entity_id=entity_id,
-            fields=sorted(set(fields)),
-            detail=detail,
-        )
+    """Add an entry in the caller's transaction; ``fields`` are the names of what changed. It is
+    written, chained to the entries before it, when the transaction commits (audit_chain)."""
+    audit_chain.add(
+        session,
+        {
+            "user_id": actor.user_id,
+            "actor": actor.name,
+            "action": AuditAction(action).value,
+            "entity": entity,
+            "entity_id": entity_id,
+            "fields": sorted(set(fields)),
+            "detail": detail,
+        },
     )
 
 
 FAILED_LOGIN_PREFIX = "login:"  # user names have no colon: never taken for a user's own entry
+# Why a login failed: the password was checked (the first four; "no_key_slot": the user exists
+# but has no key slot to open the encrypted file with), or it was not, because the name must
+# wait after failures ("too_soon") or is locked ("locked"): domain/login_policy.py.
 FAILED_LOGIN_REASONS = ("unknown_user", "inactive", "no_password", "wrong_password")
 
 
@@ -74,16 +79,17 @@ def log_failed_login(session: Session, tried: str, user_id: int | None, reason: 
     characters); it is about the user of that name, if there is one; ``reason`` is one of
     FAILED_LOGIN_REASONS."""
     name = "".join(c for c in tried.strip() if c.isprintable())[:64]
-    session.add(
-        AuditEntry(
-            user_id=None,
-            actor=FAILED_LOGIN_PREFIX + name,
-            action=AuditAction.LOGIN_FAILED.value,
-            entity=AuditEntity.USER.value,
-            entity_id=user_id,
-            fields=[],
-            detail=reason,
-        )
+    audit_chain.add(
+        session,
+        {
+            "user_id": None,
+            "actor": FAILED_LOGIN_PREFIX + name,
+            "action": AuditAction.LOGIN_FAILED.value,
+            "entity": AuditEntity.USER.value,
+            "entity_id": user_id,
+            "fields": [],
+            "detail": reason,
+        },
     )
 
 
@@ -95,22 +101,24 @@ def log_many(
     entity_ids: Iterable[int | None],
     detail: str = "",
 ) -> None:
-    """Add one entry per id, as :func:`log` does, in one bulk insert in the caller's transaction."""
+    """Add one entry per id, as :func:`log` does, written in one bulk insert at the commit."""
     now = utcnow()
     code = AuditAction(action).value
-    rows = [
-        {
-            "at": now,
-            "user_id": actor.user_id,
-            "actor": actor.name,
-            "action": code,
-            "entity": entity,
-            "entity_id": entity_id,
-            "detail": detail,
-        }
-        for entity_id in entity_ids
-    ]
-    bulk.bulk_insert(session, AuditEntry, rows)
+    audit_chain.add_many(
+        session,
+        (
+            {
+                "at": now,
+                "user_id": actor.user_id,
+                "actor": actor.name,
+                "action": code,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": detail,
+            }
+            for entity_id in entity_ids
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -127,14 +135,21 @@ class AuditLine:
 
 
 def history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[AuditLine]:
-    """The entries about one item, newest first."""
+    """The entries about one item, newest first, those of this transaction (written at its
+    commit) included."""
+    queued = [
+        AuditLine(e["at"], e["actor"], e["action"], e["entity"], e["entity_id"], e["detail"],
+                  tuple(e["fields"]))
+        for e in reversed(audit_chain.pending(session))
+        if e["entity"] == entity and e["entity_id"] == entity_id
+    ][:limit]  # fmt: skip
     rows = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.id.desc())
-        .limit(limit)
+        .limit(limit - len(queued))
     )
-    return [
+    return queued + [
         AuditLine(e.at, e.actor, e.action, e.entity, e.entity_id, e.detail, tuple(e.fields or ()))
         for e in rows
     ]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db import bulk, search
-from welcome_center.db.models import Base, Record, User
+from welcome_center.db.models import AuditEntry, Base, Record, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
@@ -24,7 +24,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _
-from welcome_center.services import audit, follow_ups, users
+from welcome_center.services import audit, audit_chain, follow_ups, users
 from welcome_center.services import demo_data as dd
 from welcome_center.services.context import Actor
 from welcome_center.services.demo_clients import Basis, Clients, Rows, load_basis
@@ -123,8 +123,15 @@ def _users(s: Session, b: Basis) -> list[int]:
 
 
 def _write(s: Session, rows: Rows) -> None:
-    """Insert the rows, parents before children."""
-    tables = [t for t in Base.metadata.sorted_tables if rows.by_table.get(t.name)]
+    """Insert the rows, parents before children; the audit entries, oldest first, go into the
+    audit chain at the commit (services/audit_chain.py)."""
+    entries = rows.by_table.get(AuditEntry.__tablename__, [])
+    audit_chain.add_many(s, sorted(entries, key=lambda e: e["at"]))
+    tables = [
+        t
+        for t in Base.metadata.sorted_tables
+        if rows.by_table.get(t.name) and t.name != AuditEntry.__tablename__
+    ]
     for table in tables:
         bulk.bulk_insert(s, table, rows.by_table[table.name])
     bulk.reset_sequences(s, tables)

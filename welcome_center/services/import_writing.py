@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db import search
 from welcome_center.db.models import (
-    AuditEntry,
     Base,
     Consultation,
     Organisation,
@@ -23,7 +22,7 @@ from welcome_center.db.models import (
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, ReferralStatus
-from welcome_center.services import audit, numbering, users
+from welcome_center.services import audit, audit_chain, numbering, users
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_rows import ParsedRow
 
@@ -277,5 +276,4 @@ def _audit_creations(
         }
         for entity, entity_id, detail in entries
     ]
-    if values:
-        s.execute(insert(_table(AuditEntry)), values)
+    audit_chain.add_many(s, values)  # one bulk insert at the commit, chained

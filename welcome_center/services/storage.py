@@ -325,7 +325,18 @@ def _check_open_database(db: Database) -> CheckReport:
                 lines.append(_("  … and %(n)d more") % {"n": len(problems) - 100})
         else:
             lines.append(_("%(check)s: ok") % {"check": name})
+    if current == head:
+        ok = _check_audit_chain(db, lines) and ok
     return CheckReport(ok, tuple(lines))
+
+
+def _check_audit_chain(db: Database, lines: list[str]) -> bool:
+    """The audit log's hash chain (services/audit_check.py); adds its lines, says if it holds."""
+    from welcome_center.services import audit_check
+
+    chain_ok, chain_lines = audit_check.check_lines(db)
+    lines.extend(chain_lines)
+    return chain_ok
 
 
 def storage_checks(db: Database, full: bool = False) -> list[tuple[str, list[str]]]:

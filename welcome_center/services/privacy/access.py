@@ -67,7 +67,7 @@ from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import VocabularyItem
 from welcome_center.i18n import _
 from welcome_center.reports import access_export as render
-from welcome_center.services import audit, visibility
+from welcome_center.services import audit, audit_chain, visibility
 from welcome_center.services.context import Actor
 
 # Of a record the person is only a further party of, these entries are about them too: who
@@ -269,7 +269,7 @@ def _collect(s: Session, actor: Actor, p: Person) -> AccessExport:
         s, actor, AuditAction.ACCESS_EXPORT, AuditEntity.PERSON, p.id,
         detail=f"records={len(own)} party_of={len(links)}",
     )  # fmt: skip
-    s.flush()
+    audit_chain.write_now(s)  # the export lists itself
     settings = s.get(OfficeSettings, 1)
     export = AccessExport(
         office_name=settings.office_name if settings is not None else "",

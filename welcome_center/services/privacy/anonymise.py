@@ -37,7 +37,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
-    delete,
     func,
     literal,
     select,
@@ -48,7 +47,6 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db import search
 from welcome_center.db.models import (
-    AuditEntry,
     Consultation,
     FollowUp,
     Person,
@@ -67,6 +65,7 @@ from welcome_center.domain.retention import (
     person_due,
     record_due,
 )
+from welcome_center.services import audit_chain
 
 CHUNK = 500  # ids per IN (...): well below every driver's limit of bound parameters
 
@@ -342,23 +341,13 @@ def audit_before(cut_off: date) -> datetime:
 
 
 def count_audit_due(s: Session, cut_off: date) -> int:
-    stmt = select(func.count()).select_from(AuditEntry).where(AuditEntry.at < audit_before(cut_off))
-    return int(s.scalar(stmt) or 0)
+    return audit_chain.count_due(s, audit_before(cut_off))
 
 
 def delete_audit(s: Session, cut_off: date, limit: int) -> int:
-    """Delete up to ``limit`` audit entries of ``cut_off`` and earlier; returns how many."""
-    ids = list(
-        s.scalars(
-            select(AuditEntry.id)
-            .where(AuditEntry.at < audit_before(cut_off))
-            .order_by(AuditEntry.id)
-            .limit(limit)
-        )
-    )
-    for chunk in _chunks(ids):
-        s.execute(delete(_table(AuditEntry)).where(AuditEntry.id.in_(chunk)))
-    return len(ids)
+    """Delete up to ``limit`` audit entries of ``cut_off`` and earlier; returns how many. The
+    chain records the gap they leave (services/audit_chain.py)."""
+    return audit_chain.prune(s, audit_before(cut_off), limit)
 
 
 def anonymised_ids(s: Session) -> tuple[set[int], set[int]]:
