@@ -280,7 +280,7 @@ def test_encrypt_turns_a_plain_database_into_an_encrypted_one_with_every_row(
 
 def test_after_encrypt_each_user_gets_a_slot_at_their_next_login(plain_office: Office) -> None:
     """``encrypt`` knows only the administrator's password; another user's slot is written
-    when they log in on the open desk (ensure_slot, after users.authenticate)."""
+    when they log in on the open desk (users.authenticate calls ensure_slot)."""
     from welcome_center.services import users
 
     office = plain_office
@@ -290,7 +290,7 @@ def test_after_encrypt_each_user_gets_a_slot_at_their_next_login(plain_office: O
     ctx = office.reopen(Unlock("admin", PASSWORD))
     assert not encryption.ensure_slot(ctx.db, "admin", PASSWORD)  # has one already
     users.authenticate(ctx.uow, "anna", PASSWORD)
-    assert encryption.ensure_slot(ctx.db, "anna", PASSWORD)
+    assert not encryption.ensure_slot(ctx.db, "anna", PASSWORD)  # the login wrote it
     ctx.close()
     office.ctx = _open(office.path, Unlock("anna", PASSWORD))
 

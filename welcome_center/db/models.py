@@ -582,6 +582,19 @@ class AuditChainGap(Base):
     removed: Mapped[int] = mapped_column(Integer)
 
 
+class LoginAttempts(Base):
+    """Failed logins in a row per account name tried (domain/login_policy.py): the name as
+    typed, in lower case, whether or not a user has it. A row is removed at the name's next
+    successful login or when an administrator lifts its lock; rows whose last failure is over
+    15 minutes old are removed as the next failure is counted."""
+
+    __tablename__ = "login_attempts"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PublishedReport(Base):
     """A report as it left the office: its figures (the published JSON) and the file itself, so
     that later corrections or anonymisation never change what was sent out."""

@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     DEACTIVATE = "deactivate"
     RESET_PASSWORD = "reset_password"
     CHANGE_PASSWORD = "change_password"
+    UNLOCK_LOGIN = "unlock_login"  # an administrator lifted a lock after failed logins
     # the database and reports
     BACKUP = "backup"
     IMPORT = "import"

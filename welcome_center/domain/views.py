@@ -26,6 +26,8 @@ class UserView:
     roles: frozenset[Role]  # one or several
     active: bool
     has_password: bool
+    # Until when logins are locked after failed ones (domain/login_policy.py), if they are.
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)

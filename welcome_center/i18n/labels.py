@@ -106,6 +106,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.DEACTIVATE, N_("Deactivated")),
     (AuditAction.RESET_PASSWORD, N_("Password reset")),
     (AuditAction.CHANGE_PASSWORD, N_("Own password changed")),
+    (AuditAction.UNLOCK_LOGIN, N_("Login lock lifted")),
     (AuditAction.BACKUP, N_("Backup made")),
     (AuditAction.IMPORT, N_("Imported")),
     (AuditAction.DEMO, N_("Demo data created")),

@@ -70,14 +70,20 @@ FAILED_LOGIN_PREFIX = "login:"  # user names have no colon: never taken for a us
 # Why a login failed: the password was checked (the first four; "no_key_slot": the user exists
 # but has no key slot to open the encrypted file with), or it was not, because the name must
 # wait after failures ("too_soon") or is locked ("locked"): domain/login_policy.py.
-FAILED_LOGIN_REASONS = ("unknown_user", "inactive", "no_password", "wrong_password")
+FAILED_LOGIN_REASONS = (
+    "unknown_user", "inactive", "no_password", "wrong_password", "no_key_slot", "too_soon",
+    "locked",
+)  # fmt: skip
 
 
-def log_failed_login(session: Session, tried: str, user_id: int | None, reason: str) -> None:
+def log_failed_login(
+    session: Session, tried: str, user_id: int | None, reason: str, at: datetime | None = None
+) -> None:
     """Record a failed login in the caller's transaction: nobody is logged in, so the entry's
     actor is the name tried (``login:<name>``, at most 64 characters, without control
     characters); it is about the user of that name, if there is one; ``reason`` is one of
-    FAILED_LOGIN_REASONS."""
+    FAILED_LOGIN_REASONS. ``at``: when it happened, if earlier (a first login of an encrypted
+    file, counted when the file was next opened)."""
     name = "".join(c for c in tried.strip() if c.isprintable())[:64]
     audit_chain.add(
         session,
@@ -89,6 +95,7 @@ def log_failed_login(session: Session, tried: str, user_id: int | None, reason: 
             "entity_id": user_id,
             "fields": [],
             "detail": reason,
+            "at": at,
         },
     )
 

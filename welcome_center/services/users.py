@@ -5,22 +5,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from welcome_center.db.keyring import KeyFileError
 from welcome_center.db.models import User
+from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain import login_policy
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import UserView
 from welcome_center.i18n import _
-from welcome_center.services import audit
+from welcome_center.services import audit, encryption, login_attempts
 from welcome_center.services.context import Actor, Changes, Saved
 
 MIN_PASSWORD_LENGTH = 10
@@ -162,12 +167,28 @@ def ensure_user(s: Session, actor: Actor, username: str) -> int:
     return user.id
 
 
-def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
-    """The actor for a correct name and password; one message for every failure. A failure is
-    recorded in the audit log (the name tried, and why) in a short transaction of its own, after
-    the one that held the write lock while argon2 worked."""
+def authenticate(
+    uow: UnitOfWork, username: str, password: str, now: datetime | None = None
+) -> Actor:
+    """The actor for a correct name and password: THE login on an open database (the login
+    dialog, the idle lock, the command line). Throttled per name tried (domain/login_policy.py):
+    an attempt before the wait after failures is over, or while the name is locked, is refused
+    without checking the password. One message for every failure, whether the user exists or
+    not, with what the next attempt must wait for. Every failure is counted and recorded in the
+    audit log (the name tried, and why) in a short transaction of its own, after the one that
+    held the write lock while argon2 worked. ``now``: the clock (tests)."""
+    now = now or utcnow()
+    name = login_policy.account_key(username)
+    login_attempts.flush(uow, now)  # failed first logins of an encrypted file
+    with uow.read() as s:
+        verdict = login_policy.check(login_attempts.stored(s, name), now)
+    if verdict.refusal is not None:
+        with uow.begin() as s:
+            user = _by_name(s, username)
+            audit.log_failed_login(s, username, user.id if user else None, verdict.refusal.value)
+        raise AuthenticationError(login_attempts.refusal_message(verdict))
     try:
-        return _authenticate(uow, username, password)
+        actor = _authenticate(uow, username, password, name)
     except AuthenticationError:
         with uow.begin() as s:
             user = _by_name(s, username)
@@ -177,11 +198,15 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
                 else "no_password" if user.password_hash is None
                 else "wrong_password"
             )  # fmt: skip
+            after = login_attempts.count_failure(s, name, now)
             audit.log_failed_login(s, username, user.id if user else None, reason)
-        raise
+        raise AuthenticationError(login_attempts.failure_message(after, now)) from None
+    login_attempts.forget_in_file(uow.db.path, name, now)
+    _ensure_slot(uow, actor.name, password)
+    return actor
 
 
-def _authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
+def _authenticate(uow: UnitOfWork, username: str, password: str, name: str) -> Actor:
     failure = AuthenticationError(_("User name or password is wrong."))
     with uow.begin() as s:
         user = _by_name(s, username)
@@ -195,17 +220,50 @@ def _authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
         actor = Actor(user.id, user.username, user.roles)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
+        login_attempts.forget(s, name)
         audit.log(s, actor, AuditAction.LOGIN, "user", user.id)
         return actor
 
 
-def list_users(uow: UnitOfWork, include_inactive: bool = True) -> list[UserView]:
-    """All users, by user name."""
+def _ensure_slot(uow: UnitOfWork, username: str, password: str) -> None:
+    """On an encrypted file, a user without a key slot (activated again, or added before the
+    file was encrypted) gets one at a login on the open database, so that they can open the
+    file themselves next time. A key file that cannot be written leaves the login as it is."""
+    with suppress(OSError, KeyFileError):
+        encryption.ensure_slot(uow.db, username, password)
+
+
+def unlock_login(uow: UnitOfWork, actor: Actor, user_id: int) -> Saved[UserView]:
+    """Lift the lock (and forget the failures) of a user's logins: an administrator's action,
+    audited."""
+    actor.require(Permission.MANAGE_USERS)
+    with uow.begin() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFoundError(_("This user does not exist."))
+        login_attempts.forget(s, login_policy.account_key(user.username))
+        audit.log(s, actor, AuditAction.UNLOCK_LOGIN, "user", user.id)
+        view = _view(user)
+    login_attempts.forget_in_file(uow.db.path, user.username, utcnow())
+    return Saved(view, Changes(users=True))
+
+
+def list_users(
+    uow: UnitOfWork, include_inactive: bool = True, now: datetime | None = None
+) -> list[UserView]:
+    """All users, by user name, each with the end of their login lock if locked at ``now``."""
+    now = now or utcnow()
     with uow.read() as s:
         stmt = select(User).order_by(User.username)
         if not include_inactive:
             stmt = stmt.where(User.active.is_(True))
-        return [_view(u) for u in s.scalars(stmt)]
+        attempts = login_attempts.all_stored(s)
+        found = []
+        for u in s.scalars(stmt):
+            tried = attempts.get(login_policy.account_key(u.username))
+            until = login_policy.locked_until(tried, now) if tried else None
+            found.append(replace(_view(u), locked_until=until))
+        return found
 
 
 def has_users(uow: UnitOfWork) -> bool:

@@ -91,6 +91,9 @@ LOGIN_FAILURES = {
     "inactive": N_("User deactivated"),
     "no_password": N_("User without a password"),
     "wrong_password": N_("Wrong password"),
+    "no_key_slot": N_("No key to open the encrypted database"),
+    "too_soon": N_("Tried again too soon after failures"),
+    "locked": N_("Locked after failed logins"),
 }
 
 

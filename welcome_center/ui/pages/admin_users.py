@@ -25,6 +25,7 @@ from welcome_center.domain.views import UserView
 from welcome_center.i18n import N_, _
 from welcome_center.i18n.labels import roles_label
 from welcome_center.services import users
+from welcome_center.services.login_attempts import clock_text
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.lists import (
@@ -232,6 +233,8 @@ class PasswordDialog(AdminDialog):
 def state_word(u: UserView) -> str:
     if not u.active:
         return _("Deactivated")
+    if u.locked_until is not None:
+        return _("Locked until %(time)s (failed logins)") % {"time": clock_text(u.locked_until)}
     return _("Active") if u.has_password else _("Active, no password yet")
 
 
@@ -253,8 +256,14 @@ class UsersTab(QWidget):
         self.password_button.clicked.connect(self.reset_password)
         self.role_button = QPushButton(_("Change &roles…"))
         self.role_button.clicked.connect(self.change_roles)
+        self.unlock_button = QPushButton(_("Lift login &lock"))
+        self.unlock_button.setToolTip(
+            _("Let the user log in again now, after failed logins locked their user name.")
+        )
+        self.unlock_button.clicked.connect(self.unlock_login)
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.active_button, self.password_button, self.role_button):
+        for b in (self.add_button, self.active_button, self.password_button, self.role_button,
+                  self.unlock_button):  # fmt: skip
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
@@ -291,6 +300,7 @@ class UsersTab(QWidget):
         self.active_button.setEnabled(u is not None and not me)
         self.role_button.setEnabled(u is not None)
         self.password_button.setEnabled(u is not None)
+        self.unlock_button.setEnabled(u is not None and u.locked_until is not None)
 
     def add_user(self) -> None:
         dialog = AddUserDialog(self.ops, self)
@@ -326,3 +336,10 @@ class UsersTab(QWidget):
         u = self.current()
         if u is not None:
             RolesDialog(self.ops, u, self).run()
+
+    def unlock_login(self) -> None:
+        u = self.current()
+        if u is None or u.locked_until is None:
+            return
+        done = _("%(user)s can log in again.") % {"user": u.username}
+        self.ops.write(self, lambda uow, actor: users.unlock_login(uow, actor, u.id), done=done)
