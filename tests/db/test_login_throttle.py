@@ -27,7 +27,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import AuthenticationError, PermissionDeniedError
 from welcome_center.domain.login_policy import LOCK_AFTER, delay_after
 from welcome_center.paths import resolve
-from welcome_center.services import encryption, login_attempts, users
+from welcome_center.services import encryption, login, login_attempts, users
 from welcome_center.services.context import Actor
 from welcome_center.services.login import open_encrypted
 
@@ -330,3 +330,17 @@ def test_a_user_without_a_key_slot_gets_one_at_a_login_on_the_open_file(
     finally:
         db.dispose()
     assert _first_login(url, backups, "anna", PASSWORD, T0 + timedelta(minutes=2)) == ""
+
+
+def test_unlocking_without_logging_in_is_throttled_too(office: tuple[str, Path]) -> None:
+    """``db check`` reads an encrypted file with a user's key slot, without logging in."""
+    url, _backups = office
+    path = Path(url.removeprefix("sqlite:///"))
+    before = _fingerprints(path)
+    for _n in range(2):
+        with pytest.raises(AuthenticationError):
+            login.unlock(url, "chef", WRONG, now=T0)
+    with pytest.raises(AuthenticationError, match="wait 1 second"):
+        login.unlock(url, "chef", PASSWORD, now=T0)
+    assert login.unlock(url, "chef", PASSWORD, now=T0 + SECONDS).data_key
+    assert _fingerprints(path) == before

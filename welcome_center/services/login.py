@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from welcome_center.db.engine import Database, sqlite_path
+from welcome_center.db.keyring import Keyring
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain import login_policy
@@ -21,6 +22,27 @@ from welcome_center.services import encryption, login_attempts, users
 from welcome_center.services.context import Actor
 from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import open_database
+
+
+def unlock(url: str, username: str, password: str, now: datetime | None = None) -> Keyring:
+    """The keyring of the encrypted file at ``url`` from ``username``'s key slot, throttled:
+    refused without trying the slot while the name must wait or is locked (the attempts file
+    says so); a wrong password is counted in the attempts file and changes no other file. Both
+    raise AuthenticationError with the same words as a login on an open database. For what
+    reads the file without logging in (``db check``); a login uses :func:`open_encrypted`."""
+    now = now or utcnow()
+    path = sqlite_path(url)
+    assert path is not None, "only a SQLite file is encrypted"
+    attempts = login_attempts.attempts_path(path)
+    verdict = login_policy.check(login_attempts.file_state(attempts, username, now), now)
+    if verdict.refusal is not None:
+        login_attempts.note_in_file(attempts, username, now, verdict.refusal.value)
+        raise AuthenticationError(login_attempts.refusal_message(verdict))
+    try:
+        return encryption.unlock(url, Unlock(username, password))
+    except AuthenticationError:
+        after = login_attempts.note_in_file(attempts, username, now, login_attempts.FAILED)
+        raise AuthenticationError(login_attempts.failure_message(after, now)) from None
 
 
 def open_encrypted(
@@ -32,25 +54,12 @@ def open_encrypted(
 ) -> tuple[Database, Actor]:
     """Open the encrypted file at ``url`` with ``username``'s key slot and log them in.
 
-    Refused without trying the slot while the name must wait or is locked (the attempts file
-    says so); a wrong password is counted in the attempts file and changes no other file. Both
-    raise AuthenticationError with the same words as a login on an open database. Once the slot
-    opens, the database is opened (migrated, with a backup first, as ever) and the login
-    finished there (:func:`users.authenticate`: the file's failures are counted in the
+    The slot is tried as :func:`unlock` does (throttled, a failure counted beside the file).
+    Once it opens, the database is opened (migrated, with a backup first, as ever) and the
+    login finished there (:func:`users.authenticate`: the file's failures are counted in the
     database and audited first); when that login fails, the database is closed again."""
     now = now or utcnow()
-    path = sqlite_path(url)
-    assert path is not None, "only a SQLite file is encrypted"
-    attempts = login_attempts.attempts_path(path)
-    verdict = login_policy.check(login_attempts.file_state(attempts, username, now), now)
-    if verdict.refusal is not None:
-        login_attempts.note_in_file(attempts, username, now, verdict.refusal.value)
-        raise AuthenticationError(login_attempts.refusal_message(verdict))
-    try:
-        keyring = encryption.unlock(url, Unlock(username, password))
-    except AuthenticationError:
-        after = login_attempts.note_in_file(attempts, username, now, login_attempts.FAILED)
-        raise AuthenticationError(login_attempts.failure_message(after, now)) from None
+    keyring = unlock(url, username, password, now)
     db = open_database(url, backup_dir, keyring=keyring)
     try:
         actor = users.authenticate(UnitOfWork(db), username, password, now=now)
