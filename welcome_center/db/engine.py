@@ -360,6 +360,8 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
         "secure_delete=ON",
     ):
         cur.execute(f"PRAGMA {pragma}")
+    if isinstance(dbapi_conn, cipher.SQLCIPHER.Connection):
+        cur.execute(f"PRAGMA {cipher.CACHE_PRAGMA}")  # its decrypted pages (see there)
     cur.close()
 
 
