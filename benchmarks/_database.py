@@ -37,7 +37,7 @@ def _remove(path: Path) -> None:
 
 
 def ensure_database(path: Path, records: int, ours: bool) -> str:
-    """Reuse ``path`` if it holds ``records`` records, else build it with the demo command.
+    """Reuse ``path`` if it holds ``records`` records, else build it with the demo generator.
 
     A file of another size is rebuilt only when it is the benchmark's own default file."""
     found = record_count(path)
@@ -52,11 +52,26 @@ def ensure_database(path: Path, records: int, ours: bool) -> str:
         _remove(path)
     say(f"building {path} with {records:,} demonstration records ...")
     start = now_ms()
-    cmd = [sys.executable, "-m", "welcome_center", "--db", str(path)]
-    subprocess.run([*cmd, "setup"], check=True, stdout=subprocess.DEVNULL)
-    cmd.append("demo")
-    subprocess.run([*cmd, "--records", str(records)], check=True, stdout=subprocess.DEVNULL)
+    # In a child process, so that the generator's memory is not counted in this one's; through
+    # the services, not the command line (whose new files are encrypted, and which needs a user).
+    cmd = [sys.executable, "-m", "benchmarks._database", str(path), str(records)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return f"built {path} ({records:,} records) in {(now_ms() - start) / 1000:.1f} s"
+
+
+def build(path: Path, records: int) -> None:
+    """A new plain database at ``path`` filled by the demo generator (the encrypted copy of
+    each run is made from it)."""
+    from welcome_center.app import open_app
+    from welcome_center.paths import resolve
+    from welcome_center.services.context import Actor
+    from welcome_center.services.demo import generate_demo
+
+    ctx = open_app(resolve(str(path)), create=True)
+    try:
+        generate_demo(ctx.uow, Actor.system("benchmark"), records=records)
+    finally:
+        ctx.close()
 
 
 def work_copy(source: Path, target: Path) -> None:
@@ -66,9 +81,14 @@ def work_copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A plain sqlite3 connection with the program's pragmas (the baselines use it)."""
-    conn = sqlite3.connect(path)
+def connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+    """A connection with the program's pragmas (the baselines use it): plain sqlite3, or with
+    ``key`` SQLCipher's (the program's ``db.cipher.connect``, so its cipher settings too)."""
+    from welcome_center.db import cipher
+
+    conn: sqlite3.Connection = cipher.connect(path, key)
+    if key is not None:
+        conn.execute(f"PRAGMA {cipher.CACHE_PRAGMA}")  # as db.engine sets it
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
@@ -140,3 +160,7 @@ def child_env(data_dir: Path) -> dict[str, str]:
     env["WELCOME_CENTER_DATA"] = str(data_dir)
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]), int(sys.argv[2]))

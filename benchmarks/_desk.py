@@ -59,23 +59,32 @@ class Desk:
     def scroll(self) -> tuple[list[float], list[int]]:
         """Milliseconds of each page step from the top of the whole list to its bottom, each
         step repainted, and the blocks of lines each step read."""
-        self.page.reset_filters()
-        table = self.page.table
-        bar = table.verticalScrollBar()
-        bar.setValue(0)
-        table.viewport().repaint()
         steps: list[float] = []
         loads: list[int] = []
-        value = 0
-        while value < bar.maximum():
-            value = min(bar.maximum(), value + bar.pageStep())
-            blocks = self.page.model.blocks_read
-            start = now_ms()
-            bar.setValue(value)
-            table.viewport().repaint()
-            steps.append(now_ms() - start)
-            loads.append(self.page.model.blocks_read - blocks)
+        self.scroll_to_top()
+        while (step := self.scroll_step()) is not None:
+            steps.append(step[0])
+            loads.append(step[1])
         return steps, loads
+
+    def scroll_to_top(self) -> None:
+        self.page.reset_filters()
+        self.page.table.verticalScrollBar().setValue(0)
+        self.page.table.viewport().repaint()
+
+    def scroll_step(self) -> tuple[float, int] | None:
+        """One page step down, repainted: its milliseconds and the blocks of lines it read;
+        None at the bottom."""
+        table = self.page.table
+        bar = table.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            return None
+        value = min(bar.maximum(), bar.value() + bar.pageStep())
+        blocks = self.page.model.blocks_read
+        start = now_ms()
+        bar.setValue(value)
+        table.viewport().repaint()
+        return now_ms() - start, self.page.model.blocks_read - blocks
 
     def search(self, text: str) -> float:
         """Milliseconds from a search text to the repainted list of its hits (without the

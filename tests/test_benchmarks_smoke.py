@@ -1,5 +1,6 @@
-"""The benchmark suite runs end to end on a small database and writes every measure (the
-targets are not checked here: timings do not belong in tests)."""
+"""The benchmark suite runs end to end on a small database, plain and encrypted, and writes every
+measure of both and their ratios (the targets are not checked here: timings do not belong in
+tests)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ MEASURES = {
     "statistics_month", "statistics_year", "report_month_pdf", "report_year_xlsx",
     "scroll_max_step", "peak_memory", "import_csv",
 }  # fmt: skip
-# The whole run (database of 300 records included) takes about 40 s; a hang fails the test.
+# The whole run (database of 300 records and its encrypted copy included) takes about 40 s; a
+# hang fails the test.
 TIME_LIMIT_S = 180
 
 
@@ -32,16 +34,23 @@ def test_benchmark_run_writes_every_measure(tmp_path: Path) -> None:
     data = json.loads(summary.read_text())
     assert data["records"] == 300
     assert {"cores", "memory_gib", "python", "sqlite", "platform"} <= data["machine"].keys()
-    by_name = {m["name"]: m for m in data["measures"]}
-    assert by_name.keys() == MEASURES
-    for name, m in by_name.items():
-        value = m.get("value_mb" if name == "peak_memory" else "value_ms")
-        assert isinstance(value, float) and value > 0, m
-        assert {"baseline", "ratio", "target", "met"} <= m.keys(), m
-        for key in ("baseline", "ratio"):
-            assert m[key] is None or m[key] > 0, m
-        assert m["met"] in (True, False, None), m
-    for name in ("cold_start", "search_p95", "statistics_month", "peak_memory"):
-        assert by_name[name]["baseline"] > 0  # measured in the same run
+    encrypted = data["encrypted"]
+    for measures in (data["measures"], encrypted["measures"]):
+        by_name = {m["name"]: m for m in measures}
+        assert by_name.keys() == MEASURES
+        for name, m in by_name.items():
+            value = m.get("value_mb" if name == "peak_memory" else "value_ms")
+            assert isinstance(value, float) and value > 0, m
+            assert {"baseline", "ratio", "target", "met"} <= m.keys(), m
+            for key in ("baseline", "ratio"):
+                assert m[key] is None or m[key] > 0, m
+            assert m["met"] in (True, False, None), m
+        for name in ("cold_start", "search_p95", "statistics_month", "peak_memory"):
+            assert by_name[name]["baseline"] > 0  # measured in the same run
+    ratios = encrypted["ratio_to_plain"]
+    assert ratios.keys() == MEASURES
+    assert all(r > 0 for r in ratios.values()), ratios
+    assert all(ratios[k] >= encrypted["bound"] for k in encrypted["above"]), encrypted
     assert "cold start to the painted record list" in done.stdout
+    assert "encrypted / plain" in done.stdout
     assert "cores" in done.stdout
