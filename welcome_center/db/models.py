@@ -128,6 +128,8 @@ class OfficeSettings(Base):
     backups_keep: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     # A RecordVisibility: "all" records, or a counsellor's "own" and substituted ones only.
     record_visibility: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    # Minutes without input after which the desk locks (1 to 60).
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -49,6 +49,7 @@ class OfficeSettingsView:
     retention_audit_months: int = 36
     backups_keep: int = 10
     record_visibility: str = "all"  # a RecordVisibility
+    idle_lock_minutes: int = 5  # the desk locks after this many minutes without input
 
 
 @dataclass(frozen=True)

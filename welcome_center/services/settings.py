@@ -54,6 +54,7 @@ def _view(row: OfficeSettings | None) -> OfficeSettingsView:
         retention_audit_months=row.retention_audit_months,
         backups_keep=row.backups_keep,
         record_visibility=row.record_visibility,
+        idle_lock_minutes=row.idle_lock_minutes,
     )
 
 
@@ -93,6 +94,7 @@ def update_settings(
     retention_audit_months: int | None = None,
     backups_keep: int | None = None,
     record_visibility: RecordVisibility | str | None = None,
+    idle_lock_minutes: int | None = None,
     expected_version: int | None = None,
 ) -> Saved[OfficeSettingsView]:
     """Change the given settings (``project_start=None`` clears it; the default keeps it; every
@@ -144,6 +146,7 @@ def update_settings(
             retention_audit_months=retention_audit_months,
             backups_keep=backups_keep,
             record_visibility=record_visibility,
+            idle_lock_minutes=idle_lock_minutes,
         )
         for name, value in privacy.items():
             setattr(row, name, value)
@@ -155,6 +158,9 @@ def update_settings(
         )
         return Saved(_view(row), Changes(settings=True))
 
+
+# The idle lock's minutes: an unattended desk always locks, within the hour at most.
+IDLE_LOCK_MINUTES = (1, 60)
 
 # Settings whose values the audit log must not hold (personal data): only their names are logged.
 NOT_LOGGED_VALUES: frozenset[str] = frozenset()
@@ -189,7 +195,8 @@ def _changes_text(before: dict[str, object], after: dict[str, object]) -> str:
 
 
 def _privacy_settings(**given: object) -> dict[str, object]:
-    """The data-protection settings given (not None), checked; texts stripped at the ends."""
+    """The data-protection and security settings given (not None), checked; texts stripped at
+    the ends."""
     out: dict[str, object] = {}
     for name, value in given.items():
         if value is None:
@@ -201,6 +208,12 @@ def _privacy_settings(**given: object) -> dict[str, object]:
         if name == "backups_keep" and not (isinstance(value, int) and 1 <= value <= 100):
             raise ValidationError(
                 _("The number of backups kept must be between 1 and 100."), field=name
+            )
+        if name == "idle_lock_minutes" and not (
+            isinstance(value, int) and IDLE_LOCK_MINUTES[0] <= value <= IDLE_LOCK_MINUTES[1]
+        ):
+            raise ValidationError(
+                _("The desk must lock after 1 to 60 minutes without input."), field=name
             )
         if name == "record_visibility":
             try:
