@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
     """The desk's main window for one logged-in user."""
 
     ended = Signal(str, str)  # Leaving, the user name; once the window has closed
+    idle_lock: QObject | None = None  # ui.idle_lock.IdleLock, set by ui.start.open_desk
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.ui import retention_start
 from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog, Opener
 from welcome_center.ui.dialogs.recovery_key import RecoveryKeyDialog
+from welcome_center.ui.idle_lock import IdleLock
 from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
 
@@ -75,8 +76,9 @@ def open_desk(
     *,
     backups: Path | None = None,
 ) -> MainWindow:
-    """The main window for ``actor``, shown."""
+    """The main window for ``actor``, shown; it locks after the office's idle minutes."""
     window = MainWindow(Ops(uow, actor, db_name), state, backups=backups)
+    window.idle_lock = IdleLock(window)
     window.show()
     # After the first paint and the user's first look, not in the way of the start.
     QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window, window.check_storage)

@@ -1,6 +1,6 @@
 """Administration, tab Office settings: name, number prefix, project start, suppression
-threshold, residence expiry window, referral feedback period and which records counsellors
-see."""
+threshold, residence expiry window, referral feedback period, which records counsellors
+see and after how many minutes without input the desk locks."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ class SettingsTab(QWidget):
         self.threshold = number_field()
         self.expiry_window = number_field(days)
         self.feedback = number_field(days)
+        self.idle_lock = number_field(" " + _("minutes"))
         self.visibility = forms.fill_combo(
             QComboBox(),
             [
@@ -81,6 +82,7 @@ class SettingsTab(QWidget):
             field="residence_expiry_window_days")  # fmt: skip
         add(form, _("Referral &feedback period:"), self.feedback, field="referral_feedback_days")
         add(form, _("Counsello&rs see:"), self.visibility, field="record_visibility")
+        add(form, _("&Lock the desk after:"), self.idle_lock, field="idle_lock_minutes")
         hint = QLabel(
             _(
                 "The number prefix starts every new record number. Without a project start, "
@@ -89,7 +91,8 @@ class SettingsTab(QWidget):
                 "raises a follow-up; a referral without an answer for the feedback period or "
                 "longer is listed on Today. Where counsellors see only their own records, they "
                 "see those they are the counsellor or the substitute of, those nobody is "
-                "assigned to yet, and the clients of these."
+                "assigned to yet, and the clients of these. A desk without input for the "
+                "given minutes (1 to 60) hides its windows until the user's password is entered."
             )
         )
         hint.setWordWrap(True)
@@ -119,6 +122,7 @@ class SettingsTab(QWidget):
             self.expiry_window.value(),
             self.feedback.value(),
             self.visibility.currentData(),
+            self.idle_lock.value(),
         )
 
     def has_unsaved(self) -> bool:
@@ -138,6 +142,7 @@ class SettingsTab(QWidget):
         self.expiry_window.setValue(s.residence_expiry_window_days)
         self.feedback.setValue(s.referral_feedback_days)
         forms.set_combo_value(self.visibility, s.record_visibility)
+        self.idle_lock.setValue(s.idle_lock_minutes)
 
     def reload_saved(self) -> None:
         show_saved_settings(self)
@@ -151,7 +156,7 @@ class SettingsTab(QWidget):
         loaded = self.loaded
         if loaded is None or not dates_ok(self):
             return
-        name, prefix, start, threshold, window, feedback, visibility = self.value()
+        name, prefix, start, threshold, window, feedback, visibility, idle = self.value()
         saved = write_settings(
             self,
             loaded,
@@ -163,6 +168,7 @@ class SettingsTab(QWidget):
             residence_expiry_window_days=window,
             referral_feedback_days=feedback,
             record_visibility=visibility,
+            idle_lock_minutes=idle,
         )
         if saved is not None:
             self._show(saved)
@@ -195,4 +201,4 @@ def show_saved_settings(tab: Any) -> None:
 def _values(s: OfficeSettingsView) -> Any:
     return (s.office_name, s.number_prefix, s.project_start, s.suppression_threshold,
             s.residence_expiry_window_days, s.referral_feedback_days,
-            s.record_visibility)  # fmt: skip
+            s.record_visibility, s.idle_lock_minutes)  # fmt: skip
