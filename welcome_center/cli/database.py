@@ -22,7 +22,7 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _
-from welcome_center.services import audit, encryption, settings, users
+from welcome_center.services import audit, encryption, login, settings, users
 from welcome_center.services.context import Actor
 from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import database_exists
@@ -93,14 +93,15 @@ def db_upgrade(args: argparse.Namespace) -> int:
 
 
 def db_check(args: argparse.Namespace) -> int:
-    """Reads only; an encrypted file needs --user, whose key slot opens it."""
+    """Reads only; an encrypted file needs --user, whose key slot opens it (throttled as a
+    login is; a check logs nobody in)."""
     from welcome_center.services.storage import check_database
 
     _paths, url = target(args)
     keyring = None
     if encryption.needs_key(url):
         username = require_user(args)
-        keyring = encryption.unlock(url, Unlock(username, user_password(username)))
+        keyring = login.unlock(url, username, user_password(username))  # throttled
     report = check_database(url, keyring)
     for line in report.lines:
         print(line)

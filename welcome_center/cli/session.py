@@ -16,9 +16,8 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError, PermissionDeniedError
 from welcome_center.i18n import _
 from welcome_center.paths import AppPaths, resolve
-from welcome_center.services import encryption, users
+from welcome_center.services import encryption, login, users
 from welcome_center.services.context import Actor
-from welcome_center.services.encryption import Unlock
 
 ENV_PASSWORD = "WELCOME_CENTER_PASSWORD"
 
@@ -147,9 +146,10 @@ def open_as(args: argparse.Namespace) -> Session:
         ctx = open_app(paths, url, create=True)
         prepare_demo(ctx)
         password = user_password(username)
-    elif encryption.needs_key(url):
+    elif encryption.needs_key(url):  # throttled before the file is opened (services/login)
         password = user_password(username)
-        ctx = open_app(paths, url, unlock=Unlock(username, password))
+        db, actor = login.open_encrypted(url, paths.backup_dir, username, password)
+        return Session(AppContext(paths, db, UnitOfWork(db)), actor, password)
     else:
         ctx = open_app(paths, url)  # a missing database is said before the password is asked
         password = user_password(username)
