@@ -59,6 +59,8 @@ class AuditAction(StrEnum):
     UNLOCK_LOGIN = "unlock_login"  # an administrator lifted a lock after failed logins
     # the database and reports
     BACKUP = "backup"
+    RESTORE = "restore"  # a backup put in place of the database (in the restored one)
+    ENCRYPT = "encrypt"  # a plain database file encrypted
     IMPORT = "import"
     DEMO = "demo"
     PUBLISH = "publish"

@@ -108,6 +108,8 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.CHANGE_PASSWORD, N_("Own password changed")),
     (AuditAction.UNLOCK_LOGIN, N_("Login lock lifted")),
     (AuditAction.BACKUP, N_("Backup made")),
+    (AuditAction.RESTORE, N_("Backup restored")),
+    (AuditAction.ENCRYPT, N_("Database encrypted")),
     (AuditAction.IMPORT, N_("Imported")),
     (AuditAction.DEMO, N_("Demo data created")),
     (AuditAction.PUBLISH, N_("Report published")),

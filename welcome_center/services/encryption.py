@@ -37,8 +37,14 @@ from welcome_center.db.keyring import (
     slot_name,
     write_key_file,
 )
+from welcome_center.db.models import User
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.errors import AuthenticationError, DomainError
+from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _
+from welcome_center.services import audit
+from welcome_center.services.context import Actor
 from welcome_center.services.storage import StorageRefusedError, open_database, refusal_message
 
 
@@ -241,14 +247,25 @@ class Encrypted:
     kept_plain: Path | None
 
 
-def encrypt(db: Database, username: str, password: str, keep_plain: bool = False) -> Encrypted:
+def encrypt(
+    db: Database,
+    username: str,
+    password: str,
+    keep_plain: bool = False,
+    actor: Actor | None = None,
+) -> Encrypted:
     """Turn the open plain database ``db`` into an encrypted one, with a slot for
     ``username`` (an administrator who proved ``password``) and a new recovery key. The plain
     file is overwritten with zeros unless ``keep_plain``: then it is kept beside, renamed.
-    ``db`` is closed by this; open the file again with the password."""
+    ``db`` is closed by this; open the file again with the password. With ``actor``, the
+    encryption is audited (the entry goes into the encrypted file with everything else)."""
     path = db.path
     if path is None or db.is_encrypted:
         raise DomainError(_("Only a plain database file can be encrypted."))
+    if actor is not None:
+        actor.require(Permission.BACKUP)
+        with UnitOfWork(db).begin() as s:
+            audit.log(s, actor, AuditAction.ENCRYPT, "database", None, detail=path.name)
     erasure.checkpoint(db)
     db.dispose()
     temp = path.with_name(f".{path.name}.{os.getpid()}.encrypting")
@@ -291,3 +308,26 @@ def encrypt(db: Database, username: str, password: str, keep_plain: bool = False
         if kept is None:
             hidden.unlink(missing_ok=True)
     return Encrypted(recovery, kept)
+
+
+def restore_in_place(
+    uow: UnitOfWork, actor: Actor, backup: Path, how: Unlock | None, backup_dir: Path | None
+) -> tuple[UnitOfWork, Restored]:
+    """The desk's restore: close the open database of ``uow``, put ``backup`` in its place
+    (:func:`restore`) and open it again (migrated if it is older, with ``how`` if it is
+    encrypted). Audited in the restored database. Returns its unit of work."""
+    actor.require(Permission.BACKUP)
+    url = uow.db.url
+    check_backup(backup, how)  # before anything is closed
+    uow.db.dispose()
+    restored = restore(url, backup, how)
+    keyring = unlock(url, how) if how is not None and needs_key(url) else None
+    db = open_database(url, backup_dir, keyring=keyring)
+    new = UnitOfWork(db)
+    with new.begin() as s:
+        user = s.get(User, actor.user_id) if actor.user_id is not None else None
+        same = user is not None and user.username.lower() == actor.name.lower()
+        # The restored file may not know the user (a backup from before their account).
+        who = actor if same else Actor(None, actor.name, actor.roles)
+        audit.log(s, who, AuditAction.RESTORE, "database", None, detail=backup.name)
+    return new, restored

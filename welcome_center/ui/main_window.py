@@ -105,6 +105,7 @@ class Leaving(StrEnum):
     QUIT = "quit"
     LOG_OUT = "log_out"  # the login comes again with the user's name filled in
     SWITCH_USER = "switch_user"  # the login comes again, empty
+    RESTORE = "restore"  # a backup is put in place (restore_request), then the login again
 
 
 class MainWindow(QMainWindow):
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
 
     ended = Signal(str, str)  # Leaving, the user name; once the window has closed
     idle_lock: QObject | None = None  # ui.idle_lock.IdleLock, set by ui.start.open_desk
+    restore_request: Any = None  # ui.restore.RestoreRequest, when leaving to restore
 
     def __init__(
         self,
@@ -245,6 +247,9 @@ class MainWindow(QMainWindow):
             self.backup_action = QAction(_("Back &up now…"), self)
             self.backup_action.triggered.connect(self.back_up)
             desk.addAction(self.backup_action)
+            self.restore_action = QAction(_("&Restore a backup…"), self)
+            self.restore_action.triggered.connect(self.restore_backup)
+            desk.addAction(self.restore_action)
             desk.addSeparator()
         for text, slot in (
             (_("Change my &password…"), self.change_password),
@@ -375,6 +380,14 @@ class MainWindow(QMainWindow):
         """An administrator's backup, to a file they choose, off the UI thread."""
         if self.backups is not None:
             backup.back_up_now(self.ops, self, self.backups, self._backed_up)
+
+    def restore_backup(self) -> None:
+        """Choose and check a backup; the session puts it in place once the desk is closed."""
+        from welcome_center.ui.restore import ask_restore
+
+        self.restore_request = ask_restore(self.ops, self, self.backups)
+        if self.restore_request is not None:
+            self._leave(Leaving.RESTORE)
 
     def _backed_up(self, target: Path) -> None:
         # The name: the whole path would not fit beside the status bar's permanent words.

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from shiboken6 import isValid
 
+from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _
-from welcome_center.services import settings, users
+from welcome_center.services import encryption, settings, users
 from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.ui import retention_start
 from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog, Opener
@@ -23,6 +24,7 @@ from welcome_center.ui.dialogs.recovery_key import RecoveryKeyDialog
 from welcome_center.ui.idle_lock import IdleLock
 from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.restore import RestoreRequest
 
 
 def log_in(uow: UnitOfWork, db_name: str, hint: str = "", username: str = "") -> Actor | None:
@@ -141,9 +143,13 @@ class DeskSession(QObject):
         return window
 
     def _ended(self, how: str, username: str) -> None:
-        self.window = None
+        window, self.window = self.window, None
         if how == Leaving.QUIT:
             self._quit()
+            return
+        if how == Leaving.RESTORE and window is not None:
+            request, actor = window.restore_request, window.ops.actor
+            QTimer.singleShot(0, self, lambda: self._restore(request, actor, username))
             return
         name = username if how == Leaving.LOG_OUT else ""
         # Once the closed window is gone (its deletion is posted before this timer runs).
@@ -158,6 +164,24 @@ class DeskSession(QObject):
             self._quit()
             return
         self.open(actor)
+
+    def _restore(self, request: RestoreRequest, actor: Actor, username: str) -> None:
+        """Put the backup in place of the closed desk's database, say how it went, and show
+        the login on the restored one (on the old one, untouched, if it failed)."""
+        try:
+            self.uow, restored = encryption.restore_in_place(
+                self.uow, actor, request.backup, request.how, self.backups
+            )
+        except DomainError as exc:
+            QMessageBox.critical(None, _("Restore a backup"), exc.message)
+        else:
+            QMessageBox.information(
+                None,
+                _("Restore a backup"),
+                _("The backup %(file)s was restored. The replaced database was kept as %(kept)s.")
+                % {"file": request.backup.name, "kept": restored.kept},
+            )
+        self._log_in_again(username)
 
     @property
     def alive(self) -> bool:
