@@ -200,19 +200,15 @@ def run_gui(
 
 
 def _opener(at: tuple[AppPaths, str], made: list[AppContext]):  # type: ignore[no-untyped-def]
-    """Opens the encrypted file at ``at`` with a user's name and password, and logs them in."""
-    from welcome_center.services import users
+    """Opens the encrypted file at ``at`` with a user's name and password (throttled: the
+    first login counts its failures beside the file), and logs them in."""
+    from welcome_center.services import login
     from welcome_center.services.context import Actor
 
     def open_as(username: str, password: str) -> tuple[UnitOfWork, Actor]:
-        ctx = open_app(at[0], at[1], unlock=Unlock(username, password))
-        try:
-            actor = users.authenticate(ctx.uow, username, password)
-        except BaseException:
-            ctx.close()
-            raise
-        made.append(ctx)
-        return ctx.uow, actor
+        db, actor = login.open_encrypted(at[1], at[0].backup_dir, username, password)
+        made.append(AppContext(at[0], db, UnitOfWork(db)))
+        return made[-1].uow, actor
 
     return open_as
 

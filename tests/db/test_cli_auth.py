@@ -302,7 +302,7 @@ def test_db_restore_puts_the_backup_back_and_keeps_the_replaced_file(
     assert run([*admin, "user", "list"]) == 0
     assert "clara" not in capsys.readouterr().out
     assert _audit(target, Unlock("admin", PASSWORD))[-2:] == [
-        ("admin", "update", "restore:before.db"),
+        ("admin", "restore", "before.db"),
         ("admin", "login", ""),
     ]
 
@@ -372,4 +372,4 @@ def test_db_encrypt_turns_a_plain_office_into_an_encrypted_one(
     assert "anna" in capsys.readouterr().out
     assert run([*admin, "db", "encrypt"]) == 1
     assert "Only a plain database file can be encrypted." in capsys.readouterr().err
-    assert ("admin", "update", "encrypt") in _audit(db_path, Unlock("admin", PASSWORD))
+    assert ("admin", "encrypt", db_path.name) in _audit(db_path, Unlock("admin", PASSWORD))

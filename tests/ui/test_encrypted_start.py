@@ -99,7 +99,13 @@ def test_the_recovery_key_dialog_closes_only_once_the_key_is_kept(tmp_path: Path
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    """The database, its -wal and -shm if any, and its key file (the attempts file beside them,
+    where a failed first login is counted, is the only file a wrong password may write)."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.iterdir()
+        if not p.name.endswith(".logins")
+    }
 
 
 def test_login_opens_the_encrypted_file_and_a_wrong_password_changes_nothing(
@@ -121,6 +127,7 @@ def test_login_opens_the_encrypted_file_and_a_wrong_password_changes_nothing(
     assert dialog.isVisible() and dialog.message.text() == "User name or password is wrong."
     assert dialog.uow is None and not made
     assert _digests(tmp_path) == before
+    assert (tmp_path / "office.db.logins").exists()  # counted for the throttle
     qtbot.keyClicks(dialog.password, "lange-passwort-1")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted

@@ -31,6 +31,7 @@ from welcome_center.db.uow import ConcurrentChangeError
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _
 from welcome_center.paths import resolve
+from welcome_center.services.encryption import needs_key
 from welcome_center.services.storage import database_exists
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -90,7 +91,9 @@ def _gui(args: argparse.Namespace) -> int:
     paths, url = target(args)
     demo = bool(args.demo and not args.db)
     try:
-        if not demo and not database_exists(url):
+        if not demo and (not database_exists(url) or needs_key(url)):
+            # No database yet (the first run makes one), or an encrypted file (it opens at
+            # the login, with the user's password).
             return run_gui(None, lang_option=args.lang, new_at=(paths, url))
         ctx = open_app(paths, url, create=demo)
     except DomainError as exc:

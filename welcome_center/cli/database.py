@@ -121,10 +121,10 @@ def db_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _log(uow: UnitOfWork, actor: Actor, detail: str) -> None:
+def _log(uow: UnitOfWork, actor: Actor, action: AuditAction, detail: str) -> None:
     """An entry about the database as a whole, under the name of the user who acted."""
     with uow.begin() as s:
-        audit.log(s, actor, AuditAction.UPDATE, "database", None, detail=detail)
+        audit.log(s, actor, action, "database", None, detail=detail)
 
 
 def _same_user(uow: UnitOfWork, actor: Actor) -> Actor:
@@ -160,7 +160,7 @@ def db_restore(args: argparse.Namespace) -> int:
     )
     ctx = open_app(paths, url, unlock=how if restored.encrypted else None)  # migrates it
     try:
-        _log(ctx.uow, _same_user(ctx.uow, actor), f"restore:{backup_file.name}")
+        _log(ctx.uow, _same_user(ctx.uow, actor), AuditAction.RESTORE, backup_file.name)
     finally:
         ctx.close()
     return EXIT_OK
@@ -174,7 +174,7 @@ def _backup_folders(paths_backup: Path, db_file: Path) -> list[Path]:
 def db_encrypt(args: argparse.Namespace) -> int:
     """An administrator's: the plain file becomes an encrypted one with a slot for --user and
     a new recovery key, shown once."""
-    paths, url = target(args)
+    paths, _url = target(args)
     session = open_as(args)
     try:
         require_admin(session.actor)
@@ -182,15 +182,14 @@ def db_encrypt(args: argparse.Namespace) -> int:
         if db_file is None:
             raise DomainError(_("A server database is encrypted by the server (see the README)."))
         result = encryption.encrypt(
-            session.ctx.db, session.actor.name, session.password, args.keep_plain
+            session.ctx.db,
+            session.actor.name,
+            session.password,
+            args.keep_plain,
+            actor=session.actor,  # audited in the file before it is encrypted
         )
     finally:
         session.close()
-    ctx = open_app(paths, url, unlock=Unlock(session.actor.name, session.password))
-    try:
-        _log(ctx.uow, session.actor, "encrypt")
-    finally:
-        ctx.close()
     print(
         _(
             "The database at %(where)s is encrypted now. Only %(user)s can open it so far: "
