@@ -27,6 +27,7 @@ from welcome_center.i18n import _
 from welcome_center.services import users
 from welcome_center.services.context import Changes
 from welcome_center.ui.dialogs.lock_screen import LockScreen
+from welcome_center.ui.screen import fit_to_screen
 
 _INPUT = frozenset(
     {
@@ -206,7 +207,15 @@ class IdleLock(QObject):
     def _show_screen(self, above: QWidget | None) -> None:
         screen = self.screen
         assert screen is not None
+        # Over the dialog it guards (or the main window), also when shown again after a switch
+        # of user was called off.
+        anchor = above if above is not None and isValid(above) else self.window
+        screen.adjustSize()
+        frame = screen.frameGeometry()
+        frame.moveCenter(anchor.frameGeometry().center())
+        screen.move(frame.topLeft())
         screen.show()
+        fit_to_screen(screen)
         handle = screen.windowHandle()
         if above is not None and isValid(above) and above.windowHandle() and handle:
             handle.setTransientParent(above.windowHandle())  # above the open dialog

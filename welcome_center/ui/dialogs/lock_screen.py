@@ -40,7 +40,7 @@ class LockScreen(QDialog):
     def __init__(self, office: str, user: str, parent: QWidget | None = None) -> None:
         """``user``: the logged-in user as the desk names them ("Lena Krause (lena.krause)")."""
         super().__init__(parent)
-        self.setWindowTitle(_("Desk locked – %(office)s") % {"office": office})
+        self.setWindowTitle(_("Desk locked"))  # short: the office is named below
         self.setWindowFlags(
             Qt.WindowType.Dialog
             | Qt.WindowType.CustomizeWindowHint

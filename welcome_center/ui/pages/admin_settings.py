@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.enums import RecordVisibility
 from welcome_center.domain.views import OfficeSettingsView
-from welcome_center.i18n import _
+from welcome_center.i18n import _, ngettext
 from welcome_center.services import settings
 from welcome_center.services.context import Changes
 from welcome_center.ui import forms
@@ -61,7 +61,10 @@ class SettingsTab(QWidget):
         self.threshold = number_field()
         self.expiry_window = number_field(days)
         self.feedback = number_field(days)
-        self.idle_lock = number_field(" " + _("minutes"))
+        self.idle_lock = number_field(" " + ngettext("minute", "minutes", 0))
+        self.idle_lock.valueChanged.connect(  # "1 Minute", "5 Minuten"
+            lambda n: self.idle_lock.setSuffix(" " + ngettext("minute", "minutes", n))
+        )
         self.visibility = forms.fill_combo(
             QComboBox(),
             [
