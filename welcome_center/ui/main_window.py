@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
             self.backup_action = QAction(_("Back &up now…"), self)
             self.backup_action.triggered.connect(self.back_up)
             desk.addAction(self.backup_action)
-            self.restore_action = QAction(_("&Restore a backup…"), self)
+            self.restore_action = QAction(_("Res&tore a backup…"), self)
             self.restore_action.triggered.connect(self.restore_backup)
             desk.addAction(self.restore_action)
             desk.addSeparator()

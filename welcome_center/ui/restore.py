@@ -68,7 +68,7 @@ class ProveDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Check the backup"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("C&heck the backup"))
         buttons.accepted.connect(self.check)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
