@@ -18,7 +18,10 @@ import binascii
 import json
 import os
 import secrets
+import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -158,7 +161,8 @@ class KeyFile:
             "version": VERSION,
             "database_id": self.database_id,
             "note": "Key slots of an encrypted Welcome Center database: keep this file beside it.",
-            "slots": [s.to_json() for s in self.slots],
+            # In name order (the recovery slot first): a slot put back leaves the same bytes.
+            "slots": [s.to_json() for s in sorted(self.slots, key=lambda s: s.name)],
         }
         return (json.dumps(data, indent=1) + "\n").encode()
 
@@ -253,10 +257,39 @@ def recovery_secret(typed: str) -> bytes:
 # --- the keyring of an open database --------------------------------------------------------
 
 
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the key file's lock (a file beside it) while its slots are read and rewritten: a
+    desk and the command line changing passwords at once must not lose each other's slot."""
+    lock = path.with_name(f"{path.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for ten seconds, then raises
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@dataclass(frozen=True)
+class SlotUndo:
+    """One slot as it was before a change, to put back if what goes with the change fails."""
+
+    name: str
+    slot: Slot | None
+
+
 @dataclass
 class Keyring:
     """The open database's data key and its key file, which the user services keep in step
-    with the users: a slot per user who may log in, replaced when the password changes."""
+    with the users: a slot per user who may log in, replaced when the password changes. Each
+    change reads and rewrites the file under its lock and touches one slot only."""
 
     path: Path
     data_key: bytes
@@ -264,23 +297,30 @@ class Keyring:
     def read(self) -> KeyFile:
         return read_key_file(self.path)
 
-    def set_user(self, username: str, password: str, kdf: Kdf | None = None) -> KeyFile:
-        """Write the user's slot under ``password`` (new, or replacing the old one). Returns the
-        key file as it was, to put back if what goes with it fails."""
-        before = self.read()
-        after = before.with_slot(slot_name(username), password.encode(), self.data_key, kdf)
-        write_key_file(self.path, after)
-        return before
+    def _change(self, name: str, new: Slot | None) -> SlotUndo:
+        with locked(self.path):
+            keys = self.read()
+            undo = SlotUndo(name, keys.slot(name))
+            keys = keys.without_slot(name)
+            if new is not None:
+                keys = replace(keys, slots=(*keys.slots, new))
+            write_key_file(self.path, keys)
+        return undo
 
-    def remove_user(self, username: str) -> KeyFile:
-        """Remove the user's slot (they can no longer open the file). Returns the key file as
-        it was."""
-        before = self.read()
-        write_key_file(self.path, before.without_slot(slot_name(username)))
-        return before
+    def set_user(self, username: str, password: str, kdf: Kdf | None = None) -> SlotUndo:
+        """Write the user's slot under ``password`` (new, or replacing the old one)."""
+        name = slot_name(username)
+        # Derived outside the lock (a tenth of a second): the file's id does not change.
+        slot = self.read().with_slot(name, password.encode(), self.data_key, kdf).slot(name)
+        return self._change(name, slot)
 
-    def put_back(self, keys: KeyFile) -> None:
-        write_key_file(self.path, keys)
+    def remove_user(self, username: str) -> SlotUndo:
+        """Remove the user's slot (they can no longer open the file)."""
+        return self._change(slot_name(username), None)
+
+    def put_back(self, undo: SlotUndo) -> None:
+        """Put one slot back as it was (other slots changed meanwhile stay as they are)."""
+        self._change(undo.name, undo.slot)
 
     def has_user(self, username: str) -> bool:
         return self.read().slot(slot_name(username)) is not None
@@ -288,6 +328,6 @@ class Keyring:
     def new_recovery_key(self) -> str:
         """Replace the recovery slot with a new recovery key, returned to be shown once."""
         key = new_recovery_key()
-        keys = self.read().with_slot(RECOVERY_SLOT, recovery_secret(key), self.data_key)
-        write_key_file(self.path, keys)
+        slot = self.read().with_slot(RECOVERY_SLOT, recovery_secret(key), self.data_key)
+        self._change(RECOVERY_SLOT, slot.slot(RECOVERY_SLOT))
         return key
