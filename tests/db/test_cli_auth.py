@@ -373,3 +373,37 @@ def test_db_encrypt_turns_a_plain_office_into_an_encrypted_one(
     assert run([*admin, "db", "encrypt"]) == 1
     assert "Only a plain database file can be encrypted." in capsys.readouterr().err
     assert ("admin", "encrypt", db_path.name) in _audit(db_path, Unlock("admin", PASSWORD))
+
+
+def test_every_password_lost_the_recovery_key_gives_an_administrator_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target, key = set_up(tmp_path, monkeypatch, capsys)
+    db = ["--db", str(target)]
+    # A wrong key changes nothing; with the right one the administrator gets a new password.
+    before = database_files(target)
+    assert run([*db, "user", "recover", "admin"], "AAAA-BBBB\nnew-password-1\n", monkeypatch) == 1
+    assert "does not open the database" in capsys.readouterr().err
+    assert database_files(target) == before
+    assert run([*db, "user", "recover", "admin"], f"{key}\nnew-password-1\n", monkeypatch) == 0
+    assert "admin has a new password" in capsys.readouterr().out
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", "new-password-1")
+    assert run([*db, "--user", "admin", "user", "list"]) == 0
+    assert ("recovery-key", "reset_password", "") in _audit(
+        target, Unlock("admin", "new-password-1")
+    )
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    assert run([*db, "--user", "admin", "user", "list"]) == 1  # the old password is gone
+
+
+def test_recover_is_for_an_encrypted_database_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "plain.db"
+    args = ["--db", str(target), "setup", "--office", "WC", "--admin", "admin", "--plain"]
+    assert run(args, PASSWORD + "\n", monkeypatch) == 0
+    capsys.readouterr()
+    before = files(tmp_path)
+    assert run(["--db", str(target), "user", "recover", "admin"], "x\ny\n", monkeypatch) == 1
+    assert "Only an encrypted database has a recovery key" in capsys.readouterr().err
+    assert files(tmp_path) == before

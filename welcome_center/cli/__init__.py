@@ -118,6 +118,7 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("user", "add"): commands.user_add,
     ("user", "list"): commands.user_list,
     ("user", "password"): commands.user_password,
+    ("user", "recover"): commands.user_recover,
     ("person", "export"): commands.person_export,
     ("retention", "status"): commands.retention_status,
     ("retention", "run"): commands.retention_run,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from welcome_center import i18n
 from welcome_center.cli.parser import EXIT_INPUT, EXIT_OK, EXIT_USAGE
-from welcome_center.cli.session import new_password, open_as
+from welcome_center.cli.session import new_password, open_as, recovery_key, target
 from welcome_center.domain.dates import parse_date
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
@@ -274,4 +274,20 @@ def user_password(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(_("The password of %(user)s was changed.") % {"user": session.actor.name})
+    return EXIT_OK
+
+
+def user_recover(args: argparse.Namespace) -> int:
+    from welcome_center.services import encryption
+
+    paths, url = target(args)
+    if not encryption.needs_key(url):
+        raise DomainError(
+            _("Only an encrypted database has a recovery key; %(where)s is not encrypted.")
+            % {"where": url}
+        )
+    key = recovery_key()
+    new = new_password(_("New password of %(user)s: ") % {"user": args.name})
+    encryption.recover_administrator(url, paths.backup_dir, key, args.name, new)
+    print(_("%(user)s has a new password and can log in with it.") % {"user": args.name})
     return EXIT_OK

@@ -175,6 +175,15 @@ def _add_user_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     add.add_argument("--display-name", default="", help=_("name shown in the program"))
     usub.add_parser("list", help=_("list the users"))
+    recover = usub.add_parser(
+        "recover",
+        help=_(
+            "every password lost: with the office's recovery key (asked for, or the first line "
+            "of standard input), give an administrator a new password (asked for twice, or the "
+            "next line); an encrypted database only, no --user"
+        ),
+    )
+    recover.add_argument("name", help=_("the administrator's user name"))
     usub.add_parser(
         "password",
         help=_(

@@ -331,3 +331,34 @@ def restore_in_place(
         who = actor if same else Actor(None, actor.name, actor.roles)
         audit.log(s, who, AuditAction.RESTORE, "database", None, detail=backup.name)
     return new, restored
+
+
+def recover_administrator(
+    url: str, backup_dir: Path | None, recovery_key: str, username: str, password: str
+) -> None:
+    """Every password lost: open the encrypted file at ``url`` with the office's recovery key
+    and give the administrator ``username`` the new ``password`` (and its key slot). Audited as
+    done with the recovery key."""
+    from welcome_center.domain.enums import Role
+    from welcome_center.services import users
+
+    if not needs_key(url):
+        raise DomainError(
+            _("Only an encrypted database has a recovery key; %(where)s is not encrypted.")
+            % {"where": url}
+        )
+    keyring = unlock(url, Unlock(recovery_key=recovery_key))
+    db = open_database(url, backup_dir, keyring=keyring)
+    try:
+        uow = UnitOfWork(db)
+        with uow.read() as s:
+            user = s.query(User).filter(User.username.ilike(username.strip())).one_or_none()
+            if user is None or not user.active or Role.ADMIN not in user.roles:
+                raise DomainError(
+                    _("%(user)s is not an active administrator of this office.")
+                    % {"user": username}
+                )
+            user_id = user.id
+        users.reset_password(uow, Actor(None, "recovery-key", Role.ADMIN), user_id, password)
+    finally:
+        db.dispose()
