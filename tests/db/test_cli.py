@@ -239,7 +239,7 @@ def test_german_messages_on_the_command_line(
     png.write_bytes(b"\x89PNG" + b"\0" * 300)
     assert main(["--lang", "de", "--db", str(png), *ADMIN, "user", "list"]) == 1
     err = capsys.readouterr().err
-    assert "keine Welcome-Center-Datenbank" in err
+    assert "keine Datenbank dieses Programms" in err
 
 
 def test_python_m_entry_point_runs(tmp_path: Path) -> None:

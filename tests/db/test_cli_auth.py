@@ -290,7 +290,8 @@ def test_db_restore_puts_the_backup_back_and_keeps_the_replaced_file(
         args.append("--recovery-key")
     assert run(args, key + "\n", monkeypatch) == 0
     out = capsys.readouterr().out
-    [kept] = [p for p in folder.iterdir() if p.name.startswith("office-replaced-")
+    # Kept in the backups folder, where the retention run looks after it as after any backup.
+    [kept] = [p for p in (folder / "backups").iterdir() if p.name.startswith("office-replaced-")
               and p.suffix == ".db"]  # fmt: skip
     assert f"{backup} was restored. The database it replaced was kept as {kept}." in out
     assert Path(f"{kept}.keys").exists()

@@ -93,7 +93,7 @@ def test_an_administrator_restores_an_encrypted_backup_and_logs_in_again(
         assert people.get_person(desk.uow, actor, kept_person.value.id).family_name == "Kovalenko"
         with pytest.raises(NotFoundError):
             people.get_person(desk.uow, actor, later.value.id)
-        kept = sorted(tmp_path.glob("office-replaced-*.db"))
+        kept = sorted((tmp_path / "backups").glob("office-replaced-*.db"))
         assert len(kept) == 1 and kept[0].with_name(kept[0].name + ".keys").exists()
         assert recovery
     finally:

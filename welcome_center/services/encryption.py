@@ -40,6 +40,7 @@ from welcome_center.db.keyring import (
 from welcome_center.db.models import User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
+from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.errors import AuthenticationError, DomainError
 from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _
@@ -121,7 +122,8 @@ def ensure_slot(db: Database, username: str, password: str) -> bool:
 
 
 def _stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    """The office's date and time, as the backups' names carry it."""
+    return (now or datetime.now(UTC)).astimezone(OFFICE_TZ).strftime("%Y-%m-%d-%H%M%S")
 
 
 def create_encrypted(url: str, backup_dir: Path | None = None) -> tuple[Database, str]:
@@ -206,8 +208,9 @@ def _integrity(path: Path, key: bytes | None) -> list[str]:
 
 def restore(url: str, backup: Path, how: Unlock | None, now: datetime | None = None) -> Restored:
     """Put the backup ``backup`` in place of the (closed) database at ``url``, after checking
-    it; the replaced file (and its key file) are kept aside beside it. The restored file is
-    migrated when it is next opened, with a backup first as ever."""
+    it; the replaced file (and its key file) are kept in the backups folder beside it, where
+    the retention run looks after them as after every backup. The restored file is migrated
+    when it is next opened, with a backup first as ever."""
     path = sqlite_path(url)
     if path is None:
         raise DomainError(_("Restore a PostgreSQL database with the server's own tools."))
@@ -216,7 +219,9 @@ def restore(url: str, backup: Path, how: Unlock | None, now: datetime | None = N
         raise DomainError(_("This is the database itself, not a backup of it."))
     key = check_backup(backup, how)
     stamp = _stamp(now)
-    kept = path.with_name(f"{path.stem}-replaced-{stamp}{path.suffix}")
+    folder = path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"{path.stem}-replaced-{stamp}{path.suffix}"
     temp = path.with_name(f".{path.name}.{os.getpid()}.restoring")
     try:
         shutil.copyfile(backup, temp)
