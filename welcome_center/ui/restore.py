@@ -60,6 +60,8 @@ class ProveDialog(QDialog):
         intro.setWordWrap(True)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        # Room for a recovery key (8 groups of 4) as well as a password.
+        self.secret.setMinimumWidth(self.secret.fontMetrics().averageCharWidth() * 46)
         self.message = error_label()
         form = QFormLayout()
         label = QLabel(_("&Password or recovery key:"))
