@@ -87,7 +87,7 @@ def desk(db: str, username: str, password: str) -> int:
     open_app, open_desk = cli.open_app, start.open_desk
 
     def timed_open_app(*args, **kw):  # type: ignore[no-untyped-def]
-        if len(args) < 4:  # an encrypted file opens with the user's password (not asked here)
+        if len(args) < 4:  # (an encrypted file opens at the login: log_in_to_locked below)
             kw.setdefault("unlock", Unlock(username, password))
         ctx = open_app(*args, **kw)
         _mark("database_opened")
@@ -97,6 +97,14 @@ def desk(db: str, username: str, password: str) -> int:
         actor = users.authenticate(uow, username, password)
         _mark("logged_in")
         return actor
+
+    def log_in_to_locked(_db_name, opener):  # type: ignore[no-untyped-def]
+        """An encrypted file: the login dialog's own opener (the key slot, the file opened and
+        migrated, the password checked), given the name and password as typed."""
+        uow, actor = opener(username, password)
+        _mark("database_opened")
+        _mark("logged_in")
+        return actor, uow
 
     def shown_desk(uow, actor, db_name, state, **kw):  # type: ignore[no-untyped-def]
         window = open_desk(uow, actor, db_name, state, **kw)
@@ -116,6 +124,7 @@ def desk(db: str, username: str, password: str) -> int:
 
     cli.open_app = timed_open_app  # type: ignore[assignment]
     start.log_in = log_in
+    start.log_in_to_locked = log_in_to_locked
     start.open_desk = shown_desk
     return cli.main(["--db", db])
 
