@@ -255,6 +255,16 @@ def test_a_deactivated_user_has_no_slot(office: Office) -> None:
     assert _opens(office, Unlock("admin", PASSWORD))
 
 
+def test_a_new_password_for_a_deactivated_user_writes_no_slot(office: Office) -> None:
+    """Deactivated, a user opens nothing, whatever password an administrator sets meanwhile."""
+    anna = office.anna.user_id or 0
+    users.set_active(office.ctx.uow, office.admin, anna, False)
+    users.reset_password(office.ctx.uow, office.admin, anna, NEW_PASSWORD)
+    assert kr.read_key_file(office.keys).user_names == ["admin"]
+    office.ctx.close()
+    assert not _opens(office, Unlock("anna", NEW_PASSWORD))
+
+
 def test_a_failing_transaction_puts_the_key_file_back(
     office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:

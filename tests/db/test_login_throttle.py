@@ -344,3 +344,18 @@ def test_unlocking_without_logging_in_is_throttled_too(office: tuple[str, Path])
         login.unlock(url, "chef", PASSWORD, now=T0)
     assert login.unlock(url, "chef", PASSWORD, now=T0 + SECONDS).data_key
     assert _fingerprints(path) == before
+
+
+def test_an_administrators_new_password_lifts_the_lock(uow: UnitOfWork) -> None:
+    """The new password is the administrator's answer to a locked account: it works at once."""
+    start = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    for n in range(10):
+        with pytest.raises(AuthenticationError):
+            users.authenticate(uow, "anna", "wrong-password", now=start + timedelta(minutes=n))
+    later = start + timedelta(minutes=10)
+    with pytest.raises(AuthenticationError, match="locked"):
+        users.authenticate(uow, "anna", PASSWORD, now=later)
+    admin = users.authenticate(uow, "admin", PASSWORD, now=later)
+    anna_id = next(u.id for u in users.list_users(uow) if u.username == "anna")
+    users.reset_password(uow, admin, anna_id, "a-brand-new-password")
+    assert users.authenticate(uow, "anna", "a-brand-new-password", now=later).name == "anna"

@@ -119,6 +119,14 @@ def add_user(
     _check_username(username)
     _check_password(password)
     wanted = _roles(roles)
+    if actor is not None:
+        actor.require(Permission.MANAGE_USERS)
+    with uow.read() as s:  # before a key slot is written: never over a colleague's slot
+        existing = _by_name(s, username)
+        if existing is not None and existing.password_hash is not None:
+            raise ValidationError(
+                _("The user name %(name)s is taken.") % {"name": username}, field="username"
+            )
     with _slot(uow, username, password), uow.begin() as s:
         first = not s.scalar(
             select(func.count()).select_from(User).where(User.password_hash.is_not(None))
@@ -248,6 +256,11 @@ def unlock_login(uow: UnitOfWork, actor: Actor, user_id: int) -> Saved[UserView]
     return Saved(view, Changes(users=True))
 
 
+def _has_failures(uow: UnitOfWork, username: str) -> bool:
+    with uow.read() as s:
+        return login_policy.account_key(username) in login_attempts.all_stored(s)
+
+
 def list_users(
     uow: UnitOfWork, include_inactive: bool = True, now: datetime | None = None
 ) -> list[UserView]:
@@ -339,12 +352,21 @@ def set_role(uow: UnitOfWork, actor: Actor, user_id: int, role: Role) -> Saved[U
 
 def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -> Saved[UserView]:
     """Set a new password (an administrator's action); on an encrypted file the user's key
-    slot is written anew under it."""
+    slot is written anew under it (a deactivated user gets none: they cannot log in). A lock
+    after failed logins is lifted with it: the new password is the administrator's answer."""
     _check_password(password)
     actor.require(Permission.MANAGE_USERS)
     new_hash = hash_password(password)
-    with _slot(uow, _username(uow, user_id), password):
-        return _update(uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=new_hash)
+    with uow.read() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFoundError(_("This user does not exist."))
+        username, active = user.username, user.active
+    with _slot(uow, username, password if active else None):
+        saved = _update(uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=new_hash)
+    if _has_failures(uow, username):
+        unlock_login(uow, actor, user_id)
+    return saved
 
 
 def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> Saved[UserView]:
