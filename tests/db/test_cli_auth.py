@@ -408,3 +408,24 @@ def test_recover_is_for_an_encrypted_database_only(
     assert run(["--db", str(target), "user", "recover", "admin"], "x\ny\n", monkeypatch) == 1
     assert "Only an encrypted database has a recovery key" in capsys.readouterr().err
     assert files(tmp_path) == before
+
+
+def test_user_list_shows_a_locked_login(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import timedelta
+
+    from welcome_center.db.types import utcnow
+
+    ctx = open_app(resolve(str(db_path)))
+    try:
+        start = utcnow() - timedelta(minutes=5)
+        for n in range(10):  # ten failures in a row, a wait apart: the name is locked
+            with pytest.raises(AuthenticationError):
+                users.authenticate(ctx.uow, "anna", "wrong", now=start + timedelta(seconds=31 * n))
+    finally:
+        ctx.close()
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    assert run(["--db", str(db_path), "--user", "admin", "user", "list"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "locked until" in lines["anna"] and "locked" not in lines["ben"]

@@ -251,6 +251,7 @@ def user_add(args: argparse.Namespace) -> int:
 
 def user_list(args: argparse.Namespace) -> int:
     from welcome_center.services import users
+    from welcome_center.services.login_attempts import clock_text
 
     session = open_as(args)
     try:
@@ -258,9 +259,15 @@ def user_list(args: argparse.Namespace) -> int:
         rows = users.list_users(session.uow)
     finally:
         session.close()
+    table = []
     for u in rows:
         state = _("active") if u.active else _("inactive")
-        print(f"{u.username:<20} {roles_label(u.roles):<16} {state:<10} {u.display_name}")
+        if u.locked_until is not None:
+            state = _("locked until %(time)s") % {"time": clock_text(u.locked_until)}
+        table.append((u.username, roles_label(u.roles), state, u.display_name))
+    widths = [max((len(row[k]) for row in table), default=0) for k in range(3)]
+    for row in table:  # columns as wide as their longest entry
+        print("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3])
     return EXIT_OK
 
 
