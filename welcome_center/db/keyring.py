@@ -24,11 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_FILE_SUFFIX = ".keys"
 FORMAT = "welcome-center-keys"
@@ -55,6 +54,8 @@ class Kdf:
     parallelism: int = 4
 
     def derive(self, secret: bytes, salt: bytes) -> bytes:
+        from argon2.low_level import Type, hash_secret_raw
+
         return hash_secret_raw(
             secret,
             salt,
@@ -137,8 +138,10 @@ class KeyFile:
             DEFAULT_KDF.derive(secret, b"\0" * 16)
             raise WrongSecretError(name)
         kek = slot.kdf.derive(secret, slot.salt)
+        from cryptography.exceptions import InvalidTag
+
         try:
-            return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, self._aad(name))
+            return _aesgcm(kek).decrypt(slot.nonce, slot.wrapped, self._aad(name))
         except InvalidTag:
             raise WrongSecretError(name) from None
 
@@ -148,7 +151,7 @@ class KeyFile:
         """A copy with slot ``name`` (new or replaced) wrapping ``data_key`` under ``secret``."""
         kdf = kdf or DEFAULT_KDF
         salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-        wrapped = AESGCM(kdf.derive(secret, salt)).encrypt(nonce, data_key, self._aad(name))
+        wrapped = _aesgcm(kdf.derive(secret, salt)).encrypt(nonce, data_key, self._aad(name))
         others = tuple(s for s in self.slots if s.name != name)
         return replace(self, slots=(*others, Slot(name, kdf, salt, nonce, wrapped)))
 
@@ -178,6 +181,14 @@ class KeyFile:
             return cls(str(data["database_id"]), slots)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, binascii.Error) as exc:
             raise KeyFileError(str(exc)) from exc
+
+
+def _aesgcm(key: bytes) -> AESGCM:
+    """AES-256-GCM under ``key`` (``cryptography`` is imported only when a slot is opened or
+    written: a plain office's start does not pay for it)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def _b64(raw: bytes) -> str:
