@@ -171,3 +171,26 @@ def test_in_german_every_word_is_translated_and_mnemonics_differ(
     assert "&Protokoll" in tab_texts
     assert "Anmeldung fehlgeschlagen" in _column(tab, "Aktion")
     assert "mallory (nicht angemeldet)" in _column(tab, "Wer")
+
+
+def test_the_check_names_an_entry_changed_behind_the_programs_back(
+    qtbot: QtBot, admin_ops: Ops, page: AdminPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The button checks the hash chain; an entry edited with SQL is named in the message."""
+    from sqlalchemy import text
+
+    from welcome_center.ui import audit_check
+
+    shown: list[str] = []
+    monkeypatch.setattr(audit_check.QMessageBox, "exec", lambda box: shown.append(box.text()))
+    tab = page.audit
+    qtbot.mouseClick(tab.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
+    assert "all unchanged since they were written" in shown[0]
+    with admin_ops.uow.db.engine.begin() as conn:  # as anyone with a database tool could
+        first = conn.execute(text("SELECT min(id) FROM audit_log")).scalar()
+        conn.execute(text("UPDATE audit_log SET detail = 'forged' WHERE id = :id"), {"id": first})
+    qtbot.mouseClick(tab.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
+    assert shown[1].startswith("The audit log was changed after it was written:")
+    assert f"entry {first} (" in shown[1] and "was changed after it was written" in shown[1]

@@ -46,6 +46,7 @@ from welcome_center.i18n.labels import label
 from welcome_center.services import audit
 from welcome_center.services.context import Saved
 from welcome_center.ui import forms
+from welcome_center.ui.audit_check import check_chain
 from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.record.history import FIELDS as RECORD_FIELDS
@@ -208,9 +209,15 @@ class AuditTab(QWidget):
         self.more_button.clicked.connect(self.load_more)
         export = QPushButton(_("E&xport…"))
         export.clicked.connect(self.export)
+        self.check_button = QPushButton(_("Chec&k for changes"))
+        self.check_button.setToolTip(
+            _("Checks the log's hash chain: whether an entry was changed, removed or inserted.")
+        )
+        self.check_button.clicked.connect(lambda: check_chain(self.ops, self))
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
         bottom.addWidget(self.more_button)
+        bottom.addWidget(self.check_button)
         bottom.addWidget(export)
 
         lay = QVBoxLayout(self)
