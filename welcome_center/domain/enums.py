@@ -75,6 +75,7 @@ class EventKind(StrEnum):
     INFORMATION_EVENT = "information_event"
     WORKSHOP = "workshop"
     TRAINING = "training"
+    JOB_FAIR = "job_fair"
 
 
 class ConsentPurpose(StrEnum):
@@ -111,3 +112,78 @@ class Vocabulary(StrEnum):
     CLOSING_REASON = "closing_reason"
     RESIDENCE_TITLE = "residence_title"
     MUNICIPALITY = "municipality"
+
+
+# The facts funders count (DOMAIN.md "Who was advised"). Enums, not vocabulary rows: the lists
+# are fixed by the funders' definitions (ESF+ common indicators, ISCED 2011, the CEFR levels), the
+# figures branch on them (SMEs are micro, small and medium; the long-term unemployed are also
+# unemployed), and an office that renamed or retired an entry would break every report. Each has
+# ``not_recorded``: what existing rows and a form left empty hold, its own row in every figure.
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+    NOT_STATED = "not_stated"  # asked, and the person preferred not to say
+    NOT_RECORDED = "not_recorded"
+
+
+class EmploymentStatus(StrEnum):
+    """At the first contact."""
+
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self_employed"
+    UNEMPLOYED = "unemployed"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"  # 12 months or more
+    INACTIVE = "inactive"
+    IN_EDUCATION = "in_education"
+    NOT_RECORDED = "not_recorded"
+
+
+class EducationLevel(StrEnum):
+    """ISCED 2011 groups, as the ESF+ indicators count them."""
+
+    ISCED_0_2 = "isced_0_2"
+    ISCED_3_4 = "isced_3_4"
+    ISCED_5_8 = "isced_5_8"
+    NOT_RECORDED = "not_recorded"
+
+
+class GermanLevel(StrEnum):
+    """Common European Framework of Reference levels, written as DOMAIN.md does (``A1``)."""
+
+    NONE = "none"
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NOT_RECORDED = "not_recorded"
+
+
+class OrganisationKind(StrEnum):
+    COMPANY = "company"
+    PUBLIC_EMPLOYER = "public_employer"
+    AUTHORITY = "authority"
+    PARTNER = "partner"
+    SCHOOL_OR_UNIVERSITY = "school_or_university"
+    ASSOCIATION = "association"
+    OTHER = "other"
+    NOT_RECORDED = "not_recorded"
+
+
+class OrganisationSize(StrEnum):
+    """Employees: micro < 10, small 10-49, medium 50-249, large 250 or more."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+    NOT_RECORDED = "not_recorded"
+
+    @property
+    def is_sme(self) -> bool:
+        """Micro, small and medium enterprises (EU recommendation 2003/361/EC, by headcount)."""
+        return self in (OrganisationSize.MICRO, OrganisationSize.SMALL, OrganisationSize.MEDIUM)

@@ -24,6 +24,9 @@ class Permission(StrEnum):
     # A list with client names leaves the program (a spreadsheet of records): its own
     # permission, audited with its row count (DOMAIN.md, need to know).
     EXPORT_NAMES = "export_names"
+    # Record and correct the office's events (no client names in them): counsellors, and
+    # administrators, who keep the office's lists. Managers see them with VIEW_STATISTICS.
+    MANAGE_EVENTS = "manage_events"
 
 
 # What reads or carries the content of cases: names, notes, a person's file.
@@ -33,7 +36,12 @@ CASE_CONTENT = frozenset(
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset(
-        {Permission.WORK_RECORDS, Permission.VIEW_STATISTICS, Permission.ACCESS_EXPORT}
+        {
+            Permission.WORK_RECORDS,
+            Permission.VIEW_STATISTICS,
+            Permission.ACCESS_EXPORT,
+            Permission.MANAGE_EVENTS,
+        }
     ),
     # Managers see figures, never names or notes.
     Role.MANAGER: frozenset({Permission.VIEW_STATISTICS}),

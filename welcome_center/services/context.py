@@ -67,6 +67,7 @@ class Changes:
     vocabularies: bool = False
     users: bool = False
     settings: bool = False
+    events: bool = False  # the office's events (the events page, the reports' counts)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -77,6 +78,7 @@ class Changes:
             self.vocabularies or other.vocabularies,
             self.users or other.users,
             self.settings or other.settings,
+            self.events or other.events,
         )
 
 
