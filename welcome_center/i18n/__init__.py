@@ -10,12 +10,15 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
+
+from welcome_center.domain.shares import share
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -112,8 +115,25 @@ def format_number(value: float | int) -> str:
     return _babel_format_decimal(value, locale=locale_name())
 
 
+def format_share(value: Decimal | None) -> str:
+    """A share as :func:`welcome_center.domain.shares.share` computes it (percent, one decimal,
+    rounded half up) in the active language: ``6,3 %`` in German, ``6.3%`` in English; empty
+    for no share (0 of 0), as every table shows it."""
+    if value is None:
+        return ""
+    number = _babel_format_decimal(value, "#,##0.0", locale=locale_name())
+    return f"{number}%" if language() == "en" else f"{number}\u00a0%"
+
+
+def format_share_of(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a share in the active language (see :func:`format_share`)."""
+    return format_share(share(part, whole))
+
+
 def format_percent(value: float, decimals: int = 0) -> str:
-    """A share (0.25) as a percentage in the active language (``decimals`` after the point)."""
+    """A ratio (0.25) as a percentage in the active language (``decimals`` after the point).
+    Not for shares of counts: those go through :func:`format_share`, which rounds half up
+    on the exact fraction (a float's 0.0625 would show as 6.2 %)."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
     if language() == "en":
         pattern = pattern.replace("\u00a0%", "%")

@@ -18,7 +18,7 @@ import xlsxwriter
 
 from welcome_center.domain.statistics import BREAKDOWNS, ReportContent
 from welcome_center.domain.suppression import Hidden
-from welcome_center.i18n import _, figures, format_date
+from welcome_center.i18n import _, figures, format_date, format_share
 from welcome_center.reports import sections
 from welcome_center.reports.table_export import fit_cell, guard, sheet_name
 
@@ -68,8 +68,18 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
         for m in stats.trend
     ]
     out["suppression"] = {"threshold": content.threshold, "hidden": hidden, "withheld": withheld}
+    out["shares"] = _shares(content)
     assert set(BREAKDOWNS) - set(sections.INTERNAL_ONLY) <= set(out)
     return out
+
+
+def _shares(content: ReportContent) -> dict[str, dict[str, float | None]]:
+    """{breakdown: {code: percent}}: each row's share of its base figure, one decimal, rounded
+    half up (``domain.shares``); ``null`` for a hidden cell or a base of 0."""
+    return {
+        s.key: {r.code: None if r.share is None else float(r.share) for r in s.rows}
+        for s in sections.breakdowns(content)
+    }
 
 
 def render_json(content: ReportContent) -> bytes:
@@ -88,33 +98,33 @@ def period_text(content: ReportContent) -> str:
     return f"{format_date(p.start)} – {format_date(p.end)}"
 
 
-def _rows(content: ReportContent) -> list[tuple[str, str, str, object]]:
-    """(section, code, label, value) for every published number, in report order."""
-    out: list[tuple[str, str, str, object]] = []
+def _rows(content: ReportContent) -> list[tuple[str, str, str, object, str]]:
+    """(section, code, label, value, share) for every published number, in report order."""
+    out: list[tuple[str, str, str, object, str]] = []
     overview = _("Key figures")
     for f in sections.key_figures(content) + sections.since_start(content):
-        out.append((overview, f.key, f.title, f.value))
+        out.append((overview, f.key, f.title, f.value, ""))
     for section in sections.breakdowns(content):
         if section.withheld:
-            out.append((section.title, "", _("Not shown: too few records."), ""))
+            out.append((section.title, "", _("Not shown: too few records."), "", ""))
         for r in section.rows:
             value: object = (
                 sections.cell_text(r.value, content.threshold)
                 if isinstance(r.value, Hidden)
                 else r.value
             )
-            out.append((section.title, r.code, r.label, value))
+            out.append((section.title, r.code, r.label, value, format_share(r.share)))
     trend = figures.title("trend")
     received, worked = _("enquiries received"), _("cases worked")
     for m in content.statistics.trend:
         month, code = format_date(m.month, "MMMM yyyy"), m.month.strftime("%Y-%m")
-        out.append((trend, code, f"{month}: {received}", m.enquiries_received))
-        out.append((trend, code, f"{month}: {worked}", m.cases_worked))
+        out.append((trend, code, f"{month}: {received}", m.enquiries_received, ""))
+        out.append((trend, code, f"{month}: {worked}", m.cases_worked, ""))
     return out
 
 
 def render_csv(content: ReportContent) -> bytes:
-    """The published figures as one long CSV table: section; code; label; value."""
+    """The published figures as one long CSV table: section; code; label; value; share."""
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     if content.internal:
@@ -123,9 +133,9 @@ def render_csv(content: ReportContent) -> bytes:
     w.writerow([_("Period"), period_text(content)])
     w.writerow([_("Created"), format_date(content.created_at.date())])
     w.writerow([])
-    w.writerow([_("Section"), _("Code"), _("Label"), _("Count")])
-    for section, code, label, value in _rows(content):
-        w.writerow([guard(section), guard(code), guard(label), value])
+    w.writerow([_("Section"), _("Code"), _("Label"), _("Count"), _("Share")])
+    for section, code, label, value, share in _rows(content):
+        w.writerow([guard(section), guard(code), guard(label), value, share])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -218,7 +228,7 @@ def _breakdown_sheet(
         else:
             ws.write_number(i, 2, r.value)
         if r.share is not None:
-            ws.write_number(i, 3, r.share, fmt["pct"])
+            ws.write_number(i, 3, float(r.share) / 100, fmt["pct"])  # 6.3 shows as 6.3 %
     ws.freeze_panes(4, 0)
 
 

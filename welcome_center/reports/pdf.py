@@ -30,7 +30,7 @@ from reportlab.platypus import (
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
 from welcome_center.domain.suppression import Hidden
-from welcome_center.i18n import _, figures, format_date, format_number, format_percent, pgettext
+from welcome_center.i18n import _, figures, format_date, format_number, format_share, pgettext
 from welcome_center.reports import charts, fonts, sections
 from welcome_center.reports.fonts import BOLD, REGULAR
 
@@ -264,7 +264,7 @@ def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> T
             _p(_("Share"), st["head_number"])]  # fmt: skip
     rows = [head]
     for r in section.rows:
-        share = "" if r.share is None else format_percent(r.share, 1)
+        share = format_share(r.share)
         rows.append([_p(clip(r.label), st["cell"]), _p(_count(r.value, threshold), st["number"]),
                      _p(share, st["number"])])  # fmt: skip
     return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
+from welcome_center.domain.shares import share
 from welcome_center.domain.statistics import NOT_RECORDED, SUPPRESSED_BREAKDOWNS, ReportContent
 from welcome_center.domain.suppression import Cell, Hidden, suppress
 from welcome_center.i18n import figures
@@ -52,12 +54,13 @@ KEY_FIGURES = (
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a breakdown: a hidden cell has ``value`` Hidden and no ``share``."""
+    """One line of a breakdown: a hidden cell has ``value`` Hidden and no ``share``; a share is
+    in percent, one decimal, rounded half up (``domain.shares``)."""
 
     code: str
     label: str
     value: Cell
-    share: float | None
+    share: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def breakdown(content: ReportContent, key: str) -> Section:
             code,
             content.label(key, code),
             value,
-            None if isinstance(value, Hidden) or not base else value / base,
+            None if isinstance(value, Hidden) else share(value, base),
         )
         for code, value in cells
     )

@@ -5,6 +5,7 @@ choice beside the period) adds the counsellors; it is marked internal and never 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period, ReportContent, ReportFormat
 from welcome_center.domain.suppression import Hidden
-from welcome_center.i18n import _, figures, format_date, format_number, format_percent
+from welcome_center.i18n import _, figures, format_date, format_number, format_share
 from welcome_center.services import reporting
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops, show_error
@@ -376,9 +377,9 @@ def _figures(content: ReportContent) -> list[Figure]:
     return shown
 
 
-def _bar_text(value: int | Hidden, share: float | None, threshold: int) -> str:
+def _bar_text(value: int | Hidden, share: Decimal | None, threshold: int) -> str:
     count = count_text(value, threshold)
-    return count if share is None else f"{count} ({format_percent(share, 1)})"
+    return count if share is None else f"{count} ({format_share(share)})"
 
 
 def _heading(text: str = "", scale: float = 1.0) -> QLabel:

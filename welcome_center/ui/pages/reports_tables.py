@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.statistics import ReportContent
 from welcome_center.domain.suppression import Hidden
-from welcome_center.i18n import _, figures, format_date, format_number, format_percent
+from welcome_center.i18n import _, figures, format_date, format_number, format_share
 from welcome_center.services import reporting
 from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 
@@ -49,7 +49,7 @@ class BreakdownTableModel(RowTableModel):
         rows = []
         self.tips = []
         for row in section.rows:
-            share = "" if row.share is None else format_percent(row.share, 1)
+            share = format_share(row.share)
             rows.append((row.code, (row.label, count_text(row.value, threshold), share)))
             self.tips.append(hidden if isinstance(row.value, Hidden) else row.label)
         self.headers = [section.title, _("Count"), _("Share")]
