@@ -15,6 +15,7 @@ from welcome_center.domain.dates import parse_date
 from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.permissions import Permission
+from welcome_center.domain.quarters import parse_quarter
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import roles_label
@@ -121,6 +122,8 @@ def _report_period(args: argparse.Namespace) -> Period:
         if args.month:
             year, month = args.month.split("-")
             return Period.month(int(year), int(month))
+        if args.quarter:
+            return _quarter(args.quarter)
         if args.year:
             return Period.year(int(args.year))
         if not args.date_to:
@@ -128,9 +131,20 @@ def _report_period(args: argparse.Namespace) -> Period:
         return Period(parse_date(args.date_from), parse_date(args.date_to))
     except ValueError:
         raise DomainError(
-            _("The period is not valid: give --month YYYY-MM, --year YYYY, or --from and --to "
-              "as dates (YYYY-MM-DD or DD.MM.YYYY), the end not before the start.")
+            _("The period is not valid: give --month YYYY-MM, --quarter YYYY-QN, --year YYYY, "
+              "or --from and --to as dates (YYYY-MM-DD or DD.MM.YYYY), the end not before the "
+              "start.")
         ) from None  # fmt: skip
+
+
+def _quarter(text: str) -> Period:
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        raise DomainError(
+            _("--quarter %(value)s is not a quarter: give the year and Q1 to Q4, e.g. 2024-Q2.")
+            % {"value": text}
+        ) from None
 
 
 def _report_format(args: argparse.Namespace) -> ReportFormat:

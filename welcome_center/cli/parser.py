@@ -196,7 +196,7 @@ def _add_user_parser(sub: argparse._SubParsersAction[Parser]) -> None:
 def _add_report_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     rep = sub.add_parser(
         "report",
-        help=_("the statistics report of a month, a year or a range"),
+        help=_("the statistics report of a month, a quarter, a year or a range"),
         description=_(
             "The office's figures for a period as PDF, XLSX, CSV or JSON (JSON goes to standard "
             "output unless -o names a file). Names of clients never appear in a report; names "
@@ -205,6 +205,7 @@ def _add_report_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     when = rep.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", metavar="YYYY-MM", help=_("a calendar month"))
+    when.add_argument("--quarter", metavar="YYYY-QN", help=_("a calendar quarter, e.g. 2024-Q2"))
     when.add_argument("--year", metavar="YYYY", type=int, help=_("a calendar year"))
     when.add_argument("--from", dest="date_from", metavar="DATE", help=_("first day of a range"))
     rep.add_argument("--to", dest="date_to", metavar="DATE", help=_("last day of the range"))

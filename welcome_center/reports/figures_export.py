@@ -16,6 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
+from welcome_center.domain.quarters import quarter_of
 from welcome_center.domain.statistics import BREAKDOWNS, ReportContent
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_share
@@ -95,6 +96,8 @@ def period_text(content: ReportContent) -> str:
         return format_date(p.start, "MMMM yyyy")
     if p.is_year():
         return str(p.start.year)
+    if quarter := quarter_of(p):
+        return _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": p.start.year}
     return f"{format_date(p.start)} – {format_date(p.end)}"
 
 

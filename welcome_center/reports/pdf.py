@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 
 from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.quarters import quarter_of
 from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_number, format_share, pgettext
@@ -89,6 +90,8 @@ def period_text(period: Period) -> str:
         return format_date(period.start, "MMMM yyyy")
     if period.is_year():
         return str(period.start.year)
+    if quarter := quarter_of(period):
+        return _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": period.start.year}
     return f"{format_date(period.start, 'long')} – {format_date(period.end, 'long')}"
 
 

@@ -17,6 +17,7 @@ from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import ReferralStatus, Vocabulary
 from welcome_center.domain.errors import DomainError, NotFoundError
 from welcome_center.domain.permissions import Permission
+from welcome_center.domain.quarters import quarter_of
 from welcome_center.domain.statistics import (
     NOT_RECORDED,
     Period,
@@ -122,6 +123,8 @@ def file_name(report: ReportContent, fmt: ReportFormat) -> str:
         span = p.start.strftime("%Y-%m")
     elif p.is_year():
         span = str(p.start.year)
+    elif quarter := quarter_of(p):
+        span = f"{p.start.year}-Q{quarter}"
     else:
         span = f"{p.start.isoformat()}_{p.end.isoformat()}"
     with using(report.language):
