@@ -24,6 +24,9 @@ class Permission(StrEnum):
     # A list with client names leaves the program (a spreadsheet of records): its own
     # permission, audited with its row count (DOMAIN.md, need to know).
     EXPORT_NAMES = "export_names"
+    # The open work per counsellor (counts, no client names): the manager's, who watches
+    # workload and deadlines (DOMAIN.md, who uses the program). Not a colleague's business.
+    VIEW_WORKLOAD = "view_workload"
     # Record and correct the office's events (no client names in them): counsellors, and
     # administrators, who keep the office's lists. Managers see them with VIEW_STATISTICS.
     MANAGE_EVENTS = "manage_events"
@@ -44,11 +47,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     # Managers see figures, never names or notes.
-    Role.MANAGER: frozenset({Permission.VIEW_STATISTICS}),
+    Role.MANAGER: frozenset({Permission.VIEW_STATISTICS, Permission.VIEW_WORKLOAD}),
     # Administrators manage users, vocabularies, partners, settings, retention and backups
     # without reading case content (DOMAIN.md, need to know): one who also counsels holds the
     # counsellor's role too.
-    Role.ADMIN: frozenset(Permission) - CASE_CONTENT,
+    # Nor their colleagues' workload: that is the manager's.
+    Role.ADMIN: frozenset(Permission) - CASE_CONTENT - {Permission.VIEW_WORKLOAD},
     Role.LIST_EXPORT: frozenset({Permission.EXPORT_NAMES}),
 }
 

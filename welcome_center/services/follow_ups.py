@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db import bulk
@@ -218,6 +218,12 @@ def listed() -> ColumnElement[bool]:
     follow-up a counsellor kept on closing stays listed)."""
     closed = exists().where(Record.id == FollowUp.record_id, Record.status == RecordStatus.CLOSED)
     return or_(FollowUp.source != FollowUpSource.RESIDENCE_EXPIRY, ~closed)
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """The listed follow-ups that are overdue on ``today``: open and due before it (what the
+    Today page and the follow-up list mark as overdue)."""
+    return and_(FollowUp.done_on.is_(None), FollowUp.due_on < today, listed())
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db import search as db_search
@@ -39,6 +39,11 @@ from welcome_center.services.context import Actor
 MAX_BLOCK = 1000
 
 
+def is_open() -> ColumnElement[bool]:
+    """An open enquiry or case: not closed (the Today page's "my open enquiries and cases")."""
+    return Record.status != RecordStatus.CLOSED
+
+
 def _filtered(s: Session, q: RecordQuery, actor: Actor) -> Select[int] | None:
     stmt = select(Record.id).where(visibility.visible_records(s, actor))
     if q.text.strip():
@@ -51,7 +56,7 @@ def _filtered(s: Session, q: RecordQuery, actor: Actor) -> Select[int] | None:
     if q.status is not None:
         stmt = stmt.where(Record.status == q.status)
     if q.open_only:
-        stmt = stmt.where(Record.status != RecordStatus.CLOSED)
+        stmt = stmt.where(is_open())
     if q.unassigned:
         stmt = stmt.where(Record.counsellor_id.is_(None))
     elif q.counsellor_id is not None:

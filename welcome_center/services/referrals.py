@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from welcome_center.db.models import Organisation, Record, Referral
@@ -119,6 +119,23 @@ def record_feedback(
         return Saved(record_views.referral_view(f), record_changed(f.record_id))
 
 
+def without_feedback(
+    s: Session, today: date, older_than_days: int | None = None
+) -> ColumnElement[bool]:
+    """Referrals still "sent" for ``older_than_days`` (default: the office's feedback period)
+    or longer on ``today``, of open records (a query joins ``Record`` for it)."""
+    days = (
+        older_than_days
+        if older_than_days is not None
+        else settings.current(s).referral_feedback_days
+    )
+    return and_(
+        Referral.status == ReferralStatus.SENT,
+        Referral.referred_on <= today - timedelta(days=days),
+        Record.status != RecordStatus.CLOSED,
+    )
+
+
 def awaiting_feedback(
     uow: UnitOfWork,
     actor: Actor,
@@ -131,19 +148,11 @@ def awaiting_feedback(
     hide an open record's old referral, which is still worth chasing."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        days = (
-            older_than_days
-            if older_than_days is not None
-            else settings.current(s).referral_feedback_days
-        )
-        cutoff = office_today() - timedelta(days=days)
         stmt = (
             select(Referral)
             .join(Record, Record.id == Referral.record_id)
             .where(
-                Referral.status == ReferralStatus.SENT,
-                Referral.referred_on <= cutoff,
-                Record.status != RecordStatus.CLOSED,
+                without_feedback(s, office_today(), older_than_days),
                 visibility.visible_records(s, actor),
             )
             .options(selectinload(Referral.partner))

@@ -44,6 +44,7 @@ from welcome_center.ui.pages.reports_jobs import (
 )
 from welcome_center.ui.pages.reports_period import PeriodChooser, describe
 from welcome_center.ui.pages.reports_tables import BreakdownsView, count_text
+from welcome_center.ui.pages.reports_workload import WorkloadPanel, shown_to
 from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.widgets.charts import Bar, BarChart, MonthChart, Series
 
@@ -65,6 +66,9 @@ class ReportsPage(Page):
         self._later.setSingleShot(True)
         self._later.setInterval(CHANGES_DELAY_MS)
         self._later.timeout.connect(self.compute)
+        self.workload = WorkloadPanel(ops) if shown_to(ops) else None  # the manager's
+        if self.workload is not None:
+            self._later.timeout.connect(self.workload.refresh)
         self._build()
 
     def title(self) -> str:
@@ -143,6 +147,9 @@ class ReportsPage(Page):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.addWidget(self.results)
+        if self.workload is not None:
+            lay.addWidget(self.workload)
+            lay.addSpacing(8)
         lay.addWidget(archive_heading)
         lay.addWidget(self.archive)
         lay.addStretch(1)
@@ -175,6 +182,8 @@ class ReportsPage(Page):
     def refresh(self) -> None:
         self.compute()
         self.archive.refresh()
+        if self.workload is not None:
+            self.workload.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         relevant = (changes.records or changes.persons or changes.organisations
