@@ -91,9 +91,9 @@ class WorkloadPanel(QWidget):
             return
         self.model.show(found)
         fit_columns(self.table)
-        rows = self.model.rowCount() + 1
-        height = self.table.verticalHeader().defaultSectionSize() * rows
-        self.table.setFixedHeight(height + self.table.horizontalHeader().height() // 2 + 8)
+        lines = self.table.verticalHeader().defaultSectionSize() * self.model.rowCount()
+        head = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(lines + head + 2 * self.table.frameWidth())  # no scrolling
         self.note.setText(
             _("Open work on %(date)s, counted as on the Today page: open enquiries and cases "
               "by their counsellor; follow-ups due before today by whom they are assigned to; "
