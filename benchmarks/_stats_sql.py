@@ -1,5 +1,6 @@
 """The statistics baseline: every figure of DOMAIN.md "Statistics: one definition each" in
-hand-written SQL on a plain sqlite3 connection, and the check that it agrees with the service."""
+hand-written SQL on a plain sqlite3 connection, and the check that it agrees with the service.
+Every breakdown of ``domain.breakdowns`` needs its statement in ``_BREAKDOWNS``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from welcome_center.domain.statistics import NOT_RECORDED, Period, Statistics
+from welcome_center.domain.breakdowns import REGISTRY
+from welcome_center.domain.statistics import Period, Statistics
 
 _ACTIVE = """
 SELECT id FROM records WHERE opened_on BETWEEN :a AND :b
@@ -41,7 +43,18 @@ _ROWS = {
     ("events", "event_participants"): "SELECT count(*), coalesce(sum(participants), 0) "
     "FROM events WHERE held_on BETWEEN :a AND :b",
 }
+# Every breakdown declared in domain.breakdowns, by its key: one statement of (code, count) rows.
+# A multi-valued one counts a record under each of its codes; records without any are its
+# not_recorded row.
 _BREAKDOWNS = {
+    "by_topic": "SELECT topic, count(*) FROM record_topics "
+    "WHERE record_id IN (SELECT id FROM bench_active) GROUP BY 1 "
+    "UNION ALL SELECT 'not_recorded', count(*) FROM bench_active a "
+    "WHERE NOT EXISTS (SELECT 1 FROM record_topics t WHERE t.record_id = a.id)",
+    "by_service": "SELECT service, count(*) FROM record_services "
+    "WHERE record_id IN (SELECT id FROM bench_active) GROUP BY 1 "
+    "UNION ALL SELECT 'not_recorded', count(*) FROM bench_active a "
+    "WHERE NOT EXISTS (SELECT 1 FROM record_services t WHERE t.record_id = a.id)",
     "closed_by_reason": "SELECT coalesce(nullif(closing_reason, ''), 'not_recorded'), count(*) "
     "FROM records WHERE closed_on BETWEEN :a AND :b GROUP BY 1",
     "by_requester_type": "SELECT coalesce(nullif(requester_type, ''), 'not_recorded'), "
@@ -62,23 +75,10 @@ _BREAKDOWNS = {
     "referrals_by_status": "SELECT status, count(*) FROM referrals "
     "WHERE referred_on BETWEEN :a AND :b GROUP BY status",
 }
-# A record counts under each of its codes; records without any are the not_recorded row.
-_MANY = {
-    "by_topic": ("record_topics", "topic"),
-    "by_service": ("record_services", "service"),
-}
 
 
 def _scalar(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Any:
     return conn.execute(sql, params).fetchone()[0]
-
-
-def _many(conn: sqlite3.Connection, table: str, column: str) -> dict[str, int]:
-    sql = f"SELECT {column}, count(*) FROM {table} WHERE record_id IN (SELECT id FROM bench_active) GROUP BY 1"  # noqa: E501, S608 - fixed names
-    counts = dict(conn.execute(sql).fetchall())
-    none = f"SELECT count(*) FROM bench_active a WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.record_id = a.id)"  # noqa: E501, S608 - fixed names
-    counts[NOT_RECORDED] = _scalar(conn, none, {})
-    return counts
 
 
 def _months(end: date) -> list[tuple[str, str]]:
@@ -122,10 +122,8 @@ def figures(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
     out: dict[str, Any] = {k: _scalar(conn, sql, p) for k, sql in _COUNTS.items()}
     for keys, sql in _ROWS.items():
         out.update(zip(keys, conn.execute(sql, p).fetchone(), strict=True))
-    for key, sql in _BREAKDOWNS.items():
-        out[key] = dict(conn.execute(sql, p).fetchall())
-    for key, (table, column) in _MANY.items():
-        out[key] = _many(conn, table, column)
+    for key in REGISTRY:  # a declared breakdown without baseline SQL is a KeyError here
+        out[key] = dict(conn.execute(_BREAKDOWNS[key], p).fetchall())
     out["since_start"] = _since_start(conn, p["b"])
     out["trend"] = _trend(conn, period.end)
     conn.execute("DELETE FROM bench_active")
@@ -139,6 +137,9 @@ def of_service(stats: Statistics) -> dict[str, Any]:
     for f in fields(stats):
         value = getattr(stats, f.name)
         if f.name == "period":
+            continue
+        if f.name == "breakdowns":
+            out.update((key, dict(rows)) for key, rows in value.items())
             continue
         if f.name == "since_start":
             start = value.start.isoformat() if value.start else None

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from welcome_center.domain.breakdowns import REGISTRY
 
 NOT_RECORDED = "not_recorded"  # a breakdown's row for records without a value
 
 # A breakdown: (code, count) pairs, largest first, ``not_recorded`` last; no zero rows.
 Breakdown = tuple[tuple[str, int], ...]
 
-BREAKDOWNS = (
-    "by_topic",
-    "by_requester_type",
-    "by_service",
-    "by_channel",
-    "by_nationality",
-    "by_municipality",
-    "by_counsellor",
-    "closed_by_reason",
-    "referrals_by_partner",
-    "referrals_by_status",
-)
-# Breakdowns whose small counts could point to a person: shown as "< threshold" when they leave
-# the office (DOMAIN.md).
-SUPPRESSED_BREAKDOWNS = ("by_nationality", "by_municipality")
+# The breakdowns' JSON keys in report order, and those whose small counts could point to a
+# person (shown as "< threshold" when they leave the office, DOMAIN.md): read from their
+# declarations in ``domain.breakdowns``.
+BREAKDOWNS = tuple(REGISTRY)
+SUPPRESSED_BREAKDOWNS = tuple(key for key, b in REGISTRY.items() if b.suppressed)
 
 
 class ReportFormat(StrEnum):
@@ -118,9 +111,14 @@ class KeyFigures:
     referrals: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Statistics:
-    """Every figure of DOMAIN.md for one period; field names are the JSON keys."""
+    """Every figure of DOMAIN.md for one period; field names are the JSON keys, and
+    ``breakdowns`` holds every declared breakdown (``domain.breakdowns``) by its JSON key.
+
+    A breakdown may also be given as a keyword of its own (``by_topic=...``, as
+    ``dataclasses.replace`` does) and read as an attribute (``stats.by_topic``); the package's
+    code reads :meth:`breakdown`. A declared breakdown not given is empty."""
 
     period: Period
     enquiries_received: int
@@ -130,26 +128,39 @@ class Statistics:
     cases_worked_organisations: int
     cases_new: int
     closed: int
-    closed_by_reason: Breakdown
     open_at_end: int
     consultations: int
     consultation_minutes: int
     persons_advised: int
     organisations_advised: int
-    by_topic: Breakdown
-    by_requester_type: Breakdown
-    by_service: Breakdown
-    by_channel: Breakdown
-    by_nationality: Breakdown
-    by_municipality: Breakdown
-    by_counsellor: Breakdown
     referrals: int
-    referrals_by_partner: Breakdown
-    referrals_by_status: Breakdown
     since_start: SinceStart
     trend: tuple[TrendMonth, ...]
     events: int  # information events, workshops, trainings held in the period (not enquiries)
     event_participants: int
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
+
+    def __init__(self, **figures: Any) -> None:
+        given = dict(figures.pop("breakdowns", None) or {})
+        for key in [k for k in figures if k in REGISTRY]:
+            given[key] = figures.pop(key)
+        unknown = sorted(set(given) - set(REGISTRY))
+        names = [f for f in self.__dataclass_fields__ if f != "breakdowns"]
+        unknown += sorted(set(figures) - set(names))
+        missing = [f for f in names if f not in figures]
+        if unknown or missing:
+            raise TypeError(f"Statistics: unknown {unknown}, missing {missing}")
+        for name in names:
+            object.__setattr__(self, name, figures[name])
+        ordered_keys = {key: tuple(given.get(key, ())) for key in REGISTRY}
+        object.__setattr__(self, "breakdowns", ordered_keys)
+
+    if not TYPE_CHECKING:  # the package reads breakdown(key); tests read stats.by_topic
+
+        def __getattr__(self, name: str) -> Breakdown:
+            if name in REGISTRY:
+                return self.__dict__["breakdowns"][name]
+            raise AttributeError(name)
 
     @property
     def key_figures(self) -> KeyFigures:
@@ -167,10 +178,9 @@ class Statistics:
 
     def breakdown(self, key: str) -> Breakdown:
         """A breakdown by its JSON key (one of ``BREAKDOWNS``)."""
-        if key not in BREAKDOWNS:
+        if key not in REGISTRY:
             raise KeyError(key)
-        value: Breakdown = getattr(self, key)
-        return value
+        return self.breakdowns[key]
 
 
 def ordered(counts: dict[str, int]) -> Breakdown:

@@ -1,8 +1,10 @@
 """The name and the definition of every figure, keyed by its JSON key (DOMAIN.md's "Statistics:
-one definition each"), in one place for the reports and the desk's Reports page."""
+one definition each"), in one place for the reports and the desk's Reports page. A breakdown's
+name and definition are in its declaration (``domain.breakdowns``)."""
 
 from __future__ import annotations
 
+from welcome_center.domain.breakdowns import REGISTRY, ReportPart
 from welcome_center.i18n import N_, _, ngettext
 
 _TITLES: dict[str, str] = {
@@ -13,22 +15,12 @@ _TITLES: dict[str, str] = {
     "cases_worked_organisations": N_("of which with an organisation as client"),
     "cases_new": N_("New cases"),
     "closed": N_("Closed"),
-    "closed_by_reason": N_("Closed, by reason"),
     "open_at_end": N_("Open at the end of the period"),
     "consultations": N_("Consultations"),
     "consultation_minutes": N_("Consultation minutes"),
     "persons_advised": N_("Persons advised"),
     "organisations_advised": N_("Organisations advised"),
-    "by_topic": N_("Topics"),
-    "by_requester_type": N_("Requester types"),
-    "by_service": N_("Services"),
-    "by_channel": N_("Channels"),
-    "by_nationality": N_("Nationalities"),
-    "by_municipality": N_("Municipalities"),
-    "by_counsellor": N_("Counsellors"),
     "referrals": N_("Referrals"),
-    "referrals_by_partner": N_("Referrals, by partner"),
-    "referrals_by_status": N_("Referrals, by status"),
     "since_start": N_("Since the project start"),
     "since_start_enquiries": N_("Enquiries since the project start"),
     "since_start_cases": N_("Cases since the project start"),
@@ -52,7 +44,6 @@ _DEFINITIONS: dict[str, str] = {
     "cases_worked_organisations": N_("Cases worked whose client is an organisation."),
     "cases_new": N_("Records that became cases in the period: opened as a case, or promoted."),
     "closed": N_("Records closed in the period."),
-    "closed_by_reason": N_("Records closed in the period, by the reason given on closing."),
     "open_at_end": N_(
         "Records opened on or before the last day of the period and not closed by then."
     ),
@@ -60,27 +51,7 @@ _DEFINITIONS: dict[str, str] = {
     "consultation_minutes": N_("The duration of the consultations dated in the period."),
     "persons_advised": N_("Distinct persons who are the client of an enquiry worked."),
     "organisations_advised": N_("Distinct organisations that are the client of an enquiry worked."),
-    "by_topic": N_(
-        "Enquiries worked per topic. A record counts under each of its topics, so the shares "
-        "add up to more than 100 %."
-    ),
-    "by_requester_type": N_("Enquiries worked per type of requester."),
-    "by_service": N_(
-        "Enquiries worked per service given. A record counts under each of its services, so the "
-        "shares may add up to more than 100 %."
-    ),
-    "by_channel": N_("Enquiries worked per channel by which the enquiry came in."),
-    "by_nationality": N_(
-        "Enquiries worked whose client is a person, per nationality of that person. Records "
-        "with an organisation as client are not counted here."
-    ),
-    "by_municipality": N_("Enquiries worked per municipality of residence or seat."),
-    "by_counsellor": N_("Enquiries worked per responsible counsellor."),
     "referrals": N_("Referrals to partners dated in the period."),
-    "referrals_by_partner": N_("Referrals dated in the period, per partner."),
-    "referrals_by_status": N_(
-        "Referrals dated in the period, per status as recorded on the day of the report."
-    ),
     "since_start": N_(
         "Records opened, and records that became cases, from the project start to the last day "
         "of the period."
@@ -100,8 +71,9 @@ _DEFINITIONS: dict[str, str] = {
 
 
 def title(key: str) -> str:
-    """The name of the figure ``key`` in the active language."""
-    return _(_TITLES[key])
+    """The name of the figure or breakdown ``key`` in the active language."""
+    declared = REGISTRY.get(key)
+    return _(declared.title if declared else _TITLES[key])
 
 
 def count_title(key: str, n: int) -> str:
@@ -131,8 +103,14 @@ def count_title(key: str, n: int) -> str:
 
 
 def definition(key: str) -> str:
-    """The definition of the figure ``key`` in the active language."""
-    return _(_DEFINITIONS[key])
+    """The definition of the figure or breakdown ``key`` in the active language."""
+    declared = REGISTRY.get(key)
+    return _(declared.definition if declared else _DEFINITIONS[key])
+
+
+def part_title(part: ReportPart) -> str:
+    """The heading of a part of the report in the active language ("" for a part without)."""
+    return _(part.title) if part.title else ""
 
 
 def suppression_note(threshold: int) -> str:

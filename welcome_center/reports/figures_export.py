@@ -1,9 +1,10 @@
 """A report's figures as JSON (DOMAIN.md's keys), CSV (semicolon, UTF-8 with BOM, for German
 Excel) and XLSX (a sheet per breakdown, numbers as numbers, dates as dates).
 
-Every format shows the published figures: the nationality and municipality breakdowns with their
-small cells hidden, exactly as ``reports.sections`` prepares them for the PDF. The counsellor
-breakdown only in the office's internal report, which says on its first line that it is internal.
+Every format shows the published figures: every breakdown of ``domain.breakdowns`` in its
+declared order, the suppressed ones with their small cells hidden, exactly as ``reports.sections``
+prepares them for the PDF. A breakdown that names staff only in the office's internal report,
+which says on its first line that it is internal.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 import xlsxwriter
 
+from welcome_center.domain.breakdowns import REGISTRY
 from welcome_center.domain.quarters import quarter_of
-from welcome_center.domain.statistics import BREAKDOWNS, ReportContent
+from welcome_center.domain.statistics import ReportContent
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_share
 from welcome_center.reports import sections
@@ -70,7 +72,7 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
     ]
     out["suppression"] = {"threshold": content.threshold, "hidden": hidden, "withheld": withheld}
     out["shares"] = _shares(content)
-    assert set(BREAKDOWNS) - set(sections.INTERNAL_ONLY) <= set(out)
+    assert {key for key, b in REGISTRY.items() if not b.internal} <= set(out)
     return out
 
 

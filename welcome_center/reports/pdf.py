@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from welcome_center.domain.breakdowns import PARTS, REGISTRY, ReportPart
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.quarters import quarter_of
 from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
@@ -46,10 +47,6 @@ INTERNAL = colors.HexColor("#B00020")  # the mark of an internal report
 NUMBER_COL = 62.0
 KEEP_TOGETHER_ROWS = 20  # longer tables may start on one page and go on on the next
 INDENTED = ("cases_worked_persons", "cases_worked_organisations")
-# Shown under their own headings; every other breakdown of ``sections`` is a table of its own.
-REFERRAL_BREAKDOWNS = ("referrals_by_partner", "referrals_by_status")
-ACTIVITY = ("consultations", "consultation_minutes", "events", "event_participants")
-REFERRALS = ("referrals",)
 # A table row cannot go on over a page: a label (a topic, a partner's name) is cut with "…"
 # after this many characters, some seventeen lines of its column (a third of a page).
 LABEL_CHARS = 1_000
@@ -277,21 +274,41 @@ def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> T
 
 
 def _story(content: ReportContent, st: Styles) -> list[Flowable]:
-    by_key = {s.key: s for s in sections.breakdowns(content)}
+    """Title, key figures, then each part of the report (``domain.breakdowns.PARTS``) with its
+    breakdowns in their declared order, the trend and the definitions."""
+    shown = sections.breakdowns(content)
     figs = {f.key: f for f in sections.key_figures(content)}
     story = _title_block(content, st) + _key_figures(content, figs, st)
-    story += _topics(by_key["by_topic"], content.threshold, st)
-    for key, section in by_key.items():
-        if key != "by_topic" and key not in REFERRAL_BREAKDOWNS:
-            story += _section(section, content.threshold, st, "h2")
-    story += [_p(figures.title("referrals"), st["h2"])]
-    story += [_figure_table([figs[k] for k in REFERRALS], _("Figure"), st)]
-    for key in REFERRAL_BREAKDOWNS:
-        story += _section(by_key[key], content.threshold, st, "h3")
-    story += [_p(_("Consultations and events"), st["h2"])]
-    story += [_figure_table([figs[k] for k in ACTIVITY], _("Figure"), st)]
+    for part in PARTS:
+        story += _part(part, [s for s in shown if REGISTRY[s.key].part == part], figs, content, st)
     story += _trend(content, st)
     story += [PageBreak(), *_definitions(content, st)]
+    return story
+
+
+def _part(
+    part: ReportPart,
+    shown: Sequence[sections.Section],
+    figs: dict[str, sections.KeyFigure],
+    content: ReportContent,
+    st: Styles,
+) -> list[Flowable]:
+    """A part: its heading and figures when it has them, then its breakdowns (under its heading
+    one level down, else each under a heading of its own)."""
+    story: list[Flowable] = []
+    level = "h2"
+    if part.title is not None:
+        if not shown and not part.figures:
+            return story
+        story.append(_p(figures.part_title(part), st["h2"]))
+        if part.figures:
+            story.append(_figure_table([figs[k] for k in part.figures], _("Figure"), st))
+        level = "h3"
+    for section in shown:
+        if REGISTRY[section.key].chart:
+            story += _charted(section, content.threshold, st, level)
+        else:
+            story += _section(section, content.threshold, st, level)
     return story
 
 
@@ -308,7 +325,7 @@ def _title_block(content: ReportContent, st: Styles) -> list[Flowable]:
 def _key_figures(
     content: ReportContent, figs: dict[str, sections.KeyFigure], st: Styles
 ) -> list[Flowable]:
-    shown_elsewhere = set(REFERRALS) | set(ACTIVITY)
+    shown_elsewhere = {key for part in PARTS for key in part.figures}
     rows = [f for key, f in figs.items() if key not in shown_elsewhere]
     start = content.statistics.since_start.start
     for f in sections.since_start(content):
@@ -334,12 +351,13 @@ def _section_body(section: sections.Section, threshold: int, st: Styles) -> list
     return [table, _p(section.definition, st["note"])]
 
 
-def _topics(section: sections.Section, threshold: int, st: Styles) -> list[Flowable]:
-    """Topics: the chart first (short labels), then the table with the full labels."""
+def _charted(section: sections.Section, threshold: int, st: Styles, level: str) -> list[Flowable]:
+    """A breakdown declared with a chart (the topics): the chart first (short labels), then the
+    table with the full labels."""
     bars = [(r.label, r.value) for r in section.rows if isinstance(r.value, int)]
     if not bars or section.withheld:
-        return _section(section, threshold, st, "h2")
-    chart = [_p(section.title, st["h2"]), charts.topic_chart(bars, WIDTH), Spacer(1, 6)]
+        return _section(section, threshold, st, level)
+    chart = [_p(section.title, st[level]), charts.topic_chart(bars, WIDTH), Spacer(1, 6)]
     return [KeepTogether(chart), KeepTogether(_section_body(section, threshold, st))]
 
 

@@ -9,29 +9,11 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from welcome_center.domain.breakdowns import REGISTRY
 from welcome_center.domain.shares import share
-from welcome_center.domain.statistics import NOT_RECORDED, SUPPRESSED_BREAKDOWNS, ReportContent
+from welcome_center.domain.statistics import NOT_RECORDED, ReportContent
 from welcome_center.domain.suppression import Cell, Hidden, suppress
 from welcome_center.i18n import figures
-
-# The breakdowns in the order a report shows them, each with the figure its shares are of.
-BREAKDOWN_ORDER: tuple[tuple[str, str | None], ...] = (
-    ("by_topic", "enquiries_worked"),
-    ("by_requester_type", "enquiries_worked"),
-    ("by_service", "enquiries_worked"),
-    ("by_channel", "enquiries_worked"),
-    ("by_nationality", None),  # of the records with a person as client
-    ("by_municipality", "enquiries_worked"),
-    ("by_counsellor", "enquiries_worked"),
-    ("closed_by_reason", "closed"),
-    ("referrals_by_partner", "referrals"),
-    ("referrals_by_status", "referrals"),
-)
-# Breakdowns where a record counts under several codes (shares add up to more than 100 %).
-MULTI_VALUED = ("by_topic", "by_service")
-# Breakdowns that name staff: only in the office's internal workload report, never in one that
-# leaves the office (DOMAIN.md, "Reports that leave the office").
-INTERNAL_ONLY = ("by_counsellor",)
 
 KEY_FIGURES = (
     "enquiries_received",
@@ -121,23 +103,25 @@ def since_start(content: ReportContent) -> tuple[KeyFigure, ...]:
 
 
 def breakdown_keys(content: ReportContent) -> tuple[str, ...]:
-    """The breakdowns ``content`` shows, in order: the counsellors only in an internal report."""
-    return tuple(key for key, _ in BREAKDOWN_ORDER if content.internal or key not in INTERNAL_ONLY)
+    """The breakdowns ``content`` shows, in their declared order (``domain.breakdowns``): those
+    that name staff only in an internal report."""
+    return tuple(key for key, b in REGISTRY.items() if content.internal or not b.internal)
 
 
 def breakdowns(content: ReportContent) -> tuple[Section, ...]:
-    """Every breakdown the report shows as a table, the nationality and municipality ones
-    suppressed."""
+    """Every breakdown the report shows as a table, those declared ``suppressed`` with their small
+    cells hidden."""
     return tuple(breakdown(content, key) for key in breakdown_keys(content))
 
 
 def breakdown(content: ReportContent, key: str) -> Section:
-    """One breakdown as a table (``key`` one of ``BREAKDOWN_ORDER``)."""
+    """One breakdown as a table (``key`` a declared breakdown's)."""
     stats = content.statistics
     raw = stats.breakdown(key)
-    base_key = dict(BREAKDOWN_ORDER)[key]
+    declared = REGISTRY[key]
+    base_key = declared.share_of
     base = int(getattr(stats, base_key)) if base_key else sum(n for _, n in raw)
-    if key in SUPPRESSED_BREAKDOWNS:
+    if declared.suppressed:
 
         def alphabetical(code: str) -> tuple[bool, str, str]:
             return code == NOT_RECORDED, sort_key(content.label(key, code)), code
@@ -156,5 +140,5 @@ def breakdown(content: ReportContent, key: str) -> Section:
         for code, value in cells
     )
     return Section(
-        key, figures.title(key), figures.definition(key), rows, withheld, key in MULTI_VALUED
+        key, figures.title(key), figures.definition(key), rows, withheld, declared.multi_valued
     )

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Organisation, PublishedReport, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
+from welcome_center.domain.breakdowns import REGISTRY, Codes, Source, Values
 from welcome_center.domain.dates import OFFICE_TZ
-from welcome_center.domain.enums import ReferralStatus, Vocabulary
+from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.errors import DomainError, NotFoundError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.quarters import quarter_of
@@ -41,41 +42,44 @@ since_start = sections.since_start
 cell_text = sections.cell_text
 period_text = figures_export.period_text
 
-_VOCABULARY_OF = {
-    "by_topic": Vocabulary.TOPIC,
-    "by_requester_type": Vocabulary.REQUESTER_TYPE,
-    "by_service": Vocabulary.SERVICE,
-    "by_channel": Vocabulary.CHANNEL,
-    "by_municipality": Vocabulary.MUNICIPALITY,
-    "closed_by_reason": Vocabulary.CLOSING_REASON,
-}
-
 
 def _labels(s: Session, stats: Statistics, lang: str, internal: bool) -> dict[str, dict[str, str]]:
-    """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold (the names of
-    counsellors only for an ``internal`` report)."""
+    """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold, from where each
+    breakdown's declaration says its values come from (the names of counsellors only for an
+    ``internal`` report)."""
     out: dict[str, dict[str, str]] = {}
-    for key, vocabulary in _VOCABULARY_OF.items():
-        out[key] = {e.code: e.label(lang) for e in vocabularies.entries(s, vocabulary)}
-    out["by_nationality"] = {code: country_name(code) for code, _n in stats.by_nationality}
-    if internal:  # staff names only where the counsellor breakdown is shown
-        names = {u: n for u, n in s.execute(select(User.username, User.display_name))}
-        out["by_counsellor"] = {code: names.get(code, code) for code, _n in stats.by_counsellor}
-    partners = s.execute(select(Organisation.id, Organisation.code, Organisation.short_name,
-                                Organisation.name).where(Organisation.is_partner.is_(True) |
-                                Organisation.id.in_(_referred_partner_ids(stats))))  # fmt: skip
-    out["referrals_by_partner"] = {
-        statistics.partner_code(i, code): short or name for i, code, short, name in partners
-    }
-    out["referrals_by_status"] = {st.value: label(st) for st in ReferralStatus}
-    for mapping in out.values():
-        mapping[NOT_RECORDED] = _("not recorded")
+    for key, declared in REGISTRY.items():
+        names = _names(s, stats, key, declared.values, lang, internal)
+        if names is not None:
+            out[key] = names | {NOT_RECORDED: _("not recorded")}
     return out
 
 
-def _referred_partner_ids(stats: Statistics) -> list[int]:
-    keys = (statistics.partner_without_code(c) for c, _n in stats.referrals_by_partner)
-    return [i for i in keys if i is not None]
+def _names(
+    s: Session, stats: Statistics, key: str, values: Values, lang: str, internal: bool
+) -> dict[str, str] | None:
+    """The names of a breakdown's codes; None: none to give (staff in a published report)."""
+    codes = [code for code, _n in stats.breakdown(key)]
+    if isinstance(values, Vocabulary):
+        return {e.code: e.label(lang) for e in vocabularies.entries(s, values)}
+    if isinstance(values, Codes):
+        return {code: _(name) for code, name in values.names}
+    if values is Source.COUNTRY:
+        return {code: country_name(code) for code in codes}
+    if values is Source.STAFF:
+        if not internal:  # staff names only where the counsellor breakdown is shown
+            return None
+        names = {u: n for u, n in s.execute(select(User.username, User.display_name))}
+        return {code: names.get(code, code) for code in codes}
+    if values is Source.PARTNER:
+        ids = [i for i in map(statistics.partner_without_code, codes) if i is not None]
+        partners = s.execute(select(Organisation.id, Organisation.code, Organisation.short_name,
+                                    Organisation.name).where(Organisation.is_partner.is_(True) |
+                                    Organisation.id.in_(ids)))  # fmt: skip
+        return {statistics.partner_code(i, code): short or name
+                for i, code, short, name in partners}  # fmt: skip
+    assert not isinstance(values, Source)
+    return {member.value: label(member) for member in values}
 
 
 def content(

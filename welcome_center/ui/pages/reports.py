@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from welcome_center.domain.breakdowns import charted
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.statistics import Period, ReportContent, ReportFormat
 from welcome_center.domain.suppression import Hidden
@@ -49,6 +50,8 @@ from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.widgets.charts import Bar, BarChart, MonthChart, Series
 
 FIGURE_COLUMNS = 6
+# The breakdown drawn as bars beside the trend: the first declared with a chart (the topics).
+CHARTED = charted()[0].key
 CHANGES_DELAY_MS = 1500  # saves elsewhere in a row recompute the shown figures once
 
 
@@ -115,13 +118,13 @@ class ReportsPage(Page):
         self.empty = _note()
         self.figures = FigureGrid(FIGURE_COLUMNS)
         self.topics = BarChart()
-        self.topics.setAccessibleName(figures.title("by_topic"))
-        self.topics_note = _note(figures.definition("by_topic"))
+        self.topics.setAccessibleName(figures.title(CHARTED))
+        self.topics_note = _note(figures.definition(CHARTED))
         self.trend = MonthChart()
         self.trend.setAccessibleName(figures.title("trend"))
         self.trend.setToolTip(figures.definition("trend"))
         charts = QHBoxLayout()
-        charts.addLayout(_titled(figures.title("by_topic"), self.topics_note, self.topics), 1)
+        charts.addLayout(_titled(figures.title(CHARTED), self.topics_note, self.topics), 1)
         charts.addLayout(_titled(figures.title("trend"), _note(figures.definition("trend")),
                                  self.trend), 1)  # fmt: skip
         self.breakdowns = BreakdownsView()
@@ -258,7 +261,7 @@ class ReportsPage(Page):
         self.empty.setVisible(nothing)
         self.figures.set_figures(_figures(content))
         sections = reporting.breakdowns(content)
-        self._show_topics(next(s for s in sections if s.key == "by_topic"), content.threshold)
+        self._show_topics(next(s for s in sections if s.key == CHARTED), content.threshold)
         self._show_trend(content)
         self.breakdowns.show_content(content, sections)
         self.results.show()
