@@ -169,8 +169,6 @@ def build_old_office(path: Path, revision: str, rounds: int) -> Confirmed:
 
     from welcome_center.db import migrate
     from welcome_center.db.engine import open_engine
-    from welcome_center.db.uow import UnitOfWork
-    from welcome_center.services.storage import seed
 
     db = open_engine(common.url_of(path), create=True)  # marks the new file as ours
     try:
@@ -181,14 +179,43 @@ def build_old_office(path: Path, revision: str, rounds: int) -> Confirmed:
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
-        uow = UnitOfWork(db)
-        seed(uow)
     finally:
         db.dispose()
+    _old_seed(path)
     _old_users_and_settings(path)
     assert common.revision_of(path) == revision
     # The rounds are saved by a worker that must not upgrade: it writes with the old schema.
     return _fill_old(path, rounds)
+
+
+def _old_seed(path: Path) -> None:
+    """The vocabularies and partners a new database gets (services.storage.seed), in plain SQL:
+    the models of today have columns the old schema lacks."""
+    from welcome_center.domain.rules import organisation_key
+    from welcome_center.services import seed_data
+
+    con = sqlite3.connect(path)
+    try:
+        for vocabulary, entries in seed_data.VOCABULARIES.items():
+            for position, (code, de, en) in enumerate(entries):
+                _insert(
+                    con,
+                    "vocabulary_entries",
+                    vocabulary=vocabulary, code=code, label_de=de, label_en=en,
+                    position=position, active=1,
+                )  # fmt: skip
+        now = "2024-03-04 10:00:00.000000"
+        for code, name, short in seed_data.PARTNERS:
+            _insert(
+                con,
+                "organisations",
+                name=name, short_name=short, name_key=organisation_key(name), code=code,
+                is_partner=1, email="", phone="", website="", notes="", active=1,
+                created_at=now, updated_at=now, version=1,
+            )  # fmt: skip
+        con.commit()
+    finally:
+        con.close()
 
 
 def _old_users_and_settings(path: Path) -> None:

@@ -31,8 +31,14 @@ from welcome_center.db.types import UTCDateTime, utcnow
 from welcome_center.domain.enums import (
     ConsentForm,
     ConsentPurpose,
+    EducationLevel,
+    EmploymentStatus,
     EventKind,
     FollowUpSource,
+    Gender,
+    GermanLevel,
+    OrganisationKind,
+    OrganisationSize,
     PartyRole,
     RecognitionDecision,
     RecognitionState,
@@ -155,12 +161,35 @@ class Person(Base):
     given_name: Mapped[str] = mapped_column(String(200), default="")
     name_key: Mapped[str] = mapped_column(String(400), index=True)  # domain.text.fold of both
     birth_date: Mapped[date | None] = mapped_column(Date)
+    # The year alone when only it is known; a full birth date's year otherwise (person_facts).
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    nationality_2: Mapped[str | None] = mapped_column(String(2))  # a second one, if any
     municipality: Mapped[str | None] = mapped_column(String(64))  # vocabulary code
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(100), default="")
     languages: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The facts funders count (DOMAIN.md "Who was advised"), ``not_recorded`` when not asked.
+    gender: Mapped[Gender] = mapped_column(
+        _enum(Gender), default=Gender.NOT_RECORDED, server_default=Gender.NOT_RECORDED.value
+    )
+    employment_status: Mapped[EmploymentStatus] = mapped_column(
+        _enum(EmploymentStatus),
+        default=EmploymentStatus.NOT_RECORDED,
+        server_default=EmploymentStatus.NOT_RECORDED.value,
+    )
+    education: Mapped[EducationLevel] = mapped_column(
+        _enum(EducationLevel),
+        default=EducationLevel.NOT_RECORDED,
+        server_default=EducationLevel.NOT_RECORDED.value,
+    )
+    german_level: Mapped[GermanLevel] = mapped_column(
+        _enum(GermanLevel),
+        default=GermanLevel.NOT_RECORDED,
+        server_default=GermanLevel.NOT_RECORDED.value,
+    )
+    arrival_year: Mapped[int | None] = mapped_column(Integer)  # in Germany; empty while abroad
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -187,6 +216,16 @@ class Organisation(Base):
     phone: Mapped[str] = mapped_column(String(100), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[OrganisationKind] = mapped_column(
+        _enum(OrganisationKind),
+        default=OrganisationKind.NOT_RECORDED,
+        server_default=OrganisationKind.NOT_RECORDED.value,
+    )
+    size: Mapped[OrganisationSize] = mapped_column(
+        _enum(OrganisationSize),
+        default=OrganisationSize.NOT_RECORDED,
+        server_default=OrganisationSize.NOT_RECORDED.value,
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -424,6 +463,7 @@ class RecognitionProcedure(Base):
     reference_occupation: Mapped[str] = mapped_column(String(300), default="")
     regulated: Mapped[bool] = mapped_column(Boolean, default=False)
     competent_body: Mapped[str] = mapped_column(String(300), default="")
+    training_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     state: Mapped[RecognitionState] = mapped_column(_enum(RecognitionState))
     decision: Mapped[RecognitionDecision | None] = mapped_column(_enum(RecognitionDecision))
     submitted_on: Mapped[date | None] = mapped_column(Date)
@@ -469,6 +509,9 @@ class Event(Base):
     held_on: Mapped[date] = mapped_column(Date, index=True)
     target_group: Mapped[str] = mapped_column(String(300), default="")
     participants: Mapped[int] = mapped_column(Integer, default=0)
+    # Of the participants, persons and organisations where known (NULL: not recorded).
+    participants_persons: Mapped[int | None] = mapped_column(Integer)
+    participants_organisations: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # NULL until the first change after creation (bulk inserts leave it out).

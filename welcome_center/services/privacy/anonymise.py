@@ -6,11 +6,11 @@ What goes and what stays:
 
 - a **person's** family and given name (and their folded search key), e-mail, phone, spoken
   languages (not needed by any figure; a rare language identifies), notes, the notes on their
-  residence titles and on recognition procedures linked to them, and the day and month of the
-  birth date go: the birth date keeps only its year, stored as 1 January of that year (a
-  migration would be needed for a separate year column; an anonymised person's birth date is
-  to be read as a year only). Nationality and municipality stay, as do residence titles'
-  kinds and dates and consents (dates, purposes, partners: no text).
+  residence titles and on recognition procedures linked to them, and the birth date go: only
+  the birth year stays (``birth_year``, which a report's age bands read). Nationalities,
+  municipality, gender, employment status, education, German level and arrival year stay (the
+  figures count them), as do residence titles' kinds and dates and consents (dates, purposes,
+  partners: no text).
 - a **record's** summary, the notes of its consultations, the reasons and outcomes of its
   referrals (and the reason of a consent override, kept as an empty text so that the override
   itself still shows), the notes of its follow-ups, of its further parties and of its
@@ -58,6 +58,7 @@ from welcome_center.db.models import (
 )
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import RecordKind, RecordStatus
+from welcome_center.domain.person_facts import birth_year_of
 from welcome_center.domain.retention import (
     PersonRecord,
     RecordFacts,
@@ -281,7 +282,7 @@ def anonymise_records(s: Session, ids: Collection[int], now: datetime) -> int:
 
 def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
     """Anonymise these persons (those not anonymised yet): names, contact data, languages,
-    notes, the day and month of the birth date; the notes of their residence titles and
+    notes, the birth date (its year stays); the notes of their residence titles and
     recognition procedures. Rebuilds the search entries of every record they are client or
     party of. Returns how many persons were anonymised."""
     done = 0
@@ -289,14 +290,14 @@ def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
     for chunk in _chunks(sorted(ids)):
         rows = list(
             s.execute(
-                select(Person.id, Person.birth_date).where(
+                select(Person.id, Person.birth_date, Person.birth_year).where(
                     Person.id.in_(chunk), Person.anonymised_at.is_(None)
                 )
             )
         )
         if not rows:
             continue
-        pids = [pid for pid, _born in rows]
+        pids = [pid for pid, _born, _year in rows]
         s.execute(
             update(persons)
             .where(persons.c.id == bindparam("pid"))
@@ -308,13 +309,14 @@ def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
                 phone="",
                 languages="",
                 notes="",
-                birth_date=bindparam("born"),
+                birth_date=None,
+                birth_year=bindparam("year"),
                 anonymised_at=now,
                 updated_at=now,
                 updated_by_id=None,
                 version=persons.c.version + 1,
             ),
-            [{"pid": pid, "born": _year_only(born)} for pid, born in rows],
+            [{"pid": pid, "year": birth_year_of(born, year)} for pid, born, year in rows],
         )
         for model in (ResidenceTitle, RecognitionProcedure):
             s.execute(
@@ -329,10 +331,6 @@ def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
         search.reindex(s, records)
         done += len(pids)
     return done
-
-
-def _year_only(born: date | None) -> date | None:
-    return date(born.year, 1, 1) if born is not None else None
 
 
 def audit_before(cut_off: date) -> datetime:
