@@ -45,9 +45,9 @@ def _record(ops: Ops) -> int:
 def test_each_role_sees_its_pages(qtbot, ops: Ops, admin_ops: Ops, ops_for, manager, state) -> None:  # type: ignore[no-untyped-def]
     counsellor = _window(qtbot, ops, state)
     assert _titles(counsellor) == ["Today", "Enquiries & cases", "People & organisations",
-                                   "Partners", "Follow-ups", "Reports"]  # fmt: skip
+                                   "Partners", "Follow-ups", "Reports", "Events"]  # fmt: skip
     assert "Administration" in _titles(_window(qtbot, admin_ops, state))
-    assert _titles(_window(qtbot, ops_for(manager), state)) == ["Reports"]
+    assert _titles(_window(qtbot, ops_for(manager), state)) == ["Reports", "Events"]
 
 
 def test_status_bar_names_office_user_and_database(qtbot, ops: Ops, state) -> None:  # type: ignore[no-untyped-def]

@@ -181,7 +181,7 @@ def test_an_administrator_alone_gets_a_desk_without_case_content_and_every_page_
 ) -> None:
     w = _window(qtbot, admin_only_ops, state)
     titles = [w.nav.item(i).text() for i in range(w.nav.count())]
-    assert titles == ["Partners", "Reports", "Administration"]
+    assert titles == ["Partners", "Reports", "Events", "Administration"]
     assert w.user_label.text() == "Sam Admin (Administrator)"
     assert "New enquiry…" not in [a.text().replace("&", "") for a in w.menuBar().actions()[0]
                                   .menu().actions()]  # fmt: skip

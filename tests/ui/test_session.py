@@ -289,7 +289,7 @@ def test_the_shortcuts_list_is_read_from_the_desk_itself(qtbot, ops: Ops, state)
     assert desk["Ctrl+Shift+Y"] == "Something new"
     pages = [(keys, what) for section, keys, what in rows if section == "Pages"]
     assert pages[:2] == [("Alt+1", "Today"), ("Alt+2", "Enquiries & cases")]
-    assert len(pages) == 6
+    assert len(pages) == 7  # Alt+7: Events
     assert ("Help", "F1", "Keyboard shortcuts") in rows
     record = {keys: what for section, keys, what in rows if section == "Record window"}
     assert record["Ctrl+K"] == "Record a consultation"

@@ -36,6 +36,7 @@ from welcome_center.domain.drafts import (
 )
 from welcome_center.domain.enums import ClientKind
 from welcome_center.services import cases, consultations, follow_ups, people, referrals
+from welcome_center.ui.dialogs.event_editor import EventDialog
 from welcome_center.ui.dialogs.organisation_editor import OrganisationEditor
 from welcome_center.ui.dialogs.person_editor import PersonEditor
 from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
@@ -92,6 +93,7 @@ OTHER_DIALOGS: dict[str, Callable[[Ops], QDialog]] = {
     "organisation": OrganisationEditor,
     "partner": lambda ops: OrganisationEditor(ops, partner=True),
     "quick enquiry": QuickEnquiryDialog,
+    "event": lambda ops: EventDialog(ops, people.list_partners(ops.uow)),
 }
 ALT = Qt.KeyboardModifier.AltModifier
 # The quick enquiry's other states, reached by keys: a new person (Alt+P) with a follow-up

@@ -108,6 +108,7 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("gui", None): _gui,
     ("setup", None): database.setup,
     ("import", None): commands.import_,
+    ("import-events", None): commands.import_events,
     ("demo", None): commands.demo,
     ("report", None): commands.report,
     ("db", "upgrade"): database.db_upgrade,

@@ -1,5 +1,6 @@
-"""The commands on the office's data: import, demo, report, person export, retention, users.
-Each opens the database as --user (session.open_as) and acts with that user's roles."""
+"""The commands on the office's data: import, import-events, demo, report, person export,
+retention, users. Each opens the database as --user (session.open_as) and acts with that
+user's roles."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from welcome_center.i18n.labels import roles_label
 from welcome_center.reports.files import write_atomically
 
 if TYPE_CHECKING:
+    from welcome_center.services.event_import import EventImportReport
     from welcome_center.services.imports import ImportReport
 
 
@@ -91,6 +93,59 @@ def print_import_report(report: ImportReport, path: Path) -> None:
                 _("  line %(line)d: %(name)s -> %(existing)s (no. %(id)d)")
                 % {"line": m.line, "name": m.name, "existing": m.existing_name, "id": m.existing_id}
             )
+
+
+def import_events(args: argparse.Namespace) -> int:
+    """An event list (CSV or XLSX), checked whole and written all or nothing."""
+    from welcome_center.services.event_import import import_events as run_import
+
+    if not args.file.is_file():
+        print(_("error: %(path)s does not exist.") % {"path": args.file}, file=sys.stderr)
+        return EXIT_INPUT
+    session = open_as(args)
+    try:
+        report = run_import(session.uow, session.actor, args.file, dry_run=args.dry_run)
+    finally:
+        session.close()
+    if not report.ok:
+        _print_problems(report, args.file)
+        return EXIT_INPUT
+    head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
+    print(
+        _("%(head)s: %(file)s, %(rows)d rows: %(new)d new events, %(old)d already there.")
+        % {
+            "head": head,
+            "file": args.file.name,
+            "rows": report.rows,
+            "new": report.created,
+            "old": report.existing,
+        }
+    )
+    return EXIT_OK
+
+
+def _print_problems(report: EventImportReport, path: Path) -> None:
+    """Every problem listed with its line and column, on standard error."""
+    print(
+        i18n.ngettext(
+            "%(file)s: %(n)d problem; nothing was imported.",
+            "%(file)s: %(n)d problems; nothing was imported.",
+            report.problem_count,
+        )
+        % {"file": path.name, "n": report.problem_count},
+        file=sys.stderr,
+    )
+    for p in report.problems:
+        print(
+            _("line %(line)d, column %(column)s: %(reason)s")
+            % {"line": p.line, "column": p.column or "-", "reason": p.reason},
+            file=sys.stderr,
+        )
+    if report.more_problems:
+        more = i18n.ngettext(
+            "... and %(n)s more problem", "... and %(n)s more problems", report.more_problems
+        )
+        print(more % {"n": i18n.format_number(report.more_problems)}, file=sys.stderr)
 
 
 def demo(args: argparse.Namespace) -> int:

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help=_("import a CSV or XLSX list of records"))
     imp.add_argument("file", type=Path, help=_("the .csv or .xlsx file"))
     imp.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    events = sub.add_parser(
+        "import-events", help=_("import a CSV or XLSX list of events (all or nothing)")
+    )
+    events.add_argument("file", type=Path, help=_("the .csv or .xlsx file"))
+    events.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
     demo = sub.add_parser("demo", help=_("fill an empty database with demonstration data"))
     demo.add_argument("--records", type=int, default=400, help=_("number of records"))
     demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))

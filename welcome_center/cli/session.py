@@ -27,6 +27,7 @@ ENV_PASSWORD = "WELCOME_CENTER_PASSWORD"
 NEEDS_USER: frozenset[tuple[str, str | None]] = frozenset(
     {
         ("import", None),
+        ("import-events", None),
         ("demo", None),
         ("report", None),
         ("person", "export"),

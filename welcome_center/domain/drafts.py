@@ -132,6 +132,9 @@ class EventDraft:
     held_on: date
     target_group: str = ""
     participants: int = 0
+    # Of the participants, persons and organisations where known (None: not recorded).
+    participants_persons: int | None = None
+    participants_organisations: int | None = None
     partner_ids: tuple[int, ...] = field(default_factory=tuple)
     notes: str = ""
 

@@ -312,6 +312,8 @@ class EventView:
     held_on: date
     target_group: str
     participants: int
+    participants_persons: int | None  # None: not recorded
+    participants_organisations: int | None
     partner_ids: tuple[int, ...]
     notes: str
     version: int

@@ -69,6 +69,13 @@ _PAGES: tuple[tuple[str, tuple[Permission, ...], str, str, str], ...] = (
     ),
     ("follow_ups", _RECORDS, N_("Follow-ups"), "follow_ups", "FollowUpsPage"),
     ("reports", (Permission.VIEW_STATISTICS,), N_("Reports"), "reports", "ReportsPage"),
+    (
+        "events",
+        (Permission.MANAGE_EVENTS, Permission.VIEW_STATISTICS),
+        N_("Events"),
+        "events",
+        "EventsPage",
+    ),
     ("admin", (Permission.MANAGE_USERS,), N_("Administration"), "admin", "AdminPage"),
 )
 
