@@ -90,11 +90,15 @@ def write_client(office: Office, family: str = FAMILY, given: str = GIVEN) -> in
     """A client with a record and a consultation note, closed a month ago; the record's id."""
     uow, anna = office.ctx.uow, office.anna
     opened = office_today() - timedelta(days=30)
-    pid = people.create_person(uow, anna, PersonDraft(family, given)).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name=family, given_name=given)
+    ).value.id
     rec = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, pid), opened)
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=opened)
     ).value
-    consultations.record_consultation(uow, anna, rec.id, ConsultationDraft(opened, 30, notes=NOTE))
+    consultations.record_consultation(
+        uow, anna, rec.id, ConsultationDraft(held_on=opened, duration_minutes=30, notes=NOTE)
+    )
     version = cases.get_record(uow, anna, rec.id).version
     cases.close(uow, anna, rec.id, "goal_reached", version, on=office_today())
     return rec.id

@@ -61,13 +61,13 @@ class Office:
 
 
 def _person(uow: UnitOfWork, a: Actor, family: str, given: str, nat: str | None) -> ClientChoice:
-    draft = PersonDraft(family, given, nationality=nat)
+    draft = PersonDraft(family_name=family, given_name=given, nationality=nat)
     pid = people.create_person(uow, a, draft, accept_duplicates=True).value.id
     return ClientChoice(ClientKind.PERSON, pid)
 
 
 def _open(uow: UnitOfWork, a: Actor, client: ClientChoice, opened: date, **kw: object) -> int:
-    return cases.open_record(uow, a, RecordDraft(client, opened, **kw)).value.id  # type: ignore[arg-type]
+    return cases.open_record(uow, a, RecordDraft(client=client, opened_on=opened, **kw)).value.id  # type: ignore[arg-type]
 
 
 def _version(uow: UnitOfWork, a: Actor, rid: int) -> int:
@@ -85,7 +85,9 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
     nguyen = _person(uow, anna, "Nguyen", "Thi Lan", "VN")
     kowalski = _person(uow, anna, "Kowalski", "Piotr", "PL")
     ahmadi = _person(uow, anna, "Ahmadi", "Farid", None)
-    org = people.create_organisation(uow, anna, OrganisationDraft("Autohaus Kühn GmbH")).value.id
+    org = people.create_organisation(
+        uow, anna, OrganisationDraft(name="Autohaus Kühn GmbH")
+    ).value.id
     kuehn = ClientChoice(ClientKind.ORGANISATION, org)
 
     r1 = _open(uow, anna, muller, date(2024, 3, 4), requester_type="person_in_region",
@@ -105,12 +107,23 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
     r7 = _open(uow, system, nguyen, date(2024, 3, 1), requester_type="person_abroad",
                channel="phone", municipality="glauchau", topics=("family",))  # fmt: skip
 
-    consultations.record_consultation(uow, anna, r1, ConsultationDraft(date(2024, 3, 4), 30))
-    consultations.record_consultation(uow, ben, r2, ConsultationDraft(date(2024, 3, 10), 60))
-    consultations.record_consultation(uow, anna, r5, ConsultationDraft(date(2024, 4, 2), 45))
+    consultations.record_consultation(
+        uow, anna, r1, ConsultationDraft(held_on=date(2024, 3, 4), duration_minutes=30)
+    )
+    consultations.record_consultation(
+        uow, ben, r2, ConsultationDraft(held_on=date(2024, 3, 10), duration_minutes=60)
+    )
+    consultations.record_consultation(
+        uow, anna, r5, ConsultationDraft(held_on=date(2024, 4, 2), duration_minutes=45)
+    )
     consent_to_referrals(uow, ben, r2)  # a referral needs the client's consent
     consent_to_referrals(uow, anna, r6)
-    sent = referrals.refer(uow, ben, r2, ReferralDraft(_partner(uow, "fizuz"), date(2024, 3, 11)))
+    sent = referrals.refer(
+        uow,
+        ben,
+        r2,
+        ReferralDraft(partner_id=_partner(uow, "fizuz"), referred_on=date(2024, 3, 11)),
+    )
     referrals.record_feedback(
         uow,
         ben,
@@ -119,11 +132,24 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
         on=date(2024, 3, 20),
         expected_version=sent.value.version,
     )
-    referrals.refer(uow, anna, r6, ReferralDraft(_partner(uow, "jc_zwickau"), date(2024, 4, 5)))
+    referrals.refer(
+        uow,
+        anna,
+        r6,
+        ReferralDraft(partner_id=_partner(uow, "jc_zwickau"), referred_on=date(2024, 4, 5)),
+    )
     cases.promote(uow, anna, r3, _version(uow, anna, r3), on=date(2024, 3, 20))
     cases.close(uow, anna, r3, "goal_reached", _version(uow, anna, r3), on=date(2024, 3, 28))
     cases.close(uow, anna, r4, "no_further_contact", _version(uow, anna, r4), on=date(2024, 1, 31))
     cases.promote(uow, anna, r7, _version(uow, anna, r7), on=date(2024, 4, 10))
-    events.add_event(uow, admin, EventDraft("Infoabend Anerkennung", "information_event",
-                                            date(2024, 3, 12), participants=25))  # fmt: skip
+    events.add_event(
+        uow,
+        admin,
+        EventDraft(
+            title="Infoabend Anerkennung",
+            kind="information_event",
+            held_on=date(2024, 3, 12),
+            participants=25,
+        ),
+    )
     return Office({"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5, "r6": r6, "r7": r7})

@@ -68,12 +68,14 @@ class Office:
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str, given: str, **kw: object) -> int:
-    draft = PersonDraft(family, given, **kw)  # type: ignore[arg-type]
+    draft = PersonDraft(family_name=family, given_name=given, **kw)  # type: ignore[arg-type]
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _record(uow: UnitOfWork, actor: Actor, kind: ClientKind, cid: int, summary: str = "") -> int:
-    draft = RecordDraft(ClientChoice(kind, cid), OPENED, topics=("residence",), summary=summary)
+    draft = RecordDraft(
+        client=ClientChoice(kind, cid), opened_on=OPENED, topics=("residence",), summary=summary
+    )
     return cases.open_record(uow, actor, draft).value.id
 
 
@@ -93,19 +95,26 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
     aunt = _person(uow, anna, "Schulze", "Ingrid")
     b = _person(uow, ben, "Okonkwo", "Chidi", notes="B-Personennotiz: Bruder in Leipzig")
     employer = people.create_organisation(
-        uow, anna, OrganisationDraft("Autohaus Zwickau GmbH"), accept_duplicates=True
+        uow, anna, OrganisationDraft(name="Autohaus Zwickau GmbH"), accept_duplicates=True
     ).value
-    people.set_contacts(uow, anna, employer.id, [ContactDraft("Petra Lange", "Personal")])
+    people.set_contacts(
+        uow, anna, employer.id, [ContactDraft(name="Petra Lange", function="Personal")]
+    )
     partner = next(o for o in people.list_partners(uow) if o.is_partner)
-    people.set_contacts(uow, admin, partner.id, [ContactDraft("Rosalind Quast", "Beratung")])
+    people.set_contacts(
+        uow, admin, partner.id, [ContactDraft(name="Rosalind Quast", function="Beratung")]
+    )
 
     r1 = _record(uow, anna, ClientKind.PERSON, a, "A-Zusammenfassung: Anerkennung als Pflegerin")
     cases.link_party(
-        uow, anna, r1, PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer.id),
-                                  PartyRole.EMPLOYER)
+        uow, anna, r1, PartyDraft(client=ClientChoice(ClientKind.ORGANISATION, employer.id),
+                                  role=PartyRole.EMPLOYER)
     )  # fmt: skip
     cases.link_party(
-        uow, anna, r1, PartyDraft(ClientChoice(ClientKind.PERSON, aunt), PartyRole.FAMILY_MEMBER)
+        uow,
+        anna,
+        r1,
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, aunt), role=PartyRole.FAMILY_MEMBER),
     )
     _consult(uow, anna, r1, 5, "A-Notiz eins: Zeugnisse aus Hanoi mitgebracht.")
     _consult(uow, anna, r1, 12, "A-Notiz zwei: kam mit Ingrid Schulze, die übersetzte.")
@@ -117,16 +126,26 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
                     recorded_by_id=anna.user_id)
         )  # fmt: skip
     referrals.refer(
-        uow, anna, r1,
-        ReferralDraft(partner.id, date(2024, 3, 20), reason="A-Verweisgrund: Anpassungslehrgang"),
-    )  # fmt: skip
+        uow,
+        anna,
+        r1,
+        ReferralDraft(
+            partner_id=partner.id,
+            referred_on=date(2024, 3, 20),
+            reason="A-Verweisgrund: Anpassungslehrgang",
+        ),
+    )
     follow_ups.add_follow_up(uow, anna, r1, date(2024, 4, 2), "A-Wiedervorlage: Bescheid?")
     recognition.add_procedure(
-        uow, anna, r1,
-        RecognitionDraft("Pflegefachkraft (VN)", notes="A-Anerkennung: Defizitbescheid erwartet"),
-    )  # fmt: skip
+        uow,
+        anna,
+        r1,
+        RecognitionDraft(
+            qualification="Pflegefachkraft (VN)", notes="A-Anerkennung: Defizitbescheid erwartet"
+        ),
+    )
     residence.add_title(
-        uow, anna, a, ResidenceTitleDraft("s18a", notes="A-Aufenthalt: Fiktionsbescheinigung")
+        uow, anna, a, ResidenceTitleDraft(title="s18a", notes="A-Aufenthalt: Fiktionsbescheinigung")
     )
 
     r2 = _record(uow, ben, ClientKind.PERSON, a)
@@ -134,9 +153,13 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor, admin: Actor) -> Office:
 
     rb = _record(uow, ben, ClientKind.PERSON, b, "B-Zusammenfassung: Visum für die Familie")
     cases.link_party(
-        uow, ben, rb,
-        PartyDraft(ClientChoice(ClientKind.PERSON, a), PartyRole.FAMILY_MEMBER, "Cousine"),
-    )  # fmt: skip
+        uow,
+        ben,
+        rb,
+        PartyDraft(
+            client=ClientChoice(ClientKind.PERSON, a), role=PartyRole.FAMILY_MEMBER, note="Cousine"
+        ),
+    )
     _consult(uow, ben, rb, 7, "B-Notiz: Chidi braucht einen Sprachkurs")
     cases.get_record(uow, ben, rb)  # Ben looks at B's record, where A's name stands
 

@@ -35,18 +35,22 @@ def _office(db_path: Path) -> int:
     uow, actor = UnitOfWork(database), Actor.system("test")
     try:
         lan, chidi = (
-            people.create_person(uow, actor, PersonDraft(f, g), True).value.id
+            people.create_person(
+                uow, actor, PersonDraft(family_name=f, given_name=g), True
+            ).value.id
             for f, g in (("Nguyen", "Thi Lan"), ("Okonkwo", "Chidi"))
         )
         for client, note in ((lan, "Zeugnisse aus Hanoi mitgebracht."), (chidi, "Sprachkurs")):
-            draft = RecordDraft(ClientChoice(ClientKind.PERSON, client), date(2024, 3, 4))
+            draft = RecordDraft(
+                client=ClientChoice(ClientKind.PERSON, client), opened_on=date(2024, 3, 4)
+            )
             record = cases.open_record(uow, actor, draft).value.id
             consultations.record_consultation(
                 uow, actor, record, ConsultationDraft(held_on=date(2024, 3, 5), notes=note)
             )
         cases.link_party(
             uow, actor, record,
-            PartyDraft(ClientChoice(ClientKind.PERSON, lan), PartyRole.FAMILY_MEMBER),
+            PartyDraft(client=ClientChoice(ClientKind.PERSON, lan), role=PartyRole.FAMILY_MEMBER),
         )  # fmt: skip
         return lan
     finally:

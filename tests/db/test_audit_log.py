@@ -45,12 +45,14 @@ def _last(uow: UnitOfWork, n: int = 1) -> list[AuditEntry]:
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str) -> int:
-    draft = PersonDraft(family, "Test")
+    draft = PersonDraft(family_name=family, given_name="Test")
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _record(uow: UnitOfWork, actor: Actor, pid: int) -> tuple[int, str, int]:
-    r = cases.open_record(uow, actor, RecordDraft(ClientChoice(ClientKind.PERSON, pid), OPENED))
+    r = cases.open_record(
+        uow, actor, RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=OPENED)
+    )
     return r.value.id, r.value.number, r.value.version
 
 
@@ -80,7 +82,9 @@ def test_the_changed_field_names_have_their_own_column(uow: UnitOfWork, anna: Ac
     pid = _person(uow, anna, "Spaltenfeld")
     rid, _number, version = _record(uow, anna, pid)
     client = ClientChoice(ClientKind.PERSON, pid)
-    draft = RecordDraft(client, OPENED, counsellor_id=anna.user_id, channel="phone", summary="s")
+    draft = RecordDraft(
+        client=client, opened_on=OPENED, counsellor_id=anna.user_id, channel="phone", summary="s"
+    )
     cases.update_record(uow, anna, rid, draft, version)
     (entry,) = _last(uow)
     assert (entry.action, entry.entity, entry.entity_id) == ("update", "record", rid)
@@ -207,7 +211,10 @@ def office(uow: UnitOfWork, anna: Actor, ben: Actor) -> dict[str, object]:
     rid, number, _v = _record(uow, anna, kaminski)
     rid2, number2, _v = _record(uow, ben, other)
     cases.link_party(
-        uow, ben, rid2, PartyDraft(ClientChoice(ClientKind.PERSON, kaminski), PartyRole.OTHER)
+        uow,
+        ben,
+        rid2,
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, kaminski), role=PartyRole.OTHER),
     )
     people.get_person(uow, ben, kaminski)
     cases.get_record(uow, anna, rid)

@@ -109,27 +109,27 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         return result
 
     step(
-        lambda: people.create_person(uow, anna, PersonDraft(FAMILY, GIVEN)),
+        lambda: people.create_person(uow, anna, PersonDraft(family_name=FAMILY, given_name=GIVEN)),
         "create",
         "person",
         "person",
     )
     step(
-        lambda: people.create_organisation(uow, anna, OrganisationDraft(COMPANY)),
+        lambda: people.create_organisation(uow, anna, OrganisationDraft(name=COMPANY)),
         "create",
         "organisation",
         "org",
     )
     person = ClientChoice(ClientKind.PERSON, ids["person"])
     r = step(
-        lambda: cases.open_record(uow, anna, RecordDraft(person, OPENED)),
+        lambda: cases.open_record(uow, anna, RecordDraft(client=person, opened_on=OPENED)),
         "create",
         "record",
         "record",
     ).value
     r = step(
         lambda: cases.update_record(
-            uow, anna, r.id, RecordDraft(person, OPENED, summary="x"), r.version
+            uow, anna, r.id, RecordDraft(client=person, opened_on=OPENED, summary="x"), r.version
         ),
         "update",
         "record",
@@ -140,20 +140,22 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "record",
     ).value
     r = step(lambda: cases.promote(uow, anna, r.id, r.version), "promote", "record").value
-    employer = PartyDraft(ClientChoice(ClientKind.ORGANISATION, ids["org"]), PartyRole.EMPLOYER)
+    employer = PartyDraft(
+        client=ClientChoice(ClientKind.ORGANISATION, ids["org"]), role=PartyRole.EMPLOYER
+    )
     r = step(lambda: cases.link_party(uow, anna, r.id, employer), "link_party", "record").value
     party_id = r.parties[0].id
     step(lambda: cases.unlink_party(uow, anna, r.id, party_id), "unlink_party", "record")
     c = step(
         lambda: consultations.record_consultation(
-            uow, anna, r.id, ConsultationDraft(OPENED, notes=SECRET_NOTE)
+            uow, anna, r.id, ConsultationDraft(held_on=OPENED, notes=SECRET_NOTE)
         ),
         "add_consultation",
         "record",
     ).value
     c = step(
         lambda: consultations.update_consultation(
-            uow, anna, c.id, ConsultationDraft(OPENED, notes=SECRET_NOTE + "!"), c.version
+            uow, anna, c.id, ConsultationDraft(held_on=OPENED, notes=SECRET_NOTE + "!"), c.version
         ),
         "edit_consultation",
         "record",
@@ -165,7 +167,9 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
     )
     consent_to_referrals(uow, anna, r.id)  # a referral needs consent
     f = step(
-        lambda: referrals.refer(uow, anna, r.id, ReferralDraft(_partner(uow, "fizuz"), OPENED)),
+        lambda: referrals.refer(
+            uow, anna, r.id, ReferralDraft(partner_id=_partner(uow, "fizuz"), referred_on=OPENED)
+        ),
         "refer",
         "record",
     ).value
@@ -190,23 +194,27 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
         "record",
     )
     t = step(
-        lambda: residence.add_title(uow, anna, ids["person"], ResidenceTitleDraft("s18a")),
+        lambda: residence.add_title(uow, anna, ids["person"], ResidenceTitleDraft(title="s18a")),
         "add_residence_title",
         "person",
     ).value
     step(
-        lambda: residence.update_title(uow, anna, t.id, ResidenceTitleDraft("s18b"), t.version),
+        lambda: residence.update_title(
+            uow, anna, t.id, ResidenceTitleDraft(title="s18b"), t.version
+        ),
         "edit_residence_title",
         "person",
     )
     p = step(
-        lambda: recognition.add_procedure(uow, anna, r.id, RecognitionDraft("Diplom")),
+        lambda: recognition.add_procedure(
+            uow, anna, r.id, RecognitionDraft(qualification="Diplom")
+        ),
         "add_recognition",
         "record",
     ).value
     step(
         lambda: recognition.update_procedure(
-            uow, anna, p.id, RecognitionDraft("Diplom X"), p.version
+            uow, anna, p.id, RecognitionDraft(qualification="Diplom X"), p.version
         ),
         "edit_recognition",
         "record",
@@ -220,7 +228,9 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
     pv = people.get_person(uow, anna, ids["person"])
     mark[0] = _last_id(uow)
     step(
-        lambda: people.update_person(uow, anna, pv.id, PersonDraft(FAMILY, GIVEN), pv.version),
+        lambda: people.update_person(
+            uow, anna, pv.id, PersonDraft(family_name=FAMILY, given_name=GIVEN), pv.version
+        ),
         "update",
         "person",
     )
@@ -228,28 +238,38 @@ def test_every_write_leaves_an_entry_with_actor_and_action(
     mark[0] = _last_id(uow)
     step(
         lambda: people.update_organisation(
-            uow, anna, ov.id, OrganisationDraft(COMPANY, phone="1"), ov.version
+            uow, anna, ov.id, OrganisationDraft(name=COMPANY, phone="1"), ov.version
         ),
         "update",
         "organisation",
     )
     step(
-        lambda: events.add_event(uow, anna, EventDraft("Infoabend", "workshop", OPENED)),
+        lambda: events.add_event(
+            uow, anna, EventDraft(title="Infoabend", kind="workshop", held_on=OPENED)
+        ),
         "create",
         "event",
     )
 
 
 def test_an_update_entry_names_the_changed_fields(uow: UnitOfWork, anna: Actor) -> None:
-    pid = people.create_person(uow, anna, PersonDraft(FAMILY, GIVEN)).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name=FAMILY, given_name=GIVEN)
+    ).value.id
     client = ClientChoice(ClientKind.PERSON, pid)
-    r = cases.open_record(uow, anna, RecordDraft(client, OPENED)).value
+    r = cases.open_record(uow, anna, RecordDraft(client=client, opened_on=OPENED)).value
     mark = _last_id(uow)
     cases.update_record(
         uow,
         anna,
         r.id,
-        RecordDraft(client, OPENED, counsellor_id=anna.user_id, channel="phone", summary="s"),
+        RecordDraft(
+            client=client,
+            opened_on=OPENED,
+            counsellor_id=anna.user_id,
+            channel="phone",
+            summary="s",
+        ),
         r.version,
     )
     (entry,) = _entries(uow, mark)
@@ -286,7 +306,7 @@ def test_a_refused_write_leaves_no_entry(uow: UnitOfWork, anna: Actor) -> None:
 
     mark = _last_id(uow)
     with pytest.raises(ValidationError):
-        people.create_person(uow, anna, PersonDraft(""))
+        people.create_person(uow, anna, PersonDraft(family_name=""))
     assert _entries(uow, mark) == []
 
 
@@ -294,10 +314,12 @@ def test_a_refused_write_leaves_no_entry(uow: UnitOfWork, anna: Actor) -> None:
 
 
 def test_reading_a_record_or_a_person_leaves_a_read_entry(uow: UnitOfWork, anna: Actor) -> None:
-    pid = people.create_person(uow, anna, PersonDraft(FAMILY, GIVEN)).value.id
-    oid = people.create_organisation(uow, anna, OrganisationDraft(COMPANY)).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name=FAMILY, given_name=GIVEN)
+    ).value.id
+    oid = people.create_organisation(uow, anna, OrganisationDraft(name=COMPANY)).value.id
     rid = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, pid), OPENED)
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=OPENED)
     ).value.id
 
     reads: list[tuple[Callable[[], Any], str, int]] = [
@@ -322,9 +344,11 @@ def test_reading_a_record_or_a_person_leaves_a_read_entry(uow: UnitOfWork, anna:
 def test_the_history_of_a_record_shows_who_did_what_newest_first(
     uow: UnitOfWork, admin: Actor, anna: Actor
 ) -> None:
-    pid = people.create_person(uow, anna, PersonDraft(FAMILY, GIVEN)).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name=FAMILY, given_name=GIVEN)
+    ).value.id
     r = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, pid), OPENED)
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=OPENED)
     ).value
     cases.promote(uow, admin, r.id, r.version)
     lines = cases.history(uow, anna, r.id)
@@ -345,30 +369,45 @@ def test_no_audit_entry_contains_a_clients_name_or_notes(
 ) -> None:
     settings.update_settings(uow, admin, residence_expiry_window_days=60)
     pid = people.create_person(
-        uow, anna, PersonDraft(FAMILY, GIVEN, email="oksana@example.org", notes=SECRET_NOTE)
+        uow,
+        anna,
+        PersonDraft(
+            family_name=FAMILY, given_name=GIVEN, email="oksana@example.org", notes=SECRET_NOTE
+        ),
     ).value.id
-    oid = people.create_organisation(uow, anna, OrganisationDraft(COMPANY)).value.id
+    oid = people.create_organisation(uow, anna, OrganisationDraft(name=COMPANY)).value.id
     client = ClientChoice(ClientKind.PERSON, pid)
-    r = cases.open_record(uow, anna, RecordDraft(client, OPENED, summary=SECRET_NOTE)).value
+    r = cases.open_record(
+        uow, anna, RecordDraft(client=client, opened_on=OPENED, summary=SECRET_NOTE)
+    ).value
     r = cases.link_party(
         uow,
         anna,
         r.id,
-        PartyDraft(ClientChoice(ClientKind.ORGANISATION, oid), PartyRole.EMPLOYER, FAMILY),
+        PartyDraft(
+            client=ClientChoice(ClientKind.ORGANISATION, oid), role=PartyRole.EMPLOYER, note=FAMILY
+        ),
     ).value
-    consultations.record_consultation(uow, anna, r.id, ConsultationDraft(OPENED, notes=FAMILY))
+    consultations.record_consultation(
+        uow, anna, r.id, ConsultationDraft(held_on=OPENED, notes=FAMILY)
+    )
     consent_to_referrals(uow, anna, r.id)  # a referral needs consent
     referrals.refer(
-        uow, anna, r.id, ReferralDraft(_partner(uow, "mbe"), OPENED, reason=SECRET_NOTE)
+        uow,
+        anna,
+        r.id,
+        ReferralDraft(partner_id=_partner(uow, "mbe"), referred_on=OPENED, reason=SECRET_NOTE),
     )
     residence.add_title(
-        uow, anna, pid, ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=10))
+        uow, anna, pid, ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=10))
     )
     follow_ups.due_list(uow, anna)
     follow_ups.add_follow_up(uow, anna, r.id, TODAY, note=f"{GIVEN} anrufen")
-    recognition.add_procedure(uow, anna, r.id, RecognitionDraft(f"Diplom {FAMILY}"))
+    recognition.add_procedure(uow, anna, r.id, RecognitionDraft(qualification=f"Diplom {FAMILY}"))
     version = people.get_person(uow, anna, pid).version
-    people.update_person(uow, anna, pid, PersonDraft(FAMILY + "-Nowak", GIVEN), version)
+    people.update_person(
+        uow, anna, pid, PersonDraft(family_name=FAMILY + "-Nowak", given_name=GIVEN), version
+    )
     cases.get_record(uow, anna, r.id)
     people.get_person(uow, anna, pid)
     search.search_records(uow, anna, FAMILY)
@@ -391,25 +430,29 @@ def test_no_audit_entry_contains_a_clients_name_or_notes(
 
 @pytest.fixture
 def a_record(uow: UnitOfWork, anna: Actor) -> int:
-    pid = people.create_person(uow, anna, PersonDraft(FAMILY, GIVEN)).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name=FAMILY, given_name=GIVEN)
+    ).value.id
     client = ClientChoice(ClientKind.PERSON, pid)
-    return cases.open_record(uow, anna, RecordDraft(client, OPENED)).value.id
+    return cases.open_record(uow, anna, RecordDraft(client=client, opened_on=OPENED)).value.id
 
 
 def test_a_manager_sees_no_names_or_notes(uow: UnitOfWork, manager: Actor, a_record: int) -> None:
     pid = ClientChoice(ClientKind.PERSON, 1)
     calls: list[Callable[[], Any]] = [
         lambda: cases.get_record(uow, manager, a_record),
-        lambda: cases.open_record(uow, manager, RecordDraft(pid, OPENED)),
+        lambda: cases.open_record(uow, manager, RecordDraft(client=pid, opened_on=OPENED)),
         lambda: cases.find_by_number(uow, manager, "WC-2024-0001"),
         lambda: cases.records_of_client(uow, manager, pid),
         lambda: cases.history(uow, manager, a_record),
         lambda: search.search_records(uow, manager, FAMILY),
         lambda: search.search_record_ids(uow, manager, FAMILY),
         lambda: people.get_person(uow, manager, 1),
-        lambda: people.create_person(uow, manager, PersonDraft("Neu")),
+        lambda: people.create_person(uow, manager, PersonDraft(family_name="Neu")),
         lambda: people.search_clients(uow, manager, FAMILY),
-        lambda: people.find_duplicates(uow, manager, PersonDraft(FAMILY, GIVEN)),
+        lambda: people.find_duplicates(
+            uow, manager, PersonDraft(family_name=FAMILY, given_name=GIVEN)
+        ),
         lambda: follow_ups.due_list(uow, manager),
         lambda: referrals.awaiting_feedback(uow, manager),
         lambda: residence.titles_of(uow, manager, 1),
@@ -418,7 +461,7 @@ def test_a_manager_sees_no_names_or_notes(uow: UnitOfWork, manager: Actor, a_rec
             uow, manager, EventDraft(title="Infoabend", kind="workshop", held_on=OPENED)
         ),
         lambda: consultations.record_consultation(
-            uow, manager, a_record, ConsultationDraft(OPENED)
+            uow, manager, a_record, ConsultationDraft(held_on=OPENED)
         ),
     ]
     mark = _last_id(uow)
@@ -441,7 +484,7 @@ def test_a_counsellor_does_not_administer(uow: UnitOfWork, anna: Actor) -> None:
         lambda: vocabularies.set_active(uow, anna, Vocabulary.TOPIC, "other", False),
         lambda: settings.update_settings(uow, anna, office_name="Meins"),
         lambda: people.create_organisation(
-            uow, anna, OrganisationDraft("Partner", is_partner=True)
+            uow, anna, OrganisationDraft(name="Partner", is_partner=True)
         ),
     ]
     mark = _last_id(uow)
@@ -470,7 +513,7 @@ def test_the_system_actor_is_recorded_by_its_account(uow: UnitOfWork) -> None:
 def test_looking_up_clients_is_audited_without_the_typed_words(
     uow: UnitOfWork, anna: Actor
 ) -> None:
-    people.create_person(uow, anna, PersonDraft("Kowalczyk", "Zofia"))
+    people.create_person(uow, anna, PersonDraft(family_name="Kowalczyk", given_name="Zofia"))
     assert [c.display_name for c in people.search_clients(uow, anna, "kowal")] == [
         "Kowalczyk, Zofia"
     ]

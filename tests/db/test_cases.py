@@ -39,13 +39,15 @@ OPENED = date(2024, 3, 4)
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str = "Müller", given: str = "Anna") -> int:
-    draft = PersonDraft(family, given, birth_date=date(1990, 4, 3), nationality="VN")
+    draft = PersonDraft(
+        family_name=family, given_name=given, birth_date=date(1990, 4, 3), nationality="VN"
+    )
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _org(uow: UnitOfWork, actor: Actor, name: str = "Kessler Maschinenbau GmbH") -> int:
     return people.create_organisation(
-        uow, actor, OrganisationDraft(name), accept_duplicates=True
+        uow, actor, OrganisationDraft(name=name), accept_duplicates=True
     ).value.id
 
 
@@ -127,7 +129,7 @@ def test_a_case_opened_directly_has_its_opening_day_as_promotion_date(
 def test_an_organisation_can_be_the_client(uow: UnitOfWork, anna: Actor) -> None:
     org = _org(uow, anna, "Muster GmbH")
     r = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.ORGANISATION, org), OPENED)
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.ORGANISATION, org), opened_on=OPENED)
     ).value
     assert r.client.kind is ClientKind.ORGANISATION
     assert r.client.display_name == "Muster GmbH"
@@ -190,7 +192,9 @@ def test_a_client_or_counsellor_that_does_not_exist_is_refused(
     assert info.value.field == "client"
     with pytest.raises(ValidationError) as info:
         cases.open_record(
-            uow, anna, RecordDraft(ClientChoice(ClientKind.ORGANISATION, 9999), OPENED)
+            uow,
+            anna,
+            RecordDraft(client=ClientChoice(ClientKind.ORGANISATION, 9999), opened_on=OPENED),
         )
     assert info.value.field == "client"
     with pytest.raises(ValidationError) as info:
@@ -492,7 +496,11 @@ def test_a_person_client_and_their_employer_on_one_record(
         uow,
         anna,
         r.id,
-        PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer), PartyRole.EMPLOYER, " HR "),
+        PartyDraft(
+            client=ClientChoice(ClientKind.ORGANISATION, employer),
+            role=PartyRole.EMPLOYER,
+            note=" HR ",
+        ),
     )
     linked = saved.value
     assert len(linked.parties) == 1
@@ -522,10 +530,13 @@ def test_several_parties_with_roles_and_unlinking_one(
         uow,
         anna,
         r.id,
-        PartyDraft(ClientChoice(ClientKind.PERSON, spouse), PartyRole.FAMILY_MEMBER),
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, spouse), role=PartyRole.FAMILY_MEMBER),
     )
     linked = cases.link_party(
-        uow, anna, r.id, PartyDraft(ClientChoice(ClientKind.PERSON, helper), PartyRole.ON_BEHALF)
+        uow,
+        anna,
+        r.id,
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, helper), role=PartyRole.ON_BEHALF),
     ).value
     assert [(p.client.display_name, p.role) for p in linked.parties] == [
         ("Müller, Tuan", PartyRole.FAMILY_MEMBER),
@@ -545,10 +556,15 @@ def test_an_organisation_client_with_the_candidate_it_wants_to_hire(
     company = _org(uow, anna, "Muster GmbH")
     candidate = _person(uow, anna, "Kowalski", "Piotr")
     r = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.ORGANISATION, company), OPENED)
+        uow,
+        anna,
+        RecordDraft(client=ClientChoice(ClientKind.ORGANISATION, company), opened_on=OPENED),
     ).value
     linked = cases.link_party(
-        uow, anna, r.id, PartyDraft(ClientChoice(ClientKind.PERSON, candidate), PartyRole.CANDIDATE)
+        uow,
+        anna,
+        r.id,
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, candidate), role=PartyRole.CANDIDATE),
     ).value
     assert linked.parties[0].client.display_name == "Kowalski, Piotr"
     mine = cases.records_of_client(uow, anna, ClientChoice(ClientKind.PERSON, candidate))
@@ -560,13 +576,15 @@ def test_the_client_the_same_party_twice_or_a_missing_party_is_refused(
 ) -> None:
     employer = _org(uow, anna)
     r = _open(uow, anna, client_id)
-    itself = PartyDraft(ClientChoice(ClientKind.PERSON, client_id), PartyRole.OTHER)
-    missing = PartyDraft(ClientChoice(ClientKind.ORGANISATION, 999), PartyRole.OTHER)
+    itself = PartyDraft(client=ClientChoice(ClientKind.PERSON, client_id), role=PartyRole.OTHER)
+    missing = PartyDraft(client=ClientChoice(ClientKind.ORGANISATION, 999), role=PartyRole.OTHER)
     for party in (itself, missing):
         with pytest.raises(ValidationError) as info:
             cases.link_party(uow, anna, r.id, party)
         assert info.value.field == "client"
-    party = PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer), PartyRole.EMPLOYER)
+    party = PartyDraft(
+        client=ClientChoice(ClientKind.ORGANISATION, employer), role=PartyRole.EMPLOYER
+    )
     cases.link_party(uow, anna, r.id, party)
     with pytest.raises(ValidationError) as info:
         cases.link_party(uow, anna, r.id, party)

@@ -27,17 +27,25 @@ SECOND_BORN = date(1985, 7, 1)
 
 
 def _anna(uow: UnitOfWork, actor: Actor, born: date, nationality: str, town: str) -> int:
-    draft = PersonDraft("Müller", "Anna", born, nationality, town)
+    draft = PersonDraft(
+        family_name="Müller",
+        given_name="Anna",
+        birth_date=born,
+        nationality=nationality,
+        municipality=town,
+    )
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _record(uow: UnitOfWork, actor: Actor, kind: ClientKind, client: int, opened: date) -> int:
-    draft = RecordDraft(ClientChoice(kind, client), opened)
+    draft = RecordDraft(client=ClientChoice(kind, client), opened_on=opened)
     return cases.open_record(uow, actor, draft).value.id
 
 
 def _consult(uow: UnitOfWork, actor: Actor, record_id: int, on: date) -> None:
-    consultations.record_consultation(uow, actor, record_id, ConsultationDraft(on, 30))
+    consultations.record_consultation(
+        uow, actor, record_id, ConsultationDraft(held_on=on, duration_minutes=30)
+    )
 
 
 def test_two_anna_muellers_are_found_with_what_tells_them_apart(
@@ -56,7 +64,10 @@ def test_two_anna_muellers_are_found_with_what_tells_them_apart(
     # first one's record, which does not count as hers.
     _record(uow, anna, ClientKind.PERSON, second, today - timedelta(days=5))
     cases.link_party(
-        uow, anna, new, PartyDraft(ClientChoice(ClientKind.PERSON, second), PartyRole.FAMILY_MEMBER)
+        uow,
+        anna,
+        new,
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, second), role=PartyRole.FAMILY_MEMBER),
     )
 
     found = {h.id: h for h in people.search_clients(uow, anna, "anna muller")}
@@ -80,7 +91,9 @@ def test_two_anna_muellers_are_found_with_what_tells_them_apart(
 
 
 def test_a_person_without_records_has_no_last_contact(uow: UnitOfWork, anna: Actor) -> None:
-    pid = people.create_person(uow, anna, PersonDraft("Okafor", "Chidi")).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name="Okafor", given_name="Chidi")
+    ).value.id
     [hit] = people.search_clients(uow, anna, "okafor")
     assert hit.id == pid
     assert hit.facts == ClientFacts()
@@ -88,7 +101,7 @@ def test_a_person_without_records_has_no_last_contact(uow: UnitOfWork, anna: Act
 
 def test_an_organisation_hit_carries_its_town_and_records(uow: UnitOfWork, anna: Actor) -> None:
     today = office_today()
-    draft = OrganisationDraft("Nette Textilveredlung GmbH", municipality="zwickau")
+    draft = OrganisationDraft(name="Nette Textilveredlung GmbH", municipality="zwickau")
     org = people.create_organisation(uow, anna, draft).value.id
     rec = _record(uow, anna, ClientKind.ORGANISATION, org, today - timedelta(days=30))
     _consult(uow, anna, rec, today - timedelta(days=3))
@@ -106,7 +119,7 @@ def test_duplicate_candidates_carry_the_same_facts(uow: UnitOfWork, anna: Actor)
     rec = _record(uow, anna, ClientKind.PERSON, second, today - timedelta(days=10))
     _consult(uow, anna, rec, today - timedelta(days=2))
 
-    found = people.find_duplicates(uow, anna, PersonDraft("Mueller", "Anna"))
+    found = people.find_duplicates(uow, anna, PersonDraft(family_name="Mueller", given_name="Anna"))
 
     assert [(c.id, c.facts) for c in found] == [
         (first, ClientFacts(birth_date=FIRST_BORN, nationality="SY", municipality="zwickau")),
@@ -121,7 +134,7 @@ def test_duplicate_candidates_carry_the_same_facts(uow: UnitOfWork, anna: Actor)
             ),
         ),
     ]
-    [org] = people.find_duplicates(uow, anna, OrganisationDraft("Jobcenter Zwickau"))
+    [org] = people.find_duplicates(uow, anna, OrganisationDraft(name="Jobcenter Zwickau"))
     assert org.kind is ClientKind.ORGANISATION and org.facts.records == 0
 
 

@@ -45,12 +45,12 @@ def _partner(uow: UnitOfWork, code: str = "mbe") -> int:
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str = "Kowalski", given: str = "Jan") -> int:
-    draft = PersonDraft(family, given)
+    draft = PersonDraft(family_name=family, given_name=given)
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _open(uow: UnitOfWork, actor: Actor, person_id: int) -> int:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), OPENED)
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person_id), opened_on=OPENED)
     return cases.open_record(uow, actor, draft).value.id
 
 
@@ -65,7 +65,9 @@ def busy(uow: UnitOfWork, anna: Actor) -> RecordDetails:
     follow_ups.complete(uow, anna, done.id, expected_version=done.version)
     consent_to_referrals(uow, anna, rid)  # a referral needs consent
     for partner in ("mbe", "jmd", "iq_sachsen"):
-        referrals.refer(uow, anna, rid, ReferralDraft(_partner(uow, partner), OPENED))
+        referrals.refer(
+            uow, anna, rid, ReferralDraft(partner_id=_partner(uow, partner), referred_on=OPENED)
+        )
     answered = cases.get_record(uow, anna, rid).referrals[-1]
     referrals.record_feedback(
         uow, anna, answered.id, ReferralStatus.ACCEPTED, expected_version=answered.version
@@ -177,7 +179,9 @@ def test_a_follow_up_or_referral_added_meanwhile_is_a_conflict(
     follow_ups.add_follow_up(uow, ben, busy.id, TODAY, "neu von Ben")
     with pytest.raises(ConflictError):
         _close(uow, anna, busy, follow_ups_done=True)
-    referrals.refer(uow, ben, busy.id, ReferralDraft(_partner(uow, "fizuz"), TODAY))
+    referrals.refer(
+        uow, ben, busy.id, ReferralDraft(partner_id=_partner(uow, "fizuz"), referred_on=TODAY)
+    )
     with pytest.raises(ConflictError):
         _close(uow, anna, busy, referrals_no_feedback=True)
     assert cases.get_record(uow, anna, busy.id).status is not RecordStatus.CLOSED
@@ -214,7 +218,7 @@ def window_30(uow: UnitOfWork, admin: Actor) -> None:
 
 
 def _title(uow: UnitOfWork, actor: Actor, person_id: int, days: int) -> None:
-    draft = ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=days))
+    draft = ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=days))
     residence.add_title(uow, actor, person_id, draft)
 
 
@@ -226,7 +230,7 @@ def test_a_closed_record_raises_no_residence_follow_up(
     d = cases.get_record(uow, anna, rid)
     cases.close(uow, anna, rid, "goal_reached", d.version, TODAY)
     saved = residence.add_title(
-        uow, anna, pid, ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=10))
+        uow, anna, pid, ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=10))
     )
     assert saved.changes.follow_ups is False
     assert follow_ups.raise_residence_follow_ups(uow, anna).value == 0

@@ -43,12 +43,14 @@ OPENED = office_today() - timedelta(days=30)
 
 @pytest.fixture
 def person_id(uow: UnitOfWork, anna: Actor) -> int:
-    return people.create_person(uow, anna, PersonDraft("Nguyen", "Lan")).value.id
+    return people.create_person(
+        uow, anna, PersonDraft(family_name="Nguyen", given_name="Lan")
+    ).value.id
 
 
 @pytest.fixture
 def record(uow: UnitOfWork, anna: Actor, person_id: int) -> RecordDetails:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), OPENED)
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person_id), opened_on=OPENED)
     return cases.open_record(uow, anna, draft).value
 
 
@@ -64,16 +66,27 @@ def test_a_consultation_changed_meanwhile(
     uow: UnitOfWork, anna: Actor, ben: Actor, record: RecordDetails
 ) -> None:
     c = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, 30, notes="erstes Gespräch")
+        uow,
+        anna,
+        record.id,
+        ConsultationDraft(held_on=OPENED, duration_minutes=30, notes="erstes Gespräch"),
     ).value
     annas = bens = c  # both opened the same consultation
     first = consultations.update_consultation(
-        uow, anna, c.id, ConsultationDraft(OPENED, 45, notes="Anna korrigiert"), annas.version
+        uow,
+        anna,
+        c.id,
+        ConsultationDraft(held_on=OPENED, duration_minutes=45, notes="Anna korrigiert"),
+        annas.version,
     ).value
     assert first.version > c.version
     _refused_naming_anna(
         lambda: consultations.update_consultation(
-            uow, ben, c.id, ConsultationDraft(OPENED, 90, notes="Ben korrigiert"), bens.version
+            uow,
+            ben,
+            c.id,
+            ConsultationDraft(held_on=OPENED, duration_minutes=90, notes="Ben korrigiert"),
+            bens.version,
         ),
         "This consultation",
     )
@@ -88,14 +101,14 @@ def test_a_residence_title_changed_meanwhile(
     uow: UnitOfWork, anna: Actor, ben: Actor, person_id: int
 ) -> None:
     t = residence.add_title(
-        uow, anna, person_id, ResidenceTitleDraft("s18a", expires_on=date(2027, 1, 1))
+        uow, anna, person_id, ResidenceTitleDraft(title="s18a", expires_on=date(2027, 1, 1))
     ).value
     first = residence.update_title(
-        uow, anna, t.id, ResidenceTitleDraft("s18a", expires_on=date(2028, 1, 1)), t.version
+        uow, anna, t.id, ResidenceTitleDraft(title="s18a", expires_on=date(2028, 1, 1)), t.version
     ).value
     _refused_naming_anna(
         lambda: residence.update_title(
-            uow, ben, t.id, ResidenceTitleDraft("s18g", notes="Ben"), t.version
+            uow, ben, t.id, ResidenceTitleDraft(title="s18g", notes="Ben"), t.version
         ),
         "This residence title",
     )
@@ -105,12 +118,14 @@ def test_a_residence_title_changed_meanwhile(
 def test_a_recognition_procedure_changed_meanwhile(
     uow: UnitOfWork, anna: Actor, ben: Actor, record: RecordDetails
 ) -> None:
-    p = recognition.add_procedure(uow, anna, record.id, RecognitionDraft("Diplom Pflege")).value
-    submitted = RecognitionDraft("Diplom Pflege", state=RecognitionState.SUBMITTED)
+    p = recognition.add_procedure(
+        uow, anna, record.id, RecognitionDraft(qualification="Diplom Pflege")
+    ).value
+    submitted = RecognitionDraft(qualification="Diplom Pflege", state=RecognitionState.SUBMITTED)
     first = recognition.update_procedure(uow, anna, p.id, submitted, p.version).value
     _refused_naming_anna(
         lambda: recognition.update_procedure(
-            uow, ben, p.id, RecognitionDraft("Diplom Pflege (Ben)"), p.version
+            uow, ben, p.id, RecognitionDraft(qualification="Diplom Pflege (Ben)"), p.version
         ),
         "This recognition procedure",
     )
@@ -122,7 +137,9 @@ def test_referral_feedback_given_meanwhile(
 ) -> None:
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
     consent_to_referrals(uow, anna, record.id)  # a referral needs consent
-    f = referrals.refer(uow, anna, record.id, ReferralDraft(fizuz, OPENED)).value
+    f = referrals.refer(
+        uow, anna, record.id, ReferralDraft(partner_id=fizuz, referred_on=OPENED)
+    ).value
     first = referrals.record_feedback(
         uow, anna, f.id, ReferralStatus.ACCEPTED, "Termin am Montag", expected_version=f.version
     ).value
@@ -159,18 +176,27 @@ def test_a_follow_up_changed_meanwhile(
 
 
 def test_a_contact_person_changed_meanwhile(uow: UnitOfWork, anna: Actor, ben: Actor) -> None:
-    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
-    org = people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz", "Personal")]).value
+    org = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value
+    org = people.set_contacts(
+        uow, anna, org.id, [ContactDraft(name="Frau Kurz", function="Personal")]
+    ).value
     (kurz,) = org.contacts
     loaded = {kurz.id: kurz.version}  # what both Anna and Ben see
     first = people.set_contacts(
-        uow, anna, org.id, [ContactDraft("Frau Kurz", "Personalleitung", id=kurz.id)], loaded
+        uow,
+        anna,
+        org.id,
+        [ContactDraft(name="Frau Kurz", function="Personalleitung", id=kurz.id)],
+        loaded,
     ).value
     assert first.contacts[0].version > kurz.version
     for contacts in (
-        [ContactDraft("Frau Kurz", "Buchhaltung", id=kurz.id)],  # changed
+        [ContactDraft(name="Frau Kurz", function="Buchhaltung", id=kurz.id)],  # changed
         [],  # removed
-        [ContactDraft("Frau Kurz", "Personal", id=kurz.id), ContactDraft("Herr Lang")],  # added
+        [
+            ContactDraft(name="Frau Kurz", function="Personal", id=kurz.id),
+            ContactDraft(name="Herr Lang"),
+        ],  # added
     ):
         _refused_naming_anna(
             lambda c=contacts: people.set_contacts(uow, ben, org.id, c, loaded),
@@ -182,20 +208,20 @@ def test_a_contact_person_changed_meanwhile(uow: UnitOfWork, anna: Actor, ben: A
 def test_a_contact_person_added_meanwhile_is_not_dropped(
     uow: UnitOfWork, anna: Actor, ben: Actor
 ) -> None:
-    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
-    first = people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz")]).value
+    org = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value
+    first = people.set_contacts(uow, anna, org.id, [ContactDraft(name="Frau Kurz")]).value
     _refused_naming_anna(
-        lambda: people.set_contacts(uow, ben, org.id, [ContactDraft("Herr Lang")], {}),
+        lambda: people.set_contacts(uow, ben, org.id, [ContactDraft(name="Herr Lang")], {}),
         "A contact person of this organisation",
     )
     assert people.get_organisation(uow, ben, org.id).contacts == first.contacts
 
 
 def test_unchanged_contact_persons_keep_their_version(uow: UnitOfWork, anna: Actor) -> None:
-    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
-    org = people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz")]).value
+    org = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value
+    org = people.set_contacts(uow, anna, org.id, [ContactDraft(name="Frau Kurz")]).value
     (kurz,) = org.contacts
-    lines = [ContactDraft("Frau Kurz", id=kurz.id), ContactDraft("Herr Lang")]
+    lines = [ContactDraft(name="Frau Kurz", id=kurz.id), ContactDraft(name="Herr Lang")]
     both = people.set_contacts(uow, anna, org.id, lines, {kurz.id: kurz.version}).value
     assert [(c.name, c.version) for c in both.contacts] == [
         ("Frau Kurz", kurz.version),
@@ -204,17 +230,23 @@ def test_unchanged_contact_persons_keep_their_version(uow: UnitOfWork, anna: Act
 
 
 def test_an_event_changed_meanwhile(uow: UnitOfWork, anna: Actor, ben: Actor) -> None:
-    e = events.add_event(uow, anna, EventDraft("Infoabend", "workshop", date(2024, 5, 1))).value
+    e = events.add_event(
+        uow, anna, EventDraft(title="Infoabend", kind="workshop", held_on=date(2024, 5, 1))
+    ).value
     first = events.update_event(
         uow,
         anna,
         e.id,
-        EventDraft("Infoabend", "workshop", date(2024, 5, 1), participants=12),
+        EventDraft(title="Infoabend", kind="workshop", held_on=date(2024, 5, 1), participants=12),
         e.version,
     ).value
     _refused_naming_anna(
         lambda: events.update_event(
-            uow, ben, e.id, EventDraft("Infoabend (Ben)", "workshop", date(2024, 5, 2)), e.version
+            uow,
+            ben,
+            e.id,
+            EventDraft(title="Infoabend (Ben)", kind="workshop", held_on=date(2024, 5, 2)),
+            e.version,
         ),
         "This event",
     )

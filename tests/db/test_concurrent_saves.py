@@ -28,11 +28,16 @@ DAY = date(2026, 3, 2)
 def test_desks_saving_at_once_lose_nothing_and_collide_on_no_key(
     uow: UnitOfWork, anna: Actor
 ) -> None:
-    person = people.create_person(uow, anna, PersonDraft("Haddad", "Rami"), True).value.id
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    ).value.id
     client = ClientChoice(ClientKind.PERSON, person)
-    shared = [cases.open_record(uow, anna, RecordDraft(client, DAY)).value.id for _ in range(3)]
+    shared = [
+        cases.open_record(uow, anna, RecordDraft(client=client, opened_on=DAY)).value.id
+        for _ in range(3)
+    ]
     for rid in shared:  # past "new": a consultation no longer changes the record itself
-        consultations.record_consultation(uow, anna, rid, ConsultationDraft(DAY))
+        consultations.record_consultation(uow, anna, rid, ConsultationDraft(held_on=DAY))
     confirmed: list[tuple[str, int]] = []
     failures: list[BaseException] = []
     start = threading.Barrier(DESKS)
@@ -43,10 +48,12 @@ def test_desks_saving_at_once_lose_nothing_and_collide_on_no_key(
         for i in range(SAVES):
             try:
                 if i % 3 == 0:
-                    saved = cases.open_record(desk_uow, anna, RecordDraft(client, DAY))
+                    saved = cases.open_record(
+                        desk_uow, anna, RecordDraft(client=client, opened_on=DAY)
+                    )
                     confirmed.append(("record", saved.value.id))
                 else:
-                    draft = ConsultationDraft(DAY, notes=f"desk {n} save {i}")
+                    draft = ConsultationDraft(held_on=DAY, notes=f"desk {n} save {i}")
                     rid = shared[(n + i) % len(shared)]
                     c = consultations.record_consultation(desk_uow, anna, rid, draft)
                     confirmed.append(("consultation", c.value.id))

@@ -46,8 +46,10 @@ def _partner(uow: UnitOfWork, code: str) -> int:
 
 
 def _person_record(uow: UnitOfWork, actor: Actor) -> tuple[int, int]:
-    pid = people.create_person(uow, actor, PersonDraft("Nguyen", "Thi Lan")).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, pid), OPENED)
+    pid = people.create_person(
+        uow, actor, PersonDraft(family_name="Nguyen", given_name="Thi Lan")
+    ).value.id
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=OPENED)
     return pid, cases.open_record(uow, actor, draft).value.id
 
 
@@ -105,7 +107,7 @@ def test_a_consent_is_recorded_listed_and_audited(uow: UnitOfWork, anna: Actor) 
 
 
 def test_an_organisation_consents_too(uow: UnitOfWork, anna: Actor) -> None:
-    oid = people.create_organisation(uow, anna, OrganisationDraft("Autohaus Kühn")).value.id
+    oid = people.create_organisation(uow, anna, OrganisationDraft(name="Autohaus Kühn")).value.id
     draft = ConsentDraft(ConsentPurpose.EMPLOYER, D, ConsentForm.ELECTRONIC)
     c = consent.record_consent(uow, anna, ClientKind.ORGANISATION, oid, draft).value
     assert (c.client_kind, c.client_id) == (ClientKind.ORGANISATION, oid)
@@ -114,7 +116,7 @@ def test_an_organisation_consents_too(uow: UnitOfWork, anna: Actor) -> None:
 
 def test_a_bad_consent_is_refused(uow: UnitOfWork, anna: Actor, manager: Actor) -> None:
     pid, _rid = _person_record(uow, anna)
-    company = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value.id
+    company = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value.id
     written = ConsentForm.WRITTEN
     cases_ = [
         (ConsentDraft(ConsentPurpose.REFERRAL, TODAY + timedelta(1), written), "given_on"),
@@ -143,7 +145,7 @@ def test_a_referral_without_consent_is_refused_naming_client_partner_and_what_is
     _give(uow, anna, pid, _partner(uow, "mbe"), OPENED)  # another partner: does not count
     _give(uow, anna, pid, None, OPENED, ConsentPurpose.COUNSELLING)  # another purpose
     with pytest.raises(ConsentMissingError) as info:
-        referrals.refer(uow, anna, rid, ReferralDraft(fizuz, D))
+        referrals.refer(uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=D))
     exc = info.value
     assert exc.message == (
         "Nguyen, Thi Lan has not consented to referrals to FIZUZ. Missing: a consent to "
@@ -165,12 +167,17 @@ def test_a_consent_for_the_partner_or_for_all_partners_lets_the_referral_through
     pid, rid = _person_record(uow, anna)
     fizuz, zav, jmd = _partner(uow, "fizuz"), _partner(uow, "zav"), _partner(uow, "jmd")
     _give(uow, anna, pid, fizuz, D)  # given on the very day
-    assert referrals.refer(uow, anna, rid, ReferralDraft(fizuz, D)).value.partner_id == fizuz
+    assert (
+        referrals.refer(
+            uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=D)
+        ).value.partner_id
+        == fizuz
+    )
     with pytest.raises(ConsentMissingError):
-        referrals.refer(uow, anna, rid, ReferralDraft(zav, D))
+        referrals.refer(uow, anna, rid, ReferralDraft(partner_id=zav, referred_on=D))
     _give(uow, anna, pid, None, D - timedelta(days=1))
-    referrals.refer(uow, anna, rid, ReferralDraft(zav, D))
-    referrals.refer(uow, anna, rid, ReferralDraft(jmd, D))
+    referrals.refer(uow, anna, rid, ReferralDraft(partner_id=zav, referred_on=D))
+    referrals.refer(uow, anna, rid, ReferralDraft(partner_id=jmd, referred_on=D))
     with uow.read() as s:
         reasons = s.scalars(select(Referral.consent_override_reason)).all()
     assert reasons == [None, None, None]
@@ -183,7 +190,7 @@ def test_a_consent_given_after_the_referral_day_does_not_count(
     fizuz = _partner(uow, "fizuz")
     _give(uow, anna, pid, fizuz, D + timedelta(days=1))
     with pytest.raises(ConsentMissingError) as info:
-        referrals.refer(uow, anna, rid, ReferralDraft(fizuz, D))
+        referrals.refer(uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=D))
     assert "only on" in info.value.message and "Missing: a consent given on or before" in (
         info.value.message
     )
@@ -195,7 +202,7 @@ def test_a_withdrawal_before_the_day_refuses_and_never_changes_past_referrals(
     pid, rid = _person_record(uow, anna)
     fizuz = _partner(uow, "fizuz")
     c = _give(uow, anna, pid, None, OPENED)
-    past = referrals.refer(uow, anna, rid, ReferralDraft(fizuz, D)).value
+    past = referrals.refer(uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=D)).value
     withdrawn = consent.withdraw_consent(
         uow, ben, c.id, D + timedelta(days=2), expected_version=c.version
     )
@@ -212,10 +219,12 @@ def test_a_withdrawal_before_the_day_refuses_and_never_changes_past_referrals(
     # The referral made while the consent stood stays as it was.
     assert cases.get_record(uow, anna, rid).referrals == (past,)
     # A day before the withdrawal still counts; on and after it, no more.
-    referrals.refer(uow, anna, rid, ReferralDraft(fizuz, D + timedelta(days=1)))
+    referrals.refer(
+        uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=D + timedelta(days=1))
+    )
     for day in (D + timedelta(days=2), TODAY):
         with pytest.raises(ConsentMissingError) as info:
-            referrals.refer(uow, anna, rid, ReferralDraft(fizuz, day))
+            referrals.refer(uow, anna, rid, ReferralDraft(partner_id=fizuz, referred_on=day))
         assert "withdrew the consent to referrals to FIZUZ on" in info.value.message
 
 
@@ -239,7 +248,7 @@ def test_the_override_needs_the_setting_and_a_reason_and_is_audited(
 ) -> None:
     _pid, rid = _person_record(uow, anna)
     fizuz = _partner(uow, "fizuz")
-    draft = ReferralDraft(fizuz, D)
+    draft = ReferralDraft(partner_id=fizuz, referred_on=D)
     with pytest.raises(ConsentMissingError) as info:  # not allowed: a reason does not help
         referrals.refer(uow, anna, rid, draft, consent_override="Notfall: Frist morgen")
     assert "This office does not allow referrals without consent." in info.value.message
@@ -273,7 +282,11 @@ def test_a_reason_given_although_consent_covers_is_not_stored(
     settings.update_settings(uow, admin, consent_override_allowed=True)
     _give(uow, anna, pid, None, OPENED)
     f = referrals.refer(
-        uow, anna, rid, ReferralDraft(_partner(uow, "fizuz"), D), consent_override="x"
+        uow,
+        anna,
+        rid,
+        ReferralDraft(partner_id=_partner(uow, "fizuz"), referred_on=D),
+        consent_override="x",
     ).value
     with uow.read() as s:
         row = s.get(Referral, f.id)

@@ -31,9 +31,9 @@ def _open(
     uow: UnitOfWork, actor: Actor, opened_on: date = OPENED, family: str = "Müller"
 ) -> RecordDetails:
     pid = people.create_person(
-        uow, actor, PersonDraft(family, "Anna"), accept_duplicates=True
+        uow, actor, PersonDraft(family_name=family, given_name="Anna"), accept_duplicates=True
     ).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, pid), opened_on)
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=opened_on)
     r = cases.open_record(uow, actor, draft).value
     consent_to_referrals(uow, actor, r.id)  # a referral needs the client's consent
     return r
@@ -87,13 +87,13 @@ def test_the_first_consultation_starts_work_on_a_new_record(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     assert record.status is RecordStatus.NEW
-    consultations.record_consultation(uow, anna, record.id, ConsultationDraft(OPENED))
+    consultations.record_consultation(uow, anna, record.id, ConsultationDraft(held_on=OPENED))
     after = cases.get_record(uow, anna, record.id)
     assert after.status is RecordStatus.IN_PROGRESS
     assert after.version > record.version  # an open editor notices the change
     # A waiting record stays waiting.
     waiting = cases.set_status(uow, anna, record.id, RecordStatus.WAITING, after.version).value
-    consultations.record_consultation(uow, anna, record.id, ConsultationDraft(OPENED))
+    consultations.record_consultation(uow, anna, record.id, ConsultationDraft(held_on=OPENED))
     assert cases.get_record(uow, anna, record.id).status is RecordStatus.WAITING
     assert waiting.status is RecordStatus.WAITING
 
@@ -103,11 +103,11 @@ def test_consultations_are_listed_newest_first_with_their_counsellors(
 ) -> None:
     for day, actor in ((1, anna), (9, ben), (4, anna)):
         consultations.record_consultation(
-            uow, actor, record.id, ConsultationDraft(OPENED + timedelta(days=day))
+            uow, actor, record.id, ConsultationDraft(held_on=OPENED + timedelta(days=day))
         )
     # Anna enters one for Ben.
     consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, counsellor_id=ben.user_id)
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, counsellor_id=ben.user_id)
     )
     listed = cases.get_record(uow, anna, record.id).consultations
     assert [(c.held_on.day, c.counsellor) for c in listed] == [
@@ -122,13 +122,13 @@ def test_a_bad_consultation_is_refused_naming_the_field(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     for draft, field in [
-        (ConsultationDraft(OPENED - timedelta(days=1)), "held_on"),
-        (ConsultationDraft(office_today() + timedelta(days=1)), "held_on"),
-        (ConsultationDraft(OPENED, duration_minutes=-5), "duration_minutes"),
-        (ConsultationDraft(OPENED, duration_minutes=24 * 60 + 1), "duration_minutes"),
-        (ConsultationDraft(OPENED, channel="pigeon"), "channel"),
-        (ConsultationDraft(OPENED, topics=("astrology",)), "topics"),
-        (ConsultationDraft(OPENED, counsellor_id=9999), "counsellor"),
+        (ConsultationDraft(held_on=OPENED - timedelta(days=1)), "held_on"),
+        (ConsultationDraft(held_on=office_today() + timedelta(days=1)), "held_on"),
+        (ConsultationDraft(held_on=OPENED, duration_minutes=-5), "duration_minutes"),
+        (ConsultationDraft(held_on=OPENED, duration_minutes=24 * 60 + 1), "duration_minutes"),
+        (ConsultationDraft(held_on=OPENED, channel="pigeon"), "channel"),
+        (ConsultationDraft(held_on=OPENED, topics=("astrology",)), "topics"),
+        (ConsultationDraft(held_on=OPENED, counsellor_id=9999), "counsellor"),
     ]:
         with pytest.raises(ValidationError) as info:
             consultations.record_consultation(uow, anna, record.id, draft)
@@ -143,35 +143,42 @@ def test_the_limits_of_a_consultation(
 ) -> None:
     with pytest.raises(ValidationError) as info:
         consultations.record_consultation(
-            uow, anna, record.id, ConsultationDraft(OPENED - timedelta(days=1))
+            uow, anna, record.id, ConsultationDraft(held_on=OPENED - timedelta(days=1))
         )
     assert "before the record was opened" in info.value.message
     # A full day is the longest consultation.
     c = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, duration_minutes=1440)
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, duration_minutes=1440)
     ).value
     assert c.duration_minutes == 1440
     # A retired topic is refused for a new consultation.
     vocabularies.set_active(uow, admin, Vocabulary.TOPIC, "studies", False)
     with pytest.raises(ValidationError) as info:
         consultations.record_consultation(
-            uow, anna, record.id, ConsultationDraft(OPENED, topics=("studies",))
+            uow, anna, record.id, ConsultationDraft(held_on=OPENED, topics=("studies",))
         )
     assert info.value.field == "topics"
     with pytest.raises(NotFoundError):
-        consultations.record_consultation(uow, anna, 4711, ConsultationDraft(OPENED))
+        consultations.record_consultation(uow, anna, 4711, ConsultationDraft(held_on=OPENED))
 
 
 def test_a_consultation_is_corrected(uow: UnitOfWork, anna: Actor, record: RecordDetails) -> None:
     c = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, 30, "phone", notes="first try")
+        uow,
+        anna,
+        record.id,
+        ConsultationDraft(held_on=OPENED, duration_minutes=30, channel="phone", notes="first try"),
     ).value
     edited = consultations.update_consultation(
         uow,
         anna,
         c.id,
         ConsultationDraft(
-            OPENED + timedelta(days=1), 60, "video", topics=("hiring",), notes="corrected"
+            held_on=OPENED + timedelta(days=1),
+            duration_minutes=60,
+            channel="video",
+            topics=("hiring",),
+            notes="corrected",
         ),
         c.version,
     ).value
@@ -188,10 +195,16 @@ def test_a_consultation_is_corrected(uow: UnitOfWork, anna: Actor, record: Recor
 def test_an_old_consultation_keeps_retired_codes_when_corrected(
     uow: UnitOfWork, admin: Actor, anna: Actor, record: RecordDetails
 ) -> None:
-    old = ConsultationDraft(OPENED, 30, "letter", topics=("studies", "hiring"), notes="alt")
+    old = ConsultationDraft(
+        held_on=OPENED,
+        duration_minutes=30,
+        channel="letter",
+        topics=("studies", "hiring"),
+        notes="alt",
+    )
     c = consultations.record_consultation(uow, anna, record.id, old).value
     other = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, topics=("hiring",))
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, topics=("hiring",))
     ).value
     vocabularies.set_active(uow, admin, Vocabulary.TOPIC, "studies", False)
     vocabularies.set_active(uow, admin, Vocabulary.CHANNEL, "letter", False)
@@ -205,8 +218,8 @@ def test_an_old_consultation_keeps_retired_codes_when_corrected(
     )
     # ... but they cannot be given to another consultation.
     for draft, field in [
-        (ConsultationDraft(OPENED, topics=("hiring", "studies")), "topics"),
-        (ConsultationDraft(OPENED, channel="letter"), "channel"),
+        (ConsultationDraft(held_on=OPENED, topics=("hiring", "studies")), "topics"),
+        (ConsultationDraft(held_on=OPENED, channel="letter"), "channel"),
     ]:
         with pytest.raises(ValidationError) as info:
             consultations.update_consultation(uow, anna, other.id, draft, other.version)
@@ -217,11 +230,15 @@ def test_a_bad_correction_changes_nothing(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     c = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, 30, notes="kept")
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, duration_minutes=30, notes="kept")
     ).value
     with pytest.raises(ValidationError) as info:
         consultations.update_consultation(
-            uow, anna, c.id, ConsultationDraft(OPENED - timedelta(days=3), notes="lost"), c.version
+            uow,
+            anna,
+            c.id,
+            ConsultationDraft(held_on=OPENED - timedelta(days=3), notes="lost"),
+            c.version,
         )
     assert info.value.field == "held_on"
     assert cases.get_record(uow, anna, record.id).consultations == (c,)
@@ -229,10 +246,10 @@ def test_a_bad_correction_changes_nothing(
 
 def test_a_consultation_is_deleted(uow: UnitOfWork, anna: Actor, record: RecordDetails) -> None:
     keep = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, notes="keep")
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, notes="keep")
     ).value
     gone = consultations.record_consultation(
-        uow, anna, record.id, ConsultationDraft(OPENED, notes="mistake")
+        uow, anna, record.id, ConsultationDraft(held_on=OPENED, notes="mistake")
     ).value
     saved = consultations.delete_consultation(uow, anna, gone.id, gone.version)
     assert saved.value == gone.id
@@ -241,7 +258,7 @@ def test_a_consultation_is_deleted(uow: UnitOfWork, anna: Actor, record: RecordD
     with pytest.raises(NotFoundError):
         consultations.delete_consultation(uow, anna, gone.id, gone.version)
     with pytest.raises(NotFoundError):
-        consultations.update_consultation(uow, anna, gone.id, ConsultationDraft(OPENED), 1)
+        consultations.update_consultation(uow, anna, gone.id, ConsultationDraft(held_on=OPENED), 1)
 
 
 # --- referrals -------------------------------------------------------------------------------
@@ -255,7 +272,12 @@ def test_a_referral_to_a_partner_starts_as_sent(
         uow,
         anna,
         record.id,
-        ReferralDraft(fizuz, OPENED + timedelta(days=1), "recognition", "Anerkennung Pflege"),
+        ReferralDraft(
+            partner_id=fizuz,
+            referred_on=OPENED + timedelta(days=1),
+            topic="recognition",
+            reason="Anerkennung Pflege",
+        ),
     )
     f = saved.value
     assert f.record_id == record.id and f.partner_id == fizuz
@@ -277,7 +299,9 @@ def test_the_partners_feedback_is_recorded(
     for status in ReferralStatus:
         if status is ReferralStatus.SENT:
             continue
-        draft = ReferralDraft(_partner(uow, "abh_zwickau"), OPENED, reason=status.value)
+        draft = ReferralDraft(
+            partner_id=_partner(uow, "abh_zwickau"), referred_on=OPENED, reason=status.value
+        )
         f = referrals.refer(uow, anna, record.id, draft).value
         fed = referrals.record_feedback(
             uow, anna, f.id, status, "Termin vereinbart", on, expected_version=f.version
@@ -294,7 +318,9 @@ def test_the_partners_feedback_is_recorded(
 def test_feedback_defaults_to_today_and_can_be_corrected(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
-    f = referrals.refer(uow, anna, record.id, ReferralDraft(_partner(uow, "mbe"), OPENED)).value
+    f = referrals.refer(
+        uow, anna, record.id, ReferralDraft(partner_id=_partner(uow, "mbe"), referred_on=OPENED)
+    ).value
     first = referrals.record_feedback(
         uow, anna, f.id, ReferralStatus.ACCEPTED, expected_version=f.version
     ).value
@@ -307,7 +333,9 @@ def test_feedback_defaults_to_today_and_can_be_corrected(
 
 def test_bad_feedback_is_refused(uow: UnitOfWork, anna: Actor, record: RecordDetails) -> None:
     referred = OPENED + timedelta(days=5)
-    f = referrals.refer(uow, anna, record.id, ReferralDraft(_partner(uow, "jmd"), referred)).value
+    f = referrals.refer(
+        uow, anna, record.id, ReferralDraft(partner_id=_partner(uow, "jmd"), referred_on=referred)
+    ).value
     with pytest.raises(StateError):  # "sent" is not an answer
         referrals.record_feedback(uow, anna, f.id, ReferralStatus.SENT, expected_version=1)
     for on in (referred - timedelta(days=1), office_today() + timedelta(days=1)):
@@ -324,22 +352,29 @@ def test_bad_feedback_is_refused(uow: UnitOfWork, anna: Actor, record: RecordDet
 def test_a_bad_referral_is_refused_naming_the_field(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
-    company = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value.id
+    company = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value.id
     for target in (company, 4711):
         with pytest.raises(ValidationError) as info:
-            referrals.refer(uow, anna, record.id, ReferralDraft(target, OPENED))
+            referrals.refer(
+                uow, anna, record.id, ReferralDraft(partner_id=target, referred_on=OPENED)
+            )
         assert info.value.field == "partner"
         assert "partner directory" in info.value.message
     zav = _partner(uow, "zav")
     for on in (OPENED - timedelta(days=1), office_today() + timedelta(days=1)):
         with pytest.raises(ValidationError) as info:
-            referrals.refer(uow, anna, record.id, ReferralDraft(zav, on))
+            referrals.refer(uow, anna, record.id, ReferralDraft(partner_id=zav, referred_on=on))
         assert info.value.field == "referred_on", on
     with pytest.raises(ValidationError) as info:
-        referrals.refer(uow, anna, record.id, ReferralDraft(zav, OPENED, topic="astrology"))
+        referrals.refer(
+            uow,
+            anna,
+            record.id,
+            ReferralDraft(partner_id=zav, referred_on=OPENED, topic="astrology"),
+        )
     assert info.value.field == "topic"
     with pytest.raises(NotFoundError):
-        referrals.refer(uow, anna, 4711, ReferralDraft(zav, OPENED))
+        referrals.refer(uow, anna, 4711, ReferralDraft(partner_id=zav, referred_on=OPENED))
     after = cases.get_record(uow, anna, record.id)
     assert after.referrals == ()
     assert after.status is RecordStatus.NEW
@@ -347,7 +382,7 @@ def test_a_bad_referral_is_refused_naming_the_field(
 
 def _recent(uow: UnitOfWork, actor: Actor, days_ago: int, partner: int) -> int:
     r = _open(uow, actor, opened_on=office_today() - timedelta(days=60))
-    draft = ReferralDraft(partner, office_today() - timedelta(days=days_ago))
+    draft = ReferralDraft(partner_id=partner, referred_on=office_today() - timedelta(days=days_ago))
     return referrals.refer(uow, actor, r.id, draft).value.id
 
 
@@ -395,9 +430,13 @@ def test_awaiting_feedback_per_counsellor(uow: UnitOfWork, anna: Actor, ben: Act
 
 def test_the_referrals_to_one_partner(uow: UnitOfWork, anna: Actor, record: RecordDetails) -> None:
     fizuz, zav = _partner(uow, "fizuz"), _partner(uow, "zav")
-    a = referrals.refer(uow, anna, record.id, ReferralDraft(fizuz, OPENED)).value
-    b = referrals.refer(uow, anna, record.id, ReferralDraft(fizuz, OPENED + timedelta(1))).value
-    referrals.refer(uow, anna, record.id, ReferralDraft(zav, OPENED))
+    a = referrals.refer(
+        uow, anna, record.id, ReferralDraft(partner_id=fizuz, referred_on=OPENED)
+    ).value
+    b = referrals.refer(
+        uow, anna, record.id, ReferralDraft(partner_id=fizuz, referred_on=OPENED + timedelta(1))
+    ).value
+    referrals.refer(uow, anna, record.id, ReferralDraft(partner_id=zav, referred_on=OPENED))
     assert [f.id for f in referrals.referrals_to_partner(uow, anna, fizuz)] == [b.id, a.id]
     listed = cases.get_record(uow, anna, record.id).referrals
     # Newest first; on the same day the later entry first.

@@ -305,12 +305,16 @@ def test_refuses_a_database_that_holds_records_and_work_goes_on_after_it(
         client = s.scalar(select(func.min(Person.id)))
     assert last is not None and client is not None
     # A counsellor goes on working: the next number follows the demo's, ids do not collide.
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, client), TODAY, topics=("residence",))
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, client), opened_on=TODAY, topics=("residence",)
+    )
     record = cases.open_record(uow, anna, draft).value
     year = int(last.split("-")[1])
     expected_seq = int(last.rsplit("-", 1)[1]) + 1 if year == TODAY.year else 1
     assert record.number == f"WC-{TODAY.year}-{expected_seq:04d}"
-    note = ConsultationDraft(TODAY, 30, topics=("residence",), notes="Folgetermin")
+    note = ConsultationDraft(
+        held_on=TODAY, duration_minutes=30, topics=("residence",), notes="Folgetermin"
+    )
     consultations.record_consultation(uow, anna, record.id, note)
 
 

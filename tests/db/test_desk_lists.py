@@ -22,19 +22,21 @@ SYSTEM = Actor.system("test")
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str, given: str = "") -> int:
-    draft = PersonDraft(family, given)
+    draft = PersonDraft(family_name=family, given_name=given)
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _open(
     uow: UnitOfWork, actor: Actor, person_id: int, opened_on: date = OPENED, **kw: object
 ) -> int:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), opened_on, **kw)  # type: ignore[arg-type]
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person_id), opened_on=opened_on, **kw
+    )  # type: ignore[arg-type]
     return cases.open_record(uow, actor, draft).value.id
 
 
 def _title(uow: UnitOfWork, actor: Actor, person_id: int, expires_in: int) -> int:
-    draft = ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=expires_in))
+    draft = ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=expires_in))
     return residence.add_title(uow, actor, person_id, draft).value.id
 
 

@@ -88,21 +88,33 @@ def office(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # t
 def _write_clients(uow: UnitOfWork, anna: Actor) -> None:
     opened = office_today() - timedelta(days=30)
     draft = PersonDraft(
-        "Zzyzxqwerty", "Quuxbarvantip", email="zzyzxqwerty@example.org", notes="Plughnotemark"
+        family_name="Zzyzxqwerty",
+        given_name="Quuxbarvantip",
+        email="zzyzxqwerty@example.org",
+        notes="Plughnotemark",
     )
     pid = people.create_person(uow, anna, draft).value.id
     rec = cases.open_record(
         uow,
         anna,
-        RecordDraft(ClientChoice(ClientKind.PERSON, pid), opened, summary="Frobsummarkex"),
+        RecordDraft(
+            client=ClientChoice(ClientKind.PERSON, pid), opened_on=opened, summary="Frobsummarkex"
+        ),
     ).value
     consultations.record_consultation(
-        uow, anna, rec.id, ConsultationDraft(opened, 30, notes="Wibbleconsultz")
+        uow,
+        anna,
+        rec.id,
+        ConsultationDraft(held_on=opened, duration_minutes=30, notes="Wibbleconsultz"),
     )
     version = cases.get_record(uow, anna, rec.id).version
     cases.close(uow, anna, rec.id, "goal_reached", version, on=office_today())
-    kept = people.create_person(uow, anna, PersonDraft(KEPT, "Open")).value.id
-    cases.open_record(uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, kept), opened))
+    kept = people.create_person(
+        uow, anna, PersonDraft(family_name=KEPT, given_name="Open")
+    ).value.id
+    cases.open_record(
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.PERSON, kept), opened_on=opened)
+    )
 
 
 def test_after_a_run_no_anonymised_word_is_in_any_copy(

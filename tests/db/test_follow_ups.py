@@ -25,14 +25,16 @@ OPENED = TODAY - timedelta(days=100)
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str = "Müller", given: str = "Anna") -> int:
-    draft = PersonDraft(family, given)
+    draft = PersonDraft(family_name=family, given_name=given)
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _open(
     uow: UnitOfWork, actor: Actor, person_id: int, opened_on: date = OPENED, **kw: object
 ) -> RecordDetails:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), opened_on, **kw)  # type: ignore[arg-type]
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person_id), opened_on=opened_on, **kw
+    )  # type: ignore[arg-type]
     return cases.open_record(uow, actor, draft).value
 
 
@@ -162,7 +164,9 @@ def _title(
     uow: UnitOfWork, actor: Actor, person_id: int, expires_in: int, title: str = "s18a"
 ) -> Saved[ResidenceTitleView]:
     draft = ResidenceTitleDraft(
-        title, valid_from=TODAY - timedelta(days=300), expires_on=TODAY + timedelta(expires_in)
+        title=title,
+        valid_from=TODAY - timedelta(days=300),
+        expires_on=TODAY + timedelta(expires_in),
     )
     return residence.add_title(uow, actor, person_id, draft)
 

@@ -467,7 +467,9 @@ def test_importing_the_same_file_twice_creates_nothing_new(
 def test_clients_matched_to_existing_ones_are_listed(
     uow: UnitOfWork, admin: Actor, anna: Actor, tmp_path: Path
 ) -> None:
-    existing = people.create_person(uow, anna, PersonDraft("Müller", "Jürgen")).value
+    existing = people.create_person(
+        uow, anna, PersonDraft(family_name="Müller", given_name="Jürgen")
+    ).value
     path = _write(
         tmp_path,
         [
@@ -491,8 +493,12 @@ def test_clients_matched_to_existing_ones_are_listed(
 def test_an_existing_record_of_the_client_on_that_day_is_not_imported_again(
     uow: UnitOfWork, admin: Actor, anna: Actor, tmp_path: Path
 ) -> None:
-    person = people.create_person(uow, anna, PersonDraft("Nowak", "Jan")).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), date(2024, 6, 3))
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Nowak", given_name="Jan")
+    ).value
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.id), opened_on=date(2024, 6, 3)
+    )
     cases.open_record(uow, anna, draft)
     path = _write(tmp_path, ["Eingang;Nachname;Vorname", "03.06.2024;Nowak;Jan"])
 
@@ -533,8 +539,10 @@ def test_given_numbers_are_reserved_so_generated_ones_never_collide(
     assert import_file(uow, admin, path).ok
     assert [r.number for r in _records(uow)] == ["WC-2024-0101", "WC-2024-0100", "WC-2024-0102"]
 
-    person = people.create_person(uow, anna, PersonDraft("D")).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), date(2024, 7, 1))
+    person = people.create_person(uow, anna, PersonDraft(family_name="D")).value
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.id), opened_on=date(2024, 7, 1)
+    )
     assert cases.open_record(uow, anna, draft).value.number == "WC-2024-0103"
 
 

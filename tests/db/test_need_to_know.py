@@ -68,11 +68,15 @@ class Office:
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str, given: str) -> int:
-    return people.create_person(uow, actor, PersonDraft(family, given), True).value.id
+    return people.create_person(
+        uow, actor, PersonDraft(family_name=family, given_name=given), True
+    ).value.id
 
 
 def _open(uow: UnitOfWork, actor: Actor, person_id: int, summary: str) -> int:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), OPENED, summary=summary)
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person_id), opened_on=OPENED, summary=summary
+    )
     return cases.open_record(uow, actor, draft).value.id
 
 
@@ -80,22 +84,28 @@ def _open(uow: UnitOfWork, actor: Actor, person_id: int, summary: str) -> int:
 def office(uow: UnitOfWork, anna: Actor, ben: Actor) -> Office:
     a_person = _person(uow, anna, "Anders", "Pia")
     a = _open(uow, anna, a_person, "Anerkennung Pflege")
-    a_org = people.create_organisation(uow, anna, OrganisationDraft("Ahorn GmbH")).value.id
+    a_org = people.create_organisation(uow, anna, OrganisationDraft(name="Ahorn GmbH")).value.id
     cases.link_party(
-        uow, anna, a, PartyDraft(ClientChoice(ClientKind.ORGANISATION, a_org), PartyRole.EMPLOYER)
+        uow,
+        anna,
+        a,
+        PartyDraft(client=ClientChoice(ClientKind.ORGANISATION, a_org), role=PartyRole.EMPLOYER),
     )
     b_person = _person(uow, ben, "Brandt", "Bodo")
     b = _open(uow, ben, b_person, "Anerkennung Elektrik")
     none = _open(uow, SYSTEM, _person(uow, anna, "Niemand", "Nora"), "Anerkennung offen")
     partner = people.create_organisation(
-        uow, SYSTEM, OrganisationDraft("Agentur für Arbeit", is_partner=True, code="aa")
+        uow, SYSTEM, OrganisationDraft(name="Agentur für Arbeit", is_partner=True, code="aa")
     ).value.id
     # Anna hands a reminder on her record to Ben; a residence title of her client expires soon;
     # a referral of her record waits for feedback (written as it stands: consent is not the
     # subject here).
     f = follow_ups.add_follow_up(uow, anna, a, TODAY, "Rückruf", assigned_to_id=ben.user_id)
     residence.add_title(
-        uow, anna, a_person, ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=20))
+        uow,
+        anna,
+        a_person,
+        ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=20)),
     )
     with uow.begin() as s:
         s.add(
@@ -124,17 +134,17 @@ def own(uow: UnitOfWork, admin: Actor, office: Office) -> Office:
 def _draft(d: RecordDetails) -> RecordDraft:
     """The overview of a saved record, as the record window sends it back."""
     return RecordDraft(
-        ClientChoice(d.client.kind, d.client.id),
-        d.opened_on,
-        d.kind,
-        d.counsellor_id,
-        d.requester_type,
-        d.channel,
-        d.municipality,
-        d.topics,
-        d.services,
-        d.summary,
-        d.substitute_id,
+        client=ClientChoice(d.client.kind, d.client.id),
+        opened_on=d.opened_on,
+        kind=d.kind,
+        counsellor_id=d.counsellor_id,
+        requester_type=d.requester_type,
+        channel=d.channel,
+        municipality=d.municipality,
+        topics=d.topics,
+        services=d.services,
+        summary=d.summary,
+        substitute_id=d.substitute_id,
     )
 
 
@@ -237,7 +247,7 @@ def test_own_a_person_or_organisation_of_another_counsellor_is_refused(
         cases.records_of_client(uow, ben, ClientChoice(ClientKind.PERSON, own.a_person))
     with pytest.raises(PermissionDeniedError):
         residence.titles_of(uow, ben, own.a_person)
-    draft = PersonDraft("Anders", "Pia", email="pia@example.org")
+    draft = PersonDraft(family_name="Anders", given_name="Pia", email="pia@example.org")
     with pytest.raises(PermissionDeniedError):
         p = people.get_person(uow, anna, own.a_person)
         people.update_person(uow, ben, own.a_person, draft, p.version)
@@ -260,8 +270,13 @@ def test_own_the_client_search_finds_only_clients_seen(
     assert names(ben, "Niemand") == ["Niemand, Nora"]  # the unassigned record's client
     assert "Agentur für Arbeit" in names(ben, "Agentur")  # a partner
     # Duplicate candidates name only persons seen.
-    assert people.find_duplicates(uow, ben, PersonDraft("Anders", "Pia")) == []
-    assert len(people.find_duplicates(uow, anna, PersonDraft("Anders", "Pia"))) == 1
+    assert (
+        people.find_duplicates(uow, ben, PersonDraft(family_name="Anders", given_name="Pia")) == []
+    )
+    assert (
+        len(people.find_duplicates(uow, anna, PersonDraft(family_name="Anders", given_name="Pia")))
+        == 1
+    )
 
 
 def test_own_a_person_of_no_record_is_seen_so_that_a_record_can_be_opened(
@@ -365,7 +380,9 @@ def test_an_administrator_alone_reads_no_case_content(
     settings.update_settings(uow, admin_only, record_visibility="own")
     partner = people.get_organisation(uow, admin_only, office.partner)
     assert partner.name == "Agentur für Arbeit"
-    draft = OrganisationDraft(partner.name, "AA", True, "aa", email="info@example.org")
+    draft = OrganisationDraft(
+        name=partner.name, short_name="AA", is_partner=True, code="aa", email="info@example.org"
+    )
     people.update_organisation(uow, admin_only, partner.id, draft, partner.version)
     assert people.get_organisation(uow, admin_only, partner.id).short_name == "AA"
 

@@ -27,12 +27,12 @@ BORN = date(1990, 4, 3)
 def _person(
     uow: UnitOfWork, actor: Actor, family: str, given: str = "", born: date | None = None
 ) -> int:
-    draft = PersonDraft(family, given, birth_date=born)
+    draft = PersonDraft(family_name=family, given_name=given, birth_date=born)
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _org(uow: UnitOfWork, actor: Actor, name: str, **kw: object) -> int:
-    draft = OrganisationDraft(name, **kw)  # type: ignore[arg-type]
+    draft = OrganisationDraft(name=name, **kw)  # type: ignore[arg-type]
     return people.create_organisation(uow, actor, draft, accept_duplicates=True).value.id
 
 
@@ -48,8 +48,8 @@ def test_a_person_is_saved_cleaned_and_read_back(uow: UnitOfWork, anna: Actor) -
         uow,
         anna,
         PersonDraft(
-            "  Nguyen ",
-            " Thi Lan ",
+            family_name="  Nguyen ",
+            given_name=" Thi Lan ",
             birth_date=BORN,
             nationality="vn",
             municipality="zwickau",
@@ -75,12 +75,15 @@ def test_a_person_is_saved_cleaned_and_read_back(uow: UnitOfWork, anna: Actor) -
 
 def test_a_person_with_bad_input_is_refused_naming_the_field(uow: UnitOfWork, anna: Actor) -> None:
     for draft, field in [
-        (PersonDraft("   "), "family_name"),
-        (PersonDraft("Okafor", birth_date=office_today() + timedelta(days=1)), "birth_date"),
-        (PersonDraft("Okafor", birth_date=date(1850, 1, 1)), "birth_date"),
-        (PersonDraft("Okafor", nationality="XX"), "nationality"),
-        (PersonDraft("Okafor", nationality="Deutschland"), "nationality"),
-        (PersonDraft("Okafor", municipality="atlantis"), "municipality"),
+        (PersonDraft(family_name="   "), "family_name"),
+        (
+            PersonDraft(family_name="Okafor", birth_date=office_today() + timedelta(days=1)),
+            "birth_date",
+        ),
+        (PersonDraft(family_name="Okafor", birth_date=date(1850, 1, 1)), "birth_date"),
+        (PersonDraft(family_name="Okafor", nationality="XX"), "nationality"),
+        (PersonDraft(family_name="Okafor", nationality="Deutschland"), "nationality"),
+        (PersonDraft(family_name="Okafor", municipality="atlantis"), "municipality"),
     ]:
         with pytest.raises(ValidationError) as info:
             people.create_person(uow, anna, draft, accept_duplicates=True)
@@ -92,7 +95,7 @@ def test_a_person_that_does_not_exist(uow: UnitOfWork, anna: Actor) -> None:
     with pytest.raises(NotFoundError):
         people.get_person(uow, anna, 4242)
     with pytest.raises(NotFoundError):
-        people.update_person(uow, anna, 4242, PersonDraft("X"), 1)
+        people.update_person(uow, anna, 4242, PersonDraft(family_name="X"), 1)
 
 
 # --- duplicate candidates of persons ---------------------------------------------------------
@@ -103,7 +106,9 @@ def test_spellings_of_the_same_name_with_the_same_birth_date_are_candidates(
 ) -> None:
     existing = _person(uow, anna, "Müller", "Anna", BORN)
     for spelling in ("Müller", "MULLER", "Mueller", "müller", "MÜLLER"):
-        found = people.find_duplicates(uow, anna, PersonDraft(spelling, "anna", birth_date=BORN))
+        found = people.find_duplicates(
+            uow, anna, PersonDraft(family_name=spelling, given_name="anna", birth_date=BORN)
+        )
         assert [(c.kind, c.id, c.display_name) for c in found] == [
             (ClientKind.PERSON, existing, "Müller, Anna")
         ], spelling
@@ -117,33 +122,48 @@ def test_the_stored_spelling_swapped_names_and_unknown_birth_dates_still_match(
     uow: UnitOfWork, anna: Actor
 ) -> None:
     mueller = _person(uow, anna, "Mueller", "Anna", BORN)
-    found = people.find_duplicates(uow, anna, PersonDraft("Müller", "Anna", birth_date=BORN))
+    found = people.find_duplicates(
+        uow, anna, PersonDraft(family_name="Müller", given_name="Anna", birth_date=BORN)
+    )
     assert [c.id for c in found] == [mueller]
 
     nguyen = _person(uow, anna, "Nguyen", "Lan", BORN)
-    found = people.find_duplicates(uow, anna, PersonDraft("Lan", "Nguyen", birth_date=BORN))
+    found = people.find_duplicates(
+        uow, anna, PersonDraft(family_name="Lan", given_name="Nguyen", birth_date=BORN)
+    )
     assert [c.id for c in found] == [nguyen]
 
     # Without a birth date on either side, the name alone makes a candidate.
     okafor = _person(uow, anna, "Okafor", "Chidi")
-    found = people.find_duplicates(uow, anna, PersonDraft("OKAFOR", "chidi", birth_date=BORN))
+    found = people.find_duplicates(
+        uow, anna, PersonDraft(family_name="OKAFOR", given_name="chidi", birth_date=BORN)
+    )
     assert [c.id for c in found] == [okafor]
     assert found[0].reason == "same name"
     assert people.describe_birth_date(found[0]) == ""
-    found = people.find_duplicates(uow, anna, PersonDraft("Mueller", "Anna"))
+    found = people.find_duplicates(uow, anna, PersonDraft(family_name="Mueller", given_name="Anna"))
     assert [(c.id, c.reason) for c in found] == [(mueller, "same name")]
 
 
 def test_another_birth_date_or_given_name_is_no_candidate(uow: UnitOfWork, anna: Actor) -> None:
     pid = _person(uow, anna, "Müller", "Anna", BORN)
-    other_day = PersonDraft("Mueller", "Anna", birth_date=BORN + timedelta(days=1))
+    other_day = PersonDraft(
+        family_name="Mueller", given_name="Anna", birth_date=BORN + timedelta(days=1)
+    )
     assert people.find_duplicates(uow, anna, other_day) == []
-    assert people.find_duplicates(uow, anna, PersonDraft("Müller", "Ben", birth_date=BORN)) == []
+    assert (
+        people.find_duplicates(
+            uow, anna, PersonDraft(family_name="Müller", given_name="Ben", birth_date=BORN)
+        )
+        == []
+    )
     # Nor is a person a candidate of themselves when edited.
-    same = PersonDraft("Mueller", "Anna", birth_date=BORN)
+    same = PersonDraft(family_name="Mueller", given_name="Anna", birth_date=BORN)
     assert people.find_duplicates(uow, anna, same, exclude=pid) == []
     # A new name is saved without asking.
-    saved = people.create_person(uow, anna, PersonDraft("Schmidt", "Anna", birth_date=BORN))
+    saved = people.create_person(
+        uow, anna, PersonDraft(family_name="Schmidt", given_name="Anna", birth_date=BORN)
+    )
     assert saved.value.family_name == "Schmidt"
 
 
@@ -151,7 +171,7 @@ def test_creating_a_possible_duplicate_shows_the_candidates_first(
     uow: UnitOfWork, anna: Actor
 ) -> None:
     existing = _person(uow, anna, "Müller", "Anna", BORN)
-    draft = PersonDraft("Mueller", "Anna", birth_date=BORN)
+    draft = PersonDraft(family_name="Mueller", given_name="Anna", birth_date=BORN)
     with pytest.raises(DuplicateCandidatesError) as info:
         people.create_person(uow, anna, draft)
     assert [c.id for c in info.value.candidates] == [existing]
@@ -174,7 +194,11 @@ def test_editing_a_person_changes_name_and_key(uow: UnitOfWork, anna: Actor) -> 
     pid = _person(uow, anna, "Müller", "Anna", BORN)
     p = people.get_person(uow, anna, pid)
     saved = people.update_person(
-        uow, anna, pid, PersonDraft("Meier", "Anna", birth_date=BORN, nationality="ua"), p.version
+        uow,
+        anna,
+        pid,
+        PersonDraft(family_name="Meier", given_name="Anna", birth_date=BORN, nationality="ua"),
+        p.version,
     ).value
     assert saved.family_name == "Meier" and saved.nationality == "UA"
     assert saved.version > p.version
@@ -189,10 +213,20 @@ def test_a_concurrent_edit_of_a_person_names_who_saved_first(
     annas = people.get_person(uow, anna, pid)
     bens = people.get_person(uow, ben, pid)
     first = people.update_person(
-        uow, anna, pid, PersonDraft("Müller", "Anna", birth_date=BORN, phone="111"), annas.version
+        uow,
+        anna,
+        pid,
+        PersonDraft(family_name="Müller", given_name="Anna", birth_date=BORN, phone="111"),
+        annas.version,
     ).value
     with pytest.raises(ConflictError) as info:
-        people.update_person(uow, ben, pid, PersonDraft("Miller", "Ann", phone="222"), bens.version)
+        people.update_person(
+            uow,
+            ben,
+            pid,
+            PersonDraft(family_name="Miller", given_name="Ann", phone="222"),
+            bens.version,
+        )
     assert "Anna Berger" in info.value.message
     assert info.value.message.startswith("This person was changed by Anna Berger")
     kept = people.get_person(uow, ben, pid)
@@ -204,7 +238,9 @@ def test_a_refused_person_edit_changes_nothing(uow: UnitOfWork, anna: Actor) -> 
     pid = _person(uow, anna, "Müller", "Anna", BORN)
     p = people.get_person(uow, anna, pid)
     with pytest.raises(ValidationError):
-        people.update_person(uow, anna, pid, PersonDraft("Müller", nationality="QQ"), p.version)
+        people.update_person(
+            uow, anna, pid, PersonDraft(family_name="Müller", nationality="QQ"), p.version
+        )
     assert people.get_person(uow, anna, pid) == p
 
 
@@ -216,7 +252,7 @@ def test_an_organisation_is_saved_and_read_back(uow: UnitOfWork, anna: Actor) ->
         uow,
         anna,
         OrganisationDraft(
-            " Kessler Maschinenbau GmbH ",
+            name=" Kessler Maschinenbau GmbH ",
             short_name=" Kessler ",
             municipality="glauchau",
             email="hr@kessler.example",
@@ -236,12 +272,12 @@ def test_organisations_are_duplicates_by_name_ignoring_the_legal_form(
 ) -> None:
     existing = _org(uow, anna, "Muster GmbH")
     for spelling in ("MUSTER", "Muster GmbH", "muster gmbh & co. kg", "Muster AG", " Muster "):
-        found = people.find_duplicates(uow, anna, OrganisationDraft(spelling))
+        found = people.find_duplicates(uow, anna, OrganisationDraft(name=spelling))
         assert [(c.kind, c.id, c.display_name) for c in found] == [
             (ClientKind.ORGANISATION, existing, "Muster GmbH")
         ], spelling
         with pytest.raises(DuplicateCandidatesError) as info:
-            people.create_organisation(uow, anna, OrganisationDraft(spelling))
+            people.create_organisation(uow, anna, OrganisationDraft(name=spelling))
         assert [c.id for c in info.value.candidates] == [existing]
 
 
@@ -249,9 +285,9 @@ def test_a_similar_name_is_no_candidate_but_a_seeded_partner_is(
     uow: UnitOfWork, anna: Actor
 ) -> None:
     _org(uow, anna, "Muster GmbH")
-    assert people.find_duplicates(uow, anna, OrganisationDraft("Musterbau GmbH")) == []
-    assert people.create_organisation(uow, anna, OrganisationDraft("Musterbau GmbH")).value.id
-    found = people.find_duplicates(uow, anna, OrganisationDraft("JOBCENTER ZWICKAU"))
+    assert people.find_duplicates(uow, anna, OrganisationDraft(name="Musterbau GmbH")) == []
+    assert people.create_organisation(uow, anna, OrganisationDraft(name="Musterbau GmbH")).value.id
+    found = people.find_duplicates(uow, anna, OrganisationDraft(name="JOBCENTER ZWICKAU"))
     assert [c.display_name for c in found] == ["Jobcenter Zwickau"]
 
 
@@ -262,11 +298,11 @@ def test_a_concurrent_edit_of_an_organisation_names_who_saved_first(
     annas = people.get_organisation(uow, anna, oid)
     bens = people.get_organisation(uow, ben, oid)
     first = people.update_organisation(
-        uow, anna, oid, OrganisationDraft("Muster GmbH", phone="0375 1"), annas.version
+        uow, anna, oid, OrganisationDraft(name="Muster GmbH", phone="0375 1"), annas.version
     ).value
     with pytest.raises(ConflictError) as info:
         people.update_organisation(
-            uow, ben, oid, OrganisationDraft("Muster Holding AG", phone="0375 2"), bens.version
+            uow, ben, oid, OrganisationDraft(name="Muster Holding AG", phone="0375 2"), bens.version
         )
     assert "Anna Berger" in info.value.message
     assert info.value.message.startswith("This organisation was changed by Anna Berger")
@@ -277,34 +313,38 @@ def test_a_concurrent_edit_of_an_organisation_names_who_saved_first(
 
 def test_an_organisation_needs_a_name(uow: UnitOfWork, anna: Actor) -> None:
     with pytest.raises(ValidationError) as info:
-        people.create_organisation(uow, anna, OrganisationDraft("  "))
+        people.create_organisation(uow, anna, OrganisationDraft(name="  "))
     assert info.value.field == "name"
 
 
 def test_a_retired_municipality_stays_on_old_persons_and_organisations(
     uow: UnitOfWork, admin: Actor, anna: Actor
 ) -> None:
-    pid = people.create_person(uow, anna, PersonDraft("Okafor", municipality="werdau")).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name="Okafor", municipality="werdau")
+    ).value.id
     oid = _org(uow, anna, "Muster GmbH", municipality="werdau")
     vocabularies.set_active(uow, admin, Vocabulary.MUNICIPALITY, "werdau", False)
 
     v = people.get_person(uow, anna, pid).version
     p = people.update_person(
-        uow, anna, pid, PersonDraft("Okafor", municipality="werdau", phone="1"), v
+        uow, anna, pid, PersonDraft(family_name="Okafor", municipality="werdau", phone="1"), v
     ).value
     assert (p.municipality, p.phone) == ("werdau", "1")
     v = people.get_organisation(uow, anna, oid).version
     o = people.update_organisation(
-        uow, anna, oid, OrganisationDraft("Muster GmbH", municipality="werdau", phone="2"), v
+        uow, anna, oid, OrganisationDraft(name="Muster GmbH", municipality="werdau", phone="2"), v
     ).value
     assert (o.municipality, o.phone) == ("werdau", "2")
 
     # A new person or organisation cannot get it.
     with pytest.raises(ValidationError) as info:
-        people.create_person(uow, anna, PersonDraft("Neu", municipality="werdau"))
+        people.create_person(uow, anna, PersonDraft(family_name="Neu", municipality="werdau"))
     assert info.value.field == "municipality"
     with pytest.raises(ValidationError) as info:
-        people.create_organisation(uow, anna, OrganisationDraft("Neu AG", municipality="werdau"))
+        people.create_organisation(
+            uow, anna, OrganisationDraft(name="Neu AG", municipality="werdau")
+        )
     assert info.value.field == "municipality"
 
 
@@ -329,7 +369,7 @@ def test_an_administrator_adds_a_partner_with_contact_persons(
         uow,
         admin,
         OrganisationDraft(
-            "Volkshochschule Zwickau", short_name="VHS", is_partner=True, code=" VHS_Zwickau "
+            name="Volkshochschule Zwickau", short_name="VHS", is_partner=True, code=" VHS_Zwickau "
         ),
     ).value
     assert saved.code == "vhs_zwickau"
@@ -338,8 +378,13 @@ def test_an_administrator_adds_a_partner_with_contact_persons(
         admin,
         saved.id,
         [
-            ContactDraft(" Petra Lang ", "Integrationskurse", "lang@vhs.example", "0375 9"),
-            ContactDraft("Jan Roth"),
+            ContactDraft(
+                name=" Petra Lang ",
+                function="Integrationskurse",
+                email="lang@vhs.example",
+                phone="0375 9",
+            ),
+            ContactDraft(name="Jan Roth"),
         ],
     ).value
     assert [(c.name, c.function, c.email) for c in with_contacts.contacts] == [
@@ -351,7 +396,9 @@ def test_an_administrator_adds_a_partner_with_contact_persons(
     assert [c.name for c in listed["vhs_zwickau"].contacts] == ["Petra Lang", "Jan Roth"]
     # Replacing the contacts replaces them.
     loaded = {c.id: c.version for c in with_contacts.contacts}
-    replaced = people.set_contacts(uow, admin, saved.id, [ContactDraft("Eva Sommer")], loaded).value
+    replaced = people.set_contacts(
+        uow, admin, saved.id, [ContactDraft(name="Eva Sommer")], loaded
+    ).value
     assert [c.name for c in replaced.contacts] == ["Eva Sommer"]
     assert [c.name for c in people.get_organisation(uow, anna, saved.id).contacts] == ["Eva Sommer"]
 
@@ -359,28 +406,32 @@ def test_an_administrator_adds_a_partner_with_contact_persons(
 def test_a_counsellor_cannot_change_the_partner_directory(uow: UnitOfWork, anna: Actor) -> None:
     fizuz = _partner(uow, "fizuz")
     with pytest.raises(PermissionDeniedError):
-        people.create_organisation(uow, anna, OrganisationDraft("Neuer Partner", is_partner=True))
+        people.create_organisation(
+            uow, anna, OrganisationDraft(name="Neuer Partner", is_partner=True)
+        )
     with pytest.raises(PermissionDeniedError):
-        people.set_contacts(uow, anna, fizuz, [ContactDraft("Someone")])
+        people.set_contacts(uow, anna, fizuz, [ContactDraft(name="Someone")])
     o = people.get_organisation(uow, anna, fizuz)
     with pytest.raises(PermissionDeniedError):
-        people.update_organisation(uow, anna, fizuz, OrganisationDraft("FIZUZ neu"), o.version)
+        people.update_organisation(uow, anna, fizuz, OrganisationDraft(name="FIZUZ neu"), o.version)
     # ... nor make a company a partner.
     oid = _org(uow, anna, "Muster GmbH")
     v = people.get_organisation(uow, anna, oid).version
     with pytest.raises(PermissionDeniedError):
         people.update_organisation(
-            uow, anna, oid, OrganisationDraft("Muster GmbH", is_partner=True), v
+            uow, anna, oid, OrganisationDraft(name="Muster GmbH", is_partner=True), v
         )
     assert len(people.list_partners(uow)) == 13
 
 
 def test_a_counsellor_keeps_contact_persons_of_a_company(uow: UnitOfWork, anna: Actor) -> None:
     oid = _org(uow, anna, "Muster GmbH")
-    o = people.set_contacts(uow, anna, oid, [ContactDraft("Frau Kurz", "Personal")]).value
+    o = people.set_contacts(
+        uow, anna, oid, [ContactDraft(name="Frau Kurz", function="Personal")]
+    ).value
     assert [(c.name, c.function) for c in o.contacts] == [("Frau Kurz", "Personal")]
     with pytest.raises(ValidationError) as info:
-        people.set_contacts(uow, anna, oid, [ContactDraft("  ")])
+        people.set_contacts(uow, anna, oid, [ContactDraft(name="  ")])
     assert info.value.field == "contact_name"
     assert [c.name for c in people.get_organisation(uow, anna, oid).contacts] == ["Frau Kurz"]
 
@@ -389,7 +440,7 @@ def test_a_partner_code_must_be_well_formed_and_unique(uow: UnitOfWork, admin: A
     for code in ("Bad Code", "fizuz", "FIZUZ", "a-b"):
         with pytest.raises(ValidationError) as info:
             people.create_organisation(
-                uow, admin, OrganisationDraft("Ein Partner", is_partner=True, code=code)
+                uow, admin, OrganisationDraft(name="Ein Partner", is_partner=True, code=code)
             )
         assert info.value.field == "code", code
     assert len(people.list_partners(uow)) == 13
@@ -474,12 +525,16 @@ def test_an_e_mail_address_that_is_none_is_refused_under_its_field(
     uow: UnitOfWork, anna: Actor, address: str
 ) -> None:
     with pytest.raises(ValidationError) as person:
-        people.create_person(uow, anna, PersonDraft("Novak", "Eva", email=address), True)
+        people.create_person(
+            uow, anna, PersonDraft(family_name="Novak", given_name="Eva", email=address), True
+        )
     assert person.value.field == "email" and "is not an e-mail address" in person.value.message
     with pytest.raises(ValidationError) as org:
-        people.create_organisation(uow, anna, OrganisationDraft("Kessler GmbH", email=address))
+        people.create_organisation(uow, anna, OrganisationDraft(name="Kessler GmbH", email=address))
     assert org.value.field == "email"
-    saved = people.create_organisation(uow, anna, OrganisationDraft("Kessler GmbH"), True)
+    saved = people.create_organisation(uow, anna, OrganisationDraft(name="Kessler GmbH"), True)
     with pytest.raises(ValidationError) as contact:
-        people.set_contacts(uow, anna, saved.value.id, [ContactDraft("Frau Kurz", email=address)])
+        people.set_contacts(
+            uow, anna, saved.value.id, [ContactDraft(name="Frau Kurz", email=address)]
+        )
     assert contact.value.field == "contact_email"

@@ -38,10 +38,12 @@ def ukraine(uow: UnitOfWork, ben: Actor, office: Office) -> None:
     zwickau 2, abroad 1, glauchau 1, not recorded 1 (no cover needed: the small cells add up
     to 4 and 5, which leaves each of them open)."""
     for given in ("Olena", "Taras", "Iryna"):
-        draft = PersonDraft("Test", given, nationality="UA")
+        draft = PersonDraft(family_name="Test", given_name=given, nationality="UA")
         pid = people.create_person(uow, ben, draft, accept_duplicates=True).value.id
         client = ClientChoice(ClientKind.PERSON, pid)
-        cases.open_record(uow, ben, RecordDraft(client, date(2024, 3, 18), municipality="werdau"))
+        cases.open_record(
+            uow, ben, RecordDraft(client=client, opened_on=date(2024, 3, 18), municipality="werdau")
+        )
 
 
 NATIONALITIES = ["UA", "SY", "VN", "not_recorded"]  # Syria before Vietnam, though VN is 2

@@ -109,12 +109,17 @@ def test_a_published_report_stays_as_it_was_sent(
     entry, data = reporting.publish(uow, manager, report, ReportFormat.JSON)
     assert entry.file_name == "report_2024-03.json" and entry.created_by == "maria"
     # A later correction: R5 is reopened... here, a record opened late in March.
-    client = people.create_person(uow, anna, PersonDraft("Späth", "Olga"), accept_duplicates=True)
+    client = people.create_person(
+        uow, anna, PersonDraft(family_name="Späth", given_name="Olga"), accept_duplicates=True
+    )
     from welcome_center.domain.drafts import ClientChoice, RecordDraft
     from welcome_center.domain.enums import ClientKind
 
-    cases.open_record(uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, client.value.id),
-                                             MARCH.end))  # fmt: skip
+    cases.open_record(
+        uow,
+        anna,
+        RecordDraft(client=ClientChoice(ClientKind.PERSON, client.value.id), opened_on=MARCH.end),
+    )
     assert reporting.content(uow, manager, MARCH).statistics.enquiries_received == 5
     listed = reporting.archive(uow, manager)
     assert [e.id for e in listed] == [entry.id] and listed[0].size == len(data)

@@ -46,13 +46,15 @@ OPENED = date(2024, 3, 4)
 
 @pytest.fixture
 def person_id(uow: UnitOfWork, anna: Actor) -> int:
-    draft = PersonDraft("Nguyen", "Lan", birth_date=date(1995, 6, 1), nationality="VN")
+    draft = PersonDraft(
+        family_name="Nguyen", given_name="Lan", birth_date=date(1995, 6, 1), nationality="VN"
+    )
     return people.create_person(uow, anna, draft).value.id
 
 
 @pytest.fixture
 def record(uow: UnitOfWork, anna: Actor, person_id: int) -> RecordDetails:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), OPENED)
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person_id), opened_on=OPENED)
     return cases.open_record(uow, anna, draft).value
 
 
@@ -70,16 +72,31 @@ def test_a_persons_residence_titles_form_a_history_newest_first(
         uow,
         anna,
         person_id,
-        ResidenceTitleDraft("visa", date(2022, 1, 10), date(2022, 7, 9), notes="Einreise"),
+        ResidenceTitleDraft(
+            title="visa",
+            valid_from=date(2022, 1, 10),
+            expires_on=date(2022, 7, 9),
+            notes="Einreise",
+        ),
     ).value
     recognition_measure = residence.add_title(
-        uow, anna, person_id, ResidenceTitleDraft("s16d", date(2022, 7, 1), date(2024, 6, 30))
+        uow,
+        anna,
+        person_id,
+        ResidenceTitleDraft(
+            title="s16d", valid_from=date(2022, 7, 1), expires_on=date(2024, 6, 30)
+        ),
     ).value
     skilled = residence.add_title(
         uow,
         anna,
         person_id,
-        ResidenceTitleDraft("s18a", date(2024, 6, 15), date(2028, 6, 14), True),
+        ResidenceTitleDraft(
+            title="s18a",
+            valid_from=date(2024, 6, 15),
+            expires_on=date(2028, 6, 14),
+            accelerated_procedure=True,
+        ),
     ).value
     assert visa.person_id == person_id and visa.title == "visa" and visa.notes == "Einreise"
     assert skilled.accelerated_procedure is True
@@ -90,19 +107,28 @@ def test_a_persons_residence_titles_form_a_history_newest_first(
     # The record of the person shows the same history.
     assert cases.get_record(uow, anna, record.id).residence_titles == tuple(history)
     # A title without dates comes last.
-    residence.add_title(uow, anna, person_id, ResidenceTitleDraft("unknown"))
+    residence.add_title(uow, anna, person_id, ResidenceTitleDraft(title="unknown"))
     assert [t.title for t in residence.titles_of(uow, anna, person_id)][-1] == "unknown"
 
 
 def test_a_title_is_corrected(uow: UnitOfWork, anna: Actor, person_id: int) -> None:
     t = residence.add_title(
-        uow, anna, person_id, ResidenceTitleDraft("s18a", date(2024, 1, 1), date(2026, 1, 1))
+        uow,
+        anna,
+        person_id,
+        ResidenceTitleDraft(title="s18a", valid_from=date(2024, 1, 1), expires_on=date(2026, 1, 1)),
     ).value
     fixed = residence.update_title(
         uow,
         anna,
         t.id,
-        ResidenceTitleDraft("s18g", date(2024, 1, 1), date(2028, 1, 1), True, "Blaue Karte"),
+        ResidenceTitleDraft(
+            title="s18g",
+            valid_from=date(2024, 1, 1),
+            expires_on=date(2028, 1, 1),
+            accelerated_procedure=True,
+            notes="Blaue Karte",
+        ),
         t.version,
     ).value
     assert (fixed.id, fixed.title, fixed.expires_on) == (t.id, "s18g", date(2028, 1, 1))
@@ -114,8 +140,13 @@ def test_a_bad_title_is_refused_naming_the_field(
     uow: UnitOfWork, anna: Actor, person_id: int
 ) -> None:
     for draft, field in [
-        (ResidenceTitleDraft("s99z"), "title"),
-        (ResidenceTitleDraft("s18a", date(2024, 5, 1), date(2024, 4, 30)), "expires_on"),
+        (ResidenceTitleDraft(title="s99z"), "title"),
+        (
+            ResidenceTitleDraft(
+                title="s18a", valid_from=date(2024, 5, 1), expires_on=date(2024, 4, 30)
+            ),
+            "expires_on",
+        ),
     ]:
         with pytest.raises(ValidationError) as info:
             residence.add_title(uow, anna, person_id, draft)
@@ -126,40 +157,42 @@ def test_a_bad_title_is_refused_naming_the_field(
 def test_a_retired_title_code_is_refused_for_a_new_entry_but_kept_on_old_ones(
     uow: UnitOfWork, admin: Actor, anna: Actor, person_id: int
 ) -> None:
-    old = residence.add_title(uow, anna, person_id, ResidenceTitleDraft("s20")).value
-    other = residence.add_title(uow, anna, person_id, ResidenceTitleDraft("visa")).value
+    old = residence.add_title(uow, anna, person_id, ResidenceTitleDraft(title="s20")).value
+    other = residence.add_title(uow, anna, person_id, ResidenceTitleDraft(title="visa")).value
     vocabularies.set_active(uow, admin, Vocabulary.RESIDENCE_TITLE, "s20", False)
     with pytest.raises(ValidationError) as info:
-        residence.add_title(uow, anna, person_id, ResidenceTitleDraft("s20"))
+        residence.add_title(uow, anna, person_id, ResidenceTitleDraft(title="s20"))
     assert info.value.field == "title"
     with pytest.raises(ValidationError) as info:
-        residence.update_title(uow, anna, other.id, ResidenceTitleDraft("s20"), other.version)
+        residence.update_title(uow, anna, other.id, ResidenceTitleDraft(title="s20"), other.version)
     assert info.value.field == "title"
     # The old title keeps its code, also when its notes are corrected.
     fixed = residence.update_title(
-        uow, anna, old.id, ResidenceTitleDraft("s20", notes="Chancenkarte"), old.version
+        uow, anna, old.id, ResidenceTitleDraft(title="s20", notes="Chancenkarte"), old.version
     ).value
     assert (fixed.title, fixed.notes) == ("s20", "Chancenkarte")
     assert {t.title for t in residence.titles_of(uow, anna, person_id)} == {"s20", "visa"}
     with pytest.raises(NotFoundError):
-        residence.add_title(uow, anna, 4711, ResidenceTitleDraft("visa"))
+        residence.add_title(uow, anna, 4711, ResidenceTitleDraft(title="visa"))
     with pytest.raises(NotFoundError):
-        residence.update_title(uow, anna, 4711, ResidenceTitleDraft("visa"), 1)
+        residence.update_title(uow, anna, 4711, ResidenceTitleDraft(title="visa"), 1)
 
 
 def test_expiring_titles_soonest_first(uow: UnitOfWork, anna: Actor, person_id: int) -> None:
-    other = people.create_person(uow, anna, PersonDraft("Okafor", "Chidi")).value.id
+    other = people.create_person(
+        uow, anna, PersonDraft(family_name="Okafor", given_name="Chidi")
+    ).value.id
     late = residence.add_title(
-        uow, anna, person_id, ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(80))
+        uow, anna, person_id, ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(80))
     ).value
     soon = residence.add_title(
-        uow, anna, other, ResidenceTitleDraft("s18b", expires_on=TODAY + timedelta(10))
+        uow, anna, other, ResidenceTitleDraft(title="s18b", expires_on=TODAY + timedelta(10))
     ).value
     residence.add_title(
-        uow, anna, other, ResidenceTitleDraft("visa", expires_on=TODAY - timedelta(1))
+        uow, anna, other, ResidenceTitleDraft(title="visa", expires_on=TODAY - timedelta(1))
     )
     residence.add_title(
-        uow, anna, other, ResidenceTitleDraft("s18c", expires_on=TODAY + timedelta(200))
+        uow, anna, other, ResidenceTitleDraft(title="s18c", expires_on=TODAY + timedelta(200))
     )
     assert residence.expiring(uow, anna) == [soon, late]  # default window: 90 days
     assert residence.expiring(uow, anna, within_days=30) == [soon]
@@ -176,7 +209,7 @@ def test_a_recognition_procedure_is_tracked_on_the_record(
         anna,
         record.id,
         RecognitionDraft(
-            "Bachelor Nursing (Hanoi)",
+            qualification="Bachelor Nursing (Hanoi)",
             reference_occupation="Pflegefachfrau",
             regulated=True,
             competent_body="Landesdirektion Sachsen",
@@ -195,7 +228,9 @@ def test_a_recognition_procedure_is_tracked_on_the_record(
 def test_a_procedure_moves_through_its_states_to_a_decision(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
-    base = RecognitionDraft("Diplom Elektrotechnik", "Elektroniker", regulated=False)
+    base = RecognitionDraft(
+        qualification="Diplom Elektrotechnik", reference_occupation="Elektroniker", regulated=False
+    )
     p = recognition.add_procedure(uow, anna, record.id, base).value
     steps = [
         RecognitionState.GATHERING_DOCUMENTS,
@@ -212,8 +247,8 @@ def test_a_procedure_moves_through_its_states_to_a_decision(
         anna,
         p.id,
         RecognitionDraft(
-            "Diplom Elektrotechnik",
-            "Elektroniker",
+            qualification="Diplom Elektrotechnik",
+            reference_occupation="Elektroniker",
             regulated=False,
             state=RecognitionState.DECIDED,
             decision=RecognitionDecision.PARTIAL,
@@ -238,7 +273,7 @@ def test_a_decision_before_decided_is_refused(
         RecognitionState.DOCUMENTS_COMPLETE,
     ):
         for decision in RecognitionDecision:
-            draft = RecognitionDraft("Diplom", state=state, decision=decision)
+            draft = RecognitionDraft(qualification="Diplom", state=state, decision=decision)
             with pytest.raises(ValidationError) as info:
                 recognition.add_procedure(uow, anna, record.id, draft)
             assert info.value.field == "decision", (state, decision)
@@ -255,7 +290,10 @@ def test_a_decision_from_decided_on_is_accepted(
         RecognitionState.CLOSED,
     ):
         draft = RecognitionDraft(
-            "Diplom", regulated=True, state=state, decision=RecognitionDecision.PARTIAL
+            qualification="Diplom",
+            regulated=True,
+            state=state,
+            decision=RecognitionDecision.PARTIAL,
         )
         p = recognition.add_procedure(uow, anna, record.id, draft).value
         assert (p.state, p.decision) == (state, RecognitionDecision.PARTIAL)
@@ -266,8 +304,8 @@ def test_a_zab_statement_is_for_non_regulated_degrees_only(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     draft = RecognitionDraft(
-        "Medical degree",
-        "Ärztin",
+        qualification="Medical degree",
+        reference_occupation="Ärztin",
         regulated=True,
         state=RecognitionState.DECIDED,
         decision=RecognitionDecision.ZAB_STATEMENT,
@@ -281,7 +319,7 @@ def test_a_zab_statement_is_for_non_regulated_degrees_only(
         anna,
         record.id,
         RecognitionDraft(
-            "BSc Computer Science",
+            qualification="BSc Computer Science",
             regulated=False,
             state=RecognitionState.CLOSED,
             decision=RecognitionDecision.ZAB_STATEMENT,
@@ -296,13 +334,17 @@ def test_a_zab_statement_is_for_non_regulated_degrees_only(
 def test_a_refused_update_keeps_the_procedure(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
-    p = recognition.add_procedure(uow, anna, record.id, RecognitionDraft("Diplom")).value
+    p = recognition.add_procedure(
+        uow, anna, record.id, RecognitionDraft(qualification="Diplom")
+    ).value
     with pytest.raises(ValidationError) as info:
         recognition.update_procedure(
             uow,
             anna,
             p.id,
-            RecognitionDraft("Diplom", regulated=True, decision=RecognitionDecision.NONE),
+            RecognitionDraft(
+                qualification="Diplom", regulated=True, decision=RecognitionDecision.NONE
+            ),
             p.version,
         )
     assert info.value.field == "decision"
@@ -313,13 +355,13 @@ def test_a_bad_procedure_is_refused_naming_the_field(
     uow: UnitOfWork, anna: Actor, record: RecordDetails
 ) -> None:
     late_submission = RecognitionDraft(
-        "Diplom",
+        qualification="Diplom",
         state=RecognitionState.DECIDED,
         submitted_on=date(2024, 5, 1),
         decided_on=date(2024, 4, 1),
     )
     for draft, field in [
-        (RecognitionDraft("   "), "qualification"),
+        (RecognitionDraft(qualification="   "), "qualification"),
         (late_submission, "decided_on"),
     ]:
         with pytest.raises(ValidationError) as info:
@@ -327,9 +369,9 @@ def test_a_bad_procedure_is_refused_naming_the_field(
         assert info.value.field == field
     assert cases.get_record(uow, anna, record.id).recognitions == ()
     with pytest.raises(NotFoundError):
-        recognition.add_procedure(uow, anna, 4711, RecognitionDraft("Diplom"))
+        recognition.add_procedure(uow, anna, 4711, RecognitionDraft(qualification="Diplom"))
     with pytest.raises(NotFoundError):
-        recognition.update_procedure(uow, anna, 4711, RecognitionDraft("Diplom"), 1)
+        recognition.update_procedure(uow, anna, 4711, RecognitionDraft(qualification="Diplom"), 1)
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -341,9 +383,9 @@ def test_an_event_is_recorded_with_its_partners(uow: UnitOfWork, anna: Actor) ->
         uow,
         anna,
         EventDraft(
-            " Infoabend Anerkennung ",
-            "information_event",
-            date(2024, 5, 14),
+            title=" Infoabend Anerkennung ",
+            kind="information_event",
+            held_on=date(2024, 5, 14),
             target_group=" Pflegekräfte ",
             participants=23,
             partner_ids=(fizuz, aa, fizuz),
@@ -363,22 +405,24 @@ def test_an_event_is_recorded_with_its_partners(uow: UnitOfWork, anna: Actor) ->
 def test_events_are_listed_newest_first_and_are_not_enquiries(uow: UnitOfWork, anna: Actor) -> None:
     titles = [("Workshop Bewerbung", "workshop", 3), ("Schulung", "training", 9)]
     for title, kind, day in titles:
-        events.add_event(uow, anna, EventDraft(title, kind, date(2024, 6, day)))
+        events.add_event(uow, anna, EventDraft(title=title, kind=kind, held_on=date(2024, 6, day)))
     assert [e.title for e in events.list_events(uow, anna)] == ["Schulung", "Workshop Bewerbung"]
     with uow.read() as s:
         assert s.scalar(select(func.count()).select_from(Record)) == 0
 
 
 def test_an_event_is_corrected(uow: UnitOfWork, anna: Actor) -> None:
-    e = events.add_event(uow, anna, EventDraft("Infoabend", "workshop", date(2024, 5, 1))).value
+    e = events.add_event(
+        uow, anna, EventDraft(title="Infoabend", kind="workshop", held_on=date(2024, 5, 1))
+    ).value
     fixed = events.update_event(
         uow,
         anna,
         e.id,
         EventDraft(
-            "Infoabend",
-            "information_event",
-            date(2024, 5, 2),
+            title="Infoabend",
+            kind="information_event",
+            held_on=date(2024, 5, 2),
             participants=12,
             partner_ids=(_partner(uow, "whz"),),
         ),
@@ -392,18 +436,29 @@ def test_an_event_is_corrected(uow: UnitOfWork, anna: Actor) -> None:
     )
     assert events.list_events(uow, anna) == [fixed]
     with pytest.raises(NotFoundError):
-        events.update_event(uow, anna, 4711, EventDraft("X", "workshop", date(2024, 5, 1)), 1)
+        events.update_event(
+            uow, anna, 4711, EventDraft(title="X", kind="workshop", held_on=date(2024, 5, 1)), 1
+        )
 
 
 def test_a_bad_event_is_refused_naming_the_field(uow: UnitOfWork, anna: Actor) -> None:
-    company = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value.id
+    company = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value.id
     day = date(2024, 5, 1)
     bad = [
-        (EventDraft("  ", "workshop", day), "title"),
-        (EventDraft("Infoabend", "party", day), "kind"),
-        (EventDraft("Infoabend", "workshop", day, participants=-1), "participants"),
-        (EventDraft("Infoabend", "workshop", day, partner_ids=(company,)), "partners"),
-        (EventDraft("Infoabend", "workshop", day, partner_ids=(4711,)), "partners"),
+        (EventDraft(title="  ", kind="workshop", held_on=day), "title"),
+        (EventDraft(title="Infoabend", kind="party", held_on=day), "kind"),
+        (
+            EventDraft(title="Infoabend", kind="workshop", held_on=day, participants=-1),
+            "participants",
+        ),
+        (
+            EventDraft(title="Infoabend", kind="workshop", held_on=day, partner_ids=(company,)),
+            "partners",
+        ),
+        (
+            EventDraft(title="Infoabend", kind="workshop", held_on=day, partner_ids=(4711,)),
+            "partners",
+        ),
     ]
     for draft, field in bad:
         with pytest.raises(ValidationError) as info:

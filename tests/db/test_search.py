@@ -30,12 +30,12 @@ OPENED = date(2024, 3, 4)
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str, given: str = "") -> int:
-    draft = PersonDraft(family, given)
+    draft = PersonDraft(family_name=family, given_name=given)
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _org(uow: UnitOfWork, actor: Actor, name: str, short: str = "") -> int:
-    draft = OrganisationDraft(name, short_name=short)
+    draft = OrganisationDraft(name=name, short_name=short)
     return people.create_organisation(uow, actor, draft, accept_duplicates=True).value.id
 
 
@@ -46,7 +46,9 @@ def _open(
     summary: str = "",
     opened_on: date = OPENED,
 ) -> int:
-    draft = RecordDraft(client, opened_on, kind=RecordKind.ENQUIRY, summary=summary)
+    draft = RecordDraft(
+        client=client, opened_on=opened_on, kind=RecordKind.ENQUIRY, summary=summary
+    )
     return cases.open_record(uow, actor, draft).value.id
 
 
@@ -265,7 +267,7 @@ def test_consultation_notes_find_the_record(uow: UnitOfWork, anna: Actor, office
         uow,
         anna,
         office.schmidt,
-        ConsultationDraft(OPENED, notes="Bewerbungsunterlagen für Krankenhaus geprüft"),
+        ConsultationDraft(held_on=OPENED, notes="Bewerbungsunterlagen für Krankenhaus geprüft"),
     ).value
     assert _find(uow, anna, "Bewerbungsunterlagen") == {office.schmidt}
     assert _find(uow, anna, "krankenhaus") == {office.schmidt}
@@ -273,7 +275,7 @@ def test_consultation_notes_find_the_record(uow: UnitOfWork, anna: Actor, office
     assert _find(uow, anna, "fur") == {office.schmidt}
 
     consultations.update_consultation(
-        uow, anna, c.id, ConsultationDraft(OPENED, notes="Zeugnisse übersetzt"), c.version
+        uow, anna, c.id, ConsultationDraft(held_on=OPENED, notes="Zeugnisse übersetzt"), c.version
     )
     assert _find(uow, anna, "Bewerbungsunterlagen") == set()
     assert _find(uow, anna, "Zeugnisse") == {office.schmidt}
@@ -283,7 +285,7 @@ def test_a_deleted_consultation_no_longer_finds_the_record(
     uow: UnitOfWork, anna: Actor, office: Office
 ) -> None:
     c = consultations.record_consultation(
-        uow, anna, office.schmidt, ConsultationDraft(OPENED, notes="Sprachkurs Kettenhund")
+        uow, anna, office.schmidt, ConsultationDraft(held_on=OPENED, notes="Sprachkurs Kettenhund")
     ).value
     assert _find(uow, anna, "Kettenhund") == {office.schmidt}
     consultations.delete_consultation(uow, anna, c.id, c.version)
@@ -299,7 +301,10 @@ def test_a_referral_reason_and_outcome_find_the_record(
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
     consent_to_referrals(uow, anna, office.mueller)  # a referral needs consent
     f = referrals.refer(
-        uow, anna, office.mueller, ReferralDraft(fizuz, OPENED, reason="Gleichwertigkeit")
+        uow,
+        anna,
+        office.mueller,
+        ReferralDraft(partner_id=fizuz, referred_on=OPENED, reason="Gleichwertigkeit"),
     ).value
     assert _find(uow, anna, "Gleichwertigkeit") == {office.mueller}
     referrals.record_feedback(
@@ -328,13 +333,13 @@ def test_a_further_party_finds_the_record(uow: UnitOfWork, anna: Actor, office: 
         uow,
         anna,
         office.schmidt,
-        PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer), PartyRole.EMPLOYER),
+        PartyDraft(client=ClientChoice(ClientKind.ORGANISATION, employer), role=PartyRole.EMPLOYER),
     )
     linked = cases.link_party(
         uow,
         anna,
         office.schmidt,
-        PartyDraft(ClientChoice(ClientKind.PERSON, spouse), PartyRole.FAMILY_MEMBER),
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, spouse), role=PartyRole.FAMILY_MEMBER),
     ).value
     assert _find(uow, anna, "Kessler") == {office.schmidt}
     assert _find(uow, anna, "Maschinenbau") == {office.schmidt}
@@ -355,7 +360,8 @@ def test_a_person_client_is_found_by_the_employers_name(
         anna,
         office.mueller,
         PartyDraft(
-            ClientChoice(ClientKind.ORGANISATION, office.org_ids["muster"]), PartyRole.EMPLOYER
+            client=ClientChoice(ClientKind.ORGANISATION, office.org_ids["muster"]),
+            role=PartyRole.EMPLOYER,
         ),
     )
     assert _find(uow, anna, "Muster") == {office.muster, office.mueller}
@@ -370,7 +376,9 @@ def test_after_renaming_a_person_the_new_name_finds_the_record_and_the_old_not(
 ) -> None:
     pid = office.person_ids["mueller"]
     p = people.get_person(uow, anna, pid)
-    people.update_person(uow, anna, pid, PersonDraft("Meier", "Anna"), p.version)
+    people.update_person(
+        uow, anna, pid, PersonDraft(family_name="Meier", given_name="Anna"), p.version
+    )
     assert _find(uow, anna, "Meier") == {office.mueller}
     assert office.mueller not in _find(uow, anna, "Müller")
     assert office.mueller not in _find(uow, anna, "mueller")
@@ -388,10 +396,12 @@ def test_after_renaming_a_party_the_new_name_finds_the_record(
         uow,
         anna,
         office.muster,
-        PartyDraft(ClientChoice(ClientKind.PERSON, helper), PartyRole.CANDIDATE),
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, helper), role=PartyRole.CANDIDATE),
     )
     v = people.get_person(uow, anna, helper).version
-    people.update_person(uow, anna, helper, PersonDraft("Wagner", "Klara"), v)
+    people.update_person(
+        uow, anna, helper, PersonDraft(family_name="Wagner", given_name="Klara"), v
+    )
     assert _find(uow, anna, "Wagner") == {office.muster}
     assert _find(uow, anna, "Weber") == set()
 
@@ -401,7 +411,7 @@ def test_after_renaming_an_organisation_the_new_name_finds_the_record(
 ) -> None:
     oid = office.org_ids["muster"]
     v = people.get_organisation(uow, anna, oid).version
-    people.update_organisation(uow, anna, oid, OrganisationDraft("Beispiel AG"), v)
+    people.update_organisation(uow, anna, oid, OrganisationDraft(name="Beispiel AG"), v)
     assert _find(uow, anna, "Beispiel") == {office.muster}
     assert _find(uow, anna, "Muster") == set()
 
@@ -414,7 +424,11 @@ def test_after_editing_summary_or_client_the_old_words_are_gone(
         uow,
         anna,
         r.id,
-        RecordDraft(ClientChoice(r.client.kind, r.client.id), r.opened_on, summary="Kita-Platz"),
+        RecordDraft(
+            client=ClientChoice(r.client.kind, r.client.id),
+            opened_on=r.opened_on,
+            summary="Kita-Platz",
+        ),
         r.version,
     ).value
     assert _find(uow, anna, "Elektronik") == set()
@@ -425,7 +439,11 @@ def test_after_editing_summary_or_client_the_old_words_are_gone(
         uow,
         anna,
         r.id,
-        RecordDraft(ClientChoice(ClientKind.PERSON, other), r.opened_on, summary="Kita-Platz"),
+        RecordDraft(
+            client=ClientChoice(ClientKind.PERSON, other),
+            opened_on=r.opened_on,
+            summary="Kita-Platz",
+        ),
         r.version,
     )
     assert _find(uow, anna, "Kowalski") == {office.schmidt}

@@ -47,13 +47,13 @@ INVISIBLE = "M\u202eül\u200bler\u200d"
 
 
 def _person(uow: UnitOfWork, actor: Actor, family: str = "Nguyen", **kw: object) -> int:
-    draft = PersonDraft(family, **kw)  # type: ignore[arg-type]
+    draft = PersonDraft(family_name=family, **kw)  # type: ignore[arg-type]
     return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
 
 def _record(uow: UnitOfWork, actor: Actor) -> int:
     client = ClientChoice(ClientKind.PERSON, _person(uow, actor))
-    return cases.open_record(uow, actor, RecordDraft(client, DAY)).value.id
+    return cases.open_record(uow, actor, RecordDraft(client=client, opened_on=DAY)).value.id
 
 
 def _refused(call: Callable[[], object]) -> ValidationError:
@@ -82,7 +82,10 @@ def test_invisible_characters_are_removed_and_names_stored_in_nfc(
 ) -> None:
     decomposed = unicodedata.normalize("NFD", "Müller")
     saved = people.create_person(
-        uow, anna, PersonDraft(INVISIBLE, "Ann\u200ba " + decomposed), accept_duplicates=True
+        uow,
+        anna,
+        PersonDraft(family_name=INVISIBLE, given_name="Ann\u200ba " + decomposed),
+        accept_duplicates=True,
     ).value
     assert saved.family_name == "Müller"
     assert saved.given_name == "Anna Müller"
@@ -113,21 +116,23 @@ def test_a_line_break_in_a_name_is_refused(uow: UnitOfWork, anna: Actor) -> None
 def test_organisation_fields_and_contact_persons(uow: UnitOfWork, anna: Actor) -> None:
     err = _refused(
         lambda: people.create_organisation(
-            uow, anna, OrganisationDraft("Firma\x1b GmbH"), accept_duplicates=True
+            uow, anna, OrganisationDraft(name="Firma\x1b GmbH"), accept_duplicates=True
         )
     )
     assert err.field == "name"
     err = _refused(
         lambda: people.create_organisation(
-            uow, anna, OrganisationDraft("Firma", short_name="F" * 101), accept_duplicates=True
+            uow, anna, OrganisationDraft(name="Firma", short_name="F" * 101), accept_duplicates=True
         )
     )
     assert err.field == "short_name" and "at most 100" in err.message
     org = people.create_organisation(
-        uow, anna, OrganisationDraft("Firma\u200b GmbH"), accept_duplicates=True
+        uow, anna, OrganisationDraft(name="Firma\u200b GmbH"), accept_duplicates=True
     ).value
     assert org.name == "Firma GmbH"
-    err = _refused(lambda: people.set_contacts(uow, anna, org.id, [ContactDraft("Frau\x07 X")]))
+    err = _refused(
+        lambda: people.set_contacts(uow, anna, org.id, [ContactDraft(name="Frau\x07 X")])
+    )
     assert err.field == "name"
 
 
@@ -138,7 +143,10 @@ def test_notes_may_have_lines_but_not_control_characters_or_excess(
     uow: UnitOfWork, anna: Actor
 ) -> None:
     saved = people.create_person(
-        uow, anna, PersonDraft("Nguyen", notes="one\r\ntwo\u200b\n"), accept_duplicates=True
+        uow,
+        anna,
+        PersonDraft(family_name="Nguyen", notes="one\r\ntwo\u200b\n"),
+        accept_duplicates=True,
     ).value
     assert saved.notes == "one\ntwo"
     limit = LIMITS[TextKind.NOTE].max_chars
@@ -152,19 +160,21 @@ def test_record_summary_consultation_referral_and_follow_up(uow: UnitOfWork, ann
     client = ClientChoice(ClientKind.PERSON, _person(uow, anna))
     long_summary = "s" * (LIMITS[TextKind.SUMMARY].max_chars + 1)
     err = _refused(
-        lambda: cases.open_record(uow, anna, RecordDraft(client, DAY, summary=long_summary))
+        lambda: cases.open_record(
+            uow, anna, RecordDraft(client=client, opened_on=DAY, summary=long_summary)
+        )
     )
     assert err.field == "summary"
     record_id = _record(uow, anna)
     err = _refused(
         lambda: consultations.record_consultation(
-            uow, anna, record_id, ConsultationDraft(DAY, notes="\x00")
+            uow, anna, record_id, ConsultationDraft(held_on=DAY, notes="\x00")
         )
     )
     assert err.field == "notes"
     err = _refused(
         lambda: consultations.record_consultation(
-            uow, anna, record_id, ConsultationDraft(DAY, language="vi\x1b")
+            uow, anna, record_id, ConsultationDraft(held_on=DAY, language="vi\x1b")
         )
     )
     assert err.field == "language"
@@ -172,7 +182,10 @@ def test_record_summary_consultation_referral_and_follow_up(uow: UnitOfWork, ann
     partner = next(o.id for o in people.list_partners(uow))
     err = _refused(
         lambda: referrals.refer(
-            uow, anna, record_id, ReferralDraft(partner, DAY, reason="\x1b[31m")
+            uow,
+            anna,
+            record_id,
+            ReferralDraft(partner_id=partner, referred_on=DAY, reason="\x1b[31m"),
         )
     )
     assert err.field == "reason"
@@ -204,7 +217,9 @@ def test_vocabulary_labels_office_name_and_event_title(uow: UnitOfWork, admin: A
     assert err.field == "office_name"
     err = _refused(
         lambda: events.add_event(
-            uow, admin, EventDraft("Info\nAbend", EventKind.INFORMATION_EVENT.value, DAY)
+            uow,
+            admin,
+            EventDraft(title="Info\nAbend", kind=EventKind.INFORMATION_EVENT.value, held_on=DAY),
         )
     )
     assert err.field == "title"
@@ -233,5 +248,7 @@ def test_internal_columns_keep_what_they_are_given(uow: UnitOfWork, anna: Actor)
 def test_install_is_idempotent(uow: UnitOfWork, anna: Actor) -> None:
     text_guard.install()
     UnitOfWork(uow.db)
-    saved = people.create_person(uow, anna, PersonDraft(" Nguyen\u200b "), accept_duplicates=True)
+    saved = people.create_person(
+        uow, anna, PersonDraft(family_name=" Nguyen\u200b "), accept_duplicates=True
+    )
     assert saved.value.family_name == "Nguyen"

@@ -33,9 +33,11 @@ def _codes(uow: UnitOfWork, vocabulary: Vocabulary, active_only: bool = False) -
 
 def _open(uow: UnitOfWork, actor: Actor, topics: tuple[str, ...]) -> int:
     pid = people.create_person(
-        uow, actor, PersonDraft("Müller", "Anna"), accept_duplicates=True
+        uow, actor, PersonDraft(family_name="Müller", given_name="Anna"), accept_duplicates=True
     ).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, pid), OPENED, topics=topics)
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, pid), opened_on=OPENED, topics=topics
+    )
     return cases.open_record(uow, actor, draft).value.id
 
 

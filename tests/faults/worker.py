@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
                 person_id = person_id or _first_person(uow, actor, people, PersonDraft, marker)
             else:
                 person = people.create_person(
-                    uow, actor, PersonDraft("Probe", "Fault", notes=text), accept_duplicates=True
+                    uow,
+                    actor,
+                    PersonDraft(family_name="Probe", given_name="Fault", notes=text),
+                    accept_duplicates=True,
                 ).value
                 say(f"SAVED person {person.id} {marker}")
                 person_id = person.id
@@ -105,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
                 uow,
                 actor,
                 RecordDraft(
-                    ClientChoice(ClientKind.PERSON, person_id), common.OPENED, summary=marker
+                    client=ClientChoice(ClientKind.PERSON, person_id),
+                    opened_on=common.OPENED,
+                    summary=marker,
                 ),
             ).value
             say(f"SAVED record {rec.id} {rec.number} {marker}")
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                     uow,
                     actor,
                     rec.id,
-                    ConsultationDraft(common.HELD, duration_minutes=30, notes=text),
+                    ConsultationDraft(held_on=common.HELD, duration_minutes=30, notes=text),
                 ).value
                 say(f"SAVED consultation {c.id} {marker}")
         except Exception as exc:

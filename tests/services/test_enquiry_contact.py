@@ -28,14 +28,16 @@ TODAY = office_today()
 
 
 def _person(uow: UnitOfWork, anna: Actor, family: str = "Haddad") -> ClientChoice:
-    p = people.create_person(uow, anna, PersonDraft(family, "Rami", nationality="SY"), True)
+    p = people.create_person(
+        uow, anna, PersonDraft(family_name=family, given_name="Rami", nationality="SY"), True
+    )
     return ClientChoice(ClientKind.PERSON, p.value.id)
 
 
 def _enquiry(client: ClientChoice, contact: ConsultationDraft | None) -> RecordDraft:
     return RecordDraft(
-        client,
-        TODAY,
+        client=client,
+        opened_on=TODAY,
         requester_type="person_abroad",
         channel="email",
         topics=("recognition",),
@@ -53,7 +55,12 @@ def test_the_record_and_its_first_consultation_are_saved_together(
 ) -> None:
     client = _person(uow, anna)
     contact = ConsultationDraft(
-        TODAY, 25, "email", anna.user_id, is_first=True, topics=("recognition",)
+        held_on=TODAY,
+        duration_minutes=25,
+        channel="email",
+        counsellor_id=anna.user_id,
+        is_first=True,
+        topics=("recognition",),
     )
     saved = cases.open_record(uow, anna, _enquiry(client, contact))
 
@@ -69,7 +76,9 @@ def test_the_figures_count_the_enquirys_consultation(
     uow: UnitOfWork, anna: Actor, manager: Actor
 ) -> None:
     client = _person(uow, anna)
-    contact = ConsultationDraft(TODAY, 40, "in_person", is_first=True)
+    contact = ConsultationDraft(
+        held_on=TODAY, duration_minutes=40, channel="in_person", is_first=True
+    )
     cases.open_record(uow, anna, _enquiry(client, contact))
 
     figures = statistics.statistics(uow, manager, Period(TODAY, TODAY))
@@ -82,11 +91,11 @@ def test_the_figures_count_the_enquirys_consultation(
 def test_a_refused_consultation_saves_no_record_either(uow: UnitOfWork, anna: Actor) -> None:
     client = _person(uow, anna)
     records, consultations = _count(uow, Record), _count(uow, Consultation)
-    too_long = ConsultationDraft(TODAY, 2000, "phone")
+    too_long = ConsultationDraft(held_on=TODAY, duration_minutes=2000, channel="phone")
     with pytest.raises(ValidationError) as refused:
         cases.open_record(uow, anna, _enquiry(client, too_long))
     assert refused.value.field == "duration_minutes"
-    retired = ConsultationDraft(TODAY, 10, "carrier_pigeon")
+    retired = ConsultationDraft(held_on=TODAY, duration_minutes=10, channel="carrier_pigeon")
     with pytest.raises(ValidationError) as refused:
         cases.open_record(uow, anna, _enquiry(client, retired))
     assert refused.value.field == "channel"
@@ -104,15 +113,17 @@ def test_without_a_contact_a_record_opens_as_before(uow: UnitOfWork, anna: Actor
 def test_a_client_with_a_record_has_had_a_contact(uow: UnitOfWork, anna: Actor) -> None:
     client, other = _person(uow, anna), _person(uow, anna, "Okafor")
     assert not cases.has_records(uow, anna, client)
-    cases.open_record(uow, anna, _enquiry(client, ConsultationDraft(TODAY, 5)))
+    cases.open_record(
+        uow, anna, _enquiry(client, ConsultationDraft(held_on=TODAY, duration_minutes=5))
+    )
     assert cases.has_records(uow, anna, client)
     assert not cases.has_records(uow, anna, other)
 
 
 def test_a_new_organisation_is_saved_with_its_contact_person(uow: UnitOfWork, anna: Actor) -> None:
-    contact = ContactDraft("Jana Schmidt", email="j.schmidt@example.org")
+    contact = ContactDraft(name="Jana Schmidt", email="j.schmidt@example.org")
     saved = people.create_organisation(
-        uow, anna, OrganisationDraft("Nette Textil GmbH"), contacts=(contact,)
+        uow, anna, OrganisationDraft(name="Nette Textil GmbH"), contacts=(contact,)
     )
     org = people.get_organisation(uow, anna, saved.value.id)
     [person] = org.contacts
@@ -131,8 +142,8 @@ def test_a_contact_person_without_a_name_saves_no_organisation(
         people.create_organisation(
             uow,
             anna,
-            OrganisationDraft("Nette Textil GmbH"),
-            contacts=(ContactDraft(" ", "", "0375 1"),),
+            OrganisationDraft(name="Nette Textil GmbH"),
+            contacts=(ContactDraft(name=" ", function="", email="0375 1"),),
         )
     assert refused.value.field == "contact_name"
     assert _count(uow, Organisation) == before

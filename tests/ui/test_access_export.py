@@ -33,11 +33,13 @@ from welcome_center.ui.pages.people import SEARCH_DELAY_MS, PeoplePage
 
 
 def _person(ops: Ops, family: str, given: str) -> int:
-    return people.create_person(ops.uow, ops.actor, PersonDraft(family, given), True).value.id
+    return people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given), True
+    ).value.id
 
 
 def _record_with_note(ops: Ops, person_id: int, note: str) -> int:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id), office_today())
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person_id), opened_on=office_today())
     record_id = cases.open_record(ops.uow, ops.actor, draft).value.id
     consultations.record_consultation(
         ops.uow, ops.actor, record_id, ConsultationDraft(held_on=office_today(), notes=note)
@@ -89,7 +91,7 @@ def test_select_a_person_press_the_button_and_the_file_is_written(
     theirs = _record_with_note(ops, other, "Chidi braucht einen Sprachkurs.")
     cases.link_party(
         ops.uow, ops.actor, theirs,
-        PartyDraft(ClientChoice(ClientKind.PERSON, lan), PartyRole.FAMILY_MEMBER),
+        PartyDraft(client=ClientChoice(ClientKind.PERSON, lan), role=PartyRole.FAMILY_MEMBER),
     )  # fmt: skip
     page = _page(qtbot, ops)
     assert not page.access_button.isEnabled()  # nobody selected
@@ -140,7 +142,7 @@ def test_a_name_without_ending_gets_the_chosen_format_in_german(
 def test_an_organisation_has_no_access_export_and_an_administrator_sees_no_button(
     qtbot: QtBot, ops: Ops, admin_only_ops: Ops
 ) -> None:
-    people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Nguyen Logistik GmbH"))
+    people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name="Nguyen Logistik GmbH"))
     page = _page(qtbot, ops)
     _choose(qtbot, page, "Nguyen Logistik")
     assert page.heading.text() == "Nguyen Logistik GmbH (Organisation)"

@@ -33,13 +33,17 @@ OPENED = office_today() - timedelta(days=3)
 def office(uow, anna: Actor, ben: Actor) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Anna records Kaminski with an enquiry, Ben records Nowak with another; someone tries to
     log in as a user who does not exist."""
-    kaminski = people.create_person(uow, anna, PersonDraft("Kaminski", "Jerzy")).value.id
-    nowak = people.create_person(uow, ben, PersonDraft("Nowak", "Ewa")).value.id
+    kaminski = people.create_person(
+        uow, anna, PersonDraft(family_name="Kaminski", given_name="Jerzy")
+    ).value.id
+    nowak = people.create_person(
+        uow, ben, PersonDraft(family_name="Nowak", given_name="Ewa")
+    ).value.id
     first = cases.open_record(
-        uow, anna, RecordDraft(ClientChoice(ClientKind.PERSON, kaminski), OPENED)
+        uow, anna, RecordDraft(client=ClientChoice(ClientKind.PERSON, kaminski), opened_on=OPENED)
     ).value
     second = cases.open_record(
-        uow, ben, RecordDraft(ClientChoice(ClientKind.PERSON, nowak), OPENED)
+        uow, ben, RecordDraft(client=ClientChoice(ClientKind.PERSON, nowak), opened_on=OPENED)
     ).value
     with pytest.raises(AuthenticationError):
         users.authenticate(uow, "mallory", "guessing a password")

@@ -30,8 +30,12 @@ def language(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def _record_window(qtbot: QtBot, ops: Ops) -> RecordWindow:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Rami"), True)
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.value.id), office_today())
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    )
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.value.id), opened_on=office_today()
+    )
     window = RecordWindow(ops, cases.open_record(ops.uow, ops.actor, draft).value.id)
     qtbot.addWidget(window)
     window.show()

@@ -16,9 +16,13 @@ from welcome_center.ui.widgets.client_picker import ClientPicker
 
 @pytest.fixture
 def clients(uow, anna):
-    hans = people.create_person(uow, anna, PersonDraft("Müller", "Hans")).value
-    people.create_person(uow, anna, PersonDraft("Meier", "Olga"))
-    firm = people.create_organisation(uow, anna, OrganisationDraft("Müllerei Zwickau GmbH")).value
+    hans = people.create_person(
+        uow, anna, PersonDraft(family_name="Müller", given_name="Hans")
+    ).value
+    people.create_person(uow, anna, PersonDraft(family_name="Meier", given_name="Olga"))
+    firm = people.create_organisation(
+        uow, anna, OrganisationDraft(name="Müllerei Zwickau GmbH")
+    ).value
     return hans, firm
 
 

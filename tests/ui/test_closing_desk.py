@@ -39,14 +39,23 @@ def _partner(ops: Ops, code: str) -> int:
 @pytest.fixture
 def busy(ops: Ops) -> tuple[int, str]:
     """Anna's record with a follow-up due today and a referral waiting for feedback for long."""
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Kowalski", "Jan")).value
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Kowalski", given_name="Jan")
+    ).value
     days = ops.settings.referral_feedback_days + 20
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), TODAY - timedelta(days=days))
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.id), opened_on=TODAY - timedelta(days=days)
+    )
     r = cases.open_record(ops.uow, ops.actor, draft).value
     follow_ups.add_follow_up(ops.uow, ops.actor, r.id, TODAY, "Unterlagen nachfragen")
     referred = TODAY - timedelta(days=days - 1)
     consent_to_referrals(ops.uow, ops.actor, r.id)  # a referral needs consent
-    referrals.refer(ops.uow, ops.actor, r.id, ReferralDraft(_partner(ops, "mbe"), referred))
+    referrals.refer(
+        ops.uow,
+        ops.actor,
+        r.id,
+        ReferralDraft(partner_id=_partner(ops, "mbe"), referred_on=referred),
+    )
     return r.id, r.number
 
 
@@ -141,19 +150,27 @@ def test_keeping_is_the_default_and_keeps_the_follow_up_listed(
 
 
 def test_a_record_with_nothing_open_does_not_ask(qtbot, ops: Ops, boxes) -> None:  # type: ignore[no-untyped-def]
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Weber", "Jan")).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), TODAY)
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Weber", given_name="Jan")
+    ).value
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person.id), opened_on=TODAY)
     r = cases.open_record(ops.uow, ops.actor, draft).value
     seen = _close_with_keys(qtbot, ops, r.id, [], boxes)
     assert seen["texts"] == ""
 
 
 def test_today_lists_my_new_enquiries_and_says_what_open_today_counts(qtbot, ops: Ops) -> None:  # type: ignore[no-untyped-def]
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Sami")).value
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Sami")
+    ).value
     client = ClientChoice(ClientKind.PERSON, person.id)
-    enquiry = cases.open_record(ops.uow, ops.actor, RecordDraft(client, TODAY)).value
+    enquiry = cases.open_record(
+        ops.uow, ops.actor, RecordDraft(client=client, opened_on=TODAY)
+    ).value
     case = cases.open_record(
-        ops.uow, ops.actor, RecordDraft(client, TODAY - timedelta(days=1), kind=RecordKind.CASE)
+        ops.uow,
+        ops.actor,
+        RecordDraft(client=client, opened_on=TODAY - timedelta(days=1), kind=RecordKind.CASE),
     ).value
     today = TodayPage(ops)
     _show(qtbot, today)

@@ -78,9 +78,11 @@ def conflicts(qtbot) -> ConflictAnswers:
 
 @pytest.fixture
 def record_id(uow, anna) -> int:
-    person = people.create_person(uow, anna, PersonDraft("Petrenko", "Olena")).value
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Petrenko", given_name="Olena")
+    ).value
     client = ClientChoice(ClientKind.PERSON, person.id)
-    return cases.open_record(uow, anna, RecordDraft(client, OPENED)).value.id
+    return cases.open_record(uow, anna, RecordDraft(client=client, opened_on=OPENED)).value.id
 
 
 def _show(qtbot, dialog):
@@ -109,7 +111,10 @@ def _assert_conflict_named_ben(conflicts: ConflictAnswers) -> None:
 
 def _consultation_dialog(qtbot, ops, uow, anna, record_id):
     consultations.record_consultation(
-        uow, anna, record_id, ConsultationDraft(OPENED, 30, notes="Erstgespraech")
+        uow,
+        anna,
+        record_id,
+        ConsultationDraft(held_on=OPENED, duration_minutes=30, notes="Erstgespraech"),
     )
     window = open_window(qtbot, ops, record_id)
     (item,) = window.details.consultations
@@ -120,7 +125,7 @@ def test_a_consultation_changed_meanwhile_keeps_the_typed_notes(
     qtbot, ops, uow, anna, ben, record_id, conflicts
 ):
     _window, item, dialog = _consultation_dialog(qtbot, ops, uow, anna, record_id)
-    bens = ConsultationDraft(OPENED, 60, notes="Ben: Termin verschoben")
+    bens = ConsultationDraft(held_on=OPENED, duration_minutes=60, notes="Ben: Termin verschoben")
     consultations.update_consultation(uow, ben, item.id, bens, item.version)
 
     _append(qtbot, dialog.notes, " - Anna: Unterlagen erhalten")
@@ -140,7 +145,7 @@ def test_reload_after_a_conflict_shows_the_saved_consultation_and_saves_on_it(
     qtbot, ops, uow, anna, ben, record_id
 ):
     window, item, dialog = _consultation_dialog(qtbot, ops, uow, anna, record_id)
-    bens = ConsultationDraft(OPENED, 60, notes="Ben: Termin verschoben")
+    bens = ConsultationDraft(held_on=OPENED, duration_minutes=60, notes="Ben: Termin verschoben")
     consultations.update_consultation(uow, ben, item.id, bens, item.version)
     _append(qtbot, dialog.notes, " - Anna")
     conflicts = ConflictAnswers(qtbot)
@@ -219,7 +224,9 @@ def test_feedback_given_meanwhile_keeps_the_typed_outcome(
 ):
     fizuz = next(o.id for o in people.list_partners(uow) if o.code == "fizuz")
     consent_to_referrals(uow, anna, record_id)  # a referral needs consent
-    f = referrals.refer(uow, anna, record_id, ReferralDraft(fizuz, OPENED)).value
+    f = referrals.refer(
+        uow, anna, record_id, ReferralDraft(partner_id=fizuz, referred_on=OPENED)
+    ).value
     window = open_window(qtbot, ops, record_id)
     dialog = _show(qtbot, FeedbackDialog(window, window.details.referrals[0]))
     referrals.record_feedback(
@@ -241,14 +248,18 @@ def test_feedback_given_meanwhile_keeps_the_typed_outcome(
 def test_a_contact_person_changed_meanwhile_is_not_overwritten(
     qtbot, ops, uow, anna, ben, conflicts
 ):
-    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
-    people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz", "Personal")])
+    org = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value
+    people.set_contacts(uow, anna, org.id, [ContactDraft(name="Frau Kurz", function="Personal")])
     dialog = OrganisationEditor(ops, None)
     assert dialog.load(org.id)
     _show(qtbot, dialog)
     (kurz,) = people.get_organisation(uow, ben, org.id).contacts
     people.set_contacts(
-        uow, ben, org.id, [ContactDraft("Frau Kurz", "Buchhaltung", id=kurz.id)], {kurz.id: 1}
+        uow,
+        ben,
+        org.id,
+        [ContactDraft(name="Frau Kurz", function="Buchhaltung", id=kurz.id)],
+        {kurz.id: 1},
     )
 
     _append(qtbot, dialog.phone, "0375 1234")

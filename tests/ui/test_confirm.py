@@ -23,9 +23,11 @@ from welcome_center.ui.record.consultations import ConsultationDialog
 
 @pytest.fixture
 def record_id(uow, anna) -> int:
-    person = people.create_person(uow, anna, PersonDraft("Nguyen", "Lan")).value
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Nguyen", given_name="Lan")
+    ).value
     client = ClientChoice(ClientKind.PERSON, person.id)
-    draft = RecordDraft(client, office_today(), summary="Erstkontakt")
+    draft = RecordDraft(client=client, opened_on=office_today(), summary="Erstkontakt")
     return cases.open_record(uow, anna, draft).value.id
 
 

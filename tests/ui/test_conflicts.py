@@ -49,9 +49,13 @@ def conflicts(qtbot) -> ConflictAnswers:
 
 @pytest.fixture
 def record_id(uow, anna) -> int:
-    person = people.create_person(uow, anna, PersonDraft("Petrenko", "Olena")).value
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Petrenko", given_name="Olena")
+    ).value
     client = ClientChoice(ClientKind.PERSON, person.id)
-    draft = RecordDraft(client, office_today(), channel="in_person", summary="Erstkontakt")
+    draft = RecordDraft(
+        client=client, opened_on=office_today(), channel="in_person", summary="Erstkontakt"
+    )
     return cases.open_record(uow, anna, draft).value.id
 
 
@@ -178,7 +182,10 @@ def test_a_consultation_corrected_at_two_desks(
 ):
     today = office_today()
     consultations.record_consultation(
-        uow, anna, record_id, ConsultationDraft(today, 30, notes="Erstgespraech")
+        uow,
+        anna,
+        record_id,
+        ConsultationDraft(held_on=today, duration_minutes=30, notes="Erstgespraech"),
     )
     anna_window = open_window(qtbot, ops, record_id)
     ben_window = open_window(qtbot, ops_for(ben), record_id)
@@ -231,7 +238,9 @@ def _editors(qtbot, ops, ops_for, ben, cls, item_id):
 
 
 def test_a_person_changed_at_two_desks(qtbot, ops, ops_for, ben, uow, anna, conflicts):
-    pid = people.create_person(uow, anna, PersonDraft("Weber", "Eva")).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name="Weber", given_name="Eva")
+    ).value.id
     anna_editor, ben_editor = _editors(qtbot, ops, ops_for, ben, PersonEditor, pid)
     qtbot.keyClicks(ben_editor.phone, "0375 999")
     qtbot.keyClicks(ben_editor.languages, "Deutsch")
@@ -265,7 +274,9 @@ def test_a_person_changed_at_two_desks(qtbot, ops, ops_for, ben, uow, anna, conf
 def test_a_person_kept_on_top_of_a_colleagues_change(
     qtbot, ops, ops_for, ben, uow, anna, conflicts
 ):
-    pid = people.create_person(uow, anna, PersonDraft("Weber", "Eva")).value.id
+    pid = people.create_person(
+        uow, anna, PersonDraft(family_name="Weber", given_name="Eva")
+    ).value.id
     anna_editor, ben_editor = _editors(qtbot, ops, ops_for, ben, PersonEditor, pid)
     qtbot.keyClicks(ben_editor.phone, "0375 999")
     ben_editor.save_button.click()
@@ -282,8 +293,8 @@ def test_a_person_kept_on_top_of_a_colleagues_change(
 
 
 def test_contact_persons_changed_at_two_desks(qtbot, ops, ops_for, ben, uow, anna, conflicts):
-    org = people.create_organisation(uow, anna, OrganisationDraft("Muster GmbH")).value
-    people.set_contacts(uow, anna, org.id, [ContactDraft("Frau Kurz", "Personal")])
+    org = people.create_organisation(uow, anna, OrganisationDraft(name="Muster GmbH")).value
+    people.set_contacts(uow, anna, org.id, [ContactDraft(name="Frau Kurz", function="Personal")])
     anna_editor, ben_editor = _editors(qtbot, ops, ops_for, ben, OrganisationEditor, org.id)
     # Ben changes the contact person's function (typed into the table's cell).
     table = ben_editor.contacts_table

@@ -49,13 +49,17 @@ def _boxes(message_boxes: MessageBoxes) -> MessageBoxes:
 
 @pytest.fixture
 def person_id(ops: Ops) -> int:
-    return people.create_person(ops.uow, ops.actor, PersonDraft("Öztürk", "Ayşe")).value.id
+    return people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Öztürk", given_name="Ayşe")
+    ).value.id
 
 
 @pytest.fixture
 def record_id(ops: Ops, person_id: int) -> int:
     client = ClientChoice(ClientKind.PERSON, person_id)
-    return cases.open_record(ops.uow, ops.actor, RecordDraft(client, TODAY)).value.id
+    return cases.open_record(
+        ops.uow, ops.actor, RecordDraft(client=client, opened_on=TODAY)
+    ).value.id
 
 
 def when_dialog(kind: type, action: Callable[[QDialog], None], timeout_ms: int = 5000) -> None:
@@ -213,7 +217,9 @@ def test_the_quick_enquiry_asks_for_consent_and_saves_the_referral(
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
-    ada = people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada")).value
+    ada = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Okonkwo", given_name="Ada")
+    ).value
     picker = dialog.client.picker
     qtbot.keyClicks(picker.edit, "okon")
     qtbot.waitUntil(picker.hits.isVisible, timeout=2000)
@@ -314,7 +320,7 @@ def test_a_new_person_has_no_panel_yet_and_an_organisation_has_one(qtbot, ops: O
     qtbot.addWidget(editor)
     editor.show()
     assert not editor.consents.isVisible()
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Autohaus Kühn"))
+    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name="Autohaus Kühn"))
     o = OrganisationEditor(ops)
     qtbot.addWidget(o)
     assert o.load(org.value.id)

@@ -58,8 +58,12 @@ def german() -> Iterator[None]:
 
 
 def _record(ops: Ops, family: str = "Nguyễn", given: str = "Thảo") -> int:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft(family, given), True).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person), TODAY - timedelta(days=30))
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given), True
+    ).value.id
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person), opened_on=TODAY - timedelta(days=30)
+    )
     return cases.open_record(ops.uow, ops.actor, draft).value.id
 
 
@@ -86,8 +90,12 @@ def _fits(table: QTableView, row: int, column: int) -> bool:
 
 def test_the_notes_preview_follows_the_selected_consultation(qtbot: QtBot, ops: Ops) -> None:
     record = _record(ops)
-    older = ConsultationDraft(TODAY - timedelta(days=9), 30, notes="Kurzer Anruf.")
-    newer = ConsultationDraft(TODAY - timedelta(days=2), 60, topics=("recognition",), notes=NOTES)
+    older = ConsultationDraft(
+        held_on=TODAY - timedelta(days=9), duration_minutes=30, notes="Kurzer Anruf."
+    )
+    newer = ConsultationDraft(
+        held_on=TODAY - timedelta(days=2), duration_minutes=60, topics=("recognition",), notes=NOTES
+    )
     for draft in (older, newer):
         consultations.record_consultation(ops.uow, ops.actor, record, draft)
     window = _window(qtbot, ops, record)
@@ -125,7 +133,12 @@ def test_the_outcome_is_shown_in_its_column_and_whole_in_the_preview(
 ) -> None:
     record = _record(ops)
     partner = next(o.id for o in people.list_partners(ops.uow) if o.code == "fizuz")
-    draft = ReferralDraft(partner, TODAY - timedelta(days=20), "recognition", "Anerkennung")
+    draft = ReferralDraft(
+        partner_id=partner,
+        referred_on=TODAY - timedelta(days=20),
+        topic="recognition",
+        reason="Anerkennung",
+    )
     consent_to_referrals(ops.uow, ops.actor, record)  # a referral needs consent
     saved = referrals.refer(ops.uow, ops.actor, record, draft).value
     referrals.record_feedback(
@@ -155,10 +168,12 @@ def test_the_outcome_is_shown_in_its_column_and_whole_in_the_preview(
 def test_a_partys_role_and_note_are_shown_whole(qtbot: QtBot, ops: Ops, german: None) -> None:
     record = _record(ops)
     company = people.create_organisation(
-        ops.uow, ops.actor, OrganisationDraft("Nette Textilveredlung GmbH & Co. KG")
+        ops.uow, ops.actor, OrganisationDraft(name="Nette Textilveredlung GmbH & Co. KG")
     ).value.id
     note = "künftiger Arbeitgeber, Vertrag ab dem ersten März, Ansprechpartnerin Frau Berger"
-    party = PartyDraft(ClientChoice(ClientKind.ORGANISATION, company), PartyRole.ON_BEHALF, note)
+    party = PartyDraft(
+        client=ClientChoice(ClientKind.ORGANISATION, company), role=PartyRole.ON_BEHALF, note=note
+    )
     cases.link_party(ops.uow, ops.actor, record, party)
     window = _window(qtbot, ops, record)
     table = window.overview.parties.table
@@ -231,7 +246,10 @@ def test_user_text_in_a_tooltip_stays_text(qtbot: QtBot, ops: Ops) -> None:
     record = _record(ops)
     notes = "<b>nicht fett</b> & <i>nicht kursiv</i>"
     consultations.record_consultation(
-        ops.uow, ops.actor, record, ConsultationDraft(TODAY, 15, notes=notes)
+        ops.uow,
+        ops.actor,
+        record,
+        ConsultationDraft(held_on=TODAY, duration_minutes=15, notes=notes),
     )
     window = _window(qtbot, ops, record)
     activate(qtbot, window)

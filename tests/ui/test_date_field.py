@@ -35,8 +35,12 @@ def _no_real_message_boxes(message_boxes):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def record_id(uow, anna) -> int:  # type: ignore[no-untyped-def]
-    person = people.create_person(uow, anna, PersonDraft("Yilmaz", "Deniz")).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), OPENED, summary="Beratung")
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Yilmaz", given_name="Deniz")
+    ).value
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.id), opened_on=OPENED, summary="Beratung"
+    )
     return cases.open_record(uow, anna, draft).value.id
 
 
@@ -243,8 +247,10 @@ def test_the_project_start_is_typed_and_an_impossible_one_refused(qtbot, admin_o
 
 
 def test_the_records_lists_date_filters_are_typed(qtbot, ops, uow, anna, record_id):  # type: ignore[no-untyped-def]
-    person = people.create_person(uow, anna, PersonDraft("Neu", "Nora")).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), office_today())
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Neu", given_name="Nora")
+    ).value
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person.id), opened_on=office_today())
     newer = cases.open_record(uow, anna, draft).value.id
     page = RecordsPage(ops)
     qtbot.addWidget(page)

@@ -41,9 +41,13 @@ def test_an_administrator_restores_an_encrypted_backup_and_logs_in_again(
     ctx, recovery = create_office(resolve(url), url)
     admin = users.add_user(ctx.uow, None, "sabine", PW, users.FIRST_USER_ROLES).value
     actor = Actor(admin.id, admin.username, admin.roles)
-    kept_person = people.create_person(ctx.uow, actor, PersonDraft("Kovalenko", "Oksana"), True)
+    kept_person = people.create_person(
+        ctx.uow, actor, PersonDraft(family_name="Kovalenko", given_name="Oksana"), True
+    )
     backup = storage.backup(ctx.db, tmp_path / "backups" / "before.db", actor, ctx.uow)
-    later = people.create_person(ctx.uow, actor, PersonDraft("Nguyen", "Lan"), True)
+    later = people.create_person(
+        ctx.uow, actor, PersonDraft(family_name="Nguyen", given_name="Lan"), True
+    )
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(backup), ""))
     )

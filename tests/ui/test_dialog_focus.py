@@ -18,8 +18,12 @@ TABS = ["consultations", "referrals", "follow_ups", "residence", "recognition"]
 
 @pytest.mark.parametrize("tab", TABS)
 def test_a_new_entry_dialog_opens_in_its_first_field(qtbot: QtBot, ops: Ops, tab: str) -> None:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Rami"), True)
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.value.id), office_today())
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    )
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.value.id), opened_on=office_today()
+    )
     record = cases.open_record(ops.uow, ops.actor, draft).value.id
     window = RecordWindow(ops, record)
     qtbot.addWidget(window)

@@ -16,8 +16,10 @@ from welcome_center.ui.pages.records import SEARCH_DELAY_MS, RecordsPage
 
 def _office(ops: Ops) -> None:
     for family in ("Haddad", "Hansen"):
-        pid = people.create_person(ops.uow, ops.actor, PersonDraft(family, "Rami"), True).value.id
-        draft = RecordDraft(ClientChoice(ClientKind.PERSON, pid), office_today())
+        pid = people.create_person(
+            ops.uow, ops.actor, PersonDraft(family_name=family, given_name="Rami"), True
+        ).value.id
+        draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=office_today())
         cases.open_record(ops.uow, ops.actor, draft)
 
 

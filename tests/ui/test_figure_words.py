@@ -67,8 +67,12 @@ TWO = {
 
 
 def _record(ops: Ops, on: date, kind: RecordKind = RecordKind.ENQUIRY) -> int:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Kowalska", "Zofia"), True)
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.value.id), on, kind=kind)
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Kowalska", given_name="Zofia"), True
+    )
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.value.id), opened_on=on, kind=kind
+    )
     return cases.open_record(ops.uow, ops.actor, draft).value.id
 
 
@@ -84,10 +88,14 @@ def test_every_counted_name_has_a_singular_and_a_plural(lang: str) -> None:
 def test_the_reports_page_says_one_event(qtbot: QtBot, admin_ops: Ops, lang: str) -> None:
     ops = admin_ops
     record = _record(ops, MARCH, RecordKind.CASE)
-    consultations.record_consultation(ops.uow, ops.actor, record, ConsultationDraft(MARCH, 30))
+    consultations.record_consultation(
+        ops.uow, ops.actor, record, ConsultationDraft(held_on=MARCH, duration_minutes=30)
+    )
     for held_on, title in ((MARCH, "Infoabend Anerkennung"), (date(2025, 4, 2), "Workshop")):
         events.add_event(
-            ops.uow, ops.actor, EventDraft(title, "information_event", held_on, participants=1)
+            ops.uow,
+            ops.actor,
+            EventDraft(title=title, kind="information_event", held_on=held_on, participants=1),
         )
     page = ReportsPage(ops)
     qtbot.addWidget(page)

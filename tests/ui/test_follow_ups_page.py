@@ -32,8 +32,12 @@ SYSTEM = Actor.system("test")
 
 def _record(ops: Ops, family: str, actor: Actor | None = None) -> tuple[int, str]:
     actor = actor or ops.actor
-    person = people.create_person(ops.uow, actor, PersonDraft(family, "Kim"), True).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person), TODAY - timedelta(days=30))
+    person = people.create_person(
+        ops.uow, actor, PersonDraft(family_name=family, given_name="Kim"), True
+    ).value.id
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person), opened_on=TODAY - timedelta(days=30)
+    )
     saved = cases.open_record(ops.uow, actor, draft).value
     return saved.id, saved.number
 

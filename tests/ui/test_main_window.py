@@ -36,7 +36,9 @@ def _titles(w: MainWindow) -> list[str]:
 
 
 def _record(ops: Ops) -> int:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Kovalenko", "Oksana"), True)
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Kovalenko", given_name="Oksana"), True
+    )
     client = ClientChoice(ClientKind.PERSON, person.value.id)
     draft = RecordDraft(client=client, opened_on=office_today(), summary="Anerkennung Pflege")
     return cases.open_record(ops.uow, ops.actor, draft).value.id

@@ -217,8 +217,10 @@ def test_the_substitute_is_chosen_in_the_overview_and_then_sees_the_record(
     qtbot: QtBot, ops: Ops, uow, admin: Actor, ben: Actor
 ) -> None:  # type: ignore[no-untyped-def]
     settings.update_settings(uow, admin, record_visibility="own")
-    person = people.create_person(uow, ops.actor, PersonDraft("Haddad", "Rami"), True).value
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.id), office_today())
+    person = people.create_person(
+        uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    ).value
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person.id), opened_on=office_today())
     record_id = cases.open_record(uow, ops.actor, draft).value.id
     with pytest.raises(PermissionDeniedError):
         cases.get_record(uow, ben, record_id)

@@ -56,7 +56,9 @@ def _partner_id(ops: Ops, short_name: str) -> int:
 
 
 def _record(ops: Ops, days_ago: int = 5) -> tuple[int, str]:
-    pid = people.create_person(ops.uow, ops.actor, PersonDraft("Nguyen", "Lan"), True).value.id
+    pid = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Nguyen", given_name="Lan"), True
+    ).value.id
     draft = RecordDraft(
         client=ClientChoice(ClientKind.PERSON, pid),
         opened_on=office_today() - timedelta(days=days_ago),
@@ -193,7 +195,9 @@ def test_the_referrals_sent_to_a_partner_appear(
     record_id, number = _record(admin_ops)
     on = office_today() - timedelta(days=2)
     consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
-    draft = ReferralDraft(fizuz, on, topic="recognition", reason="Anerkennung Pflege")
+    draft = ReferralDraft(
+        partner_id=fizuz, referred_on=on, topic="recognition", reason="Anerkennung Pflege"
+    )
     assert (
         admin_ops.write(None, lambda uow, actor: referrals.refer(uow, actor, record_id, draft))
         is not None
@@ -214,7 +218,7 @@ def test_the_referrals_sent_to_a_partner_appear(
 def test_a_partners_feedback_changes_the_status_word(page: PartnersPage, admin_ops: Ops) -> None:
     fizuz = _partner_id(admin_ops, "FIZUZ")
     record_id, _number = _record(admin_ops)
-    draft = ReferralDraft(fizuz, office_today())
+    draft = ReferralDraft(partner_id=fizuz, referred_on=office_today())
     consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
     referral = referrals.refer(admin_ops.uow, admin_ops.actor, record_id, draft).value
     page.select_partner(fizuz)
@@ -238,9 +242,11 @@ def test_a_counsellor_sees_the_directory_but_does_not_keep_it(qtbot: QtBot, ops:
 
 def test_an_edited_partner_is_shown_again(qtbot: QtBot, page: PartnersPage, admin_ops: Ops) -> None:
     org = people.create_organisation(
-        admin_ops.uow, admin_ops.actor, OrganisationDraft("Tafel Zwickau e.V.", "Tafel", True)
+        admin_ops.uow,
+        admin_ops.actor,
+        OrganisationDraft(name="Tafel Zwickau e.V.", short_name="Tafel", is_partner=True),
     ).value
-    people.set_contacts(admin_ops.uow, admin_ops.actor, org.id, [ContactDraft("Eva Roth")])
+    people.set_contacts(admin_ops.uow, admin_ops.actor, org.id, [ContactDraft(name="Eva Roth")])
     page.refresh()
     page.select_partner(org.id)
 
@@ -263,11 +269,11 @@ def test_models_pass_the_model_tester(
     qtbot: QtBot, qtmodeltester: ModelTester, page: PartnersPage, admin_ops: Ops
 ) -> None:
     fizuz = _partner_id(admin_ops, "FIZUZ")
-    contacts = [ContactDraft("Anna Roth", "Beratung"), ContactDraft("Li Wang")]
+    contacts = [ContactDraft(name="Anna Roth", function="Beratung"), ContactDraft(name="Li Wang")]
     people.set_contacts(admin_ops.uow, admin_ops.actor, fizuz, contacts)
     for days in (3, 1):
         record_id, _n = _record(admin_ops, days)
-        draft = ReferralDraft(fizuz, office_today() - timedelta(days=days))
+        draft = ReferralDraft(partner_id=fizuz, referred_on=office_today() - timedelta(days=days))
         consent_to_referrals(admin_ops.uow, admin_ops.actor, record_id)  # a referral needs consent
         referrals.refer(admin_ops.uow, admin_ops.actor, record_id, draft)
     page.refresh()

@@ -28,7 +28,7 @@ from welcome_center.ui.pages.people import SEARCH_DELAY_MS, PeoplePage
 
 
 def _person(ops: Ops, family: str, given: str = "", **kw: object) -> int:
-    draft = PersonDraft(family, given, **kw)  # type: ignore[arg-type]
+    draft = PersonDraft(family_name=family, given_name=given, **kw)  # type: ignore[arg-type]
     return people.create_person(ops.uow, ops.actor, draft, True).value.id
 
 
@@ -106,7 +106,9 @@ def test_find_a_person_by_part_of_the_name_see_the_records_and_open_one(
 ) -> None:
     mueller = _person(ops, "Müller", "Jürgen", birth_date=date(1990, 4, 3), nationality="VN")
     _person(ops, "Schmidt", "Jana")
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Müller Logistik GmbH"))
+    org = people.create_organisation(
+        ops.uow, ops.actor, OrganisationDraft(name="Müller Logistik GmbH")
+    )
     record_id, number = _record(ops, ClientKind.PERSON, mueller)
 
     page.focus_search()
@@ -154,7 +156,9 @@ def test_typing_in_the_list_continues_the_search(qtbot: QtBot, page: PeoplePage,
 
 
 def test_show_client_selects_and_shows_the_client(page: PeoplePage, ops: Ops) -> None:
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Zahnrad GmbH")).value
+    org = people.create_organisation(
+        ops.uow, ops.actor, OrganisationDraft(name="Zahnrad GmbH")
+    ).value
     _record_id, number = _record(ops, ClientKind.ORGANISATION, org.id)
     page.show_client(ClientRef(ClientKind.ORGANISATION, org.id, org.name))
     assert _names(page) == ["Zahnrad GmbH"]
@@ -170,7 +174,7 @@ def test_a_saved_change_elsewhere_shows_on_the_page(
     pid = _person(ops, "Weber", "Eva")
     page.show_client(ClientRef(ClientKind.PERSON, pid, "Weber, Eva"))
     before = people.get_person(ops.uow, ops.actor, pid)
-    draft = PersonDraft("Weber", "Eva", phone="0375 123")
+    draft = PersonDraft(family_name="Weber", given_name="Eva", phone="0375 123")
     ops.write(None, lambda uow, actor: people.update_person(uow, actor, pid, draft, before.version))
     assert page.details.values["Phone:"] == "0375 123"
     record = RecordDraft(client=ClientChoice(ClientKind.PERSON, pid), opened_on=office_today())
@@ -294,8 +298,13 @@ def test_a_change_made_meanwhile_is_a_conflict_and_reload_shows_it(
     assert editor.windowTitle() == "Person: Weber, Eva"
     ben_ops = ops_for(ben)
     view = people.get_person(ben_ops.uow, ben_ops.actor, pid)
-    people.update_person(ben_ops.uow, ben_ops.actor, pid, PersonDraft("Weber", "Eva",
-                         phone="0375 999"), view.version)  # fmt: skip
+    people.update_person(
+        ben_ops.uow,
+        ben_ops.actor,
+        pid,
+        PersonDraft(family_name="Weber", given_name="Eva", phone="0375 999"),
+        view.version,
+    )
     qtbot.keyClicks(editor.languages, "Deutsch")
     conflicts = ConflictAnswers(qtbot)
     conflicts.answer_next(TAKE_THEIRS)
@@ -341,7 +350,9 @@ def test_countries_are_named_in_the_ui_language_and_sorted(qtbot: QtBot, ops: Op
 
 
 def test_edit_an_organisation_from_the_page(qtbot: QtBot, page: PeoplePage, ops: Ops) -> None:
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Zahnrad GmbH")).value
+    org = people.create_organisation(
+        ops.uow, ops.actor, OrganisationDraft(name="Zahnrad GmbH")
+    ).value
     page.show_client(ClientRef(ClientKind.ORGANISATION, org.id, org.name))
 
     def fill(dialog: QWidget) -> None:

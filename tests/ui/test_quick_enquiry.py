@@ -60,7 +60,9 @@ def records_of(ops, kind: ClientKind, client_id: int):
 
 
 def persons_named(ops, family: str, given: str) -> list:
-    return people.find_duplicates(ops.uow, ops.actor, PersonDraft(family, given))
+    return people.find_duplicates(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given)
+    )
 
 
 def new_person(dialog, family: str, given: str) -> None:
@@ -121,7 +123,9 @@ def test_the_channel_starts_as_phone_and_enter_does_not_save(qtbot, ops, dialog)
 
 
 def test_a_possible_duplicate_is_shown_and_the_existing_person_taken(qtbot, ops, dialog):
-    existing = people.create_person(ops.uow, ops.actor, PersonDraft("Özdemir", "Gülşen")).value
+    existing = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Özdemir", given_name="Gülşen")
+    ).value
     new_person(dialog, "Özdemir", "Gülşen")
     type_text(dialog.summary, "Frage zum Visum")
     key(qtbot, Qt.Key.Key_S, CTRL)
@@ -139,7 +143,9 @@ def test_a_possible_duplicate_is_shown_and_the_existing_person_taken(qtbot, ops,
 
 
 def test_a_new_person_can_be_created_despite_a_candidate(qtbot, ops, dialog):
-    existing = people.create_person(ops.uow, ops.actor, PersonDraft("Nguyen", "Lan")).value
+    existing = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Nguyen", given_name="Lan")
+    ).value
     new_person(dialog, "Nguyen", "Lan")
     key(qtbot, Qt.Key.Key_S, CTRL)
     qtbot.mouseClick(dialog.client.create_button, Qt.MouseButton.LeftButton)
@@ -150,7 +156,9 @@ def test_a_new_person_can_be_created_despite_a_candidate(qtbot, ops, dialog):
 
 
 def test_an_existing_client_with_a_referral_and_a_follow_up(qtbot, ops, dialog):
-    hans = people.create_person(ops.uow, ops.actor, PersonDraft("Müller", "Hans")).value
+    hans = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Müller", given_name="Hans")
+    ).value
     partner = people.list_partners(ops.uow)[0]
     client_consents_to_referrals(ops.uow, ops.actor, ClientKind.PERSON, hans.id)  # needed
     picker = dialog.client.picker
@@ -206,7 +214,9 @@ def test_a_service_error_appears_next_to_its_field(qtbot, ops, dialog):
 def test_a_failed_follow_up_keeps_the_saved_enquiry_and_is_retried_alone(
     qtbot, ops, dialog, monkeypatch
 ):
-    hans = people.create_person(ops.uow, ops.actor, PersonDraft("Müller", "Hans")).value
+    hans = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Müller", given_name="Hans")
+    ).value
     dialog.client.picker.set_client(ClientRef(ClientKind.PERSON, hans.id, hans.display_name))
     dialog.follow_up.setChecked(True)
     type_text(dialog.remark, "Rückruf")
@@ -259,7 +269,9 @@ def test_escape_without_input_closes_at_once(qtbot, dialog, message_boxes):
 
 
 def test_ask_returns_the_saved_enquiry(qtbot, ops):
-    hans = people.create_person(ops.uow, ops.actor, PersonDraft("Müller", "Hans")).value
+    hans = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Müller", given_name="Hans")
+    ).value
 
     def fill(dlg):
         dlg.client.picker.set_client(ClientRef(ClientKind.PERSON, hans.id, hans.display_name))
@@ -283,14 +295,22 @@ def test_fits_a_small_screen_in_german(qtbot, ops):
     assert hint.width() <= 1366 and hint.height() <= 700
     # Also with a new person's fields and three duplicate candidates shown.
     dlg.client.modes.button(NEW_PERSON).setChecked(True)
-    found = DuplicateCandidate(ClientKind.PERSON, 1, "Özdemir, Gülşen", None, "same name")
+    found = DuplicateCandidate(
+        kind=ClientKind.PERSON,
+        id=1,
+        display_name="Özdemir, Gülşen",
+        birth_date=None,
+        reason="same name",
+    )
     dlg.client.show_candidates([found] * 3)
     hint = dlg.sizeHint()
     assert hint.width() <= 1366 and hint.height() <= 700
 
 
 def test_the_referral_is_for_one_of_the_enquirys_topics(qtbot, ops, dialog):
-    ada = people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada")).value
+    ada = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Okonkwo", given_name="Ada")
+    ).value
     client_consents_to_referrals(ops.uow, ops.actor, ClientKind.PERSON, ada.id)  # needed
     picker = dialog.client.picker
     qtbot.keyClicks(picker.edit, "okon")

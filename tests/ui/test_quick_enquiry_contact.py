@@ -129,10 +129,12 @@ def test_a_new_person_may_stay_without_a_nationality(qtbot, ops, dialog):
 
 
 def test_a_client_with_records_is_not_a_first_contact_unless_the_user_says_so(qtbot, ops, dialog):
-    known = people.create_person(ops.uow, ops.actor, PersonDraft("Müller", "Hans")).value
-    earlier = RecordDraft(ClientChoice(ClientKind.PERSON, known.id), TODAY)
+    known = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Müller", given_name="Hans")
+    ).value
+    earlier = RecordDraft(client=ClientChoice(ClientKind.PERSON, known.id), opened_on=TODAY)
     cases.open_record(ops.uow, ops.actor, earlier)
-    people.create_person(ops.uow, ops.actor, PersonDraft("Okonkwo", "Ada"))
+    people.create_person(ops.uow, ops.actor, PersonDraft(family_name="Okonkwo", given_name="Ada"))
 
     pick(qtbot, dialog, "mull")
     assert not dialog.first_contact.isChecked()  # Hans has a record: a follow-up contact
@@ -187,7 +189,7 @@ def test_a_contact_persons_address_without_a_name_is_refused_and_nothing_is_save
     assert dialog.errors.message("contact_name") == "Enter the contact person's name."
     assert focused() is dialog.client.contact_name
     found = people.find_duplicates(
-        ops.uow, ops.actor, OrganisationDraft("Maschinenbau Eckbauer KG")
+        ops.uow, ops.actor, OrganisationDraft(name="Maschinenbau Eckbauer KG")
     )
     assert found == []  # not the organisation either: one transaction
     type_text(dialog.client.contact_name, "Jana Eckbauer")
@@ -213,7 +215,7 @@ def test_arrow_keys_among_the_kinds_of_client_stay_on_them(qtbot, dialog):
 
 def test_the_contact_person_joins_the_organisation_taken_from_the_duplicates(qtbot, ops, dialog):
     existing = people.create_organisation(
-        ops.uow, ops.actor, OrganisationDraft("Schottin Präzisionstechnik GmbH")
+        ops.uow, ops.actor, OrganisationDraft(name="Schottin Präzisionstechnik GmbH")
     ).value
     alt(qtbot, "g", dialog.client.org_box.isVisible)
     type_text(focused(), "Schottin Präzisionstechnik GmbH")
@@ -244,7 +246,7 @@ def test_a_contact_persons_address_that_is_none_is_refused_before_saving(qtbot, 
     )
     assert focused() is dialog.client.contact_line
     found = people.find_duplicates(
-        ops.uow, ops.actor, OrganisationDraft("Eckbauer Maschinenbau KG")
+        ops.uow, ops.actor, OrganisationDraft(name="Eckbauer Maschinenbau KG")
     )
     assert found == []
 
@@ -360,8 +362,8 @@ def _check_state(dlg: QuickEnquiryDialog, state: str) -> None:
 def test_each_field_and_button_has_a_mnemonic_of_its_own_in_every_state(
     qtbot, ops, message_boxes, lang
 ):
-    people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Rami"))
-    people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Eckbauer KG"))
+    people.create_person(ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"))
+    people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name="Eckbauer KG"))
     i18n.set_language(lang)
     dlg = _open(qtbot, ops)
     dlg.follow_up.setChecked(True)  # its date and remark take letters too

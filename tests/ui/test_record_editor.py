@@ -31,9 +31,13 @@ def _no_real_message_boxes(message_boxes):
 
 @pytest.fixture
 def record_id(uow, anna) -> int:
-    person = people.create_person(uow, anna, PersonDraft("Öztürk", "Ayşe")).value
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Öztürk", given_name="Ayşe")
+    ).value
     client = ClientChoice(ClientKind.PERSON, person.id)
-    draft = RecordDraft(client, office_today(), topics=("residence",), summary="Erstkontakt")
+    draft = RecordDraft(
+        client=client, opened_on=office_today(), topics=("residence",), summary="Erstkontakt"
+    )
     return cases.open_record(uow, anna, draft).value.id
 
 
@@ -300,8 +304,8 @@ def test_keeping_the_input_after_a_conflict_keeps_it(qtbot, ops, ops_for, ben, r
     ben_ops = ops_for(ben)
     current = saved(uow, ben, record_id)
     changed = RecordDraft(
-        ClientChoice(current.client.kind, current.client.id),
-        current.opened_on,
+        client=ClientChoice(current.client.kind, current.client.id),
+        opened_on=current.opened_on,
         channel="phone",
         summary="Ben",
     )

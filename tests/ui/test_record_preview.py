@@ -26,7 +26,9 @@ WIDE, NARROW = (1300, 700), (900, 700)
 
 
 def _record(ops: Ops, family: str, given: str, days_ago: int, **kw: object) -> int:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft(family, given), True).value
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given), True
+    ).value
     draft = RecordDraft(
         client=ClientChoice(ClientKind.PERSON, person.id),
         opened_on=office_today() - timedelta(days=days_ago),
@@ -47,16 +49,20 @@ def office(ops: Ops) -> dict[str, int]:
     today = office_today()
     notes = "Visum läuft im März ab.\nUnterlagen fehlen noch.\n\nTermin bei der ABH.\n4\n5\n6"
     consultations.record_consultation(
-        ops.uow, ops.actor, ids["haddad"], ConsultationDraft(today - timedelta(days=1), 30,
-                                                             notes=notes)
-    )  # fmt: skip
+        ops.uow,
+        ops.actor,
+        ids["haddad"],
+        ConsultationDraft(held_on=today - timedelta(days=1), duration_minutes=30, notes=notes),
+    )
     follow_ups.add_follow_up(ops.uow, ops.actor, ids["haddad"], today + timedelta(days=5),
                              "Rückruf wegen Pass")  # fmt: skip
     partner = people.list_partners(ops.uow)[0]
     from welcome_center.domain.drafts import ReferralDraft
 
     consent_to_referrals(ops.uow, ops.actor, ids["haddad"])  # a referral needs consent
-    referrals.refer(ops.uow, ops.actor, ids["haddad"], ReferralDraft(partner.id, today))
+    referrals.refer(
+        ops.uow, ops.actor, ids["haddad"], ReferralDraft(partner_id=partner.id, referred_on=today)
+    )
     ids["partner"] = partner.id
     return ids
 
@@ -173,7 +179,9 @@ def test_a_save_elsewhere_updates_the_preview(qtbot, page: RecordsPage, ops: Ops
     assert page.preview.consultation.text() == "No consultation yet."
     berg = office["berg"]
     yesterday = office_today() - timedelta(days=1)
-    draft = ConsultationDraft(yesterday, 45, notes="Anerkennung Pflege besprochen")
+    draft = ConsultationDraft(
+        held_on=yesterday, duration_minutes=45, notes="Anerkennung Pflege besprochen"
+    )
     # as the record window saves: through the desk's Ops, whose broadcast names the record
     ops.write(None, lambda uow, actor: consultations.record_consultation(uow, actor, berg, draft))
     qtbot.waitUntil(lambda: page.preview.notes.text() == "Anerkennung Pflege besprochen")
@@ -185,7 +193,11 @@ def test_a_save_elsewhere_updates_the_preview(qtbot, page: RecordsPage, ops: Ops
     ops.write(
         None,
         lambda uow, actor: people.update_person(
-            uow, actor, person, PersonDraft("Berg-Lindqvist", "Lina"), view.version
+            uow,
+            actor,
+            person,
+            PersonDraft(family_name="Berg-Lindqvist", given_name="Lina"),
+            view.version,
         ),
     )
     _shows(qtbot, page, "Berg-Lindqvist, Lina")

@@ -42,19 +42,23 @@ def _no_real_message_boxes(message_boxes):
 
 @pytest.fixture
 def person_id(uow, anna) -> int:
-    return people.create_person(uow, anna, PersonDraft("Nguyễn", "Thảo")).value.id
+    return people.create_person(
+        uow, anna, PersonDraft(family_name="Nguyễn", given_name="Thảo")
+    ).value.id
 
 
 @pytest.fixture
 def record_id(uow, anna, person_id) -> int:
     client = ClientChoice(ClientKind.PERSON, person_id)
-    return cases.open_record(uow, anna, RecordDraft(client, office_today())).value.id
+    return cases.open_record(
+        uow, anna, RecordDraft(client=client, opened_on=office_today())
+    ).value.id
 
 
 @pytest.fixture
 def employer_id(uow, anna) -> int:
     return people.create_organisation(
-        uow, anna, OrganisationDraft("Müller Maschinenbau GmbH")
+        uow, anna, OrganisationDraft(name="Müller Maschinenbau GmbH")
     ).value.id
 
 
@@ -98,7 +102,9 @@ def saved_parties(uow, actor, record_id):
 def test_linking_a_party_keeps_the_overview_input(qtbot, ops, uow, anna, record_id, employer_id):
     window = open_window(qtbot, ops, record_id)
     append_text(qtbot, window.overview.summary, "Stelle als Schweißerin")
-    party = PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer_id), PartyRole.EMPLOYER)
+    party = PartyDraft(
+        client=ClientChoice(ClientKind.ORGANISATION, employer_id), role=PartyRole.EMPLOYER
+    )
     ops.write(None, lambda uow, actor: cases.link_party(uow, actor, record_id, party))
     assert window.overview.parties.model.rowCount() == 1
     assert window.overview.summary.toPlainText() == "Stelle als Schweißerin"
@@ -159,7 +165,9 @@ def test_residence_titles_of_a_person_client(qtbot, ops, uow, anna, record_id, p
 
 def test_no_residence_tab_for_an_organisation_client(qtbot, ops, anna, uow, employer_id):
     client = ClientChoice(ClientKind.ORGANISATION, employer_id)
-    rid = cases.open_record(uow, anna, RecordDraft(client, office_today())).value.id
+    rid = cases.open_record(
+        uow, anna, RecordDraft(client=client, opened_on=office_today())
+    ).value.id
     window = open_window(qtbot, ops, rid)
     assert not window.tabs.isTabVisible(window.tabs.indexOf(window.residence))
     assert window.overview.client.text() == "Müller Maschinenbau GmbH (Organisation)"
@@ -207,15 +215,21 @@ def test_f5_asks_before_dropping_input(qtbot, ops, record_id, message_boxes):
 
 def test_every_table_model(qtbot, qtmodeltester, ops, uow, anna, record_id, person_id, employer_id):
     today = office_today()
-    consultations.record_consultation(uow, anna, record_id, ConsultationDraft(today, 30))
+    consultations.record_consultation(
+        uow, anna, record_id, ConsultationDraft(held_on=today, duration_minutes=30)
+    )
     partner = people.list_partners(uow)[0].id
     consent_to_referrals(uow, anna, record_id)  # a referral needs consent
-    referrals.refer(uow, anna, record_id, ReferralDraft(partner, today, reason="x"))
+    referrals.refer(
+        uow, anna, record_id, ReferralDraft(partner_id=partner, referred_on=today, reason="x")
+    )
     follow_ups.add_follow_up(uow, anna, record_id, today, "Anruf")
-    recognition.add_procedure(uow, anna, record_id, RecognitionDraft("Ingenieurin"))
-    title = ResidenceTitleDraft("eu_free_movement", valid_from=date(2024, 1, 1))
+    recognition.add_procedure(uow, anna, record_id, RecognitionDraft(qualification="Ingenieurin"))
+    title = ResidenceTitleDraft(title="eu_free_movement", valid_from=date(2024, 1, 1))
     residence.add_title(uow, anna, person_id, title)
-    party = PartyDraft(ClientChoice(ClientKind.ORGANISATION, employer_id), PartyRole.EMPLOYER)
+    party = PartyDraft(
+        client=ClientChoice(ClientKind.ORGANISATION, employer_id), role=PartyRole.EMPLOYER
+    )
     cases.link_party(uow, anna, record_id, party)
 
     window = open_window(qtbot, ops, record_id)

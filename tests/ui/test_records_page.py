@@ -24,7 +24,9 @@ from welcome_center.ui.qt_i18n import short_date
 
 
 def _person(ops: Ops, family: str, given: str) -> ClientChoice:
-    saved = people.create_person(ops.uow, ops.actor, PersonDraft(family, given), True)
+    saved = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given), True
+    )
     return ClientChoice(ClientKind.PERSON, saved.value.id)
 
 
@@ -39,7 +41,7 @@ def office(ops: Ops, ben_ops: Ops) -> dict[str, int]:
     today = office_today()
     mueller = _person(ops, "Müller", "Jürgen")
     nguyen = _person(ops, "Nguyen", "Thi Lan")
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Zahnrad GmbH"))
+    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name="Zahnrad GmbH"))
     firm = ClientChoice(ClientKind.ORGANISATION, org.value.id)
     ids = {
         "mueller": _record(ops, mueller, topics=("residence",), summary="Visum verlängern",

@@ -34,8 +34,8 @@ NATIONALITIES = ["SY"] * 4 + ["IN"] * 4 + ["UA"] * 3 + ["TR"]
 
 def _record(ops: Ops, nationality: str, opened: date, **kw: object) -> int:
     person = people.create_person(ops.uow, ops.actor, PersonDraft(
-        f"Client {nationality}", nationality=nationality), True).value.id  # fmt: skip
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person), opened, **kw)  # type: ignore[arg-type]
+        family_name=f"Client {nationality}", nationality=nationality), True).value.id  # fmt: skip
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person), opened_on=opened, **kw)  # type: ignore[arg-type]
     return cases.open_record(ops.uow, ops.actor, draft).value.id
 
 
@@ -49,7 +49,7 @@ def _march(ops: Ops) -> None:
         made.append(_record(ops, nationality, date(2025, 3, 1 + i), topics=topics, kind=kind))
     february = _record(ops, "SY", date(2025, 2, 10))
     for record in (february, made[0]):
-        draft = ConsultationDraft(date(2025, 3, 20), duration_minutes=30)
+        draft = ConsultationDraft(held_on=date(2025, 3, 20), duration_minutes=30)
         consultations.record_consultation(ops.uow, ops.actor, record, draft)
 
 
@@ -291,8 +291,8 @@ def test_a_saved_record_recomputes_the_figures_shown(qtbot, ops: Ops) -> None:  
     _march(ops)
     page = _page(qtbot, ops)
     _choose_month(qtbot, page, 2025, 3)
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Neu"), True).value.id
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person), date(2025, 3, 28))
+    person = people.create_person(ops.uow, ops.actor, PersonDraft(family_name="Neu"), True).value.id
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person), opened_on=date(2025, 3, 28))
     ops.write(None, lambda uow, actor: cases.open_record(uow, actor, draft))
     qtbot.waitUntil(lambda: page.figures.texts()["enquiries_received"] == "13", timeout=10_000)
 

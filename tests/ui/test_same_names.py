@@ -54,18 +54,29 @@ def twins(ops) -> Twins:
     uow, actor = ops.uow, ops.actor
 
     def person(born: date, nationality: str, town: str) -> int:
-        draft = PersonDraft("Weber", "Anna", born, nationality, town)
+        draft = PersonDraft(
+            family_name="Weber",
+            given_name="Anna",
+            birth_date=born,
+            nationality=nationality,
+            municipality=town,
+        )
         return people.create_person(uow, actor, draft, accept_duplicates=True).value.id
 
     def record(client: int, days_ago: int) -> int:
-        draft = RecordDraft(ClientChoice(ClientKind.PERSON, client), today - timedelta(days_ago))
+        draft = RecordDraft(
+            client=ClientChoice(ClientKind.PERSON, client), opened_on=today - timedelta(days_ago)
+        )
         return cases.open_record(uow, actor, draft).value.id
 
     first = person(FIRST_BORN, "SY", "zwickau")
     second = person(SECOND_BORN, "UA", "reinsdorf")
     record(first, 300)
     consultations.record_consultation(
-        uow, actor, record(first, 60), ConsultationDraft(today - timedelta(days=20), 30)
+        uow,
+        actor,
+        record(first, 60),
+        ConsultationDraft(held_on=today - timedelta(days=20), duration_minutes=30),
     )
     record(second, 5)
     return Twins(first, second, today - timedelta(days=20), today - timedelta(days=5))
@@ -203,7 +214,7 @@ def test_the_picker_lines_read_in_german(qtbot, ops, twins):
 
 
 def test_a_client_without_records_says_so(qtbot, ops):
-    people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Weberei Crimmitschau"))
+    people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name="Weberei Crimmitschau"))
     picker = ClientPicker(ops)
     qtbot.addWidget(picker)
     picker.show()
@@ -216,9 +227,13 @@ def test_a_client_without_records_says_so(qtbot, ops):
 
 
 def test_the_party_picker_tells_them_apart_and_links_the_second(qtbot, ops, twins):
-    firm = people.create_organisation(ops.uow, ops.actor, OrganisationDraft("Textil Zwickau GmbH"))
+    firm = people.create_organisation(
+        ops.uow, ops.actor, OrganisationDraft(name="Textil Zwickau GmbH")
+    )
     client = ClientChoice(ClientKind.ORGANISATION, firm.value.id)
-    record_id = cases.open_record(ops.uow, ops.actor, RecordDraft(client, office_today())).value.id
+    record_id = cases.open_record(
+        ops.uow, ops.actor, RecordDraft(client=client, opened_on=office_today())
+    ).value.id
     window = open_window(qtbot, ops, record_id)
     seen: list[list[str]] = []
 

@@ -94,9 +94,13 @@ def _action(window: MainWindow, words: str) -> QAction:
 
 
 def _record(uow, anna) -> int:  # type: ignore[no-untyped-def]
-    person = people.create_person(uow, anna, PersonDraft("Kovalenko", "Oksana"), True).value
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Kovalenko", given_name="Oksana"), True
+    ).value
     draft = RecordDraft(
-        ClientChoice(ClientKind.PERSON, person.id), office_today(), summary="Pflege"
+        client=ClientChoice(ClientKind.PERSON, person.id),
+        opened_on=office_today(),
+        summary="Pflege",
     )
     return cases.open_record(uow, anna, draft).value.id
 

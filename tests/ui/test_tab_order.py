@@ -62,14 +62,23 @@ def _no_real_message_boxes(message_boxes):  # type: ignore[no-untyped-def]
 def window(qtbot: QtBot, ops: Ops) -> RecordWindow:
     """A record with an open follow-up and a referral waiting for feedback (the close dialog
     asks about both)."""
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Rami"), True)
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.value.id), TODAY)
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    )
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person.value.id), opened_on=TODAY)
     record = cases.open_record(ops.uow, ops.actor, draft).value.id
-    consultations.record_consultation(ops.uow, ops.actor, record, ConsultationDraft(TODAY, 30))
+    consultations.record_consultation(
+        ops.uow, ops.actor, record, ConsultationDraft(held_on=TODAY, duration_minutes=30)
+    )
     follow_ups.add_follow_up(ops.uow, ops.actor, record, TODAY + timedelta(days=3), "Anrufen")
     partner = next(o.id for o in people.list_partners(ops.uow) if o.code == "fizuz")
     consent_to_referrals(ops.uow, ops.actor, record)  # a referral needs consent
-    referrals.refer(ops.uow, ops.actor, record, ReferralDraft(partner, TODAY, None, "Beratung"))
+    referrals.refer(
+        ops.uow,
+        ops.actor,
+        record,
+        ReferralDraft(partner_id=partner, referred_on=TODAY, topic=None, reason="Beratung"),
+    )
     return open_window(qtbot, ops, record)
 
 

@@ -37,9 +37,13 @@ def _no_real_message_boxes(message_boxes):
 
 @pytest.fixture
 def record_id(uow, anna) -> int:
-    person = people.create_person(uow, anna, PersonDraft("Nguyen", "Lan")).value.id
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Nguyen", given_name="Lan")
+    ).value.id
     client = ClientChoice(ClientKind.PERSON, person)
-    return cases.open_record(uow, anna, RecordDraft(client, office_today())).value.id
+    return cases.open_record(
+        uow, anna, RecordDraft(client=client, opened_on=office_today())
+    ).value.id
 
 
 def _shown(qtbot, widget: QWidget) -> None:
@@ -183,4 +187,9 @@ def test_the_quick_enquiry_says_it_under_the_new_clients_fields(qtbot, ops) -> N
     dialog.save()
     assert CONTROL in dialog.errors.message("person_contact")
     assert dialog.client.person_contact.text() == "lan@example.org\x07"
-    assert people.find_duplicates(ops.uow, ops.actor, PersonDraft("Nguyen", "Lan")) == []
+    assert (
+        people.find_duplicates(
+            ops.uow, ops.actor, PersonDraft(family_name="Nguyen", given_name="Lan")
+        )
+        == []
+    )

@@ -31,12 +31,14 @@ TODAY = office_today()
 
 
 def _person(ops: Ops, family: str, given: str = "") -> int:
-    return people.create_person(ops.uow, ops.actor, PersonDraft(family, given), True).value.id
+    return people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=family, given_name=given), True
+    ).value.id
 
 
 def _record(ops: Ops, person_id: int, days_ago: int = 30, **kw: object) -> tuple[int, str]:
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person_id),
-                        TODAY - timedelta(days=days_ago), **kw)  # type: ignore[arg-type]  # fmt: skip
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person_id),
+                        opened_on=TODAY - timedelta(days=days_ago), **kw)  # type: ignore[arg-type]  # fmt: skip
     saved = cases.open_record(ops.uow, ops.actor, draft).value
     return saved.id, saved.number
 
@@ -103,9 +105,13 @@ def test_a_referral_without_feedback_for_longer_than_the_period_appears(
     recent, _n = _record(ops, _person(ops, "Weber", "Jan"), days_ago=days + 10)
     referred = TODAY - timedelta(days=days + 1)
     consent_to_referrals(ops.uow, ops.actor, old)  # a referral needs consent
-    referrals.refer(ops.uow, ops.actor, old, ReferralDraft(_partner(ops), referred))
+    referrals.refer(
+        ops.uow, ops.actor, old, ReferralDraft(partner_id=_partner(ops), referred_on=referred)
+    )
     consent_to_referrals(ops.uow, ops.actor, recent)
-    referrals.refer(ops.uow, ops.actor, recent, ReferralDraft(_partner(ops), TODAY))
+    referrals.refer(
+        ops.uow, ops.actor, recent, ReferralDraft(partner_id=_partner(ops), referred_on=TODAY)
+    )
     page.activated()
     [line] = page.referrals.texts()
     assert old_number in line and "Öztürk, Ayşe" in line and "FIZUZ" in line
@@ -121,7 +127,7 @@ def test_an_expiring_residence_title_opens_its_record_or_its_holder(
     record, number = _record(ops, holder)
     recordless = _person(ops, "Haddad", "Sami")
     for pid, days in ((holder, 10), (recordless, 20)):
-        draft = ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=days))
+        draft = ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=days))
         residence.add_title(ops.uow, ops.actor, pid, draft)
     page.activated()
     lines = page.titles.texts()
@@ -194,7 +200,7 @@ def test_listing_raises_nothing_f5_raises_and_broadcasts_once(
     holder = _person(ops, "Ivanova", "Mila")
     _record(ops, holder)
     settings.update_settings(ops.uow, admin, residence_expiry_window_days=0)
-    draft = ResidenceTitleDraft("s18a", expires_on=TODAY + timedelta(days=10))
+    draft = ResidenceTitleDraft(title="s18a", expires_on=TODAY + timedelta(days=10))
     residence.add_title(ops.uow, ops.actor, holder, draft)  # outside the window: nothing raised
     settings.update_settings(ops.uow, admin, residence_expiry_window_days=30)
     calls: list[int] = []
@@ -243,6 +249,8 @@ def test_this_months_figures_of_the_office_are_shown_with_their_definitions(
 def test_this_months_figures_follow_a_saved_record(qtbot, ops: Ops, page: TodayPage) -> None:  # type: ignore[no-untyped-def]
     page.activated()
     qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "0")
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, _person(ops, "Roth", "Ida")), TODAY)
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, _person(ops, "Roth", "Ida")), opened_on=TODAY
+    )
     ops.write(None, lambda uow, actor: cases.open_record(uow, actor, draft))
     qtbot.waitUntil(lambda: page.month_figures.texts().get("enquiries_received") == "1")

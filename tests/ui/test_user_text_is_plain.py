@@ -29,14 +29,18 @@ SUMMARY = "Anerkennung <u>Pflege</u> & Einstellung"
 
 
 def _office(ops: Ops) -> tuple[list[int], int, int]:
-    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft(COMPANY), True)
-    person = people.create_person(ops.uow, ops.actor, PersonDraft(*PERSON), True)
+    org = people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name=COMPANY), True)
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name=PERSON[0], given_name=PERSON[1]), True
+    )
     opened = []
     for kind, cid in (
         (ClientKind.ORGANISATION, org.value.id),
         (ClientKind.PERSON, person.value.id),
     ):
-        draft = RecordDraft(ClientChoice(kind, cid), office_today(), summary=SUMMARY)
+        draft = RecordDraft(
+            client=ClientChoice(kind, cid), opened_on=office_today(), summary=SUMMARY
+        )
         opened.append(cases.open_record(ops.uow, ops.actor, draft).value.id)
     return opened, org.value.id, person.value.id
 

@@ -15,8 +15,12 @@ from welcome_center.ui.record.window import RecordWindow
 
 
 def test_ctrl_w_closes_a_record_window(qtbot: QtBot, ops: Ops) -> None:
-    person = people.create_person(ops.uow, ops.actor, PersonDraft("Haddad", "Rami"), True)
-    draft = RecordDraft(ClientChoice(ClientKind.PERSON, person.value.id), office_today())
+    person = people.create_person(
+        ops.uow, ops.actor, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    )
+    draft = RecordDraft(
+        client=ClientChoice(ClientKind.PERSON, person.value.id), opened_on=office_today()
+    )
     window = RecordWindow(ops, cases.open_record(ops.uow, ops.actor, draft).value.id)
     qtbot.addWidget(window)
     window.show()

@@ -14,7 +14,7 @@ from welcome_center.domain.enums import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonDraft:
     family_name: str
     given_name: str = ""
@@ -27,7 +27,7 @@ class PersonDraft:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContactDraft:
     name: str
     function: str = ""
@@ -36,7 +36,7 @@ class ContactDraft:
     id: int | None = None  # the contact person this line changes; None for a new one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OrganisationDraft:
     name: str
     short_name: str = ""
@@ -55,7 +55,7 @@ class ClientChoice:
     id: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecordDraft:
     """The overview fields of an enquiry or case."""
 
@@ -75,14 +75,14 @@ class RecordDraft:
     consultation: ConsultationDraft | None = field(default=None, kw_only=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartyDraft:
     client: ClientChoice
     role: PartyRole
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsultationDraft:
     held_on: date
     duration_minutes: int = 0
@@ -95,7 +95,7 @@ class ConsultationDraft:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReferralDraft:
     partner_id: int
     referred_on: date
@@ -103,7 +103,7 @@ class ReferralDraft:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecognitionDraft:
     qualification: str
     reference_occupation: str = ""
@@ -116,7 +116,7 @@ class RecognitionDraft:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResidenceTitleDraft:
     title: str
     valid_from: date | None = None
@@ -125,7 +125,7 @@ class ResidenceTitleDraft:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventDraft:
     title: str
     kind: str
@@ -139,7 +139,7 @@ class EventDraft:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClosingChoices:
     """What closing a record does with its open work: its open follow-ups are kept or marked
     done, its referrals still waiting for an answer ("sent") are kept or marked "no feedback".

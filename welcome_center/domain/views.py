@@ -18,7 +18,7 @@ from welcome_center.domain.enums import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UserView:
     id: int
     username: str
@@ -30,7 +30,7 @@ class UserView:
     locked_until: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OfficeSettingsView:
     office_name: str
     number_prefix: str
@@ -52,7 +52,7 @@ class OfficeSettingsView:
     idle_lock_minutes: int = 5  # the desk locks after this many minutes without input
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VocabularyItem:
     vocabulary: str
     code: str
@@ -65,7 +65,7 @@ class VocabularyItem:
         return self.label_de if lang == "de" else self.label_en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonView:
     id: int
     family_name: str
@@ -85,7 +85,7 @@ class PersonView:
         return f"{self.family_name}, {self.given_name}" if self.given_name else self.family_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContactPersonView:
     id: int
     name: str
@@ -95,7 +95,7 @@ class ContactPersonView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OrganisationView:
     id: int
     name: str
@@ -131,7 +131,7 @@ class ClientFacts:
     records: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DuplicateCandidate:
     """An existing person or organisation that may be the one being entered."""
 
@@ -170,7 +170,7 @@ class ClientHit:
         return self.ref.display_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartyView:
     id: int
     client: ClientRef
@@ -178,7 +178,7 @@ class PartyView:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecordSummary:
     """One line of the record list."""
 
@@ -193,7 +193,7 @@ class RecordSummary:
     topics: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsultationView:
     id: int
     record_id: int
@@ -210,7 +210,7 @@ class ConsultationView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReferralView:
     id: int
     record_id: int
@@ -225,7 +225,7 @@ class ReferralView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FollowUpView:
     id: int
     record_id: int
@@ -240,7 +240,7 @@ class FollowUpView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecognitionView:
     id: int
     record_id: int
@@ -256,7 +256,7 @@ class RecognitionView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResidenceTitleView:
     id: int
     person_id: int
@@ -268,7 +268,7 @@ class ResidenceTitleView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecordDetails:
     """Everything about one record, for the record editor."""
 
@@ -304,7 +304,7 @@ class RecordDetails:
     substitute: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventView:
     id: int
     title: str
@@ -319,7 +319,7 @@ class EventView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishedReportView:
     """An entry of the archive of published reports (without the file itself)."""
 

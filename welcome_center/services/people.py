@@ -57,40 +57,48 @@ class DuplicateCandidatesError(DomainError):
 
 def person_view(p: Person) -> PersonView:
     return PersonView(
-        p.id,
-        p.family_name,
-        p.given_name,
-        p.birth_date,
-        p.nationality,
-        p.municipality,
-        p.email,
-        p.phone,
-        p.languages,
-        p.notes,
-        p.version,
-        p.updated_at,
+        id=p.id,
+        family_name=p.family_name,
+        given_name=p.given_name,
+        birth_date=p.birth_date,
+        nationality=p.nationality,
+        municipality=p.municipality,
+        email=p.email,
+        phone=p.phone,
+        languages=p.languages,
+        notes=p.notes,
+        version=p.version,
+        updated_at=p.updated_at,
     )
 
 
 def organisation_view(o: Organisation) -> OrganisationView:
     contacts = tuple(
-        ContactPersonView(c.id, c.name, c.function, c.email, c.phone, c.version) for c in o.contacts
+        ContactPersonView(
+            id=c.id,
+            name=c.name,
+            function=c.function,
+            email=c.email,
+            phone=c.phone,
+            version=c.version,
+        )
+        for c in o.contacts
     )
     return OrganisationView(
-        o.id,
-        o.name,
-        o.short_name,
-        o.code,
-        o.is_partner,
-        o.municipality,
-        o.email,
-        o.phone,
-        o.website,
-        o.notes,
-        o.active,
-        contacts,
-        o.version,
-        o.updated_at,
+        id=o.id,
+        name=o.name,
+        short_name=o.short_name,
+        code=o.code,
+        is_partner=o.is_partner,
+        municipality=o.municipality,
+        email=o.email,
+        phone=o.phone,
+        website=o.website,
+        notes=o.notes,
+        active=o.active,
+        contacts=contacts,
+        version=o.version,
+        updated_at=o.updated_at,
     )
 
 
@@ -131,15 +139,15 @@ def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> Person
         )
     _check_email(d.email, "email")
     return PersonDraft(
-        family,
-        d.given_name.strip(),
-        d.birth_date,
-        nationality,
-        d.municipality or None,
-        d.email.strip(),
-        d.phone.strip(),
-        d.languages.strip(),
-        d.notes,
+        family_name=family,
+        given_name=d.given_name.strip(),
+        birth_date=d.birth_date,
+        nationality=nationality,
+        municipality=d.municipality or None,
+        email=d.email.strip(),
+        phone=d.phone.strip(),
+        languages=d.languages.strip(),
+        notes=d.notes,
     )
 
 
@@ -166,15 +174,15 @@ def _clean_org(
         )
     _check_email(d.email, "email")
     return OrganisationDraft(
-        name,
-        d.short_name.strip(),
-        d.is_partner,
-        code,
-        d.municipality or None,
-        d.email.strip(),
-        d.phone.strip(),
-        d.website.strip(),
-        d.notes,
+        name=name,
+        short_name=d.short_name.strip(),
+        is_partner=d.is_partner,
+        code=code,
+        municipality=d.municipality or None,
+        email=d.email.strip(),
+        phone=d.phone.strip(),
+        website=d.website.strip(),
+        notes=d.notes,
     )
 
 
@@ -216,11 +224,11 @@ def person_candidates(
         reason = _("same name and birth date") if same_day else _("same name")
         out.append(
             DuplicateCandidate(
-                ClientKind.PERSON,
-                p.id,
-                person_name(p.family_name, p.given_name),
-                p.birth_date,
-                reason,
+                kind=ClientKind.PERSON,
+                id=p.id,
+                display_name=person_name(p.family_name, p.given_name),
+                birth_date=p.birth_date,
+                reason=reason,
                 facts=facts[p.id],
             )
         )
@@ -241,7 +249,12 @@ def organisation_candidates(
     facts = organisation_facts(s, found)
     return [
         DuplicateCandidate(
-            ClientKind.ORGANISATION, o.id, o.name, None, _("same name"), facts=facts[o.id]
+            kind=ClientKind.ORGANISATION,
+            id=o.id,
+            display_name=o.name,
+            birth_date=None,
+            reason=_("same name"),
+            facts=facts[o.id],
         )
         for o in found
     ]
@@ -457,7 +470,13 @@ def _clean_contact(c: ContactDraft) -> ContactDraft:
     if not c.name.strip():
         raise ValidationError(_("Enter the contact person's name."), field="contact_name")
     _check_email(c.email, "contact_email")
-    return ContactDraft(c.name.strip(), c.function.strip(), c.email.strip(), c.phone.strip(), c.id)
+    return ContactDraft(
+        name=c.name.strip(),
+        function=c.function.strip(),
+        email=c.email.strip(),
+        phone=c.phone.strip(),
+        id=c.id,
+    )
 
 
 def _check_contact_versions(

@@ -162,9 +162,16 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
             client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)
         counsellor = (r.display_name or r.username) if r.username else None
         by_id[r.id] = RecordSummary(
-            r.id, r.number, r.kind, r.status, client, r.opened_on, r.closed_on, counsellor,
-            tuple(sorted(topics.get(r.id, ()))),
-        )  # fmt: skip
+            id=r.id,
+            number=r.number,
+            kind=r.kind,
+            status=r.status,
+            client=client,
+            opened_on=r.opened_on,
+            closed_on=r.closed_on,
+            counsellor=counsellor,
+            topics=tuple(sorted(topics.get(r.id, ()))),
+        )
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -57,44 +57,49 @@ def client_of(r: Record) -> ClientRef:
 def _party(p: RecordParty) -> PartyView:
     if p.person is not None:
         name = person_name(p.person.family_name, p.person.given_name)
-        return PartyView(p.id, ClientRef(ClientKind.PERSON, p.person.id, name), p.role, p.note)
+        return PartyView(
+            id=p.id,
+            client=ClientRef(ClientKind.PERSON, p.person.id, name),
+            role=p.role,
+            note=p.note,
+        )
     assert p.organisation is not None
     ref = ClientRef(ClientKind.ORGANISATION, p.organisation.id, p.organisation.name)
-    return PartyView(p.id, ref, p.role, p.note)
+    return PartyView(id=p.id, client=ref, role=p.role, note=p.note)
 
 
 def consultation_view(c: Consultation, names: dict[int, str]) -> ConsultationView:
     return ConsultationView(
-        c.id,
-        c.record_id,
-        c.held_on,
-        c.duration_minutes,
-        c.channel,
-        c.counsellor_id,
-        names.get(c.counsellor_id) if c.counsellor_id else None,
-        c.is_first,
-        tuple(sorted(t.topic for t in c.topics)),
-        c.language,
-        c.interpreter,
-        c.notes,
-        c.version,
+        id=c.id,
+        record_id=c.record_id,
+        held_on=c.held_on,
+        duration_minutes=c.duration_minutes,
+        channel=c.channel,
+        counsellor_id=c.counsellor_id,
+        counsellor=names.get(c.counsellor_id) if c.counsellor_id else None,
+        is_first=c.is_first,
+        topics=tuple(sorted(t.topic for t in c.topics)),
+        language=c.language,
+        interpreter=c.interpreter,
+        notes=c.notes,
+        version=c.version,
     )
 
 
 def referral_view(f: Referral) -> ReferralView:
     partner = f.partner.short_name or f.partner.name
     return ReferralView(
-        f.id,
-        f.record_id,
-        f.partner_id,
-        partner,
-        f.topic,
-        f.referred_on,
-        f.reason,
-        f.status,
-        f.feedback_on,
-        f.outcome,
-        f.version,
+        id=f.id,
+        record_id=f.record_id,
+        partner_id=f.partner_id,
+        partner=partner,
+        topic=f.topic,
+        referred_on=f.referred_on,
+        reason=f.reason,
+        status=f.status,
+        feedback_on=f.feedback_on,
+        outcome=f.outcome,
+        version=f.version,
     )
 
 
@@ -113,47 +118,47 @@ def follow_up_note(f: FollowUp) -> str:
 def follow_up_view(f: FollowUp, number: str, client: str) -> FollowUpView:
     overdue = f.done_on is None and f.due_on < office_today()
     return FollowUpView(
-        f.id,
-        f.record_id,
-        number,
-        client,
-        f.due_on,
-        f.assigned_to_id,
-        follow_up_note(f),
-        f.source,
-        f.done_on,
-        overdue,
-        f.version,
+        id=f.id,
+        record_id=f.record_id,
+        record_number=number,
+        client=client,
+        due_on=f.due_on,
+        assigned_to_id=f.assigned_to_id,
+        note=follow_up_note(f),
+        source=f.source,
+        done_on=f.done_on,
+        overdue=overdue,
+        version=f.version,
     )
 
 
 def recognition_view(p: RecognitionProcedure) -> RecognitionView:
     return RecognitionView(
-        p.id,
-        p.record_id,
-        p.qualification,
-        p.reference_occupation,
-        p.regulated,
-        p.competent_body,
-        p.state,
-        p.decision,
-        p.submitted_on,
-        p.decided_on,
-        p.notes,
-        p.version,
+        id=p.id,
+        record_id=p.record_id,
+        qualification=p.qualification,
+        reference_occupation=p.reference_occupation,
+        regulated=p.regulated,
+        competent_body=p.competent_body,
+        state=p.state,
+        decision=p.decision,
+        submitted_on=p.submitted_on,
+        decided_on=p.decided_on,
+        notes=p.notes,
+        version=p.version,
     )
 
 
 def residence_view(t: ResidenceTitle) -> ResidenceTitleView:
     return ResidenceTitleView(
-        t.id,
-        t.person_id,
-        t.title,
-        t.valid_from,
-        t.expires_on,
-        t.accelerated_procedure,
-        t.notes,
-        t.version,
+        id=t.id,
+        person_id=t.person_id,
+        title=t.title,
+        valid_from=t.valid_from,
+        expires_on=t.expires_on,
+        accelerated_procedure=t.accelerated_procedure,
+        notes=t.notes,
+        version=t.version,
     )
 
 
@@ -246,15 +251,15 @@ def summaries(s: Session, ids: Sequence[int]) -> list[RecordSummary]:
             continue
         out.append(
             RecordSummary(
-                r.id,
-                r.number,
-                r.kind,
-                r.status,
-                client_of(r),
-                r.opened_on,
-                r.closed_on,
-                names.get(r.counsellor_id) if r.counsellor_id else None,
-                tuple(sorted(t.topic for t in r.topics)),
+                id=r.id,
+                number=r.number,
+                kind=r.kind,
+                status=r.status,
+                client=client_of(r),
+                opened_on=r.opened_on,
+                closed_on=r.closed_on,
+                counsellor=names.get(r.counsellor_id) if r.counsellor_id else None,
+                topics=tuple(sorted(t.topic for t in r.topics)),
             )
         )
     return out

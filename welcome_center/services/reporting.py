@@ -140,9 +140,17 @@ def file_name(report: ReportContent, fmt: ReportFormat) -> str:
 
 def _view(r: PublishedReport, size: int) -> PublishedReportView:
     return PublishedReportView(
-        r.id, r.created_at, r.created_by, r.period_start, r.period_end, r.format, r.language,
-        r.file_name, size, r.sha256,
-    )  # fmt: skip
+        id=r.id,
+        created_at=r.created_at,
+        created_by=r.created_by,
+        period_start=r.period_start,
+        period_end=r.period_end,
+        format=r.format,
+        language=r.language,
+        file_name=r.file_name,
+        size=size,
+        sha256=r.sha256,
+    )
 
 
 def publish(

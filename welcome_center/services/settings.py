@@ -38,13 +38,13 @@ def _view(row: OfficeSettings | None) -> OfficeSettingsView:
     if row is None:
         return DEFAULTS
     return OfficeSettingsView(
-        row.office_name,
-        row.number_prefix,
-        row.project_start,
-        row.suppression_threshold,
-        row.residence_expiry_window_days,
-        row.referral_feedback_days,
-        row.version,
+        office_name=row.office_name,
+        number_prefix=row.number_prefix,
+        project_start=row.project_start,
+        suppression_threshold=row.suppression_threshold,
+        residence_expiry_window_days=row.residence_expiry_window_days,
+        referral_feedback_days=row.referral_feedback_days,
+        version=row.version,
         consent_override_allowed=row.consent_override_allowed,
         consent_text_de=row.consent_text_de,
         consent_text_en=row.consent_text_en,

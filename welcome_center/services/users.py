@@ -71,7 +71,12 @@ def hash_password(password: str) -> str:
 
 def _view(u: User) -> UserView:
     return UserView(
-        u.id, u.username, u.display_name, u.roles, u.active, u.password_hash is not None
+        id=u.id,
+        username=u.username,
+        display_name=u.display_name,
+        roles=u.roles,
+        active=u.active,
+        has_password=u.password_hash is not None,
     )
 
 

@@ -22,7 +22,14 @@ _CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 def _view(e: VocabularyEntry) -> VocabularyItem:
-    return VocabularyItem(e.vocabulary, e.code, e.label_de, e.label_en, e.position, e.active)
+    return VocabularyItem(
+        vocabulary=e.vocabulary,
+        code=e.code,
+        label_de=e.label_de,
+        label_en=e.label_en,
+        position=e.position,
+        active=e.active,
+    )
 
 
 def entries(

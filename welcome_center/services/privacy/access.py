@@ -524,7 +524,14 @@ def _with_vocabulary(s: Session, export: AccessExport) -> AccessExport:
         )
     )
     items = tuple(
-        VocabularyItem(e.vocabulary, e.code, e.label_de, e.label_en, e.position, e.active)
+        VocabularyItem(
+            vocabulary=e.vocabulary,
+            code=e.code,
+            label_de=e.label_de,
+            label_en=e.label_en,
+            position=e.position,
+            active=e.active,
+        )
         for e in entries
         if (Vocabulary(e.vocabulary), e.code) in used
     )

@@ -95,7 +95,7 @@ class ContactsModel(RowTableModel):
         """The contacts as typed (each with the id of the one it changes, None for a new one);
         lines left wholly empty are dropped."""
         return tuple(
-            ContactDraft(name, function, email, phone, key)
+            ContactDraft(name=name, function=function, email=email, phone=phone, id=key)
             for key, (name, function, email, phone) in zip(self.keys, self.rows, strict=True)
             if any(v.strip() for v in (name, function, email, phone))
         )
@@ -323,7 +323,8 @@ class OrganisationEditor(ClientEditor):
             return None
         self.item = saved.value  # a failed step below is retried as a change, not a new entry
         if contacts == tuple(
-            ContactDraft(c.name, c.function, c.email, c.phone, c.id) for c in saved.value.contacts
+            ContactDraft(name=c.name, function=c.function, email=c.email, phone=c.phone, id=c.id)
+            for c in saved.value.contacts
         ):
             return saved
         # A contact person's fields have the organisation's names: their errors go under the table.

@@ -80,7 +80,10 @@ def add_contacts(
     new = [c for c in contacts if c.name.strip().casefold() not in known]
     if not new:
         return Saved(org)
-    kept = [ContactDraft(c.name, c.function, c.email, c.phone, c.id) for c in org.contacts]
+    kept = [
+        ContactDraft(name=c.name, function=c.function, email=c.email, phone=c.phone, id=c.id)
+        for c in org.contacts
+    ]
     versions = {c.id: c.version for c in org.contacts}
     return people.set_contacts(uow, actor, org_id, [*kept, *new], versions)
 
@@ -278,8 +281,8 @@ class ClientSection(QWidget):
         if self.mode() == NEW_PERSON:
             email, phone = contact_fields(self.person_contact.text())
             return PersonDraft(
-                self.family_name.text(),
-                self.given_name.text(),
+                family_name=self.family_name.text(),
+                given_name=self.given_name.text(),
                 nationality=self.nationality.currentData(),
                 municipality=municipality,
                 email=email,
@@ -288,7 +291,7 @@ class ClientSection(QWidget):
         if self.mode() == NEW_ORGANISATION:
             email, phone = contact_fields(self.org_contact.text())
             return OrganisationDraft(
-                self.org_name.text(), municipality=municipality, email=email, phone=phone
+                name=self.org_name.text(), municipality=municipality, email=email, phone=phone
             )
         return None
 
@@ -301,7 +304,7 @@ class ClientSection(QWidget):
         if not name and not line.strip():
             return ()
         email, phone = contact_fields(line)
-        return (ContactDraft(name, email=email, phone=phone),)
+        return (ContactDraft(name=name, email=email, phone=phone),)
 
     def contact_problem(self) -> ValidationError | None:
         """What is wrong with the new organisation's contact person, before anything is saved

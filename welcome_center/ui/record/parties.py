@@ -71,9 +71,9 @@ class PartyDialog(EditDialog):
             self.errors.show(ValidationError(_("Choose a person or organisation."), field="client"))
             return False
         draft = PartyDraft(
-            ClientChoice(client.kind, client.id),  # type: ignore[attr-defined]
-            role or PartyRole.OTHER,  # type: ignore[arg-type]
-            str(note).strip(),
+            client=ClientChoice(client.kind, client.id),  # type: ignore[attr-defined]
+            role=role or PartyRole.OTHER,  # type: ignore[arg-type]
+            note=str(note).strip(),
         )
         saved = self.ops.write(
             self,
