@@ -7,6 +7,12 @@ from datetime import date
 
 from welcome_center.domain.enums import (
     ClientKind,
+    EducationLevel,
+    EmploymentStatus,
+    Gender,
+    GermanLevel,
+    OrganisationKind,
+    OrganisationSize,
     PartyRole,
     RecognitionDecision,
     RecognitionState,
@@ -25,6 +31,14 @@ class PersonDraft:
     phone: str = ""
     languages: str = ""
     notes: str = ""
+    # The facts funders count (DOMAIN.md "Who was advised"); a full birth date gives the year.
+    birth_year: int | None = None
+    nationality_2: str | None = None
+    gender: Gender = Gender.NOT_RECORDED
+    employment_status: EmploymentStatus = EmploymentStatus.NOT_RECORDED
+    education: EducationLevel = EducationLevel.NOT_RECORDED
+    german_level: GermanLevel = GermanLevel.NOT_RECORDED
+    arrival_year: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +61,8 @@ class OrganisationDraft:
     phone: str = ""
     website: str = ""
     notes: str = ""
+    kind: OrganisationKind = OrganisationKind.NOT_RECORDED
+    size: OrganisationSize = OrganisationSize.NOT_RECORDED
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,7 @@ class RecognitionDraft:
     reference_occupation: str = ""
     regulated: bool = False
     competent_body: str = ""
+    training_country: str | None = None  # ISO 3166-1 alpha-2
     state: RecognitionState = RecognitionState.INFORMED
     decision: RecognitionDecision | None = None
     submitted_on: date | None = None

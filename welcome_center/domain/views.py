@@ -7,7 +7,13 @@ from datetime import date, datetime
 
 from welcome_center.domain.enums import (
     ClientKind,
+    EducationLevel,
+    EmploymentStatus,
     FollowUpSource,
+    Gender,
+    GermanLevel,
+    OrganisationKind,
+    OrganisationSize,
     PartyRole,
     RecognitionDecision,
     RecognitionState,
@@ -79,6 +85,13 @@ class PersonView:
     notes: str
     version: int
     updated_at: datetime
+    birth_year: int | None = None
+    nationality_2: str | None = None
+    gender: Gender = Gender.NOT_RECORDED
+    employment_status: EmploymentStatus = EmploymentStatus.NOT_RECORDED
+    education: EducationLevel = EducationLevel.NOT_RECORDED
+    german_level: GermanLevel = GermanLevel.NOT_RECORDED
+    arrival_year: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -111,6 +124,8 @@ class OrganisationView:
     contacts: tuple[ContactPersonView, ...]
     version: int
     updated_at: datetime
+    kind: OrganisationKind = OrganisationKind.NOT_RECORDED
+    size: OrganisationSize = OrganisationSize.NOT_RECORDED
 
     @property
     def display_name(self) -> str:
@@ -254,6 +269,7 @@ class RecognitionView:
     decided_on: date | None
     notes: str
     version: int
+    training_country: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

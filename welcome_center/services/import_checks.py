@@ -18,7 +18,7 @@ from welcome_center.domain.text_input import (
 )
 from welcome_center.i18n import _
 from welcome_center.i18n.text_problems import problem_message
-from welcome_center.services import countries
+from welcome_center.services import countries, import_facts
 from welcome_center.services.import_reading import (
     Cell,
     count_of,
@@ -135,6 +135,8 @@ class RowChecker:
         closed = self._date("closed_on")
         reason = self._closing(opened, closed)
         client = self._client()
+        if client is not None:
+            import_facts.apply(self, client)
         municipality = self._vocabulary("municipality", Vocabulary.MUNICIPALITY)
         requester_type = self._vocabulary("requester_type", Vocabulary.REQUESTER_TYPE)
         channel = self._vocabulary("channel", Vocabulary.CHANNEL)

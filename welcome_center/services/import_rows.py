@@ -10,6 +10,7 @@ from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
 from welcome_center.domain.text import fold
 from welcome_center.i18n import _
+from welcome_center.services.import_facts import COLUMNS as FACT_COLUMNS
 from welcome_center.services.import_reading import Cell, text_of
 
 # field -> (German header, English header), in the order of DOMAIN.md.
@@ -31,6 +32,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "counsellor": ("Berater/in", "counsellor"),
     "referrals": ("Verweise", "referrals"),
     "consultations": ("Kontakte", "consultations"),
+    **FACT_COLUMNS,  # optional: the facts funders count
 }
 _ALIASES = {  # other spellings people write for a header
     "berater": "counsellor",
@@ -167,6 +169,8 @@ class FileClient:
     municipality: str | None = None
     existing_id: int | None = None  # set when matched to the database
     existing_name: str = ""
+    # The facts funders count, by column name of persons or organisations (import_facts).
+    facts: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

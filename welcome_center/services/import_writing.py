@@ -22,7 +22,7 @@ from welcome_center.db.models import (
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, ReferralStatus
-from welcome_center.services import audit, audit_chain, numbering, users
+from welcome_center.services import audit, audit_chain, import_facts, numbering, users
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_rows import ParsedRow
 
@@ -108,6 +108,7 @@ def _insert_clients(
             "nationality": c.nationality,
             "municipality": c.municipality,
             "updated_by_id": actor.user_id,
+            **import_facts.person_values(c.facts),
         }
         for c in clients.values()
         if c.kind is ClientKind.PERSON
@@ -119,6 +120,7 @@ def _insert_clients(
             "municipality": c.municipality,
             "is_partner": False,
             "updated_by_id": actor.user_id,
+            **import_facts.organisation_values(c.facts),
         }
         for c in clients.values()
         if c.kind is ClientKind.ORGANISATION

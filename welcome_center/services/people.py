@@ -15,9 +15,19 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
-from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.enums import (
+    ClientKind,
+    EducationLevel,
+    EmploymentStatus,
+    Gender,
+    GermanLevel,
+    OrganisationKind,
+    OrganisationSize,
+    Vocabulary,
+)
 from welcome_center.domain.errors import DomainError, NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
+from welcome_center.domain.person_facts import birth_year_of, plausible_year
 from welcome_center.domain.rules import (
     organisation_key,
     person_key,
@@ -69,6 +79,13 @@ def person_view(p: Person) -> PersonView:
         notes=p.notes,
         version=p.version,
         updated_at=p.updated_at,
+        birth_year=p.birth_year,
+        nationality_2=p.nationality_2,
+        gender=p.gender,
+        employment_status=p.employment_status,
+        education=p.education,
+        german_level=p.german_level,
+        arrival_year=p.arrival_year,
     )
 
 
@@ -99,6 +116,8 @@ def organisation_view(o: Organisation) -> OrganisationView:
         contacts=contacts,
         version=o.version,
         updated_at=o.updated_at,
+        kind=o.kind,
+        size=o.size,
     )
 
 
@@ -126,13 +145,20 @@ def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> Person
         raise ValidationError(_("Enter the family name."), field="family_name")
     if d.birth_date is not None and not plausible_birth_date(d.birth_date, office_today()):
         raise ValidationError(_("The birth date is not plausible."), field="birth_date")
-    nationality = d.nationality.strip().upper() if d.nationality else None
-    if nationality and not countries.is_country(nationality):
+    nationality = _country(d.nationality, "nationality")
+    nationality_2 = _country(d.nationality_2, "nationality_2")
+    if nationality_2 and not nationality:
         raise ValidationError(
-            _("%(code)s is not a country code (ISO 3166-1, e.g. DE, VN, UA).")
-            % {"code": nationality},
-            field="nationality",
+            _("Enter the first nationality before a second one."), field="nationality"
         )
+    if nationality_2 == nationality:
+        nationality_2 = None
+    birth_year = _year(d.birth_year, "birth_year")
+    if d.birth_date is not None and birth_year not in (None, d.birth_date.year):
+        raise ValidationError(
+            _("The birth year is not the year of the birth date."), field="birth_year"
+        )
+    arrival_year = _year(d.arrival_year, "arrival_year")
     if d.municipality:
         vocabularies.require_codes(
             s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
@@ -148,7 +174,31 @@ def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> Person
         phone=d.phone.strip(),
         languages=d.languages.strip(),
         notes=d.notes,
+        birth_year=birth_year_of(d.birth_date, birth_year),
+        nationality_2=nationality_2,
+        gender=Gender(d.gender),
+        employment_status=EmploymentStatus(d.employment_status),
+        education=EducationLevel(d.education),
+        german_level=GermanLevel(d.german_level),
+        arrival_year=arrival_year,
     )
+
+
+def _country(value: str | None, field: str) -> str | None:
+    code = value.strip().upper() if value else None
+    if code and not countries.is_country(code):
+        raise ValidationError(
+            _("%(code)s is not a country code (ISO 3166-1, e.g. DE, VN, UA).") % {"code": code},
+            field=field,
+        )
+    return code or None
+
+
+def _year(value: int | None, field: str) -> int | None:
+    """A birth or arrival year: none, or one of the last 120 years."""
+    if value is not None and not plausible_year(value, office_today()):
+        raise ValidationError(_("%(year)s is not a plausible year.") % {"year": value}, field=field)
+    return value
 
 
 def _clean_org(
@@ -183,6 +233,8 @@ def _clean_org(
         phone=d.phone.strip(),
         website=d.website.strip(),
         notes=d.notes,
+        kind=OrganisationKind(d.kind),
+        size=OrganisationSize(d.size),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from welcome_center.domain.errors import NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import RecognitionView
 from welcome_center.i18n import _
-from welcome_center.services import audit, cases, record_views, visibility
+from welcome_center.services import audit, cases, countries, record_views, visibility
 from welcome_center.services.context import Actor, Saved, record_changed
 from welcome_center.services.locking import check_unchanged
 
@@ -27,7 +27,8 @@ _DECIDED = {
 }
 
 
-def _check(d: RecognitionDraft) -> None:
+def _check(d: RecognitionDraft) -> RecognitionDraft:
+    """The draft as stored (the training country as an upper-case code), or a ValidationError."""
     if not d.qualification.strip():
         raise ValidationError(_("Enter the foreign qualification."), field="qualification")
     if d.decision is not None and d.state not in _DECIDED:
@@ -40,6 +41,13 @@ def _check(d: RecognitionDraft) -> None:
         )
     if d.submitted_on and d.decided_on and d.decided_on < d.submitted_on:
         raise ValidationError(_("The decision lies before the submission."), field="decided_on")
+    country = (d.training_country or "").strip().upper() or None
+    if country and not countries.is_country(country):
+        raise ValidationError(
+            _("%(code)s is not a country code (ISO 3166-1, e.g. DE, VN, UA).") % {"code": country},
+            field="training_country",
+        )
+    return replace(d, training_country=country)
 
 
 def add_procedure(
@@ -47,7 +55,7 @@ def add_procedure(
 ) -> Saved[RecognitionView]:
     """Start tracking the recognition of a qualification on a record."""
     actor.require(Permission.WORK_RECORDS)
-    _check(draft)
+    draft = _check(draft)
     with uow.begin() as s:
         r = cases.load(s, record_id, actor)
         p = RecognitionProcedure(record_id=r.id, person_id=r.client_person_id, **asdict(draft))
@@ -76,7 +84,7 @@ def update_procedure(
     """Change a procedure's state, decision or details; a concurrent change by someone else
     raises ConflictError."""
     actor.require(Permission.WORK_RECORDS)
-    _check(draft)
+    draft = _check(draft)
     with uow.begin() as s:
         p = _load(s, procedure_id)
         visibility.check_record(s, actor, p.record_id)

@@ -140,6 +140,7 @@ def recognition_view(p: RecognitionProcedure) -> RecognitionView:
         reference_occupation=p.reference_occupation,
         regulated=p.regulated,
         competent_body=p.competent_body,
+        training_country=p.training_country,
         state=p.state,
         decision=p.decision,
         submitted_on=p.submitted_on,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft
-from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.enums import ClientKind, OrganisationKind, OrganisationSize, Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ContactPersonView, OrganisationView
 from welcome_center.i18n import _
@@ -32,6 +32,7 @@ from welcome_center.services import people
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.conflict import Field
 from welcome_center.ui.dialogs.person_editor import ClientEditor, notes_edit
+from welcome_center.ui.funder_facts import enum_combo, enum_value, organisation_fact_lines, set_enum
 from welcome_center.ui.lists import RowTableModel
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.renamed_fields import RenamedFields
@@ -55,6 +56,7 @@ def organisation_lines(
     return [
         (_("Name:"), o.name),
         (_("Short name:"), o.short_name),
+        *organisation_fact_lines(o),
         (_("Partner directory:"), _partner_line(o)),
         (_("Active:"), "" if o.active else yes_no(False)),
         (_("Location:"), ops.label(Vocabulary.MUNICIPALITY, o.municipality)),
@@ -165,6 +167,10 @@ class OrganisationEditor(ClientEditor):
         add = self.add
         self.name = add(_("&Name"), QLineEdit(), "name")
         self.short_name = add(_("S&hort name"), QLineEdit(), "short_name")
+        # What funders count (SMEs advised); "not recorded" saves as well.
+        self.kind = add(_("&Kind"), enum_combo(OrganisationKind, _("Kind")), "kind")
+        size = enum_combo(OrganisationSize, _("Size (employees)"))
+        self.org_size = add(_("Si&ze (employees)"), size, "size")
         self.is_partner = QCheckBox(_("&Partner: a target of referrals"))
         self.is_partner.setChecked(partner)
         may_manage = allowed(ops.actor.roles, Permission.MANAGE_PARTNERS)
@@ -246,6 +252,8 @@ class OrganisationEditor(ClientEditor):
             phone=self.phone.text(),
             website=self.website.text(),
             notes=self.notes.toPlainText(),
+            kind=enum_value(self.kind, OrganisationKind),
+            size=enum_value(self.org_size, OrganisationSize),
         )
 
     def snapshot(self) -> object:
@@ -276,6 +284,8 @@ class OrganisationEditor(ClientEditor):
         self.consents.show_client(item.id, item.name)
         self.name.setText(item.name)
         self.short_name.setText(item.short_name)
+        set_enum(self.kind, item.kind)
+        set_enum(self.org_size, item.size)
         self.is_partner.setChecked(item.is_partner)
         self.code.setText(item.code or "")
         label = self.ops.label(Vocabulary.MUNICIPALITY, item.municipality)

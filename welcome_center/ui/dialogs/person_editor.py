@@ -9,9 +9,10 @@ or to save anyway.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.drafts import PersonDraft
-from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.enums import (
+    ClientKind,
+    EducationLevel,
+    EmploymentStatus,
+    Gender,
+    GermanLevel,
+    Vocabulary,
+)
 from welcome_center.domain.text import strip_accents
 from welcome_center.domain.views import DuplicateCandidate, PersonView
 from welcome_center.i18n import _, country_name
@@ -41,6 +49,7 @@ from welcome_center.ui import forms
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.dialogs.base import BaseDialog
 from welcome_center.ui.dialogs.conflict import Field, form_fields
+from welcome_center.ui.funder_facts import YearField, enum_combo, enum_value, set_enum
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.widgets.consent_panel import ConsentPanel
 from welcome_center.ui.widgets.date_field import dates_ok
@@ -157,10 +166,18 @@ class ClientEditor(BaseDialog):
         self.errors.add_row(self.form, text, widget, field)
         return widget
 
-    def _layout(self, *extra: QWidget) -> None:
+    def _layout(self, *extra: QWidget, beside: QWidget | None = None) -> None:
+        """The form, ``beside`` it a column of more fields (Tab reaches it after the form),
+        then ``extra`` below."""
         lay = QVBoxLayout(self)
         lay.addWidget(self.errors.general)
-        lay.addLayout(self.form)
+        if beside is None:
+            lay.addLayout(self.form)
+        else:
+            columns = QHBoxLayout()
+            columns.addLayout(self.form, 3)
+            columns.addWidget(beside, 2, Qt.AlignmentFlag.AlignTop)
+            lay.addLayout(columns)
         for w in extra:
             lay.addWidget(w)
         lay.addWidget(self.candidates)
@@ -272,7 +289,8 @@ class ClientEditor(BaseDialog):
 
 
 class PersonEditor(ClientEditor):
-    """A person's details: name, birth date, nationality, where they live, how to reach them."""
+    """A person's details: name, birth date, nationality, where they live, how to reach them;
+    beside them the facts funders count (all optional: "not recorded" saves as well)."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -281,8 +299,15 @@ class PersonEditor(ClientEditor):
         self.family_name = add(_("&Family name"), QLineEdit(), "family_name")
         self.given_name = add(_("&Given name"), QLineEdit(), "given_name")
         self.birth_date = add(_("&Birth date"), forms.date_edit(optional=True), "birth_date")
+        # Only the year when the date is not known; a date typed above fills it in.
+        year = YearField(_("Birth year"))
+        self.birth_year = add(_("Birt&h year (if the date is unknown)"), year, "birth_year")
+        self.birth_date.dateChanged.connect(self._date_changed)
         countries_combo = forms.fill_combo(QComboBox(), country_items())
         self.nationality = add(_("&Nationality"), countries_combo, "nationality")
+        second = forms.fill_combo(QComboBox(), country_items())
+        self.nationality_2 = add(_("Second nationalit&y"), second, "nationality_2")
+        self.nationality_2.setAccessibleName(_("Second nationality"))
         municipality = forms.vocab_combo(ops, Vocabulary.MUNICIPALITY)
         self.municipality = add(_("&Municipality"), municipality, "municipality")
         self.email = add(_("&E-mail"), QLineEdit(), "email")
@@ -296,21 +321,60 @@ class PersonEditor(ClientEditor):
             (self.birth_date, _("Birth date")),
         ):
             w.setAccessibleName(name)
+        facts = self._facts_box()  # before the consents: Tab reaches it first
         self.consents = ConsentPanel(ops, ClientKind.PERSON)  # shown once the person is saved
-        self._layout(self.consents)
+        self._layout(self.consents, beside=facts)
         self.mark_clean()
+
+    def _facts_box(self) -> QGroupBox:
+        box = QGroupBox(_("For the statistics (optional)"))
+        self.facts_form = QFormLayout(box)
+        add = self.facts_add
+        self.gender = add(_("Gen&der"), enum_combo(Gender, _("Gender")), "gender")
+        employment = enum_combo(EmploymentStatus, _("Employment status at first contact"))
+        self.employment_status = add(
+            _("Em&ployment status at first contact"), employment, "employment_status"
+        )
+        education = enum_combo(EducationLevel, _("Education level"))
+        self.education = add(_("Education le&vel"), education, "education")
+        german = enum_combo(GermanLevel, _("Knowledge of German"))
+        self.german_level = add(_("&Knowledge of German"), german, "german_level")
+        arrival = YearField(_("Arrival year in Germany"))
+        self.arrival_year = add(_("A&rrival year in Germany"), arrival, "arrival_year")
+        self.arrival_year.setToolTip(_("Empty while the person lives abroad"))
+        return box
+
+    def facts_add(self, text: str, widget: W, field: str) -> W:
+        self.errors.add_row(self.facts_form, text, widget, field)
+        return widget
+
+    def conflict_fields(self) -> list[Field]:
+        return form_fields(self.form, self.facts_form)
+
+    def _date_changed(self, value: object) -> None:
+        """A full date gives the year: shown, and not typed separately."""
+        if isinstance(value, date):
+            self.birth_year.set_year(value.year)
+        self.birth_year.setEnabled(not isinstance(value, date))
 
     def draft(self) -> PersonDraft:
         return PersonDraft(
             family_name=self.family_name.text(),
             given_name=self.given_name.text(),
             birth_date=forms.date_of(self.birth_date),
+            birth_year=self.birth_year.year(),
             nationality=self.nationality.currentData(),
+            nationality_2=self.nationality_2.currentData(),
             municipality=self.municipality.currentData(),
             email=self.email.text(),
             phone=self.phone.text(),
             languages=self.languages.text(),
             notes=self.notes.toPlainText(),
+            gender=enum_value(self.gender, Gender),
+            employment_status=enum_value(self.employment_status, EmploymentStatus),
+            education=enum_value(self.education, EducationLevel),
+            german_level=enum_value(self.german_level, GermanLevel),
+            arrival_year=self.arrival_year.year(),
         )
 
     def snapshot(self) -> object:
@@ -325,7 +389,15 @@ class PersonEditor(ClientEditor):
         self.family_name.setText(item.family_name)
         self.given_name.setText(item.given_name)
         forms.set_date(self.birth_date, item.birth_date, optional=True)
+        self.birth_year.set_year(item.birth_year)
+        self.birth_year.setEnabled(item.birth_date is None)
         forms.set_combo_value(self.nationality, item.nationality)
+        forms.set_combo_value(self.nationality_2, item.nationality_2)
+        set_enum(self.gender, item.gender)
+        set_enum(self.employment_status, item.employment_status)
+        set_enum(self.education, item.education)
+        set_enum(self.german_level, item.german_level)
+        self.arrival_year.set_year(item.arrival_year)
         label = self.ops.label(Vocabulary.MUNICIPALITY, item.municipality)
         forms.set_combo_value(self.municipality, item.municipality, label)
         self.email.setText(item.email)

@@ -24,7 +24,7 @@ from welcome_center.domain.drafts import ClientChoice
 from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientFacts, ClientHit, ClientRef, PersonView, RecordSummary
-from welcome_center.i18n import _, country_name, format_number, ngettext
+from welcome_center.i18n import _, format_number, ngettext
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
@@ -35,6 +35,7 @@ from welcome_center.ui.dialogs.organisation_editor import (
     organisation_lines,
 )
 from welcome_center.ui.dialogs.person_editor import PersonEditor
+from welcome_center.ui.funder_facts import born_text, nationalities_text, person_fact_lines
 from welcome_center.ui.layout import (
     DetailsView,
     KeyTableView,
@@ -59,9 +60,10 @@ SEARCH_LIMIT = 200
 def person_lines(ops: Ops, p: PersonView) -> list[tuple[str, str]]:
     return [
         (_("Name:"), p.display_name),
-        (_("Born:"), short_date(p.birth_date)),
-        (_("Nationality:"), country_name(p.nationality) if p.nationality else ""),
+        (_("Born:"), born_text(p)),
+        (_("Nationality:"), nationalities_text(p)),
         (_("Municipality:"), ops.label(Vocabulary.MUNICIPALITY, p.municipality)),
+        *person_fact_lines(p),
         (_("E-mail:"), p.email),
         (_("Phone:"), p.phone),
         (_("Languages:"), p.languages),

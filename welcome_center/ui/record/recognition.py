@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 from welcome_center.domain.drafts import RecognitionDraft
 from welcome_center.domain.enums import RecognitionDecision, RecognitionState
 from welcome_center.domain.views import RecognitionView
-from welcome_center.i18n import _
+from welcome_center.i18n import _, country_name
 from welcome_center.i18n.labels import label
 from welcome_center.services import recognition
-from welcome_center.ui.forms import date_edit, date_of, set_combo_value, set_date
+from welcome_center.ui.dialogs.person_editor import country_items
+from welcome_center.ui.forms import date_edit, date_of, fill_combo, set_combo_value, set_date
 from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.dialogs import (
     EditDialog,
@@ -23,6 +24,7 @@ from welcome_center.ui.record.dialogs import (
     run,
 )
 from welcome_center.ui.record.tables import RowsModel, TableTab, yes_no
+from welcome_center.ui.widgets.type_ahead import TypeAheadCombo
 
 if TYPE_CHECKING:
     from welcome_center.ui.record.host import RecordHost
@@ -32,6 +34,7 @@ class RecognitionModel(RowsModel):
     def columns(self) -> list[str]:
         return [
             _("Qualification"),
+            _("Country of training"),
             _("Reference occupation"),
             _("Regulated"),
             _("Competent body"),
@@ -44,6 +47,7 @@ class RecognitionModel(RowsModel):
     def row(self, p: RecognitionView) -> tuple[str, ...]:
         return (
             p.qualification,
+            country_name(p.training_country) if p.training_country else "",
             p.reference_occupation,
             yes_no(p.regulated),
             p.competent_body,
@@ -67,6 +71,11 @@ class RecognitionDialog(EditDialog):
         super().__init__(host.ops, title, parent or host.widget())
         self.host, self.existing = host, existing
         self.qualification = self.row(_("&Qualification"), QLineEdit(), field="qualification")
+        countries = fill_combo(TypeAheadCombo(), country_items())
+        countries.setAccessibleName(_("Country of training"))
+        self.training_country = self.row(
+            _("Country of &training"), countries, field="training_country"
+        )
         self.occupation = self.row(
             _("&Reference occupation"), QLineEdit(), field="reference_occupation"
         )
@@ -88,6 +97,7 @@ class RecognitionDialog(EditDialog):
 
     def _fill(self, p: RecognitionView) -> None:
         self.qualification.setText(p.qualification)
+        set_combo_value(self.training_country, p.training_country)
         self.occupation.setText(p.reference_occupation)
         self.regulated.setChecked(p.regulated)
         self.body.setText(p.competent_body)
@@ -100,6 +110,7 @@ class RecognitionDialog(EditDialog):
     def value(self) -> RecognitionDraft:
         return RecognitionDraft(
             qualification=self.qualification.text().strip(),
+            training_country=self.training_country.currentData(),
             reference_occupation=self.occupation.text().strip(),
             regulated=self.regulated.isChecked(),
             competent_body=self.body.text().strip(),
