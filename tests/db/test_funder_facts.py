@@ -102,3 +102,42 @@ def test_the_age_on_a_day(
 ) -> None:
     assert age_on(on, born, year) == age
     assert age_band(age) == band
+
+
+def test_the_demonstration_office_holds_the_facts(uow: UnitOfWork) -> None:
+    """Demo reports show every breakdown: gender about balanced, most people employed or
+    unemployed, every German level, organisations mostly small and medium companies, the
+    country of training mostly the nationality, and events split where known."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from welcome_center.db.models import Event, Organisation, Person, RecognitionProcedure
+    from welcome_center.services.demo import generate_demo
+
+    generate_demo(uow, Actor.system("test"), records=400, seed=3)
+    with uow.read() as s:
+        persons = list(s.scalars(select(Person)))
+        orgs = [o for o in s.scalars(select(Organisation)) if not o.is_partner]
+        procedures = list(s.scalars(select(RecognitionProcedure)))
+        events = list(s.scalars(select(Event)))
+        nationality = {p.id: p.nationality for p in persons}
+        gender = Counter(p.gender.value for p in persons)
+        assert abs(gender["female"] - gender["male"]) < 0.15 * len(persons)
+        assert gender["not_stated"] and gender["diverse"] >= 0
+        status = Counter(p.employment_status.value for p in persons)
+        working = status["employed"] + status["unemployed"] + status["long_term_unemployed"]
+        assert working > 0.6 * len(persons)
+        assert {p.german_level.value for p in persons} >= {"none", "A1", "A2", "B1", "B2", "C1"}
+        assert {p.education.value for p in persons} >= {"isced_0_2", "isced_3_4", "isced_5_8"}
+        assert all(p.birth_year == p.birth_date.year for p in persons if p.birth_date)
+        sizes = Counter(o.size.value for o in orgs)
+        assert sizes["small"] + sizes["medium"] > sizes["large"] + sizes["micro"]
+        assert Counter(o.kind.value for o in orgs).most_common(1)[0][0] == "company"
+        same = sum(1 for p in procedures if p.training_country == nationality[p.person_id])
+        assert procedures and same > 0.6 * len(procedures)
+        split = [e for e in events if e.participants_persons is not None]
+        assert split and all(
+            e.participants_persons + (e.participants_organisations or 0) == e.participants
+            for e in split
+        )

@@ -20,6 +20,7 @@ from welcome_center.domain.rules import organisation_key
 from welcome_center.i18n import _
 from welcome_center.services import demo_data as dd
 from welcome_center.services import demo_names as dn
+from welcome_center.services.demo_facts import Facts
 
 Row = dd.Row
 START = date(2023, 3, 1)
@@ -113,6 +114,7 @@ class Clients:
         self.orgs: dict[str, list[int]] = defaultdict(list)
         self.org_names: set[str] = set()
         self.places: dict[tuple[str, int | None], str | None] = {}  # municipality of clients
+        self.facts = Facts(seed)  # the facts funders count, from a random source of their own
 
     def client(self, abroad: bool, opened: date) -> int:
         """A person asking for themselves: new, or now and then one who came before."""
@@ -135,14 +137,16 @@ class Clients:
         surname = family or surname
         born = date(opened.year - int(rng.triangular(19, 58, 29)), 1 + int(rand() * 12), 1)
         address = f"{dn.mail_name(given)}.{dn.mail_name(surname)}@example.com"
-        pid = self._add("persons", {
+        row: Row = {
             "family_name": surname, "given_name": given, "name_key": dn.person_key(surname, given),
             "birth_date": born + timedelta(int(rand() * 28)),
             "nationality": nation.code if rand() > 0.03 else None, "municipality": place,
             "email": address if rand() < 0.6 else "", "languages": nation.languages,
             "created_at": dd.ts(opened), "updated_at": dd.ts(opened),
-        })  # fmt: skip
+        }  # fmt: skip
+        pid = self._add("persons", row)
         occupation = int(rand() * len(dd.OCCUPATIONS))
+        self.facts.person(row, opened, abroad, row["nationality"] or "", occupation)
         language = nation.languages.split(",")[0]
         self.persons[pid] = PersonTraits(nation.code, occupation, language, surname)
         self.places["person", pid] = place
@@ -205,9 +209,11 @@ class Clients:
         else:
             name = f"{name} ({len(self.org_names)})"
         self.org_names.add(name)
-        pool.append(self._add("organisations", {
+        row: Row = {
             "name": name, "name_key": organisation_key(name), "municipality": town or None,
             "created_at": dd.ts(self.start, 8), "updated_at": dd.ts(self.start, 8),
-        }))  # fmt: skip
+        }  # fmt: skip
+        self.facts.organisation(row, kind)
+        pool.append(self._add("organisations", row))
         self.places["org", pool[-1]] = town or None
         return pool[-1]

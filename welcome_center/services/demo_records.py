@@ -114,9 +114,12 @@ class Office:
         if self.showcase:  # the first ones show every stage and decision
             stage, decision = self.showcase.pop()
             occ = dd.FREE_OCCUPATION if decision == "zab_statement" else occ
+        nationality = self.clients.persons[person].nationality
         self._add("recognition_procedures", {
             "record_id": rid, "person_id": person, "updated_at": dd.ts(last, 15),
             **dd.recognition(self.rng, occ, opened, self.today, stage, decision),
+            "training_country": self.clients.facts.training_country(
+                nationality, list(self.clients.nations)),
         })  # fmt: skip
 
     def _subjects(self, person: bool, case: bool) -> tuple[list[str], list[str]]:
@@ -241,9 +244,11 @@ class Office:
         for _n in range(max(3, min(self.n // 20, days // 15))):
             kind, title, group = rng.choice(dd.EVENTS)
             held = self.start + timedelta(rng.randint(0, days))
-            eid = self._add("events", {
+            row: Row = {
                 "title": title, "kind": kind, "held_on": held, "target_group": group,
                 "participants": rng.randint(6, 60), "created_at": dd.ts(held, 18),
-            })  # fmt: skip
+            }  # fmt: skip
+            self.clients.facts.event(row)
+            eid = self._add("events", row)
             for oid in rng.sample(partners, min(len(partners), rng.randint(0, 2))):
                 self.rows["event_partners"].append({"event_id": eid, "organisation_id": oid})
