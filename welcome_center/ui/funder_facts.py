@@ -31,6 +31,9 @@ def enum_combo(members: Iterable[StrEnum], name: str) -> QComboBox:
     for member in ordered:
         combo.addItem(label(member), member)
     combo.setAccessibleName(name)
+    # Long entries ("Langzeitarbeitslos (12 Monate oder länger)") must not push the labels out.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(14)
     return combo
 
 

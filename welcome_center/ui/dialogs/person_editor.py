@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -175,9 +175,14 @@ class ClientEditor(BaseDialog):
             lay.addLayout(self.form)
         else:
             columns = QHBoxLayout()
-            columns.addLayout(self.form, 3)
-            columns.addWidget(beside, 2, Qt.AlignmentFlag.AlignTop)
+            columns.addLayout(self.form, 1)
+            side = QVBoxLayout()  # the column keeps its width; its rows stay at the top
+            side.addWidget(beside)
+            side.addStretch(1)
+            columns.addLayout(side, 1)
             lay.addLayout(columns)
+            # Room for both columns' German labels and the fields beside them.
+            self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 160)
         for w in extra:
             lay.addWidget(w)
         lay.addWidget(self.candidates)
