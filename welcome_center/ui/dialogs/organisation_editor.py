@@ -27,7 +27,7 @@ from welcome_center.domain.drafts import ContactDraft, OrganisationDraft
 from welcome_center.domain.enums import ClientKind, OrganisationKind, OrganisationSize, Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ContactPersonView, OrganisationView
-from welcome_center.i18n import _
+from welcome_center.i18n import _, pgettext
 from welcome_center.services import people
 from welcome_center.ui import forms
 from welcome_center.ui.dialogs.conflict import Field
@@ -168,7 +168,9 @@ class OrganisationEditor(ClientEditor):
         self.name = add(_("&Name"), QLineEdit(), "name")
         self.short_name = add(_("S&hort name"), QLineEdit(), "short_name")
         # What funders count (SMEs advised); "not recorded" saves as well.
-        self.kind = add(_("&Kind"), enum_combo(OrganisationKind, _("Kind")), "kind")
+        self.kind = add(
+            pgettext("organisation", "&Kind"), enum_combo(OrganisationKind, _("Kind")), "kind"
+        )
         size = enum_combo(OrganisationSize, _("Size (employees)"))
         self.org_size = add(_("Si&ze (employees)"), size, "size")
         self.is_partner = QCheckBox(_("&Partner: a target of referrals"))
