@@ -133,7 +133,7 @@ def test_recognition_procedure_with_an_error_under_the_decision(qtbot, ops, uow,
     assert seen["error"] == "A decision needs the state \u201cdecided\u201d or later."
     assert seen["kept"] == "Pflegefachkraft (Việt Nam)"
     model = window.recognition.model
-    assert (model.text(0, 0), model.text(0, 4), model.text(0, 5)) == (
+    assert (model.text(0, 0), model.text(0, 5), model.text(0, 6)) == (
         "Pflegefachkraft (Việt Nam)",
         "Decided",
         "Full recognition",
