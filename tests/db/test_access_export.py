@@ -384,3 +384,26 @@ def test_names_of_linked_people_are_struck_from_texts_but_not_the_persons_own() 
     assert redact(text, words) == (
         f"{REDACTED} Nguyen rief an; Frau Dr. {REDACTED} wartet schon lange. Minhs Akte; Li kam."
     )
+
+
+def test_the_facts_funders_count_are_in_the_export(uow: UnitOfWork, anna: Actor) -> None:
+    """Gender, employment status, education, German, birth year, arrival year and a second
+    nationality are held about the person: Art. 15 shows them, in the JSON and the PDF."""
+    from welcome_center.domain.enums import EducationLevel, EmploymentStatus, Gender, GermanLevel
+
+    pid = _person(
+        uow, anna, "Haddad", "Rania", birth_year=1990, nationality="SY", nationality_2="DE",
+        gender=Gender.FEMALE, employment_status=EmploymentStatus.UNEMPLOYED,
+        education=EducationLevel.ISCED_5_8, german_level=GermanLevel.B1, arrival_year=2019,
+    )  # fmt: skip
+    export = access.access_export(uow, anna, pid)
+    person = json.loads(render_json(export))["person"]
+    assert (person["birth_year"], person["arrival_year"]) == (1990, 2019)
+    assert person["nationality_2"]["code"] == "DE"
+    assert person["gender"] == {"code": "female", "label": "Female"}
+    assert person["employment_status"]["code"] == "unemployed"
+    assert person["education"]["code"] == "isced_5_8"
+    assert person["german_level"]["code"] == "B1"
+    text = _pdf_text(render_pdf(export))
+    for words in ("Birth year 1990", "Arrival year 2019", "Gender Female", "B1"):
+        assert words in text, words

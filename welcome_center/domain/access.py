@@ -66,7 +66,9 @@ class AccessPerson:
     family_name: str
     given_name: str
     birth_date: date | None
+    birth_year: int | None = None  # kept alone when only the year is known
     nationality: str | None
+    nationality_2: str | None = None
     municipality: str | None
     email: str
     phone: str
@@ -75,6 +77,12 @@ class AccessPerson:
     created_at: datetime
     updated_at: datetime
     anonymised_at: datetime | None
+    # The facts funders count (DOMAIN.md, "Who was advised"): held about the person, so shown.
+    gender: StrEnum | None = None
+    employment_status: StrEnum | None = None
+    education: StrEnum | None = None
+    german_level: StrEnum | None = None
+    arrival_year: int | None = None
 
     @property
     def display_name(self) -> str:

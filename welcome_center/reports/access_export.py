@@ -52,6 +52,7 @@ from welcome_center.reports import charts, fonts
 from welcome_center.reports.access_json import (
     entity_words,
     explanation,
+    facts,
     field_words,
     title,
 )
@@ -279,12 +280,16 @@ class _Story:
             (_("Family name"), p.family_name),
             (_("Given name"), p.given_name),
             (_("Birth date"), _day(p.birth_date)),
+            (_("Birth year"), str(p.birth_year or "")),
             (_("Nationality"), country_name(p.nationality) if p.nationality else ""),
+            (_("Second nationality"), country_name(p.nationality_2) if p.nationality_2 else ""),
             (_("Municipality"), self.vocab(Vocabulary.MUNICIPALITY, p.municipality)),
             (_("E-mail"), p.email),
             (_("Phone"), p.phone),
             (_("Languages"), p.languages),
             (_("Notes"), p.notes),
+            *((title, label(value) if value is not None else "") for title, value in facts(p)),
+            (_("Arrival year"), str(p.arrival_year or "")),
             (_("Recorded on"), _moment(p.created_at)),
             (_("Last changed on"), _moment(p.updated_at)),
         ]

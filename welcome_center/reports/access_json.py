@@ -14,6 +14,7 @@ from typing import Any
 from welcome_center.domain.access import (
     REDACTED,
     AccessExport,
+    AccessPerson,
 )
 from welcome_center.domain.audit import AuditAction, AuditEntity
 from welcome_center.domain.enums import Vocabulary
@@ -115,11 +116,27 @@ def render_json(export: AccessExport) -> bytes:
             "family_name": p.family_name,
             "given_name": p.given_name,
             "birth_date": _iso(p.birth_date),
+            "birth_year": p.birth_year,
             "nationality": (
                 {"code": p.nationality, "label": country_name(p.nationality)}
                 if p.nationality
                 else None
             ),
+            "nationality_2": (
+                {"code": p.nationality_2, "label": country_name(p.nationality_2)}
+                if p.nationality_2
+                else None
+            ),
+            "arrival_year": p.arrival_year,
+            **{
+                key: {"code": str(value), "label": label(value)} if value is not None else None
+                for key, value in (
+                    ("gender", p.gender),
+                    ("employment_status", p.employment_status),
+                    ("education", p.education),
+                    ("german_level", p.german_level),
+                )
+            },
             "municipality": vocab(Vocabulary.MUNICIPALITY, p.municipality),
             "email": p.email,
             "phone": p.phone,
@@ -259,6 +276,16 @@ def render_json(export: AccessExport) -> bytes:
         ],
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def facts(p: AccessPerson) -> list[tuple[str, StrEnum | None]]:
+    """The funders' facts held about the person, with their titles (both renderings)."""
+    return [
+        (_("Gender"), p.gender),
+        (_("Employment status at first contact"), p.employment_status),
+        (_("Education"), p.education),
+        (_("Knowledge of German"), p.german_level),
+    ]
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -334,7 +334,9 @@ def _person(p: Person, clean: _Clean) -> AccessPerson:
         family_name=p.family_name,
         given_name=p.given_name,
         birth_date=p.birth_date,
+        birth_year=p.birth_year,
         nationality=p.nationality,
+        nationality_2=p.nationality_2,
         municipality=p.municipality,
         email=p.email,
         phone=p.phone,
@@ -343,6 +345,11 @@ def _person(p: Person, clean: _Clean) -> AccessPerson:
         created_at=p.created_at,
         updated_at=p.updated_at,
         anonymised_at=p.anonymised_at,
+        gender=p.gender,
+        employment_status=p.employment_status,
+        education=p.education,
+        german_level=p.german_level,
+        arrival_year=p.arrival_year,
     )
 
 
