@@ -36,10 +36,16 @@ def _units(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+# The characters Excel forbids in a sheet's name, each with a readable stand-in: "Berater/innen"
+# stays "Berater-innen", "Closed: by reason" becomes "Closed - by reason".
+_SHEET_NAME_STAND_INS = str.maketrans({"/": "-", "\\": "-", ":": " -", "?": "", "*": "",
+                                       "[": "(", "]": ")"})  # fmt: skip
+
+
 def sheet_name(title: str) -> str:
-    """A worksheet name from ``title``: without the characters Excel forbids, shortened
-    visibly to Excel's 31 characters."""
-    name = "".join(c for c in title if c not in "[]:*?/\\").strip("'") or "-"
+    """A worksheet name from ``title``: the characters Excel forbids replaced by readable
+    stand-ins, shortened visibly to Excel's 31 characters."""
+    name = " ".join(title.translate(_SHEET_NAME_STAND_INS).split()).strip("'") or "-"
     return fit_cell(name, SHEET_NAME_CHARS)
 
 
