@@ -78,10 +78,10 @@ def test_csv_is_semicolon_utf8_with_bom_and_guards_formulas(
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == "Welcome Center Region Zwickau"
-    topics = {r[1]: r for r in rows if len(r) == 5 and r[0] == "Themen"}
-    assert topics["residence"][3:] == ["2", "40,0\u00a0%"]  # of the 5 enquiries worked
+    topics = {r[1]: r for r in rows if len(r) >= 5 and r[0] == "Themen"}
+    assert topics["residence"][3:5] == ["2", "40,0\u00a0%"]  # of the 5 enquiries worked
     assert topics["hiring"][2] == "'=Einstellung"  # shown, never run by a spreadsheet
-    nationality = [r for r in rows if len(r) == 5 and r[0] == "Staatsangehörigkeiten"]
+    nationality = [r for r in rows if len(r) >= 5 and r[0] == "Staatsangehörigkeiten"]
     assert {(r[3], r[4]) for r in nationality} == {("< 3", "")}  # no share of a hidden cell
 
 

@@ -101,44 +101,56 @@ def period_text(content: ReportContent) -> str:
     return f"{format_date(p.start)} – {format_date(p.end)}"
 
 
-def _rows(content: ReportContent) -> list[tuple[str, str, str, object, str]]:
-    """(section, code, label, value, share) for every published number, in report order."""
-    out: list[tuple[str, str, str, object, str]] = []
+# A row of the CSV: section, code, label, value, share, definition.
+CsvRow = tuple[str, str, str, object, str, str]
+
+
+def _rows(content: ReportContent) -> list[CsvRow]:
+    """Every published number with its definition, in report order."""
+    out: list[CsvRow] = []
     overview = _("Key figures")
     for f in sections.key_figures(content) + sections.since_start(content):
-        out.append((overview, f.key, f.title, f.value, ""))
+        out.append((overview, f.key, f.title, f.value, "", f.definition))
     for section in sections.breakdowns(content):
+        text = section.definition
         if section.withheld:
-            out.append((section.title, "", _("Not shown: too few records."), "", ""))
+            out.append((section.title, "", _("Not shown: too few records."), "", "", text))
         for r in section.rows:
             value: object = (
                 sections.cell_text(r.value, content.threshold)
                 if isinstance(r.value, Hidden)
                 else r.value
             )
-            out.append((section.title, r.code, r.label, value, format_share(r.share)))
-    trend = figures.title("trend")
+            out.append((section.title, r.code, r.label, value, format_share(r.share), text))
+    trend, text = figures.title("trend"), figures.definition("trend")
     received, worked = _("enquiries received"), _("cases worked")
     for m in content.statistics.trend:
         month, code = format_date(m.month, "MMMM yyyy"), m.month.strftime("%Y-%m")
-        out.append((trend, code, f"{month}: {received}", m.enquiries_received, ""))
-        out.append((trend, code, f"{month}: {worked}", m.cases_worked, ""))
+        out.append((trend, code, f"{month}: {received}", m.enquiries_received, "", text))
+        out.append((trend, code, f"{month}: {worked}", m.cases_worked, "", text))
     return out
 
 
 def render_csv(content: ReportContent) -> bytes:
-    """The published figures as one long CSV table: section; code; label; value; share."""
+    """The published figures as one long CSV table (section; code; label; value; share;
+    definition) under rows of two cells that say what the figures are of: the office, the
+    period in words, its first and last day and the project start as ISO dates (a spreadsheet
+    reads them as dates), the day of the report. No comment lines: every line is a row."""
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    period, start = content.statistics.period, content.statistics.since_start.start
     if content.internal:
         w.writerow([figures.internal_note()])
     w.writerow([_("Office"), guard(content.office_name)])
     w.writerow([_("Period"), period_text(content)])
-    w.writerow([_("Created"), format_date(content.created_at.date())])
+    w.writerow([_("Period from"), period.start.isoformat()])
+    w.writerow([_("Period to"), period.end.isoformat()])
+    w.writerow([_("Project start"), start.isoformat() if start else ""])
+    w.writerow([_("Created"), content.created_at.date().isoformat()])
     w.writerow([])
-    w.writerow([_("Section"), _("Code"), _("Label"), _("Count"), _("Share")])
-    for section, code, label, value, share in _rows(content):
-        w.writerow([guard(section), guard(code), guard(label), value, share])
+    w.writerow([_("Section"), _("Code"), _("Label"), _("Count"), _("Share"), _("Definition")])
+    for section, code, label, value, share, text in _rows(content):
+        w.writerow([guard(section), guard(code), guard(label), value, share, guard(text)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
