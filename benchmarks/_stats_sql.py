@@ -7,9 +7,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from welcome_center.domain.breakdowns import REGISTRY
+from welcome_center.domain.person_facts import EU_EEA_CH
 from welcome_center.domain.statistics import Period, Statistics
 
 _ACTIVE = """
@@ -30,7 +32,24 @@ _COUNTS = {
     "open_at_end": "SELECT count(*) FROM records WHERE opened_on <= :b "
     "AND (closed_on IS NULL OR closed_on > :b)",
     "referrals": "SELECT count(*) FROM referrals WHERE referred_on BETWEEN :a AND :b",
+    # tenths of an hour, rounded half up (integer division); made a Decimal in figures()
+    "consultation_hours": "SELECT (coalesce(sum(duration_minutes), 0) * 10 + 30) / 60 "
+    "FROM consultations WHERE held_on BETWEEN :a AND :b",
 }
+# The persons and organisations advised: the clients of the records active in the period.
+_PERSONS = "FROM persons WHERE id IN (SELECT client_person_id FROM records "
+_PERSONS += "WHERE id IN (SELECT id FROM bench_active))"
+_ORGS = "FROM organisations WHERE id IN (SELECT client_organisation_id FROM records "
+_ORGS += "WHERE id IN (SELECT id FROM bench_active))"
+_EU = ", ".join(f"'{code}'" for code in sorted(EU_EEA_CH))
+_PROCEDURES = "FROM recognition_procedures WHERE (submitted_on BETWEEN :a AND :b "
+_PROCEDURES += "OR decided_on BETWEEN :a AND :b)"
+_AGE = "CAST(strftime('%Y', :b) AS INTEGER) - birth_year - CASE WHEN birth_date IS NOT NULL "
+_AGE += "AND strftime('%m-%d', birth_date) > strftime('%m-%d', :b) THEN 1 ELSE 0 END"
+_BY_AGE = "SELECT CASE WHEN birth_year IS NULL THEN 'not_recorded' WHEN age < 18 THEN 'under_18' "
+_BY_AGE += "WHEN age < 30 THEN '18_29' WHEN age < 55 THEN '30_54' WHEN age < 65 THEN '55_64' "
+_BY_AGE += f"ELSE '65_plus' END, count(*) FROM (SELECT birth_year, {_AGE} AS age {_PERSONS}) "
+_BY_AGE += "GROUP BY 1"
 _ROWS = {
     ("cases_worked", "cases_worked_persons", "cases_worked_organisations"): "SELECT count(*), "
     "count(client_person_id), count(client_organisation_id) FROM records r "
@@ -41,6 +60,18 @@ _ROWS = {
     "count(DISTINCT client_organisation_id) FROM records r "
     "WHERE r.id IN (SELECT id FROM bench_active)",
     ("events", "event_participants"): "SELECT count(*), coalesce(sum(participants), 0) "
+    "FROM events WHERE held_on BETWEEN :a AND :b",
+    ("third_country_persons",): f"SELECT count(*) {_PERSONS} AND nationality NOT IN ({_EU})",
+    ("smes_advised",): f"SELECT count(*) {_ORGS} AND size IN ('micro', 'small', 'medium')",
+    ("consultations_first", "consultations_follow_up", "consultations_with_interpreter"): "SELECT "
+    "coalesce(sum(CASE WHEN is_first THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN is_first THEN 0 ELSE 1 END), 0), "
+    "coalesce(sum(CASE WHEN interpreter THEN 1 ELSE 0 END), 0) "
+    "FROM consultations WHERE held_on BETWEEN :a AND :b",
+    ("recognition_active", "recognition_regulated"): "SELECT count(*), "
+    f"coalesce(sum(CASE WHEN regulated THEN 1 ELSE 0 END), 0) {_PROCEDURES}",
+    ("event_participants_persons", "event_participants_organisations"): "SELECT "
+    "coalesce(sum(participants_persons), 0), coalesce(sum(participants_organisations), 0) "
     "FROM events WHERE held_on BETWEEN :a AND :b",
 }
 # Every breakdown declared in domain.breakdowns, by its key: one statement of (code, count) rows.
@@ -74,6 +105,29 @@ _BREAKDOWNS = {
     "WHERE f.referred_on BETWEEN :a AND :b GROUP BY o.id",
     "referrals_by_status": "SELECT status, count(*) FROM referrals "
     "WHERE referred_on BETWEEN :a AND :b GROUP BY status",
+    "persons_by_gender": f"SELECT coalesce(gender, 'not_recorded'), count(*) {_PERSONS} GROUP BY 1",
+    "persons_by_employment_status": "SELECT coalesce(employment_status, 'not_recorded'), "
+    f"count(*) {_PERSONS} GROUP BY 1",
+    "persons_by_education": f"SELECT coalesce(education, 'not_recorded'), count(*) {_PERSONS} "
+    "GROUP BY 1",
+    "persons_by_german_level": "SELECT coalesce(german_level, 'not_recorded'), count(*) "
+    f"{_PERSONS} GROUP BY 1",
+    "persons_by_nationality": "SELECT coalesce(nullif(nationality, ''), 'not_recorded'), "
+    f"count(*) {_PERSONS} GROUP BY 1",
+    "persons_by_age_band": _BY_AGE,
+    "organisations_by_kind": f"SELECT coalesce(kind, 'not_recorded'), count(*) {_ORGS} GROUP BY 1",
+    "consultations_by_duration": "SELECT CASE WHEN coalesce(duration_minutes, 0) < 1 "
+    "THEN 'not_recorded' WHEN duration_minutes < 15 THEN 'under_15' WHEN duration_minutes < 30 "
+    "THEN '15_29' WHEN duration_minutes < 60 THEN '30_59' ELSE '60_plus' END, count(*) "
+    "FROM consultations WHERE held_on BETWEEN :a AND :b GROUP BY 1",
+    "consultations_by_channel": "SELECT coalesce(nullif(channel, ''), 'not_recorded'), count(*) "
+    "FROM consultations WHERE held_on BETWEEN :a AND :b GROUP BY 1",
+    "recognition_by_state": "SELECT CASE WHEN decided_on > :b THEN 'submitted' ELSE state END, "
+    f"count(*) {_PROCEDURES} GROUP BY 1",
+    "recognition_decisions": "SELECT coalesce(decision, 'not_recorded'), count(*) "
+    "FROM recognition_procedures WHERE decided_on BETWEEN :a AND :b GROUP BY 1",
+    "recognition_by_training_country": "SELECT coalesce(nullif(training_country, ''), "
+    f"'not_recorded'), count(*) {_PROCEDURES} GROUP BY 1",
 }
 
 
@@ -124,6 +178,7 @@ def figures(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
         out.update(zip(keys, conn.execute(sql, p).fetchone(), strict=True))
     for key in REGISTRY:  # a declared breakdown without baseline SQL is a KeyError here
         out[key] = dict(conn.execute(_BREAKDOWNS[key], p).fetchall())
+    out["consultation_hours"] = float(Decimal(out["consultation_hours"]) / 10)
     out["since_start"] = _since_start(conn, p["b"])
     out["trend"] = _trend(conn, period.end)
     conn.execute("DELETE FROM bench_active")

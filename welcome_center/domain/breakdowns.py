@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from welcome_center.domain.enums import ReferralStatus, Vocabulary
+from welcome_center.domain.enums import (
+    EducationLevel,
+    EmploymentStatus,
+    Gender,
+    GermanLevel,
+    OrganisationKind,
+    RecognitionDecision,
+    RecognitionState,
+    ReferralStatus,
+    Vocabulary,
+)
+from welcome_center.domain.person_facts import AGE_BANDS
 
 
 def N_(message: str) -> str:
@@ -71,6 +82,32 @@ class Codes:
 Values = Vocabulary | type[StrEnum] | Codes | Source
 
 
+AGE_BAND_NAMES = Codes(
+    names=tuple(
+        zip(
+            (code for code, _low, _high in AGE_BANDS),
+            (N_("under 18"), N_("18 to 29"), N_("30 to 54"), N_("55 to 64"), N_("65 and over")),
+            strict=True,
+        )
+    )
+)
+# (code, fewest minutes) in order; a consultation of 0 minutes has no duration recorded.
+DURATION_BANDS: tuple[tuple[str, int], ...] = (
+    ("under_15", 1),
+    ("15_29", 15),
+    ("30_59", 30),
+    ("60_plus", 60),
+)
+DURATION_NAMES = Codes(
+    names=(
+        ("under_15", N_("under 15 minutes")),
+        ("15_29", N_("15 to 29 minutes")),
+        ("30_59", N_("30 to 59 minutes")),
+        ("60_plus", N_("60 minutes or more")),
+    )
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportPart:
     """A part of a report. ``title`` None: its breakdowns stand under headings of their own;
@@ -86,7 +123,18 @@ REFERRALS = ReportPart(key="referrals", title=N_("Referrals"), figures=("referra
 ACTIVITY = ReportPart(
     key="activity",
     title=N_("Consultations and events"),
-    figures=("consultations", "consultation_minutes", "events", "event_participants"),
+    figures=(
+        "consultations",
+        "consultation_minutes",
+        "consultation_hours",
+        "consultations_first",
+        "consultations_follow_up",
+        "consultations_with_interpreter",
+        "events",
+        "event_participants",
+        "event_participants_persons",
+        "event_participants_organisations",
+    ),
 )
 # The parts in the order a report shows them.
 PARTS: tuple[ReportPart, ...] = (ENQUIRIES, REFERRALS, ACTIVITY)
@@ -100,7 +148,9 @@ class BreakdownSpec:
     ``suppressed``: small counts are hidden when the report leaves the office (DOMAIN.md's
     small-cell rule; every person-based breakdown). ``multi_valued``: a thing counts under each
     of its codes, so the shares add up to more than 100 %. ``internal``: names staff, only in
-    the office's internal report. ``chart``: drawn as bars besides its table."""
+    the office's internal report. ``chart``: drawn as bars besides its table.
+    ``in_code_order``: its rows stand in the order of its codes (age bands, levels), not largest
+    first; ``not_recorded`` stays last."""
 
     key: str
     unit: Unit
@@ -113,6 +163,7 @@ class BreakdownSpec:
     multi_valued: bool = False
     internal: bool = False
     chart: bool = False
+    in_code_order: bool = False
 
     def __post_init__(self) -> None:
         if not self.key.isidentifier():
@@ -200,6 +251,95 @@ _DECLARED = (
         definition=N_("Records closed in the period, by the reason given on closing."),
     ),
     BreakdownSpec(
+        key="persons_by_gender",
+        unit=Unit.PERSONS,
+        values=Gender,
+        share_of="persons_advised",
+        suppressed=True,
+        in_code_order=True,
+        title=N_("Persons advised, by gender"),
+        definition=N_(
+            "Distinct persons who are the client of an enquiry worked, each counted once, per "
+            "gender."
+        ),
+    ),
+    BreakdownSpec(
+        key="persons_by_age_band",
+        unit=Unit.PERSONS,
+        values=AGE_BAND_NAMES,
+        share_of="persons_advised",
+        suppressed=True,
+        in_code_order=True,
+        title=N_("Persons advised, by age"),
+        definition=N_(
+            "Distinct persons advised, each counted once, per age on the last day of the period "
+            "(from the birth date, or from the birth year alone when only it is known)."
+        ),
+    ),
+    BreakdownSpec(
+        key="persons_by_employment_status",
+        unit=Unit.PERSONS,
+        values=EmploymentStatus,
+        share_of="persons_advised",
+        suppressed=True,
+        in_code_order=True,
+        title=N_("Persons advised, by employment status"),
+        definition=N_(
+            "Distinct persons advised, each counted once, per employment status at the first "
+            "contact (long-term unemployed: 12 months or more)."
+        ),
+    ),
+    BreakdownSpec(
+        key="persons_by_education",
+        unit=Unit.PERSONS,
+        values=EducationLevel,
+        share_of="persons_advised",
+        suppressed=True,
+        in_code_order=True,
+        title=N_("Persons advised, by education"),
+        definition=N_(
+            "Distinct persons advised, each counted once, per highest level of education "
+            "(ISCED 2011 groups)."
+        ),
+    ),
+    BreakdownSpec(
+        key="persons_by_german_level",
+        unit=Unit.PERSONS,
+        values=GermanLevel,
+        share_of="persons_advised",
+        suppressed=True,
+        in_code_order=True,
+        title=N_("Persons advised, by knowledge of German"),
+        definition=N_(
+            "Distinct persons advised, each counted once, per level of German (Common European "
+            "Framework of Reference)."
+        ),
+    ),
+    BreakdownSpec(
+        key="persons_by_nationality",
+        unit=Unit.PERSONS,
+        values=Source.COUNTRY,
+        share_of="persons_advised",
+        suppressed=True,
+        title=N_("Persons advised, by nationality"),
+        definition=N_(
+            "Distinct persons advised, each counted once, per nationality; a person with two "
+            "nationalities counts under the first."
+        ),
+    ),
+    BreakdownSpec(
+        key="organisations_by_kind",
+        unit=Unit.ORGANISATIONS,
+        values=OrganisationKind,
+        share_of="organisations_advised",
+        in_code_order=True,
+        title=N_("Organisations advised, by kind"),
+        definition=N_(
+            "Distinct organisations that are the client of an enquiry worked, each counted once, "
+            "per kind."
+        ),
+    ),
+    BreakdownSpec(
         key="referrals_by_partner",
         unit=Unit.REFERRALS,
         values=Source.PARTNER,
@@ -219,12 +359,78 @@ _DECLARED = (
             "Referrals dated in the period, per status as recorded on the day of the report."
         ),
     ),
+    BreakdownSpec(
+        key="consultations_by_duration",
+        unit=Unit.CONSULTATIONS,
+        values=DURATION_NAMES,
+        part=ACTIVITY,
+        share_of="consultations",
+        in_code_order=True,
+        title=N_("Consultations, by duration"),
+        definition=N_(
+            "Consultations dated in the period, per duration; a consultation without a duration "
+            "is not recorded."
+        ),
+    ),
+    BreakdownSpec(
+        key="consultations_by_channel",
+        unit=Unit.CONSULTATIONS,
+        values=Vocabulary.CHANNEL,
+        part=ACTIVITY,
+        share_of="consultations",
+        title=N_("Consultations, by channel"),
+        definition=N_("Consultations dated in the period, per channel of the consultation."),
+    ),
+    BreakdownSpec(
+        key="recognition_by_state",
+        unit=Unit.PROCEDURES,
+        values=RecognitionState,
+        share_of="recognition_active",
+        in_code_order=True,
+        title=N_("Recognition procedures, by state"),
+        definition=N_(
+            "Recognition procedures active in the period (submitted or decided on a day of it), "
+            "per state at the end of the period: one decided after the period's end counts as "
+            "submitted."
+        ),
+    ),
+    BreakdownSpec(
+        key="recognition_decisions",
+        unit=Unit.PROCEDURES,
+        values=RecognitionDecision,
+        in_code_order=True,
+        title=N_("Recognition decisions"),
+        definition=N_("Recognition procedures decided in the period, per decision."),
+    ),
+    BreakdownSpec(
+        key="recognition_by_training_country",
+        unit=Unit.PROCEDURES,
+        values=Source.COUNTRY,
+        share_of="recognition_active",
+        suppressed=True,
+        title=N_("Recognition procedures, by country of training"),
+        definition=N_(
+            "Recognition procedures active in the period, per country in which the "
+            "qualification was gained."
+        ),
+    ),
 )
 
 # Every breakdown by its JSON key, in report order.
 REGISTRY: Mapping[str, BreakdownSpec] = MappingProxyType({b.key: b for b in _DECLARED})
 if len(REGISTRY) != len(_DECLARED):
     raise ValueError("two breakdowns declare the same key")
+
+
+def code_order(declared: BreakdownSpec) -> tuple[str, ...]:
+    """The codes of a breakdown with a fixed list of values, in their declared order (empty for
+    a vocabulary or a source, whose codes are data)."""
+    values = declared.values
+    if isinstance(values, Codes):
+        return tuple(code for code, _name in values.names)
+    if isinstance(values, type) and issubclass(values, StrEnum):
+        return tuple(member.value for member in values)
+    return ()
 
 
 def spec(key: str) -> BreakdownSpec:

@@ -22,6 +22,17 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 )
 NOT_RECORDED = "not_recorded"
 
+# The EU member states, the other EEA states (Iceland, Liechtenstein, Norway) and Switzerland:
+# a person whose first nationality is none of these is a third-country national (ESF+).
+EU_EEA_CH: frozenset[str] = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+        "IS", "LI", "NO",
+        "CH",
+    }
+)  # fmt: skip
+
 
 def birth_year_of(birth_date: date | None, birth_year: int | None) -> int | None:
     """The year to store: a full date's year wins over a separately given year."""

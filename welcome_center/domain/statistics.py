@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +139,17 @@ class Statistics:
     trend: tuple[TrendMonth, ...]
     events: int  # information events, workshops, trainings held in the period (not enquiries)
     event_participants: int
+    # DOMAIN.md "Who was advised": 0 when a hand-built Statistics leaves them out.
+    third_country_persons: int = 0
+    smes_advised: int = 0
+    consultations_first: int = 0
+    consultations_follow_up: int = 0
+    consultation_hours: float = 0.0  # consultation_minutes / 60, one decimal (hours())
+    consultations_with_interpreter: int = 0
+    recognition_active: int = 0
+    recognition_regulated: int = 0
+    event_participants_persons: int = 0
+    event_participants_organisations: int = 0
     breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
 
     def __init__(self, **figures: Any) -> None:
@@ -145,13 +157,13 @@ class Statistics:
         for key in [k for k in figures if k in REGISTRY]:
             given[key] = figures.pop(key)
         unknown = sorted(set(given) - set(REGISTRY))
-        names = [f for f in self.__dataclass_fields__ if f != "breakdowns"]
-        unknown += sorted(set(figures) - set(names))
-        missing = [f for f in names if f not in figures]
+        declared = {f: d for f, d in self.__dataclass_fields__.items() if f != "breakdowns"}
+        unknown += sorted(set(figures) - set(declared))
+        missing = [f for f, d in declared.items() if f not in figures and d.default is MISSING]
         if unknown or missing:
             raise TypeError(f"Statistics: unknown {unknown}, missing {missing}")
-        for name in names:
-            object.__setattr__(self, name, figures[name])
+        for name, d in declared.items():
+            object.__setattr__(self, name, figures.get(name, d.default))
         ordered_keys = {key: tuple(given.get(key, ())) for key in REGISTRY}
         object.__setattr__(self, "breakdowns", ordered_keys)
 
@@ -192,6 +204,25 @@ def ordered(counts: dict[str, int]) -> Breakdown:
     if counts.get(NOT_RECORDED, 0) > 0:
         rows.append((NOT_RECORDED, counts[NOT_RECORDED]))
     return tuple(rows)
+
+
+def hours(minutes: int) -> float:
+    """Minutes as hours with one decimal, rounded half up on the exact fraction (90 minutes are
+    1.5 hours, 3 are 0.1): a plain number in every format, like a count."""
+    return float((Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def in_code_order(rows: Breakdown, codes: tuple[str, ...]) -> Breakdown:
+    """A breakdown's rows in the order of ``codes`` (age bands, levels); a code not among them
+    after those, largest first; ``not_recorded`` last."""
+    place = {code: i for i, code in enumerate(codes) if code != NOT_RECORDED}
+    last = len(place)
+    return tuple(
+        sorted(
+            rows,
+            key=lambda row: (row[0] == NOT_RECORDED, place.get(row[0], last), -row[1], row[0]),
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,16 @@ _TITLES: dict[str, str] = {
     "trend": N_("The last 12 months"),
     "events": N_("Events"),
     "event_participants": N_("Event participants"),
+    "third_country_persons": N_("of which third-country nationals"),
+    "smes_advised": N_("of which small and medium enterprises"),
+    "consultations_first": N_("of which first consultations"),
+    "consultations_follow_up": N_("of which follow-up consultations"),
+    "consultation_hours": N_("Consultation hours"),
+    "consultations_with_interpreter": N_("Consultations with an interpreter"),
+    "recognition_active": N_("Recognition procedures"),
+    "recognition_regulated": N_("of which for a regulated profession"),
+    "event_participants_persons": N_("of which persons"),
+    "event_participants_organisations": N_("of which organisations"),
 }
 
 _DEFINITIONS: dict[str, str] = {
@@ -64,6 +74,35 @@ _DEFINITIONS: dict[str, str] = {
         "Information events, workshops and trainings held in the period, and their "
         "participants. They are not counted as enquiries."
     ),
+    "third_country_persons": N_(
+        "Persons advised whose first nationality is not that of a member state of the EU or "
+        "the EEA or of Switzerland."
+    ),
+    "smes_advised": N_(
+        "Organisations advised with fewer than 250 employees (micro, small and medium enterprises)."
+    ),
+    "consultations_first": N_("Consultations dated in the period that were a first contact."),
+    "consultations_follow_up": N_(
+        "Consultations dated in the period that followed an earlier one."
+    ),
+    "consultation_hours": N_(
+        "The duration of the consultations dated in the period in hours, one decimal."
+    ),
+    "consultations_with_interpreter": N_(
+        "Consultations dated in the period at which an interpreter took part."
+    ),
+    "recognition_active": N_("Recognition procedures submitted or decided on a day of the period."),
+    "recognition_regulated": N_(
+        "Recognition procedures of the period for a profession regulated in Germany."
+    ),
+    "event_participants_persons": N_(
+        "Participants of the events held in the period who came as persons, where the event's "
+        "record splits its participants."
+    ),
+    "event_participants_organisations": N_(
+        "Participants of the events held in the period who came for an organisation, where "
+        "the event's record splits its participants."
+    ),
     "not_recorded": N_(
         'A missing value is shown as its own row, "not recorded", and never dropped.'
     ),
@@ -76,10 +115,11 @@ def title(key: str) -> str:
     return _(declared.title if declared else _TITLES[key])
 
 
-def count_title(key: str, n: int) -> str:
+def count_title(key: str, value: float) -> str:
     """The name of the figure ``key`` under its value ``n``, as a tile shows it: "1 Event
     held", "2 Events held" (a name without a count in it, like "Closed", is :func:`title`).
     The words differ from single-word labels elsewhere ("Event"): one msgid, one meaning."""
+    n = int(value)  # hours (a float) have no counted name: they are their title
     counted = {
         "enquiries_received": ngettext("Enquiry received", "Enquiries received", n),
         "enquiries_worked": ngettext("Enquiry worked", "Enquiries worked", n),

@@ -26,11 +26,21 @@ KEY_FIGURES = (
     "open_at_end",
     "consultations",
     "consultation_minutes",
+    "consultation_hours",
+    "consultations_first",
+    "consultations_follow_up",
+    "consultations_with_interpreter",
     "persons_advised",
+    "third_country_persons",
     "organisations_advised",
+    "smes_advised",
     "referrals",
+    "recognition_active",
+    "recognition_regulated",
     "events",
-    "event_participants",
+    "event_participants_persons",
+    "event_participants_organisations",
+    "event_participants",  # last: its definition is that of "events"
 )
 
 
@@ -59,9 +69,11 @@ class Section:
 
 @dataclass(frozen=True)
 class KeyFigure:
+    """A plain figure: a count, or hours with one decimal (``consultation_hours``, a float)."""
+
     key: str
     title: str
-    value: int
+    value: int | float
     definition: str
 
 
@@ -82,9 +94,14 @@ def key_figures(content: ReportContent) -> tuple[KeyFigure, ...]:
     """The headline figures, in the report's order."""
     stats = content.statistics
     return tuple(
-        KeyFigure(k, figures.title(k), int(getattr(stats, k)), figures.definition(_def(k)))
+        KeyFigure(k, figures.title(k), _value(getattr(stats, k)), figures.definition(_def(k)))
         for k in KEY_FIGURES
     )
+
+
+def _value(value: float) -> int | float:
+    """A count as an int (whatever SQL gave), hours as they are."""
+    return value if isinstance(value, float) else int(value)
 
 
 def _def(key: str) -> str:

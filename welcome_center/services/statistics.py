@@ -17,7 +17,14 @@ from welcome_center.db.models import Consultation, Event, Record, Referral
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import RecordKind
 from welcome_center.domain.permissions import Permission
-from welcome_center.domain.statistics import KeyFigures, Period, SinceStart, Statistics, TrendMonth
+from welcome_center.domain.statistics import (
+    KeyFigures,
+    Period,
+    SinceStart,
+    Statistics,
+    TrendMonth,
+    hours,
+)
 from welcome_center.services import settings
 from welcome_center.services.context import Actor
 from welcome_center.services.statistics_breakdowns import (
@@ -25,6 +32,13 @@ from welcome_center.services.statistics_breakdowns import (
     compute_all,
     partner_code,
     partner_without_code,
+)
+from welcome_center.services.statistics_funders import (
+    consultation_kinds,
+    event_participants_split,
+    recognition,
+    smes_advised,
+    third_country_persons,
 )
 from welcome_center.services.statistics_scope import (
     Scope,
@@ -164,6 +178,9 @@ def _compute(s: Session, scope: Scope) -> Statistics:
     n_consultations, minutes = consultations(s, p)
     persons, organisations = clients_advised(s, scope)
     n_events, participants = events(s, p)
+    first, interpreted = consultation_kinds(s, p)
+    procedures, regulated = recognition(s, p)
+    event_persons, event_organisations = event_participants_split(s, p)
     return Statistics(
         period=p,
         enquiries_received=enquiries_received(s, p),
@@ -183,6 +200,16 @@ def _compute(s: Session, scope: Scope) -> Statistics:
         trend=trend(s, p),
         events=n_events,
         event_participants=participants,
+        third_country_persons=third_country_persons(s, scope),
+        smes_advised=smes_advised(s, scope),
+        consultations_first=first,
+        consultations_follow_up=n_consultations - first,
+        consultation_hours=hours(minutes),
+        consultations_with_interpreter=interpreted,
+        recognition_active=procedures,
+        recognition_regulated=regulated,
+        event_participants_persons=event_persons,
+        event_participants_organisations=event_organisations,
         breakdowns=compute_all(s, scope),
     )
 

@@ -18,8 +18,8 @@ from welcome_center.db.models import (
     Referral,
     User,
 )
-from welcome_center.domain.breakdowns import REGISTRY
-from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, ordered
+from welcome_center.domain.breakdowns import REGISTRY, code_order
+from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, in_code_order, ordered
 from welcome_center.services.statistics_scope import Scope, count, grouped, within, worked
 
 BreakdownQuery = Callable[[Session, Scope], Breakdown]
@@ -48,8 +48,13 @@ def check_complete() -> None:
 
 
 def compute_all(s: Session, scope: Scope) -> dict[str, Breakdown]:
-    """Every declared breakdown of ``scope``, by its key."""
-    return {key: QUERIES[key](s, scope) for key in REGISTRY}
+    """Every declared breakdown of ``scope``, by its key; those declared ``in_code_order`` with
+    their rows in the order of their codes."""
+    out = {key: QUERIES[key](s, scope) for key in REGISTRY}
+    for key, declared in REGISTRY.items():
+        if declared.in_code_order:
+            out[key] = in_code_order(out[key], code_order(declared))
+    return out
 
 
 # --- records: the enquiries worked, closed ---------------------------------------------------

@@ -20,7 +20,7 @@ class Figure:
 
     key: str
     title: str
-    value: int
+    value: int | float  # a float: hours with one decimal
     definition: str
     note: str = ""
 
