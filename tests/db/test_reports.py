@@ -90,13 +90,13 @@ def test_xlsx_has_a_sheet_per_breakdown_with_numbers_and_dates(
 ) -> None:
     data = reporting.render(reporting.content(uow, manager, MARCH, "en"), ReportFormat.XLSX)
     book = load_workbook(io.BytesIO(data))
-    assert {"Overview", "Topics", "Nationalities", "The last 12 months", "Definitions"} <= set(
+    assert {"Overview", "Topics", "Nationalities", "Month by month", "Definitions"} <= set(
         book.sheetnames
     )
     topics = {row[1]: row for row in book["Topics"].iter_rows(min_row=5, values_only=True)}
     assert topics["residence"][2] == 2 and isinstance(topics["residence"][2], int)
     assert topics["residence"][3] == pytest.approx(2 / 5)  # share of the 5 enquiries worked
-    trend = [r for r in book["The last 12 months"].iter_rows(min_row=2, values_only=True) if r[1]]
+    trend = [r for r in book["Month by month"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert trend[-1][0] == datetime(2024, 3, 1) and trend[-1][1:] == (4, 2)
     nat = list(book["Nationalities"].iter_rows(min_row=5, values_only=True))
     assert {r[2] for r in nat} == {"< 3"}

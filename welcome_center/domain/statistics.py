@@ -32,6 +32,10 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
+# The trend shows at least 12 and at most 24 months: a longer period shows its last 24.
+TREND_MONTHS = (12, 24)
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """An inclusive range of days [start, end]."""
@@ -65,11 +69,20 @@ class Period:
         return tuple(out)
 
     def trend_months(self) -> tuple[Period, ...]:
-        """The 12 calendar months up to and including the month of ``end``."""
-        y, m = self.end.year, self.end.month - 11
-        if m < 1:
-            y, m = y - 1, m + 12
-        return Period(date(y, m, 1), self.end).months()
+        """The months of the trend: those the period touches, at least the 12 up to and
+        including the month of ``end`` and at most the last 24 (TREND_MONTHS)."""
+        n = min(max(len(self.months()), TREND_MONTHS[0]), TREND_MONTHS[1])
+        y, m = divmod(self.end.year * 12 + self.end.month - 1 - (n - 1), 12)
+        return Period(date(y, m + 1, 1), self.end).months()
+
+    def year_earlier(self) -> Period | None:
+        """The same month or year one year earlier, shown beside a month's or a year's figures;
+        None for any other period."""
+        if self.is_month():
+            return Period.month(self.start.year - 1, self.start.month)
+        if self.is_year():
+            return Period.year(self.start.year - 1)
+        return None
 
     def is_month(self) -> bool:
         return self == Period.month(self.start.year, self.start.month)
@@ -80,7 +93,7 @@ class Period:
 
 @dataclass(frozen=True)
 class TrendMonth:
-    """One month of the 12-month trend (``month`` is its first day)."""
+    """One month of the trend (``month`` is its first day; ``Period.trend_months``)."""
 
     month: date
     enquiries_received: int
@@ -232,7 +245,9 @@ class ReportContent:
     ``labels`` maps a breakdown's key to {code: label} in the report's language (vocabulary
     labels, partner and counsellor names, country names, "not recorded"); ``threshold`` is the
     small-cell threshold of the nationality and municipality breakdowns. ``internal``: the
-    office's own workload report, with the counsellor breakdown (never published)."""
+    office's own workload report, with the counsellor breakdown (never published).
+    ``previous_period``: the figures of the same month or year one year earlier, shown beside
+    the key figures (``Period.year_earlier``); None for any other period."""
 
     office_name: str
     created_at: datetime
@@ -241,6 +256,7 @@ class ReportContent:
     threshold: int
     labels: Mapping[str, Mapping[str, str]]
     internal: bool = False
+    previous_period: Statistics | None = None
 
     def label(self, key: str, code: str) -> str:
         return self.labels.get(key, {}).get(code, code)

@@ -24,7 +24,7 @@ _TITLES: dict[str, str] = {
     "since_start": N_("Since the project start"),
     "since_start_enquiries": N_("Enquiries since the project start"),
     "since_start_cases": N_("Cases since the project start"),
-    "trend": N_("The last 12 months"),
+    "trend": N_("Month by month"),
     "events": N_("Events"),
     "event_participants": N_("Event participants"),
     "third_country_persons": N_("of which third-country nationals"),
@@ -67,8 +67,9 @@ _DEFINITIONS: dict[str, str] = {
         "of the period."
     ),
     "trend": N_(
-        "Enquiries received and cases worked in each of the 12 months up to the month in which "
-        "the period ends, each month counted in full."
+        "Enquiries received and cases worked in each month of the period, each month counted "
+        "in full: at least the 12 months up to the month in which the period ends, at most the "
+        "last 24 months of a longer period."
     ),
     "events": N_(
         "Information events, workshops and trainings held in the period, and their "

@@ -1,5 +1,5 @@
-"""The PDF report's charts (ReportLab graphics): topics as horizontal bars, the 12-month trend as
-two lines; every label in DejaVu, long labels wrapped onto two lines."""
+"""The PDF report's charts (ReportLab graphics): topics as horizontal bars, the trend (12 to 24
+months) as two lines; every label in DejaVu, long labels wrapped onto two lines."""
 
 from __future__ import annotations
 
@@ -115,7 +115,11 @@ def trend_chart(months: Sequence[TrendMonth], width: float) -> Drawing:
         chart.lines[i].strokeColor, chart.lines[i].strokeWidth = colour, 1.6
         chart.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour)
     axis = chart.categoryAxis
-    axis.categoryNames = [format_date(m.month, "LLL yy") for m in months]
+    step = 1 if len(months) <= 12 else 2  # 13 to 24 months: every other month named
+    axis.categoryNames = [
+        format_date(m.month, "LLL yy") if i % step == (len(months) - 1) % step else ""
+        for i, m in enumerate(months)
+    ]
     axis.labels.fontName, axis.labels.fontSize, axis.labels.fillColor = REGULAR, AXIS_SIZE, TEXT
     axis.labels.boxAnchor, axis.labels.dy = "n", -2
     axis.strokeColor = GRID

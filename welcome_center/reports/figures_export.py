@@ -17,7 +17,7 @@ from typing import Any
 
 from welcome_center.domain.breakdowns import REGISTRY
 from welcome_center.domain.quarters import quarter_of
-from welcome_center.domain.statistics import ReportContent
+from welcome_center.domain.statistics import Period, ReportContent, Statistics
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_share
 from welcome_center.reports import figures_xlsx, sections
@@ -68,10 +68,37 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
         }
         for m in stats.trend
     ]
+    if (previous := content.previous_period) is not None:
+        out["previous_period"] = {
+            "from": previous.period.start.isoformat(),
+            "to": previous.period.end.isoformat(),
+        } | {key: _number(getattr(previous, key)) for key in sections.KEY_FIGURES}
     out["suppression"] = {"threshold": content.threshold, "hidden": hidden, "withheld": withheld}
     out["shares"] = _shares(content)
     assert {key for key, b in REGISTRY.items() if not b.internal} <= set(out)
     return out
+
+
+def _number(value: float) -> int | float:
+    return value if isinstance(value, float) else int(value)
+
+
+def previous_value(content: ReportContent, key: str) -> int | float | None:
+    """The key figure ``key`` (or a since-the-start count) of the same period one year earlier;
+    None when the report has no such comparison."""
+    previous: Statistics | None = content.previous_period
+    if previous is None:
+        return None
+    if key in ("since_start_enquiries", "since_start_cases"):
+        start = previous.since_start
+        return start.enquiries if key == "since_start_enquiries" else start.cases
+    return _number(getattr(previous, key))
+
+
+def previous_title(content: ReportContent) -> str:
+    """The head of the column of last year's figures: "März 2023", "2023"."""
+    previous = content.previous_period
+    return period_words(previous.period) if previous else _("A year earlier")
 
 
 def _shares(content: ReportContent) -> dict[str, dict[str, float | None]]:
@@ -91,7 +118,11 @@ def render_json(content: ReportContent) -> bytes:
 
 def period_text(content: ReportContent) -> str:
     """The period as a reader says it: "März 2026", "2025", or "01.03.2026 – 31.05.2026"."""
-    p = content.statistics.period
+    return period_words(content.statistics.period)
+
+
+def period_words(p: Period) -> str:
+    """Any period as :func:`period_text` says it."""
     if p.is_month():
         return format_date(p.start, "MMMM yyyy")
     if p.is_year():
@@ -101,8 +132,8 @@ def period_text(content: ReportContent) -> str:
     return f"{format_date(p.start)} – {format_date(p.end)}"
 
 
-# A row of the CSV: section, code, label, value, share, definition.
-CsvRow = tuple[str, str, str, object, str, str]
+# A row of the CSV: section, code, label, value, share, definition, a year earlier.
+CsvRow = tuple[str, str, str, object, str, str, int | float | None]
 
 
 def _rows(content: ReportContent) -> list[CsvRow]:
@@ -110,32 +141,35 @@ def _rows(content: ReportContent) -> list[CsvRow]:
     out: list[CsvRow] = []
     overview = _("Key figures")
     for f in sections.key_figures(content) + sections.since_start(content):
-        out.append((overview, f.key, f.title, f.value, "", f.definition))
+        earlier = previous_value(content, f.key)
+        out.append((overview, f.key, f.title, f.value, "", f.definition, earlier))
     for section in sections.breakdowns(content):
         text = section.definition
         if section.withheld:
-            out.append((section.title, "", _("Not shown: too few records."), "", "", text))
+            out.append((section.title, "", _("Not shown: too few records."), "", "", text, None))
         for r in section.rows:
             value: object = (
                 sections.cell_text(r.value, content.threshold)
                 if isinstance(r.value, Hidden)
                 else r.value
             )
-            out.append((section.title, r.code, r.label, value, format_share(r.share), text))
+            share = format_share(r.share)
+            out.append((section.title, r.code, r.label, value, share, text, None))
     trend, text = figures.title("trend"), figures.definition("trend")
     received, worked = _("enquiries received"), _("cases worked")
     for m in content.statistics.trend:
         month, code = format_date(m.month, "MMMM yyyy"), m.month.strftime("%Y-%m")
-        out.append((trend, code, f"{month}: {received}", m.enquiries_received, "", text))
-        out.append((trend, code, f"{month}: {worked}", m.cases_worked, "", text))
+        out.append((trend, code, f"{month}: {received}", m.enquiries_received, "", text, None))
+        out.append((trend, code, f"{month}: {worked}", m.cases_worked, "", text, None))
     return out
 
 
 def render_csv(content: ReportContent) -> bytes:
     """The published figures as one long CSV table (section; code; label; value; share;
-    definition) under rows of two cells that say what the figures are of: the office, the
-    period in words, its first and last day and the project start as ISO dates (a spreadsheet
-    reads them as dates), the day of the report. No comment lines: every line is a row."""
+    definition; for a month's or a year's key figures the same figure a year earlier) under
+    rows of two cells that say what the figures are of: the office, the period in words, its
+    first and last day and the project start as ISO dates (a spreadsheet reads them as dates),
+    the day of the report. No comment lines: every line is a row."""
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     period, start = content.statistics.period, content.statistics.since_start.start
@@ -148,9 +182,12 @@ def render_csv(content: ReportContent) -> bytes:
     w.writerow([_("Project start"), start.isoformat() if start else ""])
     w.writerow([_("Created"), content.created_at.date().isoformat()])
     w.writerow([])
-    w.writerow([_("Section"), _("Code"), _("Label"), _("Count"), _("Share"), _("Definition")])
-    for section, code, label, value, share, text in _rows(content):
-        w.writerow([guard(section), guard(code), guard(label), value, share, guard(text)])
+    head = [_("Section"), _("Code"), _("Label"), _("Count"), _("Share"), _("Definition")]
+    w.writerow([*head, previous_title(content)])
+    for section, code, label, value, share, text, earlier in _rows(content):
+        earlier_text = "" if earlier is None else earlier
+        w.writerow([guard(section), guard(code), guard(label), value, share, guard(text),
+                    earlier_text])  # fmt: skip
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

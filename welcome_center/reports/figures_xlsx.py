@@ -207,12 +207,17 @@ def _overview_sheet(book: Any, fmt: dict[str, Any], content: ReportContent, used
         sheet.text(row, 0, _("Project start"))
         sheet.day(row, 1, stats.since_start.start)
         row += 1
-    sheet.header(row + 1, [_("Key figures"), _("Count")])
+    from welcome_center.reports.figures_export import previous_title, previous_value
+
+    head = [_("Key figures"), _("Count")]
+    sheet.header(row + 1, head + ([previous_title(content)] if content.previous_period else []))
     row += 1
     for f in sections.key_figures(content) + sections.since_start(content):
         row += 1
         sheet.text(row, 0, f.title)
         sheet.number(row, 1, f.value)
+        if (earlier := previous_value(content, f.key)) is not None:
+            sheet.number(row, 2, earlier)
     sheet.notes([_("The definitions of all figures are on the sheet “%(sheet)s”.")
                  % {"sheet": _("Definitions")}])  # fmt: skip
     sheet.finish(content)

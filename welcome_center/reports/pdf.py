@@ -34,6 +34,7 @@ from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures, format_date, format_number, format_share, pgettext
 from welcome_center.reports import charts, fonts, sections
+from welcome_center.reports.figures_export import previous_title, previous_value
 from welcome_center.reports.fonts import BOLD, REGULAR
 
 PAGE_W, PAGE_H = A4
@@ -251,11 +252,27 @@ def _count(value: int | Hidden, threshold: int) -> str:
     return format_number(value)
 
 
-def _figure_table(figs: Iterable[sections.KeyFigure], head: str, st: Styles) -> Table:
+def _figure_table(
+    figs: Iterable[sections.KeyFigure],
+    head: str,
+    st: Styles,
+    content: ReportContent | None = None,
+) -> Table:
+    """Figures and their numbers; given the ``content`` of a month's or a year's report, the
+    same figures one year earlier beside them."""
+    previous = content is not None and content.previous_period is not None
     rows = [[_p(head, st["head"]), _p(pgettext("report", "Number"), st["head_number"])]]
+    if content is not None and previous:
+        rows[0].append(_p(previous_title(content), st["head_number"]))
     for f in figs:
         label = st["indented"] if f.key in INDENTED else st["cell"]
         rows.append([_p(f.title, label), _p(format_number(f.value), st["number"])])
+        if content is not None and previous:
+            earlier = previous_value(content, f.key)
+            text = "" if earlier is None else format_number(earlier)
+            rows[-1].append(_p(text, st["number"]))
+    if previous:
+        return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
     return _table(rows, (WIDTH - NUMBER_COL, NUMBER_COL))
 
 
@@ -332,7 +349,8 @@ def _key_figures(
         title = f"{f.title} ({format_date(start, 'long')})" if start else f.title
         rows.append(sections.KeyFigure(f.key, title, f.value, f.definition))
     note = _p(_("The definitions of all figures are in the appendix."), st["note"])
-    return [_p(_("Key figures"), st["h2"]), _figure_table(rows, _("Figure"), st), note]
+    table = _figure_table(rows, _("Figure"), st, content)
+    return [_p(_("Key figures"), st["h2"]), table, note]
 
 
 def _section(section: sections.Section, threshold: int, st: Styles, level: str) -> list[Flowable]:
@@ -368,11 +386,15 @@ def _trend(content: ReportContent, st: Styles) -> list[Flowable]:
     heading = _p(figures.title("trend"), st["h2"])
     chart = charts.trend_chart(months, WIDTH)
     note = _p(figures.definition("trend"), st["note"])
-    return [KeepTogether([heading, chart, Spacer(1, 8), _trend_table(months, st), note])]
+    # A longer trend (up to 24 months) in tables of 12 months, one below the other.
+    tables = [_trend_table(months[i : i + 12], st) for i in range(0, len(months), 12)]
+    spaced = [x for t in tables for x in (Spacer(1, 6), t)]
+    return [KeepTogether([heading, chart, Spacer(1, 2), *spaced, note])]
 
 
 def _trend_table(months: Sequence[TrendMonth], st: Styles) -> Table:
-    """Months as columns: twelve narrow columns, so "Sept 25" needs small type and padding."""
+    """Months as columns: up to twelve narrow columns, so "Sept 25" needs small type and
+    padding."""
     first = 92.0
     head = [_p(_("Month"), st["head"])]
     head += [_p(format_date(m.month, "LLL yy"), st["small_head"]) for m in months]
@@ -381,7 +403,8 @@ def _trend_table(months: Sequence[TrendMonth], st: Styles) -> Table:
         cells = [_p(format_number(getattr(m, key)), st["small_number"]) for m in months]
         rows.append([_p(figures.title(key), st["cell"]), *cells])
     narrow = [("LEFTPADDING", (1, 0), (-1, -1), 1.5), ("RIGHTPADDING", (1, 0), (-1, -1), 1.5)]
-    return _table(rows, [first] + [(WIDTH - first) / len(months)] * len(months), narrow)
+    column = (WIDTH - first) / 12
+    return _table(rows, [first] + [column] * len(months), narrow)
 
 
 def _definitions(content: ReportContent, st: Styles) -> list[Flowable]:

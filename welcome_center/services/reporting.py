@@ -87,11 +87,14 @@ def content(
 ) -> ReportContent:
     """Everything a report of ``period`` shows, with labels in ``lang`` (default: the desk's).
     ``internal``: the office's workload report, with the counsellor breakdown; it is never
-    published (DOMAIN.md: reports that leave the office carry no names of staff)."""
+    published (DOMAIN.md: reports that leave the office carry no names of staff). A month's
+    or a year's report holds the same period one year earlier beside it."""
     actor.require(Permission.VIEW_STATISTICS)
     lang = lang or language()
     with uow.read() as s, using(lang):
         stats = statistics.compute(s, period)
+        earlier = period.year_earlier()  # a month or a year: the same one a year before
+        previous = statistics.compute(s, earlier) if earlier else None
         office = settings.current(s)
         return ReportContent(
             office_name=office.office_name,
@@ -101,6 +104,7 @@ def content(
             threshold=office.suppression_threshold,
             labels=_labels(s, stats, lang, internal),
             internal=internal,
+            previous_period=previous,
         )
 
 
