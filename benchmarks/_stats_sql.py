@@ -44,8 +44,8 @@ _ORGS += "WHERE id IN (SELECT id FROM bench_active))"
 _EU = ", ".join(f"'{code}'" for code in sorted(EU_EEA_CH))
 _PROCEDURES = "FROM recognition_procedures WHERE (submitted_on BETWEEN :a AND :b "
 _PROCEDURES += "OR decided_on BETWEEN :a AND :b)"
-_AGE = "CAST(strftime('%Y', :b) AS INTEGER) - birth_year - CASE WHEN birth_date IS NOT NULL "
-_AGE += "AND strftime('%m-%d', birth_date) > strftime('%m-%d', :b) THEN 1 ELSE 0 END"
+# The age reached in the last day's year, from the birth year (DOMAIN.md; anonymising keeps it).
+_AGE = "CAST(strftime('%Y', :b) AS INTEGER) - birth_year"
 _BY_AGE = "SELECT CASE WHEN birth_year IS NULL THEN 'not_recorded' WHEN age < 18 THEN 'under_18' "
 _BY_AGE += "WHEN age < 30 THEN '18_29' WHEN age < 55 THEN '30_54' WHEN age < 65 THEN '55_64' "
 _BY_AGE += f"ELSE '65_plus' END, count(*) FROM (SELECT birth_year, {_AGE} AS age {_PERSONS}) "

@@ -155,10 +155,11 @@ def test_who_was_advised_in_march_as_worked_out_by_hand(uow: UnitOfWork) -> None
     # P1 (two records, counted once), P2 (consulted 03-05), P3, P4; P5 only in April.
     assert st.persons_advised == 4
     assert st.persons_by_gender == (("female", 2), ("male", 1), (NOT_RECORDED, 1))
-    # Ages on 03-31: P1 34 (birthday 03-20 passed), P2 2024-2006 = 18 (year only), P3 17
-    # (birthday 04-15 not yet), P4 unknown. Bands in their natural order.
-    assert st.persons_by_age_band == (("under_18", 1), ("18_29", 1), ("30_54", 1),
-                                      (NOT_RECORDED, 1))  # fmt: skip
+    # Ages reached in 2024 (from the birth year: anonymisation keeps only the year, and the
+    # figures must not change with it): P1 2024-1990 = 34, P2 2024-2006 = 18 (year only), P3
+    # 2024-2006 = 18 (born 04-15: still 17 on 03-31, but the year counts), P4 unknown. Bands in
+    # their natural order.
+    assert st.persons_by_age_band == (("18_29", 2), ("30_54", 1), (NOT_RECORDED, 1))
     assert st.persons_by_employment_status == (("employed", 1), ("unemployed", 1),
                                                ("in_education", 1), (NOT_RECORDED, 1))  # fmt: skip
     assert st.persons_by_education == (("isced_3_4", 1), ("isced_5_8", 1), (NOT_RECORDED, 2))
@@ -222,3 +223,5 @@ def test_the_json_report_of_a_demo_year_holds_every_key(uow: UnitOfWork, manager
     for key in PERSON_BREAKDOWNS:  # before suppression, each adds up to the persons advised
         assert sum(n for _code, n in stats.breakdown(key)) == stats.persons_advised, key
     assert stats.consultations_first + stats.consultations_follow_up == stats.consultations
+    # The hours keep their decimal in the JSON (minutes / 60, one decimal).
+    assert data["consultation_hours"] == stats.consultation_hours

@@ -20,7 +20,7 @@ from welcome_center.domain.enums import (
     RecordKind,
     RecordStatus,
 )
-from welcome_center.domain.person_facts import age_band, age_on
+from welcome_center.domain.person_facts import age_band, statistics_age
 from welcome_center.domain.statistics import Period
 from welcome_center.services import statistics
 
@@ -109,12 +109,12 @@ def test_person_breakdowns_count_each_person_once(
     assert stats.consultations == consulted
     assert stats.consultations_first == first
     assert stats.consultations_first + stats.consultations_follow_up == stats.consultations
-    # The age bands are those of domain.person_facts on the period's last day.
+    # The age bands are those of domain.person_facts in the year of the period's last day.
     expected: dict[str, int] = {}
     for i in advised:
         f = persons[i]
         born = f["birth_date"]
         year = born.year if born else f["birth_year"]  # type: ignore[attr-defined]
-        band = age_band(age_on(p.end, born, year))  # type: ignore[arg-type]
+        band = age_band(statistics_age(p.end, year))  # type: ignore[arg-type]
         expected[band] = expected.get(band, 0) + 1
     assert dict(stats.persons_by_age_band) == expected

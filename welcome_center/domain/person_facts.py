@@ -49,6 +49,14 @@ def age_on(day: date, birth_date: date | None, birth_year: int | None) -> int | 
     return None
 
 
+def statistics_age(day: date, birth_year: int | None) -> int | None:
+    """The age the statistics count (DOMAIN.md, "age at `to`"): the age reached in ``day``'s
+    year, from the birth year alone. Anonymisation keeps the year and drops the day and month
+    (DOMAIN.md, retention): an age from the full date would move a person to another band
+    when their record is anonymised, and the figures must stay as they were."""
+    return day.year - birth_year if birth_year is not None else None
+
+
 def age_band(age: int | None) -> str:
     """The band code of an age (``not_recorded`` for an unknown one)."""
     if age is None:

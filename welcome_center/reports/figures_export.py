@@ -38,7 +38,8 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
     if content.internal:
         out["internal"] = True
     for key in sections.KEY_FIGURES:
-        out[key] = int(getattr(stats, key))
+        value = getattr(stats, key)  # counts; the consultation hours keep their one decimal
+        out[key] = value if isinstance(value, float) else int(value)
     hidden: dict[str, dict[str, str]] = {}
     withheld: list[str] = []
     for section in sections.breakdowns(content):

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import (
@@ -97,13 +97,10 @@ def persons_by_nationality(s: Session, scope: Scope) -> Breakdown:
 
 
 def age_on(day: date) -> ColumnElement[int]:
-    """A person's age on ``day`` in SQL, as ``domain.person_facts.age_on`` computes it: exact
-    from a birth date, the age reached in ``day``'s year from a year alone."""
-    birthday = extract("month", Person.birth_date) * 100 + extract("day", Person.birth_date)
-    later = case(
-        (and_(Person.birth_date.is_not(None), birthday > day.month * 100 + day.day), 1), else_=0
-    )
-    return literal(day.year) - Person.birth_year - later
+    """A person's age on ``day`` in SQL, as ``domain.person_facts.statistics_age`` computes it:
+    the age reached in ``day``'s year, from the birth year (kept whenever a date is known, and
+    kept by anonymisation, so that anonymising changes no figure)."""
+    return literal(day.year) - Person.birth_year
 
 
 def age_band_on(day: date) -> ColumnElement[str]:
