@@ -44,26 +44,7 @@ def import_(args: argparse.Namespace) -> int:
 
 def print_import_report(report: ImportReport, path: Path) -> None:
     if not report.ok:
-        print(
-            i18n.ngettext(
-                "%(file)s: %(n)d problem; nothing was imported.",
-                "%(file)s: %(n)d problems; nothing was imported.",
-                report.problem_count,
-            )
-            % {"file": path.name, "n": report.problem_count},
-            file=sys.stderr,
-        )
-        for p in report.problems:
-            print(
-                _("line %(line)d, column %(column)s: %(reason)s")
-                % {"line": p.line, "column": p.column or "-", "reason": p.reason},
-                file=sys.stderr,
-            )
-        if report.more_problems:
-            more = i18n.ngettext(
-                "... and %(n)s more problem", "... and %(n)s more problems", report.more_problems
-            )
-            print(more % {"n": i18n.format_number(report.more_problems)}, file=sys.stderr)
+        _print_problems(report, path)
         return
     head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
     print(
@@ -124,7 +105,7 @@ def import_events(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_problems(report: EventImportReport, path: Path) -> None:
+def _print_problems(report: ImportReport | EventImportReport, path: Path) -> None:
     """Every problem listed with its line and column, on standard error."""
     print(
         i18n.ngettext(

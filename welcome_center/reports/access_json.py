@@ -19,50 +19,20 @@ from welcome_center.domain.access import (
 from welcome_center.domain.audit import AuditAction, AuditEntity
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.i18n import (
-    N_,
     _,
     country_name,
     language,
 )
+from welcome_center.i18n.fields import ALL_FIELDS
 from welcome_center.i18n.labels import label
 
 FORMAT_NAME = "welcome-center/access-export"
 FORMAT_VERSION = 1
 
 
-# The words for the changed fields the audit log names (those of a person and of a record); a
-# name not here is shown as stored.
-_FIELDS = {
-    "family_name": N_("Family name"),
-    "given_name": N_("Given name"),
-    "birth_date": N_("Birth date"),
-    "nationality": N_("Nationality"),
-    "email": N_("E-mail"),
-    "phone": N_("Phone"),
-    "languages": N_("Languages"),
-    "notes": N_("Notes"),
-    "counsellor_id": N_("Counsellor"),
-    "requester_type": N_("Requester type"),
-    "channel": N_("Channel"),
-    "municipality": N_("Municipality"),
-    "summary": N_("Summary"),
-    "opened_on": N_("Opened on"),
-    "promoted_on": N_("Case since"),
-    "client_person_id": N_("Client"),
-    "client_organisation_id": N_("Client"),
-    "topics": N_("Topics"),
-    "services": N_("Services"),
-    "status": N_("Status"),
-    "kind": N_("Kind"),
-    "closed_on": N_("Closed on"),
-    "closing_reason": N_("Closing reason"),
-    "parties": N_("Further parties"),
-}
-
-
 def field_words(names: Sequence[str]) -> str:
     """The changed fields of an audit entry in words of the active language."""
-    return ", ".join(dict.fromkeys(_(_FIELDS[n]) if n in _FIELDS else n for n in names))
+    return ", ".join(dict.fromkeys(_(ALL_FIELDS[n]) if n in ALL_FIELDS else n for n in names))
 
 
 def title() -> str:

@@ -54,7 +54,13 @@ from welcome_center.services.import_reading import (
     text_of,
     visible,
 )
-from welcome_center.services.import_rows import Columns, ImportProblem, Problems
+from welcome_center.services.import_rows import (
+    Columns,
+    ImportProblem,
+    Problems,
+    ProblemsFound,
+    Rollback,
+)
 
 __all__ = ["COLUMNS", "EventImportReport", "import_events"]
 
@@ -93,7 +99,7 @@ MAX_LIST_CHARS = 2000
 
 
 @dataclass(frozen=True)
-class EventImportReport:
+class EventImportReport(ProblemsFound):
     """What an import did (or, on a dry run or with problems, would do / did not do)."""
 
     rows: int
@@ -103,21 +109,6 @@ class EventImportReport:
     more_problems: int = 0  # problems found beyond those listed
     dry_run: bool = False
     changes: Changes = field(default_factory=Changes)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file had no problem (then it was imported, unless a dry run)."""
-        return not self.problems
-
-    @property
-    def problem_count(self) -> int:
-        return len(self.problems) + self.more_problems
-
-
-class _Rollback(Exception):
-    def __init__(self, report: EventImportReport) -> None:
-        super().__init__("rollback")
-        self.report = report
 
 
 def import_events(
@@ -131,7 +122,7 @@ def import_events(
             count, rows, problems = _check(s, sheet)
             if problems.count:
                 listed = problems.listed()
-                raise _Rollback(
+                raise Rollback(
                     EventImportReport(
                         count,
                         problems=listed,
@@ -152,12 +143,13 @@ def import_events(
                 changes=Changes(events=bool(ids)) if not dry_run else Changes(),
             )
             if dry_run:
-                raise _Rollback(report)
+                raise Rollback(report)
         return report
     except UnreadableFileError as exc:
         problem = ImportProblem(exc.line, "", exc.message)
         return EventImportReport(0, problems=(problem,), dry_run=dry_run)
-    except _Rollback as stop:
+    except Rollback as stop:
+        assert isinstance(stop.report, EventImportReport)
         return stop.report
 
 

@@ -121,6 +121,32 @@ class ImportProblem:
     reason: str
 
 
+class ProblemsFound:
+    """What an import report says of its problems (mixed into the report dataclasses, which
+    hold ``problems`` and ``more_problems``)."""
+
+    problems: tuple[ImportProblem, ...]
+    more_problems: int  # problems found beyond those listed in ``problems``
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file had no problem (then it was imported, unless a dry run)."""
+        return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """All problems found: those listed and the ``more_problems``."""
+        return len(self.problems) + self.more_problems
+
+
+class Rollback(Exception):
+    """Ends an import's transaction without a commit, carrying its report out of it."""
+
+    def __init__(self, report: ProblemsFound) -> None:
+        super().__init__("rollback")
+        self.report = report
+
+
 class Problems:
     """The first :data:`MAX_PROBLEMS` problems of a file in line and column order, and how
     many there are in all: memory stays small however many rows are wrong."""

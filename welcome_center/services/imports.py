@@ -57,6 +57,8 @@ from welcome_center.services.import_rows import (
     Lookups,
     ParsedRow,
     Problems,
+    ProblemsFound,
+    Rollback,
     map_columns,
 )
 from welcome_center.services.import_writing import Written, write
@@ -79,7 +81,7 @@ class ClientMatch:
 
 
 @dataclass(frozen=True)
-class ImportReport:
+class ImportReport(ProblemsFound):
     """What an import did (or, on a dry run or with problems, would do / did not do)."""
 
     rows: int
@@ -95,24 +97,6 @@ class ImportReport:
     created_referrals: int = 0
     changes: Changes = field(default_factory=Changes)
     more_problems: int = 0  # problems found beyond those listed in ``problems``
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file had no problem (then it was imported, unless a dry run)."""
-        return not self.problems
-
-    @property
-    def problem_count(self) -> int:
-        """All problems found: those listed and the ``more_problems``."""
-        return len(self.problems) + self.more_problems
-
-
-class _Rollback(Exception):
-    """Ends the transaction without a commit, carrying the report out of it."""
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("rollback")
-        self.report = report
 
 
 def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False) -> ImportReport:
@@ -131,15 +115,16 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
                 listed = problems.listed()
                 more = problems.count - len(listed)
                 report = ImportReport(count, problems=listed, dry_run=dry_run, more_problems=more)
-                raise _Rollback(report)
+                raise Rollback(report)
             report = _report(write(s, actor, rows, path.name), dry_run)
             if dry_run:
-                raise _Rollback(report)
+                raise Rollback(report)
         return report
     except UnreadableFileError as exc:
         problem = ImportProblem(exc.line, "", exc.message)
         return ImportReport(0, problems=(problem,), dry_run=dry_run)
-    except _Rollback as stop:
+    except Rollback as stop:
+        assert isinstance(stop.report, ImportReport)
         return stop.report
 
 

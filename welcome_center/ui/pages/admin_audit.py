@@ -42,6 +42,7 @@ from welcome_center.domain.enums import (
 from welcome_center.domain.errors import PermissionDeniedError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import N_, _, format_number, ngettext
+from welcome_center.i18n.fields import OTHER_FIELDS, RECORD_FIELDS
 from welcome_center.i18n.labels import label
 from welcome_center.services import audit
 from welcome_center.services.context import Saved
@@ -49,43 +50,11 @@ from welcome_center.ui import forms
 from welcome_center.ui.audit_check import check_chain
 from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 from welcome_center.ui.ops import Ops
-from welcome_center.ui.record.history import FIELDS as RECORD_FIELDS
 from welcome_center.ui.widgets.client_picker import ClientPicker
 
 SEARCH_DELAY_MS = 300
 WIDEST_COLUMN = 220  # pixels: a long name or list of fields leaves room for the detail
 
-# The changed fields of persons, organisations, users, vocabulary entries and the settings, in
-# words (a record's come from its History tab).
-FIELDS = {
-    "family_name": N_("Family name"),
-    "given_name": N_("Given name"),
-    "birth_date": N_("Birth date"),
-    "nationality": N_("Nationality"),
-    "municipality": N_("Municipality"),
-    "email": N_("E-mail"),
-    "phone": N_("Phone"),
-    "languages": N_("Languages"),
-    "notes": N_("Notes"),
-    "name": N_("Name"),
-    "short_name": N_("Short name"),
-    "is_partner": N_("Partner"),
-    "code": N_("Code"),
-    "website": N_("Website"),
-    "contacts": N_("Contact persons"),
-    "username": N_("User name"),
-    "display_name": N_("Display name"),
-    "role": N_("Role"),
-    "active": N_("Active"),
-    "label_de": N_("German label"),
-    "label_en": N_("English label"),
-    "office_name": N_("Office name"),
-    "number_prefix": N_("Number prefix"),
-    "project_start": N_("Project start"),
-    "suppression_threshold": N_("Suppression threshold"),
-    "residence_expiry_window_days": N_("Residence expiry window"),
-    "referral_feedback_days": N_("Referral feedback period"),
-}
 
 LOGIN_FAILURES = {
     "unknown_user": N_("No user of this name"),
@@ -349,7 +318,7 @@ class AuditTab(QWidget):
     # -- rows --------------------------------------------------------------------------------
 
     def _texts(self, e: AuditEntryView) -> tuple[str, ...]:
-        words = RECORD_FIELDS if e.entity == AuditEntity.RECORD else FIELDS
+        words = RECORD_FIELDS if e.entity == AuditEntity.RECORD else OTHER_FIELDS
         names = [_(words[f]) if f in words else f for f in e.fields]
         return (
             audit.moment_text(e.at),
@@ -400,7 +369,9 @@ class AuditTab(QWidget):
             parts = []
             for part in e.detail.split("; "):
                 name, sep, values = part.partition(": ")
-                parts.append(f"{_(FIELDS[name])}{sep}{values}" if name in FIELDS else part)
+                parts.append(
+                    f"{_(OTHER_FIELDS[name])}{sep}{values}" if name in OTHER_FIELDS else part
+                )
             return "; ".join(parts)
         return e.detail
 

@@ -15,6 +15,7 @@ from welcome_center.domain.audit import AuditAction, action_of
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.enums import RecordStatus, Vocabulary
 from welcome_center.i18n import N_, _
+from welcome_center.i18n.fields import RECORD_FIELDS
 from welcome_center.i18n.labels import label
 from welcome_center.services import cases
 from welcome_center.services.audit import AuditLine
@@ -31,25 +32,6 @@ ACTIONS = {
     AuditAction.UPDATE: N_("Overview changed"),
 }
 
-FIELDS = {
-    "counsellor_id": N_("Counsellor"),
-    "requester_type": N_("Requester type"),
-    "channel": N_("Channel"),
-    "municipality": N_("Municipality"),
-    "summary": N_("Summary"),
-    "opened_on": N_("Opened on"),
-    "promoted_on": N_("Case since"),
-    "client_person_id": N_("Client"),
-    "client_organisation_id": N_("Client"),
-    "topics": N_("Topics"),
-    "services": N_("Services"),
-    "status": N_("Status"),
-    "kind": N_("Kind"),
-    "closed_on": N_("Closed on"),
-    "closing_reason": N_("Closing reason"),
-    "parties": N_("Further parties"),
-}
-
 
 class HistoryModel(RowsModel):
     def __init__(self, ops: Any, parent: Any = None) -> None:
@@ -61,7 +43,9 @@ class HistoryModel(RowsModel):
 
     def row(self, line: AuditLine) -> tuple[str, ...]:
         at = line.at.astimezone(OFFICE_TZ)
-        fields = list(dict.fromkeys(_(FIELDS[n]) if n in FIELDS else n for n in line.fields))
+        fields = list(
+            dict.fromkeys(_(RECORD_FIELDS[n]) if n in RECORD_FIELDS else n for n in line.fields)
+        )
         return (
             f"{short_date(at.date())} {at:%H:%M}",
             self._who(line.actor),
