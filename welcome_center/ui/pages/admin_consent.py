@@ -4,16 +4,12 @@ reason is given (DOMAIN.md, data protection)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +18,7 @@ from welcome_center.domain.views import OfficeSettingsView
 from welcome_center.i18n import _
 from welcome_center.ui import forms
 from welcome_center.ui.ops import Ops
-from welcome_center.ui.pages.admin_settings import show_saved_settings, write_settings
+from welcome_center.ui.pages.admin_settings import save_bar, show_saved_settings, write_settings
 
 
 def _text_edit(name: str) -> QPlainTextEdit:
@@ -65,16 +61,7 @@ class ConsentTab(QWidget):
             )
         )
         hint.setWordWrap(True)
-        self.save_button = QPushButton(_("&Save"))
-        self.save_button.clicked.connect(self.save)
-        self.discard_button = QPushButton(_("Discard &changes"))
-        self.discard_button.clicked.connect(self.load)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.discard_button)
-        buttons.addStretch(1)
+        buttons = save_bar(self)
         lay = QVBoxLayout(self)
         lay.addLayout(form, 1)
         lay.addWidget(hint)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -43,6 +43,7 @@ from welcome_center.ui.lists import RowTableModel, fit_columns, list_table
 from welcome_center.ui.ops import Ops, show_concurrent, show_error
 from welcome_center.ui.pages.admin_settings import (
     number_field,
+    save_bar,
     show_saved_settings,
     write_settings,
 )
@@ -125,16 +126,7 @@ class RetentionTab(QWidget):
         add(form, _("&Cases, after closing:"), self.case_months, field="retention_case_months")
         add(form, _("Audit &log kept:"), self.audit_months, field="retention_audit_months")
         add(form, _("&Backups kept:"), self.backups_keep, field="backups_keep")
-        self.save_button = QPushButton(_("&Save"))
-        self.save_button.clicked.connect(self.save)
-        self.discard_button = QPushButton(_("Discard chan&ges"))
-        self.discard_button.clicked.connect(self.load)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.discard_button)
-        buttons.addStretch(1)
+        buttons = save_bar(self, _("Discard chan&ges"))
         lay = QVBoxLayout(box)
         lay.addLayout(form)
         lay.addWidget(self.errors.general)

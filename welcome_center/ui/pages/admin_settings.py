@@ -99,16 +99,7 @@ class SettingsTab(QWidget):
             )
         )
         hint.setWordWrap(True)
-        self.save_button = QPushButton(_("&Save"))
-        self.save_button.clicked.connect(self.save)
-        self.discard_button = QPushButton(_("Discard &changes"))
-        self.discard_button.clicked.connect(self.load)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.discard_button)
-        buttons.addStretch(1)
+        buttons = save_bar(self)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(hint)
@@ -175,6 +166,22 @@ class SettingsTab(QWidget):
         )
         if saved is not None:
             self._show(saved)
+
+
+def save_bar(tab: Any, discard: str = "") -> QHBoxLayout:
+    """A settings tab's "Save" and "Discard changes" buttons (``tab.save_button``,
+    ``tab.discard_button``; the tab's ``save`` and ``load``), and Ctrl+S to save."""
+    tab.save_button = QPushButton(_("&Save"))
+    tab.save_button.clicked.connect(tab.save)
+    tab.discard_button = QPushButton(discard or _("Discard &changes"))
+    tab.discard_button.clicked.connect(tab.load)
+    QShortcut(QKeySequence("Ctrl+S"), tab, tab.save,
+              context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
+    buttons = QHBoxLayout()
+    buttons.addWidget(tab.save_button)
+    buttons.addWidget(tab.discard_button)
+    buttons.addStretch(1)
+    return buttons
 
 
 def write_settings(
