@@ -94,7 +94,8 @@ def content(
     with uow.read() as s, using(lang):
         stats = statistics.compute(s, period)
         earlier = period.year_earlier()  # a month or a year: the same one a year before
-        previous = statistics.compute(s, earlier) if earlier else None
+        # Only its key figures are shown: no second trend or breakdowns.
+        previous = statistics.compute(s, earlier, breakdowns=False) if earlier else None
         office = settings.current(s)
         return ReportContent(
             office_name=office.office_name,

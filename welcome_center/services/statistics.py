@@ -166,13 +166,14 @@ def events(s: Session, p: Period) -> tuple[int, int]:
 # --- the public calls --------------------------------------------------------------------------
 
 
-def compute(s: Session, p: Period) -> Statistics:
-    """Every figure for ``p`` inside a caller's transaction."""
+def compute(s: Session, p: Period, *, breakdowns: bool = True) -> Statistics:
+    """Every figure for ``p`` inside a caller's transaction; without ``breakdowns`` the plain
+    figures only (no trend, no breakdown: the year-earlier column of a report)."""
     with materialised(s, p) as scope:
-        return _compute(s, scope)
+        return _compute(s, scope, breakdowns)
 
 
-def _compute(s: Session, scope: Scope) -> Statistics:
+def _compute(s: Session, scope: Scope, with_breakdowns: bool = True) -> Statistics:
     p = scope.period
     cases, cases_persons, cases_orgs = cases_worked(s, scope)
     n_consultations, minutes = consultations(s, p)
@@ -197,7 +198,7 @@ def _compute(s: Session, scope: Scope) -> Statistics:
         organisations_advised=organisations,
         referrals=referrals(s, p),
         since_start=since_start(s, p),
-        trend=trend(s, p),
+        trend=trend(s, p) if with_breakdowns else (),
         events=n_events,
         event_participants=participants,
         third_country_persons=third_country_persons(s, scope),
@@ -210,7 +211,7 @@ def _compute(s: Session, scope: Scope) -> Statistics:
         recognition_regulated=regulated,
         event_participants_persons=event_persons,
         event_participants_organisations=event_organisations,
-        breakdowns=compute_all(s, scope),
+        breakdowns=compute_all(s, scope) if with_breakdowns else {},
     )
 
 
