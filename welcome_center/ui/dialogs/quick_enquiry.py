@@ -150,6 +150,7 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             errors=errors,
         )
         if saved is None:
+            self.client.facts.reveal_errors()  # a refused birth year, under the folded facts
             return None
         if isinstance(saved.value, list):
             self.client.show_candidates(saved.value)

@@ -38,6 +38,7 @@ from welcome_center.services import people
 from welcome_center.services.context import Actor, Saved, UnitOfWork
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.dialogs.person_editor import country_items
+from welcome_center.ui.dialogs.quick_enquiry_facts import PersonFacts
 from welcome_center.ui.forms import FieldErrors, error_label, fill_combo
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.widgets.client_picker import ClientPicker
@@ -170,6 +171,7 @@ class ClientSection(QWidget):
         self.nationality = fill_combo(TypeAheadCombo(), country_items())
         self.nationality.setAccessibleName(_("Nationality"))
         self.errors.add_row(form, _("&Nationality:"), self.nationality, field="nationality")
+        self.facts = PersonFacts(form, self.errors)  # the facts funders count, folded
 
     def _build_organisation(self) -> None:
         self.org_box, form = self._sub_form()
@@ -222,6 +224,7 @@ class ClientSection(QWidget):
             self.given_name,
             self.person_contact,
             self.nationality,
+            *self.facts.tab_chain(),
             self.org_name,
             self.org_contact,
             self.contact_name,
@@ -287,6 +290,7 @@ class ClientSection(QWidget):
                 municipality=municipality,
                 email=email,
                 phone=phone,
+                **self.facts.draft_fields(),
             )
         if self.mode() == NEW_ORGANISATION:
             email, phone = contact_fields(self.org_contact.text())
@@ -362,6 +366,7 @@ class ClientSection(QWidget):
             self.picker.edit.text(),
             self.nationality.currentData(),
             *(e.text() for e in edits),
+            *self.facts.values(),
         )
 
     # -- duplicate candidates --------------------------------------------------------------
