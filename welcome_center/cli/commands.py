@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from welcome_center import i18n
+from welcome_center.cli.import_summary import print_fact_changes
 from welcome_center.cli.parser import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from welcome_center.cli.session import new_password, open_as, recovery_key, target
 from welcome_center.domain.dates import parse_date
@@ -74,6 +75,7 @@ def print_import_report(report: ImportReport, path: Path) -> None:
                 _("  line %(line)d: %(name)s -> %(existing)s (no. %(id)d)")
                 % {"line": m.line, "name": m.name, "existing": m.existing_name, "id": m.existing_id}
             )
+    print_fact_changes(report)
 
 
 def import_events(args: argparse.Namespace) -> int:

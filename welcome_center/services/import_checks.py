@@ -135,8 +135,7 @@ class RowChecker:
         closed = self._date("closed_on")
         reason = self._closing(opened, closed)
         client = self._client()
-        if client is not None:
-            import_facts.apply(self, client)
+        facts = import_facts.apply(self, client) if client is not None else ()
         municipality = self._vocabulary("municipality", Vocabulary.MUNICIPALITY)
         requester_type = self._vocabulary("requester_type", Vocabulary.REQUESTER_TYPE)
         channel = self._vocabulary("channel", Vocabulary.CHANNEL)
@@ -166,6 +165,7 @@ class RowChecker:
             new_counsellor=new_counsellor,
             referrals=referrals,
             consultations=consultations,
+            facts=facts,
         )
 
     def _stray(self) -> None:

@@ -3,7 +3,10 @@ gender, birth and arrival year, employment status, education and German level of
 client, kind and size of an organisation client. Each column is optional; a value is a code or a
 label in German or English (ignoring case and accents; "w", "m", "d" for gender, a label's words
 before the parenthesis, "ISCED 5-8"), a year is four digits. A fact of the other kind of client
-in a row is a problem of its cell, like a nationality on an organisation's row."""
+in a row is a problem of its cell, like a nationality on an organisation's row.
+
+Which of the rows' values a client gets, and what becomes of an existing client's facts, is
+decided over the whole file in import_client_facts."""
 
 from __future__ import annotations
 
@@ -124,8 +127,13 @@ def _empty_for(checker: RowChecker, names: Iterable[str], message: str) -> None:
             checker._problem(name, message, value=text[:60])
 
 
-def apply(checker: RowChecker, client: FileClient) -> None:
-    """Check the row's facts and give them to ``client`` (the first row naming a fact wins)."""
+RowFacts = tuple[tuple[str, object], ...]  # (import field name, code or year) of one row
+
+
+def apply(checker: RowChecker, client: FileClient) -> RowFacts:
+    """Check the row's facts: the valid ones of ``client``'s kind, by import field name (what
+    the client gets is decided over all rows: import_client_facts)."""
+    out: list[tuple[str, object]] = []
     if client.kind is ClientKind.PERSON:
         _empty_for(
             checker,
@@ -133,24 +141,26 @@ def apply(checker: RowChecker, client: FileClient) -> None:
             _('This column must be empty for a person client; it holds "%(value)s".'),
         )
         for name, kind in PERSON_CODED.items():
-            member = _coded(checker, name, kind)
-            if member is not None and client.facts.get(name) is None:
-                client.facts[name] = member
+            if (member := _coded(checker, name, kind)) is not None:
+                out.append((name, member))
         for name in PERSON_YEARS:
-            year = _year(checker, name)
-            if year is not None and client.facts.get(name) is None:
-                client.facts[name] = year
-        return
+            if (year := _year(checker, name)) is not None:
+                out.append((name, year))
+        return tuple(out)
     _empty_for(
         checker,
         (*PERSON_CODED, *PERSON_YEARS),
         _('This column must be empty for an organisation client; it holds "%(value)s".'),
     )
     for name, kind in ORGANISATION_CODED.items():
-        member = _coded(checker, name, kind)
-        column = name.removeprefix("organisation_")
-        if member is not None and client.facts.get(column) is None:
-            client.facts[column] = member
+        if (member := _coded(checker, name, kind)) is not None:
+            out.append((name, member))
+    return tuple(out)
+
+
+def column_of(name: str) -> str:
+    """The person's or organisation's column of an import field ("organisation_kind": "kind")."""
+    return name.removeprefix("organisation_")
 
 
 def person_values(facts: dict[str, object]) -> dict[str, object]:
@@ -160,9 +170,13 @@ def person_values(facts: dict[str, object]) -> dict[str, object]:
 
 
 def organisation_values(facts: dict[str, object]) -> dict[str, object]:
+    """Every organisation fact column for an INSERT; ``facts`` by import field name."""
     return {
-        name.removeprefix("organisation_"): facts.get(
-            name.removeprefix("organisation_"), kind("not_recorded")
-        )
+        column_of(name): facts.get(name, kind("not_recorded"))
         for name, kind in ORGANISATION_CODED.items()
     }
+
+
+def not_recorded(value: object) -> bool:
+    """Whether a stored fact is missing: ``not_recorded`` or no year."""
+    return value is None or value == "not_recorded"

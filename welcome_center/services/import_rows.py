@@ -195,7 +195,7 @@ class FileClient:
     municipality: str | None = None
     existing_id: int | None = None  # set when matched to the database
     existing_name: str = ""
-    # The facts funders count, by column name of persons or organisations (import_facts).
+    # The facts funders count it gets, by import field name (import_client_facts).
     facts: dict[str, object] = field(default_factory=dict)
 
 
@@ -219,3 +219,5 @@ class ParsedRow:
     referrals: tuple[tuple[int, date], ...]  # (partner id, date)
     consultations: int
     existing: bool = False  # imported before: skipped
+    # The facts funders count this row gives, (import field name, code or year): import_facts.
+    facts: tuple[tuple[str, object], ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, RecordStatus, ReferralStatus
 from welcome_center.services import audit, audit_chain, import_facts, numbering, users
 from welcome_center.services.context import Actor, Changes
+from welcome_center.services.import_client_facts import FactUpdate, write_updates
 from welcome_center.services.import_rows import ParsedRow
 
 
@@ -49,8 +50,15 @@ def _table(model: type[Base]) -> Table:
     return table
 
 
-def write(s: Session, actor: Actor, rows: list[ParsedRow], file_name: str) -> Written:
-    """Write the rows not imported before, with their new clients and users, and audit it."""
+def write(
+    s: Session,
+    actor: Actor,
+    rows: list[ParsedRow],
+    file_name: str,
+    fact_updates: Sequence[FactUpdate] = (),
+) -> Written:
+    """Write the rows not imported before, with their new clients and users, and the facts
+    filled into existing clients, and audit it."""
     new = [r for r in rows if not r.existing]
     new_users = _create_users(s, actor, new)
     numbers = _numbers(s, new)
@@ -72,12 +80,15 @@ def write(s: Session, actor: Actor, rows: list[ParsedRow], file_name: str) -> Wr
     counts = _add_details(s, actor, new, records)
     search.reindex(s, record_ids)
     _audit_creations(s, actor, records, person_ids.values(), org_ids.values())
+    updated = write_updates(s, actor, fact_updates)
     detail = f"file={file_name} rows={len(rows)} created={len(new)} existing={len(rows) - len(new)}"
+    if fact_updates:
+        detail += f" facts_filled={len(fact_updates)}"
     audit.log(s, actor, AuditAction.IMPORT, "database", None, detail=detail)
     changes = Changes(
         records=frozenset(record_ids),
-        persons=frozenset(person_ids.values()),
-        organisations=frozenset(org_ids.values()),
+        persons=frozenset(person_ids.values()) | frozenset(updated["person"]),
+        organisations=frozenset(org_ids.values()) | frozenset(updated["organisation"]),
         users=bool(new_users),
     )
     return Written(

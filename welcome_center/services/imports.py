@@ -15,7 +15,9 @@ Rules where DOMAIN.md is silent:
 - A counsellor is a user name or a user's display name; an unknown user name is created as an
   inactive user. A row without a counsellor has none (not the importing user).
 - A new client takes nationality and municipality from its first row that gives them; existing
-  clients are linked, never changed.
+  clients are linked and keep these. The facts funders count (gender, birth year, ...) fill
+  what an existing client has not recorded, never overwrite what it has, and every other value
+  of the file is listed in the report as a difference (import_client_facts).
 - Hostile and huge files: a file over 50 MB, a workbook that unpacks to over 500 MB (or declares
   XML entities), or more than 100,000 rows is refused before it is read whole; rows are streamed.
   Every text cell is cleaned as typed text is (``domain.text_input``: NFC, invisible formatting
@@ -41,9 +43,10 @@ from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text_input import clean_text
 from welcome_center.i18n import _
-from welcome_center.services import vocabularies
+from welcome_center.services import import_client_facts, vocabularies
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_checks import RowChecker
+from welcome_center.services.import_client_facts import FactDifference, FactFill, FactOutcome
 from welcome_center.services.import_reading import (
     Sheet,
     UnreadableFileError,
@@ -52,6 +55,7 @@ from welcome_center.services.import_reading import (
     visible,
 )
 from welcome_center.services.import_rows import (
+    Columns,
     FileClient,
     ImportProblem,
     Lookups,
@@ -66,7 +70,14 @@ from welcome_center.services.people import person_name
 
 _CHUNK = 500  # ids or keys per IN (...) query
 
-__all__ = ["ClientMatch", "ImportProblem", "ImportReport", "import_file"]
+__all__ = [
+    "ClientMatch",
+    "FactDifference",
+    "FactFill",
+    "ImportProblem",
+    "ImportReport",
+    "import_file",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,9 @@ class ImportReport(ProblemsFound):
     created_referrals: int = 0
     changes: Changes = field(default_factory=Changes)
     more_problems: int = 0  # problems found beyond those listed in ``problems``
+    # Facts funders count filled into existing clients, and values of the file not taken.
+    filled: tuple[FactFill, ...] = ()
+    differences: tuple[FactDifference, ...] = ()
 
 
 def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False) -> ImportReport:
@@ -110,13 +124,14 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
     actor.require(Permission.IMPORT)
     try:
         with open_sheet(path) as sheet, uow.begin() as s:
-            count, rows, problems = _check(s, sheet)
+            count, rows, problems, cols = _check(s, sheet)
             if problems:
                 listed = problems.listed()
                 more = problems.count - len(listed)
                 report = ImportReport(count, problems=listed, dry_run=dry_run, more_problems=more)
                 raise Rollback(report)
-            report = _report(write(s, actor, rows, path.name), dry_run)
+            facts = import_client_facts.reconcile(s, rows, cols.header)
+            report = _report(write(s, actor, rows, path.name, facts.updates), facts, dry_run)
             if dry_run:
                 raise Rollback(report)
         return report
@@ -128,9 +143,10 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
         return stop.report
 
 
-def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems]:
-    """The number of data rows, the valid ones matched to the database, and the problems of
-    the file. A file that cannot be read on ends the check with a problem of its line."""
+def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems, Columns]:
+    """The number of data rows, the valid ones matched to the database, the problems of the
+    file and its columns. A file that cannot be read on ends the check with a problem of its
+    line."""
     header = (visible(clean_text(c)) if isinstance(c, str) else c for c in sheet.header)
     cols = map_columns(tuple(header))
     checker = RowChecker(cols, _lookups(s), sheet.is_csv)
@@ -146,13 +162,13 @@ def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems]:
                 rows.append(row)
     except UnreadableFileError as exc:
         problems.add(exc.line, "", exc.message)
-        return count, rows, problems
+        return count, rows, problems, cols
     _match_clients(s, checker.clients.values())
     _mark_existing(s, rows, problems)
-    return count, rows, problems
+    return count, rows, problems, cols
 
 
-def _report(written: Written, dry_run: bool) -> ImportReport:
+def _report(written: Written, facts: FactOutcome, dry_run: bool) -> ImportReport:
     """The report on the rows written (and the rows skipped as imported before)."""
     matches: dict[int, ClientMatch] = {}
     for r in written.new:
@@ -172,6 +188,8 @@ def _report(written: Written, dry_run: bool) -> ImportReport:
         created_consultations=written.consultations,
         created_referrals=written.referrals,
         changes=Changes() if dry_run else written.changes,
+        filled=facts.fills,
+        differences=facts.differences,
     )
 
 
@@ -246,6 +264,8 @@ def _mark_existing(s: Session, rows: list[ParsedRow], problems: Problems) -> Non
             same = (pid, pkey) if c.kind is ClientKind.PERSON else (oid, okey)
             if c.existing_id == same[0] or c.key == same[1] or anonymised is not None:
                 r.existing = True
+                if c.existing_id != same[0]:
+                    r.facts = ()  # the record is another client's: its facts are not hers
             else:
                 reason = _("The case number %(value)s belongs to another client's record.")
                 problems.add(r.line, "case_number", reason % {"value": number})
