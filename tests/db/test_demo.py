@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from welcome_center.db import search
 from welcome_center.db.engine import Database, url_for_path
-from welcome_center.db.models import AuditEntry, Person, Record, User
+from welcome_center.db.models import AuditEntry, Event, Person, Record, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, RecordDraft
@@ -28,12 +29,17 @@ from welcome_center.domain.enums import (
 )
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.rules import person_key
-from welcome_center.services import cases, consultations, numbering, residence, users
+from welcome_center.domain.statistics import Period, ReportFormat
+from welcome_center.services import cases, consultations, numbering, reporting, residence, users
 from welcome_center.services.context import Actor
 from welcome_center.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoSummary, generate_demo
 from welcome_center.services.storage import open_database
 
 N = 300
+EVENT_KEYS = (
+    "events", "event_participants", "event_participants_persons",
+    "event_participants_organisations",
+)  # fmt: skip
 TODAY = office_today()
 ADMIN = Actor.system("test")
 
@@ -127,6 +133,33 @@ def test_summary_counts_what_was_written(demo_office: Demo) -> None:
     assert summary.events == count["events"] > 0
     assert summary.users == len(DEMO_USERS)
     assert summary.recognitions > 0 and summary.residence_titles > 0
+
+
+def test_every_year_of_the_demo_reports_its_events_split_into_persons_and_organisations(
+    uow: UnitOfWork, manager: Actor
+) -> None:
+    """The JSON report of each demo year shows every event figure; most events are split (some
+    are not, as in real offices), those for employers mostly into organisations."""
+    generate_demo(uow, ADMIN, records=N, seed=1, today=date(2025, 12, 31))
+    for year in (2023, 2024, 2025):
+        report = reporting.content(uow, manager, Period.year(year), "en")
+        data = json.loads(reporting.render(report, ReportFormat.JSON))
+        figures = [data[key] for key in EVENT_KEYS]
+        assert all(n > 0 for n in figures), (year, figures)
+        _events, total, persons, organisations = figures
+        assert persons + organisations <= total
+    with uow.read() as s:
+        events = s.scalars(select(Event)).all()
+        split = [e for e in events if e.participants_persons is not None]
+        assert 0.6 * len(events) <= len(split) < len(events)
+        for e in split:
+            assert e.participants_persons + (e.participants_organisations or 0) == e.participants
+        employers = [e for e in split if "Unternehmen" in e.target_group]
+        assert employers
+        assert sum(e.participants_organisations or 0 for e in employers) > sum(
+            e.participants_persons or 0 for e in employers
+        )
+        assert all(e.held_on.weekday() < 5 for e in events)
 
 
 def test_every_vocabulary_code_and_state_occurs(demo: UnitOfWork) -> None:

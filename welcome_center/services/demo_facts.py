@@ -30,6 +30,8 @@ _GERMAN_ABROAD = {"none": 14, "A1": 24, "A2": 24, "B1": 20, "B2": 8, "C1": 2,
                   "not_recorded": 8}  # fmt: skip
 _COMPANY_SIZE = {"micro": 22, "small": 36, "medium": 27, "large": 10, "not_recorded": 5}
 _PUBLIC_SIZE = {"small": 15, "medium": 45, "large": 35, "not_recorded": 5}
+# Words of an event's target group whose participants come for an organisation, mostly.
+_EMPLOYER_GROUPS = ("Unternehmen", "Personalverantwortliche", "Kammern", "Arbeitgeber")
 _ORGANISATION_KIND = {"company": "company", "public_employer": "public_employer",
                       "municipality": "authority", "authority": "authority"}  # fmt: skip
 
@@ -76,12 +78,15 @@ class Facts:
         return self.rng.choice(countries)
 
     def event(self, row: dd.Row) -> None:
-        """Participants split into persons and organisations for most events."""
+        """Participants split into persons and organisations for most events (some offices do
+        not count who came for whom): at events for employers, chambers and HR staff most came
+        for an organisation, at those for newcomers and students nearly all for themselves."""
         total = int(row["participants"])
         if self.rng.random() < 0.2:
             row["participants_persons"] = row["participants_organisations"] = None
             return
-        companies = "Unternehmen" in str(row.get("target_group", ""))
-        share = self.rng.uniform(0.4, 0.8) if companies else self.rng.uniform(0.0, 0.15)
+        group = str(row.get("target_group", ""))
+        employers = any(word in group for word in _EMPLOYER_GROUPS)
+        share = self.rng.uniform(0.6, 0.95) if employers else self.rng.uniform(0.0, 0.12)
         row["participants_organisations"] = round(total * share)
         row["participants_persons"] = total - row["participants_organisations"]

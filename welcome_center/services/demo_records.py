@@ -239,11 +239,17 @@ class Office:
             })  # fmt: skip
 
     def _events(self) -> None:
+        """An event every few weeks, spread over the whole period as an office plans them (each
+        year has its share), on working days, going through the kinds of events in turn."""
         rng, days = self.rng, (self.today - self.start).days
         partners = list(self.partners.values())
-        for _n in range(max(3, min(self.n // 20, days // 15))):
-            kind, title, group = rng.choice(dd.EVENTS)
-            held = self.start + timedelta(rng.randint(0, days))
+        count = max(3, min(self.n // 20, days // 15))
+        planned: list[list[str]] = []
+        for k in range(count):
+            if not planned:
+                planned = rng.sample(dd.EVENTS, len(dd.EVENTS))
+            kind, title, group = planned.pop()
+            held = self._working_day(self.start + timedelta(int(days * (k + rng.random()) / count)))
             row: Row = {
                 "title": title, "kind": kind, "held_on": held, "target_group": group,
                 "participants": rng.randint(6, 60), "created_at": dd.ts(held, 18),
@@ -252,3 +258,11 @@ class Office:
             eid = self._add("events", row)
             for oid in rng.sample(partners, min(len(partners), rng.randint(0, 2))):
                 self.rows["event_partners"].append({"event_id": eid, "organisation_id": oid})
+
+    def _working_day(self, day: date) -> date:
+        """``day``, or the Friday before it when it is a weekend (the Monday after at the start)."""
+        if day.weekday() < 5:
+            return day
+        friday = day - timedelta(day.weekday() - 4)
+        monday = day + timedelta(7 - day.weekday())
+        return friday if friday >= self.start or monday > self.today else monday
