@@ -35,7 +35,7 @@ from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops, show_error
 from welcome_center.ui.pages.base import Page
 from welcome_center.ui.pages.reports_archive import ArchivePanel
-from welcome_center.ui.pages.reports_figures import Figure, FigureGrid
+from welcome_center.ui.pages.reports_figures import FigureGrid, report_figures
 from welcome_center.ui.pages.reports_jobs import (
     FILTERS,
     Computed,
@@ -46,7 +46,6 @@ from welcome_center.ui.pages.reports_jobs import (
 from welcome_center.ui.pages.reports_period import PeriodChooser, describe
 from welcome_center.ui.pages.reports_tables import BreakdownsView, count_text
 from welcome_center.ui.pages.reports_workload import WorkloadPanel, shown_to
-from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.widgets.charts import Bar, BarChart, MonthChart, Series
 
 FIGURE_COLUMNS = 6
@@ -189,8 +188,10 @@ class ReportsPage(Page):
             self.workload.refresh()
 
     def on_changes(self, changes: Changes) -> None:
+        # An event saved on the Events page counts in the figures as a record does.
         relevant = (changes.records or changes.persons or changes.organisations
-                    or changes.vocabularies or changes.users or changes.settings)  # fmt: skip
+                    or changes.vocabularies or changes.users or changes.settings
+                    or changes.events)  # fmt: skip
         if not relevant:
             return
         if self.isVisible():
@@ -259,7 +260,7 @@ class ReportsPage(Page):
         self.empty.setText(_("No enquiry or case was worked in %(period)s. Choose another "
                              "period above.") % {"period": period} if nothing else "")  # fmt: skip
         self.empty.setVisible(nothing)
-        self.figures.set_figures(_figures(content))
+        self.figures.set_figures(report_figures(content))
         sections = reporting.breakdowns(content)
         self._show_topics(next(s for s in sections if s.key == CHARTED), content.threshold)
         self._show_trend(content)
@@ -377,16 +378,6 @@ def _export_intro(internal: bool) -> str:
     if internal:
         return _("Export this internal report (not for publication, not kept in the archive):")
     return _("Export this report (every export is kept unchanged in the archive):")
-
-
-def _figures(content: ReportContent) -> list[Figure]:
-    shown = [Figure(f.key, figures.count_title(f.key, f.value), f.value, f.definition)
-             for f in reporting.key_figures(content)]  # fmt: skip
-    start = content.statistics.since_start.start
-    since = "\n" + _("Project start: %(date)s") % {"date": short_date(start)} if start else ""
-    shown += [Figure(f.key, figures.count_title(f.key, f.value), f.value, f.definition + since)
-              for f in reporting.since_start(content)]  # fmt: skip
-    return shown
 
 
 def _bar_text(value: int | Hidden, share: Decimal | None, threshold: int) -> str:
