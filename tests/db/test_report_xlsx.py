@@ -29,8 +29,13 @@ def test_a_sheet_per_section_with_readable_names(
     assert book.sheetnames[0] == "Overview" and book.sheetnames[-1] == "Definitions"
     names = set(book.sheetnames)
     # A breakdown under its own heading has its sheet; a titled part one for all its tables.
-    assert {"Topics", "Nationalities", "Referrals", "Consultations and events"} <= names
-    assert "Referrals, by partner" not in names
+    parts = {"Who was advised", "Consultations", "Referrals", "Recognition", "Events"}
+    assert {"Topics", "Nationalities", "ESF+ indicators"} | parts <= names
+    assert "Referrals, by partner" not in names and "Persons advised, by gender" not in names
+    # The parts in the report's order, the ESF+ indicators after who was advised.
+    order = [n for n in book.sheetnames if n in parts or n == "ESF+ indicators"]
+    assert order == ["Who was advised", "ESF+ indicators", "Consultations", "Referrals",
+                     "Recognition", "Events"]  # fmt: skip
     referrals = [r for r in book["Referrals"].iter_rows(min_row=5, values_only=True) if r[3]]
     assert referrals[0][:4] == ("Figure", "Referrals", "referrals", 1)
     assert {r[0] for r in referrals[1:]} == {"Referrals, by partner", "Referrals, by status"}

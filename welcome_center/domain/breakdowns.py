@@ -119,17 +119,38 @@ class ReportPart:
 
 
 ENQUIRIES = ReportPart(key="enquiries")
-REFERRALS = ReportPart(key="referrals", title=N_("Referrals"), figures=("referrals",))
-ACTIVITY = ReportPart(
-    key="activity",
-    title=N_("Consultations and events"),
+ADVISED = ReportPart(
+    key="advised",
+    title=N_("Who was advised"),
+    figures=(
+        "persons_advised",
+        "third_country_persons",
+        "organisations_advised",
+        "smes_advised",
+    ),
+)
+CONSULTATIONS = ReportPart(
+    key="consultations",
+    title=N_("Consultations"),
     figures=(
         "consultations",
-        "consultation_minutes",
-        "consultation_hours",
         "consultations_first",
         "consultations_follow_up",
         "consultations_with_interpreter",
+        "consultation_hours",
+        "consultation_minutes",
+    ),
+)
+REFERRALS = ReportPart(key="referrals", title=N_("Referrals"), figures=("referrals",))
+RECOGNITION = ReportPart(
+    key="recognition",
+    title=N_("Recognition"),
+    figures=("recognition_active", "recognition_regulated"),
+)
+EVENTS = ReportPart(
+    key="events",
+    title=N_("Events"),
+    figures=(
         "events",
         "event_participants",
         "event_participants_persons",
@@ -137,7 +158,7 @@ ACTIVITY = ReportPart(
     ),
 )
 # The parts in the order a report shows them.
-PARTS: tuple[ReportPart, ...] = (ENQUIRIES, REFERRALS, ACTIVITY)
+PARTS: tuple[ReportPart, ...] = (ENQUIRIES, ADVISED, CONSULTATIONS, REFERRALS, RECOGNITION, EVENTS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,6 +274,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_gender",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=Gender,
         share_of="persons_advised",
         suppressed=True,
@@ -266,6 +288,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_age_band",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=AGE_BAND_NAMES,
         share_of="persons_advised",
         suppressed=True,
@@ -279,6 +302,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_employment_status",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=EmploymentStatus,
         share_of="persons_advised",
         suppressed=True,
@@ -292,6 +316,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_education",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=EducationLevel,
         share_of="persons_advised",
         suppressed=True,
@@ -305,6 +330,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_german_level",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=GermanLevel,
         share_of="persons_advised",
         suppressed=True,
@@ -318,6 +344,7 @@ _DECLARED = (
     BreakdownSpec(
         key="persons_by_nationality",
         unit=Unit.PERSONS,
+        part=ADVISED,
         values=Source.COUNTRY,
         share_of="persons_advised",
         suppressed=True,
@@ -330,6 +357,7 @@ _DECLARED = (
     BreakdownSpec(
         key="organisations_by_kind",
         unit=Unit.ORGANISATIONS,
+        part=ADVISED,
         values=OrganisationKind,
         share_of="organisations_advised",
         in_code_order=True,
@@ -363,7 +391,7 @@ _DECLARED = (
         key="consultations_by_duration",
         unit=Unit.CONSULTATIONS,
         values=DURATION_NAMES,
-        part=ACTIVITY,
+        part=CONSULTATIONS,
         share_of="consultations",
         in_code_order=True,
         title=N_("Consultations, by duration"),
@@ -376,7 +404,7 @@ _DECLARED = (
         key="consultations_by_channel",
         unit=Unit.CONSULTATIONS,
         values=Vocabulary.CHANNEL,
-        part=ACTIVITY,
+        part=CONSULTATIONS,
         share_of="consultations",
         title=N_("Consultations, by channel"),
         definition=N_("Consultations dated in the period, per channel of the consultation."),
@@ -384,6 +412,7 @@ _DECLARED = (
     BreakdownSpec(
         key="recognition_by_state",
         unit=Unit.PROCEDURES,
+        part=RECOGNITION,
         values=RecognitionState,
         share_of="recognition_active",
         in_code_order=True,
@@ -397,6 +426,7 @@ _DECLARED = (
     BreakdownSpec(
         key="recognition_decisions",
         unit=Unit.PROCEDURES,
+        part=RECOGNITION,
         values=RecognitionDecision,
         in_code_order=True,
         title=N_("Recognition decisions"),
@@ -405,6 +435,7 @@ _DECLARED = (
     BreakdownSpec(
         key="recognition_by_training_country",
         unit=Unit.PROCEDURES,
+        part=RECOGNITION,
         values=Source.COUNTRY,
         share_of="recognition_active",
         suppressed=True,

@@ -25,8 +25,9 @@ from welcome_center.reports.table_export import guard
 
 
 def published_figures(content: ReportContent) -> dict[str, Any]:
-    """The figures as they leave the office, keyed as DOMAIN.md says; a hidden cell is ``null``
-    and named under ``suppression``. This is also what the archive keeps. An internal report
+    """The figures as they leave the office, keyed as DOMAIN.md says (``esf_indicators``: the
+    ESF+ common output indicators by code); a hidden cell is ``null`` and named under
+    ``suppression``. This is also what the archive keeps. An internal report
     says so (``"internal": true``) and holds ``by_counsellor``; any other has no staff in it."""
     stats = content.statistics
     out: dict[str, Any] = {
@@ -55,6 +56,16 @@ def published_figures(content: ReportContent) -> dict[str, Any]:
             hidden[section.key] = cells
         if section.withheld:
             withheld.append(section.key)
+    indicators = sections.esf_indicators(content)
+    out["esf_indicators"] = {
+        r.code: None if isinstance(r.value, Hidden) else r.value for r in indicators
+    }
+    if esf_hidden := {
+        r.code: sections.cell_text(r.value, content.threshold)
+        for r in indicators
+        if isinstance(r.value, Hidden)
+    }:
+        hidden["esf_indicators"] = esf_hidden
     start = stats.since_start
     out["since_start"] = {
         "from": start.start.isoformat() if start.start else None,
@@ -156,6 +167,14 @@ def _rows(content: ReportContent) -> list[CsvRow]:
             )
             share = format_share(r.share)
             out.append((section.title, r.code, r.label, value, share, text, None))
+    esf, text = sections.esf_title(), sections.esf_definition()
+    for indicator in sections.esf_indicators(content):
+        value = (
+            sections.cell_text(indicator.value, content.threshold)
+            if isinstance(indicator.value, Hidden)
+            else indicator.value
+        )
+        out.append((esf, indicator.code, indicator.title, value, "", text, None))
     trend, text = figures.title("trend"), figures.definition("trend")
     received, worked = _("enquiries received"), _("cases worked")
     for m in content.statistics.trend:

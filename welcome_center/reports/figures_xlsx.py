@@ -1,6 +1,7 @@
 """A report's figures as a workbook that reads and prints well: a sheet per section of the report
 (the key figures, each breakdown that stands under its own heading, each titled part of the
-report with its figures and breakdowns, the trend), and the definitions.
+report with its figures and breakdowns, the ESF+ indicators after the part on who was advised,
+the trend), and the definitions.
 
 Every sheet has a width for every column (from its longest text, capped: longer text wraps),
 and prints on A4, one page wide, its header row repeated on every page, the office and the
@@ -16,7 +17,7 @@ from typing import Any
 
 import xlsxwriter
 
-from welcome_center.domain.breakdowns import PARTS, REGISTRY
+from welcome_center.domain.breakdowns import ADVISED, PARTS, REGISTRY
 from welcome_center.domain.statistics import ReportContent
 from welcome_center.domain.suppression import Hidden
 from welcome_center.i18n import _, figures
@@ -180,6 +181,8 @@ def render_xlsx(content: ReportContent) -> bytes:
                 _breakdown_sheet(book, fmt, content, section, used)
         elif mine or part.figures:
             _part_sheet(book, fmt, content, figures.part_title(part), part.figures, mine, used)
+        if part is ADVISED:
+            _esf_sheet(book, fmt, content, used)
     _trend_sheet(book, fmt, content, used)
     _definitions_sheet(book, fmt, content, used)
     book.close()
@@ -268,8 +271,8 @@ def _part_sheet(
     shown: list[sections.Section],
     used: set[str],
 ) -> None:
-    """A titled part of the report (referrals; consultations and events): its figures and its
-    breakdowns as one table, the first column saying which table a row belongs to."""
+    """A titled part of the report (who was advised, consultations, referrals, ...): its figures
+    and its breakdowns as one table, the first column saying which table a row belongs to."""
     sheet = _sheet(book, fmt, title, used)
     sheet.title(0, title)
     sheet.header(3, [_("Table"), _("Label"), _("Code"), _("Count"), _("Share")])
@@ -294,6 +297,23 @@ def _part_sheet(
     sheet.finish(content, landscape=True)
 
 
+def _esf_sheet(book: Any, fmt: dict[str, Any], content: ReportContent, used: set[str]) -> None:
+    """The ESF+ common output indicators: code, indicator, count (hidden as the cells of the
+    breakdown it sums), what they are and what the table does not say."""
+    sheet = _sheet(book, fmt, _("ESF+ indicators"), used)
+    sheet.title(0, sections.esf_title())
+    sheet.note(1, sections.esf_definition())
+    sheet.header(3, [_("Code"), _("Indicator"), _("Count")])
+    row = 4
+    for r in sections.esf_indicators(content):
+        sheet.text(row, 0, r.code)
+        sheet.text(row, 1, r.title)
+        sheet.cell(row, 2, r.value, content.threshold)
+        row += 1
+    sheet.notes(list(sections.esf_notes()))
+    sheet.finish(content)
+
+
 def _trend_sheet(book: Any, fmt: dict[str, Any], content: ReportContent, used: set[str]) -> None:
     sheet = _sheet(book, fmt, figures.title("trend"), used)
     sheet.header(0, [_("Month"), _("Enquiries received"), _("Cases worked")])
@@ -312,6 +332,7 @@ def definitions(content: ReportContent) -> list[tuple[str, str]]:
         terms.append((f.title, f.definition))
     for s in sections.breakdowns(content):
         terms.append((s.title, s.definition))
+    terms.append((sections.esf_title(), sections.esf_definition()))
     terms.append((figures.title("trend"), figures.definition("trend")))
     terms.append((_("Not recorded"), figures.definition("not_recorded")))
     terms.append((_("Small numbers"), figures.suppression_note(content.threshold)))

@@ -16,10 +16,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
-    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -27,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from welcome_center.domain.breakdowns import PARTS, REGISTRY, ReportPart
+from welcome_center.domain.breakdowns import ADVISED, PARTS, REGISTRY, ReportPart
 from welcome_center.domain.dates import OFFICE_TZ
 from welcome_center.domain.quarters import quarter_of
 from welcome_center.domain.statistics import Period, ReportContent, TrendMonth
@@ -41,13 +40,33 @@ PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
 WIDTH = PAGE_W - 2 * MARGIN
 TOP, BOTTOM = 28 * mm, 20 * mm
+FRAME_H = PAGE_H - TOP - BOTTOM
 TEXT = charts.TEXT
 MUTED = colors.HexColor("#5F6B78")
 ZEBRA = colors.HexColor("#F3F5F8")
 INTERNAL = colors.HexColor("#B00020")  # the mark of an internal report
 NUMBER_COL = 62.0
-KEEP_TOGETHER_ROWS = 20  # longer tables may start on one page and go on on the next
-INDENTED = ("cases_worked_persons", "cases_worked_organisations")
+CODE_COL = 52.0
+# How the tables flow (see _kept): a heading starts a page's last part only with what follows
+# it: the whole block when it takes at most a third of a page, else its table's header and
+# first rows; longer tables go on on the next page under their repeated header row.
+KEEP_WHOLE = FRAME_H / 3
+LEAD_ROWS = 3
+DEFINITIONS_LEAD = 4  # the appendix's heading with its first definitions
+# Figures that are part of the one above them ("of which ..."), indented.
+INDENTED = frozenset(
+    {
+        "cases_worked_persons",
+        "cases_worked_organisations",
+        "third_country_persons",
+        "smes_advised",
+        "consultations_first",
+        "consultations_follow_up",
+        "recognition_regulated",
+        "event_participants_persons",
+        "event_participants_organisations",
+    }
+)
 # A table row cannot go on over a page: a label (a topic, a partner's name) is cut with "…"
 # after this many characters, some seventeen lines of its column (a third of a page).
 LABEL_CHARS = 1_000
@@ -187,7 +206,6 @@ def _styles() -> Styles:
             spaceBefore=14,
             spaceAfter=6,
             textColor=charts.PRIMARY,
-            keepWithNext=1,
         ),
         "h3": style(
             "h3",
@@ -196,7 +214,6 @@ def _styles() -> Styles:
             leading=14,
             spaceBefore=10,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         "cell": style("cell", leading=11.5),
         "indented": style("indented", leading=11.5, leftIndent=12),
@@ -299,8 +316,35 @@ def _story(content: ReportContent, st: Styles) -> list[Flowable]:
     for part in PARTS:
         story += _part(part, [s for s in shown if REGISTRY[s.key].part == part], figs, content, st)
     story += _trend(content, st)
-    story += [PageBreak(), *_definitions(content, st)]
+    story += _definitions(content, st)
     return story
+
+
+def _height(flowable: Flowable) -> float:
+    """The height ``flowable`` takes in the frame, its space before and after included."""
+    _width, height = flowable.wrap(WIDTH, FRAME_H)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def _kept(block: Sequence[Flowable], lead: int | None = None) -> list[Flowable]:
+    """``block`` (a heading and what it heads) after a conditional page break: it starts on
+    this page only if there is room for all of it when it is small (at most a third of a
+    page), else for its first ``lead`` flowables, or for everything up to its first table
+    and that table's header and first rows. Nothing else is kept together: a longer table
+    goes on on the next page under its repeated header row, so no page is left half empty
+    for a block that would not fit whole, and no heading stands alone at a page's foot."""
+    total, needed = 0.0, None
+    for i, flowable in enumerate(block):
+        if lead is not None and i == lead:
+            needed = total
+        if needed is None and isinstance(flowable, Table):
+            flowable.wrap(WIDTH, FRAME_H)
+            rows = flowable._rowHeights[: 1 + LEAD_ROWS]
+            needed = total + flowable.getSpaceBefore() + sum(rows)
+        total += _height(flowable)
+    if total <= KEEP_WHOLE or needed is None:
+        needed = total
+    return [CondPageBreak(min(needed, FRAME_H)), *block]
 
 
 def _part(
@@ -317,9 +361,13 @@ def _part(
     if part.title is not None:
         if not shown and not part.figures:
             return story
-        story.append(_p(figures.part_title(part), st["h2"]))
+        head: list[Flowable] = [_p(figures.part_title(part), st["h2"])]
         if part.figures:
-            story.append(_figure_table([figs[k] for k in part.figures], _("Figure"), st))
+            figure_rows = [figs[k] for k in part.figures]
+            head.append(_figure_table(figure_rows, _("Figure"), st, content))
+        story += _kept(head)
+        if part is ADVISED:
+            story += _esf_indicators(content, st)
         level = "h3"
     for section in shown:
         if REGISTRY[section.key].chart:
@@ -342,8 +390,8 @@ def _title_block(content: ReportContent, st: Styles) -> list[Flowable]:
 def _key_figures(
     content: ReportContent, figs: dict[str, sections.KeyFigure], st: Styles
 ) -> list[Flowable]:
-    shown_elsewhere = {key for part in PARTS for key in part.figures}
-    rows = [f for key, f in figs.items() if key not in shown_elsewhere]
+    """Page 1: the overview's figures (``sections.OVERVIEW``) beside a year earlier."""
+    rows = [figs[key] for key in sections.OVERVIEW]
     start = content.statistics.since_start.start
     for f in sections.since_start(content):
         title = f"{f.title} ({format_date(start, 'long')})" if start else f.title
@@ -353,10 +401,23 @@ def _key_figures(
     return [_p(_("Key figures"), st["h2"]), table, note]
 
 
+def _esf_indicators(content: ReportContent, st: Styles) -> list[Flowable]:
+    """The ESF+ common output indicators: code, indicator, number (hidden as the breakdown's
+    cells it sums), and what the table does not say."""
+    head = [_p(_("Code"), st["head"]), _p(_("Indicator"), st["head"]),
+            _p(pgettext("report", "Number"), st["head_number"])]  # fmt: skip
+    rows = [head]
+    for r in sections.esf_indicators(content):
+        rows.append([_p(r.code, st["cell"]), _p(r.title, st["cell"]),
+                     _p(_count(r.value, content.threshold), st["number"])])  # fmt: skip
+    table = _table(rows, (CODE_COL, WIDTH - CODE_COL - NUMBER_COL, NUMBER_COL))
+    notes = [_p(text, st["note"]) for text in sections.esf_notes()]
+    return _kept([_p(sections.esf_title(), st["h3"]), table, *notes])
+
+
 def _section(section: sections.Section, threshold: int, st: Styles, level: str) -> list[Flowable]:
     """A breakdown: heading, table (or why there is none) and its definition."""
-    parts = [_p(section.title, st[level]), *_section_body(section, threshold, st)]
-    return [KeepTogether(parts)] if len(section.rows) <= KEEP_TOGETHER_ROWS else parts
+    return _kept([_p(section.title, st[level]), *_section_body(section, threshold, st)])
 
 
 def _section_body(section: sections.Section, threshold: int, st: Styles) -> list[Flowable]:
@@ -376,7 +437,7 @@ def _charted(section: sections.Section, threshold: int, st: Styles, level: str) 
     if not bars or section.withheld:
         return _section(section, threshold, st, level)
     chart = [_p(section.title, st[level]), charts.topic_chart(bars, WIDTH), Spacer(1, 6)]
-    return [KeepTogether(chart), KeepTogether(_section_body(section, threshold, st))]
+    return _kept(chart) + _section_body(section, threshold, st)
 
 
 def _trend(content: ReportContent, st: Styles) -> list[Flowable]:
@@ -389,7 +450,7 @@ def _trend(content: ReportContent, st: Styles) -> list[Flowable]:
     # A longer trend (up to 24 months) in tables of 12 months, one below the other.
     tables = [_trend_table(months[i : i + 12], st) for i in range(0, len(months), 12)]
     spaced = [x for t in tables for x in (Spacer(1, 6), t)]
-    return [KeepTogether([heading, chart, Spacer(1, 2), *spaced, note])]
+    return _kept([heading, chart, Spacer(1, 2), *spaced, note])
 
 
 def _trend_table(months: Sequence[TrendMonth], st: Styles) -> Table:
@@ -414,6 +475,7 @@ def _definitions(content: ReportContent, st: Styles) -> list[Flowable]:
         terms.append((f.title, f.definition))
     for s in sections.breakdowns(content):
         terms.append((s.title, s.definition))
+    terms.append((sections.esf_title(), sections.esf_definition()))
     terms.append((figures.title("trend"), figures.definition("trend")))
     terms.append((_("Not recorded"), figures.definition("not_recorded")))
     terms.append((_("Small numbers"), figures.suppression_note(content.threshold)))
@@ -424,4 +486,4 @@ def _definitions(content: ReportContent, st: Styles) -> list[Flowable]:
     for text, names in merged.items():
         term = escape("; ".join(names))
         story.append(Paragraph(f"<b>{term}</b>: {escape(text)}", st["definition"]))
-    return story
+    return _kept(story, lead=1 + DEFINITIONS_LEAD)

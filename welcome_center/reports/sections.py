@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from welcome_center.domain.breakdowns import REGISTRY
+from welcome_center.domain.esf_indicators import INDICATORS, NOT_SUPPORTED, Indicator
 from welcome_center.domain.shares import share
 from welcome_center.domain.statistics import NOT_RECORDED, ReportContent
 from welcome_center.domain.suppression import Cell, Hidden, suppress
-from welcome_center.i18n import figures
+from welcome_center.i18n import _, figures
 
 KEY_FIGURES = (
     "enquiries_received",
@@ -41,6 +42,26 @@ KEY_FIGURES = (
     "event_participants_persons",
     "event_participants_organisations",
     "event_participants",  # last: its definition is that of "events"
+)
+# The key figures of the report's first page, an overview: the detailed figures (first and
+# follow-up consultations, third-country nationals, SMEs, ...) stand in their part's table.
+OVERVIEW = (
+    "enquiries_received",
+    "enquiries_worked",
+    "cases_worked",
+    "cases_worked_persons",
+    "cases_worked_organisations",
+    "cases_new",
+    "closed",
+    "open_at_end",
+    "persons_advised",
+    "organisations_advised",
+    "consultations",
+    "consultation_hours",
+    "referrals",
+    "recognition_active",
+    "events",
+    "event_participants",
 )
 
 
@@ -158,4 +179,81 @@ def breakdown(content: ReportContent, key: str) -> Section:
     )
     return Section(
         key, figures.title(key), figures.definition(key), rows, withheld, declared.multi_valued
+    )
+
+
+# ESF+ common output indicators ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An ESF+ indicator as the reports show it (``domain.esf_indicators``): its code, its
+    title in the report's language, and its value, or Hidden as the cells it sums are."""
+
+    code: str
+    title: str
+    value: Cell
+
+
+def esf_indicators(content: ReportContent) -> tuple[IndicatorRow, ...]:
+    """The supported ESF+ indicators, from the statistics as published: an indicator that sums
+    cells of a suppressed breakdown is shown only when each of those cells is shown in the
+    breakdown's table (else EECO02 minus "unemployed" would tell a hidden count); it is hidden
+    like the one cell it is, or as "x" when it sums several."""
+    published: dict[str, Section] = {}
+    rows = []
+    for indicator in INDICATORS:
+        if indicator.breakdown is None:
+            assert indicator.figure is not None
+            value: Cell = int(getattr(content.statistics, indicator.figure))
+        else:
+            key = indicator.breakdown
+            section = published.setdefault(key, breakdown(content, key))
+            value = _sum_of_cells(indicator, section)
+        rows.append(IndicatorRow(indicator.code, _(indicator.title), value))
+    return tuple(rows)
+
+
+def _sum_of_cells(indicator: Indicator, section: Section) -> Cell:
+    if section.withheld:
+        return Hidden.COVER
+    cells = {r.code: r.value for r in section.rows}
+    mine = [cells.get(code, 0) for code in indicator.cells]  # no row: none counted
+    hidden = [v for v in mine if isinstance(v, Hidden)]
+    if not hidden:
+        return sum(v for v in mine if isinstance(v, int))
+    return hidden[0] if len(mine) == 1 else Hidden.COVER
+
+
+def esf_title() -> str:
+    return _("ESF+ common output indicators")
+
+
+def esf_definition() -> str:
+    """What the indicators are and how the office's figures give them (the appendix)."""
+    return _(
+        "The common output indicators of the ESF+ (Regulation (EU) 2021/1057, Annex I) that "
+        "the recorded facts give, with the codes of the Commission's monitoring: participants "
+        "are the persons advised, with their employment status at the first contact, their "
+        "age on the last day of the period and their education; a person in education counts "
+        "as inactive; supported enterprises are the small and medium enterprises advised."
+    )
+
+
+def esf_notes() -> tuple[str, ...]:
+    """What the table does not say, for the note under it."""
+    missing = ", ".join(f"{code} {_(title)}" for code, title in NOT_SUPPORTED)
+    return (
+        _(
+            "Totals only: the regulation asks each participant indicator by gender (women, "
+            "men, non-binary persons); the table of persons advised by gender stands beside "
+            "this one."
+        ),
+        _(
+            "EECO01 counts every person advised, also those whose employment status is not "
+            "recorded. EECO13 counts the persons whose first nationality is not that of a "
+            "member state of the EU or the EEA or of Switzerland (the regulation counts "
+            "citizens of the EEA states and Switzerland as third-country nationals too)."
+        ),
+        _("Not recorded by the office, so not reported: %(indicators)s.") % {"indicators": missing},
     )
