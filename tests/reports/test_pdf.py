@@ -220,3 +220,32 @@ def test_a_long_office_name_stands_whole_in_every_page_header() -> None:
     pages = _pages(dataclasses.replace(sample_content("de"), office_name=long_name))
     for text in pages[1:]:  # pages after the first carry only the header's copy of the name
         assert long_name in text, text[:300]
+
+
+def test_page_one_is_an_overview_with_a_year_earlier_and_the_parts_follow() -> None:
+    stats = dataclasses.replace(
+        sample_statistics(), consultation_hours=38.6, consultations_first=20,
+        consultations_follow_up=37, third_country_persons=21,
+    )  # fmt: skip
+    earlier = dataclasses.replace(
+        stats, period=Period.month(2025, 3), consultations=40, persons_advised=30, events=2
+    )
+    content = dataclasses.replace(sample_content("en", stats), previous_period=earlier)
+    pages = _pages(content)
+    first = _lines(pages[:1])
+    # The column of the same month a year earlier, its head "March 2025" on two lines.
+    assert _row(first, "Number", 2) == ["March", "2025"]
+    assert _row(first, "Consultations", 2) == ["57", "40"]
+    assert _row(first, "Consultation hours", 2) == ["38.6", "38.6"]
+    assert _row(first, "Persons advised", 2) == ["36", "30"]
+    assert _row(first, "Organisations advised", 2) == ["7", "7"]
+    assert _row(first, "Events", 2) == ["3", "2"]
+    assert _row(first, "Event participants", 2) == ["64", "64"]
+    # The detailed figures stand in their part, not on the overview.
+    assert "of which first consultations" not in first
+    assert "of which third-country nationals" not in first
+    lines = _lines(pages[1:])
+    parts = ["Who was advised", "Consultations", "Referrals", "Recognition", "Events"]
+    where = [lines.index(title) for title in parts]
+    assert where == sorted(where)
+    assert _row(lines, "of which first consultations", 2) == ["20", "20"]
