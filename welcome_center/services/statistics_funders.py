@@ -23,26 +23,25 @@ from welcome_center.db.models import (
     Organisation,
     Person,
     RecognitionProcedure,
-    Record,
 )
 from welcome_center.domain.breakdowns import DURATION_BANDS
 from welcome_center.domain.enums import OrganisationSize, RecognitionState
 from welcome_center.domain.person_facts import AGE_BANDS, EU_EEA_CH
 from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, Period, ordered
 from welcome_center.services.statistics_breakdowns import counts
-from welcome_center.services.statistics_scope import Scope, count, grouped, within, worked
+from welcome_center.services.statistics_scope import Scope, count, grouped, within
 
 # --- who was advised ---------------------------------------------------------------------------
 
 
 def advised_persons(scope: Scope) -> ColumnElement[bool]:
     """Persons who are the client of an enquiry worked (each once, however many)."""
-    return Person.id.in_(select(Record.client_person_id).where(worked(scope)))
+    return Person.id.in_(scope.person_ids)
 
 
 def advised_organisations(scope: Scope) -> ColumnElement[bool]:
     """Organisations that are the client of an enquiry worked."""
-    return Organisation.id.in_(select(Record.client_organisation_id).where(worked(scope)))
+    return Organisation.id.in_(scope.organisation_ids)
 
 
 def _plain(value: object) -> str | None:

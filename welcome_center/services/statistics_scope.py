@@ -52,14 +52,33 @@ def active(p: Period) -> CompoundSelect[Any]:
 @dataclass(frozen=True)
 class Scope:
     """A period, and where its active records' ids come from: the union query, or a temporary
-    table that ``compute`` fills once so that the breakdowns do not each repeat the union."""
+    table that ``compute`` fills once so that the breakdowns do not each repeat the union; the
+    same for the ids of the persons and the organisations advised (the clients of those
+    records), which the funders' breakdowns read each (a table each saves every one of them
+    looking up the active records again)."""
 
     period: Period
     ids: Select[Any] | CompoundSelect[Any] | None = None
+    persons: Select[Any] | None = None
+    organisations: Select[Any] | None = None
 
     @property
     def active_ids(self) -> Select[Any] | CompoundSelect[Any]:
         return self.ids if self.ids is not None else active(self.period)
+
+    @property
+    def person_ids(self) -> Select[Any]:
+        """The persons advised: clients of an enquiry worked (each once)."""
+        if self.persons is not None:
+            return self.persons
+        return select(Record.client_person_id).where(worked(self))
+
+    @property
+    def organisation_ids(self) -> Select[Any]:
+        """The organisations advised: clients of an enquiry worked."""
+        if self.organisations is not None:
+            return self.organisations
+        return select(Record.client_organisation_id).where(worked(self))
 
 
 def worked(scope: Scope) -> ColumnElement[bool]:
@@ -67,27 +86,50 @@ def worked(scope: Scope) -> ColumnElement[bool]:
     return Record.id.in_(scope.active_ids)
 
 
-# Defined once, so that the statements over it are compiled once (SQLAlchemy caches by table).
-_ACTIVE_IDS = Table(
-    "statistics_active", MetaData(), Column("id", Integer, primary_key=True),
-    prefixes=["TEMPORARY"],
-)  # fmt: skip
+def _id_table(name: str) -> Table:
+    return Table(name, MetaData(), Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
+
+
+# Defined once, so that the statements over them are compiled once (SQLAlchemy caches by table).
+_ACTIVE_IDS = _id_table("statistics_active")
+_PERSON_IDS = _id_table("statistics_persons")
+_ORGANISATION_IDS = _id_table("statistics_organisations")
+_TABLES = (_ACTIVE_IDS, _PERSON_IDS, _ORGANISATION_IDS)
+
+
+def _clients(column: Any) -> Select[Any]:
+    """The distinct non-empty ``column`` of the records in the active table."""
+    return (
+        select(column).distinct()
+        .where(Record.id.in_(select(_ACTIVE_IDS.c.id)), column.is_not(None))
+    )  # fmt: skip
 
 
 @contextmanager
 def materialised(s: Session, p: Period) -> Iterator[Scope]:
-    """A Scope over a temporary table of the active records' ids (SQLite and PostgreSQL alike)."""
-    table = _ACTIVE_IDS
+    """A Scope over temporary tables of the active records' ids and of their clients' ids
+    (SQLite and PostgreSQL alike)."""
     conn = s.connection()
-    # Kept on the connection for the next call: SQLite's driver runs the DDL outside the read
-    # transaction, whose rollback would otherwise undo a DROP but not the CREATE.
-    table.create(conn, checkfirst=True)
-    conn.execute(table.delete())
-    try:
-        conn.execute(table.insert().from_select(["id"], active(p)))
-        yield Scope(p, select(table.c.id))
-    finally:
+    for table in _TABLES:
+        # Kept on the connection for the next call: SQLite's driver runs the DDL outside the read
+        # transaction, whose rollback would otherwise undo a DROP but not the CREATE.
+        table.create(conn, checkfirst=True)
         conn.execute(table.delete())
+    try:
+        conn.execute(_ACTIVE_IDS.insert().from_select(["id"], active(p)))
+        conn.execute(_PERSON_IDS.insert().from_select(["id"], _clients(Record.client_person_id)))
+        conn.execute(
+            _ORGANISATION_IDS.insert().from_select(["id"], _clients(Record.client_organisation_id))
+        )
+        yield Scope(
+            p,
+            select(_ACTIVE_IDS.c.id),
+            select(_PERSON_IDS.c.id),
+            select(_ORGANISATION_IDS.c.id),
+        )
+    finally:
+        for table in _TABLES:
+            conn.execute(table.delete())
 
 
 def case_by(p: Period) -> ColumnElement[bool]:
