@@ -1,0 +1,477 @@
+"""Whether two names may be one person's: transliterations, spelling variants, swapped names,
+a missing given name. Pure logic, shared by the intake check and the administrator's list.
+
+Three layers, each for a reason:
+
+* **Spelling** (:func:`spelling`): any script to ASCII with ``anyascii`` (Иванов -> ivanov,
+  Nguyễn -> nguyen, Çelik -> celik, محمد -> mhmd), case-folded, ``ae/oe/ue`` read as umlauts
+  (as :func:`~welcome_center.domain.text.fold` does), apostrophes dropped, hyphens and spaces
+  separating words. In a family name a particle (al, el, ibn, van, von, de, ...) is glued to
+  the word after it, so al-Hassan, Al Hassan and Alhassan are one spelling.
+* **Sound** (:func:`sound`): a consonant skeleton that forgets what transliteration systems
+  disagree on. German and English write the same Russian, Ukrainian, Arabic or Turkish sound
+  differently (Iwanow / Ivanov, Schewtschenko / Shevchenko, Chalid / Khalid, Dschamal / Djamal
+  / Jamal, Jewgeni / Yevgeny, Jussuf / Yusuf), and vowels are where Arabic names vary most
+  (Mohammed / Muhammad / Mohamed). So: ``w v f ph`` are one class, ``b p``, ``d t``, ``g k q
+  c``, ``s z ts tz sch sh zh`` and ``h ch kh tsch tch`` are one class each; ``dsch dj dzh`` and a
+  leading ``j``/``y`` (also ``i`` before a vowel: Iuliia) are ``J``; ``je``/``ye`` at the start
+  read as ``e`` (Jelena / Elena); other vowels, ``y`` and ``j`` are dropped after a leading
+  vowel marker; letters of one class in a row count once (Hassan / Hasan).
+* **Score** (:func:`compare`): both the family and the given name must agree, each by its
+  best evidence: the same spelling, the same sound, the same words in another order, one name
+  lacking a word of the other (a second given name, a particle), else Jaro-Winkler similarity
+  of the spellings (``rapidfuzz``) for typing slips. Names swapped between the fields and
+  names split differently between them (Nguyen Van | Anh and Nguyen | Van Anh) count too.
+
+A sound of only one or two consonants says little (Anna, Ina and Una are all ``AN``): such a
+match also needs spellings at least :data:`SHORT_SOUND_SIMILARITY` alike.
+
+Birth dates decide, names only propose: :func:`birth_evidence` says whether two known birth
+dates (or years) contradict each other, which rules a candidate out, whatever the names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA, JaroWinkler
+
+# Words that join the family name that follows them (Arabic, Dutch, German, Romance).
+PARTICLES = frozenset(
+    {
+        "al", "el", "ul", "ad", "ar", "as", "at", "az", "abu", "abou", "ibn", "bin", "ben",
+        "bint", "van", "von", "vom", "zu", "zum", "zur", "der", "den", "de", "del", "della",
+        "di", "da", "du", "dos", "das", "la", "le", "ter", "ten",
+    }
+)  # fmt: skip
+# Spellings must be this alike when their sound has fewer than three consonant classes.
+SHORT_SOUND_SIMILARITY = 0.8
+
+_APOSTROPHES = re.compile(r"['`´ʻʼʾʿ’‘]")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_UMLAUT_DIGRAPH = re.compile(r"([aou])e")
+
+# Applied in order to a spelled word (lower case); capitals are finished classes.
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"(?<=[aeiou])h$", ""),  # Sarah / Sara, Fatimah / Fatima: a silent final h
+        (r"^y(?=[aeiou])", "j"),  # Yusuf, Yulia, Yilmaz: a consonant y begins the name
+        (r"^i(?=[aeou])", "j"),  # Iuliia, Iana (Ukrainian passports)
+        (r"^je", "e"),  # Jelena, Jewgeni read as Elena, Evgeny
+        (r"^ch(?=[rl])", "k"),  # Christina, Chlodwig
+        (r"[ae][iyj]", "ai"),  # Meier, Maier, Meyer, Mayer; Sergei, Sergej; Leila, Layla
+        (r"d(?:sch|sh|zh|j)", "J"),  # Dschamal, Dzhamal, Djamal
+        (r"tsch|tch", "H"),  # Tschernow / Chernov (ч)
+        (r"sch|sh|zh", "S"),  # Schukow / Zhukov, Schewtschenko / Shevchenko
+        (r"ch|kh", "H"),  # Chalid / Khalid, Michail / Mikhail (х)
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"dh", "d"),
+        (r"gh", "g"),
+        (r"ck", "k"),
+        (r"x", "ks"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"t[sz]", "s"),
+    )
+)
+_VOWEL_LETTERS = frozenset("aeiouyj")  # y and j are consonants only at the start (see rules)
+_CLASSES = str.maketrans(
+    {
+        **dict.fromkeys("bp", "P"),
+        **dict.fromkeys("dt", "T"),
+        **dict.fromkeys("fvw", "F"),
+        **dict.fromkeys("gk", "K"),
+        **dict.fromkeys("sz", "S"),
+        "h": "H",
+        "l": "L",
+        "m": "M",
+        "n": "N",
+        "r": "R",
+    }
+)
+
+
+def _ascii_words(text: str) -> list[str]:
+    plain = _APOSTROPHES.sub("", anyascii(text)).casefold()
+    return [_UMLAUT_DIGRAPH.sub(r"\1", w) for w in _NOT_LETTERS.split(plain) if w]
+
+
+def spelling(text: str) -> str:
+    """A name's words in plain small ASCII letters, separated by one space."""
+    return " ".join(_ascii_words(text))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A spelled word's consonant skeleton and, beside it, its vowels: ``vowels[0]`` before
+    the first consonant class, ``vowels[k]`` after the k-th ("" where there is none)."""
+
+    skeleton: str
+    vowels: tuple[str, ...]
+    letters: str  # the word as the rules rewrote it (juliia for Iuliia, jamal for Dschamal)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def shape(word: str) -> Shape:
+    """The sound of a spelled word (``mohammed`` and ``muhammad`` are both ``MHMT``)."""
+    s = word
+    for pattern, repl in _SOUND_RULES:
+        s = pattern.sub(repl, s)
+    if s.startswith("j"):
+        s = "J" + s[1:]
+    classes: list[str] = []
+    vowels: list[str] = [""]
+    run = ""
+    for ch in s.translate(_CLASSES) + "#":
+        if ch in _VOWEL_LETTERS:
+            run += ch
+            continue
+        if run:
+            vowels[-1] = _vowel_of(run)
+            run = ""
+        if ch == "#" or (classes and ch == classes[-1] and not vowels[-1]):
+            continue  # letters of one class in a row count once (Hassan = Hasan)
+        classes.append(ch)
+        vowels.append("")
+    skeleton = ("A" if vowels[0] else "") + "".join(classes)
+    return Shape(skeleton, tuple(vowels), s.lower())
+
+
+def _vowel_of(run: str) -> str:
+    """The vowel a run of vowel letters stands for: a leading glide is left out (Tatiana and
+    Tatjana both have ``a`` after the second t); ``y`` and ``j`` alone read as ``i``."""
+    while len(run) > 1 and run[0] in "iyj":
+        run = run[1:]
+    return "i" if run[0] in "yj" else run[0]
+
+
+def sound(word: str) -> str:
+    """The consonant skeleton of a spelled word."""
+    return shape(word).skeleton if word else ""
+
+
+# Vowels that transliterations do not swap for each other; every other pair may be one sound
+# written two ways (o/u: Mohammed, Muhammad; a/e: Ahmad, Ahmed; e/i: Khaled, Khalid).
+_CLASH = frozenset(frozenset(p) for p in ("ai", "au", "io", "iu"))
+# At the end of a word a vowel often tells a form (Maria / Mario, Daniele / Daniela).
+_FINAL_CLASH = _CLASH | frozenset(frozenset(p) for p in ("ao", "ae", "eo"))
+
+
+def vowels_agree(a: Shape, b: Shape) -> bool:
+    """Whether two words of one skeleton may be one name: a final vowel on one only is a
+    different form (Jan / Jana, Ivanov / Ivanova, Emin / Emine), and so is another final vowel
+    but e/i or o/u (Maria / Mario); vowels that clash (Minh /
+    Manh, Müller / Miller) are allowed once in a word with three vowels or more (Abdullah /
+    Abdallah)."""
+    last = frozenset((a.vowels[-1], b.vowels[-1]))
+    if bool(a.vowels[-1]) != bool(b.vowels[-1]) or last in _FINAL_CLASH:
+        return False
+    both = [frozenset((x, y)) for x, y in zip(a.vowels, b.vowels, strict=False) if x and y]
+    clashes = sum(pair in _CLASH for pair in both)
+    return clashes == 0 or (clashes == 1 and len(both) >= 3)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One name field as compared: its words, the words glued as written together, and the
+    words that carry the name (particles left out)."""
+
+    words: tuple[str, ...]
+    glued: str
+    core: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.glued
+
+
+def family_part(text: str) -> Part:
+    """A family name: a particle is glued to the word after it (al-Hassan = Alhassan)."""
+    words = _ascii_words(text)
+    glued_words: list[str] = []
+    pending = ""
+    for i, w in enumerate(words):
+        if w in PARTICLES and i < len(words) - 1:
+            pending += w
+            continue
+        glued_words.append(pending + w)
+        pending = ""
+    core = tuple(w for i, w in enumerate(words) if not (w in PARTICLES and i < len(words) - 1))
+    return Part(tuple(glued_words), "".join(glued_words), core)
+
+
+def given_part(text: str) -> Part:
+    """Given names: each word on its own (Van in Nguyen Van Anh is a middle name, not a
+    particle)."""
+    words = tuple(_ascii_words(text))
+    return Part(words, "".join(words), words)
+
+
+class How(IntEnum):
+    """How one name field of two persons agrees, weakest last."""
+
+    SAME = 0
+    SOUND = 1  # spelled differently, sounds alike: Mohammed / Muhammad, Iwanow / Ivanov
+    ORDER = 2  # the same words in another order: Anna Maria / Maria Anna
+    MISSING = 3  # one lacks a word of the other: Anna Maria / Anna; al-Hassan / Hassan
+    SIMILAR = 4  # a typing slip: Schmidt / Schmdit
+    DIFFERENT = 5
+
+
+@dataclass(frozen=True)
+class PartMatch:
+    how: How
+    score: float
+
+
+_NO_MATCH = PartMatch(How.DIFFERENT, 0.0)
+
+
+def _similarity(a: str, b: str) -> float:
+    return float(JaroWinkler.normalized_similarity(a, b))
+
+
+def _alike(x: str, y: str) -> bool:
+    """Two spelled words that may be one name: same skeleton, vowels that agree, and for a
+    skeleton of one or two classes also spellings this alike (Anna, Ina and Una are ``AN``)."""
+    if x == y:
+        return True
+    sx, sy = shape(x), shape(y)
+    if sx.skeleton != sy.skeleton or not vowels_agree(sx, sy):
+        return False
+    return len(sx.skeleton) >= 3 or _similarity(sx.letters, sy.letters) >= SHORT_SOUND_SIMILARITY
+
+
+def _slip(x: str, y: str) -> bool:
+    """A typing slip: one letter wrong, missing, extra or two letters swapped, in words of at
+    least five letters; not a vowel changed or added (that is another name's form: Miller,
+    Ivanova), which the sound comparison has already refused."""
+    if min(len(x), len(y)) < 5 or sound(x) == sound(y):
+        return False
+    return int(OSA.distance(x, y)) <= 1
+
+
+def _paired(a: Sequence[str], b: Sequence[str]) -> int:
+    """How many words of the shorter list have an alike partner in the longer one."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    free = list(large)
+    found = 0
+    for w in small:
+        partner = next((i for i, x in enumerate(free) if _alike(w, x)), None)
+        if partner is not None:
+            free.pop(partner)
+            found += 1
+    return found
+
+
+def compare_parts(a: Part, b: Part) -> PartMatch:
+    """How well two name fields agree, by the strongest evidence."""
+    if a.empty or b.empty:
+        return PartMatch(How.SAME, 1.0) if a.empty and b.empty else _NO_MATCH
+    if a.glued == b.glued:
+        return PartMatch(How.SAME, 1.0)
+    similar = _similarity(a.glued, b.glued)
+    # Written together on one side (Anna-Lena / Annalena): compare the whole. Words on both
+    # sides are compared word by word (Min-jun / Min-jin differ in one word).
+    if min(len(a.core), len(b.core)) == 1 and _alike(a.glued, b.glued):
+        return PartMatch(How.SOUND, 0.9 + 0.08 * similar)
+    paired = _paired(a.core, b.core)
+    if paired and paired == len(a.core) == len(b.core):
+        if len(a.core) == 1:
+            return PartMatch(How.MISSING, 0.92)  # the same name, a particle more or less
+        if all(_alike(x, y) for x, y in zip(a.core, b.core, strict=True)):
+            return PartMatch(How.SOUND, 0.9 + 0.08 * similar)
+        return PartMatch(How.ORDER, 0.95)
+    if paired and paired == min(len(a.core), len(b.core)):
+        return PartMatch(How.MISSING, 0.9)
+    if _slip(a.glued, b.glued):
+        return PartMatch(How.SIMILAR, 0.86 + 0.1 * similar)
+    return _NO_MATCH
+
+
+class Orientation(IntEnum):
+    DIRECT = 0
+    SWAPPED = 1  # family and given name exchanged
+    REDIVIDED = 2  # the same words, divided otherwise between family and given name
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Two names that may be one person's: how each field agrees and a score in 0..1."""
+
+    family: How
+    given: How
+    orientation: Orientation
+    score: float
+
+    @property
+    def same(self) -> bool:
+        return self.family == self.given == How.SAME and self.orientation == Orientation.DIRECT
+
+    def kinds(self) -> set[How]:
+        return {self.family, self.given} - {How.SAME}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name prepared for comparison (computed once per person)."""
+
+    family: Part
+    given: Part
+    family_as_given: Part  # for swapped names: each field read the other way too
+    given_as_family: Part
+
+    @classmethod
+    def of(cls, family_name: str, given_name: str) -> Name:
+        return cls(
+            family_part(family_name),
+            given_part(given_name),
+            given_part(family_name),
+            family_part(given_name),
+        )
+
+    def all_words(self) -> tuple[str, ...]:
+        return (*self.family_as_given.words, *self.given.words)
+
+
+_SWAP_PENALTY = 0.03
+_REDIVIDED_SCORE = 0.93
+
+
+def compare(a: Name, b: Name) -> NameMatch | None:
+    """How two names agree, or None when they are not alike enough to propose."""
+    tries: list[NameMatch] = []
+    for orientation, (fa, ga) in (
+        (Orientation.DIRECT, (a.family, a.given)),
+        (Orientation.SWAPPED, (a.given_as_family, a.family_as_given)),
+    ):
+        fam = compare_parts(fa, b.family)
+        if fam.how == How.DIFFERENT:
+            continue
+        giv = compare_parts(ga, b.given)
+        if giv.how == How.DIFFERENT:
+            continue
+        penalty = _SWAP_PENALTY if orientation == Orientation.SWAPPED else 0.0
+        tries.append(NameMatch(fam.how, giv.how, orientation, min(fam.score, giv.score) - penalty))
+    whole_a, whole_b = a.all_words(), b.all_words()
+    if len(whole_a) == len(whole_b) > 1 and _paired(whole_a, whole_b) == len(whole_a):
+        tries.append(NameMatch(How.ORDER, How.ORDER, Orientation.REDIVIDED, _REDIVIDED_SCORE))
+    if not tries:
+        return None
+    return max(tries, key=lambda m: (m.score, -m.orientation))
+
+
+# --- birth dates -----------------------------------------------------------------------------
+
+
+class Birth(IntEnum):
+    """What two persons' birth data say about them being one person."""
+
+    SAME_DATE = 0
+    SAME_YEAR = 1  # only years known (on one side at least), and they agree
+    UNKNOWN = 2  # one of them has no birth data
+    CONTRADICTS = 3  # known and different: two persons
+
+
+def birth_evidence(
+    date_a: date | None, year_a: int | None, date_b: date | None, year_b: int | None
+) -> Birth:
+    """Compare birth dates, else birth years (a full date gives its year)."""
+    if date_a is not None and date_b is not None:
+        return Birth.SAME_DATE if date_a == date_b else Birth.CONTRADICTS
+    ya = date_a.year if date_a is not None else year_a
+    yb = date_b.year if date_b is not None else year_b
+    if ya is None or yb is None:
+        return Birth.UNKNOWN
+    return Birth.SAME_YEAR if ya == yb else Birth.CONTRADICTS
+
+
+def typing_slip(a: date, b: date) -> bool:
+    """Whether two birth dates may be one date mistyped: day and month swapped, or one digit
+    of ``DDMMYYYY`` different."""
+    if a == b:
+        return False
+    if (a.day, a.month, a.year) == (b.month, b.day, b.year):
+        return True
+    da, db = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    return sum(x != y for x, y in zip(da, db, strict=True)) == 1
+
+
+_BIRTH_BONUS = {Birth.SAME_DATE: 0.08, Birth.SAME_YEAR: 0.03, Birth.UNKNOWN: 0.0}
+
+
+def likelihood(
+    match: NameMatch, birth: Birth, nationality_a: str | None, nationality_b: str | None
+) -> float:
+    """The rank of a candidate: the names' score, raised by an agreeing birth date and
+    nationality, lowered a little by a different nationality (people change it; it is shown
+    to decide, not used to rule out)."""
+    value = match.score + _BIRTH_BONUS.get(birth, 0.0)
+    if nationality_a and nationality_b:
+        value += 0.02 if nationality_a == nationality_b else -0.02
+    return value
+
+
+# --- blocking keys ---------------------------------------------------------------------------
+
+
+def _family_sounds(p: Part) -> set[str]:
+    out = {sound(p.glued)} if p.glued else set()
+    out.update(sound(w) for w in p.core if len(p.core) > 1 or p.core[0] != p.glued)
+    return out
+
+
+def _given_sounds(p: Part) -> set[str]:
+    out = {sound(p.glued)}
+    if len(p.words) > 1:
+        out.update(sound(w) for w in p.words)
+    return out
+
+
+def stored_keys(family_name: str, given_name: str) -> set[str]:
+    """The keys a person is found by (at most 64 characters each).
+
+    ``=`` keys pair a sound of the family name with a sound of a given name, in sorted order,
+    so that swapped names meet; ``>`` keys pair the family name's sound with the first three
+    classes of the given names' (a slip late in the given name), ``<`` keys the other way
+    round."""
+    fam, giv = family_part(family_name), given_part(given_name)
+    if fam.empty:
+        return set()
+    fs, gs = _family_sounds(fam), _given_sounds(giv) if not giv.empty else {""}
+    keys = {"=" + "|".join(sorted((f, g))) for f in fs for g in gs}
+    f_all, g_all = sound(fam.glued), sound(giv.glued)
+    keys.add(f">{f_all}|{g_all[:3]}")
+    keys.add(f"<{g_all}|{f_all[:3]}")
+    return {k[:64] for k in keys}
+
+
+def query_keys(family_name: str, given_name: str) -> set[str]:
+    """The keys to look up for a name typed at intake: its own, and those of the names swapped
+    (the ``=`` keys meet swapped names by themselves; the others do not)."""
+    keys = stored_keys(family_name, given_name)
+    if given_name.strip():
+        keys |= stored_keys(given_name, family_name)
+    whole = " ".join((family_name, given_name))
+    for words in _splits(_ascii_words(whole)):
+        keys |= stored_keys(*words)
+    return keys
+
+
+def _splits(words: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """Every division of up to four words into a family and a given name (Nguyen Van Anh is
+    entered as Nguyen | Van Anh or Nguyen Van | Anh)."""
+    if not 1 < len(words) <= 4:
+        return
+    for i in range(1, len(words)):
+        yield " ".join(words[:i]), " ".join(words[i:])
+        yield " ".join(words[i:]), " ".join(words[:i])
