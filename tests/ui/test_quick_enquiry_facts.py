@@ -161,3 +161,18 @@ def test_the_german_button_opens_with_alt_ue(qtbot, ops, message_boxes):
     qtbot.waitUntil(facts.gender.isVisible, timeout=2000)
     assert focused() is facts.gender
     assert facts.gender.currentText() == "nicht erfasst"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_opened_they_fit_a_small_screen_with_every_choice_whole(qtbot, ops, message_boxes, lang):
+    i18n.set_language(lang)
+    dialog = _open(qtbot, ops)
+    facts = dialog.client.facts
+    dialog.client.modes.button(NEW_PERSON).setChecked(True)
+    facts.set_open(True)
+    hint = dialog.sizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 700
+    for combo in (facts.employment_status, facts.education):
+        longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                      for i in range(combo.count()))  # fmt: skip
+        assert combo.minimumWidth() > longest  # no choice is cut off in the closed box

@@ -2,7 +2,7 @@
 
 The quick enquiry is full: one more letter per field would run out of mnemonics, and five more
 rows would not fit a 1366x768 screen. So the facts sit folded under one button with one
-mnemonic, compact in three rows; opened, the cursor goes to the first of them and Tab walks on.
+mnemonic, compact in four rows; opened, the cursor goes to the first of them and Tab walks on.
 Each is optional: untouched, the person is saved with "not recorded", as in the person editor.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -53,6 +54,15 @@ class PersonFacts:
         self.employment_status.setToolTip(_("At the first contact"))
         self.education = enum_combo(EducationLevel, _("Education level"))
         self.german_level = enum_combo(GermanLevel, _("Knowledge of German"))
+        self.birth_year.setMinimumWidth(
+            self.birth_year.fontMetrics().horizontalAdvance("0000") + 16
+        )
+        for combo in (self.employment_status, self.education):
+            # The whole choice in view ("Long-term unemployed (12 months or more)"): the
+            # column widens when the facts are opened.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumWidth(combo.sizeHint().width())
+        self.gender.setMinimumContentsLength(10)  # beside the birth year
         self.year_error = error_label()
         for field, widget in zip(
             ("gender", "birth_year", "employment_status", "education", "german_level"),
@@ -62,12 +72,13 @@ class PersonFacts:
             errors.register(field, widget, self.year_error)
         form.addRow(self.toggle)
         # No mnemonics on these labels: the button's leads here, then Tab.
-        self.rows = [
-            _row(form, _("Gender:"), self.gender, _("Birth year:"), self.birth_year),
-            _row(form, _("Employment status:"), self.employment_status),
-            _row(form, _("Education:"), self.education, _("German:"), self.german_level),
-        ]
+        self.rows = [_row(form, _("Gender:"), self.gender, _("Birth year:"), self.birth_year)]
         form.addRow(self.year_error)  # hidden until a year is refused
+        self.rows += [
+            _row(form, _("Employment status:"), self.employment_status),
+            _row(form, _("Education:"), self.education),
+            _row(form, _("German:"), self.german_level),
+        ]
         self._show_rows(False)
         self.toggle.toggled.connect(self._toggled)
 
@@ -140,7 +151,7 @@ def _row(
         second = QLabel(text_2)
         second.setBuddy(field_2)
         lay.addWidget(second)
-        lay.addWidget(field_2, 1)
+        lay.addWidget(field_2)  # a year: the first field takes the room
     label = QLabel(text)
     label.setBuddy(field)
     form.addRow(label, box)

@@ -51,6 +51,9 @@ class FigureTile(QFrame):
         self.note.hide()
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
+        italic = QFont(self.earlier.font())
+        italic.setItalic(True)  # beside the figure, not part of its name
+        self.earlier.setFont(italic)
         self.earlier.hide()
         for label in (self.number, self.name, self.note, self.earlier):
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -62,6 +65,7 @@ class FigureTile(QFrame):
         lay.addWidget(self.name)
         lay.addWidget(self.note, 1)
         lay.addStretch(1)  # the year-earlier lines of a row of tiles stand at one height
+        lay.addSpacing(3)
         lay.addWidget(self.earlier)
         self.key = ""
 
