@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     EXPORT_LIST = "export_list"  # a list with client names; its detail holds the row count
     ACCESS_EXPORT = "access_export"  # an access request (Art. 15 GDPR) about one person
+    CLIENT_SUMMARY = "client_summary"  # a record's summary printed for the client
+    REFERRAL_NOTE = "referral_note"  # a referral note for the partner (PDF or e-mail text)
     # writing
     CREATE = "create"
     UPDATE = "update"

@@ -19,6 +19,8 @@ from welcome_center.domain.consent import (
     ConsentGap,
     ConsentView,
     FormPartner,
+    MissingConsent,
+    covering_referral_consent,
     missing_referral_consent,
 )
 from welcome_center.domain.dates import office_today
@@ -263,26 +265,7 @@ def check_referral(
         return reason
     client = _client(s, kind, client_id)
     names = {"client": _client_name(client), "partner": _partner_name(partner)}
-    if missing.gap is ConsentGap.WITHDRAWN:
-        assert missing.since is not None
-        text = _(
-            "%(client)s withdrew the consent to referrals to %(partner)s on %(date)s. "
-            "Missing: a new consent to referrals to %(partner)s (or to all partners)."
-        ) % {**names, "date": format_short_date(missing.since)}
-    elif missing.gap is ConsentGap.NOT_YET:
-        assert missing.since is not None
-        text = _(
-            "%(client)s consented to referrals to %(partner)s only on %(date)s, after the "
-            "referral date %(day)s. Missing: a consent given on or before %(day)s."
-        ) % {**names, "date": format_short_date(missing.since), "day": format_short_date(day)}
-    else:
-        text = (
-            _(
-                "%(client)s has not consented to referrals to %(partner)s. Missing: a consent "
-                "to referrals to %(partner)s (or to all partners)."
-            )
-            % names
-        )
+    text = _missing_text(names, missing, day)
     if reason and not allowed:
         text += " " + _("This office does not allow referrals without consent.")
     raise ConsentMissingError(
@@ -294,6 +277,55 @@ def check_referral(
         partner_name=names["partner"],
         referred_on=day,
         override_allowed=allowed,
+    )
+
+
+def _missing_text(names: dict[str, str], missing: MissingConsent, day: date) -> str:
+    """What is missing for a referral to names["partner"] on ``day``, in words."""
+    if missing.gap is ConsentGap.WITHDRAWN:
+        assert missing.since is not None
+        return _(
+            "%(client)s withdrew the consent to referrals to %(partner)s on %(date)s. "
+            "Missing: a new consent to referrals to %(partner)s (or to all partners)."
+        ) % {**names, "date": format_short_date(missing.since)}
+    if missing.gap is ConsentGap.NOT_YET:
+        assert missing.since is not None
+        return _(
+            "%(client)s consented to referrals to %(partner)s only on %(date)s, after the "
+            "referral date %(day)s. Missing: a consent given on or before %(day)s."
+        ) % {**names, "date": format_short_date(missing.since), "day": format_short_date(day)}
+    return (
+        _(
+            "%(client)s has not consented to referrals to %(partner)s. Missing: a consent "
+            "to referrals to %(partner)s (or to all partners)."
+        )
+        % names
+    )
+
+
+def consent_to_pass_on(s: Session, record: Record, partner: Organisation, day: date) -> Consent:
+    """Inside a caller's transaction: the consent of the record's client that lets the office
+    pass the record to ``partner`` on ``day`` (a referral note made that day), or
+    ConsentMissingError saying what is missing; no override: the note carries personal data."""
+    kind = ClientKind.PERSON if record.client_person_id is not None else ClientKind.ORGANISATION
+    client_id = record.client_person_id or record.client_organisation_id
+    assert client_id is not None
+    consents = _of_client(s, kind, client_id)
+    found = covering_referral_consent(consents, partner.id, day)
+    if found is not None:
+        return found
+    missing = missing_referral_consent(consents, partner.id, day)
+    assert missing is not None
+    names = {"client": _client_name(_client(s, kind, client_id)), "partner": _partner_name(partner)}
+    raise ConsentMissingError(
+        _missing_text(names, missing, day),
+        client_kind=kind.value,
+        client_id=client_id,
+        client_name=names["client"],
+        partner_id=partner.id,
+        partner_name=names["partner"],
+        referred_on=day,
+        override_allowed=False,
     )
 
 
