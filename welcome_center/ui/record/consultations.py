@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from welcome_center.domain.drafts import ConsultationDraft
 from welcome_center.domain.enums import Vocabulary
@@ -31,6 +31,7 @@ from welcome_center.ui.record.dialogs import (
     run,
     set_counsellor,
 )
+from welcome_center.ui.record.printouts import print_client_summary
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line, yes_no
 
 if TYPE_CHECKING:
@@ -204,6 +205,10 @@ class ConsultationsTab(TableTab):
         self.add_button(_("&New consultation… (Ctrl+K)"), self.add)
         self.add_button(_("E&dit…"), self.edit_current, needs_item=True)
         self.finish_buttons()
+        # After a consultation the client takes a summary home (the whole window: Ctrl+P).
+        self.summary_button = QPushButton(_("Summary for the cl&ient… (Ctrl+P)"))
+        self.summary_button.clicked.connect(lambda: print_client_summary(self.host))
+        self.buttons.addWidget(self.summary_button)
 
     def show_details(self, details: Any) -> None:
         self.show_items(details.consultations)

@@ -24,6 +24,7 @@ from welcome_center.ui.record.dialogs import (
     notes_edit,
     run,
 )
+from welcome_center.ui.record.referral_note import make_referral_note
 from welcome_center.ui.record.tables import RowsModel, TableTab, first_line
 from welcome_center.ui.widgets.consent_panel import refer_asking_for_consent
 
@@ -212,7 +213,16 @@ class ReferralsTab(TableTab):
         self.host = host
         self.add_button(_("&New referral… (Ctrl+R)"), self.add)
         self.add_button(_("Record feedbac&k…"), self.edit_current, needs_item=True)
+        self.note_button = self.add_button(
+            _("&Write to the partner…"), self.write_note, needs_item=True
+        )
         self.finish_buttons()
+
+    def write_note(self) -> None:
+        """The referral note for the partner of the selected referral (PDF or e-mail text)."""
+        item = self.current_item()
+        if item is not None:
+            make_referral_note(self.host, item)
 
     def show_details(self, details: Any) -> None:
         self.show_items(details.referrals)

@@ -50,6 +50,7 @@ from welcome_center.ui.record.follow_ups import FollowUpsTab
 from welcome_center.ui.record.header import HeaderBar
 from welcome_center.ui.record.history import HistoryTab
 from welcome_center.ui.record.overview import OverviewTab, draft_of, same_overview
+from welcome_center.ui.record.printouts import print_client_summary
 from welcome_center.ui.record.recognition import RecognitionTab
 from welcome_center.ui.record.referrals import ReferralsTab
 from welcome_center.ui.record.residence import ResidenceTab
@@ -151,6 +152,7 @@ class RecordWindow(QMainWindow):
             (("Ctrl+Return", "Ctrl+Enter"), self.save_and_close),
             (("Ctrl+K",), self.record_consultation),
             (("Ctrl+R",), self.refer),
+            (("Ctrl+P",), self.print_summary),
             (("Esc", "Ctrl+W"), self.close),
             (("F5",), self.refresh),
         ):
@@ -214,6 +216,11 @@ class RecordWindow(QMainWindow):
         if self.details is not None:
             self.tabs.setCurrentWidget(self.referrals)
             self.referrals.add()
+
+    def print_summary(self) -> None:
+        """Ctrl+P: the summary for the client to take home."""
+        if self.details is not None:
+            print_client_summary(self)
 
     def refresh(self) -> None:
         """F5: load the record again; unsaved input is dropped only if the user agrees."""
