@@ -57,7 +57,7 @@ def test_a_0010_database_upgrades_keeps_every_row_and_holds_not_recorded(db: Dat
 
     migrate.upgrade(db)
 
-    assert migrate.current_revision(db) == migrate.HEAD == "0011"
+    assert migrate.current_revision(db) == migrate.HEAD
     after = _counts(db)
     assert {t: n for t, n in after.items() if t in before} == before
     assert migrate.schema_differences(db) == []
@@ -107,7 +107,8 @@ def test_the_way_back_drops_the_new_columns_and_keeps_the_rows(db: Database) -> 
     generate_demo(uow, Actor.system("test"), records=20, seed=12)
     before = _counts(db)
     _to(db, "0010")
-    assert _counts(db) == before
+    # Every row stays; only 0012's table of name keys is gone with it.
+    assert _counts(db) == {t: n for t, n in before.items() if t != "person_name_keys"}
     assert "gender" not in _columns(db, "persons") and "size" not in _columns(db, "organisations")
     migrate.upgrade(db)
     assert migrate.schema_differences(db) == []

@@ -100,6 +100,7 @@ def test_how_two_names_agree() -> None:
         (("Garcia", "Maria"), ("Garcia", "Mario")),
         (("Santos", "Ana"), ("Santos", "Ina")),
         (("Hoffmann", "Paul"), ("Hoffmann", "Pauline")),
+        (("Hassan", "Mohammed"), ("Hassan", "Mahmoud")),
         (("Müller", ""), ("Müller", "Anna")),
     ],
 )

@@ -68,6 +68,8 @@ def classify(exc: BaseException) -> Failure:
         return _PG.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
     if isinstance(orig, OSError):
         return _os_failure(orig)
+    if str(orig).startswith("Could not decode to UTF-8"):
+        return Failure.DAMAGED  # Python's sqlite3 read bytes we never wrote: a damaged page
     return Failure.OTHER
 
 

@@ -202,6 +202,19 @@ class Person(Base):
     )
 
 
+class PersonNameKey(Base):
+    """A key the duplicate check finds a person by: sounds of the family and given names
+    (``domain.name_match.stored_keys``), several per person, kept by ``db/name_keys.py``. The
+    key comes first in the primary key, so that looking keys up reads the index alone."""
+
+    __tablename__ = "person_name_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Integer, TextualSelect, bindparam, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from welcome_center.db import name_keys
 from welcome_center.db.models import (
     Consultation,
     Organisation,
@@ -128,8 +129,14 @@ def _number_terms(number: str) -> str:
 
 
 def reindex(session: Session, record_ids: Iterable[int]) -> None:
-    """Rebuild the index entries of these records (in the caller's transaction)."""
+    """Rebuild the index entries of these records (in the caller's transaction), after a
+    bulk write: the persons of these records written by Core get their name keys too."""
     ids = sorted(set(record_ids))
+    _reindex(session, ids)
+    name_keys.catch_up(session, ids)
+
+
+def _reindex(session: Session, ids: Sequence[int]) -> None:
     for start in range(0, len(ids), _CHUNK):
         _reindex_chunk(session, ids[start : start + _CHUNK])
 
@@ -219,11 +226,12 @@ def _delete_entries(session: Session, ids: Sequence[int]) -> None:
 
 
 def rebuild(session: Session) -> int:
-    """Rebuild the whole index (after a bulk insert); returns the number of records indexed."""
+    """Rebuild the whole index and the persons' name keys (after a bulk insert); returns the
+    number of records indexed."""
     session.execute(text("DELETE FROM record_search"))
     ids = list(session.scalars(select(Record.id).order_by(Record.id)))
-    for start in range(0, len(ids), _CHUNK):
-        _reindex_chunk(session, ids[start : start + _CHUNK])
+    _reindex(session, ids)
+    name_keys.rebuild(session)
     return len(ids)
 
 
@@ -280,7 +288,7 @@ def sync(session: Session) -> None:
     record_ids -= deleted
     if deleted:
         _delete_entries(session, sorted(deleted))
-    reindex(session, record_ids)
+    _reindex(session, sorted(record_ids))
 
 
 def _records_of(session: Session, person_ids: set[int], org_ids: set[int]) -> set[int]:

@@ -66,7 +66,9 @@ KINDS: dict[tuple[str, str], TextKind] = {
 }
 
 # Not user text, or kept exactly as written: never touched.
-INTERNAL_TABLES = frozenset({"audit_log", "published_reports", "alembic_version"})
+INTERNAL_TABLES = frozenset(
+    {"audit_log", "published_reports", "alembic_version", "person_name_keys"}
+)
 INTERNAL_COLUMNS = frozenset({("users", "password_hash")})
 # Derived from a checked name: cleaned the same way, refused only through that name.
 DERIVED_COLUMNS = frozenset({("persons", "name_key"), ("organisations", "name_key")})

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from welcome_center.db import search, text_guard
+from welcome_center.db import name_keys, search, text_guard
 from welcome_center.db.engine import Database
 from welcome_center.db.failures import storage_error
 
@@ -23,12 +23,14 @@ class ConcurrentChangeError(Exception):
 
 
 class UnitOfWork:
-    """Hands out transactions on ``db``; the search index is brought up to date at each commit."""
+    """Hands out transactions on ``db``; the search index and the persons' name keys are
+    brought up to date at each commit."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         search.track_changes(db.sessions)  # idempotent
         search.track_changes(db.writer)
+        name_keys.track_changes(db.writer)  # persons' keys for the duplicate check
         text_guard.install()  # idempotent: every text set on a model is cleaned and checked
 
     @contextmanager
@@ -38,6 +40,7 @@ class UnitOfWork:
             with self.db.writer.begin() as session:
                 yield session
                 search.sync(session)
+                name_keys.sync(session)
         except StaleDataError as exc:
             raise ConcurrentChangeError(str(exc)) from exc
         except IntegrityError as exc:

@@ -40,7 +40,7 @@ from datetime import date
 from enum import IntEnum
 
 from anyascii import anyascii
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import OSA, Indel, JaroWinkler
 
 # Words that join the family name that follows them (Arabic, Dutch, German, Romance).
 PARTICLES = frozenset(
@@ -50,8 +50,11 @@ PARTICLES = frozenset(
         "di", "da", "du", "dos", "das", "la", "le", "ter", "ten",
     }
 )  # fmt: skip
-# Spellings must be this alike when their sound has fewer than three consonant classes.
+# Spellings must be this alike (Jaro-Winkler) when their sound has fewer than three classes.
 SHORT_SOUND_SIMILARITY = 0.8
+# Two words of one sound where a vowel of one is missing in the other share this much of their
+# letters (Indel similarity): Fatima / Fatma 0.91, Mahmoud / Mohammed 0.53.
+SHARED_LETTERS = 0.8
 
 _APOSTROPHES = re.compile(r"['`´ʻʼʾʿ’‘]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
@@ -241,14 +244,22 @@ def _similarity(a: str, b: str) -> float:
 
 
 def _alike(x: str, y: str) -> bool:
-    """Two spelled words that may be one name: same skeleton, vowels that agree, and for a
-    skeleton of one or two classes also spellings this alike (Anna, Ina and Una are ``AN``)."""
+    """Two spelled words that may be one name: same skeleton, vowels that agree, and spellings
+    this alike when the skeleton has one or two classes (Anna, Ina and Una are ``AN``) or a
+    vowel stands in one word only (Fatima / Fatma, but not Mahmoud / Mohammed)."""
     if x == y:
         return True
     sx, sy = shape(x), shape(y)
     if sx.skeleton != sy.skeleton or not vowels_agree(sx, sy):
         return False
-    return len(sx.skeleton) >= 3 or _similarity(sx.letters, sy.letters) >= SHORT_SOUND_SIMILARITY
+    if len(sx.skeleton) < 3 and _similarity(sx.letters, sy.letters) < SHORT_SOUND_SIMILARITY:
+        return False
+    # A vowel in one word only: most letters must be shared (a word without any vowel, as
+    # Arabic script comes out, says nothing about them).
+    gaps = any(bool(v) != bool(w) for v, w in zip(sx.vowels, sy.vowels, strict=True))
+    if gaps and any(sx.vowels) and any(sy.vowels):
+        return float(Indel.normalized_similarity(sx.letters, sy.letters)) >= SHARED_LETTERS
+    return True
 
 
 def _slip(x: str, y: str) -> bool:

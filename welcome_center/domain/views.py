@@ -148,7 +148,9 @@ class ClientFacts:
 
 @dataclass(frozen=True, kw_only=True)
 class DuplicateCandidate:
-    """An existing person or organisation that may be the one being entered."""
+    """An existing person or organisation that may be the one being entered. ``reason`` says
+    why in words; ``score`` orders the candidates, most likely first (a rank, not a
+    probability)."""
 
     kind: ClientKind
     id: int
@@ -156,6 +158,24 @@ class DuplicateCandidate:
     birth_date: date | None
     reason: str
     facts: ClientFacts = field(default_factory=ClientFacts, kw_only=True)
+    score: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicatePair:
+    """Two recorded persons who may be one, for the administrator's list: ``first`` has the
+    lower id; both carry the pair's reason and score."""
+
+    first: DuplicateCandidate
+    second: DuplicateCandidate
+
+    @property
+    def reason(self) -> str:
+        return self.first.reason
+
+    @property
+    def score(self) -> float:
+        return self.first.score
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from welcome_center.i18n import _, format_date
 from welcome_center.services import audit, countries, record_views, visibility, vocabularies
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
+from welcome_center.services.duplicates import person_candidates
 from welcome_center.services.locking import check_unchanged, check_version
 
 _PARTNER_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -250,41 +251,6 @@ def _check_email(value: str, field: str) -> None:
 
 
 # --- duplicate candidates --------------------------------------------------------------------
-
-
-def person_candidates(
-    s: Session, d: PersonDraft, exclude: int | None = None, actor: Actor | None = None
-) -> list[DuplicateCandidate]:
-    """Persons with the same name, ignoring case, accents and ``ue``/``ü`` (also with family and
-    given name swapped), whose birth date is the same or not known; with ``actor``, those the
-    actor sees."""
-    keys = {person_key(d.family_name, d.given_name), person_key(d.given_name, d.family_name)}
-    stmt = select(Person).where(Person.name_key.in_(keys), Person.anonymised_at.is_(None))
-    if actor is not None:
-        stmt = stmt.where(visibility.visible_persons(s, actor))
-    if exclude is not None:
-        stmt = stmt.where(Person.id != exclude)
-    found = [
-        p
-        for p in s.scalars(stmt.order_by(Person.id))
-        if not (d.birth_date and p.birth_date and d.birth_date != p.birth_date)
-    ]
-    facts = person_facts(s, found)
-    out = []
-    for p in found:
-        same_day = d.birth_date is not None and d.birth_date == p.birth_date
-        reason = _("same name and birth date") if same_day else _("same name")
-        out.append(
-            DuplicateCandidate(
-                kind=ClientKind.PERSON,
-                id=p.id,
-                display_name=person_name(p.family_name, p.given_name),
-                birth_date=p.birth_date,
-                reason=reason,
-                facts=facts[p.id],
-            )
-        )
-    return out
 
 
 def organisation_candidates(

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from welcome_center.db import search
+from welcome_center.db import name_keys, search
 from welcome_center.db.models import (
     Consultation,
     FollowUp,
@@ -282,9 +282,9 @@ def anonymise_records(s: Session, ids: Collection[int], now: datetime) -> int:
 
 def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
     """Anonymise these persons (those not anonymised yet): names, contact data, languages,
-    notes, the birth date (its year stays); the notes of their residence titles and
-    recognition procedures. Rebuilds the search entries of every record they are client or
-    party of. Returns how many persons were anonymised."""
+    notes, the birth date (its year stays), the keys the duplicate check found them by; the
+    notes of their residence titles and recognition procedures. Rebuilds the search entries of
+    every record they are client or party of. Returns how many persons were anonymised."""
     done = 0
     persons = _table(Person)
     for chunk in _chunks(sorted(ids)):
@@ -318,6 +318,7 @@ def anonymise_persons(s: Session, ids: Collection[int], now: datetime) -> int:
             ),
             [{"pid": pid, "year": birth_year_of(born, year)} for pid, born, year in rows],
         )
+        name_keys.forget(s, pids)  # the sound of a name is a trace of it
         for model in (ResidenceTitle, RecognitionProcedure):
             s.execute(
                 update(_table(model))
