@@ -334,7 +334,14 @@ def _check_audit_chain(db: Database, lines: list[str]) -> bool:
     """The audit log's hash chain (services/audit_check.py); adds its lines, says if it holds."""
     from welcome_center.services import audit_check
 
-    chain_ok, chain_lines = audit_check.check_lines(db)
+    try:
+        chain_ok, chain_lines = audit_check.check_lines(db)
+    except (ValueError, DBAPIError) as exc:  # a stored value that no longer reads: damage
+        lines.append(
+            _("Audit log: FAILED: an entry cannot be read (%(error)s); the file is damaged.")
+            % {"error": str(exc).splitlines()[0][:200]}
+        )
+        return False
     lines.extend(chain_lines)
     return chain_ok
 
