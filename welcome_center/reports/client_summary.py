@@ -54,7 +54,7 @@ from welcome_center.reports.fonts import BOLD, REGULAR
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
 WIDTH = PAGE_W - 2 * MARGIN
-TOP, BOTTOM = 24 * mm, 18 * mm
+TOP, BOTTOM = 22 * mm, 16 * mm
 TEXT = colors.HexColor("#1B1F24")
 MUTED = colors.HexColor("#5F6B78")
 RULE = colors.HexColor("#9AA5B1")
@@ -162,8 +162,8 @@ def summary_text(content: SummaryContent) -> str:
 
 def _styles(simple: bool) -> dict[str, ParagraphStyle]:
     """Simple German is set larger, as its rules ask."""
-    size = 12.5 if simple else 10.5
-    lead = size * 1.38
+    size = 12 if simple else 10.5
+    lead = size * 1.35
     base = ParagraphStyle("body", fontName=REGULAR, fontSize=size, leading=lead, textColor=TEXT)
     return {
         "body": ParagraphStyle("body2", base, spaceAfter=size * 0.6),
@@ -179,7 +179,9 @@ def _styles(simple: bool) -> dict[str, ParagraphStyle]:
             spaceBefore=size * 0.9,
             spaceAfter=3,
         ),
-        "item": ParagraphStyle("item", base, leftIndent=14, bulletIndent=3, spaceAfter=2),
+        "item": ParagraphStyle(
+            "item", base, leftIndent=14, bulletIndent=3, bulletFontSize=size, spaceAfter=2
+        ),
         "sub": ParagraphStyle("sub", base, leftIndent=14, spaceAfter=1),
         "partner": ParagraphStyle("partner", base, leftIndent=14, bulletIndent=3, spaceBefore=3),
         "cell": base,

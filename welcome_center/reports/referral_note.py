@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -148,8 +149,7 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _pairs(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    label_width = 38 * mm
+def _pairs(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle], label_width: float) -> Table:
     data = [[Paragraph(_text(a), st["label"]), Paragraph(_text(b), st["cell"])] for a, b in rows]
     table = Table(data, colWidths=[label_width, WIDTH - label_width], hAlign="LEFT")
     table.setStyle(
@@ -198,15 +198,21 @@ def _render(c: NoteContent) -> bytes:
         Spacer(1, 4 * mm),
     ]
     partner = [c.partner.name, *(x for x in (c.partner.phone, c.partner.email) if x)]
-    story.append(
-        _pairs([(_("To"), "\n".join(partner)), (_("From"), "\n".join(_office_lines(c)))], st)
+    partner += c.partner.people  # its contact persons, as the directory has them
+    heads = [(_("To"), "\n".join(partner)), (_("From"), "\n".join(_office_lines(c)))]
+    client = _client_rows(c)
+    referral = [(_("Topic"), c.topic)] if c.topic else []
+    referral.append((_("Referred on"), format_short_date(c.referred_on)))
+    label = st["label"]
+    widest = max(
+        stringWidth(a, label.fontName, label.fontSize) for a, _b in heads + client + referral
     )
+    width = min(widest + 12, WIDTH * 0.35)  # one column for every label, as wide as the longest
+    story.append(_pairs(heads, st, width))
     story.append(Paragraph(_text(_("Client")), st["heading"]))
-    story.append(_pairs(_client_rows(c), st))
+    story.append(_pairs(client, st, width))
     story.append(Paragraph(_text(_("Referral")), st["heading"]))
-    rows = [(_("Topic"), c.topic)] if c.topic else []
-    rows.append((_("Referred on"), format_short_date(c.referred_on)))
-    story.append(_pairs(rows, st))
+    story.append(_pairs(referral, st, width))
     if c.message:
         story.append(Paragraph(_text(_("What it is about")), st["heading"]))
         story.append(Paragraph(_text(c.message), st["body"]))
