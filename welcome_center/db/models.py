@@ -136,6 +136,13 @@ class OfficeSettings(Base):
     record_visibility: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     # Minutes without input after which the desk locks (1 to 60).
     idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # Printed on the client summary and the referral note (services/printouts.py).
+    office_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    office_phone: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    office_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    office_website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The client summary's template per language, a JSON object; "" = the built-in texts.
+    summary_texts: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

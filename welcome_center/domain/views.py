@@ -56,6 +56,13 @@ class OfficeSettingsView:
     backups_keep: int = 10
     record_visibility: str = "all"  # a RecordVisibility
     idle_lock_minutes: int = 5  # the desk locks after this many minutes without input
+    # Print-outs (services/printouts.py): how to reach the office, the client summary's
+    # template per language where the office wrote its own ((language, text), by language).
+    office_address: str = ""
+    office_phone: str = ""
+    office_email: str = ""
+    office_website: str = ""
+    summary_texts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -64,14 +64,20 @@ from welcome_center.services.privacy import consent
 
 
 def office_contact(office: OfficeSettingsView) -> OfficeContact:
-    """The office as the print-outs show it."""
-    return OfficeContact(name=office.office_name)
+    """The office as the print-outs show it (its settings)."""
+    return OfficeContact(
+        name=office.office_name,
+        address=office.office_address,
+        phone=office.office_phone,
+        email=office.office_email,
+        website=office.office_website,
+    )
 
 
 def summary_texts(office: OfficeSettingsView) -> dict[str, str]:
     """The client summary's template per language: the office's own where it wrote one, the
     built-in one for German, simple German and English otherwise."""
-    return dict(DEFAULT_SUMMARY_TEXTS)
+    return {**DEFAULT_SUMMARY_TEXTS, **dict(office.summary_texts)}
 
 
 def _counsellor(s: Session, r: Record, actor: Actor) -> str:

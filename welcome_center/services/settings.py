@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 from datetime import date
 
@@ -16,6 +17,15 @@ from welcome_center.domain.consent import DEFAULT_CONSENT_TEXT_DE, DEFAULT_CONSE
 from welcome_center.domain.enums import RecordVisibility
 from welcome_center.domain.errors import ConflictError, ValidationError
 from welcome_center.domain.permissions import Permission
+from welcome_center.domain.printout_texts import DEFAULT_SUMMARY_TEXTS
+from welcome_center.domain.printouts import (
+    LANGUAGE_NAMES,
+    PLACEHOLDERS,
+    TEMPLATE_CHARS,
+    TemplateError,
+    TemplateProblem,
+    template_problem,
+)
 from welcome_center.domain.views import OfficeSettingsView
 from welcome_center.i18n import _
 from welcome_center.services import audit
@@ -55,7 +65,23 @@ def _view(row: OfficeSettings | None) -> OfficeSettingsView:
         backups_keep=row.backups_keep,
         record_visibility=row.record_visibility,
         idle_lock_minutes=row.idle_lock_minutes,
+        office_address=row.office_address,
+        office_phone=row.office_phone,
+        office_email=row.office_email,
+        office_website=row.office_website,
+        summary_texts=_stored_texts(row.summary_texts),
     )
+
+
+def _stored_texts(stored: str) -> tuple[tuple[str, str], ...]:
+    """The office's own summary texts as stored (a JSON object), by language."""
+    try:
+        found = json.loads(stored) if stored else {}
+    except ValueError:
+        return ()
+    if not isinstance(found, dict):
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in found.items() if v))
 
 
 def current(session: Session) -> OfficeSettingsView:
@@ -95,10 +121,17 @@ def update_settings(
     backups_keep: int | None = None,
     record_visibility: RecordVisibility | str | None = None,
     idle_lock_minutes: int | None = None,
+    office_address: str | None = None,
+    office_phone: str | None = None,
+    office_email: str | None = None,
+    office_website: str | None = None,
+    summary_texts: Mapping[str, str] | None = None,
     expected_version: int | None = None,
 ) -> Saved[OfficeSettingsView]:
     """Change the given settings (``project_start=None`` clears it; the default keeps it; every
-    other setting left at None stays as it is)."""
+    other setting left at None stays as it is). ``summary_texts`` are the client summary's
+    templates by language, all of them: a language left out or empty prints the built-in text
+    (German, simple German, English) or, for another language, the English one."""
     actor.require(Permission.MANAGE_SETTINGS)
     with uow.begin() as s:
         row = s.get(OfficeSettings, 1)
@@ -150,6 +183,16 @@ def update_settings(
         )
         for name, value in privacy.items():
             setattr(row, name, value)
+        contact = {
+            "office_address": office_address,
+            "office_phone": office_phone,
+            "office_email": office_email,
+            "office_website": office_website,
+        }
+        for name, text in _contact(contact).items():
+            setattr(row, name, text)
+        if summary_texts is not None:
+            row.summary_texts = _checked_texts(summary_texts)
         s.flush()
         after = _audited(_view(row))
         changed = audit.changed_fields(before, after)
@@ -174,10 +217,88 @@ def _audited(view: OfficeSettingsView) -> dict[str, object]:
     return values
 
 
+ADDRESS_CHARS = 500
+
+
+def _contact(given: dict[str, str | None]) -> dict[str, str]:
+    """The office's contact fields given (not None), stripped; an address of a few lines."""
+    out = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        text = value.strip()
+        if name == "office_address":
+            text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+            if len(text) > ADDRESS_CHARS or text.count("\n") > 5:
+                raise ValidationError(
+                    _("The address may have at most 6 lines and %(n)d characters.")
+                    % {"n": ADDRESS_CHARS},
+                    field=name,
+                )
+        if name == "office_email" and text and "@" not in text:
+            raise ValidationError(
+                _("Enter an e-mail address such as welcome@example.org."), field=name
+            )
+        out[name] = text
+    return out
+
+
+def _template_message(language: str, error: TemplateError) -> str:
+    where = {"language": LANGUAGE_NAMES.get(language, language), "line": error.line}
+    name = "{" + error.name + "}"
+    if error.problem is TemplateProblem.TOO_LONG:
+        return _("The text in %(language)s is too long: at most %(n)d characters.") % {
+            **where,
+            "n": TEMPLATE_CHARS,
+        }
+    if error.problem is TemplateProblem.BRACES:
+        return (
+            _(
+                "The text in %(language)s, line %(line)d: a brace without its partner. Write {{ "
+                "or }} for a brace of its own."
+            )
+            % where
+        )
+    if error.problem is TemplateProblem.UNKNOWN:
+        return _(
+            "The text in %(language)s, line %(line)d: %(name)s is not a placeholder. Use %(known)s."
+        ) % {**where, "name": name, "known": ", ".join("{" + p + "}" for p in PLACEHOLDERS)}
+    return _("The text in %(language)s, line %(line)d: %(name)s must stand alone on its line.") % {
+        **where,
+        "name": name,
+    }
+
+
+def _checked_texts(texts: Mapping[str, str]) -> str:
+    """The texts to store (JSON): each checked; an empty one, or a built-in one unchanged,
+    is not stored (so the program's own wording is used, and improves with it)."""
+    keep = {}
+    for language, raw in texts.items():
+        if language not in LANGUAGE_NAMES:
+            raise ValidationError(
+                _("Unknown language: %(value)s") % {"value": language}, field="summary_texts"
+            )
+        text = raw.strip()
+        if not text or text == DEFAULT_SUMMARY_TEXTS.get(language, "").strip():
+            continue
+        problem = template_problem(text)
+        if problem is not None:
+            raise ValidationError(_template_message(language, problem), field="summary_texts")
+        keep[language] = text
+    return json.dumps(dict(sorted(keep.items())), ensure_ascii=False) if keep else ""
+
+
 def _value_text(value: object) -> str:
     if isinstance(value, date):
         value = value.isoformat()
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _long(value: object) -> bool:
+    """A text, or texts (the summary's by language), too long to quote in the log."""
+    if isinstance(value, tuple):
+        return len(_value_text(value)) > LOGGED_TEXT_CHARS
+    return isinstance(value, str) and len(value) > LOGGED_TEXT_CHARS
 
 
 def _changes_text(before: dict[str, object], after: dict[str, object]) -> str:
@@ -186,7 +307,7 @@ def _changes_text(before: dict[str, object], after: dict[str, object]) -> str:
     parts = []
     for name in audit.changed_fields(before, after):
         old, new = before.get(name), after[name]
-        long_text = any(isinstance(v, str) and len(v) > LOGGED_TEXT_CHARS for v in (old, new))
+        long_text = any(_long(v) for v in (old, new))
         if name in NOT_LOGGED_VALUES or long_text:
             parts.append(f"{name}: changed")
         else:
