@@ -10,6 +10,7 @@ from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_audit import AuditTab
 from welcome_center.ui.pages.admin_consent import ConsentTab
+from welcome_center.ui.pages.admin_printouts import PrintoutsTab
 from welcome_center.ui.pages.admin_retention import RetentionTab
 from welcome_center.ui.pages.admin_settings import SettingsTab
 from welcome_center.ui.pages.admin_users import UsersTab
@@ -18,7 +19,8 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Six tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form."""
+    """Seven tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form,
+    Print-outs."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -28,6 +30,7 @@ class AdminPage(Page):
         self.audit = AuditTab(ops)
         self.retention = RetentionTab(ops)
         self.consent = ConsentTab(ops)
+        self.printouts = PrintoutsTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
@@ -36,6 +39,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.audit, _("&Audit log"))
         self.tabs.addTab(self.retention, _("Retent&ion"))
         self.tabs.addTab(self.consent, _("Co&nsent form"))
+        self.tabs.addTab(self.printouts, _("&Print-outs"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
@@ -48,6 +52,7 @@ class AdminPage(Page):
             self.settings.has_unsaved()
             or self.retention.has_unsaved()
             or self.consent.has_unsaved()
+            or self.printouts.has_unsaved()
         )
 
     def refresh(self) -> None:
@@ -57,6 +62,7 @@ class AdminPage(Page):
         self.audit.refresh()
         self.retention.refresh()
         self.consent.refresh()
+        self.printouts.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.users:
@@ -67,3 +73,4 @@ class AdminPage(Page):
             self.settings.refresh()
             self.retention.refresh()
             self.consent.refresh()
+            self.printouts.refresh()

@@ -266,7 +266,7 @@ class ClientSummaryDialog(QDialog):
         self.fallback.setText(
             _(
                 "There is no text in %(language)s yet: the summary is printed in English and "
-                "says so."
+                "says so. An administrator can write one (Administration, Print-outs)."
             )
             % {"language": LANGUAGE_NAMES.get(code, code)}
         )
