@@ -104,8 +104,7 @@ def note_text(content: NoteContent) -> str:
         lines = [
             _("Dear colleagues,"),
             "",
-            _("we are passing the following matter on to you (%(partner)s).")
-            % {"partner": c.partner.name},
+            _("we are passing the following matter on to you."),
             "",
         ]
         lines += [f"{label}: {value}" for label, value in _client_rows(c)]
