@@ -188,17 +188,33 @@ def test_the_administrators_list_pairs_likely_duplicates_ranked(
     assert tuple(entry) == ("search", "person", "duplicates=1")
 
 
-def test_a_large_block_is_split_by_birth_year_with_the_same_result(
+def test_a_large_block_is_split_by_birth_data_with_the_same_result(
     uow: UnitOfWork, anna: Actor, admin: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = [_person(uow, anna, "Ahmadi", "Mohammad", birth_year=1980 + i % 5) for i in range(10)]
-    ids.append(_person(uow, anna, "Ahmady", "Muhammad"))
+    years = [_person(uow, anna, "Ahmadi", "Mohammad", birth_year=1980 + i % 5) for i in range(10)]
+    unknown = _person(uow, anna, "Ahmady", "Muhammad")
+    same_day = [_person(uow, anna, "Ahmadi", "Mohammad", birth_date=BORN) for _ in range(2)]
+    slips = [
+        _person(uow, anna, "Ahmadi", "Mohammad", birth_date=day)
+        for day in (date(1975, 5, 6), date(1975, 6, 5), date(1976, 6, 5), date(1968, 1, 2))
+    ]
     whole = duplicates.likely_duplicates(uow, admin)
     monkeypatch.setattr(duplicates, "_BLOCK", 3)
     split = duplicates.likely_duplicates(uow, admin)
     assert split == whole
-    # Same year: each of the five years has two persons; the one of unknown year pairs with all.
-    assert len(whole) == 5 + 10
+    found = {(p.first.id, p.second.id) for p in whole}
+    # Two persons of each of the five years, the one of unknown birth with everyone, the two
+    # of one birth date, and the dates that may be one date mistyped.
+    same_year = {
+        (a, b) for i, a in enumerate(years) for b in years[i + 1 :] if b - a == 5 or a - b == 5
+    }
+    expected = same_year
+    expected |= {(p, unknown) for p in years + same_day + slips if p < unknown}
+    expected |= {(unknown, p) for p in years + same_day + slips if p > unknown}
+    expected |= {tuple(same_day)}
+    # 06.05.1975 / 05.06.1975 (day and month swapped), 05.06.1975 / 05.06.1976 (one digit)
+    expected |= {(slips[0], slips[1]), (slips[1], slips[2])}
+    assert found == expected
 
 
 def test_only_those_who_import_see_the_list(uow: UnitOfWork, anna: Actor) -> None:

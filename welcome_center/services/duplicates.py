@@ -16,6 +16,7 @@ never a scan of the person table; the names found are then compared in Python.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,8 +53,8 @@ from welcome_center.services.context import Actor
 
 # At most this many candidates are shown at intake (the most likely).
 MAX_CANDIDATES = 20
-# A key shared by more persons than this is split by birth year before pairing.
-_BLOCK = 200
+# A key shared by more persons than this is split by birth data before pairing.
+_BLOCK = 50
 _CHUNK = 500
 # A pair of identical names whose birth dates look mistyped ranks below every other pair.
 _SLIP_PENALTY = 0.15
@@ -111,13 +112,6 @@ def reason(match: NameMatch, birth: Birth, slip: bool = False) -> str:
 # --- candidates at intake --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Found:
-    person: Person
-    reason: str
-    score: float
-
-
 def person_candidates(
     s: Session,
     d: PersonDraft,
@@ -126,10 +120,18 @@ def person_candidates(
     limit: int = MAX_CANDIDATES,
 ) -> list[DuplicateCandidate]:
     """Persons who may be the one in ``d``, most likely first; with ``actor``, those the actor
-    sees. Found by the name keys (and the exact folded name, as before keys existed)."""
+    sees. Found by the name keys (and the exact folded name, as before keys existed); the
+    names found are read as plain columns, and only the ``limit`` shown as persons."""
     keys = query_keys(d.family_name, d.given_name)
     exact = {person_key(d.family_name, d.given_name), person_key(d.given_name, d.family_name)}
-    stmt = select(Person).where(
+    stmt = select(
+        Person.id,
+        Person.family_name,
+        Person.given_name,
+        Person.birth_date,
+        Person.birth_year,
+        Person.nationality,
+    ).where(
         or_(Person.id.in_(name_keys.matching(keys)), Person.name_key.in_(exact)),
         Person.anonymised_at.is_(None),
     )
@@ -138,33 +140,31 @@ def person_candidates(
     if exclude is not None:
         stmt = stmt.where(Person.id != exclude)
     typed = Name.of(d.family_name, d.given_name)
-    found = []
-    for p in s.scalars(stmt.order_by(Person.id)):
-        birth = birth_evidence(d.birth_date, d.birth_year, p.birth_date, p.birth_year)
+    found: list[tuple[float, int, str]] = []
+    for pid, family, given, born, year, nationality in s.execute(stmt):
+        birth = birth_evidence(d.birth_date, d.birth_year, born, year)
         if birth == Birth.CONTRADICTS:
             continue
-        match = compare(typed, Name.of(p.family_name, p.given_name))
-        if match is None:
-            continue
-        score = likelihood(match, birth, d.nationality, p.nationality)
-        found.append(_Found(p, reason(match, birth), score))
-    found.sort(key=lambda f: (-f.score, f.person.id))
-    return _candidates(s, found[:limit])
-
-
-def _candidates(s: Session, found: Sequence[_Found]) -> list[DuplicateCandidate]:
-    facts = person_facts(s, [f.person for f in found])
+        match = compare(typed, Name.of(family, given))
+        if match is not None:
+            score = likelihood(match, birth, d.nationality, nationality)
+            found.append((score, pid, reason(match, birth)))
+    best = heapq.nsmallest(limit, found, key=lambda f: (-f[0], f[1]))
+    persons = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(f[1] for f in best)))}
+    facts = person_facts(s, list(persons.values()))
     return [
         DuplicateCandidate(
             kind=ClientKind.PERSON,
-            id=f.person.id,
-            display_name=record_views.person_name(f.person.family_name, f.person.given_name),
-            birth_date=f.person.birth_date,
-            reason=f.reason,
-            facts=facts[f.person.id],
-            score=round(f.score, 4),
+            id=pid,
+            display_name=record_views.person_name(
+                persons[pid].family_name, persons[pid].given_name
+            ),
+            birth_date=persons[pid].birth_date,
+            reason=why,
+            facts=facts[pid],
+            score=round(score, 4),
         )
-        for f in found
+        for score, pid, why in best
     ]
 
 
@@ -176,6 +176,7 @@ class _Known:
     """What the pairing needs of a person (read once, compared many times)."""
 
     id: int
+    raw: tuple[str, str]  # family and given name as stored: persons alike share one Name
     name: Name
     birth_date: date | None
     birth_year: int | None
@@ -188,29 +189,30 @@ def likely_duplicates(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[D
     the read audited with the number of pairs).
 
     Blocking: only persons who share a name key are compared; a key shared by more than
-    ``_BLOCK`` persons is split by birth year (persons of different years cannot be one), so
-    the work grows with the persons who share keys, not with the square of all persons."""
+    ``_BLOCK`` persons is split by birth data (see :func:`_pairs`), so the work grows with
+    the persons who share keys and birth data, not with the square of all persons."""
     actor.require(Permission.IMPORT)
     with uow.begin() as s:
         blocks = _blocks(s)
         known = _load(s, {pid for block in blocks for pid in block})
+        judge = _Judge()
         judged: set[tuple[int, int]] = set()
-        scored: dict[tuple[int, int], tuple[float, str]] = {}
+        scored: dict[tuple[int, int], _Verdict] = {}
         for block in blocks:
             for a, b in _pairs([known[i] for i in block if i in known]):
                 if (a.id, b.id) in judged:
                     continue
                 judged.add((a.id, b.id))
-                if (found := _judge(a, b)) is not None:
+                if (found := judge(a, b)) is not None:
                     scored[(a.id, b.id)] = found
-        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        ranked = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1].score, item[0]))
         pairs = _pair_views(s, ranked)
         audit.log(s, actor, AuditAction.SEARCH, "person", None, detail=f"duplicates={len(pairs)}")
         return pairs
 
 
 def _blocks(s: Session) -> list[list[int]]:
-    """The persons of each key that more than one person has."""
+    """The persons of each key that more than one person has (each such group once)."""
     shared = (
         select(PersonNameKey.key)
         .group_by(PersonNameKey.key)
@@ -224,11 +226,13 @@ def _blocks(s: Session) -> list[list[int]]:
     by_key: dict[str, list[int]] = defaultdict(list)
     for key, pid in rows:
         by_key[key].append(pid)
-    return list(by_key.values())
+    # The keys of one name often gather the same persons: each set of persons once.
+    return [list(ids) for ids in {tuple(ids) for ids in by_key.values()}]
 
 
 def _load(s: Session, ids: Iterable[int]) -> dict[int, _Known]:
     out: dict[int, _Known] = {}
+    names: dict[tuple[str, str], Name] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
@@ -243,26 +247,54 @@ def _load(s: Session, ids: Iterable[int]) -> dict[int, _Known]:
             ).where(Person.id.in_(chunk), Person.anonymised_at.is_(None))
         )
         for pid, family, given, born, year, nationality in rows:
-            out[pid] = _Known(pid, Name.of(family, given), born, year, nationality)
+            raw = (family, given)
+            if raw not in names:
+                names[raw] = Name.of(family, given)
+            out[pid] = _Known(pid, raw, names[raw], born, year, nationality)
     return out
 
 
 def _pairs(block: list[_Known]) -> Iterable[tuple[_Known, _Known]]:
-    """Every pair of a block, lower id first; in a large block only persons of one birth
-    year, and those of unknown year with everyone."""
+    """The pairs of a block that may be one person, lower id first (a pair may come twice).
+    A small block: every pair. A large one: persons of unknown birth with everyone, a birth
+    year alone with the persons of that year, and full dates only where they may be one date,
+    equal or mistyped (two of day, month and year alike, or day and month swapped)."""
     if len(block) <= _BLOCK:
         yield from _all_pairs(block)
         return
-    by_year: dict[int | None, list[_Known]] = defaultdict(list)
+    unknown: list[_Known] = []
+    year_only: dict[int, list[_Known]] = defaultdict(list)
+    dated: dict[int, list[_Known]] = defaultdict(list)
+    dates: dict[tuple[object, ...], list[_Known]] = defaultdict(list)
     for k in block:
-        by_year[k.birth_date.year if k.birth_date else k.birth_year].append(k)
-    unknown = by_year.pop(None, [])
-    for members in [unknown, *by_year.values()]:
+        if k.birth_date is not None:
+            d = k.birth_date
+            dated[d.year].append(k)
+            for bucket in (
+                ("ym", d.year, d.month),
+                ("yd", d.year, d.day),
+                ("md", d.month, d.day),
+                ("swapped", d.year, min(d.day, d.month), max(d.day, d.month)),
+            ):
+                dates[bucket].append(k)
+        elif k.birth_year is not None:
+            year_only[k.birth_year].append(k)
+        else:
+            unknown.append(k)
+    yield from _all_pairs(unknown)
+    others = [k for k in block if k.birth_date is not None or k.birth_year is not None]
+    yield from _across(unknown, others)
+    for year, members in year_only.items():
         yield from _all_pairs(members)
-    dated = [k for members in by_year.values() for k in members]
-    for u in unknown:
-        for k in dated:
-            yield (u, k) if u.id < k.id else (k, u)
+        yield from _across(members, dated[year])
+    for members in dates.values():
+        yield from _all_pairs(members)
+
+
+def _across(left: list[_Known], right: list[_Known]) -> Iterable[tuple[_Known, _Known]]:
+    for a in left:
+        for b in right:
+            yield (a, b) if a.id < b.id else (b, a)
 
 
 def _all_pairs(members: list[_Known]) -> Iterable[tuple[_Known, _Known]]:
@@ -272,24 +304,53 @@ def _all_pairs(members: list[_Known]) -> Iterable[tuple[_Known, _Known]]:
             yield a, b
 
 
-def _judge(a: _Known, b: _Known) -> tuple[float, str] | None:
-    """(score, reason) of a pair that may be one person, else None."""
-    match = compare(a.name, b.name)
-    if match is None:
-        return None
-    birth = birth_evidence(a.birth_date, a.birth_year, b.birth_date, b.birth_year)
-    if birth != Birth.CONTRADICTS:
-        return likelihood(match, birth, a.nationality, b.nationality), reason(match, birth)
-    if match.same and a.birth_date and b.birth_date and typing_slip(a.birth_date, b.birth_date):
-        score = likelihood(match, Birth.UNKNOWN, a.nationality, b.nationality) - _SLIP_PENALTY
-        return score, reason(match, birth, slip=True)
-    return None
+@dataclass(frozen=True)
+class _Verdict:
+    """A pair that may be one person: its score, and what its reason is made of (the words
+    are made for the pairs shown only)."""
+
+    score: float
+    match: NameMatch
+    birth: Birth
+    slip: bool = False
+
+    def reason(self) -> str:
+        return reason(self.match, self.birth, self.slip)
+
+
+class _Judge:
+    """Judges pairs; the names of two persons are compared once for all persons of those two
+    names (a large block is mostly the same few names)."""
+
+    def __init__(self) -> None:
+        self.compared: dict[tuple[tuple[str, str], tuple[str, str]], NameMatch | None] = {}
+
+    def __call__(self, a: _Known, b: _Known) -> _Verdict | None:
+        birth = birth_evidence(a.birth_date, a.birth_year, b.birth_date, b.birth_year)
+        slip = False
+        if birth == Birth.CONTRADICTS:
+            if not (a.birth_date and b.birth_date and typing_slip(a.birth_date, b.birth_date)):
+                return None
+            slip = True  # only for the same name, below
+        match = self._compare(a, b)
+        if match is None or (slip and not match.same):
+            return None
+        if slip:
+            score = likelihood(match, Birth.UNKNOWN, a.nationality, b.nationality)
+            return _Verdict(score - _SLIP_PENALTY, match, birth, slip=True)
+        return _Verdict(likelihood(match, birth, a.nationality, b.nationality), match, birth)
+
+    def _compare(self, a: _Known, b: _Known) -> NameMatch | None:
+        key = (a.raw, b.raw)
+        if key not in self.compared:
+            self.compared[key] = compare(a.name, b.name)
+        return self.compared[key]
 
 
 def _pair_views(
-    s: Session, ranked: Sequence[tuple[tuple[int, int], tuple[float, str]]]
+    s: Session, ranked: Sequence[tuple[tuple[int, int], _Verdict]]
 ) -> list[DuplicatePair]:
-    ids = sorted({pid for (a, b), _found in ranked for pid in (a, b)})
+    ids = sorted({pid for (a, b), _verdict in ranked for pid in (a, b)})
     persons = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(ids)))}
     facts = person_facts(s, list(persons.values()))
 
@@ -305,7 +366,10 @@ def _pair_views(
             score=round(score, 4),
         )
 
-    return [
-        DuplicatePair(first=view(a, why, score), second=view(b, why, score))
-        for (a, b), (score, why) in ranked
-    ]
+    out = []
+    for (a, b), verdict in ranked:
+        why = verdict.reason()
+        out.append(
+            DuplicatePair(first=view(a, why, verdict.score), second=view(b, why, verdict.score))
+        )
+    return out
