@@ -212,9 +212,11 @@ class Person(Base):
 class PersonNameKey(Base):
     """A key the duplicate check finds a person by: sounds of the family and given names
     (``domain.name_match.stored_keys``), several per person, kept by ``db/name_keys.py``. The
-    key comes first in the primary key, so that looking keys up reads the index alone."""
+    key comes first in the primary key, so that looking keys up reads the index alone; on
+    SQLite the table is that index (WITHOUT ROWID)."""
 
     __tablename__ = "person_name_keys"
+    __table_args__ = {"sqlite_with_rowid": False}  # the primary key is the table: no copy
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     person_id: Mapped[int] = mapped_column(

@@ -1,7 +1,8 @@
 """name keys for the duplicate check: sounds of each person's names, looked up by index
 
-A new table ``person_name_keys`` (key, person_id), its primary key led by the key, with an
-index on ``person_id`` for rewriting one person's keys; ``ON DELETE CASCADE`` from ``persons``.
+A new table ``person_name_keys`` (key, person_id), its primary key led by the key (on SQLite
+the table is that index: WITHOUT ROWID), with an index on ``person_id`` for rewriting one
+person's keys; ``ON DELETE CASCADE`` from ``persons``.
 Existing persons (not anonymised) are keyed here with the program's rules
 (``db/name_keys.py``, ``domain/name_match.py``), in chunks. A new table only: no batch mode, no
 existing table copied (STACK.md, the data-loss pitfall).
@@ -37,6 +38,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("key", "person_id", name=op.f("pk_person_name_keys")),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         op.f("ix_person_name_keys_person_id"), "person_name_keys", ["person_id"], unique=False
