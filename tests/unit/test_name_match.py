@@ -17,11 +17,10 @@ from welcome_center.domain.name_match import (
     family_part,
     likelihood,
     query_keys,
-    sound,
-    spelling,
     stored_keys,
     typing_slip,
 )
+from welcome_center.domain.name_sound import sound, spelling
 
 
 def test_any_script_is_spelled_in_plain_small_letters() -> None:
