@@ -680,3 +680,28 @@ class PublishedReport(Base):
     figures: Mapped[str] = mapped_column(Text)  # the published figures as JSON
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ImportAlias(Base):
+    """A value an import file writes that the directory does not know, remembered as meaning a
+    vocabulary entry (``code``), a partner (``organisation_id``) or a user (``user_id``), so
+    that the next import, in the desk or on the command line, understands it (DOMAIN.md,
+    spreadsheet interchange). ``kind`` is a vocabulary's name, "partner" or "counsellor";
+    ``key`` the written value with case and spaces folded, as an import looks it up."""
+
+    __tablename__ = "import_aliases"
+    __table_args__ = (UniqueConstraint("kind", "key", name="import_alias_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(300))
+    written: Mapped[str] = mapped_column(String(300))
+    code: Mapped[str | None] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -64,6 +64,7 @@ class AuditAction(StrEnum):
     RESTORE = "restore"  # a backup put in place of the database (in the restored one)
     ENCRYPT = "encrypt"  # a plain database file encrypted
     IMPORT = "import"
+    DELETE = "delete"  # an item removed for good (an import alias)
     DEMO = "demo"
     PUBLISH = "publish"
     # retention (DOMAIN.md, data protection)
@@ -94,6 +95,7 @@ class AuditEntity(StrEnum):
     DATABASE = "database"
     CLIENT = "client"  # a search of persons and organisations
     AUDIT = "audit"  # the audit log itself (its export)
+    IMPORT_ALIAS = "import_alias"  # a value of import files remembered as an entry or a partner
 
 
 # Newest first, this many per page of a search; an export takes at most EXPORT_LIMIT entries.

@@ -163,6 +163,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.RESTORE, N_("Backup restored")),
     (AuditAction.ENCRYPT, N_("Database encrypted")),
     (AuditAction.IMPORT, N_("Imported")),
+    (AuditAction.DELETE, N_("Removed")),
     (AuditAction.DEMO, N_("Demo data created")),
     (AuditAction.PUBLISH, N_("Report published")),
     (AuditAction.RETENTION_RUN, N_("Retention run")),
@@ -178,6 +179,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditEntity.DATABASE, N_("Database")),
     (AuditEntity.CLIENT, N_("Persons and organisations")),
     (AuditEntity.AUDIT, N_("Audit log")),
+    (AuditEntity.IMPORT_ALIAS, N_("Import alias")),
 )
 
 

@@ -13,7 +13,8 @@ Rules where DOMAIN.md is silent:
 - ``Art``: a code (``workshop``) or a label in German or English (``Workshop``, ``Jobmesse``).
 - ``Partner``: names separated by ``;``, each a partner's code, name or short name, or its name
   before a parenthesis as DOMAIN.md lists them ("IHK Chemnitz" for "IHK Chemnitz
-  (Regionalkammer Zwickau)"), ignoring case and accents; retired partners count (old lists).
+  (Regionalkammer Zwickau)"), ignoring case and accents, or an alias remembered by a record
+  import (import_mapping); retired partners count (old lists).
 - The persons and organisations together may not exceed the participants in total.
 - An event already recorded (same date and title, ignoring case) is skipped, so that importing
   a file twice changes nothing; the same event twice in one file is a problem of the second line.
@@ -28,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from welcome_center.db.models import Event, Organisation
+from welcome_center.db.models import Event
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.drafts import EventDraft
@@ -41,6 +42,12 @@ from welcome_center.i18n.labels import label
 from welcome_center.i18n.text_problems import problem_message
 from welcome_center.services import audit, events
 from welcome_center.services.context import Actor, Changes
+from welcome_center.services.import_mapping import (
+    PartnerFinder,
+    ValueKind,
+    alias_pairs,
+    partner_rows,
+)
 from welcome_center.services.import_reading import (
     Cell,
     Sheet,
@@ -221,23 +228,17 @@ def _kinds() -> dict[str, EventKind]:
     return keyed(pairs)
 
 
-def _partners(s: Session) -> dict[str, int]:
-    """Partners by code, name, short name and name before a parenthesis (lowest id first)."""
-    rows = s.execute(
-        select(Organisation.id, Organisation.code, Organisation.name, Organisation.short_name)
-        .where(Organisation.is_partner.is_(True))
-        .order_by(Organisation.id)
-    ).all()
-    pairs: list[tuple[str, int]] = []
-    for pid, code, name, short in rows:
-        pairs += [(code or "", pid), (name, pid), (short, pid), (name.split("(")[0], pid)]
-    return keyed(pairs)
+def _partners(s: Session) -> PartnerFinder:
+    """Partners as the record import finds them (import_mapping): code, name, short name, name
+    before a parenthesis, a remembered alias, the words of the name in order."""
+    aliases = [(written, int(pid)) for written, pid in alias_pairs(s)[ValueKind.PARTNER]]
+    return PartnerFinder(partner_rows(s), aliases)
 
 
 class _Checker:
     """Checks rows one by one, collecting every problem of every row."""
 
-    def __init__(self, cols: Columns, partners: dict[str, int]) -> None:
+    def __init__(self, cols: Columns, partners: PartnerFinder) -> None:
         self.cols = cols
         self.partners = partners
         self.kinds = _kinds()
@@ -372,7 +373,7 @@ class _Checker:
         found: dict[int, None] = {}
         text = self._text("partners")
         for part in split_list(text):
-            pid = find(self.partners, part)
+            pid = self.partners.find(part)
             if pid is None:
                 reason = _(
                     '"%(value)s" is not a partner of the directory (its name, short name or code).'

@@ -19,6 +19,7 @@ from welcome_center.domain.text_input import (
 from welcome_center.i18n import _
 from welcome_center.i18n.text_problems import problem_message
 from welcome_center.services import countries, import_facts
+from welcome_center.services.import_mapping import FIELD_KINDS, values_of
 from welcome_center.services.import_reading import (
     Cell,
     count_of,
@@ -41,6 +42,11 @@ MAX_CONSULTATIONS = 1000
 _NAMES = frozenset({"family_name", "given_name", "organisation"})  # TextKind.NAME
 _LISTS = frozenset({"topics", "referrals"})  # one line of labels; longer than one label
 MAX_LIST_CHARS = 2000
+
+
+def valid_username(text: str) -> bool:
+    """Whether an unknown counsellor ``text`` can become an (inactive) user's name."""
+    return bool(_USERNAME.match(text))
 
 
 def _short(value: str) -> str:
@@ -78,6 +84,7 @@ class RowChecker:
         self._used = frozenset(cols.index.values())
         self._line = 0
         self._cells: tuple[Cell, ...] = ()
+        self.skipped: list[int] = []  # lines left out: a value mapped to "skip the row"
 
     def missing_columns(self) -> list[tuple[str, str]]:
         """(column, reason) for required columns the header lacks."""
@@ -127,6 +134,9 @@ class RowChecker:
     def check(self, line: int, cells: tuple[Cell, ...]) -> ParsedRow | None:
         """The row's values, or None when it has a problem (recorded in ``problems``)."""
         self._line, before = line, len(self.problems)
+        if self._skips(cells):
+            self.skipped.append(line)
+            return None
         self._cells = self._clean(cells)
         self._stray()
         number = self._number()
@@ -167,6 +177,19 @@ class RowChecker:
             consultations=consultations,
             facts=facts,
         )
+
+    def _skips(self, cells: tuple[Cell, ...]) -> bool:
+        """Whether the row writes a value the user mapped to "skip the row" (checked before
+        anything else: a row left out has no problems)."""
+        if not any(self.lookups.skips.values()):
+            return False
+        for name, kind in FIELD_KINDS.items():
+            i = self.cols.index.get(name)
+            cell = cells[i] if i is not None and i < len(cells) else None
+            text = clean_text(cell, TextKind.SHORT) if isinstance(cell, str) else text_of(cell)
+            if any(self.lookups.skipped(kind, v) for v in values_of(name, text)):
+                return True
+        return False
 
     def _stray(self) -> None:
         for i, cell in enumerate(self._cells):
@@ -345,7 +368,7 @@ class RowChecker:
         for item in split_list(self._text("referrals")):
             name, at, when = item.rpartition("@")
             name, when = (name.strip(), when.strip()) if at else (item, "")
-            partner = find(self.lookups.partners, name)
+            partner = self.lookups.partners.find(name)
             if partner is None:
                 reason = _('"%(value)s" is not a partner (a code, name or short name).')
                 self._problem("referrals", reason, value=_short(name))

@@ -5,13 +5,17 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from welcome_center.domain.case_number import CaseNumber
 from welcome_center.domain.enums import ClientKind, RecordKind, Vocabulary
 from welcome_center.domain.text import fold
 from welcome_center.i18n import _
 from welcome_center.services.import_facts import COLUMNS as FACT_COLUMNS
-from welcome_center.services.import_reading import Cell, text_of
+from welcome_center.services.import_reading import Cell, find, text_of
+
+if TYPE_CHECKING:
+    from welcome_center.services.import_mapping import PartnerFinder, ValueKind
 
 # field -> (German header, English header), in the order of DOMAIN.md.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -48,10 +52,17 @@ _ALIASES = {  # other spellings people write for a header
 class Lookups:
     """What a row's values are resolved against, loaded once per import."""
 
-    vocabularies: dict[Vocabulary, dict[str, str]]  # keyed: code or label -> code
-    partners: dict[str, int]  # keyed: code, name or short name -> organisation id
-    users: dict[str, int]  # keyed: user name or display name -> user id
+    vocabularies: dict[Vocabulary, dict[str, str]]  # keyed: code, label or alias -> code
+    partners: PartnerFinder  # code, name, short name or alias -> organisation id
+    users: dict[str, int]  # keyed: user name, display name or alias -> user id
     today: date
+    # keyed per kind: values the user mapped to "skip the row"
+    skips: dict[ValueKind, dict[str, bool]] = field(default_factory=dict)
+
+    def skipped(self, kind: ValueKind, text: str) -> bool:
+        """Whether rows writing ``text`` as a value of ``kind`` are left out of the import."""
+        lookup = self.skips.get(kind)
+        return lookup is not None and find(lookup, text) is not None
 
 
 # --- the header --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,8 @@ from welcome_center.services import audit, audit_chain, import_facts, numbering,
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_client_facts import FactUpdate, write_updates
 from welcome_center.services.import_rows import ParsedRow
+
+WRITE_CHUNK = 2000  # records per INSERT between two progress reports
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,11 @@ def write(
     rows: list[ParsedRow],
     file_name: str,
     fact_updates: Sequence[FactUpdate] = (),
+    step: Callable[[int, int], None] | None = None,
 ) -> Written:
     """Write the rows not imported before, with their new clients and users, and the facts
-    filled into existing clients, and audit it."""
+    filled into existing clients, and audit it. ``step(done, total)`` hears of the records
+    written, a chunk at a time (it may raise to stop: the caller's transaction rolls back)."""
     new = [r for r in rows if not r.existing]
     new_users = _create_users(s, actor, new)
     numbers = _numbers(s, new)
@@ -72,7 +76,11 @@ def write(
     # One executemany, not ORM objects: a hundred thousand Records and their session state
     # took 650 MB. The search index is brought up to date here, once the details are in.
     stmt = insert(_table(Record)).returning(Record.id, sort_by_parameter_order=True)
-    record_ids = list(s.scalars(stmt, values)) if values else []
+    record_ids: list[int] = []
+    for start in range(0, len(values), WRITE_CHUNK):
+        record_ids += s.scalars(stmt, values[start : start + WRITE_CHUNK])
+        if step is not None:
+            step(len(record_ids), len(values))
     records = [
         (record_id, v["kind"], v["counsellor_id"])
         for record_id, v in zip(record_ids, values, strict=True)

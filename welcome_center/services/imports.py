@@ -28,7 +28,7 @@ Rules where DOMAIN.md is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,29 +36,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from welcome_center.db.models import Organisation, Person, Record, User
+from welcome_center.db.models import Organisation, Person, Record
 from welcome_center.db.uow import UnitOfWork
-from welcome_center.domain.dates import office_today
-from welcome_center.domain.enums import ClientKind, Vocabulary
+from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text_input import clean_text
 from welcome_center.i18n import _
-from welcome_center.services import import_client_facts, vocabularies
+from welcome_center.services import import_aliases, import_client_facts, import_mapping
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_checks import RowChecker
 from welcome_center.services.import_client_facts import FactDifference, FactFill, FactOutcome
-from welcome_center.services.import_reading import (
-    Sheet,
-    UnreadableFileError,
-    keyed,
-    open_sheet,
-    visible,
-)
+from welcome_center.services.import_mapping import ValueMapping
+from welcome_center.services.import_reading import Sheet, UnreadableFileError, open_sheet, visible
 from welcome_center.services.import_rows import (
     Columns,
     FileClient,
     ImportProblem,
-    Lookups,
     ParsedRow,
     Problems,
     ProblemsFound,
@@ -69,6 +62,7 @@ from welcome_center.services.import_writing import Written, write
 from welcome_center.services.people import person_name
 
 _CHUNK = 500  # ids or keys per IN (...) query
+Progress = Callable[[str, int, int | None], None]  # phase ("check", "write"), done, total
 
 __all__ = [
     "ClientMatch",
@@ -76,6 +70,7 @@ __all__ = [
     "FactFill",
     "ImportProblem",
     "ImportReport",
+    "ValueMapping",
     "import_file",
 ]
 
@@ -111,27 +106,50 @@ class ImportReport(ProblemsFound):
     # Facts funders count filled into existing clients, and values of the file not taken.
     filled: tuple[FactFill, ...] = ()
     differences: tuple[FactDifference, ...] = ()
+    skipped: tuple[int, ...] = ()  # lines left out: a value mapped to "skip the row"
+    aliases_saved: int = 0  # mappings remembered (or changed) as aliases for the next import
+    cancelled: bool = False  # the user cancelled: nothing was written
 
 
-def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False) -> ImportReport:
+def import_file(
+    uow: UnitOfWork,
+    actor: Actor,
+    path: Path,
+    dry_run: bool = False,
+    *,
+    mappings: Sequence[ValueMapping] = (),
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
     """Import the records of a CSV or XLSX file, all or nothing.
 
     Every row is checked first and every problem reported; only a file without problems is
     written, in one transaction. A dry run does all of it and then rolls back, so its report
     says what would be created. Rows imported before (same case number, or else same client and
     opening date) count as existing and are skipped: importing a file twice changes nothing.
+
+    ``mappings`` say what values the lists do not know mean (or that their rows are left out);
+    those to remember become aliases in the same transaction. ``progress(phase, done, total)``
+    hears of the rows checked ("check", total unknown: None) and written ("write");
+    ``cancelled()`` is asked between rows: when it says yes, everything is rolled back and the
+    report says so.
     """
     actor.require(Permission.IMPORT)
+    step = _Steps(progress, cancelled)
     try:
         with open_sheet(path) as sheet, uow.begin() as s:
-            count, rows, problems, cols = _check(s, sheet)
+            count, rows, problems, cols, skipped = _check(s, sheet, mappings, step)
             if problems:
                 listed = problems.listed()
                 more = problems.count - len(listed)
-                report = ImportReport(count, problems=listed, dry_run=dry_run, more_problems=more)
+                report = ImportReport(
+                    count, problems=listed, dry_run=dry_run, more_problems=more, skipped=skipped
+                )
                 raise Rollback(report)
             facts = import_client_facts.reconcile(s, rows, cols.header)
-            report = _report(write(s, actor, rows, path.name, facts.updates), facts, dry_run)
+            written = write(s, actor, rows, path.name, facts.updates, step.written)
+            saved = import_aliases.remember(s, actor, mappings)
+            report = _report(written, facts, dry_run, skipped, saved)
             if dry_run:
                 raise Rollback(report)
         return report
@@ -141,15 +159,50 @@ def import_file(uow: UnitOfWork, actor: Actor, path: Path, dry_run: bool = False
     except Rollback as stop:
         assert isinstance(stop.report, ImportReport)
         return stop.report
+    except ImportCancelled:
+        return ImportReport(step.checked, dry_run=dry_run, cancelled=True)
 
 
-def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems, Columns]:
+class ImportCancelled(Exception):
+    """The user cancelled the import: its transaction is rolled back."""
+
+
+class _Steps:
+    """Tells ``progress`` of the rows checked and written, and asks ``cancelled`` between
+    them."""
+
+    EVERY = 50  # rows checked between two reports
+
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.checked = 0
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ImportCancelled
+
+    def check(self, done: int, final: bool = False) -> None:
+        self.checked = done
+        self._stop_if_cancelled()
+        if self.progress is not None and (final or done % self.EVERY == 0):
+            self.progress("check", done, done if final else None)
+
+    def written(self, done: int, total: int) -> None:
+        self._stop_if_cancelled()
+        if self.progress is not None:
+            self.progress("write", done, total)
+
+
+def _check(
+    s: Session, sheet: Sheet, mappings: Sequence[ValueMapping], step: _Steps
+) -> tuple[int, list[ParsedRow], Problems, Columns, tuple[int, ...]]:
     """The number of data rows, the valid ones matched to the database, the problems of the
-    file and its columns. A file that cannot be read on ends the check with a problem of its
-    line."""
+    file, its columns and the lines left out (mapped to "skip the row"). A file that cannot be
+    read on ends the check with a problem of its line."""
     header = (visible(clean_text(c)) if isinstance(c, str) else c for c in sheet.header)
     cols = map_columns(tuple(header))
-    checker = RowChecker(cols, _lookups(s), sheet.is_csv)
+    checker = RowChecker(cols, import_mapping.lookups(s, mappings), sheet.is_csv)
     problems = checker.problems
     for column, reason in cols.problems + checker.missing_columns():
         problems.add(1, "", reason, column=column)
@@ -160,15 +213,23 @@ def _check(s: Session, sheet: Sheet) -> tuple[int, list[ParsedRow], Problems, Co
             row = checker.check(line, cells)
             if row is not None:
                 rows.append(row)
+            step.check(count)
     except UnreadableFileError as exc:
         problems.add(exc.line, "", exc.message)
-        return count, rows, problems, cols
+        return count, rows, problems, cols, tuple(checker.skipped)
+    step.check(count, final=True)
     _match_clients(s, checker.clients.values())
     _mark_existing(s, rows, problems)
-    return count, rows, problems, cols
+    return count, rows, problems, cols, tuple(checker.skipped)
 
 
-def _report(written: Written, facts: FactOutcome, dry_run: bool) -> ImportReport:
+def _report(
+    written: Written,
+    facts: FactOutcome,
+    dry_run: bool,
+    skipped: tuple[int, ...] = (),
+    aliases: int = 0,
+) -> ImportReport:
     """The report on the rows written (and the rows skipped as imported before)."""
     matches: dict[int, ClientMatch] = {}
     for r in written.new:
@@ -190,6 +251,8 @@ def _report(written: Written, facts: FactOutcome, dry_run: bool) -> ImportReport
         changes=Changes() if dry_run else written.changes,
         filled=facts.fills,
         differences=facts.differences,
+        skipped=skipped,
+        aliases_saved=aliases,
     )
 
 
@@ -198,21 +261,6 @@ def _report(written: Written, facts: FactOutcome, dry_run: bool) -> ImportReport
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     return (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
-
-
-def _lookups(s: Session) -> Lookups:
-    """Vocabularies, partners and users, loaded once: no query per row."""
-    vocab = {v: keyed(vocabularies.resolver(s, v).items()) for v in Vocabulary}
-    partners = s.execute(
-        select(Organisation.id, Organisation.code, Organisation.name, Organisation.short_name)
-        .where(Organisation.is_partner.is_(True))
-        .order_by(Organisation.id)
-    ).all()
-    partner_names = [(n or "", pid) for pid, *names in partners for n in names]
-    people = s.execute(select(User.id, User.username, User.display_name).order_by(User.id)).all()
-    user_names = [(name, uid) for uid, name, _d in people]
-    user_names += [(display, uid) for uid, _n, display in people]
-    return Lookups(vocab, keyed(partner_names), keyed(user_names), office_today())
 
 
 def _match_clients(s: Session, clients: Iterable[FileClient]) -> None:
