@@ -61,7 +61,7 @@ def test_contact_and_a_text_for_a_new_language_typed_and_saved(
     _type_lines(tab.address, ["Innere Schneeberger Straße 20", "08056 Zwickau"])
     _alt(page, "h")
     QTest.keyClicks(tab.phone, "0375 5415 123")
-    _alt(page, "m")
+    _alt(page, "e")
     QTest.keyClicks(tab.email, "welcome@example.org")
     _alt(page, "g")  # Language: Türkçe has no text yet
     QTest.keyClicks(tab.language, "T")

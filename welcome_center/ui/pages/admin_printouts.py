@@ -71,7 +71,7 @@ class PrintoutsTab(QWidget):
         add = self.errors.add_row
         add(contact, _("A&ddress"), self.address, field="office_address")
         add(contact, _("P&hone"), self.phone, field="office_phone")
-        add(contact, _("E-&mail"), self.email, field="office_email")
+        add(contact, pgettext("office contact", "&E-mail"), self.email, field="office_email")
         add(contact, pgettext("office contact", "&Website"), self.website, field="office_website")
         office = QGroupBox(_("How to reach the office (printed on every print-out)"))
         office.setLayout(contact)
