@@ -191,6 +191,7 @@ class ReferralNoteDialog(QDialog):
     def update_preview(self) -> None:
         content = build_note(self.choices, self.request(), office_today())
         self.subject.setText(note_subject(content))
+        self.subject.setCursorPosition(0)  # its beginning shown, not its end
         self.preview.setPlainText(note_text(content))
 
     def _make(self) -> Make:
