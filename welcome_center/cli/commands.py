@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from welcome_center import i18n
-from welcome_center.cli.import_summary import print_fact_changes
 from welcome_center.cli.parser import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 from welcome_center.cli.session import new_password, open_as, recovery_key, target
 from welcome_center.domain.dates import parse_date
@@ -44,38 +43,13 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def print_import_report(report: ImportReport, path: Path) -> None:
+    from welcome_center.services.import_summary import summary_lines
+
     if not report.ok:
         _print_problems(report, path)
         return
-    head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
-    print(
-        _(
-            "%(head)s: %(file)s, %(rows)d rows: %(new)d new records, %(old)d already there, "
-            "%(persons)d new persons, %(orgs)d new organisations."
-        )
-        % {
-            "head": head,
-            "file": path.name,
-            "rows": report.rows,
-            "new": report.created_records,
-            "old": report.existing_records,
-            "persons": report.created_persons,
-            "orgs": report.created_organisations,
-        }
-    )
-    if report.created_users:
-        print(
-            _("Counsellors created as inactive users: %(names)s")
-            % {"names": ", ".join(report.created_users)}
-        )
-    if report.matches:
-        print(_("Clients matched to existing ones (please check):"))
-        for m in report.matches:
-            print(
-                _("  line %(line)d: %(name)s -> %(existing)s (no. %(id)d)")
-                % {"line": m.line, "name": m.name, "existing": m.existing_name, "id": m.existing_id}
-            )
-    print_fact_changes(report)
+    for line in summary_lines(report, path.name):
+        print(line)
 
 
 def import_events(args: argparse.Namespace) -> int:

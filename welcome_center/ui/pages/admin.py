@@ -1,5 +1,5 @@
 """Administration (administrators only): users, vocabularies, the office's settings, the audit
-log and retention."""
+log, retention, the consent form, the print-outs and the import of existing lists."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_audit import AuditTab
 from welcome_center.ui.pages.admin_consent import ConsentTab
+from welcome_center.ui.pages.admin_import import ImportTab
 from welcome_center.ui.pages.admin_printouts import PrintoutsTab
 from welcome_center.ui.pages.admin_retention import RetentionTab
 from welcome_center.ui.pages.admin_settings import SettingsTab
@@ -19,8 +20,8 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Seven tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form,
-    Print-outs."""
+    """Eight tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form,
+    Print-outs, Import."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -31,6 +32,7 @@ class AdminPage(Page):
         self.retention = RetentionTab(ops)
         self.consent = ConsentTab(ops)
         self.printouts = PrintoutsTab(ops)
+        self.imports = ImportTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
@@ -40,6 +42,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.retention, _("Retent&ion"))
         self.tabs.addTab(self.consent, _("Co&nsent form"))
         self.tabs.addTab(self.printouts, _("&Print-outs"))
+        self.tabs.addTab(self.imports, _("Import"))  # no letter left: Ctrl+Tab
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
