@@ -59,20 +59,22 @@ def optimize_search_index(db: Database) -> None:
         )
 
 
-def checkpoint(db: Database) -> bool:
+def checkpoint(db: Database, tries: int = CHECKPOINT_TRIES) -> bool:
     """Copy the ``-wal`` into the database file and truncate it to zero bytes; True when done.
-    Another program reading an old snapshot delays it: tried again for a few seconds."""
+    Another program reading an old snapshot delays it: tried again for a few seconds (``tries``
+    times; once where the caller does not wait, as after removing a document)."""
     if not db.is_sqlite:
         return True
     raw = db.engine.raw_connection()
     try:
         con = raw.driver_connection
         con = cipher.checked(con)
-        for _try in range(CHECKPOINT_TRIES):
+        for attempt in range(tries):
             busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
                 return True
-            time.sleep(CHECKPOINT_WAIT_S)
+            if attempt + 1 < tries:
+                time.sleep(CHECKPOINT_WAIT_S)
         return False
     finally:
         raw.close()

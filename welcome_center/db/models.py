@@ -473,6 +473,25 @@ class FollowUp(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class Document(Base):
+    """A file attached to a record, its bytes inside the database: backed up, encrypted and
+    anonymised with the record (DOMAIN.md, documents on a record). ``file_name`` is the name
+    it came with, kept as text, never used as a path. Read its bytes through the services
+    only: every read is audited."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class RecognitionProcedure(Base):
     """The recognition of one foreign qualification (Anerkennungsverfahren)."""
 

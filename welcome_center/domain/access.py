@@ -4,7 +4,7 @@ that keeps everybody else out of it (DOMAIN.md, "Data protection: consent, reten
 What belongs to the person:
 
 - their own data, and every record whose client they are, whole: consultations with notes,
-  referrals with the partner they went to, follow-ups;
+  referrals with the partner they went to, follow-ups, the documents attached (listed);
 - of a record of someone else where they are a further party, only the link: the record's
   number, kind and dates, their role and the note on their link. The other client's notes,
   consultations and referrals are not theirs;
@@ -134,6 +134,18 @@ class AccessFollowUp:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AccessDocument:
+    """A document on the person's record: listed by name, kind, size and who added it when
+    (its bytes are not part of the export; the office hands them over as the files)."""
+
+    file_name: str
+    media_type: str
+    size: int
+    added_at: datetime
+    added_by: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AccessRecord:
     """A record whose client the person is, whole."""
 
@@ -156,6 +168,7 @@ class AccessRecord:
     consultations: tuple[AccessConsultation, ...]
     referrals: tuple[AccessReferral, ...]
     follow_ups: tuple[AccessFollowUp, ...]
+    documents: tuple[AccessDocument, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,6 +273,7 @@ class AccessExport:
             out += [t for f in r.referrals for t in (f.reason, f.outcome)]
             out += [f.consent_override_reason or "" for f in r.referrals]
             out += [f.note for f in r.follow_ups]
+            out += [d.file_name for d in r.documents]
         out += [link.note for link in self.party_of]
         out += [t.notes for t in self.residence_titles]
         out += [p.notes for p in self.recognitions]

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     ACCESS_EXPORT = "access_export"  # an access request (Art. 15 GDPR) about one person
     CLIENT_SUMMARY = "client_summary"  # a record's summary printed for the client
     REFERRAL_NOTE = "referral_note"  # a referral note for the partner (PDF or e-mail text)
+    READ_DOCUMENT = "read_document"  # a document's bytes read (opened or saved); detail: its id
     # writing
     CREATE = "create"
     UPDATE = "update"
@@ -44,6 +45,8 @@ class AuditAction(StrEnum):
     EDIT_RECOGNITION = "edit_recognition"
     ADD_RESIDENCE_TITLE = "add_residence_title"
     EDIT_RESIDENCE_TITLE = "edit_residence_title"
+    ADD_DOCUMENT = "add_document"  # a file attached to a record; detail: its id and size
+    REMOVE_DOCUMENT = "remove_document"
     # consent (DOMAIN.md, data protection)
     RECORD_CONSENT = "record_consent"
     WITHDRAW_CONSENT = "withdraw_consent"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from welcome_center.domain.documents import DocumentKind
 from welcome_center.domain.enums import (
     ClientKind,
     EducationLevel,
@@ -283,6 +284,21 @@ class FollowUpView:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DocumentView:
+    """A document on a record, without its bytes (read those through services.documents)."""
+
+    id: int
+    record_id: int
+    file_name: str  # as it came: text to show, never a path
+    media_type: str
+    kind: DocumentKind
+    size: int  # bytes
+    sha256: str
+    added_at: datetime
+    added_by: str | None  # the display name of who added it
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecognitionView:
     id: int
     record_id: int
@@ -345,6 +361,7 @@ class RecordDetails:
     # records only).
     substitute_id: int | None = None
     substitute: str | None = None
+    documents: tuple[DocumentView, ...] = ()  # newest first
 
 
 @dataclass(frozen=True, kw_only=True)

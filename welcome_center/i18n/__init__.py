@@ -10,7 +10,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from babel import Locale
@@ -113,6 +113,20 @@ def format_short_date(value: date) -> str:
 def format_number(value: float | int) -> str:
     """A number with the active language's separators."""
     return _babel_format_decimal(value, locale=locale_name())
+
+
+def format_size(size: int) -> str:
+    """A file's size as people read it, in units of 1024 as file managers count them, rounded
+    up (a file a byte over 20 MB never reads as "20 MB"): ``512 bytes``, ``245 KB``, ``1,2 MB``
+    (German) / ``1.2 MB`` (English), ``20 MB``."""
+    if size < 1024:
+        return ngettext("%(n)d byte", "%(n)d bytes", size) % {"n": size}
+    if size < 1024 * 1024:
+        kb = _babel_format_decimal(-(-size // 1024), "#,##0", locale=locale_name())
+        return _("%(n)s KB") % {"n": kb}
+    mb = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+    number = _babel_format_decimal(mb, "#,##0.#", locale=locale_name())
+    return _("%(n)s MB") % {"n": number}
 
 
 def format_share(value: Decimal | None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from welcome_center.domain.audit import AuditAction, AuditEntity
+from welcome_center.domain.documents import DocumentKind
 from welcome_center.domain.enums import (
     ClientKind,
     ConsentForm,
@@ -59,6 +60,15 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (RecognitionDecision.PARTIAL, N_("Partial recognition")),
     (RecognitionDecision.NONE, N_("No recognition")),
     (RecognitionDecision.ZAB_STATEMENT, N_("Statement of comparability (ZAB)")),
+    (DocumentKind.PDF, N_("PDF")),
+    (DocumentKind.IMAGE, N_("Image")),
+    (DocumentKind.TEXT_DOCUMENT, N_("Text document")),
+    (DocumentKind.SPREADSHEET, N_("Spreadsheet")),
+    (DocumentKind.PRESENTATION, N_("Presentation")),
+    (DocumentKind.TEXT, N_("Plain text")),
+    (DocumentKind.EMAIL, N_("E-mail")),
+    (DocumentKind.ARCHIVE, N_("Archive")),
+    (DocumentKind.OTHER, N_("Other file")),
     (FollowUpSource.MANUAL, N_("Follow-up")),
     (FollowUpSource.RESIDENCE_EXPIRY, N_("Residence title expires")),
     (ConsentPurpose.COUNSELLING, N_("Counselling")),
@@ -127,6 +137,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.ACCESS_EXPORT, N_("Access export made (Art. 15)")),
     (AuditAction.CLIENT_SUMMARY, N_("Summary for the client printed")),
     (AuditAction.REFERRAL_NOTE, N_("Referral note for the partner made")),
+    (AuditAction.READ_DOCUMENT, N_("Document read")),
     (AuditAction.CREATE, N_("Created")),
     (AuditAction.UPDATE, N_("Changed")),
     (AuditAction.STATUS, N_("Status changed")),
@@ -147,6 +158,8 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.EDIT_RECOGNITION, N_("Recognition procedure changed")),
     (AuditAction.ADD_RESIDENCE_TITLE, N_("Residence title added")),
     (AuditAction.EDIT_RESIDENCE_TITLE, N_("Residence title changed")),
+    (AuditAction.ADD_DOCUMENT, N_("Document added")),
+    (AuditAction.REMOVE_DOCUMENT, N_("Document removed")),
     (AuditAction.RECORD_CONSENT, N_("Consent recorded")),
     (AuditAction.WITHDRAW_CONSENT, N_("Consent withdrawn")),
     (AuditAction.CONSENT_OVERRIDE, N_("Referred without consent")),

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from welcome_center.domain.access import (
     AccessConsultation,
+    AccessDocument,
     AccessExport,
     AccessFollowUp,
     AccessParty,
@@ -38,12 +39,14 @@ from welcome_center.domain.access import (
 )
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.dates import OFFICE_TZ
+from welcome_center.domain.documents import kind_of
 from welcome_center.domain.enums import ClientKind, FollowUpSource, Vocabulary
 from welcome_center.i18n import (
     _,
     country_name,
     format_date,
     format_short_date,
+    format_size,
     language,
     ngettext,
 )
@@ -342,6 +345,7 @@ class _Story:
         story += self.consultations(r.consultations)
         story += self.referrals(r.referrals)
         story += self.follow_ups(r.follow_ups)
+        story += self.documents(r.documents)
         return story
 
     def party(self, x: AccessParty) -> str:
@@ -405,6 +409,19 @@ class _Story:
         ]  # fmt: skip
         widths = (DATE_COL, DATE_COL, 100.0, WIDTH - 2 * DATE_COL - 100.0)
         return [head, self.table((_("Due"), _("Done"), _("For"), _("Note")), rows, widths)]
+
+    def documents(self, items: Sequence[AccessDocument]) -> list[Flowable]:
+        head = self.p(_("Documents"), "h4")
+        if not items:
+            return [head, self.none(_("No documents."))]
+        rows = [
+            [_moment(d.added_at), d.file_name, label(kind_of(d.media_type)), format_size(d.size),
+             d.added_by or ""]
+            for d in items
+        ]  # fmt: skip
+        widths = (92.0, WIDTH - 92 - 80 - 60 - 100, 80.0, 60.0, 100.0)
+        head_row = (_("Added on"), _("File name"), _("Kind"), _("Size"), _("Added by"))
+        return [head, self.table(head_row, rows, widths)]
 
     def party_of(self) -> list[Flowable]:
         head = self.p(_("Records of others the person is linked to"), "h2")

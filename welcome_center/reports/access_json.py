@@ -17,6 +17,7 @@ from welcome_center.domain.access import (
     AccessPerson,
 )
 from welcome_center.domain.audit import AuditAction, AuditEntity
+from welcome_center.domain.documents import kind_of
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.i18n import (
     _,
@@ -45,11 +46,13 @@ def explanation() -> str:
     return _(
         "This document lists everything the office holds about the person named above on the "
         "day of the export: their details; the records whose client they are, with every "
-        "consultation and its notes, the referrals with the partner they went to, and the "
-        "follow-ups; the records of others they are linked to (the link only); residence "
-        "titles, recognition procedures and consents; and who read or changed the data, and "
-        "when. Nobody else is named: another person linked to a record appears by their role "
-        "only, and the name of a linked person in a note is replaced by %(mark)s."
+        "consultation and its notes, the referrals with the partner they went to, the "
+        "follow-ups and the documents attached (by name, date and size; the office hands over "
+        "the files themselves on request); the records of others they are linked to (the "
+        "link only); residence titles, recognition procedures and consents; and who read or "
+        "changed the data, and when. Nobody else is named: another person linked to a record "
+        "appears by their role only, and the name of a linked person in a note is replaced by "
+        "%(mark)s."
     ) % {"mark": REDACTED}
 
 
@@ -173,6 +176,17 @@ def render_json(export: AccessExport) -> bytes:
                         "done_on": _iso(f.done_on),
                     }
                     for f in r.follow_ups
+                ],
+                "documents": [
+                    {
+                        "file_name": d.file_name,
+                        "media_type": d.media_type,
+                        "kind": enum(kind_of(d.media_type)),
+                        "size_bytes": d.size,
+                        "added_at": _iso(d.added_at),
+                        "added_by": d.added_by,
+                    }
+                    for d in r.documents
                 ],
             }
             for r in export.records

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from welcome_center.db.models import (
     Consultation,
+    Document,
     FollowUp,
     Organisation,
     Person,
@@ -22,11 +23,13 @@ from welcome_center.db.models import (
     User,
 )
 from welcome_center.domain.dates import office_today
+from welcome_center.domain.documents import kind_of
 from welcome_center.domain.drafts import ClientChoice
 from welcome_center.domain.enums import ClientKind, FollowUpSource
 from welcome_center.domain.views import (
     ClientRef,
     ConsultationView,
+    DocumentView,
     FollowUpView,
     PartyView,
     RecognitionView,
@@ -227,6 +230,38 @@ def details(s: Session, r: Record) -> RecordDetails:
         updated_by=names.get(r.updated_by_id) if r.updated_by_id else None,
         substitute_id=r.substitute_id,
         substitute=names.get(r.substitute_id) if r.substitute_id else None,
+        documents=documents(s, r.id, names),
+    )
+
+
+def documents(s: Session, record_id: int, names: dict[int, str]) -> tuple[DocumentView, ...]:
+    """The documents of a record, newest first, without their bytes (which stay unread)."""
+    rows = s.execute(
+        select(
+            Document.id,
+            Document.file_name,
+            Document.media_type,
+            Document.size,
+            Document.sha256,
+            Document.added_at,
+            Document.added_by_id,
+        )
+        .where(Document.record_id == record_id)
+        .order_by(Document.added_at.desc(), Document.id.desc())
+    )
+    return tuple(
+        DocumentView(
+            id=did,
+            record_id=record_id,
+            file_name=name,
+            media_type=media,
+            kind=kind_of(media),
+            size=size,
+            sha256=digest,
+            added_at=at,
+            added_by=names.get(by) if by is not None else None,
+        )
+        for did, name, media, size, digest, at, by in rows
     )
 
 

@@ -29,6 +29,7 @@ from welcome_center.db.models import (
     Consent,
     Consultation,
     ContactPerson,
+    Document,
     FollowUp,
     OfficeSettings,
     Person,
@@ -46,6 +47,7 @@ from welcome_center.domain.access import (
     AccessAuditEntry,
     AccessConsent,
     AccessConsultation,
+    AccessDocument,
     AccessExport,
     AccessFollowUp,
     AccessFormat,
@@ -205,6 +207,20 @@ def _collect(s: Session, actor: Actor, p: Person) -> AccessExport:
             .order_by(FollowUp.due_on, FollowUp.id)
         )
     )
+    documents: dict[int, list[AccessDocument]] = {}
+    for rid, name, media, size, at, by in s.execute(
+        select(
+            Document.record_id, Document.file_name, Document.media_type, Document.size,
+            Document.added_at, Document.added_by_id,
+        )
+        .where(Document.record_id.in_(own_ids))
+        .order_by(Document.added_at, Document.id)
+    ):  # fmt: skip
+        documents.setdefault(rid, []).append(
+            AccessDocument(
+                file_name=name, media_type=media, size=size, added_at=at, added_by=staff(by)
+            )
+        )
     titles = list(
         s.scalars(
             select(ResidenceTitle)
@@ -247,8 +263,12 @@ def _collect(s: Session, actor: Actor, p: Person) -> AccessExport:
         return redact(text, words)
 
     records = tuple(
-        _record(r, staff, clean, consultations.get(r.id, []), referrals.get(r.id, []),
-                follow_ups.get(r.id, []))
+        replace(
+            _record(r, staff, clean, consultations.get(r.id, []), referrals.get(r.id, []),
+                    follow_ups.get(r.id, [])),
+            documents=tuple(replace(d, file_name=clean(d.file_name))
+                            for d in documents.get(r.id, [])),
+        )
         for r in own
     )  # fmt: skip
     party_of = tuple(

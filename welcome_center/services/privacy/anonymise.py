@@ -14,9 +14,10 @@ What goes and what stays:
 - a **record's** summary, the notes of its consultations, the reasons and outcomes of its
   referrals (and the reason of a consent override, kept as an empty text so that the override
   itself still shows), the notes of its follow-ups, of its further parties and of its
-  recognition procedures go. Dates, kinds, status, closing reasons, topics, services, channels,
-  requester types, municipality, partners, durations, languages and interpreters of
-  consultations, the counsellor and the record number stay: every figure stays the same.
+  recognition procedures go, and its documents are deleted (bytes, names and all: no figure
+  counts them). Dates, kinds, status, closing reasons, topics, services, channels, requester
+  types, municipality, partners, durations, languages and interpreters of consultations, the
+  counsellor and the record number stay: every figure stays the same.
 - organisations (companies and partners) and their contact persons stay: they are not clients
   in a vulnerable position, and DOMAIN.md names no rule for them.
 
@@ -37,6 +38,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
+    delete,
     func,
     literal,
     select,
@@ -48,6 +50,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db import name_keys, search
 from welcome_center.db.models import (
     Consultation,
+    Document,
     FollowUp,
     Person,
     RecognitionProcedure,
@@ -228,8 +231,8 @@ def due_persons(
 
 def anonymise_records(s: Session, ids: Collection[int], now: datetime) -> int:
     """Anonymise these records (those not anonymised yet) and their consultations, referrals,
-    follow-ups, parties' notes and recognition procedures; rebuild their search entries.
-    Returns how many records were anonymised."""
+    follow-ups, parties' notes and recognition procedures, delete their documents; rebuild
+    their search entries. Returns how many records were anonymised."""
     done = 0
     for chunk in _chunks(sorted(ids)):
         rids = list(
@@ -275,6 +278,7 @@ def anonymise_records(s: Session, ids: Collection[int], now: datetime) -> int:
             .where(RecordParty.record_id.in_(rids), RecordParty.note != "")
             .values(note="")
         )
+        s.execute(delete(_table(Document)).where(Document.record_id.in_(rids)))
         search.reindex(s, rids)
         done += len(rids)
     return done
