@@ -55,6 +55,7 @@ RECORD_WINDOW_KEYS = (
     KeyRow(("Ctrl+Return", "Ctrl+Enter"), N_("Save the overview and close the window")),
     KeyRow(("Ctrl+K",), N_("Record a consultation")),
     KeyRow(("Ctrl+R",), N_("Refer to a partner")),
+    KeyRow(("Ctrl+D",), N_("The record's documents")),
     KeyRow(("Ctrl+P",), N_("Print the summary for the client")),
     KeyRow(("F5",), N_("Reload the record")),
     KeyRow(("Esc", "Ctrl+W"), N_("Close the window (asks first if something is unsaved)")),

@@ -69,6 +69,8 @@ class HistoryModel(RowsModel):
             return f"{text}: {status_word(RecordStatus(head))}"
         if action is AuditAction.CLOSE and head:
             return f"{text}: {self.ops.label(Vocabulary.CLOSING_REASON, head)}"
+        if action is AuditAction.READ_DOCUMENT:  # detail "document=7 open" or "... save"
+            return _("Document saved as a copy") if head.endswith(" save") else _("Document opened")
         return text
 
 

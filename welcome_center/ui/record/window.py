@@ -46,6 +46,7 @@ from welcome_center.ui.forms import FieldErrors
 from welcome_center.ui.ops import Call, Ops
 from welcome_center.ui.qt_i18n import short_date
 from welcome_center.ui.record.consultations import ConsultationsTab
+from welcome_center.ui.record.documents import DocumentsTab
 from welcome_center.ui.record.follow_ups import FollowUpsTab
 from welcome_center.ui.record.header import HeaderBar
 from welcome_center.ui.record.history import HistoryTab
@@ -57,10 +58,11 @@ from welcome_center.ui.record.residence import ResidenceTab
 from welcome_center.ui.widgets.date_field import dates_ok
 
 # Window shortcuts that text fields would otherwise take for themselves (Ctrl+K deletes to the
-# end of the line in Qt's text fields on X11).
+# end of the line in Qt's text fields on X11, Ctrl+D the next character).
 _WINDOW_KEYS = (
     QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K),
     QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_R),
+    QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_D),
 )
 
 
@@ -127,6 +129,7 @@ class RecordWindow(QMainWindow):
         self.follow_ups = FollowUpsTab(self)
         self.recognition = RecognitionTab(self)
         self.residence = ResidenceTab(self)
+        self.documents = DocumentsTab(self)
         self.history = HistoryTab(self)
         for tab, text in (
             (self.overview, _("&Overview")),
@@ -135,9 +138,13 @@ class RecordWindow(QMainWindow):
             (self.follow_ups, _("&Follow-ups")),
             (self.recognition, _("Reco&gnition")),
             (self.residence, _("Residence &titles")),
+            # No letter of "Documents" / "Dokumente" is free in this window: Ctrl+D.
+            (self.documents, _("Documents")),
             (self.history, _("&History")),
         ):
             self.tabs.addTab(tab, text)
+        keys = QKeySequence("Ctrl+D").toString(QKeySequence.SequenceFormat.NativeText)
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.documents), keys)
         self.tabs.currentChanged.connect(self._tab_changed)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -153,6 +160,7 @@ class RecordWindow(QMainWindow):
             (("Ctrl+K",), self.record_consultation),
             (("Ctrl+R",), self.refer),
             (("Ctrl+P",), self.print_summary),
+            (("Ctrl+D",), self.show_documents),
             (("Esc", "Ctrl+W"), self.close),
             (("F5",), self.refresh),
         ):
@@ -221,6 +229,12 @@ class RecordWindow(QMainWindow):
         """Ctrl+P: the summary for the client to take home."""
         if self.details is not None:
             print_client_summary(self)
+
+    def show_documents(self) -> None:
+        """Ctrl+D: the record's documents, the list (or, while there is none, "Add…") focused."""
+        if self.details is not None:
+            self.tabs.setCurrentWidget(self.documents)
+            self.documents.focus_first()
 
     def refresh(self) -> None:
         """F5: load the record again; unsaved input is dropped only if the user agrees."""
@@ -292,6 +306,8 @@ class RecordWindow(QMainWindow):
         self.overview.set_details(d, keep_input=True)
         for tab in (self.consultations, self.referrals, self.follow_ups, self.recognition):
             tab.show_details(d)
+        self.documents.show_details(d)
+        self.tabs.setTabText(self.tabs.indexOf(self.documents), documents_title(len(d.documents)))
         is_person = d.client.kind is ClientKind.PERSON
         self.tabs.setTabVisible(self.tabs.indexOf(self.residence), is_person)
         if is_person:
@@ -410,6 +426,11 @@ class RecordWindow(QMainWindow):
         if answer is Answer.SAVE:
             return self.save()
         return answer is Answer.DISCARD
+
+
+def documents_title(count: int) -> str:
+    """The Documents tab's title, with how many there are."""
+    return _("Documents (%(n)d)") % {"n": count} if count else _("Documents")
 
 
 def _changed_by(d: RecordDetails) -> tuple[str, str]:
