@@ -295,7 +295,7 @@ def test_progress_is_reported_and_cancel_writes_nothing(
     assert report.ok and report.dry_run
     assert heard == [
         ("check", 50, None), ("check", 100, None), ("check", 120, 120),
-        ("write", 50, 120), ("write", 100, 120), ("write", 120, 120),
+        ("write", 50, 120), ("write", 100, 120), ("write", 120, 120), ("finish", 120, 120),
     ]  # fmt: skip
 
     counts = (_count(uow, Record), _count(uow, AuditEntry), _count(uow, User))
@@ -351,3 +351,18 @@ def test_a_0013_office_upgrades_with_its_rows_and_goes_back(
     after = _counts(db)
     assert after["import_aliases"] == 0
     assert {t: n for t, n in after.items() if t in before} == before
+
+
+def test_a_label_before_its_parenthesis_is_understood(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path,
+        ["Nachname;Vorname;Eingang;Zielgruppe", "Kaya;Ali;04.04.2024;Person in der Region"],
+    )
+    assert preview(uow, admin, path).values == ()
+    report = import_file(uow, admin, path)
+    assert report.ok, report.problems
+    with uow.read() as s:
+        r = s.scalars(select(Record).where(Record.id.in_(report.changes.records))).one()
+        assert r.requester_type == "person_in_region"

@@ -115,7 +115,7 @@ def test_a_list_is_previewed_mapped_checked_and_imported_by_keys(
         ("Verweise", "Kammer Zwickau", 1), ("Wohnort", "Nordpol", 1),
         ("Berater/in", "neu.kollege", 1),
     ]  # fmt: skip
-    assert values.item(0, 0).text() == "Themen (Topic)"
+    assert values.item(0, 0).text() == "Themen"
     assert values.combos[5].currentText() == "(create as an inactive user)"
     assert tab.values_label.text().startswith("6 values the program's lists do not know.")
 
@@ -137,6 +137,7 @@ def test_a_list_is_previewed_mapped_checked_and_imported_by_keys(
     assert tab.summary.toPlainText().startswith(
         "Checked (dry run, nothing written): liste.csv, 3 rows: 3 new records, 0 already there"
     )
+    assert "5 mappings would be remembered for the next import." in tab.summary.toPlainText()
     assert _count(admin_ops, ImportAlias) == 0
 
     records = _count(admin_ops, Record)

@@ -78,20 +78,21 @@ def fact_lines(report: ImportReport) -> list[str]:
 def summary_lines(report: ImportReport, file_name: str) -> list[str]:
     """What a checked or written import did, for a file without problems."""
     head = _("Checked (dry run, nothing written)") if report.dry_run else _("Imported")
+    values = {"head": head, "file": file_name}
+    for key, n in (
+        ("rows", report.rows),
+        ("new", report.created_records),
+        ("old", report.existing_records),
+        ("persons", report.created_persons),
+        ("orgs", report.created_organisations),
+    ):
+        values[key] = format_number(n)
     out = [
         _(
-            "%(head)s: %(file)s, %(rows)d rows: %(new)d new records, %(old)d already there, "
-            "%(persons)d new persons, %(orgs)d new organisations."
+            "%(head)s: %(file)s, %(rows)s rows: %(new)s new records, %(old)s already there, "
+            "%(persons)s new persons, %(orgs)s new organisations."
         )
-        % {
-            "head": head,
-            "file": file_name,
-            "rows": report.rows,
-            "new": report.created_records,
-            "old": report.existing_records,
-            "persons": report.created_persons,
-            "orgs": report.created_organisations,
-        }
+        % values
     ]
     if report.skipped:
         lines = ", ".join(format_number(n) for n in report.skipped[:SKIPPED_SHOWN])
@@ -105,7 +106,16 @@ def summary_lines(report: ImportReport, file_name: str) -> list[str]:
             )
             % {"n": len(report.skipped), "lines": lines}
         )
-    if report.aliases_saved:
+    if report.aliases_saved and report.dry_run:
+        out.append(
+            ngettext(
+                "%(n)d mapping would be remembered for the next import.",
+                "%(n)d mappings would be remembered for the next import.",
+                report.aliases_saved,
+            )
+            % {"n": report.aliases_saved}
+        )
+    elif report.aliases_saved:
         out.append(
             ngettext(
                 "%(n)d mapping remembered for the next import.",

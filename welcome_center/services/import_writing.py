@@ -81,6 +81,8 @@ def write(
         record_ids += s.scalars(stmt, values[start : start + WRITE_CHUNK])
         if step is not None:
             step(len(record_ids), len(values))
+    if step is not None and not values:
+        step(0, 0)  # nothing new: the rest follows all the same
     records = [
         (record_id, v["kind"], v["counsellor_id"])
         for record_id, v in zip(record_ids, values, strict=True)

@@ -62,7 +62,8 @@ from welcome_center.services.import_writing import Written, write
 from welcome_center.services.people import person_name
 
 _CHUNK = 500  # ids or keys per IN (...) query
-Progress = Callable[[str, int, int | None], None]  # phase ("check", "write"), done, total
+# phase ("check", "write", then "finish": no more cancelling), done, total
+Progress = Callable[[str, int, int | None], None]
 
 __all__ = [
     "ClientMatch",
@@ -192,6 +193,8 @@ class _Steps:
         self._stop_if_cancelled()
         if self.progress is not None:
             self.progress("write", done, total)
+            if done == total:  # the details, search index and audit log follow, uncancellable
+                self.progress("finish", done, total)
 
 
 def _check(

@@ -60,8 +60,10 @@ def all_entries(uow: UnitOfWork) -> dict[Vocabulary, list[VocabularyItem]]:
 def resolver(session: Session, vocabulary: Vocabulary) -> dict[str, str]:
     """Map from a code or a German or English label (case-folded) to the code.
 
-    A part of a label between commas or slashes ("Aufenthalt" of "Aufenthalt, Einreise, Visum")
-    is understood too, when it belongs to one entry only: lists write the short form.
+    A part of a label between commas or slashes ("Aufenthalt" of "Aufenthalt, Einreise, Visum"),
+    or its words before a parenthesis ("Person in der Region" of "Person in der Region
+    (zugewandert)"), is understood too, when it belongs to one entry only: lists write the short
+    form.
     """
     out: dict[str, str] = {}
     parts: dict[str, set[str]] = {}
@@ -69,7 +71,7 @@ def resolver(session: Session, vocabulary: Vocabulary) -> dict[str, str]:
         for key in (e.label_de, e.label_en, e.code):
             out[key.strip().casefold()] = e.code
         for label in (e.label_de, e.label_en):
-            for part in re.split(r"[,/]", label):
+            for part in [*re.split(r"[,/]", label), label.split("(")[0]]:
                 if part.strip():
                     parts.setdefault(part.strip().casefold(), set()).add(e.code)
     for part, codes in parts.items():

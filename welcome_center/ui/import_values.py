@@ -78,7 +78,7 @@ class ValuesTable(QTableWidget):
         self.combos, self.checks = [], []
         self.setRowCount(len(values))
         for row, v in enumerate(values):
-            self._item(row, COLUMN, f"{v.column} ({kind_word(v.kind)})")
+            self._item(row, COLUMN, v.column)
             written = v.written if v.remembered is None else _("%(value)s (remembered)") % {
                 "value": v.written}  # fmt: skip
             self._item(row, VALUE, written)

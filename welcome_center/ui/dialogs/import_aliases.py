@@ -78,6 +78,13 @@ class AliasesDialog(QDialog):
             ]
         )
         fit_columns(self.table)
+        # Wide enough for every column (within reason: the screen is fitted when shown).
+        needed = (
+            self.table.horizontalHeader().length()
+            + 2 * self.table.frameWidth()
+            + self.table.verticalScrollBar().sizeHint().width()
+        )
+        self.table.setMinimumWidth(min(needed, 1200))
         select_row(self.table, keep_row)
         self.empty.setVisible(not self.aliases)
         self.remove_button.setEnabled(bool(self.aliases))

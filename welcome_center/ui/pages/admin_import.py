@@ -64,6 +64,12 @@ class _Failed:
     error: Exception
 
 
+def _header(written: str, meaning: str) -> str:
+    """A preview column's header: as written, and below it what it is read as (once, when the
+    file writes the program's own words)."""
+    return written if written.casefold() == meaning.casefold() else f"{written}\n{meaning}"
+
+
 class ImportTab(QWidget):
     """Choose a list, see it, map its unknown values, check or import it."""
 
@@ -76,7 +82,9 @@ class ImportTab(QWidget):
         self.choose_button = QPushButton(_("Choose &file…"))
         self.choose_button.clicked.connect(self.choose_file)
         self.file_label = text_label(bold=True)
-        self.file_label.setText(_("No list chosen yet."))
+        self.file_label.setText(
+            _("No list chosen yet: choose a CSV or XLSX file with one row per record.")
+        )
         self.aliases_button = QPushButton(_("&Remembered aliases…"))
         self.aliases_button.clicked.connect(self.show_aliases)
         self.problems_label = text_label()
@@ -189,8 +197,8 @@ class ImportTab(QWidget):
         ]
         self.problems_label.setText("\n".join(problems))
         self.problems_label.setVisible(bool(problems))
-        unknown = _("(unknown column)")
-        headers = [f"{c.written}\n{c.meaning if c.field else unknown}" for c in p.columns]
+        headers = [_header(c.written, c.meaning if c.field else _("(unknown column)"))
+                   for c in p.columns]  # fmt: skip
         width = max([len(p.columns), *(len(cells) for _line, cells in p.rows)])
         headers += [""] * (width - len(headers))
         self.rows_model.headers = headers
@@ -202,8 +210,12 @@ class ImportTab(QWidget):
         self.values.set_values(p.values, p.choices)
         self.values_label.setText(self._values_text(p))
         self.summary.clear()
-        self.views.setCurrentIndex(1 if p.unknown else 0)
         self._set_running(False)
+        if p.unknown:  # straight to the first value to give a meaning
+            self.views.setCurrentIndex(1)
+            self.values.combos[self.values.values.index(p.unknown[0])].setFocus()
+        else:
+            self.views.setCurrentIndex(0)
 
     @staticmethod
     def _values_text(p: Preview) -> str:
@@ -279,6 +291,13 @@ class ImportTab(QWidget):
         p = self.running
         if p is None or p.cancel.is_set():
             return
+        if p.phase == "finish":  # nothing left to cancel between rows
+            self.progress.setRange(0, 0)
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText(
+                _("Saving the details, the search index and the audit log…")
+            )
+            return
         total = p.total if p.total is not None else (self.preview.row_count if self.preview else 0)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(p.done, max(total, 1)))
@@ -316,7 +335,7 @@ class ImportTab(QWidget):
             lines.insert(1, _("Correct the list, or give its unknown values a meaning."))
         self.summary.setPlainText("\n".join(lines))
         self.views.setCurrentWidget(self.summary)
-        self.progress_label.setText(lines[0])
+        self.progress_label.clear()
         if report.ok and not report.dry_run and not report.cancelled:
             self.ops.broadcast(report.changes, self)
             self.ops.status.emit(
