@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from welcome_center.domain.errors import DomainError
-from welcome_center.i18n import _, format_number, ngettext
+from welcome_center.i18n import _, format_number, ngettext, pgettext
 from welcome_center.services import import_preview, import_summary, imports
 from welcome_center.services.context import ConcurrentChangeError, UnitOfWork
 from welcome_center.services.import_preview import Preview
@@ -112,7 +112,8 @@ class ImportTab(QWidget):
         self.progress = QProgressBar()
         self.progress.setAccessibleName(_("Progress of the import"))
         self.progress_label = text_label()
-        self.cancel_button = QPushButton(_("&Cancel"))
+        # Its own word: the German "&Abbrechen" is the main window's menu "&Arbeitsplatz".
+        self.cancel_button = QPushButton(pgettext("import", "&Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.check_button = QPushButton(_("Chec&k"))
         self.check_button.clicked.connect(lambda: self.run(dry_run=True))
