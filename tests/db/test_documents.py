@@ -351,7 +351,7 @@ def test_a_0014_office_upgrades_with_every_row_and_an_empty_documents_table(
         assert "documents" not in inspect(conn).get_table_names()
     before = _counts(db)
     migrate.upgrade(db)
-    assert migrate.current_revision(db) == migrate.HEAD == "0015"
+    assert migrate.current_revision(db) == migrate.HEAD
     assert migrate.schema_differences(db) == []
     assert _counts(db) == {**before, "documents": 0}
     assert documents.add_document(uow, anna, record_id, "b.pdf", PDF).value.size == len(PDF)

@@ -25,6 +25,7 @@ from tests.db.encrypted_office import (
     words_in,
     write_client,
 )
+from tests.db.test_privacy_migration import _to
 from welcome_center.app import AppContext, open_app
 from welcome_center.db import cipher, erasure, migrate
 from welcome_center.db.engine import is_encrypted_file, url_for_path, wal_path
@@ -109,19 +110,13 @@ def test_the_backup_before_a_migration_is_encrypted_too(
         pytest.skip("a test of SQLite files")
     office = make_office(tmp_path / "office", encrypted=encrypted)
     write_client(office)
-    from alembic import command
     from alembic.script import ScriptDirectory
 
     cfg = migrate.alembic_config()
     head = ScriptDirectory.from_config(cfg).get_revision(migrate.head_revision())
     previous = head.down_revision
     assert isinstance(previous, str)
-    with office.ctx.db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.commit()
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, previous)
+    _to(office.ctx.db, previous)  # foreign keys off: the way back may rebuild a table
     office.reopen()  # migrates, with a backup first
     backups = sorted(office.paths.backup_dir.glob("*.db"))
     assert len(backups) == 1 and f"before-migration-{previous}" in backups[0].name

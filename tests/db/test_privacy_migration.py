@@ -29,15 +29,20 @@ def _to(db: Database, revision: str) -> None:
 
     cfg = migrate.alembic_config()
     with db.engine.connect() as conn:
+        # On the driver's connection, as the runner does: SQLAlchemy's connection would begin a
+        # transaction first, inside which SQLite ignores the pragma (and a batch rebuild of a
+        # table would then cascade into the tables that refer to it).
+        raw = conn.connection.dbapi_connection
         if db.is_sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-        if db.is_sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+        finally:
+            if db.is_sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def test_a_0005_database_with_rows_upgrades_and_keeps_every_row(db: Database) -> None:

@@ -417,7 +417,28 @@ def schema_of(path: Path) -> set[tuple[str, str, str]]:
         ).fetchall()
     finally:
         con.close()
-    return {(t, n, re.sub(r"\s+", " ", s or "")) for t, n, s in rows}
+    return {(t, n, _same_order(re.sub(r"\s+", " ", s or ""))) for t, n, s in rows}
+
+
+_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY KEY|FOREIGN KEY|UNIQUE|CHECK)\b")
+
+
+def _same_order(sql: str) -> str:
+    """A CREATE TABLE with its table constraints sorted: batch mode (a table rebuilt by a
+    migration, 0016's ``records``) writes them in no fixed order, which means nothing."""
+    head, paren, body = sql.partition("(")
+    if not head.startswith("CREATE TABLE") or not body.endswith(")"):
+        return sql
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(body[:-1]):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            items.append(body[start:i].strip())
+            start = i + 1
+    items.append(body[start:-1].strip())
+    columns = [x for x in items if not _CONSTRAINT.match(x)]
+    constraints = sorted(x for x in items if _CONSTRAINT.match(x))
+    return f"{head}{paren}{', '.join(columns + constraints)})"
 
 
 def revision_of(path: Path) -> str | None:

@@ -290,14 +290,20 @@ class NumberCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+ONE_CLIENT_OR_ANONYMOUS = (
+    "(anonymous AND client_person_id IS NULL AND client_organisation_id IS NULL)"
+    " OR (NOT anonymous AND (client_person_id IS NULL) <> (client_organisation_id IS NULL))"
+)
+
+
 class Record(Base):
     """An enquiry or a case: one record type with a ``kind`` (DOMAIN.md)."""
 
     __tablename__ = "records"
     __table_args__ = (
-        CheckConstraint(
-            "(client_person_id IS NULL) <> (client_organisation_id IS NULL)", name="one_client"
-        ),
+        # One client, a person or an organisation; none only for an anonymous enquiry (a caller
+        # who gave no name, DOMAIN.md), which has no client until one is assigned.
+        CheckConstraint(ONE_CLIENT_OR_ANONYMOUS, name="one_client_or_anonymous"),
         Index("ix_records_opened_on", "opened_on"),
         Index("ix_records_closed_on", "closed_on"),
         Index("ix_records_promoted_on", "promoted_on"),
@@ -312,6 +318,7 @@ class Record(Base):
     client_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id"), index=True
     )
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     opened_on: Mapped[date] = mapped_column(Date)
     promoted_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
