@@ -303,3 +303,22 @@ def test_the_person_editor_candidates_tell_them_apart(qtbot, ops, twins, message
     qtbot.keyClick(shown, Qt.Key.Key_Down)
     qtbot.keyClick(shown, Qt.Key.Key_Return)  # opens the second one instead
     assert editor.saved_id == twins.second
+
+
+def test_a_person_known_by_birth_year_only_shows_the_year_in_the_list(qtbot, ops):
+    draft = PersonDraft(family_name="Haddad", given_name="Rami", birth_year=1988, nationality="SY")
+    people.create_person(ops.uow, ops.actor, draft, accept_duplicates=True)
+    page = PeoplePage(ops)
+    qtbot.addWidget(page)
+    page.resize(1300, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activated()
+
+    page.focus_search()
+    qtbot.keyClicks(page.search, "haddad")
+    qtbot.waitUntil(lambda: page.results.rowCount() == 1, timeout=SEARCH_DELAY_MS * 8)
+    m = page.results
+    assert [m.data(m.index(0, c)) for c in range(4)] == [
+        "Haddad, Rami", "Person", "1988", "Syria",
+    ]  # fmt: skip

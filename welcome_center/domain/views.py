@@ -148,6 +148,7 @@ class ClientFacts:
     consultation or opening date among them."""
 
     birth_date: date | None = None
+    birth_year: int | None = None  # known alone, without the day (or kept by anonymisation)
     nationality: str | None = None
     municipality: str | None = None
     last_contact: date | None = None

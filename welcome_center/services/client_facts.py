@@ -49,6 +49,7 @@ def person_facts(s: Session, persons: Collection[Person]) -> dict[int, ClientFac
         records, last = counted.get(p.id, (0, None))
         out[p.id] = ClientFacts(
             birth_date=p.birth_date,
+            birth_year=p.birth_year,
             nationality=p.nationality,
             municipality=p.municipality,
             last_contact=last,

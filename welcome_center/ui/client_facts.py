@@ -6,6 +6,7 @@ from __future__ import annotations
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.views import ClientFacts
 from welcome_center.i18n import _, country_name, format_number, ngettext
+from welcome_center.ui.funder_facts import born_text
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.qt_i18n import short_date
 
@@ -27,7 +28,7 @@ def records_text(facts: ClientFacts) -> str:
 def facts_parts(ops: Ops, facts: ClientFacts) -> list[str]:
     """The known facts as short phrases, in the order a list line shows them."""
     parts = [
-        _("b. %(date)s") % {"date": short_date(facts.birth_date)} if facts.birth_date else "",
+        _("b. %(date)s") % {"date": born_text(facts)} if born_text(facts) else "",
         nationality_text(facts),
         ops.label(Vocabulary.MUNICIPALITY, facts.municipality),
         _("last contact %(date)s") % {"date": short_date(facts.last_contact)}

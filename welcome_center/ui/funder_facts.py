@@ -14,7 +14,7 @@ from typing import TypeVar
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from welcome_center.domain.views import OrganisationView, PersonView
+from welcome_center.domain.views import ClientFacts, OrganisationView, PersonView
 from welcome_center.i18n import _, country_name
 from welcome_center.i18n.labels import label
 from welcome_center.ui.qt_i18n import short_date
@@ -65,7 +65,7 @@ class YearField(QLineEdit):
         self.setText(str(value) if value is not None else "")
 
 
-def born_text(p: PersonView) -> str:
+def born_text(p: PersonView | ClientFacts) -> str:
     """``03.04.1990``, or ``1990`` when only the year is known."""
     if p.birth_date is not None:
         return short_date(p.birth_date)

@@ -96,7 +96,7 @@ class ClientResultsModel(RowTableModel):
         f: ClientFacts = c.facts
         town = self.ops.label(Vocabulary.MUNICIPALITY, f.municipality)
         return ref, (
-            *name, short_date(f.birth_date), nationality_text(f), town,
+            *name, born_text(f), nationality_text(f), town,
             short_date(f.last_contact), format_number(f.records),
         )  # fmt: skip
 
