@@ -27,6 +27,29 @@ def _quiet_offscreen() -> None:
     qInstallMessageHandler(handler)
 
 
+class DeskMessage(RuntimeError):
+    """The desk showed a message box during a measure: the measure is void, and the run says
+    what the desk said instead of waiting for a click that never comes."""
+
+
+_BOXES = ("warning", "critical", "information", "question")
+
+
+def _no_message_boxes(shown: list[str]) -> dict[str, Any]:
+    """Message boxes are noted in ``shown`` and answered at once (the first run that met a
+    service error waited for a click for good); returns the functions to put back."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def note(_parent: object, title: str, text: str, *_args: object, **_kw: object) -> object:
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.Cancel
+
+    originals = {name: QMessageBox.__dict__[name] for name in _BOXES}
+    for name in _BOXES:
+        setattr(QMessageBox, name, staticmethod(note))
+    return originals
+
+
 class Desk:
     """The main window as ``ui.start.open_desk`` builds it, on the record list."""
 
@@ -38,6 +61,8 @@ class Desk:
         from welcome_center.ui import qt_i18n, start
 
         _quiet_offscreen()
+        self.messages: list[str] = []
+        self._boxes = _no_message_boxes(self.messages)
         self.app = QApplication.instance() or QApplication(["benchmark"])
         self._translators = qt_i18n.install(self.app, i18n.language())
         state = QSettings(str(data_dir / "desk-inprocess.ini"), QSettings.Format.IniFormat)
@@ -55,6 +80,10 @@ class Desk:
         self.window.close()
         self.window.deleteLater()
         self.app.processEvents()
+        from PySide6.QtWidgets import QMessageBox
+
+        for name, original in self._boxes.items():
+            setattr(QMessageBox, name, original)
 
     def scroll(self) -> tuple[list[float], list[int]]:
         """Milliseconds of each page step from the top of the whole list to its bottom, each
@@ -94,7 +123,9 @@ class Desk:
         self.page.apply_filters()
         self.page.table.viewport().repaint()
         self.app.processEvents()
-        return now_ms() - start
+        elapsed = now_ms() - start
+        self.check(f"searching {text!r}")
+        return elapsed
 
     def search_all(self, queries: Sequence[str]) -> list[float]:
         times = [self.search(q) for q in queries]
@@ -111,4 +142,11 @@ class Desk:
         if window is not None:
             window.close()
         self.app.processEvents()
+        self.check(f"opening record {record_id}")
         return elapsed
+
+    def check(self, doing: str) -> None:
+        """Raise :class:`DeskMessage` when the desk showed a message while ``doing``."""
+        if self.messages:
+            said, self.messages[:] = "; ".join(self.messages), []
+            raise DeskMessage(f"the desk showed a message while {doing}: {said}")
