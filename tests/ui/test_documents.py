@@ -283,6 +283,30 @@ def test_a_file_no_program_opens_is_said(
     )
 
 
+def test_copies_a_killed_desk_left_behind_go_after_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import tempfile
+    import time
+
+    from welcome_center.ui.record import documents as tab
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tab, "_FOLDER", [])
+    old, young = tmp_path / f"{tab.PREFIX}old", tmp_path / f"{tab.PREFIX}young"
+    for folder in (old, young):
+        (folder / "7").mkdir(parents=True)
+        (folder / "7" / "Zeugnis.pdf").write_bytes(PDF)
+    day_ago = time.time() - tab.LEFTOVER_AGE_S - 60
+    os.utime(old, (day_ago, day_ago))
+    made = viewer_folder()
+    assert not old.exists() and young.exists() and made.parent == tmp_path
+    assert viewer_folder() == made  # one per desk
+    tab._FOLDER[-1].cleanup()  # the desk ends
+    assert not made.exists()
+
+
 def test_ctrl_d_reaches_the_documents_from_a_text_field(
     qtbot: QtBot, ops: Ops, record_id: int
 ) -> None:

@@ -10,7 +10,9 @@ by the service.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,18 +35,29 @@ if TYPE_CHECKING:
     from welcome_center.ui.record.host import RecordHost
 
 _FOLDER: list[tempfile.TemporaryDirectory[str]] = []  # the copies opened; removed at the end
+PREFIX = "welcome-center-documents-"
+LEFTOVER_AGE_S = 24 * 3600  # a folder a killed desk left behind, untouched for a day
 
 
 def viewer_folder() -> Path:
     """The desk's private folder for copies handed to the viewer (made on first use, mode
-    0700, removed when the desk ends: a viewer may still be reading a copy until then)."""
-    if not _FOLDER:
-        _FOLDER.append(
-            tempfile.TemporaryDirectory(
-                prefix="welcome-center-documents-", ignore_cleanup_errors=True
-            )
-        )
-    return Path(_FOLDER[0].name)
+    0700, removed when the desk ends: a viewer may still be reading a copy until then). The
+    folders of desks that were killed, untouched for a day, are removed when it is made."""
+    if not _FOLDER or not Path(_FOLDER[-1].name).is_dir():
+        remove_leftovers(Path(tempfile.gettempdir()))
+        _FOLDER.append(tempfile.TemporaryDirectory(prefix=PREFIX, ignore_cleanup_errors=True))
+    return Path(_FOLDER[-1].name)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove copies that killed desks left in ``folder`` (the desk ends before it can)."""
+    limit = time.time() - LEFTOVER_AGE_S
+    for leftover in folder.glob(f"{PREFIX}*"):
+        try:
+            if leftover.is_dir() and leftover.stat().st_mtime < limit:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass  # gone meanwhile, or another user's
 
 
 def file_filter() -> str:
