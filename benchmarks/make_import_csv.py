@@ -16,6 +16,7 @@ from pathlib import Path
 
 from faker import Faker
 
+from welcome_center.domain.dates import office_today
 from welcome_center.domain.rules import organisation_key, person_key
 from welcome_center.services import seed_data
 from welcome_center.services.import_rows import COLUMNS
@@ -136,7 +137,7 @@ def rows(n: int, seed: int, today: date) -> list[list[str]]:
 
 def write(path: Path, n: int, seed: int = 1, today: date | None = None) -> None:
     """Write ``n`` rows to ``path`` as German Excel would save them."""
-    day = today or date.today()
+    day = today or office_today()  # the office's day: the machine's may be tomorrow already
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow([german for german, _english in COLUMNS.values()])
