@@ -249,3 +249,15 @@ def test_page_one_is_an_overview_with_a_year_earlier_and_the_parts_follow() -> N
     where = [lines.index(title) for title in parts]
     assert where == sorted(where)
     assert _row(lines, "of which first consultations", 2) == ["20", "20"]
+
+
+def test_many_topics_draw_the_largest_in_the_chart_and_list_all_in_the_table() -> None:
+    # An office's own topics: 60 of them made a chart taller than a page, and no PDF at all.
+    stats = sample_statistics()
+    many = tuple((f"topic_{i:02d}", 200 - i) for i in range(60))
+    content = sample_content("en", dataclasses.replace(stats, by_topic=many))
+    labels = {k: dict(v) for k, v in content.labels.items()}
+    labels["by_topic"] = {code: f"Own topic {code[-2:]}" for code, _n in many}
+    text = _flat(_pages(dataclasses.replace(content, labels=labels)))
+    assert "The chart shows the 25 largest of 60; the table lists them all." in text
+    assert all(f"Own topic {i:02d}" in text for i in range(60))

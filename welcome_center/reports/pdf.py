@@ -52,6 +52,7 @@ CODE_COL = 52.0
 # first rows; longer tables go on on the next page under their repeated header row.
 KEEP_WHOLE = FRAME_H / 3
 LEAD_ROWS = 3
+CHART_BARS = 25  # a chart's bars at most (about half a page); its table lists every row
 DEFINITIONS_LEAD = 4  # the appendix's heading with its first definitions
 # Figures that are part of the one above them ("of which ..."), indented.
 INDENTED = frozenset(
@@ -436,7 +437,12 @@ def _charted(section: sections.Section, threshold: int, st: Styles, level: str) 
     bars = [(r.label, r.value) for r in section.rows if isinstance(r.value, int)]
     if not bars or section.withheld:
         return _section(section, threshold, st, level)
-    chart = [_p(section.title, st[level]), charts.topic_chart(bars, WIDTH), Spacer(1, 6)]
+    # An office may keep many topics: more bars than fit on a page made the PDF fail to build.
+    drawn = bars[:CHART_BARS]
+    chart = [_p(section.title, st[level]), charts.topic_chart(drawn, WIDTH), Spacer(1, 6)]
+    if len(drawn) < len(bars):
+        note = _("The chart shows the %(shown)d largest of %(total)d; the table lists them all.")
+        chart.append(_p(note % {"shown": len(drawn), "total": len(bars)}, st["note"]))
     return _kept(chart) + _section_body(section, threshold, st)
 
 
