@@ -327,7 +327,7 @@ down_revision = "{head}"
 
 def upgrade():
     op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
-    op.drop_index("ix_consultations_date_record_minutes", table_name="consultations")
+    op.drop_index("ix_consultations_statistics", table_name="consultations")
     op.add_column("records", sa.Column("extra", sa.String(10)))
     raise RuntimeError("killed in the middle")
 """
@@ -345,7 +345,7 @@ def test_an_upgrade_that_fails_midway_leaves_the_old_schema(db_path: Path, tmp_p
     revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     con.close()
     assert "half_done" not in tables and "extra" not in columns
-    assert "ix_consultations_date_record_minutes" in tables
+    assert "ix_consultations_statistics" in tables
     assert revision == migrate.HEAD
     assert storage.check_database(url_for_path(db_path)).ok
 
@@ -363,13 +363,13 @@ def test_two_backups_before_migration_in_the_same_second(db_path: Path, tmp_path
 
 def test_check_compares_the_schema_with_the_program(db_path: Path) -> None:
     con = sqlite3.connect(db_path)
-    con.execute("DROP INDEX ix_consultations_date_record_minutes")
+    con.execute("DROP INDEX ix_consultations_statistics")
     con.commit()
     con.close()
     report = storage.check_database(url_for_path(db_path))
     assert not report.ok
     assert any("Schema: FAILED" in line for line in report.lines)
-    assert any("ix_consultations_date_record_minutes" in line for line in report.lines)
+    assert any("ix_consultations_statistics" in line for line in report.lines)
 
 
 # -- corruption is noticed (item 8) ----------------------------------------------------------

@@ -392,11 +392,20 @@ class RecordParty(Base):
 
 class Consultation(Base):
     __tablename__ = "consultations"
-    # (held_on, record_id, minutes): the statistics find a period's records, and sum its
-    # minutes, from the index alone.
+    # (held_on, record_id, minutes, channel, first, interpreter): the statistics find a
+    # period's records, sum its minutes and count its consultations by channel and kind from
+    # the index alone (migration 0017).
     __table_args__ = (
         Index("ix_consultations_record_date", "record_id", "held_on"),
-        Index("ix_consultations_date_record_minutes", "held_on", "record_id", "duration_minutes"),
+        Index(
+            "ix_consultations_statistics",
+            "held_on",
+            "record_id",
+            "duration_minutes",
+            "channel",
+            "is_first",
+            "interpreter",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
