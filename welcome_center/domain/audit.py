@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     REOPEN = "reopen"
     LINK_PARTY = "link_party"
     UNLINK_PARTY = "unlink_party"
+    MERGE = "merge"  # two persons or organisations merged into one; detail: the merged-away id
     ADD_CONSULTATION = "add_consultation"
     EDIT_CONSULTATION = "edit_consultation"
     DELETE_CONSULTATION = "delete_consultation"

@@ -146,6 +146,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.REOPEN, N_("Reopened")),
     (AuditAction.LINK_PARTY, N_("Party linked")),
     (AuditAction.UNLINK_PARTY, N_("Party removed")),
+    (AuditAction.MERGE, N_("Merged with a duplicate")),
     (AuditAction.ADD_CONSULTATION, N_("Consultation recorded")),
     (AuditAction.EDIT_CONSULTATION, N_("Consultation corrected")),
     (AuditAction.DELETE_CONSULTATION, N_("Consultation removed")),
