@@ -109,12 +109,24 @@ def db_check(args: argparse.Namespace) -> int:
 
 
 def db_backup(args: argparse.Namespace) -> int:
-    from welcome_center.services.storage import backup
+    """A SQLite file through SQLite's backup API; a server database with pg_dump."""
+    from welcome_center.services import server_backup
+    from welcome_center.services.storage import backup, backups_folder, suggested_backup_file
 
     session = open_as(args)
     try:
-        target_file = args.file.expanduser().absolute()
-        written = backup(session.ctx.db, target_file, session.actor, session.uow)
+        db = session.ctx.db
+        if args.file is not None:
+            target_file = args.file.expanduser().absolute()
+        elif db.is_sqlite:
+            folder = backups_folder(session.uow) or session.ctx.paths.backup_dir
+            target_file = suggested_backup_file(session.uow, folder)
+        else:
+            target_file = server_backup.suggested_dump_file(db, Path.cwd())
+        if db.is_sqlite:
+            written = backup(db, target_file, session.actor, session.uow)
+        else:
+            written = server_backup.backup(db, target_file, session.actor, session.uow)
     finally:
         session.close()
     print(_("Backup written to %(path)s.") % {"path": written})
@@ -140,6 +152,8 @@ def db_restore(args: argparse.Namespace) -> int:
     """An administrator's: checked, put in place, the replaced file kept, then migrated."""
     paths, url = target(args)
     backup_file = args.backup.expanduser().absolute()
+    if sqlite_path(url) is None:
+        return _restore_server(args, url, backup_file)
     if not backup_file.is_file():
         raise DomainError(_("%(path)s does not exist.") % {"path": backup_file})
     session = open_as(args)  # the role is checked in the live database, which is closed again
@@ -163,6 +177,37 @@ def db_restore(args: argparse.Namespace) -> int:
         _log(ctx.uow, _same_user(ctx.uow, actor), AuditAction.RESTORE, backup_file.name)
     finally:
         ctx.close()
+    return EXIT_OK
+
+
+def _restore_server(args: argparse.Namespace, url: str, backup_file: Path) -> int:
+    """pg_restore into an empty server database; the user is checked in the restored data."""
+    from welcome_center.services import server_backup
+
+    username = require_user(args)
+    if args.recovery_key:
+        raise DomainError(_("A server database has no recovery key; give --user."))
+    done = server_backup.restore(url, backup_file, username, user_password(username))
+    print(
+        _(
+            "%(backup)s was restored into %(where)s: %(records)d records, %(persons)d persons, "
+            "%(users)d users."
+        )
+        % {
+            "backup": backup_file,
+            "where": display_location(url),
+            "records": done.records,
+            "persons": done.persons,
+            "users": done.users,
+        }
+    )
+    if done.revision == done.head:
+        print(_("Schema %(rev)s, the program's own.") % {"rev": done.head})
+    else:
+        print(
+            _("The backup had schema %(old)s; it was upgraded to %(head)s.")
+            % {"old": done.revision or "-", "head": done.head}
+        )
     return EXIT_OK
 
 

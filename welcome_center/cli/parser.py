@@ -130,15 +130,25 @@ def _add_db_parser(sub: argparse._SubParsersAction[Parser]) -> None:
             "check the schema version and the file's integrity (an encrypted file needs --user)"
         ),
     )
-    backup = dbsub.add_parser("backup", help=_("write a consistent copy of the database"))
-    backup.add_argument("file", type=Path, help=_("the new backup file"))
+    backup = dbsub.add_parser(
+        "backup",
+        help=_("write a consistent copy of the database (on a server with pg_dump)"),
+    )
+    backup.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help=_("the new backup file (by default a new one named after the database and the time)"),
+    )
     restore = dbsub.add_parser(
         "restore",
         help=_("put a backup in place of the database (the replaced file is kept)"),
         description=_(
             "Check the backup and put it in place of the database, keeping the replaced file "
             "beside it. An administrator's command; nobody may be working with the database. "
-            "An encrypted backup opens with the --user password, or with the recovery key."
+            "An encrypted backup opens with the --user password, or with the recovery key. "
+            "On a PostgreSQL server the backup (from pg_dump) is restored with pg_restore into "
+            "an empty database only, and --user must be an administrator in it."
         ),
     )
     restore.add_argument("backup", type=Path, metavar="BACKUP", help=_("the backup file"))
