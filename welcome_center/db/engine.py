@@ -342,6 +342,28 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+# On a server, how long one statement may run, and how long a save waits for a row or table that
+# another desk holds, before the server stops it (the transaction then rolls back and the user is
+# told; db/failures.py). Milliseconds; 0 switches one off.
+STATEMENT_TIMEOUT_MS = 15_000
+LOCK_TIMEOUT_MS = 5_000
+ENV_STATEMENT_TIMEOUT = "WELCOME_CENTER_PG_STATEMENT_TIMEOUT_MS"
+ENV_LOCK_TIMEOUT = "WELCOME_CENTER_PG_LOCK_TIMEOUT_MS"
+
+
+def _milliseconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+def server_timeouts() -> str:
+    """libpq's ``options`` for every connection to a server: the statement and lock timeouts,
+    set once when the connection is made (no round trip per transaction)."""
+    statement = _milliseconds(ENV_STATEMENT_TIMEOUT, STATEMENT_TIMEOUT_MS)
+    lock = _milliseconds(ENV_LOCK_TIMEOUT, LOCK_TIMEOUT_MS)
+    return f"-c statement_timeout={statement} -c lock_timeout={lock}"
+
+
 def make_engine(url: str, key: bytes | None = None) -> Engine:
     """An engine with our pragmas and explicit transactions on every SQLite connection; with
     ``key``, SQLCipher connections opened with that key."""
@@ -352,6 +374,12 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
             url,
             module=cipher.SQLCIPHER,
             creator=lambda: cipher.connect(path, key, check_same_thread=False),
+        )
+    elif make_url(url).get_backend_name() == "postgresql":
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,  # the first action after a lost connection gets a new one
+            connect_args={"options": server_timeouts()},
         )
     else:
         engine = create_engine(url)

@@ -13,7 +13,7 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from welcome_center.domain.errors import StorageError
 from welcome_center.i18n import _
@@ -27,6 +27,9 @@ class Failure(StrEnum):
     IO = "io_error"
     DAMAGED = "damaged"
     SERVER = "server"
+    LOST = "connection_lost"  # the server connection broke off during the transaction
+    TIMEOUT = "timeout"  # the server stopped a statement (statement_timeout)
+    LOCK_TIMEOUT = "lock_timeout"  # a colleague's desk held what the save needed (lock_timeout)
     OTHER = "other"
 
 
@@ -44,7 +47,14 @@ _SQLITE = {
 _SQLITE_READONLY_DBMOVED = 1032  # the file was deleted or moved away while open
 _SQLITE_IOERR_GONE = {10 | (13 << 8), 10 | (28 << 8)}  # IOERR_FSTAT, IOERR_DELETE_NOENT
 # PostgreSQL SQLSTATE classes and codes.
-_PG = {"53100": Failure.FULL, "25006": Failure.READ_ONLY, "55P03": Failure.BUSY}
+_PG = {
+    "53100": Failure.FULL,
+    "25006": Failure.READ_ONLY,
+    "55P03": Failure.LOCK_TIMEOUT,  # lock_not_available
+    "57014": Failure.TIMEOUT,  # query_canceled (statement_timeout)
+    "57P01": Failure.LOST,  # admin_shutdown: the connection was ended (pg_terminate_backend)
+    "57P02": Failure.LOST,  # crash_shutdown
+}
 _PG_CLASSES = {
     "08": Failure.SERVER,
     "53": Failure.FULL,
@@ -57,7 +67,7 @@ def classify(exc: BaseException) -> Failure:
     """What kind of storage failure ``exc`` (a driver error, or SQLAlchemy's wrapper) is."""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return Failure.SERVER
+        return Failure.LOST
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         if code == _SQLITE_READONLY_DBMOVED or code in _SQLITE_IOERR_GONE:
@@ -66,6 +76,8 @@ def classify(exc: BaseException) -> Failure:
     state = getattr(orig, "sqlstate", None)
     if isinstance(state, str) and state:
         return _PG.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
+    if isinstance(exc, OperationalError) and type(orig).__module__.startswith("psycopg"):
+        return Failure.SERVER  # no SQLSTATE: the server was never reached (refused, no route)
     if isinstance(orig, OSError):
         return _os_failure(orig)
     if str(orig).startswith("Could not decode to UTF-8"):
@@ -120,6 +132,21 @@ def message(failure: Failure, where: str, detail: str = "") -> str:
         Failure.SERVER: _(
             "The database server (%(where)s) cannot be reached. Nothing was saved. Check the "
             "network connection, then try again."
+        ),
+        Failure.LOST: _(
+            "The connection to the database server (%(where)s) was lost; nothing was saved. "
+            "What you entered is still here: check the network, then save again (the program "
+            "connects anew)."
+        ),
+        Failure.TIMEOUT: _(
+            "The database server (%(where)s) took too long and stopped the action; nothing was "
+            "saved. Try again in a moment; if it happens again, tell whoever looks after the "
+            "server."
+        ),
+        Failure.LOCK_TIMEOUT: _(
+            "Another desk is changing the same data on the database server (%(where)s) right "
+            "now, and this save waited too long for it; nothing was saved. Save again in a "
+            "moment."
         ),
         Failure.OTHER: _(
             "The database (%(where)s) refused the change: %(detail)s. Nothing was saved."

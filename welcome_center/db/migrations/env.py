@@ -15,5 +15,9 @@ context.configure(
     render_as_batch=True,
     compare_type=True,
 )
+if connection.dialect.name == "postgresql":
+    # A migration may build an index over every record: longer than a desk's statement timeout
+    # (db/engine.py), which is lifted for this transaction only.
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
 with context.begin_transaction():
     context.run_migrations()
