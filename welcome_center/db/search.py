@@ -2,13 +2,14 @@
 
 One function each for building the index and for querying it, so that the PostgreSQL branch
 lives here and nowhere else. On SQLite the index is the FTS5 table ``record_search`` (created by
-the initial migration); documents are built in Python so that names can be indexed in their
-folded spelling too ("Müller" is also found as "Mueller").
+the initial migration); on PostgreSQL a plain table of the same documents, folded, with their
+words as a ``tsvector`` column under a GIN index (migration 0018, ``db/server_search.py``).
+Documents are built in Python so that names can be indexed in their folded spelling too
+("Müller" is also found as "Mueller").
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, TextualSelect, bindparam, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from welcome_center.db import name_keys
+from welcome_center.db import name_keys, server_search
 from welcome_center.db.models import (
     Consultation,
     Organisation,
@@ -25,11 +26,23 @@ from welcome_center.db.models import (
     RecordParty,
     Referral,
 )
-from welcome_center.domain.text import fold, name_variants, strip_accents
+from welcome_center.domain.text import name_variants, strip_accents
 
 _TOUCHED = "search_touched"
 _TRACKED = "_welcome_center_search_tracked"
 _CHUNK = 500
+_INSERT = (
+    "INSERT INTO record_search(rowid, number, names, body) VALUES (:id, :number, :names, :body)"
+)
+# On a server, two desks may reindex the same record at the same moment (consultations saved on
+# it by both): the second insert then updates the row the first one wrote instead of failing on
+# the key. SQLite's writers take turns, FTS5 needs no such clause.
+_SERVER_INSERT = (
+    "INSERT INTO record_search(rowid, number, names, body, doc) "
+    "VALUES (:id, :number, :names, :body, CAST(:doc AS tsvector)) "
+    "ON CONFLICT (rowid) DO UPDATE SET number = EXCLUDED.number, names = EXCLUDED.names, "
+    "body = EXCLUDED.body, doc = EXCLUDED.doc"
+)
 
 
 def fts_query(user_text: str) -> str:
@@ -86,29 +99,13 @@ def _is_sqlite(session: Session) -> bool:
 
 
 def _server_sql(user_text: str) -> tuple[str, dict[str, object]] | None:
-    """PostgreSQL: the same documents, stored folded; every typed word must begin a word of the
-    document (as FTS5's prefix match does), in its written or folded spelling."""
-    conditions: list[str] = []
-    params: dict[str, object] = {}
-    for i, token in enumerate(user_text.replace("\x00", " ").split()):
-        if not any(ch.isalnum() for ch in token):
-            continue
-        alternatives = []
-        for j, variant in enumerate(dict.fromkeys([strip_accents(token), fold(token)])):
-            # Like FTS5: punctuation separates words, the words form a phrase, each word is
-            # matched at the start of a word of the document.
-            words = re.findall(r"[^\W_]+", variant)
-            params[f"p{i}_{j}"] = "\\m" + "\\W+".join(words)
-            alternatives.append(f"doc ~ :p{i}_{j}")
-        conditions.append("(" + " OR ".join(alternatives) + ")")
-    if not conditions:
+    """PostgreSQL: the same documents as ``tsvector`` (GIN index ``ix_record_search_doc``); every
+    typed token must begin a word of the document, as FTS5's prefix match does
+    (``db/server_search.py``)."""
+    query = server_search.query(user_text)
+    if not query:
         return None
-    # Only generated parameter names are joined into the text; the words are bound parameters.
-    sql = (
-        "SELECT rowid FROM (SELECT rowid, number || ' ' || names || ' ' || body AS doc "  # noqa: S608
-        "FROM record_search) AS d WHERE " + " AND ".join(conditions)
-    )
-    return sql, params
+    return "SELECT rowid FROM record_search WHERE doc @@ CAST(:q AS tsquery)", {"q": query}
 
 
 def _names(*parts: str | None) -> list[str]:
@@ -193,27 +190,14 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
         for rid, number, summary, family, given, org, short in rows
     ]
     if docs and not _is_sqlite(session):
-        # Stored folded, so that a plain pattern finds every spelling (FTS5 folds by itself).
+        # Stored folded, with the words as a tsvector (FTS5 folds and cuts words by itself).
         docs = [
             {k: strip_accents(v) if isinstance(v, str) else v for k, v in d.items()} for d in docs
         ]
+        for d in docs:
+            d["doc"] = server_search.document(str(d["number"]), str(d["names"]), str(d["body"]))
     if docs:
-        # On a server, two desks may reindex the same record at the same moment (consultations
-        # saved on it by both): the second insert then updates the row the first one wrote
-        # instead of failing on the key. SQLite's writers take turns, FTS5 needs no such clause.
-        upsert = (
-            ""
-            if _is_sqlite(session)
-            else " ON CONFLICT (rowid) DO UPDATE SET number = EXCLUDED.number, "
-            "names = EXCLUDED.names, body = EXCLUDED.body"
-        )
-        session.execute(
-            text(
-                "INSERT INTO record_search(rowid, number, names, body) "
-                "VALUES (:id, :number, :names, :body)" + upsert
-            ),
-            docs,
-        )
+        session.execute(text(_INSERT if _is_sqlite(session) else _SERVER_INSERT), docs)
 
 
 def _delete_entries(session: Session, ids: Sequence[int]) -> None:
