@@ -1,5 +1,6 @@
 """Administration (administrators only): users, vocabularies, the office's settings, the audit
-log, retention, the consent form, the print-outs and the import of existing lists."""
+log, retention, the consent form, the print-outs, the import of existing lists and the
+likely duplicates among the persons."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin_audit import AuditTab
 from welcome_center.ui.pages.admin_consent import ConsentTab
+from welcome_center.ui.pages.admin_duplicates import DuplicatesTab
 from welcome_center.ui.pages.admin_import import ImportTab
 from welcome_center.ui.pages.admin_printouts import PrintoutsTab
 from welcome_center.ui.pages.admin_retention import RetentionTab
@@ -20,8 +22,8 @@ from welcome_center.ui.pages.base import Page
 
 
 class AdminPage(Page):
-    """Eight tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form,
-    Print-outs, Import."""
+    """Nine tabs: Users, Vocabularies, Office settings, Audit log, Retention, Consent form,
+    Print-outs, Import, Likely duplicates."""
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -33,6 +35,7 @@ class AdminPage(Page):
         self.consent = ConsentTab(ops)
         self.printouts = PrintoutsTab(ops)
         self.imports = ImportTab(ops)
+        self.duplicates = DuplicatesTab(ops)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Administration"))
         self.tabs.addTab(self.users, _("&Users"))
@@ -43,6 +46,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.consent, _("Co&nsent form"))
         self.tabs.addTab(self.printouts, _("&Print-outs"))
         self.tabs.addTab(self.imports, _("Import"))  # no letter left: Ctrl+Tab
+        self.tabs.addTab(self.duplicates, _("Likely duplicat&es"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 

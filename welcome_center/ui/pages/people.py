@@ -30,6 +30,7 @@ from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
 from welcome_center.services.privacy import access
 from welcome_center.ui.client_facts import nationality_text
+from welcome_center.ui.dialogs.merge import merge_with
 from welcome_center.ui.dialogs.organisation_editor import (
     OrganisationEditor,
     organisation_lines,
@@ -165,12 +166,15 @@ class PeoplePage(Page):
         new_org.clicked.connect(self.new_organisation)
         self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.clicked.connect(self.edit_current)
+        self.merge_button = QPushButton(_("&Merge with…"))
+        self.merge_button.setToolTip(_("The same person or organisation recorded twice: merge"))
+        self.merge_button.clicked.connect(self.merge_current)
         top = QHBoxLayout()
         top.addWidget(buddy_label(_("&Search:"), self.search))
         top.addWidget(self.search, 1)
         left = column(
             top, (self.result_table, 1), self.hint,
-            buttons_row(new_person, new_org, self.edit_button),
+            buttons_row(new_person, new_org, self.edit_button, self.merge_button),
         )  # fmt: skip
         side_by_side(left, self._details_side(), self)
         # The list gets the larger part: a name and what tells same names apart, unclipped.
@@ -271,6 +275,7 @@ class PeoplePage(Page):
         """Read and show a client (audited), or the empty state for None."""
         self.current = ref
         self.edit_button.setEnabled(ref is not None)
+        self.merge_button.setEnabled(ref is not None)
         self.access_button.setEnabled(ref is not None and ref.kind is ClientKind.PERSON)
         if ref is None:
             self.heading.setText(_("No one selected"))
@@ -396,6 +401,16 @@ class PeoplePage(Page):
             return
         editor = PersonEditor if ref.kind is ClientKind.PERSON else OrganisationEditor
         self._edited(ref.kind, editor.edit(self.ops, self, ref.id))
+
+    def merge_current(self) -> None:
+        """Merge the one shown with another (dialogs/merge.py), then show the one that stays.
+        Nothing is shown meanwhile: the one shown may be the one merged away."""
+        ref = self.current
+        if ref is None:
+            return
+        self.current = None
+        kept = merge_with(self.ops, ref, self)
+        self.show_client(ClientRef(ref.kind, kept if kept is not None else ref.id, ""))
 
     def _edited(self, kind: ClientKind, item_id: int | None) -> None:
         """Show the saved (or chosen existing) client."""
