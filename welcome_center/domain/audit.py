@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     LINK_PARTY = "link_party"
+    ASSIGN_CLIENT = "assign_client"  # an anonymous enquiry given its client; detail: the kind
     UNLINK_PARTY = "unlink_party"
     MERGE = "merge"  # two persons or organisations merged into one; detail: the merged-away id
     ADD_CONSULTATION = "add_consultation"

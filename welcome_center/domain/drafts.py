@@ -73,9 +73,10 @@ class ClientChoice:
 
 @dataclass(frozen=True, kw_only=True)
 class RecordDraft:
-    """The overview fields of an enquiry or case."""
+    """The overview fields of an enquiry or case. ``client`` None: an anonymous enquiry (the
+    caller gave no name; no person is created, DOMAIN.md)."""
 
-    client: ClientChoice
+    client: ClientChoice | None
     opened_on: date
     kind: RecordKind = RecordKind.ENQUIRY
     counsellor_id: int | None = None

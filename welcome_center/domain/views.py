@@ -230,7 +230,7 @@ class RecordSummary:
     number: str
     kind: RecordKind
     status: RecordStatus
-    client: ClientRef
+    client: ClientRef | None  # None: an anonymous enquiry
     opened_on: date
     closed_on: date | None
     counsellor: str | None
@@ -336,7 +336,7 @@ class RecordDetails:
     number: str
     kind: RecordKind
     status: RecordStatus
-    client: ClientRef
+    client: ClientRef | None  # None: an anonymous enquiry (the caller gave no name)
     parties: tuple[PartyView, ...]
     opened_on: date
     promoted_on: date | None

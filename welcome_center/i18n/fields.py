@@ -16,6 +16,7 @@ RECORD_FIELDS = {
     "promoted_on": N_("Case since"),
     "client_person_id": N_("Client"),
     "client_organisation_id": N_("Client"),
+    "anonymous": N_("Anonymous caller"),
     "topics": N_("Topics"),
     "services": N_("Services"),
     "status": N_("Status"),

@@ -28,6 +28,7 @@ from welcome_center.domain.enums import (
     Role,
 )
 from welcome_center.domain.queries import RecordSort
+from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import N_, _
 
 _LABELS: tuple[tuple[StrEnum, str], ...] = (
@@ -145,6 +146,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.CLOSE, N_("Closed")),
     (AuditAction.REOPEN, N_("Reopened")),
     (AuditAction.LINK_PARTY, N_("Party linked")),
+    (AuditAction.ASSIGN_CLIENT, N_("Client assigned to the anonymous enquiry")),
     (AuditAction.UNLINK_PARTY, N_("Party removed")),
     (AuditAction.MERGE, N_("Merged with a duplicate")),
     (AuditAction.ADD_CONSULTATION, N_("Consultation recorded")),
@@ -212,3 +214,12 @@ def roles_label(roles: Iterable[Role], *, grants: bool = True) -> str:
     without ``grants``, the jobs only (not the list export granted beside one)."""
     held = set(roles) if grants else set(roles) - {Role.LIST_EXPORT}
     return ", ".join(label(r) for r in Role if r in held)
+
+
+ANONYMOUS_CALLER = N_("Anonymous caller")
+
+
+def client_name(client: ClientRef | None) -> str:
+    """The record's client as lists and titles show it; an anonymous enquiry has none (the
+    caller gave no name) and says so."""
+    return client.display_name if client is not None else _(ANONYMOUS_CALLER)

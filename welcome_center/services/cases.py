@@ -50,6 +50,8 @@ _OVERVIEW = (
     "client_person_id",
     "client_organisation_id",
 )
+# Words for a client assigned to an anonymous enquiry (the audit entry names the fields).
+CLIENT_FIELDS = ("client_person_id", "client_organisation_id", "anonymous")
 
 
 def load(s: Session, record_id: int, actor: Actor) -> Record:
@@ -68,6 +70,13 @@ def _load_unchanged(s: Session, record_id: int, expected_version: int, actor: Ac
     return r
 
 
+def require_client(r: Record, refusal: str) -> None:
+    """Refuse what an anonymous enquiry cannot have: it has no client to consent to a
+    referral, to accompany as a case or to link others to (``refusal`` says which and why)."""
+    if r.anonymous:
+        raise StateError(refusal)
+
+
 def _check_client(s: Session, client: ClientChoice) -> None:
     model = Person if client.kind is ClientKind.PERSON else Organisation
     if s.get(model, client.id) is None:
@@ -82,7 +91,22 @@ def _check_counsellor(s: Session, user_id: int | None, field: str = "counsellor"
 def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
     if d.opened_on > office_today():
         raise ValidationError(_("The opening date lies in the future."), field="opened_on")
-    _check_client(s, d.client)
+    if d.client is not None:
+        _check_client(s, d.client)
+    elif d.kind is RecordKind.CASE:
+        raise ValidationError(
+            _(
+                "A case accompanies a client over time: record an anonymous caller as an "
+                "enquiry, and promote it once a client is assigned."
+            ),
+            field="client",
+        )
+    if record is not None and record.anonymous and d.client is not None:
+        raise ValidationError(
+            _("Give the anonymous enquiry its client with “Assign a client…”."), field="client"
+        )
+    if record is not None and not record.anonymous and d.client is None:
+        raise ValidationError(_("A record with a client cannot become anonymous."), field="client")
     _check_counsellor(s, d.counsellor_id)
     _check_counsellor(s, d.substitute_id, "substitute")
     if d.substitute_id is not None and d.substitute_id == d.counsellor_id:
@@ -112,8 +136,7 @@ def _check_draft(s: Session, d: RecordDraft, record: Record | None) -> None:
 
 
 def _apply(r: Record, d: RecordDraft) -> None:
-    r.client_person_id = d.client.id if d.client.kind is ClientKind.PERSON else None
-    r.client_organisation_id = d.client.id if d.client.kind is ClientKind.ORGANISATION else None
+    set_client(r, d.client)
     r.opened_on = d.opened_on
     r.counsellor_id = d.counsellor_id
     r.substitute_id = d.substitute_id
@@ -129,11 +152,22 @@ def _apply(r: Record, d: RecordDraft) -> None:
         r.services = [RecordService(service=x) for x in services]
 
 
+def set_client(r: Record, client: ClientChoice | None) -> None:
+    """The record's client, or none for an anonymous enquiry."""
+    kind = client.kind if client is not None else None
+    r.client_person_id = client.id if client is not None and kind is ClientKind.PERSON else None
+    r.client_organisation_id = (
+        client.id if client is not None and kind is ClientKind.ORGANISATION else None
+    )
+    r.anonymous = client is None
+
+
 def open_record(uow: UnitOfWork, actor: Actor, draft: RecordDraft) -> Saved[RecordDetails]:
     """Record a new enquiry (or a case straight away); it gets the next number of its year.
     With ``draft.consultation`` the contact that brought it is recorded on it in the same
     transaction (both are saved, or neither), and the record is in progress from the start, as
-    after any consultation."""
+    after any consultation. Without ``draft.client`` it is an anonymous enquiry: the caller
+    gave no name, and no person is created."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         _check_draft(s, draft, None)
@@ -240,6 +274,13 @@ def promote(
             raise StateError(_("The record is a case already."))
         if r.status is RecordStatus.CLOSED:
             raise StateError(_("The record is closed; reopen it first."))
+        require_client(
+            r,
+            _(
+                "An anonymous enquiry cannot become a case: a case accompanies a client over "
+                "time. Assign a client first."
+            ),
+        )
         if on < r.opened_on or on > office_today():
             raise ValidationError(
                 _("The promotion date must lie between the opening date and today."),
@@ -307,6 +348,13 @@ def link_party(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         r = load(s, record_id, actor)
+        require_client(
+            r,
+            _(
+                "An anonymous enquiry has no further parties: they are linked to a client. "
+                "Assign a client first."
+            ),
+        )
         _check_client(s, party.client)
         is_person = party.client.kind is ClientKind.PERSON
         client_id = r.client_person_id if is_person else r.client_organisation_id

@@ -277,6 +277,9 @@ def _note_choices(s: Session, actor: Actor, referral_id: int) -> NoteChoices:
     if f is None:
         raise NotFoundError(_("This referral does not exist."))
     r = cases.load(s, f.record_id, actor)
+    cases.require_client(  # it has no referrals either; the note needs a client's consent
+        r, _("An anonymous enquiry has no client whose details a referral note could pass on.")
+    )
     partner = f.partner
     given = consent.consent_to_pass_on(s, r, partner, office_today())
     kind, name, details = _client_details(s, r)

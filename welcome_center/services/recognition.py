@@ -58,6 +58,13 @@ def add_procedure(
     draft = _check(draft)
     with uow.begin() as s:
         r = cases.load(s, record_id, actor)
+        cases.require_client(
+            r,
+            _(
+                "A recognition procedure is followed for a client over time: assign a client "
+                "to the anonymous enquiry first."
+            ),
+        )
         p = RecognitionProcedure(record_id=r.id, person_id=r.client_person_id, **asdict(draft))
         s.add(p)
         s.flush()

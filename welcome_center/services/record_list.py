@@ -31,7 +31,7 @@ from welcome_center.domain.permissions import Permission
 from welcome_center.domain.queries import RecordQuery, RecordSort
 from welcome_center.domain.views import ClientRef, RecordSummary
 from welcome_center.i18n import _, format_short_date, language
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.reports import table_export
 from welcome_center.services import audit, record_views, visibility, vocabularies
 from welcome_center.services.context import Actor
@@ -155,10 +155,11 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
         topics.setdefault(rid, []).append(topic)
     by_id = {}
     for r in rows:
+        client: ClientRef | None = None  # an anonymous enquiry: neither
         if r.client_person_id is not None:
             name = record_views.person_name(r.family_name, r.given_name)
             client = ClientRef(ClientKind.PERSON, r.client_person_id, name)
-        else:
+        elif r.client_organisation_id is not None:
             client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)
         counsellor = (r.display_name or r.username) if r.username else None
         by_id[r.id] = RecordSummary(
@@ -201,7 +202,7 @@ def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -
         for start in range(0, len(seen), MAX_BLOCK):
             for r in lines(s, seen[start : start + MAX_BLOCK]):
                 rows.append([
-                    r.number, label(r.kind), label(r.status), r.client.display_name,
+                    r.number, label(r.kind), label(r.status), client_name(r.client),
                     r.opened_on, r.closed_on, r.counsellor or "",
                     ", ".join(topics.get(t, t) for t in r.topics),
                 ])  # fmt: skip

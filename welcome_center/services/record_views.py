@@ -39,6 +39,7 @@ from welcome_center.domain.views import (
     ResidenceTitleView,
 )
 from welcome_center.i18n import _, format_short_date
+from welcome_center.i18n.labels import client_name
 
 
 def person_name(family: str | None, given: str | None) -> str:
@@ -48,12 +49,14 @@ def person_name(family: str | None, given: str | None) -> str:
     return f"{family}, {given}" if given else family or ""
 
 
-def client_of(r: Record) -> ClientRef:
+def client_of(r: Record) -> ClientRef | None:
+    """The record's client; None for an anonymous enquiry (the caller gave no name)."""
     if r.client_person is not None:
         p = r.client_person
         return ClientRef(ClientKind.PERSON, p.id, person_name(p.family_name, p.given_name))
     o = r.client_organisation
-    assert o is not None
+    if o is None:
+        return None
     return ClientRef(ClientKind.ORGANISATION, o.id, o.name)
 
 
@@ -222,7 +225,7 @@ def details(s: Session, r: Record) -> RecordDetails:
         summary=r.summary,
         consultations=tuple(consultation_view(c, names) for c in consultations),
         referrals=tuple(referral_view(f) for f in referrals),
-        follow_ups=tuple(follow_up_view(f, r.number, client.display_name) for f in follow_ups),
+        follow_ups=tuple(follow_up_view(f, r.number, client_name(client)) for f in follow_ups),
         recognitions=tuple(recognition_view(p) for p in recognitions),
         residence_titles=tuple(residence_view(t) for t in titles),
         version=r.version,
@@ -317,12 +320,19 @@ def client_names(s: Session, record_ids: Sequence[int]) -> dict[int, tuple[str, 
     """Number and client name per record id (for due lists)."""
     out: dict[int, tuple[str, str]] = defaultdict(lambda: ("", ""))
     rows = s.execute(
-        select(Record.id, Record.number, Person.family_name, Person.given_name, Organisation.name)
+        select(
+            Record.id,
+            Record.number,
+            Record.anonymous,
+            Person.family_name,
+            Person.given_name,
+            Organisation.name,
+        )
         .outerjoin(Person, Person.id == Record.client_person_id)
         .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
         .where(Record.id.in_(record_ids))
     ).all()
-    for rid, number, family, given, org in rows:
-        name = org if org else person_name(family, given)
+    for rid, number, anonymous, family, given, org in rows:
+        name = client_name(None) if anonymous else (org or person_name(family, given))
         out[rid] = (number, name or "")
     return out

@@ -47,6 +47,14 @@ def refer(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         r = cases.load(s, record_id, actor)
+        cases.require_client(
+            r,
+            _(
+                "An anonymous enquiry cannot be referred: a referral passes the client's "
+                "matter on to a partner and needs the client's consent. Assign a client first; "
+                "until then, tell the caller where to turn."
+            ),
+        )
         partner = _partner(s, draft.partner_id)
         if not partner.active:
             raise ValidationError(_("This partner is no longer active."), field="partner")

@@ -17,7 +17,7 @@ from welcome_center.domain.enums import RecordStatus, Vocabulary
 from welcome_center.domain.queries import RecordQuery, RecordSort
 from welcome_center.domain.views import RecordSummary
 from welcome_center.i18n import _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import record_list
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.qt_i18n import short_date
@@ -148,5 +148,5 @@ class RecordTableModel(QAbstractTableModel):
         if r.status is RecordStatus.CLOSED and r.closed_on:
             status = _("Closed %(date)s") % {"date": short_date(r.closed_on)}
         topics = ", ".join(self.ops.label(Vocabulary.TOPIC, t) for t in r.topics)
-        return (r.number, label(r.kind), status, r.client.display_name, short_date(r.opened_on),
+        return (r.number, label(r.kind), status, client_name(r.client), short_date(r.opened_on),
                 r.counsellor or "", topics)  # fmt: skip

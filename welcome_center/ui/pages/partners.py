@@ -15,7 +15,7 @@ from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import OrganisationView, RecordSummary, ReferralView
 from welcome_center.i18n import _, format_number
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import people, record_list, referrals
 from welcome_center.services.context import Changes
 from welcome_center.ui.dialogs.organisation_editor import (
@@ -81,7 +81,7 @@ class ReferralTableModel(RowTableModel):
             record = records.get(f.record_id)
             rows.append(
                 (short_date(f.referred_on), label(f.status), record.number if record else "",
-                 record.client.display_name if record else "",
+                 client_name(record.client) if record else "",
                  self.ops.label(Vocabulary.TOPIC, f.topic), f.reason.replace("\n", " "))
             )  # fmt: skip
         self.set_rows(list(zip([f.record_id for f in found], rows, strict=True)))

@@ -25,7 +25,7 @@ from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.permissions import Permission, allowed
 from welcome_center.domain.views import ClientFacts, ClientHit, ClientRef, PersonView, RecordSummary
 from welcome_center.i18n import _, format_number, ngettext
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import cases, people
 from welcome_center.services.context import Changes
 from welcome_center.services.privacy import access
@@ -116,7 +116,7 @@ class ClientRecordsModel(RowTableModel):
         topic = self.ops.label
         rows = [
             (r.number, label(r.kind), label(r.status), short_date(r.opened_on),
-             r.client.display_name, r.counsellor or "",
+             client_name(r.client), r.counsellor or "",
              ", ".join(topic(Vocabulary.TOPIC, t) for t in r.topics))
             for r in records
         ]  # fmt: skip

@@ -28,7 +28,7 @@ from welcome_center.domain.queries import RecordQuery
 from welcome_center.domain.statistics import KeyFigures, Period
 from welcome_center.domain.views import ClientRef, FollowUpView, RecordSummary, ReferralView
 from welcome_center.i18n import _, figures, format_date, format_number, ngettext
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import desk_lists, follow_ups, record_list, referrals, statistics
 from welcome_center.services.context import Changes
 from welcome_center.ui.full_text import shortened, tooltip
@@ -374,13 +374,13 @@ def _referral_line(f: ReferralView, record: RecordSummary | None, today: date) -
         "partner": f.partner, "date": short_date(f.referred_on)}  # fmt: skip
     waiting = ngettext("no feedback for %(days)s day", "no feedback for %(days)s days",
                        waited) % {"days": format_number(waited)}  # fmt: skip
-    head = SEP.join([record.number, record.client.display_name]) + "\n" if record else ""
+    head = SEP.join([record.number, client_name(record.client)]) + "\n" if record else ""
     return head + SEP.join([sent, waiting])
 
 
 def _record_line(r: RecordSummary) -> str:
     opened = _("opened %(date)s") % {"date": short_date(r.opened_on)}
-    return SEP.join((r.number, r.client.display_name, label(r.kind), label(r.status), opened))
+    return SEP.join((r.number, client_name(r.client), label(r.kind), label(r.status), opened))
 
 
 def _figure(found: KeyFigures, key: str) -> Figure:

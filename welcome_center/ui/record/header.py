@@ -21,7 +21,7 @@ from welcome_center.domain.drafts import ClosingChoices
 from welcome_center.domain.enums import RecordKind, RecordStatus, Vocabulary
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import cases
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.forms import date_edit, date_of, vocab_combo
@@ -148,7 +148,7 @@ class HeaderBar(QWidget):
         self.save_button.clicked.connect(self.host.save)
 
     def show_details(self, d: RecordDetails) -> None:
-        self.title.setText(f"{d.number} – {d.client.display_name}")
+        self.title.setText(f"{d.number} – {client_name(d.client)}")
         self.kind.setText(label(d.kind))
         self.status.setText(_("Status: %(status)s") % {"status": status_word(d.status)})
         self.facts.setText(self._facts(d))

@@ -22,7 +22,7 @@ from welcome_center.domain.drafts import ClientChoice, RecordDraft
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.ui import plain
 from welcome_center.ui.forms import (
     CodeChecklist,
@@ -49,7 +49,7 @@ _VOCAB_FIELDS = (
 def draft_of(d: RecordDetails) -> RecordDraft:
     """The overview of a saved record, as the form would hand it back unchanged."""
     return RecordDraft(
-        client=ClientChoice(d.client.kind, d.client.id),
+        client=choice_of(d),
         opened_on=d.opened_on,
         kind=d.kind,
         counsellor_id=d.counsellor_id,
@@ -63,9 +63,20 @@ def draft_of(d: RecordDetails) -> RecordDraft:
     )
 
 
+def choice_of(d: RecordDetails) -> ClientChoice | None:
+    """The record's client as the overview sends it back (None: an anonymous enquiry)."""
+    return ClientChoice(d.client.kind, d.client.id) if d.client is not None else None
+
+
 def same_overview(a: RecordDraft, b: RecordDraft) -> bool:
     """Whether two overviews agree in what the overview edits (the kind changes elsewhere)."""
     return replace(a, kind=b.kind) == b
+
+
+def _client_text(d: RecordDetails) -> str:
+    if d.client is None:
+        return client_name(None)
+    return f"{d.client.display_name} ({label(d.client.kind)})"
 
 
 class OverviewTab(QScrollArea):
@@ -158,7 +169,7 @@ class OverviewTab(QScrollArea):
         if keep_input:
             return
         self._client = d
-        self.client.setText(plain.for_button(f"{d.client.display_name} ({label(d.client.kind)})"))
+        self.client.setText(plain.for_button(_client_text(d)))
         set_date(self.opened_on, d.opened_on)
         set_counsellor(self.counsellor, self.ops, d.counsellor_id)
         set_counsellor(self.substitute, self.ops, d.substitute_id)
@@ -181,7 +192,7 @@ class OverviewTab(QScrollArea):
         # While the typed day is no date (the save refuses it), the saved one stands in.
         opened_on = date_of(self.opened_on) or d.opened_on
         return RecordDraft(
-            client=ClientChoice(d.client.kind, d.client.id),
+            client=choice_of(d),
             opened_on=opened_on,
             kind=self.host.details.kind if self.host.details else d.kind,
             counsellor_id=self.counsellor.currentData(),
@@ -195,7 +206,7 @@ class OverviewTab(QScrollArea):
         )
 
     def _open_client(self) -> None:
-        if self._client is not None:
+        if self._client is not None and self._client.client is not None:
             self.ops.open_client(self._client.client)
 
     def focus_first(self) -> None:

@@ -31,6 +31,7 @@ from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.errors import ConflictError
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _
+from welcome_center.i18n.labels import client_name
 from welcome_center.services import cases
 from welcome_center.services.context import Changes, Saved
 from welcome_center.ui.dialogs.base import Answer, ask_unsaved, confirm
@@ -308,7 +309,7 @@ class RecordWindow(QMainWindow):
             tab.show_details(d)
         self.documents.show_details(d)
         self.tabs.setTabText(self.tabs.indexOf(self.documents), documents_title(len(d.documents)))
-        is_person = d.client.kind is ClientKind.PERSON
+        is_person = d.client is not None and d.client.kind is ClientKind.PERSON
         self.tabs.setTabVisible(self.tabs.indexOf(self.residence), is_person)
         if is_person:
             self.residence.show_details(d)
@@ -375,7 +376,7 @@ class RecordWindow(QMainWindow):
     def _edited(self) -> None:
         d = self.details
         if d is not None:
-            self.setWindowTitle(f"{d.number} – {d.client.display_name}[*]")
+            self.setWindowTitle(f"{d.number} – {client_name(d.client)}[*]")
         self.setWindowModified(self.has_unsaved())
 
     def _tab_changed(self, _index: int) -> None:
@@ -395,7 +396,7 @@ class RecordWindow(QMainWindow):
         d = self.details
         if initiator is self or d is None:  # this window's own write: its result is shown
             return
-        person = d.client.id if d.client.kind is ClientKind.PERSON else None
+        person = d.client.id if d.client and d.client.kind is ClientKind.PERSON else None
         if self.record_id in changes.records or (person is not None and person in changes.persons):
             fresh = self.ops.read(
                 self, lambda uow, actor: cases.get_record(uow, actor, self.record_id)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.enums import ClientKind, RecordStatus, ReferralStatus, Vocabulary
 from welcome_center.domain.views import RecordDetails
 from welcome_center.i18n import _, ngettext
-from welcome_center.i18n.labels import label
+from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import cases
 from welcome_center.services.context import Changes
 from welcome_center.ui.ops import Ops
@@ -207,10 +207,11 @@ class RecordPreview(QScrollArea):
         d = self.details
         if d is None:
             return
-        client = changes.persons if d.client.kind is ClientKind.PERSON else changes.organisations
+        ref = d.client  # None: an anonymous enquiry, no client to follow
+        client = changes.persons if ref and ref.kind is ClientKind.PERSON else changes.organisations
         touched = (
             d.id in changes.records
-            or d.client.id in client
+            or (ref is not None and ref.id in client)
             or changes.users
             or changes.vocabularies
             or bool(changes.organisations and self._open_referrals(d))  # a partner's name
@@ -240,7 +241,7 @@ class RecordPreview(QScrollArea):
         else:
             status = label(d.status)
         self.kind_status.setText(f"{label(d.kind)} · {status}")
-        self.client.setText(d.client.display_name)
+        self.client.setText(client_name(d.client))
         self.counsellor.setText(d.counsellor or _("nobody yet"))
         self.opened.setText(short_date(d.opened_on))
         last = max([d.opened_on, *(c.held_on for c in d.consultations)])
