@@ -24,8 +24,8 @@ from welcome_center.domain.views import ClientRef
 from welcome_center.i18n import _
 from welcome_center.services import cases, follow_ups
 from welcome_center.ui.dialogs.base import confirm
-from welcome_center.ui.dialogs.quick_enquiry_client import FIND, add_contacts, create_client
 from welcome_center.ui.dialogs.quick_enquiry_form import QuickEnquiryForm
+from welcome_center.ui.dialogs.quick_enquiry_saving import add_contacts, create_client
 from welcome_center.ui.forms import combo_value, date_of
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.renamed_fields import RenamedFields
@@ -47,6 +47,7 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         self.client.decided.connect(self._decided)
         self.client.picker.client_chosen.connect(lambda _ref: self._suggest_first_contact())
         self.client.modes.idToggled.connect(lambda _mode, _on: self._suggest_first_contact())
+        self.client.no_name.toggled.connect(lambda _on: self._suggest_first_contact())
         self.first_contact.clicked.connect(self._first_contact_clicked)
         self.save_button.clicked.connect(lambda: self.save())
         self.cancel_button.clicked.connect(self.reject)
@@ -76,7 +77,7 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         (unless the user has said otherwise)."""
         if self._first_contact_set_by_user or self.saved_record_id is not None:
             return
-        chosen = self.client.picker.client() if self.client.mode() == FIND else None
+        chosen = self.client.chosen()  # (none for a caller who gives no name)
         if chosen is None:
             self.first_contact.setChecked(True)
             return
@@ -91,9 +92,13 @@ class QuickEnquiryDialog(QuickEnquiryForm):
         if not self._check_input():
             return
         if self.saved_record_id is None:
-            client = self._save_client(accept_duplicates)
-            if client is None or not self._save_record(client):
-                return
+            if self.client.anonymous():  # the caller gave no name: nobody is created
+                if not self._save_record(None):
+                    return
+            else:
+                client = self._save_client(accept_duplicates)
+                if client is None or not self._save_record(client):
+                    return
         if self._save_referral() and self._save_follow_up():
             self._finished = True
             self.ops.status.emit(_("Enquiry %(number)s saved.") % {"number": self.saved_number})
@@ -108,7 +113,17 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             found.append(missing)
         if self.saved_record_id is None and (contact := self.client.contact_problem()):
             found.append(contact)
-        if self._referral_pending() is None:
+        if self.client.anonymous() and self._referral_pending() is not False:
+            found.append(
+                ValidationError(
+                    _(
+                        "An anonymous enquiry cannot be referred: a referral needs the client's "
+                        "consent. Choose “— no referral —”, or enter the caller as a person."
+                    ),
+                    field="partner",
+                )
+            )
+        elif self._referral_pending() is None:
             found.append(
                 ValidationError(
                     _("Choose the partner to refer to, or empty the reason."), field="partner"
@@ -176,8 +191,9 @@ class QuickEnquiryDialog(QuickEnquiryForm):
                 return
         self.save()
 
-    def _save_record(self, client: ClientRef) -> bool:
-        """The enquiry and this contact, its first consultation, in one transaction."""
+    def _save_record(self, client: ClientRef | None) -> bool:
+        """The enquiry and this contact, its first consultation, in one transaction (without
+        ``client``: an anonymous enquiry)."""
         opened_on = date_of(self.opened_on) or office_today()
         channel: str | None = combo_value(self.channel)  # type: ignore[assignment]
         contact = ConsultationDraft(
@@ -189,7 +205,7 @@ class QuickEnquiryDialog(QuickEnquiryForm):
             topics=self.topics.codes(),
         )
         draft = RecordDraft(
-            client=ClientChoice(client.kind, client.id),
+            client=ClientChoice(client.kind, client.id) if client is not None else None,
             opened_on=opened_on,
             kind=RecordKind.ENQUIRY,
             counsellor_id=self.ops.actor.user_id,

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,13 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
-from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.rules import plausible_email
-from welcome_center.domain.views import ClientRef, DuplicateCandidate, OrganisationView
+from welcome_center.domain.views import ClientRef, DuplicateCandidate
 from welcome_center.i18n import _
-from welcome_center.services import people
-from welcome_center.services.context import Actor, Saved, UnitOfWork
 from welcome_center.ui.client_facts import SEPARATOR, facts_parts
 from welcome_center.ui.dialogs.person_editor import country_items
 from welcome_center.ui.dialogs.quick_enquiry_facts import PersonFacts
@@ -45,48 +43,6 @@ from welcome_center.ui.widgets.client_picker import ClientPicker
 from welcome_center.ui.widgets.type_ahead import TypeAheadCombo
 
 FIND, NEW_PERSON, NEW_ORGANISATION = 0, 1, 2
-
-
-def create_client(
-    uow: UnitOfWork,
-    actor: Actor,
-    draft: PersonDraft | OrganisationDraft,
-    accept: bool,
-    contacts: tuple[ContactDraft, ...] = (),
-) -> Saved[ClientRef | list[DuplicateCandidate]]:
-    """Create the person, or the organisation with its ``contacts`` (one transaction); possible
-    duplicates come back as the value (with no changes) instead of an error, so that the form
-    can list them."""
-    try:
-        if isinstance(draft, PersonDraft):
-            person = people.create_person(uow, actor, draft, accept_duplicates=accept)
-            ref = ClientRef(ClientKind.PERSON, person.value.id, person.value.display_name)
-            return Saved(ref, person.changes)
-        org = people.create_organisation(
-            uow, actor, draft, accept_duplicates=accept, contacts=contacts
-        )
-    except people.DuplicateCandidatesError as exc:
-        return Saved(list(exc.candidates))
-    return Saved(ClientRef(ClientKind.ORGANISATION, org.value.id, org.value.name), org.changes)
-
-
-def add_contacts(
-    uow: UnitOfWork, actor: Actor, org_id: int, contacts: tuple[ContactDraft, ...]
-) -> Saved[OrganisationView]:
-    """Add ``contacts`` to an existing organisation's contact persons (one of the same name is
-    not added twice): the contact person typed for a new organisation that turned out to be
-    recorded already is not lost."""
-    org = people.get_organisation(uow, actor, org_id)
-    known = {c.name.casefold() for c in org.contacts}
-    new = [c for c in contacts if c.name.strip().casefold() not in known]
-    if not new:
-        return Saved(org)
-    kept = [
-        ContactDraft(name=c.name, function=c.function, email=c.email, phone=c.phone, id=c.id)
-        for c in org.contacts
-    ]
-    versions = {c.id: c.version for c in org.contacts}
-    return people.set_contacts(uow, actor, org_id, [*kept, *new], versions)
 
 
 def contact_fields(text: str) -> tuple[str, str]:
@@ -121,6 +77,7 @@ class ClientSection(QWidget):
         self.form.addRow(self.picker)
         self._build_person()
         self._build_organisation()
+        self._build_anonymous()
         self.client_error = error_label()
         self.form.addRow(self.client_error)
         errors.register("client", self.picker, self.client_error)
@@ -183,6 +140,26 @@ class ClientSection(QWidget):
         for edit in (self.contact_name, self.contact_line):
             edit.setPlaceholderText(_("optional"))
 
+    def _build_anonymous(self) -> None:
+        """A caller who gives no name, instead of finding one: an anonymous enquiry, and no
+        person is created. (A choice of the "find" state, whose letters leave it one.)"""
+        self.no_name = QCheckBox(_("No na&me given (anonymous)"))
+        self.no_name.setToolTip(
+            _("The caller gives no name: the enquiry is recorded without creating a person.")
+        )
+        self.no_name.toggled.connect(self._no_name_toggled)
+        self.form.addRow(self.no_name)
+        self.anonymous_note = QLabel(
+            _(
+                "Recorded as an anonymous enquiry: no person is created, and it cannot be "
+                "referred. Should the caller give a name later, assign the client in the "
+                "record window."
+            )
+        )
+        self.anonymous_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.anonymous_note.setWordWrap(True)
+        self.form.addRow(self.anonymous_note)
+
     def _build_candidates(self) -> None:
         self.candidates_box = QWidget()
         lay = QVBoxLayout(self.candidates_box)
@@ -220,6 +197,7 @@ class ClientSection(QWidget):
             self.picker.edit,
             self.picker.change_button,
             self.picker.hits,
+            self.no_name,
             self.family_name,
             self.given_name,
             self.person_contact,
@@ -246,6 +224,8 @@ class ClientSection(QWidget):
         self.picker.setVisible(mode == FIND)
         self.person_box.setVisible(mode == NEW_PERSON)
         self.org_box.setVisible(mode == NEW_ORGANISATION)
+        self.no_name.setVisible(mode == FIND)
+        self._no_name_toggled(self.no_name.isChecked())
         # "Client:" leads to the search field; a new client's fields have mnemonics of their
         # own, whose letters the label must not take.
         self.client_label.setText(_("Cl&ient:") if mode == FIND else _("Client:"))
@@ -260,7 +240,8 @@ class ClientSection(QWidget):
         """Chosen by a click, Space or its mnemonic: the cursor goes where the typing starts.
         (Arrow keys among the choices keep the focus there: Qt puts it back after the click.)"""
         first = {FIND: self.picker, NEW_PERSON: self.family_name, NEW_ORGANISATION: self.org_name}
-        first[mode].setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.anonymous():
+            first[mode].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _take_search_text(self, mode: int) -> None:
         """What was searched for becomes the new client's name, so nothing is typed twice."""
@@ -275,9 +256,18 @@ class ClientSection(QWidget):
         elif mode == NEW_ORGANISATION and not self.org_name.text().strip():
             self.org_name.setText(text)
 
+    def anonymous(self) -> bool:
+        """Whether the caller gives no name (an anonymous enquiry: no client at all)."""
+        return self.mode() == FIND and self.no_name.isChecked()
+
+    def _no_name_toggled(self, checked: bool) -> None:
+        """No name: nobody is searched for (what was typed stays, greyed)."""
+        self.picker.setEnabled(not checked)
+        self.anonymous_note.setVisible(checked and self.mode() == FIND)
+
     def chosen(self) -> ClientRef | None:
-        """The existing client chosen (only in the "find existing" mode)."""
-        return self.picker.client() if self.mode() == FIND else None
+        """The existing client chosen (only in the "find existing" mode, with a name)."""
+        return self.picker.client() if self.mode() == FIND and not self.anonymous() else None
 
     def new_draft(self, municipality: str | None) -> PersonDraft | OrganisationDraft | None:
         """The new client as typed (None in the "find existing" mode)."""
@@ -333,7 +323,7 @@ class ClientSection(QWidget):
         return {"email": line, "phone": line}
 
     def missing_client(self) -> ValidationError | None:
-        if self.mode() == FIND and self.picker.client() is None:
+        if self.mode() == FIND and not self.anonymous() and self.picker.client() is None:
             return ValidationError(
                 _(
                     "Choose a client: type a name and pick a hit (Down, Enter), "
@@ -346,6 +336,7 @@ class ClientSection(QWidget):
     def use_client(self, ref: ClientRef) -> None:
         """Make ``ref`` the client (a saved new one, or a chosen candidate)."""
         self.modes.button(FIND).setChecked(True)
+        self.no_name.setChecked(False)
         self.picker.set_client(ref)
         self.hide_candidates()
 
@@ -362,6 +353,7 @@ class ClientSection(QWidget):
         )
         return (
             self.mode(),
+            self.no_name.isChecked(),
             self.picker.client(),
             self.picker.edit.text(),
             self.nationality.currentData(),

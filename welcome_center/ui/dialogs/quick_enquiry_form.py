@@ -144,6 +144,7 @@ class QuickEnquiryForm(QDialog):
         """The hint under the requester type and under the topics, while they are empty."""
         self._hints[self.requester].setVisible(self.requester.currentData() is None)
         self._hints[self.topics].setVisible(not self.topics.codes())
+        self._hints[self.referral_box].setVisible(self.client.anonymous())
 
     def _left_column(self) -> QVBoxLayout:
         self._hints: dict[QWidget, QLabel] = {}
@@ -252,6 +253,13 @@ class QuickEnquiryForm(QDialog):
         self._offer_referral_topics()
         self.reason = QLineEdit()
         self._row(ref_form, _("Referra&l reason:"), self.reason, "reason")
+        self.no_referral = self._hint_label(
+            self.referral_box,
+            _("An anonymous enquiry cannot be referred: a referral needs the client's consent."),
+        )
+        ref_form.addRow(self.no_referral)
+        self.client.modes.idToggled.connect(lambda _mode, _on: self._show_hints())
+        self.client.no_name.toggled.connect(lambda _on: self._show_hints())
         self.follow_up = QGroupBox(_("Follo&w-up"))
         self.follow_up.setCheckable(True)
         self.follow_up.setChecked(False)

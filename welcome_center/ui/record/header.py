@@ -26,6 +26,7 @@ from welcome_center.services import cases
 from welcome_center.ui.dialogs.base import confirm
 from welcome_center.ui.forms import date_edit, date_of, vocab_combo
 from welcome_center.ui.qt_i18n import short_date
+from welcome_center.ui.record.assign_client import assign_client, assign_text
 from welcome_center.ui.record.closing import OpenWorkChoice
 from welcome_center.ui.record.dialogs import EditDialog, run
 
@@ -117,6 +118,7 @@ class HeaderBar(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.facts, 1)
         for b in (
+            self.assign_button,
             self.promote_button,
             self.status_button,
             self.close_button,
@@ -130,6 +132,13 @@ class HeaderBar(QWidget):
         layout.addLayout(actions)
 
     def _buttons(self) -> None:
+        # An anonymous enquiry's way to its client (the caller came back and gave a name); it
+        # takes the overview's key for the client, which an anonymous enquiry does not use.
+        self.assign_button = QPushButton(assign_text())
+        self.assign_button.setToolTip(
+            _("The caller gave no name. Assign the person or organisation once they give it.")
+        )
+        self.assign_button.clicked.connect(lambda: assign_client(self.host))
         self.promote_button = QPushButton(_("&Promote to case"))
         self.promote_button.clicked.connect(self.promote_record)
         self.status_button = QPushButton(_("Set st&atus"))
@@ -153,7 +162,11 @@ class HeaderBar(QWidget):
         self.status.setText(_("Status: %(status)s") % {"status": status_word(d.status)})
         self.facts.setText(self._facts(d))
         closed = d.status is RecordStatus.CLOSED
-        self.promote_button.setVisible(d.kind is RecordKind.ENQUIRY and not closed)
+        anonymous = d.client is None  # no case without a client: it is assigned first
+        self.assign_button.setVisible(anonymous)
+        self.promote_button.setVisible(
+            d.kind is RecordKind.ENQUIRY and not closed and not anonymous
+        )
         self.status_button.setEnabled(not closed)
         for action in self.status_menu.actions():
             action.setEnabled(action.data() != d.status.value)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -33,6 +34,7 @@ from welcome_center.ui.forms import (
     set_date,
     vocab_combo,
 )
+from welcome_center.ui.record.assign_client import assign_client, assign_text
 from welcome_center.ui.record.dialogs import counsellor_combo, field_row, set_counsellor
 from welcome_center.ui.record.parties import PartiesBox
 
@@ -75,7 +77,10 @@ def same_overview(a: RecordDraft, b: RecordDraft) -> bool:
 
 def _client_text(d: RecordDetails) -> str:
     if d.client is None:
-        return client_name(None)
+        return _("%(caller)s – %(assign)s") % {
+            "caller": client_name(None),
+            "assign": assign_text().replace("&", ""),
+        }
     return f"{d.client.display_name} ({label(d.client.kind)})"
 
 
@@ -112,6 +117,8 @@ class OverviewTab(QScrollArea):
         self.client.setToolTip(_("Opens the client's details."))
         self.client.clicked.connect(self._open_client)
         add(_("Clie&nt"), self.client, field="client")
+        item = form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole)
+        self.client_label = item.widget() if item is not None else None
         self.opened_on = add(_("Opene&d on"), date_edit(), field="opened_on")
         counsellor = counsellor_combo(self.ops)
         self.counsellor = add(_("Co&unsellor"), counsellor, field="counsellor")
@@ -165,11 +172,20 @@ class OverviewTab(QScrollArea):
     def set_details(self, d: RecordDetails, keep_input: bool = False) -> None:
         """Show ``d``; with ``keep_input`` only what the overview's Save does not send
         (the parties) is updated, and the typed input stays."""
-        self.parties.show_parties(d.parties)
+        self.parties.show_parties(d.parties, anonymous=d.client is None)
         if keep_input:
             return
         self._client = d
         self.client.setText(plain.for_button(_client_text(d)))
+        # An anonymous enquiry: the button assigns the client, and the header's "Assign a
+        # client…" has the label's key.
+        if isinstance(self.client_label, QLabel):
+            self.client_label.setText(_("Clie&nt") if d.client is not None else _("Client"))
+        self.client.setToolTip(
+            _("Opens the client's details.")
+            if d.client is not None
+            else _("The caller gave no name. Assign the person or organisation once they give it.")
+        )
         set_date(self.opened_on, d.opened_on)
         set_counsellor(self.counsellor, self.ops, d.counsellor_id)
         set_counsellor(self.substitute, self.ops, d.substitute_id)
@@ -206,7 +222,11 @@ class OverviewTab(QScrollArea):
         )
 
     def _open_client(self) -> None:
-        if self._client is not None and self._client.client is not None:
+        if self._client is None:
+            return
+        if self._client.client is None:
+            assign_client(self.host)
+        else:
             self.ops.open_client(self._client.client)
 
     def focus_first(self) -> None:

@@ -113,12 +113,11 @@ class PartiesBox(QGroupBox):
         self.table.setSizeAdjustPolicy(QTableView.SizeAdjustPolicy.AdjustToContents)
         self.table.setMaximumHeight(self.table.fontMetrics().lineSpacing() * 12)
         self.table.activated.connect(self._open)
-        self.empty = QLabel(
-            _(
-                "No further parties. Link an employer, a family member or whoever "
-                "else belongs to this record."
-            )
+        self._empty_text = _(
+            "No further parties. Link an employer, a family member or whoever "
+            "else belongs to this record."
         )
+        self.empty = QLabel(self._empty_text)
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
         self.empty.setWordWrap(True)
         self.add = QPushButton(_("Lin&k party…"))
@@ -135,7 +134,14 @@ class PartiesBox(QGroupBox):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def show_parties(self, parties: tuple[PartyView, ...]) -> None:
+    def show_parties(self, parties: tuple[PartyView, ...], anonymous: bool = False) -> None:
+        """Show ``parties``; an anonymous enquiry has none (they are linked to a client)."""
+        self.add.setVisible(not anonymous)
+        self.empty.setText(
+            _("An anonymous enquiry has no further parties: assign a client first.")
+            if anonymous
+            else self._empty_text
+        )
         self.model.set_items(parties)
         self.empty.setVisible(not parties)
         self.table.setVisible(bool(parties))

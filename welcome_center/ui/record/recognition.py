@@ -153,6 +153,13 @@ class RecognitionDialog(EditDialog):
         self._fill(item)
 
 
+def _no_procedure() -> str:
+    return _(
+        "A recognition procedure is followed for a client over time: assign a client to the "
+        "anonymous enquiry first."
+    )
+
+
 class RecognitionTab(TableTab):
     """The record's recognition procedures; Enter edits one."""
 
@@ -163,14 +170,18 @@ class RecognitionTab(TableTab):
             _("No recognition procedures. Add one for each foreign qualification."),
         )
         self.host = host
-        self.add_button(_("&New procedure…"), self.add)
+        self.new_button = self.add_button(_("&New procedure…"), self.add)
         self.add_button(_("E&dit…"), self.edit_current, needs_item=True)
         self.finish_buttons()
 
     def show_details(self, details: Any) -> None:
+        self.needs_client(self.new_button, details.client is None, _no_procedure())
         self.show_items(details.recognitions)
 
     def add(self) -> bool:
+        d = self.host.details
+        if self.refused(self.host.widget(), d is not None and d.client is None, _no_procedure()):
+            return False
         return run(RecognitionDialog(self.host))
 
     def edit_item(self, item: RecognitionView) -> None:

@@ -200,6 +200,14 @@ class FeedbackDialog(EditDialog):
         self._fill(item)
 
 
+def _no_referral() -> str:
+    return _(
+        "An anonymous enquiry cannot be referred: a referral passes the client's matter on to "
+        "a partner and needs the client's consent. Assign a client first; until then, tell the "
+        "caller where to turn."
+    )
+
+
 class ReferralsTab(TableTab):
     """The record's referrals, newest first; Enter records the partner's feedback."""
 
@@ -211,7 +219,7 @@ class ReferralsTab(TableTab):
             _("Reason and outcome of the se&lected referral"),
         )
         self.host = host
-        self.add_button(_("&New referral… (Ctrl+R)"), self.add)
+        self.new_button = self.add_button(_("&New referral… (Ctrl+R)"), self.add)
         self.add_button(_("Record feedbac&k…"), self.edit_current, needs_item=True)
         self.note_button = self.add_button(
             _("&Write to the partner…"), self.write_note, needs_item=True
@@ -225,9 +233,13 @@ class ReferralsTab(TableTab):
             make_referral_note(self.host, item)
 
     def show_details(self, details: Any) -> None:
+        self.needs_client(self.new_button, details.client is None, _no_referral())
         self.show_items(details.referrals)
 
     def add(self) -> bool:
+        d = self.host.details
+        if self.refused(self.host.widget(), d is not None and d.client is None, _no_referral()):
+            return False
         return run(ReferralDialog(self.host))
 
     def edit_item(self, item: ReferralView) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -159,6 +160,20 @@ class TableTab(QWidget):
 
     def finish_buttons(self) -> None:
         self.buttons.addStretch(1)
+
+    def needs_client(self, add: QPushButton, anonymous: bool, why: str) -> None:
+        """On an anonymous enquiry (no client) ``add`` is off and the empty list says ``why``;
+        :meth:`refused` says it when the action is asked for by its key."""
+        if not hasattr(self, "_empty_text"):
+            self._empty_text = self.empty.text()
+        add.setEnabled(not anonymous)
+        self.empty.setText(why if anonymous else self._empty_text)
+
+    def refused(self, parent: QWidget, anonymous: bool, why: str) -> bool:
+        """Whether the action is refused for want of a client (and then said in a box)."""
+        if anonymous:
+            QMessageBox.information(parent, _("Assign a client first"), why)
+        return anonymous
 
     def show_items(self, items: Sequence[Any]) -> None:
         """Show ``items``, keeping the cursor on the same line number where possible."""
