@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 
 from benchmarks import _stats_sql
 from benchmarks._result import now_ms
+from benchmarks._server import ServerSQL
 from welcome_center.app import create_office, open_app
+from welcome_center.db import server_search
 from welcome_center.db.search import fts_query
 from welcome_center.domain.drafts import ConsultationDraft
 from welcome_center.domain.queries import RecordQuery
@@ -41,6 +43,12 @@ _IDS = (
     "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
     "WHERE record_search MATCH ?) ORDER BY opened_on DESC, id DESC"
 )
+# On PostgreSQL (benchmarks/_server.py: "?" markers become psycopg's): the tsvector's index.
+_SERVER_MATCH = "SELECT rowid FROM record_search WHERE doc @@ CAST(? AS tsquery)"
+_SERVER_IDS = (
+    "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
+    "WHERE doc @@ CAST(? AS tsquery)) ORDER BY opened_on DESC, id DESC"
+)
 _LINES = (
     "SELECT r.id, r.number, r.kind, r.status, r.opened_on, r.closed_on, r.client_person_id, "
     "r.client_organisation_id, p.family_name, p.given_name, o.name, u.display_name, u.username "
@@ -51,12 +59,22 @@ _LINES = (
 _TOPICS = "SELECT record_id, topic FROM record_topics WHERE record_id IN ({})"
 
 
-def search_sql(conn: sqlite3.Connection, text: str) -> int:
-    """The desk's search by hand: the same FTS MATCH, ordered ids, the first block's lines."""
-    query = fts_query(text)
+def _query(conn: Any, text: str) -> str:
+    return fts_query(text) if _is_sqlite(conn) else server_search.query(text)
+
+
+def _is_sqlite(conn: Any) -> bool:
+    """SQLite's or SQLCipher's connection, not the server's (benchmarks/_server.py)."""
+    return not isinstance(conn, ServerSQL)
+
+
+def search_sql(conn: Any, text: str) -> int:
+    """The desk's search by hand: the same FTS MATCH (on a server: the same tsquery), ordered
+    ids, the first block's lines."""
+    query = _query(conn, text)
     if not query:
         return 0
-    ids = [r[0] for r in conn.execute(_IDS, (query,))]
+    ids = [r[0] for r in conn.execute(_IDS if _is_sqlite(conn) else _SERVER_IDS, (query,))]
     block = ids[:BLOCK]
     if block:
         conn.execute(_LINES.format(_marks(len(block))), block).fetchall()
@@ -64,9 +82,10 @@ def search_sql(conn: sqlite3.Connection, text: str) -> int:
     return len(ids)
 
 
-def match_only_sql(conn: sqlite3.Connection, text: str) -> int:
-    query = fts_query(text)
+def match_only_sql(conn: Any, text: str) -> int:
+    query = _query(conn, text)
     sql = "SELECT rowid FROM record_search WHERE record_search MATCH ?"
+    sql = sql if _is_sqlite(conn) else _SERVER_MATCH
     return len(conn.execute(sql, (query,)).fetchall()) if query else 0
 
 
@@ -80,7 +99,7 @@ def search_service(uow: UnitOfWork, actor: Actor, text: str) -> int:
 # --- a record with all its details -----------------------------------------------------------
 
 _RECORD_SQL = (
-    "SELECT r.*, p.family_name, p.given_name, o.name FROM records r "
+    "SELECT r.*, p.family_name, p.given_name, o.name, r.client_person_id FROM records r "
     "LEFT JOIN persons p ON p.id = r.client_person_id "
     "LEFT JOIN organisations o ON o.id = r.client_organisation_id WHERE r.id = ?",
     "SELECT rp.id, rp.role, rp.note, p.id, p.family_name, p.given_name, o.id, o.name "
@@ -103,13 +122,13 @@ _TITLES = (
 )
 
 
-def record_sql(conn: sqlite3.Connection, record_id: int) -> None:
+def record_sql(conn: Any, record_id: int) -> None:
     """The rows of a record's window, read by hand."""
     conn.execute("SELECT id, display_name FROM users").fetchall()
     record = conn.execute(_RECORD_SQL[0], (record_id,)).fetchone()
     for sql in _RECORD_SQL[1:]:
         conn.execute(sql, (record_id,)).fetchall()
-    person = record[4]  # client_person_id
+    person = record[-1]  # client_person_id (r.* has its columns in the order they were added)
     if person is not None:
         conn.execute(_TITLES, (person,)).fetchall()
 
@@ -118,11 +137,17 @@ def record_service(uow: UnitOfWork, actor: Actor, record_id: int) -> None:
     cases.get_record(uow, actor, record_id)
 
 
-def audit_insert_sql(conn: sqlite3.Connection, actor: Actor, record_id: int) -> None:
+_AUDIT = (
+    "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, detail) "
+    "VALUES (datetime('now'), ?, ?, 'read', 'record', ?, '')"
+)
+_SERVER_AUDIT = _AUDIT.replace("datetime('now')", "now()")
+
+
+def audit_insert_sql(conn: Any, actor: Actor, record_id: int) -> None:
     """The audit entry a read of a record leaves, written by hand (for the comparison)."""
     conn.execute(
-        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, detail) "
-        "VALUES (datetime('now'), ?, ?, 'read', 'record', ?, '')",
+        _AUDIT if _is_sqlite(conn) else _SERVER_AUDIT,
         (actor.user_id, actor.name, record_id),
     )
     conn.commit()
@@ -142,12 +167,20 @@ def save_service(uow: UnitOfWork, actor: Actor, record_id: int, day: date) -> No
     consultations.record_consultation(uow, actor, record_id, consultation_draft(day, actor.user_id))
 
 
-def save_sql(conn: sqlite3.Connection, actor: Actor, record_id: int, day: date) -> None:
+_SAVE = (
+    "INSERT INTO consultations (record_id, held_on, duration_minutes, channel, "
+    "counsellor_id, is_first, language, interpreter, notes, created_at) "
+    "VALUES (?, ?, 30, 'phone', ?, 0, '', 0, ?, datetime('now'))"
+)
+_SERVER_SAVE = _SAVE.replace(", 0, '', 0,", ", false, '', false,").replace(
+    "datetime('now')", "now()"
+)
+
+
+def save_sql(conn: Any, actor: Actor, record_id: int, day: date) -> None:
     """One INSERT of a consultation and its commit."""
     conn.execute(
-        "INSERT INTO consultations (record_id, held_on, duration_minutes, channel, "
-        "counsellor_id, is_first, language, interpreter, notes, created_at) "
-        "VALUES (?, ?, 30, 'phone', ?, 0, '', 0, ?, datetime('now'))",
+        _SAVE if _is_sqlite(conn) else _SERVER_SAVE,
         (record_id, day.isoformat(), actor.user_id, "Rückfrage zum Visum."),
     )
     conn.commit()
@@ -172,7 +205,12 @@ def report(uow: UnitOfWork, actor: Actor, period: Period, fmt: ReportFormat) -> 
 def import_once(csv: Path, db: Path, encrypted: bool = False) -> float:
     """Import ``csv`` into a new database at ``db`` (an encrypted one, as the office's is by
     default, when ``encrypted``); returns the milliseconds of the import."""
-    paths = resolve(str(db))
+    return import_into(csv, str(db), encrypted)
+
+
+def import_into(csv: Path, db: str, encrypted: bool = False) -> float:
+    """Import ``csv`` into the new (empty) database ``db``, a file path or a URL."""
+    paths = resolve(db)
     ctx = create_office(paths, encrypted=True)[0] if encrypted else open_app(paths, create=True)
     try:
         start = now_ms()

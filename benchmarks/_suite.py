@@ -1,6 +1,7 @@
 """One run of every measure, on the plain work copy and (beside it) on an encrypted copy of the
-same data. Plain and encrypted are measured interleaved, item by item where a figure has items,
-so that the machine's load (other programs, a shared virtual machine) falls on both alike."""
+same data, or on a PostgreSQL database of the same data. The sides are measured interleaved,
+item by item where a figure has items, so that the machine's load (other programs, a shared
+virtual machine) falls on all alike."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from benchmarks import _database as database
 from benchmarks import _measures as m
+from benchmarks import _server as server
 from benchmarks._result import (
     Measure,
     above_baseline_at_most,
@@ -64,11 +66,12 @@ def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, Any]]:
 
 @dataclass
 class Side:
-    """One database of the run: the plain work copy or its encrypted twin, opened by the
-    program (``ctx``) and, for the baselines, by hand (``sql``, SQLCipher for the encrypted)."""
+    """One database of the run: the plain work copy, its encrypted twin or the server's
+    database, opened by the program (``ctx``) and, for the baselines, by hand (``sql``:
+    SQLCipher for the encrypted, psycopg for the server)."""
 
     name: str
-    path: Path
+    path: Path | str  # a file, or the server's URL
     ctx: Any  # AppContext
     actor: Any  # Actor
     sql: Any  # a DB-API connection
@@ -94,6 +97,8 @@ def _open_side(name: str, path: Path, username: str, password: str) -> Side:
     ctx = open_app(resolve(str(path)), unlock=unlock)  # migrates an older schema once, here
     actor = users.authenticate(ctx.uow, username, password)
     key = ctx.db.key
+    if isinstance(path, str):
+        return Side(name, path, ctx, actor, server.ServerSQL(path), key)
     return Side(name, path, ctx, actor, database.connect(path, key), key)
 
 
@@ -113,7 +118,13 @@ class Run:
     """Every measure on work copies of the benchmark database: plain, and encrypted too."""
 
     def __init__(
-        self, db: Path, work: Path, repeat: int, import_rows: int, encrypted: bool
+        self,
+        db: Path,
+        work: Path,
+        repeat: int,
+        import_rows: int,
+        encrypted: bool,
+        server_url: str | None = None,
     ) -> None:
         from welcome_center.services.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -136,6 +147,8 @@ class Run:
             _encrypt(enc, self.username, self.password)
             say(f"  encrypted in {(now_ms() - start) / 1000:.1f} s")
             self.sides.append(_open_side(ENCRYPTED, enc, self.username, self.password))
+        if server_url:
+            self.sides.append(_open_side(server.SERVER, server_url, self.username, self.password))
 
     @property
     def plain(self) -> Side:
@@ -348,21 +361,25 @@ class Run:
             ("month", "year"), self.periods(), ("%Y-%m", "%Y"), strict=True
         ):
             say(f"statistics of {period.start} .. {period.end} ...")
+            file_figures = m.statistics_service(self.plain.ctx.uow, self.plain.actor, period)
             for side in self.sides:
-                _stats_sql.check_same(
-                    m.statistics_service(side.ctx.uow, side.actor, period),
-                    m.statistics_sql(side.sql, period),
-                )
+                figures = m.statistics_service(side.ctx.uow, side.actor, period)
+                if side.name == server.SERVER:  # the hand-written SQL is SQLite's
+                    if figures != file_figures:
+                        say(f"  the server's statistics differ from the file's ({key})")
+                    continue
+                _stats_sql.check_same(figures, m.statistics_sql(side.sql, period))
             times = self._interleaved([period] * self.repeat, lambda s: (
                 lambda p: m.statistics_service(s.ctx.uow, s.actor, p),
-                lambda p: m.statistics_sql(s.sql, p),
+                *([] if s.name == server.SERVER else [lambda p: m.statistics_sql(s.sql, p)]),
             ))  # fmt: skip
             for side in self.sides:
-                service, sql = times[side.name]
+                service, *sql = times[side.name]
+                baseline = median(sql[0]) if sql else None
                 side.add(Measure(
                     f"statistics_{key}", f"statistics of one {key} ({period.start.strftime(span)})",
-                    median(service), median(sql), ratio_at_most(2),
-                    extra={"runs_ms": service, "baseline_runs_ms": sql,
+                    median(service), baseline, ratio_at_most(2) if sql else None,
+                    extra={"runs_ms": service, "baseline_runs_ms": sql[0] if sql else None,
                            "period": [period.start.isoformat(), period.end.isoformat()]},
                 ))  # fmt: skip
 
@@ -394,6 +411,9 @@ class Run:
         runs: dict[str, list[float]] = {side.name: [] for side in self.sides}
         for n in range(imports):
             for side in self.sides if n % 2 == 0 else self.sides[::-1]:
+                if side.name == server.SERVER:
+                    runs[side.name].append(server.import_once(csv, str(side.path), n))
+                    continue
                 target = self.dir / f"import-{side.name}-{n}.db"
                 runs[side.name].append(m.import_once(csv, target, side.name == ENCRYPTED))
         for side in self.sides:

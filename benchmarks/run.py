@@ -1,8 +1,8 @@
 """The benchmark suite: the desk's times on a demonstration database, each next to a baseline,
 on a plain file and on an encrypted copy of the same data.
 
-    python -m benchmarks.run --records 100000 [--json FILE] [--db PATH] [--repeat K]
-                             [--plain-only]
+    python -m benchmarks.run --records 100000 [--json FILE] [--db PATH] [--db URL]
+                             [--repeat K] [--plain-only]
 
 Builds (or reuses, when it holds N records) a plain demonstration database of N records with the
 demo generator, works on a copy of it (SQLite's backup API) and on an encrypted copy of that
@@ -14,6 +14,11 @@ and importing a CSV (into a new plain and a new encrypted database). Plain and e
 measured interleaved. Each figure is the median (or p95) of repeated runs. Prints the plain
 table, the encrypted one, and encrypted / plain per figure, flagging every ratio above 1.3; exits
 0 even when targets are missed (it is a measurement) and names the missed ones.
+
+With ``--db postgresql+psycopg://...`` every figure is measured on that PostgreSQL database too
+(filled with the same demonstration data when empty; benchmarks/_server.py), beside the plain
+file of N records, and the table of PostgreSQL / SQLite per figure flags search p95 above 1.5 x
+(the issue's bound). The encrypted comparison is SQLite's and is left out then.
 """
 
 from __future__ import annotations
@@ -30,29 +35,39 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from benchmarks import _database as database
 from benchmarks._result import Measure, describe_machine, machine, now_ms, say, table
+from benchmarks._server import SERVER, is_server
 from benchmarks._suite import ENCRYPTED, PLAIN, Run
 
 ENCRYPTED_AT_MOST = 1.3  # encrypted / plain, per figure (the issue's bound)
 # The figures the bound is promised for; the others are shown and flagged all the same.
 ENCRYPTED_BOUND = ("search_p50", "search_p95", "open_record_p95", "save_consultation_p95",
                    "statistics_month", "statistics_year")  # fmt: skip
+SERVER_AT_MOST = 1.5  # PostgreSQL / SQLite, search p95 on the same data (the issue's bound)
+SERVER_BOUND = ("search_p95",)
 
 
 def _ratio(plain: Measure, encrypted: Measure) -> float | None:
     return encrypted.value / plain.value if plain.value > 0 else None
 
 
-def comparison(plain: Sequence[Measure], encrypted: Sequence[Measure]) -> str:
-    """Encrypted / plain per figure, as a fixed-width table; ``>1.3`` flags a ratio above."""
+def comparison(
+    plain: Sequence[Measure],
+    encrypted: Sequence[Measure],
+    name: str = ENCRYPTED,
+    at_most: float = ENCRYPTED_AT_MOST,
+    bound: Sequence[str] = ENCRYPTED_BOUND,
+) -> str:
+    """The other side / plain per figure (encrypted, or the server's), as a fixed-width table;
+    ``> 1.3 x`` (``at_most``) flags a ratio above."""
     by_name = {m.name: m for m in encrypted}
-    head = ("measure", PLAIN, ENCRYPTED, "ratio", "")
+    head = ("measure", PLAIN, name, "ratio", "")
     rows = [head]
     for p in plain:
         e = by_name[p.name]
         ratio = _ratio(p, e)
-        above = ratio is not None and ratio > ENCRYPTED_AT_MOST
-        flag = f"> {ENCRYPTED_AT_MOST:g} x" if above else ""
-        if flag and p.name in ENCRYPTED_BOUND:
+        above = ratio is not None and ratio > at_most
+        flag = f"> {at_most:g} x" if above else ""
+        if flag and p.name in bound:
             flag += " (bound)"
         rows.append((
             p.title, f"{p.value:,.1f} {p.unit}", f"{e.value:,.1f} {e.unit}",
@@ -76,8 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     p.add_argument("--records", type=int, required=True, help="records in the database (N)")
     p.add_argument("--json", type=Path, help="write the summary as JSON to this file")
-    p.add_argument("--db", type=Path, help="the plain database to build or reuse (default: "
-                   "welcome-center-bench-N.db in the temporary folder)")  # fmt: skip
+    p.add_argument("--db", action="append", default=[],
+                   help="the plain database to build or reuse (default: "
+                   "welcome-center-bench-N.db in the temporary folder), and/or a PostgreSQL "
+                   "URL (postgresql+psycopg://...) to measure beside it; give it twice for "
+                   "both")  # fmt: skip
     p.add_argument("--repeat", type=int, default=5, help="runs per figure (default 5)")
     p.add_argument("--plain-only", action="store_true",
                    help="measure the plain file only, without the encrypted copy")  # fmt: skip
@@ -102,10 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     choose_language(None)
     started = now_ms()
-    db = args.db or database.default_path(args.records)
-    say(database.ensure_database(db.absolute(), args.records, ours=args.db is None))
+    urls = [d for d in args.db if is_server(d)]
+    files = [Path(d) for d in args.db if not is_server(d)]
+    if len(urls) > 1 or len(files) > 1:
+        raise SystemExit("--db: at most one file and one PostgreSQL URL")
+    url = urls[0] if urls else None
+    db = files[0] if files else database.default_path(args.records)
+    ours = not files  # the default file is rebuilt at another size, a named one is not
+    say(database.ensure_database(db.absolute(), args.records, ours=ours))
+    with_encrypted = not args.plain_only
+    if url:
+        from benchmarks import _server
+
+        say(_server.ensure_database(url, args.records))
+        if with_encrypted:
+            print("The encrypted comparison is made on SQLite files only: left out beside "
+                  "a PostgreSQL database.")  # fmt: skip
+        with_encrypted = False
     with tempfile.TemporaryDirectory(prefix="welcome-center-bench-") as tmp:
-        run = Run(db.absolute(), Path(tmp), args.repeat, args.import_rows, not args.plain_only)
+        run = Run(db.absolute(), Path(tmp), args.repeat, args.import_rows, with_encrypted, url)
         try:
             sides = run.all()
         finally:
@@ -116,8 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(describe_machine(info))
     for name, measures in sides.items():
         print()
-        print(f"{name} database file:")
+        print(f"{name} database{'' if name == SERVER else ' file'}:")
         print(table(measures))
+    on_server = sides.get(SERVER)
+    if on_server is not None:
+        print()
+        print("PostgreSQL / SQLite file, the same data in the same run:")
+        print(comparison(plain, on_server, SERVER, SERVER_AT_MOST, SERVER_BOUND))
     encrypted = sides.get(ENCRYPTED)
     above: list[str] = []
     if encrypted is not None:
@@ -136,6 +174,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = {"records": args.records, "database": str(db), "repeat": args.repeat,
                    "machine": info, "measures": [m.as_json() for m in plain],
                    "missed": [m.name for m in plain if m.met is False]}  # fmt: skip
+        if on_server is not None:
+            summary[SERVER] = {
+                "measures": [m.as_json() for m in on_server],
+                "missed": [m.name for m in on_server if m.met is False],
+                "ratio_to_plain": {
+                    p.name: None if (r := _ratio(p, e)) is None else round(r, 3)
+                    for p, e in zip(plain, on_server, strict=True)
+                },
+                "bound": SERVER_AT_MOST,
+            }
         if encrypted is not None:
             summary[ENCRYPTED] = {
                 "measures": [m.as_json() for m in encrypted],

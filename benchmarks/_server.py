@@ -1,0 +1,120 @@
+"""The benchmark against a PostgreSQL database (``--db postgresql+psycopg://...``): the same
+demonstration data as the SQLite file (the demo generator with the same seed, built once on the
+server when the database is empty), the hand-written baselines on a psycopg connection, and
+imports into new databases made on the same server.
+
+The run works on the server's database itself (SQLite's run works on a copy): the saved
+consultations stay in it; the number of records, which the next run checks, does not change."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from benchmarks._result import now_ms, say
+
+SERVER = "postgresql"
+
+
+def is_server(db: str | None) -> bool:
+    return bool(db) and str(db).startswith("postgresql")
+
+
+class ServerSQL:
+    """A psycopg connection that takes the baselines' sqlite3-style SQL (``?`` markers)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(_libpq(url))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _libpq(url: str) -> str:
+    """``postgresql+psycopg://...`` as libpq reads it (without the driver's name)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def record_count(url: str) -> int | None:
+    """The records in the server's database; None when it has no schema of ours yet."""
+    import psycopg
+
+    with closing(psycopg.connect(_libpq(url))) as conn:
+        found = conn.execute("SELECT to_regclass('records')").fetchone()
+        if found is None or found[0] is None:
+            return None
+        row = conn.execute("SELECT count(*) FROM records").fetchone()
+        return int(row[0]) if row else None
+
+
+def ensure_database(url: str, records: int) -> str:
+    """Reuse the server's database if it holds ``records`` records; fill it with the demo
+    generator when it is empty; refuse one holding other data."""
+    found = record_count(url)
+    if found == records:
+        return f"reused the PostgreSQL database ({records:,} records)"
+    if found:
+        raise SystemExit(
+            f"the PostgreSQL database holds {found:,} records, not {records:,}; "
+            "name an empty database (it is filled) or one of this size."
+        )
+    say(f"filling the PostgreSQL database with {records:,} demonstration records ...")
+    start = now_ms()
+    cmd = [sys.executable, "-m", "benchmarks._server", url, str(records)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    seconds = (now_ms() - start) / 1000
+    return f"filled the PostgreSQL database ({records:,} records) in {seconds:.0f} s"
+
+
+def build(url: str, records: int) -> None:
+    """The demo generator on the server (same seed as the SQLite file: the same data)."""
+    from welcome_center.app import open_app
+    from welcome_center.paths import resolve
+    from welcome_center.services.context import Actor
+    from welcome_center.services.demo import generate_demo
+
+    ctx = open_app(resolve(url), create=True)
+    try:
+        generate_demo(ctx.uow, Actor.system("benchmark"), records=records)
+    finally:
+        ctx.close()
+
+
+def import_once(csv: Path, url: str, n: int) -> float:
+    """Import ``csv`` into a new database on the server (made and dropped here); returns the
+    milliseconds of the import."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from benchmarks import _measures
+
+    name = f"{make_url(url).database}_import_{n}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        target = make_url(url).set(database=name).render_as_string(hide_password=False)
+        return _measures.import_into(csv, target)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    build(sys.argv[1], int(sys.argv[2]))
