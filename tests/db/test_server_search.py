@@ -66,6 +66,11 @@ def test_the_search_query_reads_the_index_not_the_whole_table(db: Database) -> N
             assert "Seq Scan" not in plan, (typed, plan)
             assert "ix_record_search_doc" in plan, (typed, plan)
         assert search.match_records(s, "anna4321") == [4321]
+        # No pending list that every search would read until the next VACUUM.
+        options = s.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname = 'ix_record_search_doc'")
+        ).scalar_one()
+        assert options == ["fastupdate=off"]
         assert search.match_records(s, "WC-2024-0042") == [42]
         haddad = [n for n in range(DOCUMENTS, 0, -1) if _family(families, n) == "Haddad"]
         assert search.match_records(s, "Haddad") == haddad  # the newest first

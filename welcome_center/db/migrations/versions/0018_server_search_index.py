@@ -48,7 +48,12 @@ def upgrade() -> None:
         )
         last = rows[-1][0]
     op.execute("ALTER TABLE record_search ALTER COLUMN doc SET NOT NULL")
-    op.execute("CREATE INDEX ix_record_search_doc ON record_search USING gin (doc)")
+    # Without the pending list: with it, a bulk insert (demo, import) leaves up to 4 MB of
+    # entries that every search reads until the next VACUUM (at 100,000 records a rare name took
+    # 30 ms instead of 1 ms); writing a document straight into the index costs about 0.3 ms.
+    op.execute(
+        "CREATE INDEX ix_record_search_doc ON record_search USING gin (doc) WITH (fastupdate = off)"
+    )
 
 
 def downgrade() -> None:
