@@ -200,7 +200,7 @@ def test_lists_search_due_lists_and_the_export_say_anonymous_caller(
     assert record_list.export_list(uow, anna, [anon], path) == 1
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f, delimiter=";"))
-    assert rows[1][3] == "Anonyme Anfrage"
+    assert rows[1][3] == "Anonym (ohne Namen)"
 
 
 # --- the caller comes back and gives a name --------------------------------------------------

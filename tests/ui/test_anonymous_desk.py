@@ -236,10 +236,7 @@ def test_the_client_is_assigned_by_keys_when_the_caller_gives_a_name(
     assert window.overview.client.text() == "Hrytsenko, Olha (Person)"
     window.tabs.setCurrentWidget(window.history)
     model = window.history.model
-    assert (model.text(0, 2), model.text(0, 3)) == (
-        "Client assigned to the anonymous enquiry",
-        "Anonymous caller, Client",
-    )
+    assert (model.text(0, 2), model.text(0, 3)) == ("Client assigned", "Anonymous, Client")
 
 
 def test_in_german_the_window_reads_anonyme_anfrage_and_alt_r_assigns(
@@ -249,7 +246,7 @@ def test_in_german_the_window_reads_anonyme_anfrage_and_alt_r_assigns(
     window = open_window(qtbot, ops, _anonymous_record(ops))
     d = window.details
     assert d is not None
-    assert window.header.title.text() == f"{d.number} – Anonyme Anfrage"
+    assert window.header.title.text() == f"{d.number} – Anonym (ohne Namen)"
     assert window.header.assign_button.text() == "&Ratsuchende/n zuordnen …"
     letters = _live_letters(window)
     assert len(letters) == len(set(letters)), sorted(letters)

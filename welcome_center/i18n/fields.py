@@ -16,7 +16,7 @@ RECORD_FIELDS = {
     "promoted_on": N_("Case since"),
     "client_person_id": N_("Client"),
     "client_organisation_id": N_("Client"),
-    "anonymous": N_("Anonymous caller"),
+    "anonymous": N_("Anonymous"),
     "topics": N_("Topics"),
     "services": N_("Services"),
     "status": N_("Status"),

@@ -146,7 +146,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (AuditAction.CLOSE, N_("Closed")),
     (AuditAction.REOPEN, N_("Reopened")),
     (AuditAction.LINK_PARTY, N_("Party linked")),
-    (AuditAction.ASSIGN_CLIENT, N_("Client assigned to the anonymous enquiry")),
+    (AuditAction.ASSIGN_CLIENT, N_("Client assigned")),  # to an anonymous enquiry
     (AuditAction.UNLINK_PARTY, N_("Party removed")),
     (AuditAction.MERGE, N_("Merged with a duplicate")),
     (AuditAction.ADD_CONSULTATION, N_("Consultation recorded")),

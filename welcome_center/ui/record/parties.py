@@ -137,6 +137,7 @@ class PartiesBox(QGroupBox):
     def show_parties(self, parties: tuple[PartyView, ...], anonymous: bool = False) -> None:
         """Show ``parties``; an anonymous enquiry has none (they are linked to a client)."""
         self.add.setVisible(not anonymous)
+        self.remove.setVisible(not anonymous)
         self.empty.setText(
             _("An anonymous enquiry has no further parties: assign a client first.")
             if anonymous
