@@ -75,6 +75,7 @@ def test_two_anna_muellers_are_found_with_what_tells_them_apart(
     assert set(found) == {first, second}
     assert found[first].facts == ClientFacts(
         birth_date=FIRST_BORN,
+        birth_year=FIRST_BORN.year,
         nationality="SY",
         municipality="zwickau",
         last_contact=today - timedelta(days=20),
@@ -82,6 +83,7 @@ def test_two_anna_muellers_are_found_with_what_tells_them_apart(
     )
     assert found[second].facts == ClientFacts(
         birth_date=SECOND_BORN,
+        birth_year=SECOND_BORN.year,
         nationality="UA",
         municipality="reinsdorf",
         last_contact=today - timedelta(days=5),  # the opening, as no consultation was held
@@ -122,11 +124,20 @@ def test_duplicate_candidates_carry_the_same_facts(uow: UnitOfWork, anna: Actor)
     found = people.find_duplicates(uow, anna, PersonDraft(family_name="Mueller", given_name="Anna"))
 
     assert [(c.id, c.facts) for c in found] == [
-        (first, ClientFacts(birth_date=FIRST_BORN, nationality="SY", municipality="zwickau")),
+        (
+            first,
+            ClientFacts(
+                birth_date=FIRST_BORN,
+                birth_year=FIRST_BORN.year,
+                nationality="SY",
+                municipality="zwickau",
+            ),
+        ),
         (
             second,
             ClientFacts(
                 birth_date=SECOND_BORN,
+                birth_year=SECOND_BORN.year,
                 nationality="UA",
                 municipality="reinsdorf",
                 last_contact=today - timedelta(days=2),
