@@ -46,7 +46,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.consent, _("Co&nsent form"))
         self.tabs.addTab(self.printouts, _("&Print-outs"))
         self.tabs.addTab(self.imports, _("Import"))  # no letter left: Ctrl+Tab
-        self.tabs.addTab(self.duplicates, _("Likely duplicat&es"))
+        self.tabs.addTab(self.duplicates, _("Likel&y duplicates"))  # y, German ö: free
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
 
