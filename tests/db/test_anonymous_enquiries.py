@@ -9,6 +9,7 @@ client and clears the flag, audited. Retention anonymises it like any enquiry.""
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from welcome_center.services import (
     cases,
     follow_ups,
     people,
+    printouts,
     recognition,
     record_list,
     referrals,
@@ -201,6 +203,21 @@ def test_lists_search_due_lists_and_the_export_say_anonymous_caller(
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[1][3] == "Anonym (ohne Namen)"
+
+
+def test_the_caller_takes_a_summary_home_without_a_name_on_it(
+    uow: UnitOfWork, anna: Actor, anon: int
+) -> None:
+    from pypdf import PdfReader
+
+    from welcome_center.domain.printouts import SummaryRequest
+
+    pdf = printouts.client_summary(
+        uow, anna, anon, SummaryRequest("en", TODAY, topics=("recognition",))
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Recognition of qualifications" in text and "Anna Berger" in text
+    assert "Frobanon" not in text and "withheld number" not in text  # no summary, no notes
 
 
 # --- the caller comes back and gives a name --------------------------------------------------
