@@ -18,15 +18,11 @@ from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -48,18 +44,12 @@ from welcome_center.domain.printouts import (
     parse_template,
 )
 from welcome_center.i18n import _
-from welcome_center.reports import fonts
+from welcome_center.reports import fonts, sheet
 from welcome_center.reports.fonts import BOLD, REGULAR
+from welcome_center.reports.sheet import MUTED, NAME_CHARS, RULE, TEXT, WIDTH
 
-PAGE_W, PAGE_H = A4
-MARGIN = 20 * mm
-WIDTH = PAGE_W - 2 * MARGIN
 TOP, BOTTOM = 22 * mm, 16 * mm
-TEXT = colors.HexColor("#1B1F24")
-MUTED = colors.HexColor("#5F6B78")
-RULE = colors.HexColor("#9AA5B1")
 NOTICE_BG = colors.HexColor("#FFF4D6")
-NAME_CHARS = 300  # a name is data: cut, never allowed to push the sheet off its page
 
 
 @dataclass(frozen=True)
@@ -87,7 +77,7 @@ def fallback_notice(content: SummaryContent) -> str:
 
 def _partner_rows(p: PartnerContact, topics: tuple[str, ...]) -> tuple[str, ...]:
     """A partner: its name, what for ("" if no topic), how to reach it, its contact persons."""
-    reach = " · ".join(x.strip() for x in (p.phone, p.email, p.website) if x.strip())
+    reach = sheet.reach_line(p.phone, p.email, p.website)
     return (p.name[:NAME_CHARS], ", ".join(topics), *([reach] if reach else []), *p.people)
 
 
@@ -261,45 +251,22 @@ def render_client_summary(content: SummaryContent) -> tuple[bytes, int]:
     out = io.BytesIO()
     items = summary_items(content)
     title = next((i.text for i in items if i.part is Part.TITLE), content.office.name)
-    doc = BaseDocTemplate(
+    office = content.office
+    doc = sheet.document(
         out,
-        pagesize=A4,
         title=title,
-        author=content.office.name[:NAME_CHARS],
+        author=office.name,
         lang=locale_of(content.language).replace("_", "-"),
-        initialFontName=REGULAR,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+        top=TOP,
+        bottom=BOTTOM,
+        # The office's phone, e-mail and website at the foot; one page, so no number.
+        furniture=sheet.furniture(
+            office.name, sheet.reach_line(office.phone, office.email, office.website), WIDTH, False
+        ),
     )
-    frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=_furniture(content))])
     st = _styles(content.language == "de_simple")
     story: list[Any] = []
     for item in items:
         story += _flowables(item, st)
     doc.build(story)
     return out.getvalue(), doc.page
-
-
-def _furniture(content: SummaryContent) -> Any:
-    """The office's name at the top, its phone, e-mail and website at the bottom."""
-    office = content.office
-    reach = " · ".join(x.strip() for x in (office.phone, office.email, office.website) if x)
-
-    def draw(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFillColor(TEXT)
-        canvas.setFont(BOLD, 9)
-        canvas.drawString(MARGIN, PAGE_H - 13 * mm, fonts.shorten(office.name, WIDTH, BOLD, 9))
-        canvas.setStrokeColor(MUTED)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN, PAGE_H - 15.5 * mm, PAGE_W - MARGIN, PAGE_H - 15.5 * mm)
-        if reach:
-            canvas.setFillColor(MUTED)
-            canvas.setFont(REGULAR, 7.5)
-            canvas.drawString(MARGIN, 10 * mm, fonts.shorten(reach, WIDTH, REGULAR, 7.5))
-        canvas.restoreState()
-
-    return draw

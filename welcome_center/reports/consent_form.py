@@ -10,14 +10,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -27,18 +23,13 @@ from reportlab.platypus import (
 from welcome_center import i18n
 from welcome_center.domain.consent import ConsentFormContent, FormPartner
 from welcome_center.i18n import _, format_date
-from welcome_center.reports import fonts
+from welcome_center.reports import fonts, sheet
 from welcome_center.reports.fonts import BOLD, REGULAR
+from welcome_center.reports.sheet import MUTED, NAME_CHARS, TEXT, WIDTH
 
-PAGE_W, PAGE_H = A4
-MARGIN = 20 * mm
-WIDTH = PAGE_W - 2 * MARGIN
 TOP, BOTTOM = 24 * mm, 18 * mm
-TEXT = colors.HexColor("#1B1F24")
-MUTED = colors.HexColor("#5F6B78")
 LINE = colors.HexColor("#1B1F24")
 BOX, TICKED = "\u2610", "\u2612"  # ☐ ☒ (both in DejaVu Sans)
-NAME_CHARS = 300  # a name is data: cut, never allowed to push the form off the page
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -72,25 +63,18 @@ def _render(content: ConsentFormContent) -> bytes:
     fonts.register()
     out = io.BytesIO()
     title = _("Consent to the processing of personal data")
-    doc = BaseDocTemplate(
-        out,
-        pagesize=A4,
-        title=title,
-        author=content.office_name[:NAME_CHARS],
-        lang=content.language,
-        initialFontName=REGULAR,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
-    )
-    frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")
     footer = _("Text version %(version)s · printed on %(date)s") % {
         "version": content.text_version,
         "date": format_date(content.printed_on),
     }
-    doc.addPageTemplates(
-        [PageTemplate("page", [frame], onPage=_furniture(content.office_name, footer))]
+    doc = sheet.document(
+        out,
+        title=title,
+        author=content.office_name,
+        lang=content.language,
+        top=TOP,
+        bottom=BOTTOM,
+        furniture=sheet.furniture(content.office_name, footer, WIDTH * 0.75, True),
     )
     st = _styles()
     story: list[Any] = [Paragraph(escape(title), st["title"]), Spacer(1, 3 * mm)]
@@ -225,24 +209,3 @@ def _signature_table(st: dict[str, ParagraphStyle]) -> Table:
         )
     )
     return table
-
-
-def _furniture(office: str, footer: str) -> Any:
-    """Draws the office at the top and the text version, date and page at the bottom."""
-
-    def draw(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFillColor(TEXT)
-        canvas.setFont(BOLD, 9)
-        canvas.drawString(MARGIN, PAGE_H - 13 * mm, fonts.shorten(office, WIDTH, BOLD, 9))
-        canvas.setStrokeColor(MUTED)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN, PAGE_H - 15.5 * mm, PAGE_W - MARGIN, PAGE_H - 15.5 * mm)
-        canvas.setFillColor(MUTED)
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(MARGIN, 10 * mm, fonts.shorten(footer, WIDTH * 0.75, REGULAR, 7.5))
-        page = _("Page %(page)d") % {"page": doc.page}
-        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, page)
-        canvas.restoreState()
-
-    return draw

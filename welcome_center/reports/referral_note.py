@@ -9,15 +9,10 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -28,17 +23,11 @@ from welcome_center import i18n
 from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.printouts import ClientDetail, NoteContent
 from welcome_center.i18n import _, country_name, format_short_date
-from welcome_center.reports import fonts
+from welcome_center.reports import fonts, sheet
 from welcome_center.reports.fonts import BOLD, REGULAR
+from welcome_center.reports.sheet import MUTED, NAME_CHARS, RULE, TEXT, WIDTH
 
-PAGE_W, PAGE_H = A4
-MARGIN = 20 * mm
-WIDTH = PAGE_W - 2 * MARGIN
 TOP, BOTTOM = 24 * mm, 18 * mm
-TEXT = colors.HexColor("#1B1F24")
-MUTED = colors.HexColor("#5F6B78")
-RULE = colors.HexColor("#9AA5B1")
-NAME_CHARS = 300
 
 
 def _detail_label(d: ClientDetail) -> str:
@@ -175,21 +164,17 @@ def _render(c: NoteContent) -> bytes:
     fonts.register()
     out = io.BytesIO()
     title = _("Referral to %(partner)s") % {"partner": c.partner.name[:NAME_CHARS]}
-    doc = BaseDocTemplate(
-        out,
-        pagesize=A4,
-        title=title,
-        author=c.office.name[:NAME_CHARS],
-        lang=c.language,
-        initialFontName=REGULAR,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
-    )
-    frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, 0, 0, 0, 0, id="body")
     reference = _("Our reference: %(number)s") % {"number": c.record_number}
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=_furniture(c, reference))])
+    reach = sheet.reach_line(c.office.phone, c.office.email, c.office.website)
+    doc = sheet.document(
+        out,
+        title=title,
+        author=c.office.name,
+        lang=c.language,
+        top=TOP,
+        bottom=BOTTOM,
+        furniture=sheet.furniture(c.office.name, reach or reference, WIDTH * 0.8, True),
+    )
     st = _styles()
     story: list[Any] = [
         Paragraph(_text(title), st["title"]),
@@ -223,27 +208,3 @@ def _render(c: NoteContent) -> bytes:
     )
     doc.build(story)
     return out.getvalue()
-
-
-def _furniture(c: NoteContent, reference: str) -> Any:
-    office = c.office
-    reach = " · ".join(x.strip() for x in (office.phone, office.email, office.website) if x)
-
-    def draw(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFillColor(TEXT)
-        canvas.setFont(BOLD, 9)
-        canvas.drawString(MARGIN, PAGE_H - 13 * mm, fonts.shorten(office.name, WIDTH, BOLD, 9))
-        canvas.setStrokeColor(MUTED)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN, PAGE_H - 15.5 * mm, PAGE_W - MARGIN, PAGE_H - 15.5 * mm)
-        canvas.setFillColor(MUTED)
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(
-            MARGIN, 10 * mm, fonts.shorten(reach or reference, WIDTH * 0.8, REGULAR, 7.5)
-        )
-        page = _("Page %(page)d") % {"page": doc.page}
-        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, page)
-        canvas.restoreState()
-
-    return draw
