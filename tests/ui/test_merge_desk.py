@@ -205,8 +205,8 @@ def test_the_administrator_merges_from_the_list_of_likely_duplicates(
     qtbot.waitExposed(page)
     tabs = page.findChild(QTabWidget)
     tabs.setCurrentWidget(page.duplicates)
-    _alt(page, "l")  # Look for duplicates
-    assert page.duplicates.pairs.rowCount() == 1
+    _alt(page, "l")  # Look for duplicates (in the background)
+    qtbot.waitUntil(lambda: page.duplicates.pairs.rowCount() == 1, timeout=10_000)
     assert page.duplicates.pairs.text(0, 0).startswith("Nguyen")
 
     def merge(dialog: QWidget) -> None:
@@ -222,7 +222,9 @@ def test_the_administrator_merges_from_the_list_of_likely_duplicates(
         assert s.get(Person, b) is None
         kept = s.get(Person, a)
         assert kept is not None and kept.notes == "private note"
-    assert page.duplicates.pairs.rowCount() == 0
+    assert page.duplicates.pairs.rowCount() == 0  # the merged pair left the list at once
+    qtbot.waitUntil(lambda: page.duplicates.running is None, timeout=10_000)
+    assert page.duplicates.hint.text() == "No likely duplicates found."
 
 
 def test_mnemonics_are_unique_in_the_merge_windows(

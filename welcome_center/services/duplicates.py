@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,6 +56,8 @@ MAX_CANDIDATES = 20
 # A key shared by more persons than this is split by birth data before pairing.
 _BLOCK = 50
 _CHUNK = 500
+# Progress is told, and cancelling looked at, every this many groups of persons.
+_TELL = 200
 # A pair of identical names whose birth dates look mistyped ranks below every other pair.
 _SLIP_PENALTY = 0.15
 
@@ -183,28 +185,61 @@ class _Known:
     nationality: str | None
 
 
-def likely_duplicates(uow: UnitOfWork, actor: Actor, limit: int = 500) -> list[DuplicatePair]:
+class SearchCancelled(Exception):
+    """The administrator cancelled the search for likely duplicates: nothing is shown or
+    audited."""
+
+
+Progress = Callable[[int, int], None]
+"""Told (groups of persons compared, groups in all) as the search goes on."""
+
+
+def likely_duplicates(
+    uow: UnitOfWork,
+    actor: Actor,
+    limit: int = 500,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[DuplicatePair]:
     """Pairs of recorded persons who may be one person, most likely first: for the
     administrator who cleans up after an import (the import permission; the whole database,
     the read audited with the number of pairs).
 
     Blocking: only persons who share a name key are compared; a key shared by more than
     ``_BLOCK`` persons is split by birth data (see :func:`_pairs`), so the work grows with
-    the persons who share keys and birth data, not with the square of all persons."""
+    the persons who share keys and birth data, not with the square of all persons.
+
+    It takes seconds in a large database, so the desk runs it in a worker thread: ``progress``
+    hears how far it is, and ``cancelled()`` is asked between groups; when it says yes,
+    :class:`SearchCancelled` is raised (nothing audited)."""
     actor.require(Permission.IMPORT)
+
+    def stop() -> None:
+        if cancelled is not None and cancelled():
+            raise SearchCancelled
+
     with uow.begin() as s:
         blocks = _blocks(s)
-        known = _load(s, {pid for block in blocks for pid in block})
+        stop()
+        known = _load(s, {pid for block in blocks for pid in block}, stop)
         judge = _Judge()
         judged: set[tuple[int, int]] = set()
         scored: dict[tuple[int, int], _Verdict] = {}
-        for block in blocks:
+        for done, block in enumerate(blocks):
+            if done % _TELL == 0:
+                stop()
+                if progress is not None:
+                    progress(done, len(blocks))
             for a, b in _pairs([known[i] for i in block if i in known]):
                 if (a.id, b.id) in judged:
                     continue
                 judged.add((a.id, b.id))
                 if (found := judge(a, b)) is not None:
                     scored[(a.id, b.id)] = found
+        stop()
+        if progress is not None:
+            progress(len(blocks), len(blocks))
         ranked = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1].score, item[0]))
         pairs = _pair_views(s, ranked)
         audit.log(s, actor, AuditAction.SEARCH, "person", None, detail=f"duplicates={len(pairs)}")
@@ -230,11 +265,14 @@ def _blocks(s: Session) -> list[list[int]]:
     return [list(ids) for ids in {tuple(ids) for ids in by_key.values()}]
 
 
-def _load(s: Session, ids: Iterable[int]) -> dict[int, _Known]:
+def _load(
+    s: Session, ids: Iterable[int], stop: Callable[[], None] = lambda: None
+) -> dict[int, _Known]:
     out: dict[int, _Known] = {}
     names: dict[tuple[str, str], Name] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), _CHUNK):
+        stop()
         chunk = ordered[start : start + _CHUNK]
         rows = s.execute(
             select(
