@@ -30,7 +30,15 @@ from welcome_center.domain.enums import (
 from welcome_center.domain.errors import ValidationError
 from welcome_center.domain.rules import person_key
 from welcome_center.domain.statistics import Period, ReportFormat
-from welcome_center.services import cases, consultations, numbering, reporting, residence, users
+from welcome_center.services import (
+    cases,
+    consultations,
+    numbering,
+    reporting,
+    residence,
+    statistics,
+    users,
+)
 from welcome_center.services.context import Actor
 from welcome_center.services.demo import DEMO_PASSWORD, DEMO_USERS, DemoSummary, generate_demo
 from welcome_center.services.storage import open_database
@@ -371,3 +379,43 @@ def test_demo_records_have_a_history_of_creation_promotion_and_closing(demo: Uni
     assert [a for a, _who, _at in entries] == ["create", "promote", "close"]
     assert {who for _a, who, _at in entries} == {username}
     assert [at.date() for _a, _who, at in entries] == days
+
+
+def test_a_few_callers_give_no_name_and_count_as_domain_md_says(demo: UnitOfWork) -> None:
+    """Anonymous enquiries: a few per cent of the records, phone calls mostly, never a case and
+    without what needs a client; the statistics count them as enquiries, not as clients."""
+
+    def count(sql: str) -> int:
+        return s.scalar(text(sql)) or 0
+
+    anonymous_ids = "SELECT id FROM records WHERE anonymous"
+    with demo.read() as s:
+        anonymous = count("SELECT count(*) FROM records WHERE anonymous")
+        phone = count("SELECT count(*) FROM records WHERE anonymous AND channel = 'phone'")
+        with_client = count(
+            "SELECT count(*) FROM records WHERE anonymous AND (kind <> 'enquiry' "
+            "OR promoted_on IS NOT NULL OR client_person_id IS NOT NULL "
+            "OR client_organisation_id IS NOT NULL)"
+        )
+        attached = {
+            table: count(f"SELECT count(*) FROM {table} WHERE record_id IN ({anonymous_ids})")  # noqa: S608
+            for table in ("referrals", "record_parties", "recognition_procedures")
+        }
+        answered = count(
+            f"SELECT count(DISTINCT record_id) FROM consultations WHERE record_id IN ({anonymous_ids})"  # noqa: S608,E501
+        )
+        orgs = count("SELECT count(*) FROM records WHERE client_organisation_id IS NOT NULL")
+        persons = count("SELECT count(DISTINCT client_person_id) FROM records")
+        first = s.scalar(select(func.min(Record.opened_on)))
+    assert 0.02 * N <= anonymous <= 0.06 * N
+    assert phone > anonymous / 2
+    assert with_client == 0
+    assert attached == {"referrals": 0, "record_parties": 0, "recognition_procedures": 0}
+    assert answered == anonymous  # each caller was answered
+    manager = users.authenticate(demo, "petra.voigt", DEMO_PASSWORD)
+    assert first is not None
+    figures = statistics.statistics(demo, manager, Period(first, TODAY))
+    assert figures.enquiries_received == figures.enquiries_worked == N  # the callers too
+    assert sum(n for _code, n in figures.by_channel) == N
+    assert figures.persons_advised == persons  # nobody for a caller without a name
+    assert sum(n for _code, n in figures.by_nationality) == N - orgs - anonymous

@@ -22,7 +22,7 @@ def _roles(db: Database) -> dict[str, frozenset[Role]]:
 
 def test_a_0006_database_upgrades_and_every_user_keeps_their_role(db: Database) -> None:
     uow = UnitOfWork(db)
-    generate_demo(uow, Actor.system("test"), records=30, seed=5)
+    generate_demo(uow, Actor.system("test"), records=30, seed=5, anonymous_share=0)  # before 0016
     _to(db, "0006")
     with db.engine.begin() as conn:
         assert not inspect(conn).has_table("user_roles")

@@ -28,7 +28,7 @@ from welcome_center.services import audit, audit_chain, follow_ups, users
 from welcome_center.services import demo_data as dd
 from welcome_center.services.context import Actor
 from welcome_center.services.demo_clients import Basis, Clients, Rows, load_basis
-from welcome_center.services.demo_records import Office
+from welcome_center.services.demo_records import ANONYMOUS_SHARE, Office
 
 DEMO_PASSWORD = "demo-passwort"
 
@@ -77,11 +77,14 @@ def generate_demo(
     records: int = 400,
     seed: int = 1,
     today: date | None = None,
+    anonymous_share: float = ANONYMOUS_SHARE,
 ) -> DemoSummary:
     """Fill an empty database with ``records`` demonstration records (same seed, same data),
     their clients, consultations, referrals, follow-ups, recognition procedures, residence
     titles and a few events, worked by the users of :data:`DEMO_USERS`. Residence titles that
-    expire within the office's window have their follow-ups already, as in a working office."""
+    expire within the office's window have their follow-ups already, as in a working office.
+    ``anonymous_share`` of the enquiries persons make are anonymous (0: none, for a database
+    that tests migrating back to a schema before anonymous enquiries)."""
     actor.require(Permission.MANAGE_USERS)
     if records < 1:
         raise ValidationError(_("Choose at least one record."), field="records")
@@ -93,7 +96,7 @@ def generate_demo(
             )
         b = load_basis(s, random.Random(seed), today, records)
         counsellors = _users(s, b)
-        Office(s, b, Clients(b, seed), counsellors).build()
+        Office(s, b, Clients(b, seed), counsellors, anonymous_share).build()
         _write(s, b.rows)
         raised = follow_ups.sync_residence_follow_ups(s, actor, today)
         search.rebuild(s)

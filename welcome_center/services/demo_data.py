@@ -146,6 +146,11 @@ _NEXT_STEPS = split_items(
 )
 RELATIVES = split_items("Ehefrau Ehemann Tochter Sohn Mutter", " ")
 HELPERS = ["Ehrenamtliche Begleitung", "Schwester", "Kollege", "Vermieterin"]
+# Who an anonymous enquiry's summary says asked (DOMAIN.md: a caller who gives no name).
+ANONYMOUS_CALLERS = [
+    "Anruferin ohne Namen", "Anrufer ohne Namen", "Anonyme Anfrage",
+    "Anrufer, möchte keinen Namen nennen",
+]  # fmt: skip
 FOLLOW_UP_NOTES = split_items(
     "Nachfragen, ob Unterlagen vollständig sind; Stand des Visumverfahrens erfragen; "
     "Rückmeldung des Partners prüfen; Termin zur Vertragsunterzeichnung; Bescheid der "

@@ -17,13 +17,25 @@ from welcome_center.services import settings
 from welcome_center.services.demo_clients import Basis, Clients, Row
 
 _ORG_REQUESTERS = {"company", "public_employer", "municipality", "authority"}  # client: an org
+# Anonymous enquiries (DOMAIN.md): of the enquiries a person makes, this share gives no name;
+# about 4 % of all records, most of them phone calls, answered at once.
+ANONYMOUS_SHARE = 0.05
+_ANONYMOUS_CHANNELS = dd.Weighted(["phone", "email", "in_person"], {"phone": 8, "email": 1})
 
 
 class Office:
     """Builds the records of one demonstration office, worked by ``counsellors``, and its
     events, into ``b.rows``."""
 
-    def __init__(self, s: Session, b: Basis, clients: Clients, counsellors: list[int]) -> None:
+    def __init__(
+        self,
+        s: Session,
+        b: Basis,
+        clients: Clients,
+        counsellors: list[int],
+        anonymous_share: float = ANONYMOUS_SHARE,
+    ) -> None:
+        self.anonymous_share = anonymous_share
         self.s, self.rng, self.today, self.start, self.n = s, b.rng, b.today, b.start, b.n
         self.pick, self.codes, self.rows, self._add = b.pick, b.codes, b.rows.by_table, b.rows.add
         self.clients, self.counsellors = clients, counsellors
@@ -62,14 +74,17 @@ class Office:
         requester = self.pick["requester_type"].pick(rng)
         org_kind = requester if requester in _ORG_REQUESTERS else None
         org = people.org(org_kind) if org_kind else None
+        if org is None and rng.random() < self.anonymous_share:
+            self._anonymous(opened, number, counsellor, requester)
+            return
         person = None if org else people.client(requester == "person_abroad", opened)
         place = people.places[("person", person)] if person else people.places[("org", org)]
         promoted, closed, status = dd.life(rng, opened, self.today)
         topics, services = self._subjects(org is None, promoted is not None)
         row: Row = {
             "number": number, "kind": "case" if promoted else "enquiry", "status": status.value,
-            "client_person_id": person, "client_organisation_id": org, "opened_on": opened,
-            "promoted_on": promoted, "closed_on": closed,
+            "anonymous": False, "client_person_id": person, "client_organisation_id": org,
+            "opened_on": opened, "promoted_on": promoted, "closed_on": closed,
             "closing_reason": self.pick["closing_reason"].pick(rng) if closed else None,
             "counsellor_id": counsellor, "requester_type": requester,
             "channel": self.pick["channel"].pick(rng), "municipality": place,
@@ -89,6 +104,36 @@ class Office:
         self._follow_ups(rid, opened, closed, counsellor)
         if person and "recognition" in topics and rng.random() < 0.75:
             self._recognition(rid, person, opened, last)
+
+    def _anonymous(self, opened: date, number: str, counsellor: int, requester: str) -> None:
+        """A caller who gave no name: an enquiry without a client, answered in one or two
+        contacts and closed within days; never a case, no referral, party or recognition."""
+        rng, today = self.rng, self.today
+        closed: date | None = opened + timedelta(rng.choice((0, 0, 0, 1, 2, 5)))
+        if closed is not None and (closed > today or rng.random() < 0.05):
+            closed = None
+        status = RecordStatus.CLOSED if closed else RecordStatus.IN_PROGRESS
+        topics, services = self._subjects(True, False)
+        place = self.pick["municipality"].pick(rng) if rng.random() < 0.3 else None
+        reason = rng.choice(("goal_reached", "goal_reached", "not_responsible")) if closed else None
+        if closed and reason not in self.codes["closing_reason"]:
+            reason = self.pick["closing_reason"].pick(rng)
+        row: Row = {
+            "number": number, "kind": "enquiry", "status": status.value, "anonymous": True,
+            "client_person_id": None, "client_organisation_id": None, "opened_on": opened,
+            "promoted_on": None, "closed_on": closed,
+            "closing_reason": reason,
+            "counsellor_id": counsellor, "requester_type": requester,
+            "channel": _ANONYMOUS_CHANNELS.pick(rng), "municipality": place,
+            "summary": dd.summary(rng.choice(dd.ANONYMOUS_CALLERS), topics),
+            "created_at": dd.ts(opened), "updated_by_id": counsellor,
+        }  # fmt: skip
+        rid = self._add("records", row)
+        self._history(rid, row, counsellor)
+        last = self._consultations(rid, opened, closed or today, status, counsellor, topics, None)
+        row["updated_at"] = dd.ts(closed or last, 16)
+        self.rows["record_topics"].extend({"record_id": rid, "topic": t} for t in topics)
+        self.rows["record_services"].extend({"record_id": rid, "service": x} for x in services)
 
     def _history(self, rid: int, row: Row, counsellor: int) -> None:
         """The audit entries the record would have had it been typed in: its creation, its
