@@ -18,7 +18,7 @@ from welcome_center.domain.text_input import (
 )
 from welcome_center.i18n import _
 from welcome_center.i18n.text_problems import problem_message
-from welcome_center.services import countries, import_facts
+from welcome_center.services import countries, import_anonymous, import_facts
 from welcome_center.services.import_mapping import FIELD_KINDS, values_of
 from welcome_center.services.import_reading import (
     Cell,
@@ -144,7 +144,9 @@ class RowChecker:
         opened = self._date("opened_on")
         closed = self._date("closed_on")
         reason = self._closing(opened, closed)
-        client = self._client()
+        anonymous = import_anonymous.no_client(self)
+        client = None if anonymous else self._client()
+        kind = import_anonymous.kind(self, kind) if anonymous else kind
         facts = import_facts.apply(self, client) if client is not None else ()
         municipality = self._vocabulary("municipality", Vocabulary.MUNICIPALITY)
         requester_type = self._vocabulary("requester_type", Vocabulary.REQUESTER_TYPE)
@@ -153,9 +155,11 @@ class RowChecker:
         counsellor_id, new_counsellor = self._counsellor()
         referrals = self._referrals(opened)
         consultations = self._consultations()
+        if anonymous:
+            import_anonymous.check_referrals(self, referrals)
         if client and municipality and client.municipality is None:
             client.municipality = municipality
-        if opened is None or client is None or len(self.problems) > before:
+        if opened is None or (client is None and not anonymous) or len(self.problems) > before:
             return None
         if not self._unique(number, client, opened):
             return None
@@ -320,8 +324,13 @@ class RowChecker:
             reason = _('This column must be empty for a person client; it holds "%(value)s".')
             self._problem("organisation", reason, value=_short(org))
         if not family:
+            given_too = import_anonymous.client_columns_given(self)
             if "family_name" in self.cols.index or "organisation" in self.cols.index:
-                self._problem("family_name", _("The family name of the person client is missing."))
+                reason = _(
+                    "The family name of the person client is missing; the row gives %(columns)s. "
+                    "For a caller who gave no name, leave every client column empty."
+                )
+                self._problem("family_name", reason, columns=", ".join(given_too))
             return None
         key = person_key(family, given)
         client = self.clients.setdefault(
@@ -401,12 +410,15 @@ class RowChecker:
         self._problem("consultations", reason, value=_short(text_of(cell)), n=MAX_CONSULTATIONS)
         return 0
 
-    def _unique(self, number: CaseNumber | None, client: FileClient, opened: date) -> bool:
+    def _unique(self, number: CaseNumber | None, client: FileClient | None, opened: date) -> bool:
+        if number is None and client is None:
+            return True  # anonymous callers: several on a day are no repetition
         if number is not None:
             other = self._numbers.setdefault(str(number), self._line)
             reason = _("The case number %(value)s appears on line %(other)d too.")
             name, value = "case_number", str(number)
         else:
+            assert client is not None
             other = self._visits.setdefault((client.kind, client.key, opened), self._line)
             reason = _(
                 "This row repeats line %(other)d: the same client (%(value)s) on the same "

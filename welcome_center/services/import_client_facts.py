@@ -99,9 +99,9 @@ def reconcile(s: Session, rows: Sequence[ParsedRow], headers: dict[str, str]) ->
     given: dict[int, dict[str, dict[object, int]]] = {}
     clients: dict[int, FileClient] = {}
     for r in rows:
-        if not r.facts or (r.existing and r.client.existing_id is None):
-            continue  # a row of a record kept, whose client is neither matched nor created
         c = r.client
+        if not r.facts or c is None or (r.existing and c.existing_id is None):
+            continue  # a row of a record kept, whose client is neither matched nor created
         clients.setdefault(id(c), c)
         per_fact = given.setdefault(id(c), {})
         for name, value in r.facts:

@@ -220,7 +220,7 @@ class ParsedRow:
     opened_on: date
     closed_on: date | None
     closing_reason: str | None
-    client: FileClient
+    client: FileClient | None  # None: an anonymous enquiry (import_anonymous)
     requester_type: str | None
     channel: str | None
     municipality: str | None

@@ -94,6 +94,15 @@ def summary_lines(report: ImportReport, file_name: str) -> list[str]:
         )
         % values
     ]
+    if report.anonymous_records:
+        out.append(
+            ngettext(
+                "%(n)s of the new records is an anonymous enquiry (a row without a client).",
+                "%(n)s of the new records are anonymous enquiries (rows without a client).",
+                report.anonymous_records,
+            )
+            % {"n": format_number(report.anonymous_records)}
+        )
     if report.skipped:
         lines = ", ".join(format_number(n) for n in report.skipped[:SKIPPED_SHOWN])
         if len(report.skipped) > SKIPPED_SHOWN:

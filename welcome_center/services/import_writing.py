@@ -42,6 +42,7 @@ class Written:
     consultations: int
     referrals: int
     changes: Changes
+    anonymous: int = 0  # of the new records: anonymous enquiries
 
 
 def _table(model: type[Base]) -> Table:
@@ -69,9 +70,10 @@ def write(
     person_ids, org_ids = _insert_clients(s, actor, new)
     values: list[dict[str, Any]] = []
     for r, number in zip(new, numbers, strict=True):
-        c = r.client
-        ids = person_ids if c.kind is ClientKind.PERSON else org_ids
-        client_id = c.existing_id if c.existing_id is not None else ids[c.key]
+        c, client_id = r.client, None
+        if c is not None:
+            ids = person_ids if c.kind is ClientKind.PERSON else org_ids
+            client_id = c.existing_id if c.existing_id is not None else ids[c.key]
         values.append(_record(r, number, actor, new_users, client_id))
     # One executemany, not ORM objects: a hundred thousand Records and their session state
     # took 650 MB. The search index is brought up to date here, once the details are in.
@@ -110,6 +112,7 @@ def write(
         consultations=counts[0],
         referrals=counts[1],
         changes=changes,
+        anonymous=sum(r.client is None for r in new),
     )
 
 
@@ -120,7 +123,7 @@ def _insert_clients(
 
     A key is unique among the new clients, so the rows come back by key; that lets SQLite
     batch the INSERT ... RETURNING (asking for the ids in order would insert row by row)."""
-    clients = {id(r.client): r.client for r in rows if r.client.existing_id is None}
+    clients = {id(c): c for r in rows if (c := r.client) and c.existing_id is None}
     persons = [
         {
             "family_name": c.family_name,
@@ -209,15 +212,16 @@ def _status(r: ParsedRow) -> RecordStatus:
 
 
 def _record(
-    r: ParsedRow, number: str, actor: Actor, new_users: dict[str, int], client_id: int
+    r: ParsedRow, number: str, actor: Actor, new_users: dict[str, int], client_id: int | None
 ) -> dict[str, Any]:
     counsellor = new_users[r.new_counsellor.casefold()] if r.new_counsellor else r.counsellor_id
-    person = r.client.kind is ClientKind.PERSON
+    kind = r.client.kind if r.client is not None else None
     return {
         "number": number,
         "kind": r.kind,
-        "client_person_id": client_id if person else None,
-        "client_organisation_id": None if person else client_id,
+        "anonymous": r.client is None,
+        "client_person_id": client_id if kind is ClientKind.PERSON else None,
+        "client_organisation_id": client_id if kind is ClientKind.ORGANISATION else None,
         "status": _status(r),
         "opened_on": r.opened_on,
         "promoted_on": r.opened_on if r.kind is RecordKind.CASE else None,

@@ -5,7 +5,8 @@ Rules where DOMAIN.md is silent:
 - Client kind (``Art``): when empty, a row with a family name is a person client and a row with
   only an organisation is an organisation client. A row that fills both, or that fills the
   columns of the other kind of client, is a problem: a further party is linked in the program.
-- Kind (``Typ``): empty means a case; a case is promoted on its opening date.
+- Kind (``Typ``): empty means a case (an enquiry for a row without a client: import_anonymous);
+  a case is promoted on its opening date.
 - Status: closed when a closing date is given (which then needs a closing reason, and a reason
   needs a date); otherwise in progress for a case, and for an enquiry with consultations or
   referrals (as recording them in the program does); otherwise new.
@@ -42,7 +43,12 @@ from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text_input import clean_text
 from welcome_center.i18n import _
-from welcome_center.services import import_aliases, import_client_facts, import_mapping
+from welcome_center.services import (
+    import_aliases,
+    import_anonymous,
+    import_client_facts,
+    import_mapping,
+)
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_checks import RowChecker
 from welcome_center.services.import_client_facts import FactDifference, FactFill, FactOutcome
@@ -109,6 +115,7 @@ class ImportReport(ProblemsFound):
     differences: tuple[FactDifference, ...] = ()
     skipped: tuple[int, ...] = ()  # lines left out: a value mapped to "skip the row"
     aliases_saved: int = 0  # mappings remembered (or changed) as aliases for the next import
+    anonymous_records: int = 0  # of the records created: anonymous enquiries (no client)
     cancelled: bool = False  # the user cancelled: nothing was written
 
 
@@ -237,12 +244,13 @@ def _report(
     matches: dict[int, ClientMatch] = {}
     for r in written.new:
         c = r.client
-        if c.existing_id is not None:
+        if c is not None and c.existing_id is not None:
             m = ClientMatch(r.line, c.kind, c.name, c.existing_id, c.existing_name)
             matches.setdefault(id(c), m)
     return ImportReport(
         rows=written.rows,
         created_records=len(written.new),
+        anonymous_records=written.anonymous,
         existing_records=written.rows - len(written.new),
         created_persons=written.persons,
         created_organisations=written.organisations,
@@ -312,6 +320,9 @@ def _mark_existing(s: Session, rows: list[ParsedRow], problems: Problems) -> Non
         for number, pid, oid, pkey, anonymised, okey in s.execute(stmt):
             r = numbered[number]
             c = r.client
+            if c is None:  # an anonymous row names nobody whom the record could contradict
+                r.existing = True
+                continue
             same = (pid, pkey) if c.kind is ClientKind.PERSON else (oid, okey)
             if c.existing_id == same[0] or c.key == same[1] or anonymised is not None:
                 r.existing = True
@@ -324,10 +335,13 @@ def _mark_existing(s: Session, rows: list[ParsedRow], problems: Problems) -> Non
         (ClientKind.PERSON, Record.client_person_id),
         (ClientKind.ORGANISATION, Record.client_organisation_id),
     ):
-        by_client = [r for r in rows if r.number is None and r.client.kind is kind]
-        ids = sorted({r.client.existing_id for r in by_client if r.client.existing_id})
+        by_client = [
+            (r, c) for r in rows if r.number is None and (c := r.client) and c.kind is kind
+        ]
+        ids = sorted({c.existing_id for _r, c in by_client if c.existing_id})
         seen: set[tuple[int | None, Any]] = set()
         for chunk in _chunks(ids):
             seen.update(s.execute(select(column, Record.opened_on).where(column.in_(chunk))).all())
-        for r in by_client:
-            r.existing = (r.client.existing_id, r.opened_on) in seen
+        for r, c in by_client:
+            r.existing = (c.existing_id, r.opened_on) in seen
+    import_anonymous.mark_existing(s, rows)
