@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
-from welcome_center.db import bulk
+from welcome_center.db import bulk, changes
 from welcome_center.db.models import AuditChainGap, AuditChainHead, AuditEntry
 from welcome_center.db.types import utcnow
 from welcome_center.domain.audit_chain import (
@@ -152,6 +152,9 @@ def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         prev = entry["hash"] = row_hash(entry, prev)
         chained.append(entry)
     bulk.bulk_insert(session, ENTRIES, chained)
+    changes.announce(
+        session, [(e["id"], e["action"], e["entity"], e["entity_id"]) for e in chained]
+    )
     session.execute(
         update(HEAD)
         .where(HEAD.c.id == 1)
