@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from tests.ui.conftest import MessageBoxes
 from welcome_center import i18n
-from welcome_center.db.models import Person, Record
+from welcome_center.db.models import ContactPerson, Person, Record
 from welcome_center.domain.dates import office_today
-from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
+from welcome_center.domain.drafts import ClientChoice, OrganisationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind
 from welcome_center.services import cases, people
 from welcome_center.ui.dialogs.merge import ChooseOther, MergeDialog
@@ -225,6 +226,37 @@ def test_the_administrator_merges_from_the_list_of_likely_duplicates(
     assert page.duplicates.pairs.rowCount() == 0  # the merged pair left the list at once
     qtbot.waitUntil(lambda: page.duplicates.running is None, timeout=10_000)
     assert page.duplicates.hint.text() == "No likely duplicates found."
+
+
+def test_two_organisations_merged_keep_a_contact_person_at_both_once(
+    qtbot: QtBot, ops: Ops, message_boxes: MessageBoxes
+) -> None:
+    def org(name: str, contact: str, email: str, phone: str) -> int:
+        draft = OrganisationDraft(name=name)
+        oid = people.create_organisation(ops.uow, ops.actor, draft, True).value.id
+        with ops.uow.begin() as s:
+            s.add(ContactPerson(organisation_id=oid, name=contact, email=email, phone=phone))
+        return oid
+
+    keep = org("Muster GmbH", "Anna Roth", "a.roth@muster.example", "")
+    other = org("Muster Gesellschaft mbH", "Roth, Anna", "A.Roth@muster.example", "0371 12")
+    dialog = MergeDialog(ops, ClientKind.ORGANISATION, keep, other)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    said = [lab.text() for lab in dialog.grid_box.findChildren(QLabel)]
+    assert (
+        "1 contact person is recorded at both: kept once, what one lacks taken from the other."
+        in said
+    )
+    _alt(dialog, "m")
+    assert message_boxes.buttons == [["Merge", "Cancel"]]
+    assert dialog.merged_into == keep
+    with ops.uow.read() as s:
+        contacts = s.scalars(select(ContactPerson).order_by(ContactPerson.id)).all()
+        assert [(c.organisation_id, c.name, c.phone) for c in contacts] == [
+            (keep, "Anna Roth", "0371 12")
+        ]
 
 
 def test_mnemonics_are_unique_in_the_merge_windows(

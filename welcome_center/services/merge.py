@@ -4,7 +4,10 @@ twice).
 The caller picks the one that stays and, per field, whether the other's value wins. Everything
 that refers to the merged-away one moves to the one that stays, in one transaction: records as
 client, further parties, residence titles, recognition procedures, consents; for organisations
-also contact persons, referrals, event partners and import aliases. Documents, consultations
+also contact persons, referrals, event partners and import aliases. A contact person recorded
+at both is one person and is kept once (services/merge_contacts.py): the one that stays' entry, its
+empty function, e-mail or phone filled from the other's; nothing refers to a contact person
+by its id, so nothing else moves with it. Documents, consultations
 and follow-ups hang on records, so they follow. A link that would then name the same party
 twice (the same person twice on a record, a record's client also as its party, a partner twice
 at an event) is dropped. The merged-away row is then deleted, so it appears nowhere any more;
@@ -49,7 +52,7 @@ from welcome_center.domain.errors import NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.rules import organisation_key, person_key
 from welcome_center.i18n import N_, _
-from welcome_center.services import audit, visibility
+from welcome_center.services import audit, merge_contacts, visibility
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.locking import check_unchanged
 
@@ -108,6 +111,7 @@ class MergePreview:
     first: MergeSide
     second: MergeSide
     fields: tuple[str, ...]  # the fields the actor may choose between
+    same_contacts: int = 0  # organisations: the other's contact persons who are also this one's
 
     def differing(self) -> list[str]:
         """The fields whose values differ, in the order of the draft."""
@@ -200,8 +204,11 @@ def preview(
         entity = "person" if kind == ClientKind.PERSON else "organisation"
         for item in items:
             audit.log(s, actor, AuditAction.READ, entity, item.id, detail="merge")
+        same = 0
+        if kind == ClientKind.ORGANISATION:
+            same = len(merge_contacts.twins(s, first_id, second_id))
         return MergePreview(
-            kind, _side(s, kind, items[0], names), _side(s, kind, items[1], names), names
+            kind, _side(s, kind, items[0], names), _side(s, kind, items[1], names), names, same
         )
 
 
@@ -234,9 +241,11 @@ def merge(
         check_unchanged(s, what, gone, other_version)
         taken = _taken(kind, set(take))
         values = {n: getattr(gone, n) for n in taken}
+        contacts = 0
         if kind == ClientKind.PERSON:
             records = _move_person(s, keep_id, other_id)
         else:
+            contacts = merge_contacts.merge(s, actor, keep_id, other_id)
             records = _move_organisation(s, keep_id, other_id)
             if "code" in values:
                 gone.code = None  # unique: free it before the one that stays takes it
@@ -257,7 +266,8 @@ def merge(
             name_keys.refresh(s, [keep_id])
         search.reindex(s, sorted(records))
         entity = "person" if kind == ClientKind.PERSON else "organisation"
-        audit.log(s, actor, AuditAction.MERGE, entity, keep_id, sorted(taken), f"merged={other_id}")
+        detail = f"merged={other_id}" + (f"; contact persons merged={contacts}" if contacts else "")
+        audit.log(s, actor, AuditAction.MERGE, entity, keep_id, sorted(taken), detail)
         changes = Changes(records=frozenset(records))
         if kind == ClientKind.PERSON:
             changes |= Changes(persons=frozenset({keep_id, other_id}))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from welcome_center.domain.enums import ClientKind, Vocabulary
 from welcome_center.domain.views import ClientRef
-from welcome_center.i18n import _, country_name, format_number
+from welcome_center.i18n import _, country_name, format_number, ngettext
 from welcome_center.i18n.fields import OTHER_FIELDS
 from welcome_center.i18n.labels import label
 from welcome_center.services import merge
@@ -176,6 +176,20 @@ class MergeDialog(QDialog):
             g.addWidget(QLabel(_(merge.COUNT_WORDS[key]) + ":"), row, 0)
             g.addWidget(QLabel(format_number(n)), row, 1)
             g.addWidget(QLabel(format_number(p.second.counts[key])), row, 2)
+            row += 1
+        if p.same_contacts:
+            same = text_label()
+            same.setText(
+                ngettext(
+                    "%(n)s contact person is recorded at both: kept once, what one lacks "
+                    "taken from the other.",
+                    "%(n)s contact persons are recorded at both: each kept once, what one "
+                    "lacks taken from the other.",
+                    p.same_contacts,
+                )
+                % {"n": format_number(p.same_contacts)}
+            )
+            g.addWidget(same, row, 0, 1, 3)
             row += 1
         g.setRowStretch(row, 1)
         g.setColumnStretch(1, 1)
