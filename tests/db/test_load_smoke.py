@@ -1,0 +1,46 @@
+"""The ten-desk load run (benchmarks/load.py) in small: two desk processes for three seconds on a
+new database (a SQLite file, or a new database on the server when WELCOME_CENTER_TEST_PG is
+set). Every save a desk saw confirmed is found afterwards, nothing fails unhandled, and the
+report has what the closing note shows."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import load
+from benchmarks.load_desk import ACTIONS, CONSENT
+from welcome_center.db.engine import url_for_path
+
+
+@pytest.fixture
+def load_url(tmp_path: Path, pg_server: Any) -> Iterator[str]:
+    if pg_server is None:
+        yield url_for_path(tmp_path / "load.db")
+        return
+    name = f"wct_load_{os.getpid()}"
+    pg_server.drop(name)  # the run creates it, as it does for a new name
+    yield pg_server.url_of(name)
+    pg_server.drop(name)
+
+
+def test_two_desks_lose_no_confirmed_save(load_url: str) -> None:
+    report = load.run(load_url, desks=2, seconds=3)
+
+    assert report.failed_desks == []
+    assert report.lost == []
+    assert report.unhandled == 0
+    assert report.confirmed > 0 and report.saves > 0
+    assert report.saves_per_second > 0
+    assert "list open" in report.actions  # each desk's first action
+    assert set(report.actions) <= {*ACTIONS, CONSENT}
+    for figures in report.actions.values():
+        assert set(figures) == {"count", "p50", "p95", "max"}
+        assert 0 <= figures["p50"] <= figures["p95"] <= figures["max"]
+    text = load.table(report)
+    assert "saves:" in text and "lost: 0" in text
+    assert "list open" in text
