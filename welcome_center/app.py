@@ -8,14 +8,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from welcome_center import i18n
 from welcome_center.db.engine import Database, display_location, sqlite_path
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.paths import AppPaths
-from welcome_center.services import encryption
+from welcome_center.services import encryption, server_accounts
 from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import open_database
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 ENV_LANG = "WELCOME_CENTER_LANG"
 
@@ -117,6 +121,8 @@ def _qt_app(lang_option: str | None, data_dir: Path):  # type: ignore[no-untyped
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Welcome Center")
+    app.setWindowIcon(_window_icon())
+    app.setDesktopFileName("welcome-center")  # Wayland matches the window to the menu entry
     data_dir.mkdir(parents=True, exist_ok=True)
     state = QSettings(str(data_dir / "desk.ini"), QSettings.Format.IniFormat)
     chosen = state.value(LANGUAGE_KEY)
@@ -126,6 +132,21 @@ def _qt_app(lang_option: str | None, data_dir: Path):  # type: ignore[no-untyped
     install_dialog_growth(app)
     install_button_names(app)
     return app, state, translators
+
+
+def _window_icon() -> QIcon:
+    """The desk's icon in each size drawn (resources/icons, made by packaging/icon/make-icons):
+    inside the package when installed or bundled, beside it in a source checkout."""
+    from PySide6.QtGui import QIcon
+
+    here = Path(__file__).resolve().parent
+    folder = here / "resources" / "icons"
+    if not folder.is_dir():
+        folder = here.parent / "resources" / "icons"
+    icon = QIcon()
+    for png in sorted(folder.glob("welcome-center-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def report_start_error(message: str, lang_option: str | None, data_dir: Path) -> int:
@@ -165,8 +186,10 @@ def run_gui(
         assert new_at is not None
         made: list[AppContext] = []
         location = display_location(new_at[1])
-        if encryption.needs_key(new_at[1]):
-            logged_in = start.log_in_to_locked(location, _opener(new_at, made))
+        if encryption.needs_key(new_at[1]) or server_accounts.needs_sign_in(new_at[1]):
+            # An encrypted file, or a team server where each user signs in as their own login.
+            server = server_accounts.needs_sign_in(new_at[1])
+            logged_in = start.log_in_to_locked(location, _opener(new_at, made), server=server)
             actor, uow = logged_in if logged_in is not None else (None, None)
         else:
             actor, uow = _first_run(new_at, location, made)
@@ -206,7 +229,10 @@ def _opener(at: tuple[AppPaths, str], made: list[AppContext]):  # type: ignore[n
     from welcome_center.services.context import Actor
 
     def open_as(username: str, password: str) -> tuple[UnitOfWork, Actor]:
-        db, actor = login.open_encrypted(at[1], at[0].backup_dir, username, password)
+        if server_accounts.needs_sign_in(at[1]):
+            db, actor = server_accounts.sign_in(at[1], at[0].backup_dir, username, password)
+        else:
+            db, actor = login.open_encrypted(at[1], at[0].backup_dir, username, password)
         made.append(AppContext(at[0], db, UnitOfWork(db)))
         return made[-1].uow, actor
 
