@@ -56,12 +56,12 @@ def test_contact_and_a_text_for_a_new_language_typed_and_saved(
 ) -> None:
     page = _page(qtbot, admin_ops)
     tab: PrintoutsTab = page.printouts
-    _alt(page, "d")  # Address
+    _alt(page, "r")  # Add&ress (d is the menu Desk's)
     assert tab.address.hasFocus()
     _type_lines(tab.address, ["Innere Schneeberger Straße 20", "08056 Zwickau"])
-    _alt(page, "h")
+    _alt(page, "e")  # Phon&e (h is the menu Help's)
     QTest.keyClicks(tab.phone, "0375 5415 123")
-    _alt(page, "e")
+    _alt(page, "l")  # E-mai&l
     QTest.keyClicks(tab.email, "welcome@example.org")
     _alt(page, "g")  # Language: Türkçe has no text yet
     QTest.keyClicks(tab.language, "T")
@@ -95,9 +95,9 @@ def test_a_wrong_placeholder_is_said_under_the_text(qtbot: QtBot, admin_ops: Ops
         f"The text in Deutsch, line {line}: {{name}} is not a placeholder. Use {{office}}, "
     )
     assert settings.get_settings(admin_ops.uow).summary_texts == ()
-    # The program's text back with Alt+R: nothing left to save.
+    # The program's text back with Alt+X: nothing left to save.
     with qtbot.waitSignal(tab.reset_button.clicked, timeout=2000):
-        _alt(page, "r")
+        _alt(page, "x")
     assert tab.text.toPlainText() == DEFAULT_SUMMARY_DE
     assert not page.has_unsaved()
 

@@ -45,7 +45,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.retention, _("Retent&ion"))
         self.tabs.addTab(self.consent, _("Co&nsent form"))
         self.tabs.addTab(self.printouts, _("&Print-outs"))
-        self.tabs.addTab(self.imports, _("Import"))  # no letter left: Ctrl+Tab
+        self.tabs.addTab(self.imports, _("I&mport"))
         self.tabs.addTab(self.duplicates, _("Likel&y duplicates"))  # y, German ö: free
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)

@@ -49,7 +49,7 @@ class ConsentTab(QWidget):
         form.addRow("", self.override)
         add(form, _("Text ve&rsion:"), self.version, field="consent_text_version")
         add(form, _("&German text:"), self.text_de, field="consent_text_de")
-        add(form, _("Englis&h text:"), self.text_en, field="consent_text_en")
+        add(form, _("&English text:"), self.text_en, field="consent_text_en")
         hint = QLabel(
             _(
                 "The consent form prints the text in the client's language, then the purposes "

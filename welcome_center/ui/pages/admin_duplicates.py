@@ -88,7 +88,7 @@ class DuplicatesTab(QWidget):
         )
         self.find_button = QPushButton(_("&Look for duplicates"))
         self.find_button.clicked.connect(self.look)
-        self.merge_button = QPushButton(_("&Merge…"))
+        self.merge_button = QPushButton(_("M&erge…"))
         self.merge_button.clicked.connect(self.merge_selected)
         self.merge_button.setEnabled(False)
         self.progress = QProgressBar()

@@ -69,9 +69,9 @@ class PrintoutsTab(QWidget):
             edit.setMaxLength(length)
         contact = QFormLayout()
         add = self.errors.add_row
-        add(contact, _("A&ddress"), self.address, field="office_address")
-        add(contact, _("P&hone"), self.phone, field="office_phone")
-        add(contact, pgettext("office contact", "&E-mail"), self.email, field="office_email")
+        add(contact, _("Add&ress"), self.address, field="office_address")
+        add(contact, _("Phon&e"), self.phone, field="office_phone")
+        add(contact, pgettext("office contact", "E-mai&l"), self.email, field="office_email")
         add(contact, pgettext("office contact", "&Website"), self.website, field="office_website")
         office = QGroupBox(_("How to reach the office (printed on every print-out)"))
         office.setLayout(contact)
@@ -83,7 +83,7 @@ class PrintoutsTab(QWidget):
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName(_("Text of the summary"))
         self.text.setMinimumHeight(self.text.fontMetrics().lineSpacing() * 12 + 12)
-        self.reset_button = QPushButton(_("&Reset to the program's text"))
+        self.reset_button = QPushButton(_("Reset to the program's te&xt"))
         self.reset_button.setAutoDefault(False)
         self.reset_button.clicked.connect(self.reset_text)
         self._showing = ""

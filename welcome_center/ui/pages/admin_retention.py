@@ -121,7 +121,7 @@ class RetentionTab(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         add = self.errors.add_row
-        add(form, _("E&nquiries, after the last activity:"), self.enquiry_months,
+        add(form, _("En&quiries, after the last activity:"), self.enquiry_months,
             field="retention_enquiry_months")  # fmt: skip
         add(form, _("&Cases, after closing:"), self.case_months, field="retention_case_months")
         add(form, _("Audit &log kept:"), self.audit_months, field="retention_audit_months")
@@ -142,7 +142,7 @@ class RetentionTab(QWidget):
         self.hold_reason = QLineEdit()
         form = QFormLayout()
         add = self.hold_errors.add_row
-        add(form, _("Record nu&mber:"), self.hold_number, field="record_number")
+        add(form, _("&Record number:"), self.hold_number, field="record_number")
         add(form, _("R&eason:"), self.hold_reason, field="reason")
         self.hold_button = QPushButton(_("Se&t hold"))
         self.hold_button.clicked.connect(self.set_hold)

@@ -77,8 +77,8 @@ class SettingsTab(QWidget):
         # Numbers and dates stay at their natural width beside their labels.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         add = self.errors.add_row
-        add(form, _("Office &name:"), self.office_name, field="office_name")
-        add(form, _("Number &prefix:"), self.number_prefix, field="number_prefix")
+        add(form, _("Offic&e name:"), self.office_name, field="office_name")
+        add(form, _("Num&ber prefix:"), self.number_prefix, field="number_prefix")
         add(form, _("Pro&ject start:"), self.project_start, field="project_start")
         add(form, _("Suppression &threshold:"), self.threshold, field="suppression_threshold")
         add(form, _("Residence e&xpiry window:"), self.expiry_window,

@@ -248,7 +248,7 @@ class UsersTab(QWidget):
         self.model = RowTableModel([_("User name"), _("Display name"), _("Roles"), _("State")],
                                    parent=self)  # fmt: skip
         self.table = list_table(self.model, _("Users"))
-        self.add_button = QPushButton(_("&Add user…"))
+        self.add_button = QPushButton(_("Add u&ser…"))
         self.add_button.clicked.connect(self.add_user)
         self.active_button = QPushButton(_("Deac&tivate"))
         self.active_button.clicked.connect(self.toggle_active)

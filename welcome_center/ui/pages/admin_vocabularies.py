@@ -147,11 +147,11 @@ class VocabulariesTab(QWidget):
         self._enable()
 
     def _buttons(self) -> QHBoxLayout:
-        self.add_button = QPushButton(_("&Add entry…"))
+        self.add_button = QPushButton(_("Add en&try…"))
         self.add_button.clicked.connect(self.add)
-        self.relabel_button = QPushButton(_("R&elabel…"))
+        self.relabel_button = QPushButton(_("Rela&bel…"))
         self.relabel_button.clicked.connect(self.relabel)
-        self.up_button = QPushButton(_("Move u&p"))
+        self.up_button = QPushButton(_("Mov&e up"))
         self.up_button.clicked.connect(lambda: self.move_entry(-1))
         self.down_button = QPushButton(_("Move do&wn"))
         self.down_button.clicked.connect(lambda: self.move_entry(1))
