@@ -14,7 +14,7 @@ from welcome_center import i18n
 from welcome_center.db.engine import Database, display_location, sqlite_path
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.paths import AppPaths
-from welcome_center.services import encryption
+from welcome_center.services import encryption, server_accounts
 from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import open_database
 
@@ -186,8 +186,10 @@ def run_gui(
         assert new_at is not None
         made: list[AppContext] = []
         location = display_location(new_at[1])
-        if encryption.needs_key(new_at[1]):
-            logged_in = start.log_in_to_locked(location, _opener(new_at, made))
+        if encryption.needs_key(new_at[1]) or server_accounts.needs_sign_in(new_at[1]):
+            # An encrypted file, or a team server where each user signs in as their own login.
+            server = server_accounts.needs_sign_in(new_at[1])
+            logged_in = start.log_in_to_locked(location, _opener(new_at, made), server=server)
             actor, uow = logged_in if logged_in is not None else (None, None)
         else:
             actor, uow = _first_run(new_at, location, made)
@@ -227,7 +229,10 @@ def _opener(at: tuple[AppPaths, str], made: list[AppContext]):  # type: ignore[n
     from welcome_center.services.context import Actor
 
     def open_as(username: str, password: str) -> tuple[UnitOfWork, Actor]:
-        db, actor = login.open_encrypted(at[1], at[0].backup_dir, username, password)
+        if server_accounts.needs_sign_in(at[1]):
+            db, actor = server_accounts.sign_in(at[1], at[0].backup_dir, username, password)
+        else:
+            db, actor = login.open_encrypted(at[1], at[0].backup_dir, username, password)
         made.append(AppContext(at[0], db, UnitOfWork(db)))
         return made[-1].uow, actor
 

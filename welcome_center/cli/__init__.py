@@ -32,6 +32,7 @@ from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _
 from welcome_center.paths import resolve
 from welcome_center.services.encryption import needs_key
+from welcome_center.services.server_accounts import needs_sign_in
 from welcome_center.services.storage import database_exists
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -91,9 +92,10 @@ def _gui(args: argparse.Namespace) -> int:
     paths, url = target(args)
     demo = bool(args.demo and not args.db)
     try:
-        if not demo and (not database_exists(url) or needs_key(url)):
-            # No database yet (the first run makes one), or an encrypted file (it opens at
-            # the login, with the user's password).
+        if not demo and (not database_exists(url) or needs_key(url) or needs_sign_in(url)):
+            # No database yet (the first run makes one), an encrypted file (it opens at the
+            # login, with the user's password), or a team server (each user signs in as their
+            # own login).
             return run_gui(None, lang_option=args.lang, new_at=(paths, url))
         ctx = open_app(paths, url, create=demo)
     except DomainError as exc:
@@ -123,4 +125,5 @@ _HANDLERS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("person", "export"): commands.person_export,
     ("retention", "status"): commands.retention_status,
     ("retention", "run"): commands.retention_run,
+    ("server", "setup"): database.server_setup,
 }

@@ -22,7 +22,7 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _
-from welcome_center.services import audit, encryption, login, settings, users
+from welcome_center.services import audit, encryption, login, server_accounts, settings, users
 from welcome_center.services.context import Actor
 from welcome_center.services.encryption import Unlock
 from welcome_center.services.storage import database_exists
@@ -254,4 +254,24 @@ def db_encrypt(args: argparse.Namespace) -> int:
             % {"folder": folder}
         )
     _print_recovery_key(result.recovery_key)
+    return EXIT_OK
+
+
+def server_setup(args: argparse.Namespace) -> int:
+    """The team server: schema, the office's roles and rights, the users' logins
+    (services/server_accounts.py); run by the server's administrator, again whenever wanted."""
+    _paths, url = target(args)
+    password = None
+    if args.admin:
+        password = new_password(_("Password of %(user)s: ") % {"user": args.admin})
+        users.check_new_user(args.admin, password)
+    done = server_accounts.set_up_server(url, args.admin, password)
+    print(
+        _(
+            "The server database %(where)s is set up: roles %(prefix)s_*, logins for "
+            "%(n)d users. Desks connect with the URL without a password; each user signs in "
+            "with their own name and password."
+        )
+        % {"where": display_location(url), "prefix": done.prefix, "n": done.logins}
+    )
     return EXIT_OK

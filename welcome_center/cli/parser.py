@@ -98,7 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_retention_parser(sub)
     _add_db_parser(sub)
     _add_user_parser(sub)
+    _add_server_parser(sub)
     return p
+
+
+def _add_server_parser(sub: argparse._SubParsersAction[Parser]) -> None:
+    server = sub.add_parser("server", help=_("the team's PostgreSQL server"))
+    ssub = server.add_subparsers(
+        dest="server_command", metavar="ACTION", required=True, parser_class=Parser
+    )
+    setup = ssub.add_parser(
+        "setup",
+        help=_("create the schema, the roles, their rights and the users' logins on a server"),
+        description=_(
+            "Run once by the server's administrator, with --db naming the office's database "
+            "as a role that may create roles (it owns the tables): brings the schema up to "
+            "date, creates the office's group roles with their rights and row-level security, "
+            "and a login for every user. With --admin NAME, that user's login gets the "
+            "password read from standard input (or asked for twice); on a new database the "
+            "user is made, as the office's first administrator. Running it again is safe."
+        ),
+    )
+    setup.add_argument(
+        "--admin", metavar="USER", help=_("the administrator whose login gets a password now")
+    )
 
 
 def _add_setup_parser(sub: argparse._SubParsersAction[Parser]) -> None:

@@ -16,7 +16,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.errors import DomainError, PermissionDeniedError
 from welcome_center.i18n import _
 from welcome_center.paths import AppPaths, resolve
-from welcome_center.services import encryption, login, users
+from welcome_center.services import encryption, login, server_accounts, users
 from welcome_center.services.context import Actor
 
 ENV_PASSWORD = "WELCOME_CENTER_PASSWORD"
@@ -147,6 +147,10 @@ def open_as(args: argparse.Namespace) -> Session:
         ctx = open_app(paths, url, create=True)
         prepare_demo(ctx)
         password = user_password(username)
+    elif server_accounts.needs_sign_in(url):  # the user's own login on a team server
+        password = user_password(username)
+        db, actor = server_accounts.sign_in(url, paths.backup_dir, username, password)
+        return Session(AppContext(paths, db, UnitOfWork(db)), actor, password)
     elif encryption.needs_key(url):  # throttled before the file is opened (services/login)
         password = user_password(username)
         db, actor = login.open_encrypted(url, paths.backup_dir, username, password)

@@ -52,7 +52,12 @@ def _follow_up_query(s: Session, actor: Actor, f: FollowUpFilter) -> Select[Foll
     if f.until is not None:
         stmt = stmt.where(FollowUp.due_on <= f.until)
     if f.unassigned:
-        active = exists().where(User.id == FollowUp.assigned_to_id, User.active.is_(True))
+        # A column, not *: on a team server the password hashes are not every login's to read.
+        active = (
+            select(User.id)
+            .where(User.id == FollowUp.assigned_to_id, User.active.is_(True))
+            .exists()
+        )
         stmt = stmt.where(~active)
     elif f.counsellor_id is not None:
         stmt = stmt.where(FollowUp.assigned_to_id == f.counsellor_id)

@@ -25,7 +25,7 @@ from welcome_center.domain.errors import AuthenticationError, NotFoundError, Val
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.views import UserView
 from welcome_center.i18n import _
-from welcome_center.services import audit, encryption, login_attempts
+from welcome_center.services import audit, encryption, login_attempts, server_accounts
 from welcome_center.services.context import Actor, Changes, Saved
 
 MIN_PASSWORD_LENGTH = 10
@@ -154,6 +154,8 @@ def add_user(
         user.active = True
         user.password_hash = hash_password(password)
         s.flush()
+        server_accounts.check_login_name(s, username)
+        server_accounts.save_login(s, username, password, wanted)  # the server's login
         audit.log(s, actor, AuditAction.CREATE, "user", user.id, ["username", "roles"])
         return Saved(_view(user), Changes(users=True))
 
@@ -223,15 +225,22 @@ def _authenticate(uow: UnitOfWork, username: str, password: str, name: str) -> A
     failure = AuthenticationError(_("User name or password is wrong."))
     with uow.begin() as s:
         user = _by_name(s, username)
-        try:
-            if user is None or not user.active or user.password_hash is None:
-                _hasher.verify(_DUMMY_HASH, password + "x")
+        if server_accounts.signed_in_as_login(uow.db):  # the server checks the password
+            if user is None or not user.active:
                 raise failure
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise failure from None
+            if not server_accounts.password_opens(uow.db, user.username, password):
+                raise failure
+        else:
+            try:
+                if user is None or not user.active or user.password_hash is None:
+                    _hasher.verify(_DUMMY_HASH, password + "x")
+                    raise failure
+                _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                raise failure from None
         actor = Actor(user.id, user.username, user.roles)
-        if _hasher.check_needs_rehash(user.password_hash):
+        stored = None if server_accounts.signed_in_as_login(uow.db) else user.password_hash
+        if stored is not None and _hasher.check_needs_rehash(stored):
             user.password_hash = hash_password(password)
         login_attempts.forget(s, name)
         audit.log(s, actor, AuditAction.LOGIN, "user", user.id)
@@ -293,7 +302,12 @@ def has_users(uow: UnitOfWork) -> bool:
 
 
 def _update(
-    uow: UnitOfWork, actor: Actor, user_id: int, what: AuditAction, **values: object
+    uow: UnitOfWork,
+    actor: Actor,
+    user_id: int,
+    what: AuditAction,
+    password: str | None = None,
+    **values: object,
 ) -> Saved[UserView]:
     actor.require(Permission.MANAGE_USERS)
     with uow.begin() as s:
@@ -304,6 +318,7 @@ def _update(
             _check_own_change(user.roles, values)
         for k, v in values.items():
             setattr(user, k, v)
+        server_accounts.save_login(s, user.username, password, user.roles, user.active)
         audit.log(s, actor, what, "user", user.id, [k for k in values if k != "password_hash"])
         return Saved(_view(user), Changes(users=True))
 
@@ -368,7 +383,9 @@ def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, password: str) -
             raise NotFoundError(_("This user does not exist."))
         username, active = user.username, user.active
     with _slot(uow, username, password if active else None):
-        saved = _update(uow, actor, user_id, AuditAction.RESET_PASSWORD, password_hash=new_hash)
+        saved = _update(
+            uow, actor, user_id, AuditAction.RESET_PASSWORD, password, password_hash=new_hash
+        )
     if _has_failures(uow, username):
         unlock_login(uow, actor, user_id)
     return saved
@@ -380,6 +397,8 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
     inactive = AuthenticationError(_("Your account is no longer active; log in again."))
     if actor.user_id is None:
         raise ValidationError(_("The command line has no password of its own to change."))
+    if server_accounts.signed_in_as_login(uow.db):
+        return _change_login_password(uow, actor, current, new)
     with uow.read() as s:  # argon2 takes a moment: not while holding the write lock
         user = s.get(User, actor.user_id)
         if user is None or not user.active or user.password_hash is None:
@@ -404,3 +423,33 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
         user.password_hash = new_hash
         audit.log(s, actor, AuditAction.CHANGE_PASSWORD, "user", user.id)
         return Saved(_view(user), Changes(users=True))
+
+
+def _change_login_password(
+    uow: UnitOfWork, actor: Actor, current: str, new: str
+) -> Saved[UserView]:
+    """Signed in to a team server as one's own login: the server checks the current password
+    and stores the new one (ALTER ROLE); the login may not read or write the hashes."""
+    assert actor.user_id is not None
+    if not server_accounts.password_opens(uow.db, actor.name, current):
+        raise ValidationError(_("This is not your current password."), field="current")
+    _check_password(new)
+    if new == current:
+        raise ValidationError(
+            _("The new password must differ from the current one."), field="password"
+        )
+    with uow.begin() as s:
+        user = s.get(User, actor.user_id)
+        if user is None or not user.active:
+            raise AuthenticationError(_("Your account is no longer active; log in again."))
+        server_accounts.change_own_password(s, new)
+        audit.log(s, actor, AuditAction.CHANGE_PASSWORD, "user", user.id)
+        view = UserView(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            roles=user.roles,
+            active=user.active,
+            has_password=True,
+        )
+        return Saved(view, Changes(users=True))

@@ -53,9 +53,13 @@ def set_up(
     return (first.actor if accepted else None), first.uow
 
 
-def log_in_to_locked(db_name: str, opener: Opener) -> tuple[Actor, UnitOfWork] | None:
-    """An encrypted file: the login opens it with the user's key slot; None if cancelled."""
-    login = LoginDialog(None, _("Encrypted database"), db_name, opener=opener)
+def log_in_to_locked(
+    db_name: str, opener: Opener, server: bool = False
+) -> tuple[Actor, UnitOfWork] | None:
+    """An encrypted file: the login opens it with the user's key slot; a team server: with the
+    user's own login (``server``). None if cancelled."""
+    title = _("Team server") if server else _("Encrypted database")
+    login = LoginDialog(None, title, db_name, opener=opener)
     try:
         if login.exec() != QDialog.DialogCode.Accepted:
             return None

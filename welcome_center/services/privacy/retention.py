@@ -69,7 +69,7 @@ from welcome_center.domain.retention import (
     stale_open,
 )
 from welcome_center.i18n import _
-from welcome_center.services import audit, settings, storage
+from welcome_center.services import audit, server_accounts, settings, storage
 from welcome_center.services.context import Actor, Changes, Saved, record_changed
 from welcome_center.services.privacy import anonymise, backups
 
@@ -218,7 +218,11 @@ def run_daily(
     progress: Progress | None = None,
 ) -> Saved[RunView] | None:
     """The automatic run at a desk's start, for the office (``system:retention``): None when
-    a run was started today already (by anyone, finished or not)."""
+    a run was started today already (by anyone, finished or not), and on a team server where
+    the desk signed in as a user's own login, which may not delete audit entries: there the
+    server's administrator runs ``retention run`` with the owner's URL (docs/ARCHITECTURE.md)."""
+    if server_accounts.signed_in_as_login(uow.db):
+        return None
     actor = system_actor()
     run_id = _claim(uow, actor, daily=True)
     if run_id is None:

@@ -1,0 +1,340 @@
+"""The team server enforces the roles (issue 16, item 3): ``server setup`` makes the office's
+group roles, GRANTs and row-level security, and each desk user signs in as their own login.
+Every test connects as a user's login with plain SQL, as ``psql`` would, and is refused what
+the user's roles do not allow; the desk's services work as each role.
+
+Needs WELCOME_CENTER_TEST_PG with a role that may create databases and roles (CREATEROLE).
+The module makes its own database and drops it, and the roles it made, at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from tests.conftest import PASSWORD, PG_URL, _populate
+from welcome_center.db import server_roles
+from welcome_center.db.engine import Database
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
+from welcome_center.domain.enums import ClientKind, Role
+from welcome_center.domain.errors import AuthenticationError, PermissionDeniedError
+from welcome_center.domain.statistics import Period
+from welcome_center.services import (
+    cases,
+    consultations,
+    people,
+    server_accounts,
+    settings,
+    statistics,
+    users,
+    workload,
+)
+from welcome_center.services.context import Actor
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs WELCOME_CENTER_TEST_PG")
+
+DAY = date(2026, 3, 2)
+SYSTEM = Actor.system("test")
+# Who signs in: a counsellor, a second counsellor, a manager, an administrator who does not
+# counsel (the template's "admin" counsels too, as a small office's first user does).
+NAMES = ("anna", "ben", "maria", "olga")
+
+
+@dataclass
+class Server:
+    url: str  # the office's database, without a password: what a desk keeps
+    owner: Database  # opened as the setup role (the tables' owner)
+    engines: dict[str, Engine]  # each user's own login, with plain SQL
+    ids: dict[str, int]  # records: anna's, ben's, nobody's; persons: anna's client, ben's
+
+
+def _may_create_roles(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    text("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user")
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    if not _may_create_roles(PG_URL):
+        pytest.skip("the test role may not create roles (ALTER ROLE ... CREATEROLE)")
+    name = f"wct_roles_{os.getpid()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    owner_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    roles = server_accounts.roles_of(owner_url)
+    try:
+        owner = _populate(owner_url)
+        done = server_accounts.set_up_server(owner_url, "admin", PASSWORD)
+        assert done.prefix == roles.prefix
+        uow = UnitOfWork(owner)
+        # An administrator who does not counsel, added as the desk adds users: her login is
+        # made with her password in the same transaction.
+        users.add_user(uow, SYSTEM, "olga", PASSWORD, Role.ADMIN, "Olga Ordnung")
+        for u in users.list_users(uow):  # the others' logins get their passwords (a reset)
+            if u.username in ("anna", "ben", "maria"):
+                users.reset_password(uow, SYSTEM, u.id, PASSWORD)
+        u = make_url(owner_url)  # what a desk keeps: the server and database, no credential
+        url = URL.create(u.drivername, host=u.host, port=u.port, database=name).render_as_string()
+        engines = {n: create_engine(server_accounts.login_url(url, n, PASSWORD)) for n in NAMES}
+        yield Server(url, owner, engines, _fill(uow))
+        for engine in engines.values():
+            engine.dispose()
+        owner.dispose()
+    finally:
+        _drop(admin, name)
+        with admin.connect() as conn:
+            server_roles.drop_office_roles(conn, roles)
+        admin.dispose()
+
+
+def _drop(admin: Engine, name: str) -> None:
+    """Drop the database; a login's server process may outlive its closed connection for a
+    moment, and the test role may not end another role's process: retry."""
+    for attempt in range(20):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except DBAPIError:
+            time.sleep(0.1 * (attempt + 1))
+
+
+def _user_id(uow: UnitOfWork, name: str) -> int:
+    return next(u.id for u in users.list_users(uow) if u.username == name)
+
+
+def _fill(uow: UnitOfWork) -> dict[str, int]:
+    anna = Actor(_user_id(uow, "anna"), "anna", Role.COUNSELLOR)
+    ben = Actor(_user_id(uow, "ben"), "ben", Role.COUNSELLOR)
+
+    def record(actor: Actor, family: str, summary: str, notes: str) -> tuple[int, int]:
+        person = people.create_person(
+            uow, actor, PersonDraft(family_name=family, given_name="X"), True
+        ).value.id
+        draft = RecordDraft(
+            client=ClientChoice(ClientKind.PERSON, person), opened_on=DAY, summary=summary
+        )
+        rid = cases.open_record(uow, actor, draft).value.id
+        consultations.record_consultation(
+            uow, actor, rid, ConsultationDraft(held_on=DAY, duration_minutes=30, notes=notes)
+        )
+        return rid, person
+
+    a, a_person = record(anna, "Anders", "Anerkennung Pflege", "secret of Anna's client")
+    b, b_person = record(ben, "Brandt", "Anerkennung Elektrik", "secret of Ben's client")
+    nobody, _p = record(SYSTEM, "Niemand", "Anerkennung offen", "")
+    return {"a": a, "b": b, "nobody": nobody, "a_person": a_person, "b_person": b_person}
+
+
+def _refused(engine: Engine, sql: str) -> bool:
+    """Whether the server refuses ``sql`` for lack of a privilege (rolled back either way)."""
+    with engine.connect() as conn:
+        try:
+            conn.execute(text(sql))
+        except ProgrammingError as exc:
+            return "permission denied" in str(exc.orig)
+        finally:
+            conn.rollback()
+    return False
+
+
+def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        try:
+            return [tuple(r) for r in conn.execute(text(sql))]
+        finally:
+            conn.rollback()
+
+
+def _signed_in(server: Server, name: str) -> tuple[UnitOfWork, Actor]:
+    """The desk's sign-in: the server URL without a password, the user's name and password."""
+    db = server_accounts.open_signed_in(server.url, None, name, PASSWORD)
+    uow = UnitOfWork(db)
+    return uow, users.authenticate(uow, name, PASSWORD)
+
+
+def test_setup_runs_again_and_changes_nothing_it_need_not(server: Server) -> None:
+    owner_url = server.owner.url
+    again = server_accounts.set_up_server(owner_url)
+    assert again.logins >= 5  # admin, anna, ben, maria, olga (and those the tests add)
+    assert _rows(server.engines["anna"], "SELECT count(*) FROM records") == [(3,)]
+
+
+def test_a_manager_reads_figures_never_names_or_notes(server: Server) -> None:
+    maria = server.engines["maria"]
+    for sql in (
+        "SELECT given_name FROM persons",
+        "SELECT family_name FROM persons",
+        "SELECT * FROM persons",
+        "SELECT summary FROM records",
+        "SELECT notes FROM consultations",
+        "SELECT name FROM organisations",
+        "SELECT names FROM record_search",
+        "SELECT content FROM documents",
+        "SELECT password_hash FROM users",
+        "SELECT * FROM audit_log",
+        "UPDATE records SET status = status",
+        "INSERT INTO persons (family_name) VALUES ('x')",
+    ):
+        assert _refused(maria, sql), sql
+    assert _rows(maria, "SELECT count(*) FROM records") == [(3,)]
+    assert _rows(maria, "SELECT sum(duration_minutes) FROM consultations") == [(90,)]
+
+
+def test_a_manager_runs_the_month_statistics_and_the_workload_as_her_login(
+    server: Server,
+) -> None:
+    uow, maria = _signed_in(server, "maria")
+    try:
+        figures = statistics.statistics(uow, maria, Period.month(2026, 3))
+        assert figures.enquiries_received == 3
+        load = workload.workload(uow, maria, today=DAY)
+        assert load is not None
+    finally:
+        uow.db.dispose()
+
+
+def test_an_administrator_manages_users_and_settings_but_reads_no_case_content(
+    server: Server,
+) -> None:
+    olga = server.engines["olga"]
+    for sql in (
+        "SELECT summary FROM records",
+        "SELECT notes FROM consultations",
+        "SELECT family_name FROM persons",
+        "SELECT content FROM documents",
+        "SELECT names FROM record_search",
+        "UPDATE records SET summary = ''",
+        "DELETE FROM persons",
+    ):
+        assert _refused(olga, sql), sql
+    # Organisations: the partner directory only, not the clients.
+    assert _rows(olga, "SELECT count(*) FROM organisations WHERE NOT is_partner") == [(0,)]
+    # Her desk: settings, and a new user whose login the server makes (with its password).
+    uow, actor = _signed_in(server, "olga")
+    try:
+        settings.update_settings(uow, actor, idle_lock_minutes=7)
+        users.add_user(uow, actor, "carla", PASSWORD, Role.COUNSELLOR, "Carla Clausen")
+    finally:
+        uow.db.dispose()
+    carla = create_engine(server_accounts.login_url(server.url, "carla", PASSWORD))
+    try:
+        assert _rows(carla, "SELECT count(*) FROM records") == [(3,)]
+        assert _refused(carla, "SELECT * FROM audit_log")
+    finally:
+        carla.dispose()
+
+
+def test_nobody_updates_or_deletes_an_audit_entry(server: Server) -> None:
+    for name in NAMES:
+        engine = server.engines[name]
+        for sql in (
+            "UPDATE audit_log SET detail = 'changed'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+            "DELETE FROM audit_chain_head",
+        ):
+            assert _refused(engine, sql), (name, sql)
+
+
+def test_logins_are_made_only_by_an_administrator(server: Server) -> None:
+    for name in ("anna", "maria"):
+        assert _refused(server.engines[name], "SELECT wc_save_login('eve', NULL, '{admin}', true)")
+        assert _refused(server.engines[name], "CREATE ROLE eve LOGIN")
+    assert _refused(server.engines["anna"], "SELECT password_hash FROM users")
+
+
+def test_a_counsellor_saves_an_enquiry_as_her_login(server: Server) -> None:
+    uow, anna = _signed_in(server, "anna")
+    try:
+        person = people.create_person(
+            uow, anna, PersonDraft(family_name="Neu", given_name="Nina"), True
+        ).value.id
+        draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person), opened_on=DAY)
+        saved = cases.open_record(uow, anna, draft).value
+        assert cases.get_record(uow, anna, saved.id).number == saved.number
+    finally:
+        uow.db.dispose()
+
+
+def test_own_records_only_is_row_level_security_too(server: Server) -> None:
+    uow = UnitOfWork(server.owner)
+    settings.update_settings(uow, SYSTEM, record_visibility="own")
+    try:
+        anna, ids = server.engines["anna"], server.ids
+        seen = {r[0] for r in _rows(anna, "SELECT id FROM records")}
+        assert ids["a"] in seen and ids["nobody"] in seen and ids["b"] not in seen
+        their_client = f"SELECT family_name FROM persons WHERE id = {ids['b_person']}"  # noqa: S608
+        assert _rows(anna, their_client) == []
+        assert _rows(anna, "SELECT notes FROM consultations WHERE notes LIKE '%Ben%'") == []
+        with anna.connect() as conn:
+            change = f"UPDATE records SET summary = '' WHERE id = {ids['b']}"  # noqa: S608
+            changed = conn.execute(text(change))
+            assert changed.rowcount == 0
+            conn.rollback()
+        # The manager's figures stay the office's.
+        assert _rows(server.engines["maria"], "SELECT count(*) FROM records") == [(4,)]
+    finally:
+        settings.update_settings(uow, SYSTEM, record_visibility="all")
+
+
+def test_a_wrong_password_opens_nothing(server: Server) -> None:
+    with pytest.raises(AuthenticationError):
+        server_accounts.open_signed_in(server.url, None, "anna", "not her password")
+
+
+def test_a_password_change_is_passed_on_to_the_login(server: Server) -> None:
+    uow, anna = _signed_in(server, "anna")
+    new = "another horse battery"
+    try:
+        users.change_own_password(uow, anna, PASSWORD, new)
+        assert server_accounts.password_opens(uow.db, "anna", new)
+        assert not server_accounts.password_opens(uow.db, "anna", PASSWORD)
+    finally:
+        users.change_own_password(uow, anna, new, PASSWORD)
+        uow.db.dispose()
+
+
+def test_a_deactivated_user_cannot_sign_in(server: Server) -> None:
+    uow = UnitOfWork(server.owner)
+    ben = _user_id(uow, "ben")
+    users.set_active(uow, SYSTEM, ben, False)
+    try:
+        with pytest.raises((AuthenticationError, DBAPIError, PermissionDeniedError)):
+            server_accounts.open_signed_in(server.url, None, "ben", PASSWORD)
+    finally:
+        users.set_active(uow, SYSTEM, ben, True)
+
+
+def test_the_command_line_sets_up_again_and_signs_in_as_the_users_login(
+    server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from welcome_center.cli import main
+
+    assert main(["--lang", "en", "--db", server.owner.url, "server", "setup"]) == 0
+    assert "is set up: roles wc_wct_roles_" in capsys.readouterr().out.replace("\n", " ")
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    assert main(["--lang", "en", "--db", server.url, "--user", "olga", "user", "list"]) == 0
+    assert "maria" in capsys.readouterr().out
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", "not the password")
+    assert main(["--lang", "en", "--db", server.url, "--user", "olga", "user", "list"]) == 1
+    assert "User name or password is wrong." in capsys.readouterr().err

@@ -1,0 +1,42 @@
+"""The desk on a team server (issue 16, item 3): the desk keeps the server's URL without a
+password, and the login dialog opens the connection as the user's own login; the server checks
+the password and the roles. Needs WELCOME_CENTER_TEST_PG with a role that may create roles."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PASSWORD, PG_URL
+from tests.db.test_server_roles import Server, server  # noqa: F401  (the module's server)
+from welcome_center.app import AppContext, _opener
+from welcome_center.paths import resolve
+from welcome_center.services import server_accounts
+from welcome_center.ui.dialogs.login import LoginDialog
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs WELCOME_CENTER_TEST_PG")
+
+
+def test_the_login_signs_in_as_the_users_own_login(server: Server, qtbot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    assert server_accounts.needs_sign_in(server.url)
+    made: list[AppContext] = []
+    dialog = LoginDialog(None, "Team server", server.url,
+                         opener=_opener((resolve(server.url), server.url), made))  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "maria")
+    qtbot.keyClicks(dialog.password, "not her password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.message.text() == "User name or password is wrong."
+    assert dialog.uow is None and not made
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.actor is not None and dialog.actor.name == "maria"
+    try:
+        login = make_url(made[0].db.url).username
+        assert login == server_accounts.roles_of(server.url).login("maria")
+    finally:
+        made[0].close()

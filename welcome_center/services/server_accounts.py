@@ -1,0 +1,193 @@
+"""Each desk user signs in to the team server as their own database login (docs/ARCHITECTURE.md,
+"The team server's roles"): the server checks the password and enforces the user's roles.
+
+A desk keeps the server's URL without a password; at sign-in the user's name and password open
+the connection as their login (``<prefix>_u_<name>``). Adding a user, a new password, new roles
+or deactivating a user on the desk is passed on to the login in the same transaction, through
+the functions ``server setup`` made (db/server_roles.py). Nothing of this happens on a SQLite
+file, or on a server database that ``server setup`` has not been run on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from welcome_center.db import server_roles
+from welcome_center.db.engine import Database, server_timeouts
+from welcome_center.db.models import User
+from welcome_center.db.server_roles import ServerRoles
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.enums import Role
+from welcome_center.domain.errors import AuthenticationError, DomainError, ValidationError
+from welcome_center.i18n import _
+from welcome_center.services.context import Actor
+from welcome_center.services.storage import open_database
+
+
+def is_server(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def needs_sign_in(url: str) -> bool:
+    """A server URL without a password: each user signs in with their own login."""
+    return is_server(url) and not make_url(url).password
+
+
+def roles_of(url: str) -> ServerRoles:
+    return ServerRoles.of_database(make_url(url).database or "")
+
+
+def login_url(url: str, username: str, password: str) -> str:
+    """``url`` opened as ``username``'s login with ``password``."""
+    login = roles_of(url).login(username)
+    return make_url(url).set(username=login, password=password).render_as_string(False)
+
+
+def signed_in_as_login(db: Database) -> bool:
+    """Whether the database was opened as a desk user's own login (not as the owner)."""
+    if db.is_sqlite:
+        return False
+    user = make_url(db.url).username or ""
+    return user.startswith(roles_of(db.url).login(""))
+
+
+def password_opens(db: Database, username: str, password: str) -> bool:
+    """Whether the server lets ``username``'s login in with ``password`` (a connection of its
+    own, closed at once): the server checks a password, not the desk."""
+    engine = create_engine(
+        login_url(db.url, username, password),
+        poolclass=None,
+        connect_args={"options": server_timeouts()},
+    )
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def open_signed_in(url: str, backup_dir: Path | None, username: str, password: str) -> Database:
+    """The server database at ``url`` (without a password) opened as ``username``'s login.
+    A refused connection (wrong name or password, a login that may not log in) raises the
+    login's one message; the server did the checking."""
+    try:
+        return open_database(login_url(url, username.strip(), password), backup_dir)
+    except DomainError as exc:
+        refused = str(exc.__cause__ or "")
+        if "password authentication failed" in refused or "not permitted to log in" in refused:
+            raise AuthenticationError(_("User name or password is wrong.")) from None
+        raise
+
+
+def sign_in(
+    url: str, backup_dir: Path | None, username: str, password: str
+) -> tuple[Database, Actor]:
+    """A desk's (or the command line's) sign-in to the server at ``url``: the connection as
+    the user's login, then the login on the open database (``users.authenticate``: the user
+    found, active, the login recorded). The database is closed again when that fails."""
+    from welcome_center.services import users
+
+    db = open_signed_in(url, backup_dir, username, password)
+    try:
+        return db, users.authenticate(UnitOfWork(db), username, password)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _passes_on(s: Session) -> bool:
+    """Whether logins are kept in step here: a server database that ``server setup`` set up."""
+    if s.get_bind().dialect.name != "postgresql":
+        return False
+    return server_roles.is_set_up(s.connection())
+
+
+def check_login_name(s: Session, username: str) -> None:
+    """Refuse a user name too long for a login of this office (PostgreSQL's 63 bytes)."""
+    if _passes_on(s) and not roles_of(_url(s)).login_fits(username):
+        raise ValidationError(
+            _("On this server a user name may have at most %(n)d characters.")
+            % {"n": server_roles.NAME_LIMIT - len(roles_of(_url(s)).login(""))},
+            field="username",
+        )
+
+
+def _url(s: Session) -> str:
+    return s.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def save_login(
+    s: Session,
+    username: str,
+    password: str | None,
+    roles: Iterable[Role] | None,
+    active: bool = True,
+) -> None:
+    """Pass a user's new password, roles or activity on to their login, in the caller's
+    transaction (nothing on a SQLite file or a server without ``server setup``)."""
+    if _passes_on(s):
+        server_roles.save_login(s.connection(), username, password, roles, active)
+
+
+def change_own_password(s: Session, password: str) -> bool:
+    """The signed-in login's own new password; False where there is no login to change."""
+    if not _passes_on(s):
+        return False
+    server_roles.change_own_password(s.connection(), password)
+    return True
+
+
+@dataclass(frozen=True)
+class SetUp:
+    prefix: str
+    logins: int  # users whose logins were made or brought up to date
+
+
+def set_up_server(url: str, admin: str | None = None, password: str | None = None) -> SetUp:
+    """``server setup``: the schema (migrations), the office's roles, GRANTs and row-level
+    security, and a login for each user (without a password: an administrator gives one; the
+    one named ``admin`` gets ``password``). Run as a role that may create roles; again, it
+    brings everything up to date and changes no password but ``admin``'s."""
+    if not is_server(url):
+        raise DomainError(_("'server setup' is for a PostgreSQL server, not a database file."))
+    from welcome_center.services import users
+
+    db = open_database(url, create=True)
+    roles = roles_of(url)
+    try:
+        with db.engine.begin() as conn:
+            server_roles.set_up(conn, roles)
+        uow = UnitOfWork(db)
+        if admin is not None and password is not None and not users.has_users(uow):
+            users.add_user(uow, None, admin, password, users.FIRST_USER_ROLES)
+        with uow.begin() as s:
+            found = list(s.scalars(select(User).order_by(User.id)))
+            if admin is not None and not any(
+                u.username.lower() == admin.strip().lower() for u in found
+            ):
+                raise DomainError(_("There is no user %(user)s.") % {"user": admin})
+            for user in found:
+                named = admin is not None and user.username.lower() == admin.strip().lower()
+                if not roles.login_fits(user.username):
+                    continue
+                server_roles.save_login(
+                    s.connection(),
+                    user.username,
+                    password if named else None,
+                    user.roles,
+                    user.active,
+                )
+            count = int(s.scalar(select(func.count()).select_from(User)) or 0)
+    finally:
+        db.dispose()
+    return SetUp(roles.prefix, count)
