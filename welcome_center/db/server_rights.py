@@ -1,0 +1,229 @@
+"""What each group of an office's roles may do on the team server: the GRANTs per table and
+column, and the row-level security (docs/ARCHITECTURE.md, "The team server's roles").
+``db/server_roles.py`` names the roles and runs these statements at ``server setup``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from welcome_center.domain.enums import Role
+
+if TYPE_CHECKING:
+    from welcome_center.db.server_roles import ServerRoles
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- what each group may do -------------------------------------------------------------------
+
+# Case content: names, contact details, notes, documents, the search index of names.
+CASE_TABLES = (
+    "persons", "person_name_keys", "organisations", "contact_persons", "records",
+    "record_topics", "record_services", "record_parties", "consultations",
+    "consultation_topics", "referrals", "follow_ups", "documents", "recognition_procedures",
+    "residence_titles", "consents", "record_search", "number_counters",
+)  # fmt: skip
+
+# The columns the figures are counted from: no name, contact, note or free text.
+FIGURE_COLUMNS = {
+    "records": "id, number, kind, status, client_person_id, client_organisation_id, anonymous, "
+    "opened_on, promoted_on, closed_on, closing_reason, counsellor_id, substitute_id, "
+    "requester_type, channel, municipality, anonymised_at, created_at, legal_hold",
+    "record_topics": "record_id, topic",
+    "record_services": "record_id, service",
+    "record_parties": "id, record_id, person_id, organisation_id, role",
+    "consultations": "id, record_id, held_on, duration_minutes, channel, counsellor_id, "
+    "is_first, language, interpreter",
+    "consultation_topics": "consultation_id, topic",
+    "referrals": "id, record_id, partner_id, topic, referred_on, status, feedback_on",
+    "follow_ups": "id, record_id, due_on, assigned_to_id, source, residence_title_id, done_on",
+    "persons": "id, birth_year, nationality, nationality_2, municipality, gender, "
+    "employment_status, education, german_level, arrival_year, anonymised_at",
+    "organisations": "id, code, is_partner, municipality, kind, size, active",
+    "recognition_procedures": "id, record_id, person_id, regulated, training_country, state, "
+    "decision, submitted_on, decided_on",
+    "residence_titles": "id, person_id, title, valid_from, expires_on, accelerated_procedure",
+    "consents": "id, person_id, organisation_id, purpose, partner_id, given_on, withdrawn_on",
+}
+
+# Every desk login. The users table without the password hashes.
+USER_COLUMNS = "id, username, display_name, active, created_at"
+DESK_GRANTS = (
+    f"GRANT SELECT ({USER_COLUMNS}) ON users TO {{desk}}",
+    "GRANT SELECT ON user_roles, office_settings, vocabulary_entries, alembic_version, "
+    "events, event_partners, published_reports, import_aliases TO {desk}",
+    # The audit log: entries are added (chained under the head row's lock), never changed.
+    "GRANT INSERT ON audit_log TO {desk}",
+    "GRANT SELECT (id, hash) ON audit_log TO {desk}",
+    "GRANT SELECT, INSERT, UPDATE ON audit_chain_head TO {desk}",
+    "GRANT SELECT, UPDATE ON audit_chain_gaps TO {desk}",
+    "GRANT USAGE, SELECT, UPDATE ON SEQUENCE audit_log_id_seq TO {desk}",
+    # Failed logins are counted per name tried (the idle lock's too).
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON login_attempts TO {desk}",
+    "GRANT SELECT, INSERT ON retention_runs TO {desk}",
+)
+
+COUNSELLOR_GRANTS = (
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON {case_tables} TO {counsellor}",
+    "GRANT INSERT, UPDATE, DELETE ON events, event_partners, import_aliases TO {counsellor}",
+    "GRANT INSERT ON published_reports TO {counsellor}",
+    # A user name an import meets for the first time is made an inactive user (no password).
+    "GRANT INSERT (username, display_name, password_hash, active, created_at) ON users "
+    "TO {counsellor}",
+    "GRANT INSERT ON user_roles TO {counsellor}",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {counsellor}",
+)
+
+LIST_EXPORT_GRANTS = ("GRANT SELECT ON {case_tables} TO {list_export}",)
+
+ADMIN_GRANTS = (
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON users, user_roles, vocabulary_entries, "
+    "events, event_partners, import_aliases TO {admin}",
+    "GRANT SELECT, INSERT, UPDATE ON office_settings, retention_runs TO {admin}",
+    "GRANT INSERT ON published_reports TO {admin}",
+    "GRANT SELECT ON audit_log, audit_chain_gaps TO {admin}",
+    # The partner directory (row-level security shows an administrator partners only).
+    "GRANT SELECT, INSERT, UPDATE ON organisations, contact_persons TO {admin}",
+    "GRANT USAGE ON SEQUENCE users_id_seq, vocabulary_entries_id_seq, events_id_seq, "
+    "import_aliases_id_seq, organisations_id_seq, contact_persons_id_seq, "
+    "retention_runs_id_seq, published_reports_id_seq, office_settings_id_seq TO {admin}",
+    "GRANT {figures} TO {admin}",
+)
+
+MANAGER_GRANTS = (
+    "GRANT INSERT ON published_reports TO {manager}",
+    "GRANT USAGE ON SEQUENCE published_reports_id_seq TO {manager}",
+    "GRANT {figures} TO {manager}",
+)
+
+
+def grants(roles: ServerRoles) -> list[str]:
+    names = {
+        "desk": quote(roles.desk),
+        "figures": quote(roles.figures),
+        "case_tables": ", ".join(CASE_TABLES),
+        **{r.value: quote(roles.group(r)) for r in Role},
+    }
+    out = [g.format(**names) for g in DESK_GRANTS + COUNSELLOR_GRANTS + LIST_EXPORT_GRANTS]
+    out += [g.format(**names) for g in ADMIN_GRANTS + MANAGER_GRANTS]
+    out += [
+        f"GRANT SELECT ({columns}) ON {table} TO {names['figures']}"
+        for table, columns in FIGURE_COLUMNS.items()
+    ]
+    out.append(f"GRANT USAGE ON SEQUENCE published_reports_id_seq TO {names['figures']}")
+    return out
+
+
+# --- row-level security ----------------------------------------------------------------------
+
+# Whether the connected user sees every record: the office shows all records to counsellors,
+# or the user counsels not (managers and administrators read figures, whose rows are the
+# office's), or the connection is not a desk login (the owner).
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION wc_user_id() RETURNS integer LANGUAGE sql STABLE AS $$
+  SELECT id FROM users WHERE '{login_prefix}' || lower(username) = current_user
+$$;
+CREATE OR REPLACE FUNCTION wc_sees_all() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
+      OR NOT pg_has_role(current_user, '{counsellor}', 'MEMBER')
+$$;
+CREATE OR REPLACE FUNCTION wc_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT '{prefix}'::text
+$$;
+"""
+
+# A record seen: the rule of services/visibility.py, with the sub-selects evaluated once per
+# statement (InitPlans), so that an office that shows all records pays almost nothing.
+OWN_RECORD = (
+    "(SELECT wc_sees_all()) OR {t}.counsellor_id IS NULL"
+    " OR {t}.counsellor_id = (SELECT wc_user_id()) OR {t}.substitute_id = (SELECT wc_user_id())"
+)
+_SEEN_RECORD = (
+    "(SELECT wc_sees_all()) OR EXISTS (SELECT 1 FROM records r WHERE r.id = {t}.record_id)"
+)
+
+_OF_SEEN_ORGANISATION = (
+    "EXISTS (SELECT 1 FROM organisations o WHERE o.id = contact_persons.organisation_id)"
+)
+
+
+def _client_seen(column: str, party_column: str, table: str) -> str:
+    """A person or organisation seen: a client or party of a record seen (the records' own
+    policy filters the sub-select), or of no record at all (wc_in_no_record, which sees
+    every record)."""
+    seen = "EXISTS (SELECT 1 FROM {other} WHERE {other}.{col} = {table}.id)"
+    return " OR ".join(
+        (
+            "(SELECT wc_sees_all())",
+            seen.format(other="records", col=column, table=table),
+            seen.format(other="record_parties", col=party_column, table=table),
+            f"wc_in_no_record('{table}', {table}.id)",
+        )
+    )
+
+
+IN_NO_RECORD = """
+CREATE OR REPLACE FUNCTION wc_in_no_record(kind text, item integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT CASE kind
+    WHEN 'persons' THEN NOT EXISTS (SELECT 1 FROM records WHERE client_person_id = item)
+                    AND NOT EXISTS (SELECT 1 FROM record_parties WHERE person_id = item)
+    ELSE NOT EXISTS (SELECT 1 FROM records WHERE client_organisation_id = item)
+     AND NOT EXISTS (SELECT 1 FROM record_parties WHERE organisation_id = item)
+  END
+$$;
+REVOKE ALL ON FUNCTION wc_in_no_record(text, integer) FROM PUBLIC;
+"""
+
+
+def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
+    """table -> (policy name, TO whom, USING) for SELECT/UPDATE/DELETE; INSERT is checked by
+    the services (a counsellor may open a record for a colleague). Managers and administrators
+    see every row of what their columns show (wc_sees_all: they do not counsel); one who
+    counsels too sees what a counsellor sees."""
+    desk = quote(roles.desk)
+    readers = f"{quote(roles.group(Role.COUNSELLOR))}, {quote(roles.group(Role.LIST_EXPORT))}"
+    record_children = [
+        "record_topics", "record_services", "record_parties", "consultations", "referrals",
+        "follow_ups", "documents", "recognition_procedures",
+    ]  # fmt: skip
+    out: dict[str, list[tuple[str, str, str]]] = {
+        "records": [("wc_seen", desk, OWN_RECORD.format(t="records"))],
+        "persons": [("wc_seen", desk, _client_seen("client_person_id", "person_id", "persons"))],
+        "organisations": [
+            (
+                "wc_seen",
+                readers,
+                "is_partner OR "
+                + _client_seen("client_organisation_id", "organisation_id", "organisations"),
+            ),
+            ("wc_figures", quote(roles.group(Role.MANAGER)), "(SELECT wc_sees_all())"),
+            # An administrator manages the partner directory, not the clients.
+            ("wc_partners", quote(roles.group(Role.ADMIN)), "is_partner"),
+        ],
+    }
+    for table in record_children:
+        out[table] = [("wc_seen", desk, _SEEN_RECORD.format(t=table))]
+    out["contact_persons"] = [("wc_seen", desk, _OF_SEEN_ORGANISATION)]
+    return out
+
+
+def policy_statements(roles: ServerRoles) -> list[str]:
+    out = []
+    for table, policies in _policies(roles).items():
+        out.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        for name, to, using in policies:
+            out.append(f"DROP POLICY IF EXISTS {name} ON {table}")
+            out.append(f"CREATE POLICY {name} ON {table} FOR SELECT TO {to} USING ({using})")
+            for verb in ("UPDATE", "DELETE"):
+                out.append(f"DROP POLICY IF EXISTS {name}_{verb.lower()} ON {table}")
+                out.append(
+                    f"CREATE POLICY {name}_{verb.lower()} ON {table} FOR {verb} TO {to} "
+                    f"USING ({using})"
+                )
+        out.append(f"DROP POLICY IF EXISTS wc_insert ON {table}")
+        out.append(f"CREATE POLICY wc_insert ON {table} FOR INSERT TO {quote(roles.desk)} "
+                   "WITH CHECK (true)")  # fmt: skip
+    return out
