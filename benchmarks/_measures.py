@@ -23,7 +23,7 @@ from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.services.imports import import_file
 
 T = TypeVar("T")
-BLOCK = 200  # the record table's block (ui.models.record_table.BLOCK)
+FIRST_PAGE = record_list.FIRST_PAGE  # a search's first page (ui.models.record_table)
 
 
 def timed(fn: Callable[..., object], *args: Any) -> float:
@@ -38,17 +38,38 @@ def _marks(n: int) -> str:
 
 
 # --- search ----------------------------------------------------------------------------------
+# What a counsellor waits for while typing: the first page of matches, newest first, and its
+# lines (services/record_list.py: record_page, as the record table asks for it); the total is
+# counted apart (record_count; the desk shows it when it is known).
 
-_IDS = (
-    "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
-    "WHERE record_search MATCH ?) ORDER BY opened_on DESC, id DESC"
-)
+_MATCH = "SELECT rowid FROM record_search WHERE record_search MATCH ?"
 # On PostgreSQL (benchmarks/_server.py: "?" markers become psycopg's): the tsvector's index.
 _SERVER_MATCH = "SELECT rowid FROM record_search WHERE doc @@ CAST(? AS tsquery)"
-_SERVER_IDS = (
-    "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
-    "WHERE doc @@ CAST(? AS tsquery)) ORDER BY opened_on DESC, id DESC"
+# The page's two ways, as the service reads it (db/search.py, services/record_list.py): along
+# the opening date's index, testing the newest records one by one ...
+_WALK = (
+    "SELECT id FROM records WHERE (id + 0) IN (SELECT rowid FROM record_search "
+    "WHERE record_search MATCH ?) ORDER BY opened_on DESC, id DESC LIMIT ?"
 )
+_SERVER_WALK = (
+    "SELECT w.id FROM (SELECT id, opened_on FROM records ORDER BY opened_on DESC, id DESC "
+    "LIMIT ?) w WHERE (SELECT s.doc FROM record_search s WHERE s.rowid = w.id) "
+    "@@ CAST(? AS tsquery) ORDER BY w.opened_on DESC, w.id DESC LIMIT ?"
+)
+# ... or from the matches, looked up by id and sorted.
+_FIRST = (
+    "SELECT id FROM records WHERE id IN (SELECT rowid FROM record_search "
+    "WHERE record_search MATCH ?) ORDER BY opened_on DESC, id DESC LIMIT ?"
+)
+_SERVER_FIRST = (
+    "WITH m AS MATERIALIZED (SELECT rowid FROM record_search WHERE doc @@ CAST(? AS tsquery)) "
+    "SELECT id FROM records WHERE id IN (SELECT rowid FROM m) "
+    "ORDER BY opened_on DESC, id DESC LIMIT ?"
+)
+_SERVER_ESTIMATE = (
+    "EXPLAIN (FORMAT JSON) SELECT rowid FROM record_search WHERE doc @@ CAST(? AS tsquery)"
+)
+_COUNT = "SELECT count(*) FROM records WHERE id IN ({})"
 _LINES = (
     "SELECT r.id, r.number, r.kind, r.status, r.opened_on, r.closed_on, r.client_person_id, "
     "r.client_organisation_id, p.family_name, p.given_name, o.name, u.display_name, u.username "
@@ -68,32 +89,60 @@ def _is_sqlite(conn: Any) -> bool:
     return not isinstance(conn, ServerSQL)
 
 
+def _page_ids(conn: Any, query: str, limit: int) -> list[int]:
+    if _is_sqlite(conn):
+        ids = [r[0] for r in conn.execute(_WALK, (query, limit))]
+        return ids if len(ids) >= limit else [r[0] for r in conn.execute(_FIRST, (query, limit))]
+    plan = conn.execute(_SERVER_ESTIMATE, (query,)).fetchone()[0]
+    if plan[0]["Plan"]["Plan Rows"] >= record_list.WALK_FROM:
+        window = record_list.WALK_WINDOW
+        ids = [r[0] for r in conn.execute(_SERVER_WALK, (window, query, limit))]
+        if len(ids) >= limit:
+            return ids
+    return [r[0] for r in conn.execute(_SERVER_FIRST, (query, limit))]
+
+
 def search_sql(conn: Any, text: str) -> int:
-    """The desk's search by hand: the same FTS MATCH (on a server: the same tsquery), ordered
-    ids, the first block's lines."""
+    """The desk's first page of a search by hand: the same FTS MATCH (on a server: the same
+    tsquery), read the same way, and the page's lines; returns the ids read."""
     query = _query(conn, text)
     if not query:
         return 0
-    ids = [r[0] for r in conn.execute(_IDS if _is_sqlite(conn) else _SERVER_IDS, (query,))]
-    block = ids[:BLOCK]
+    ids = _page_ids(conn, query, FIRST_PAGE + 1)
+    block = ids[:FIRST_PAGE]
     if block:
         conn.execute(_LINES.format(_marks(len(block))), block).fetchall()
         conn.execute(_TOPICS.format(_marks(len(block))), block).fetchall()
     return len(ids)
 
 
+def count_sql(conn: Any, text: str) -> int:
+    """The total by hand: the matching records counted."""
+    query = _query(conn, text)
+    if not query:
+        return 0
+    sql = _COUNT.format(_MATCH if _is_sqlite(conn) else _SERVER_MATCH)
+    return int(conn.execute(sql, (query,)).fetchone()[0])
+
+
 def match_only_sql(conn: Any, text: str) -> int:
     query = _query(conn, text)
-    sql = "SELECT rowid FROM record_search WHERE record_search MATCH ?"
-    sql = sql if _is_sqlite(conn) else _SERVER_MATCH
+    sql = _MATCH if _is_sqlite(conn) else _SERVER_MATCH
     return len(conn.execute(sql, (query,)).fetchall()) if query else 0
 
 
 def search_service(uow: UnitOfWork, actor: Actor, text: str) -> int:
-    """What the record table asks the services for: the ids, then the first block of lines."""
-    ids = record_list.record_ids(uow, actor, RecordQuery(text=text))
-    record_list.record_rows(uow, actor, ids[:BLOCK])
+    """What the record table asks the services for while a counsellor types: the first page of
+    ids (one more, to know whether there are more), then its lines."""
+    query = RecordQuery(text=text)
+    ids = record_list.record_page(uow, actor, query, 0, FIRST_PAGE + 1)
+    record_list.record_rows(uow, actor, ids[:FIRST_PAGE])
     return len(ids)
+
+
+def count_service(uow: UnitOfWork, actor: Actor, text: str) -> int:
+    """The total the desk counts in the background after showing the first page."""
+    return record_list.record_count(uow, actor, RecordQuery(text=text))
 
 
 # --- a record with all its details -----------------------------------------------------------

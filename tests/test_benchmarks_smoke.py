@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURES = {
-    "cold_start", "search_p50", "search_p95", "open_record_p95", "save_consultation_p95",
+    "cold_start", "search_p50", "search_p95", "search_total_p95", "open_record_p95",
+    "save_consultation_p95",
     "statistics_month", "statistics_year", "report_month_pdf", "report_year_xlsx",
     "scroll_max_step", "peak_memory", "import_csv",
 }  # fmt: skip

@@ -241,3 +241,62 @@ def test_export_writes_the_list_and_never_a_formula(
         assert ws.cell(2, 4).value == '=HYPERLINK("http://x"), Mallory'
         assert ws.cell(2, 5).is_date
         assert ws.cell(2, 8).value == "Residence, entry, visa"
+
+
+def test_a_search_lists_the_newest_matches_first_and_the_rest_as_the_list_is_scrolled(
+    page: RecordsPage, ops: Ops, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """A word in every record ("WC", the number's prefix): the first 100 newest are listed at
+    once, the total follows from the background, and Ctrl+End at the end of the list fetches
+    the next matches, as many as are listed, until all are there."""
+    from welcome_center.domain.queries import RecordQuery
+    from welcome_center.services import record_list
+    from welcome_center.services.context import Actor
+    from welcome_center.services.demo import generate_demo
+    from welcome_center.ui.models.record_table import FIRST_PAGE
+
+    records = 2 * FIRST_PAGE + 17
+    generate_demo(ops.uow, Actor.system("test"), records=records, seed=3)
+    every = record_list.record_ids(ops.uow, ops.actor, RecordQuery(text="WC"))
+    assert len(every) == records
+    type_text(page.search, "WC")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.model.ids == every[:FIRST_PAGE]  # the newest, in the list's order
+    newest = record_list.record_rows(ops.uow, ops.actor, every[:1])[0]
+    assert page.model.data(page.model.index(0, 4)) == short_date(newest.opened_on)
+    assert page.count.text() == "More than 100 records (counting …)"
+    qtbot.waitUntil(lambda: page.count.text() == f"{records} records", timeout=5000)
+    assert page.model.rowCount() == FIRST_PAGE  # counted, not fetched
+    assert page.table.hasFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    listed = page.model.rowCount()
+    assert listed > FIRST_PAGE
+    assert page.model.ids == every[:listed]
+    for _ in range(3):  # the end of what is listed fetches more until there is no more
+        qtbot.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.ids == every
+    assert not page.model.canFetchMore()
+    assert page.table.currentIndex().row() == records - 1
+    assert page.model.data(page.table.currentIndex().siblingAtColumn(0))
+    assert page.count.text() == f"{records} records"
+
+
+def test_an_export_of_a_search_holds_every_match_not_only_those_listed(
+    page: RecordsPage, ops: Ops, qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from welcome_center.services.context import Actor
+    from welcome_center.services.demo import generate_demo
+    from welcome_center.ui.models.record_table import FIRST_PAGE
+
+    records = FIRST_PAGE + 7
+    generate_demo(ops.uow, Actor.system("test"), records=records, seed=5)
+    qtbot.keyClicks(page.search, "WC")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.model.rowCount() == FIRST_PAGE
+    target = tmp_path / "list.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    with qtbot.waitSignal(ops.status, timeout=10000) as done:
+        page.export()
+    assert f"{records} records exported" in done.args[0]

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
 
     ended = Signal(str, str)  # Leaving, the user name; once the window has closed
     idle_lock: QObject | None = None  # ui.idle_lock.IdleLock, set by ui.start.open_desk
+    live_updates: QObject | None = None  # ui.live_updates.LiveUpdates, set there too
     restore_request: Any = None  # ui.restore.RestoreRequest, when leaving to restore
 
     def __init__(

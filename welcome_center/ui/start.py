@@ -22,6 +22,7 @@ from welcome_center.ui import retention_start
 from welcome_center.ui.dialogs.login import FirstRunDialog, LoginDialog, Opener
 from welcome_center.ui.dialogs.recovery_key import RecoveryKeyDialog
 from welcome_center.ui.idle_lock import IdleLock
+from welcome_center.ui.live_updates import start_live_updates
 from welcome_center.ui.main_window import Leaving, MainWindow
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.restore import RestoreRequest
@@ -85,6 +86,8 @@ def open_desk(
     """The main window for ``actor``, shown; it locks after the office's idle minutes."""
     window = MainWindow(Ops(uow, actor, db_name), state, backups=backups)
     window.idle_lock = IdleLock(window)
+    # Other desks' saves refresh this one (LISTEN/NOTIFY on a server, data_version on a file).
+    window.live_updates = start_live_updates(window.ops, window)
     window.show()
     # After the first paint and the user's first look, not in the way of the start.
     QTimer.singleShot(STORAGE_CHECK_DELAY_MS, window, window.check_storage)

@@ -2,7 +2,9 @@
 
 ``rowCount`` comes from the id list; a block of :data:`BLOCK` lines is read the first time one
 of its rows is painted and kept in a small LRU cache, so ``data()`` is a dictionary look-up and a
-list of 100,000 records scrolls smoothly. Sorting re-queries SQL (never a proxy model).
+list of 100,000 records scrolls smoothly. Sorting re-queries SQL (never a proxy model). A search
+lists its newest matches first and fetches the rest as the list is scrolled to its end (Qt's
+``canFetchMore``/``fetchMore``), while its total is counted in the background.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from shiboken6 import isValid
 
 from welcome_center.domain.enums import RecordStatus, Vocabulary
 from welcome_center.domain.queries import RecordQuery, RecordSort
@@ -19,11 +22,13 @@ from welcome_center.domain.views import RecordSummary
 from welcome_center.i18n import _
 from welcome_center.i18n.labels import client_name, label
 from welcome_center.services import record_list
+from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.qt_i18n import short_date
 
 BLOCK = 100  # a page step crosses at most one block: one short read (about 5 ms) at a time
 CACHED_BLOCKS = 80
+FIRST_PAGE = 100  # a search's matches listed at once (record_list.record_page)
 
 # The sort key of each column (None: not sortable).
 _SORT_KEYS: tuple[RecordSort | None, ...] = (
@@ -42,11 +47,17 @@ _Index = QModelIndex | QPersistentModelIndex
 class RecordTableModel(QAbstractTableModel):
     """Records selected by a :class:`RecordQuery`, one line each."""
 
+    total_known = Signal(int)  # the number of the query's records, once counted
+
     def __init__(self, ops: Ops, parent: Any = None) -> None:
         super().__init__(parent)
         self.ops = ops
         self.query = RecordQuery()
         self.ids: list[int] = []
+        self.complete = True  # every id of the query is in ``ids``
+        self.total: int | None = 0  # the query's records; None while being counted
+        self.first_page = FIRST_PAGE
+        self._generation = 0
         self._blocks: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
         self._headers = [_("Number"), _("Kind"), _("Status"), _("Client"), _("Opened"),
                          _("Counsellor"), _("Topics")]  # fmt: skip
@@ -55,16 +66,85 @@ class RecordTableModel(QAbstractTableModel):
     # -- the query ---------------------------------------------------------------------------
 
     def set_query(self, query: RecordQuery) -> None:
-        """Select the records of ``query`` (one SQL query for the ids; lines come on demand)."""
-        ids = self.ops.read(None, lambda uow, actor: record_list.record_ids(uow, actor, query))
+        """Select the records of ``query`` (one SQL query for the ids; lines come on demand).
+
+        A search lists its first :data:`FIRST_PAGE` matches, newest first, at once; the rest
+        follow as the list is scrolled (``fetchMore``), and the total is counted in the
+        background (:attr:`total_known`), so that a common word shows as fast as a rare one."""
+        self._generation += 1
+        if query.text.strip():
+            page = self.ops.read(None, lambda uow, actor: record_list.record_page(
+                uow, actor, query, 0, self.first_page + 1)) or []  # fmt: skip
+            complete = len(page) <= self.first_page
+            ids = page[: self.first_page]
+        else:
+            every = self.ops.read(
+                None, lambda uow, actor: record_list.record_ids(uow, actor, query)
+            )
+            ids, complete = every or [], True
         self.beginResetModel()
         self.query = query
-        self.ids = ids or []
+        self.ids = ids
+        self.complete = complete
+        self.total = len(ids) if complete else None
         self._blocks.clear()
         self.endResetModel()
+        if not complete:
+            self._count(query, self._generation)
 
     def reload(self) -> None:
         self.set_query(self.query)
+
+    def all_ids(self) -> list[int]:
+        """Every id of the list, those not fetched yet included (for an export)."""
+        if not self.complete:
+            query = self.query
+            rest = self.ops.read(None, lambda uow, actor: record_list.record_ids(uow, actor, query))
+            return rest if rest is not None else list(self.ids)
+        return list(self.ids)
+
+    def _count(self, query: RecordQuery, generation: int) -> None:
+        """Count the list's records off the UI thread; a count for an older query (the
+        counsellor typed on) is dropped, and not even started if it is still waiting."""
+
+        def work(uow: UnitOfWork, actor: Actor) -> int | None:
+            if generation != self._generation:
+                return None
+            return record_list.record_count(uow, actor, query)
+
+        def done(total: int | None) -> None:
+            if total is None or generation != self._generation or not isValid(self):
+                return
+            self.total = total
+            self.total_known.emit(total)
+
+        actor = self.ops.actor
+        self.ops.quietly(lambda uow: work(uow, actor), done)
+
+    # -- more of a search's matches, as the list is scrolled ---------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.complete
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        """The next matches: as many as are listed already (so a long list needs few reads)."""
+        if parent.isValid() or self.complete:
+            return
+        query, offset = self.query, len(self.ids)
+        want = max(offset, self.first_page)
+        page = self.ops.read(None, lambda uow, actor: record_list.record_page(
+            uow, actor, query, offset, want + 1)) or []  # fmt: skip
+        listed = set(self.ids)  # a record saved meanwhile may have moved a match by one
+        new = [rid for rid in page[:want] if rid not in listed]
+        if len(page) <= want:
+            self.complete = True
+        if new:
+            self.beginInsertRows(QModelIndex(), offset, offset + len(new) - 1)
+            self.ids.extend(new)
+            self.endInsertRows()
+        if self.complete:
+            self.total = len(self.ids)
+            self.total_known.emit(self.total)
 
     def forget(self, record_ids: frozenset[int]) -> None:
         """Lines of these records changed: drop their cached blocks and repaint them."""

@@ -74,6 +74,7 @@ class RecordsPage(Page):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
         self.model = RecordTableModel(ops, self)
+        self.model.total_known.connect(lambda _n: self._show_count())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -388,9 +389,16 @@ class RecordsPage(Page):
 
     def _show_count(self) -> None:
         n = len(self.model.ids)
-        self.count.setText(
-            ngettext("%(count)s record", "%(count)s records", n) % {"count": format_number(n)}
-        )
+        total = self.model.total
+        if total is None:  # a search's first page: the total is being counted
+            self.count.setText(
+                _("More than %(count)s records (counting …)") % {"count": format_number(n)}
+            )
+        else:
+            self.count.setText(
+                ngettext("%(count)s record", "%(count)s records", total)
+                % {"count": format_number(total)}
+            )
         if n:
             self.empty.clear()
         elif self.current_query() == replace(RecordQuery(), sort=self.model.query.sort,
@@ -439,7 +447,7 @@ class RecordsPage(Page):
         path = Path(name)
         if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_suffix(".csv" if chosen == csv else ".xlsx")
-        ids = list(self.model.ids)
+        ids = self.model.all_ids()  # a search's matches not scrolled to yet too
 
         def done(count: int) -> None:
             self.ops.status.emit(

@@ -94,6 +94,11 @@ class Section(QWidget):
     def show_lines(self, heading: str, lines: Sequence[Line], empty: str, more: str = "") -> None:
         """Show ``lines`` under ``heading`` (which carries the mnemonic), or ``empty``."""
         self.heading.setText(heading)
+        # Read again after a save (another desk's, say): the line the user is on stays theirs.
+        current = self.lines.currentItem()
+        kept = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        highlighted = current is not None and current.isSelected()
+        scrolled = self.lines.verticalScrollBar().value()
         self.lines.clear()
         for text, target, *whole in lines:
             item = QListWidgetItem(text)
@@ -108,7 +113,14 @@ class Section(QWidget):
         self.more.setText(more)
         self.more.setVisible(bool(more))
         if lines:  # Enter works at once; the highlight comes with the arrow keys (calm)
-            self.lines.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+            targets = [line[1] for line in lines]
+            again = kept is not None and kept in targets
+            if again and highlighted:
+                self.lines.setCurrentRow(targets.index(kept))
+            else:
+                row = targets.index(kept) if again else 0
+                self.lines.setCurrentRow(row, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.lines.verticalScrollBar().setValue(scrolled)
 
     def texts(self) -> list[str]:
         return [self.lines.item(i).text() for i in range(self.lines.count())]

@@ -117,10 +117,14 @@ class RecordWindow(QMainWindow):
         self.notice_compare.clicked.connect(self.compare_meanwhile)
         self.notice_reload = QPushButton(_("Reload (F5)"))
         self.notice_reload.clicked.connect(self.reload)
+        self.notice_ok = QPushButton(_("OK"))  # a colleague's change shown: read, then away
+        self.notice_ok.clicked.connect(self.notice.hide)
+        self.notice_ok.hide()
         row = QHBoxLayout(self.notice)
         row.addWidget(self.notice_text, 1)
         row.addWidget(self.notice_compare)
         row.addWidget(self.notice_reload)
+        row.addWidget(self.notice_ok)
         self.notice.hide()
         self.tabs = QTabWidget()
         self.overview = OverviewTab(self)
@@ -316,9 +320,9 @@ class RecordWindow(QMainWindow):
         if self.tabs.currentWidget() is self.history:
             self.history.refresh()
 
-    def _receive(self, d: RecordDetails) -> None:
-        """A newer state of the record arrived; keep any typed input and never hide that
-        someone else changed what the input is based on."""
+    def _receive(self, d: RecordDetails, remote: bool = False) -> None:
+        """A newer state of the record arrived (``remote``: from another desk); keep any typed
+        input and never hide that someone else changed what the input is based on."""
         old = self.details
         if old is None or not self.has_unsaved():
             self._show(d)
@@ -328,19 +332,28 @@ class RecordWindow(QMainWindow):
         elif same_overview(self.overview.draft(), draft_of(d)):
             self._show(d)  # saved as typed (by another window of the same user, say)
         else:
-            self._changed_meanwhile(d)
+            self._changed_meanwhile(d, remote)
 
-    def _changed_meanwhile(self, d: RecordDetails) -> None:
+    def _changed_meanwhile(self, d: RecordDetails, remote: bool = False) -> None:
         self._meanwhile = d
         who, when = _changed_by(d)
-        self.notice_text.setText(
+        text = (
             _(
+                "%(who)s changed this record on another desk on %(when)s. Your input is kept: "
+                "compare it with that version to save yours on top of it or to take it, or "
+                "reload (your input is then discarded)."
+            )
+            if remote
+            else _(
                 "%(who)s changed this record on %(when)s. Your input is kept: compare it with "
                 "that version to save yours on top of it or to take it, or reload (your input "
                 "is then discarded)."
             )
-            % {"who": who, "when": when}
         )
+        self.notice_text.setText(text % {"who": who, "when": when})
+        self.notice_compare.show()
+        self.notice_reload.show()
+        self.notice_ok.hide()
         self.notice.show()
 
     # -- a colleague's change and the overview's input --------------------------------------------
@@ -402,7 +415,25 @@ class RecordWindow(QMainWindow):
                 self, lambda uow, actor: cases.get_record(uow, actor, self.record_id)
             )
             if fresh is not None:
-                self._receive(fresh)
+                before = d.version
+                self._receive(fresh, remote=getattr(initiator, "is_remote", False))
+                if getattr(initiator, "is_remote", False) and fresh.version != before:
+                    self._changed_elsewhere(fresh)
+
+    def _changed_elsewhere(self, d: RecordDetails) -> None:
+        """Another desk saved the record and nothing typed here was based on the old version:
+        the window shows the new one, and says so (the notice about typed input stays)."""
+        if self.notice.isVisible():
+            return
+        who, when = _changed_by(d)
+        self.notice_text.setText(
+            _("%(who)s changed this record on another desk on %(when)s; the window shows it now.")
+            % {"who": who, "when": when}
+        )
+        self.notice_compare.hide()
+        self.notice_reload.hide()
+        self.notice_ok.show()
+        self.notice.show()
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._listening:  # shown again after closing: catch up
