@@ -134,7 +134,7 @@ def test_add_open_save_and_remove_by_keys(
     status: list[str] = []
     ops.status.connect(status.append)
     tabs = window.tabs
-    assert tabs.tabText(tabs.indexOf(window.documents)) == "Documents"
+    assert tabs.tabText(tabs.indexOf(window.documents)) == "Doc&uments"
 
     press(qtbot, window, Qt.Key.Key_D, CTRL)
     assert tabs.currentWidget() is window.documents
@@ -144,7 +144,7 @@ def test_add_open_save_and_remove_by_keys(
     choose(monkeypatch, files / "Zeugnis Kovalenko.pdf", files / "Aufenthaltstitel.png")
     press(qtbot, window, Qt.Key.Key_D, ALT)  # A&dd…
     wait_rows(qtbot, window, 2)
-    assert tabs.tabText(tabs.indexOf(window.documents)) == "Documents (2)"
+    assert tabs.tabText(tabs.indexOf(window.documents)) == "Doc&uments (2)"
     today = office_today().strftime("%d/%m/%Y")
     shown = [(n, k, size, at[:10], by) for n, k, size, at, by in rows(window)]
     assert sorted(shown) == [
@@ -185,7 +185,7 @@ def test_add_open_save_and_remove_by_keys(
     assert message_boxes.shown[-1][0] == "Remove the document?"
     assert message_boxes.buttons[-1] == ["Remove", "Cancel"]
     assert rows(window)[0][0] == "Aufenthaltstitel.png"
-    assert tabs.tabText(tabs.indexOf(window.documents)) == "Documents (1)"
+    assert tabs.tabText(tabs.indexOf(window.documents)) == "Doc&uments (1)"
     assert _actions(ops) == [
         "add_document", "add_document", "read_document", "read_document", "remove_document",
     ]  # fmt: skip
@@ -355,9 +355,9 @@ def test_every_mnemonic_of_the_documents_tab_differs(
     ]
     expected = {
         "en": ["A&dd…", "Ope&n", "Sa&ve as…", "Re&move"],
-        "de": ["Hin&zufügen …", "&Öffnen", "Speichern &unter …", "&Entfernen"],
+        "de": ["Hin&zufügen …", "&Öffnen", "Speichern &unter …", "Entfe&rnen"],
     }[lang]
     assert buttons == expected
     if lang == "de":
-        assert window.tabs.tabText(window.tabs.indexOf(window.documents)) == "Dokumente (1)"
+        assert window.tabs.tabText(window.tabs.indexOf(window.documents)) == "Dokum&ente (1)"
         assert window.documents.model.headers == ["Name", "Art", "Größe", "Hinzugefügt am", "Von"]

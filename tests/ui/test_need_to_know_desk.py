@@ -229,7 +229,7 @@ def test_the_substitute_is_chosen_in_the_overview_and_then_sees_the_record(
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    _alt(window, "w")  # Substitute (&when away)
+    _alt(window, "b")  # Su&bstitute (when away)
     combo = window.overview.substitute
     assert QApplication.focusWidget() is combo
     qtbot.keyClicks(combo, "Ben")

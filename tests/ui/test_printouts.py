@@ -303,7 +303,7 @@ def test_the_note_by_keys_copied_and_saved(
         press(qtbot, dialog, "f", dialog.save_button)  # Save as PDF…
 
     on_dialogs({ReferralNoteDialog: fill})
-    press(qtbot, window, "w", window.referrals.note_button)
+    press(qtbot, window, "i", window.referrals.note_button)
     assert seen["subject"].startswith(
         "Weitervermittlung: Welcome Center Region Zwickau, unser Zeichen WC-"
     )

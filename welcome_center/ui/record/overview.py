@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from welcome_center.domain.drafts import ClientChoice, RecordDraft
 from welcome_center.domain.enums import Vocabulary
 from welcome_center.domain.views import RecordDetails
-from welcome_center.i18n import _
+from welcome_center.i18n import _, pgettext
 from welcome_center.i18n.labels import client_name, label
 from welcome_center.ui import plain
 from welcome_center.ui.forms import (
@@ -121,10 +121,12 @@ class OverviewTab(QScrollArea):
         self.client_label = item.widget() if item is not None else None
         self.opened_on = add(_("Opene&d on"), date_edit(), field="opened_on")
         counsellor = counsellor_combo(self.ops)
-        self.counsellor = add(_("Co&unsellor"), counsellor, field="counsellor")
+        self.counsellor = add(
+            pgettext("record overview", "C&ounsellor"), counsellor, field="counsellor"
+        )
         # Who stands in: sees the record where counsellors see only their own (need to know).
         substitute = counsellor_combo(self.ops)
-        self.substitute = add(_("Substitute (&when away)"), substitute, field="substitute")
+        self.substitute = add(_("Su&bstitute (when away)"), substitute, field="substitute")
         texts = (_("Re&quester type"), _("Channe&l"), _("&Municipality"))
         self.combos = {}
         for (field, vocab), text in zip(_VOCAB_FIELDS, texts, strict=True):

@@ -222,7 +222,7 @@ class ReferralsTab(TableTab):
         self.new_button = self.add_button(_("&New referral… (Ctrl+R)"), self.add)
         self.add_button(_("Record feedbac&k…"), self.edit_current, needs_item=True)
         self.note_button = self.add_button(
-            _("&Write to the partner…"), self.write_note, needs_item=True
+            _("Wr&ite to the partner…"), self.write_note, needs_item=True
         )
         self.finish_buttons()
 

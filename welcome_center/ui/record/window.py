@@ -137,14 +137,14 @@ class RecordWindow(QMainWindow):
         self.documents = DocumentsTab(self)
         self.history = HistoryTab(self)
         for tab, text in (
-            (self.overview, _("&Overview")),
+            (self.overview, _("Overvie&w")),
             (self.consultations, _("&Consultations")),
             (self.referrals, _("R&eferrals")),
             (self.follow_ups, _("&Follow-ups")),
             (self.recognition, _("Reco&gnition")),
             (self.residence, _("Residence &titles")),
-            # No letter of "Documents" / "Dokumente" is free in this window: Ctrl+D.
-            (self.documents, _("Documents")),
+            # Its letter was the last one free (Overview, Counsellor, Substitute gave theirs).
+            (self.documents, documents_title(0)),
             (self.history, _("&History")),
         ):
             self.tabs.addTab(tab, text)
@@ -462,7 +462,7 @@ class RecordWindow(QMainWindow):
 
 def documents_title(count: int) -> str:
     """The Documents tab's title, with how many there are."""
-    return _("Documents (%(n)d)") % {"n": count} if count else _("Documents")
+    return _("Doc&uments (%(n)d)") % {"n": count} if count else _("Doc&uments")
 
 
 def _changed_by(d: RecordDetails) -> tuple[str, str]:
