@@ -203,6 +203,16 @@ def _reindex(session: Session, ids: Sequence[int]) -> None:
 
 
 def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
+    docs = documents(session, ids)
+    _delete_entries(session, ids)
+    if docs:
+        session.execute(text(_INSERT if _is_sqlite(session) else _SERVER_INSERT), docs)
+
+
+def documents(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The index entries of these records as they should be (``db check`` on a server compares
+    them with the stored ones): id, number, names and body, on a server folded and with the
+    words as ``doc``."""
     names: dict[int, list[str]] = defaultdict(list)
     body: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
@@ -243,8 +253,7 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
         )
     ):
         body[rid].extend((reason, outcome))
-    _delete_entries(session, ids)
-    docs = [
+    docs: list[dict[str, Any]] = [
         {
             "id": rid,
             "number": _number_terms(number),
@@ -260,8 +269,7 @@ def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
         ]
         for d in docs:
             d["doc"] = server_search.document(str(d["number"]), str(d["names"]), str(d["body"]))
-    if docs:
-        session.execute(text(_INSERT if _is_sqlite(session) else _SERVER_INSERT), docs)
+    return docs
 
 
 def _delete_entries(session: Session, ids: Sequence[int]) -> None:

@@ -348,9 +348,12 @@ def _check_audit_chain(db: Database, lines: list[str]) -> bool:
 
 def storage_checks(db: Database, full: bool = False) -> list[tuple[str, list[str]]]:
     """(check name, problems) for the file's integrity, foreign keys and search index; SQLite's
-    ``integrity_check`` with ``full``, else its faster ``quick_check``."""
+    ``integrity_check`` with ``full``, else its faster ``quick_check``. On a server only with
+    ``full`` (``db check``; services/server_checks.py): the desk's check at start is SQLite's."""
     if not db.is_sqlite:
-        return []
+        from welcome_center.services import server_checks
+
+        return server_checks.run(db) if full else []
     out: list[tuple[str, list[str]]] = []
     with db.engine.connect() as conn:
         pragma = "integrity_check" if full else "quick_check"
