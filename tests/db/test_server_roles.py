@@ -177,6 +177,8 @@ def test_setup_runs_again_and_changes_nothing_it_need_not(server: Server) -> Non
     again = server_accounts.set_up_server(owner_url)
     assert again.logins >= 5  # admin, anna, ben, maria, olga (and those the tests add)
     assert _rows(server.engines["anna"], "SELECT count(*) FROM records") == [(3,)]
+    # No JIT for a desk's short queries (the policies' estimates would start it).
+    assert _rows(server.engines["anna"], "SHOW jit") == [("off",)]
 
 
 def test_a_manager_reads_figures_never_names_or_notes(server: Server) -> None:
