@@ -26,7 +26,7 @@ from welcome_center.db.engine import Database
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, Role
-from welcome_center.domain.errors import AuthenticationError, PermissionDeniedError
+from welcome_center.domain.errors import AuthenticationError, DomainError, PermissionDeniedError
 from welcome_center.domain.statistics import Period
 from welcome_center.services import (
     cases,
@@ -340,3 +340,17 @@ def test_the_command_line_sets_up_again_and_signs_in_as_the_users_login(
     monkeypatch.setenv("WELCOME_CENTER_PASSWORD", "not the password")
     assert main(["--lang", "en", "--db", server.url, "--user", "olga", "user", "list"]) == 1
     assert "User name or password is wrong." in capsys.readouterr().err
+
+
+def test_a_schema_older_than_the_program_is_for_the_servers_administrator(
+    server: Server,
+) -> None:
+    with server.owner.engine.begin() as conn:
+        head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        conn.execute(text("UPDATE alembic_version SET version_num = '0017'"))
+    try:
+        with pytest.raises(DomainError, match="server setup"):
+            server_accounts.open_signed_in(server.url, None, "anna", PASSWORD)
+    finally:
+        with server.owner.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})

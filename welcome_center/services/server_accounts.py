@@ -36,8 +36,10 @@ def is_server(url: str) -> bool:
 
 
 def needs_sign_in(url: str) -> bool:
-    """A server URL without a password: each user signs in with their own login."""
-    return is_server(url) and not make_url(url).password
+    """A server URL without a user name (and password): each user signs in with their own
+    login. A URL with a user name connects as that role, its password from the URL or from
+    libpq's own sources (``.pgpass``), as before."""
+    return is_server(url) and not make_url(url).username
 
 
 def roles_of(url: str) -> ServerRoles:
@@ -80,13 +82,36 @@ def open_signed_in(url: str, backup_dir: Path | None, username: str, password: s
     """The server database at ``url`` (without a password) opened as ``username``'s login.
     A refused connection (wrong name or password, a login that may not log in) raises the
     login's one message; the server did the checking."""
+    signed_in = login_url(url, username.strip(), password)
     try:
-        return open_database(login_url(url, username.strip(), password), backup_dir)
+        return open_database(signed_in, backup_dir)
     except DomainError as exc:
         refused = str(exc.__cause__ or "")
         if "password authentication failed" in refused or "not permitted to log in" in refused:
             raise AuthenticationError(_("User name or password is wrong.")) from None
+        if ("permission denied" in refused or "must be owner" in refused) and _behind(signed_in):
+            raise DomainError(
+                _(
+                    "The database on the server is older than this program. The server's "
+                    "administrator brings it up to date with 'welcome-center server setup'; "
+                    "until then this desk cannot sign in."
+                )
+            ) from exc
         raise
+
+
+def _behind(url: str) -> bool:
+    """Whether the schema is older than the program's (a login may not upgrade it)."""
+    from welcome_center.db import migrate
+    from welcome_center.db.engine import open_engine
+
+    db = open_engine(url)
+    try:
+        return migrate.pending(db)
+    except DBAPIError:
+        return False
+    finally:
+        db.dispose()
 
 
 def sign_in(
