@@ -13,9 +13,11 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from tests.db.encrypted_office import make_office
 from welcome_center.db import changes as db_changes
 from welcome_center.db.engine import Database
 from welcome_center.db.uow import UnitOfWork
@@ -169,3 +171,20 @@ def test_what_entries_stand_for() -> None:
     assert remote_changes.changes_of([t("import", "database", None)]).everything
     assert remote_changes.changes_of([], much=True).everything
     assert not remote_changes.changes_of([t("publish", "report", 1)]).everything
+
+
+def test_an_encrypted_file_is_watched_through_its_key(tmp_path: Path, pg_server: object) -> None:
+    if pg_server is not None:
+        pytest.skip("a test of SQLite files")
+    office = make_office(tmp_path / "office", encrypted=True)
+    feed = ChangeFeed(office.ctx.uow, interval=0.02)
+    assert feed.start(), feed.failure
+    second = open_database(office.ctx.db.url, keyring=office.ctx.db.keyring)
+    try:
+        draft = PersonDraft(family_name="Verschlüsselt", given_name="Vera")
+        person = people.create_person(UnitOfWork(second), office.anna, draft, True).value.id
+        assert person in _next(feed).changes.persons
+    finally:
+        feed.stop()
+        second.dispose()
+        office.ctx.close()
