@@ -311,6 +311,8 @@ def test_a_password_change_is_passed_on_to_the_login(server: Server) -> None:
         users.change_own_password(uow, anna, PASSWORD, new)
         assert server_accounts.password_opens(uow.db, "anna", new)
         assert not server_accounts.password_opens(uow.db, "anna", PASSWORD)
+        # The command line with the owner's URL checks the stored hash: it follows.
+        users.authenticate(UnitOfWork(server.owner), "anna", new)
     finally:
         users.change_own_password(uow, anna, new, PASSWORD)
         uow.db.dispose()

@@ -157,6 +157,16 @@ REVOKE ALL ON FUNCTION wc_save_login(text, text, text[], boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION wc_save_login(text, text, text[], boolean) TO {admin_q};
 REVOKE ALL ON FUNCTION wc_require_admin() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION wc_require_admin() TO {admin_q};
+
+-- One's own argon2 hash beside the login's new password (the owner's command line checks it):
+-- a login may not write the users table, and this changes the caller's row only.
+CREATE OR REPLACE FUNCTION wc_set_own_password_hash(new_hash text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  UPDATE users SET password_hash = new_hash
+   WHERE '{login_prefix}' || lower(username) = session_user
+$$;
+REVOKE ALL ON FUNCTION wc_set_own_password_hash(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION wc_set_own_password_hash(text) TO {desk_q};
 """
 
 
@@ -208,6 +218,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
         "admin": roles.group(Role.ADMIN),
         "admin_q": quote(roles.group(Role.ADMIN)),
         "desk": roles.desk,
+        "desk_q": quote(roles.desk),
     }
     _script(conn, server_rights.FUNCTIONS.format(**names))
     _script(conn, server_rights.IN_NO_RECORD)
@@ -238,10 +249,12 @@ def save_login(
     )
 
 
-def change_own_password(conn: Connection, password: str) -> None:
-    """The connected login's own new password (PostgreSQL lets every role change its own)."""
+def change_own_password(conn: Connection, password: str, password_hash: str) -> None:
+    """The connected login's own new password (PostgreSQL lets every role change its own), and
+    its user's argon2 ``password_hash`` to go with it."""
     verifier = scram_verifier(password).replace("'", "''")
     conn.exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'")
+    conn.execute(text("SELECT wc_set_own_password_hash(:h)"), {"h": password_hash})
 
 
 def is_set_up(conn: Connection) -> bool:

@@ -164,11 +164,12 @@ def save_login(
         server_roles.save_login(s.connection(), username, password, roles, active)
 
 
-def change_own_password(s: Session, password: str) -> bool:
-    """The signed-in login's own new password; False where there is no login to change."""
+def change_own_password(s: Session, password: str, password_hash: str) -> bool:
+    """The signed-in login's own new password (and the argon2 hash of it in ``users``);
+    False where there is no login to change."""
     if not _passes_on(s):
         return False
-    server_roles.change_own_password(s.connection(), password)
+    server_roles.change_own_password(s.connection(), password, password_hash)
     return True
 
 

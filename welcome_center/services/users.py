@@ -438,11 +438,12 @@ def _change_login_password(
         raise ValidationError(
             _("The new password must differ from the current one."), field="password"
         )
+    new_hash = hash_password(new)
     with uow.begin() as s:
         user = s.get(User, actor.user_id)
         if user is None or not user.active:
             raise AuthenticationError(_("Your account is no longer active; log in again."))
-        server_accounts.change_own_password(s, new)
+        server_accounts.change_own_password(s, new, new_hash)
         audit.log(s, actor, AuditAction.CHANGE_PASSWORD, "user", user.id)
         view = UserView(
             id=user.id,
