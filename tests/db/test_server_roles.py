@@ -27,11 +27,12 @@ from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, Role
 from welcome_center.domain.errors import AuthenticationError, DomainError, PermissionDeniedError
-from welcome_center.domain.statistics import Period
+from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.services import (
     cases,
     consultations,
     people,
+    reporting,
     server_accounts,
     settings,
     statistics,
@@ -189,7 +190,8 @@ def test_a_manager_reads_figures_never_names_or_notes(server: Server) -> None:
         "SELECT * FROM persons",
         "SELECT summary FROM records",
         "SELECT notes FROM consultations",
-        "SELECT name FROM organisations",
+        "SELECT notes, email, phone FROM organisations",
+        "SELECT name FROM contact_persons",
         "SELECT names FROM record_search",
         "SELECT content FROM documents",
         "SELECT password_hash FROM users",
@@ -210,7 +212,12 @@ def test_a_manager_runs_the_month_statistics_and_the_workload_as_her_login(
         figures = statistics.statistics(uow, maria, Period.month(2026, 3))
         assert figures.enquiries_received == 3
         load = workload.workload(uow, maria, today=DAY)
-        assert load is not None
+        assert load.total.open_records == 3
+        # The month's report as a PDF, published and read back from the archive.
+        report = reporting.content(uow, maria, Period.month(2026, 3), "en")
+        entry, data = reporting.publish(uow, maria, report, ReportFormat.PDF)
+        assert data.startswith(b"%PDF")
+        assert reporting.archived_file(uow, maria, entry.id) == (entry.file_name, data)
     finally:
         uow.db.dispose()
 
