@@ -188,3 +188,19 @@ def test_an_encrypted_file_is_watched_through_its_key(tmp_path: Path, pg_server:
         feed.stop()
         second.dispose()
         office.ctx.close()
+
+
+def test_a_lost_server_connection_is_made_again_and_says_anything_may_have_changed(
+    feed: ChangeFeed, other: UnitOfWork, anna: Actor
+) -> None:
+    if other.db.is_sqlite:
+        pytest.skip("a server's connection")
+    with other.db.engine.connect() as conn:  # the server ends the listening connection
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN %%' AND datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    assert _next(feed).everything
+    _person, record = _new_record(other, anna)
+    assert record in _until(feed, record).changes.records

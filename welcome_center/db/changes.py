@@ -22,6 +22,7 @@ announced. The watcher's thread only queues what it found; the caller takes it w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -224,11 +225,18 @@ class Watcher:
         raise NotImplementedError
 
     def _reopen(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a connection already gone
             self._close()
+        try:
             self._open()
         except Exception as exc:
             self.failure = str(exc)
+            return
+        self.failure = ""
+        self._reopened()
+
+    def _reopened(self) -> None:
+        """Watching again after a lost connection."""
 
     def _poll(self) -> Noticed | None:
         raise NotImplementedError
@@ -345,6 +353,11 @@ class ServerWatcher(Watcher):
             much = much or bool(found.get("much"))
             touched.extend(Touched(str(a), str(e), i) for a, e, i in found.get("e", ()))
         return Noticed(tuple(touched), much)
+
+    def _reopened(self) -> None:
+        # Notifications sent while the connection was gone are lost: anything may have changed.
+        self._found.put(Noticed(much=True))
+        self._news.set()
 
     def _close(self) -> None:
         if self._con is not None:
