@@ -112,7 +112,7 @@ class MergeDialog(QDialog):
         lay.addWidget(scroll, 1)
         lay.addWidget(self.summary)
         lay.addWidget(buttons)
-        self.resize(820, 560)
+        self.resize(860, 680)  # the counts too, at 1366 x 768
         self.load()
 
     # -- reading -------------------------------------------------------------------------------
@@ -164,10 +164,11 @@ class MergeDialog(QDialog):
                     g.addWidget(radio, row, col + 1)
                 group.idClicked.connect(lambda _id, n=name: self.touched.add(n))
                 self.rows[name] = group
-            else:
-                same = text_label()
-                same.setText(left)
-                g.addWidget(same, row, 1, 1, 2)
+            else:  # the same on both: shown on both, nothing to choose
+                for col in (1, 2):
+                    same = text_label()
+                    same.setText(left)
+                    g.addWidget(same, row, col)
             row += 1
         moves = self._bold(_("What refers to each (moves to the one that stays):"))
         g.addWidget(moves, row, 0, 1, 3)
@@ -231,7 +232,11 @@ class MergeDialog(QDialog):
         stays = sides[keep]
         moving = sum(sides[1 - keep].counts.values())
         self.summary.setText(
-            _("Stays: no. %(kept)s. Moving to it: %(count)s entries; no. %(gone)s is deleted.")
+            ngettext(
+                "Stays: no. %(kept)s. Moving to it: %(count)s entry; no. %(gone)s is deleted.",
+                "Stays: no. %(kept)s. Moving to it: %(count)s entries; no. %(gone)s is deleted.",
+                moving,
+            )
             % {"kept": stays.id, "count": format_number(moving), "gone": sides[1 - keep].id}
         )
 

@@ -102,11 +102,12 @@ class DuplicatesTab(QWidget):
         self.timer.timeout.connect(self._show_progress)
         caption = QLabel(_("Pai&rs:"))
         caption.setBuddy(self.table)
+        self.progress.setMaximumWidth(240)
         row = QHBoxLayout()
-        for widget in (self.find_button, self.merge_button, self.progress):
+        for widget in (self.find_button, self.merge_button, self.progress, self.cancel_button):
             row.addWidget(widget)
         row.addWidget(self.progress_label, 1)
-        row.addWidget(self.cancel_button)
+        row.addStretch(0)  # the buttons keep their size while nothing runs
         lay = QVBoxLayout(self)
         lay.addWidget(self.hint)
         lay.addLayout(row)
