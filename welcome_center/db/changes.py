@@ -331,7 +331,7 @@ class FileWatcher(Watcher):
 
 class ServerWatcher(Watcher):
     """PostgreSQL: ``LISTEN welcome_center_changes`` on a connection of its own, waiting for
-    notifications at most ``interval`` seconds at a time (so that :meth:`stop` is quick)."""
+    notifications at most half a second at a time (so that :meth:`stop` is quick)."""
 
     _con: Any = None
 
@@ -346,7 +346,8 @@ class ServerWatcher(Watcher):
     def _poll(self) -> Noticed | None:
         touched: list[Touched] = []
         much = False
-        for note in self._con.notifies(timeout=self.interval, stop_after=1):
+        # A notification ends the wait at once; the timeout only bounds how long stop() waits.
+        for note in self._con.notifies(timeout=min(self.interval, 0.5), stop_after=1):
             found = _parse(note.payload)
             if found is None or found.get("o") == self._origin:
                 continue
