@@ -71,6 +71,8 @@ COUNSELLOR_GRANTS = (
     "GRANT SELECT, INSERT, UPDATE, DELETE ON {case_tables} TO {counsellor}",
     "GRANT INSERT, UPDATE, DELETE ON events, event_partners, import_aliases TO {counsellor}",
     "GRANT INSERT ON published_reports TO {counsellor}",
+    # A record's history (row-level security: of the records they see, and their own acts).
+    "GRANT SELECT ON audit_log TO {counsellor}",
     # A user name an import meets for the first time is made an inactive user (no password).
     "GRANT INSERT (username, display_name, password_hash, active, created_at) ON users "
     "TO {counsellor}",
@@ -151,6 +153,12 @@ _OF_SEEN_ORGANISATION = (
 )
 
 
+_HISTORY = (
+    "(entity = 'record' AND EXISTS (SELECT 1 FROM records r WHERE r.id = audit_log.entity_id))"
+    " OR user_id = (SELECT wc_user_id())"
+)
+
+
 def _client_seen(column: str, party_column: str, table: str) -> str:
     """A person or organisation seen: a client or party of a record seen (the records' own
     policy filters the sub-select), or of no record at all. "No record at all" must see every
@@ -210,6 +218,13 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
     for table in record_children:
         out[table] = [("wc_seen", desk, _SEEN_RECORD.format(t=table))]
     out["contact_persons"] = [("wc_seen", desk, _OF_SEEN_ORGANISATION)]
+    # The audit log: an administrator reads all of it; a counsellor the history of the records
+    # they see and their own entries; every login the chain's newest entry (the head names it).
+    out["audit_log"] = [
+        ("wc_all", quote(roles.group(Role.ADMIN)), "true"),
+        ("wc_history", quote(roles.group(Role.COUNSELLOR)), _HISTORY),
+        ("wc_newest", desk, "id = (SELECT last_id FROM audit_chain_head WHERE id = 1)"),
+    ]
     return out
 
 
