@@ -205,6 +205,34 @@ def test_lists_search_due_lists_and_the_export_say_anonymous_caller(
     assert rows[1][3] == "Anonym (ohne Namen)"
 
 
+def test_the_record_list_filters_the_anonymous_enquiries(
+    uow: UnitOfWork, anna: Actor, anon: int
+) -> None:
+    """The list's "Anonymous enquiries" entry: only the callers who gave no name, together
+    with the other filters; once a client is assigned the record is no longer among them."""
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Hrytsenko", given_name="Olha"), True
+    ).value
+    named = cases.open_record(
+        uow, anna, _draft(client=ClientChoice(ClientKind.PERSON, person.id))
+    ).value.id
+    closed = cases.open_record(
+        uow, anna, _draft(opened_on=TODAY - timedelta(days=1), consultation=None)
+    ).value.id
+    cases.close(uow, anna, closed, "goal_reached", cases.get_record(uow, anna, closed).version)
+
+    def listed(**kw: object) -> list[int]:
+        return record_list.record_ids(uow, anna, RecordQuery(anonymous_only=True, **kw))  # type: ignore[arg-type]
+
+    assert sorted(record_list.record_ids(uow, anna, RecordQuery())) == sorted([anon, named, closed])
+    assert listed() == [closed, anon]  # newest first, the named caller's record not
+    assert listed(open_only=True) == [anon]
+    assert listed(text="Frobanon") == [closed, anon]
+    version = cases.get_record(uow, anna, anon).version
+    anonymous.assign_client(uow, anna, anon, ClientChoice(ClientKind.PERSON, person.id), version)
+    assert listed() == [closed]
+
+
 def test_the_caller_takes_a_summary_home_without_a_name_on_it(
     uow: UnitOfWork, anna: Actor, anon: int
 ) -> None:

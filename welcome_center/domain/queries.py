@@ -25,7 +25,8 @@ class RecordQuery:
     """Filters of the record list; an empty query lists every record, newest first.
 
     ``text`` is searched in numbers, names, organisations and notes; ``open_only`` hides closed
-    records; ``overdue_only`` keeps records with an open follow-up due before today.
+    records; ``overdue_only`` keeps records with an open follow-up due before today;
+    ``anonymous_only`` keeps the anonymous enquiries (callers who gave no name).
     """
 
     text: str = ""
@@ -39,5 +40,6 @@ class RecordQuery:
     opened_from: date | None = None
     opened_to: date | None = None
     overdue_only: bool = False
+    anonymous_only: bool = False
     sort: RecordSort = RecordSort.OPENED_ON
     descending: bool = True

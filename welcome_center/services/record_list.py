@@ -64,6 +64,8 @@ def _filtered(
         stmt = stmt.where(Record.id.in_(found))
     if q.kind is not None:
         stmt = stmt.where(Record.kind == q.kind)
+    if q.anonymous_only:
+        stmt = stmt.where(Record.anonymous)
     if q.status is not None:
         stmt = stmt.where(Record.status == q.status)
     if q.open_only:

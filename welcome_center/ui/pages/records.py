@@ -46,6 +46,7 @@ from welcome_center.ui.widgets.record_preview import (
 
 SEARCH_DELAY_MS = 250
 _MINE, _UNASSIGNED = "mine", "unassigned"
+_ANONYMOUS = "anonymous"  # the kind filter's entry for the anonymous enquiries (no client)
 
 
 class RecordTableView(QTableView):
@@ -94,8 +95,8 @@ class RecordsPage(Page):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._search_entered)
 
-        self.kind = forms.fill_combo(QComboBox(), [(label(k), k) for k in RecordKind],
-                                     empty_text=_("Enquiries and cases"))  # fmt: skip
+        kinds = [(label(k), k) for k in RecordKind] + [(_("Anonymous enquiries"), _ANONYMOUS)]
+        self.kind = forms.fill_combo(QComboBox(), kinds, empty_text=_("Enquiries and cases"))
         status_items = [(_("Open"), "open")] + [(label(s), s) for s in RecordStatus]
         self.status = forms.fill_combo(QComboBox(), status_items, empty_text=_("Any status"))
         self.counsellor = QComboBox()
@@ -327,10 +328,12 @@ class RecordsPage(Page):
     def current_query(self) -> RecordQuery:
         status = self.status.currentData()
         who = self.counsellor.currentData()
+        kind = self.kind.currentData()
         return replace(
             self.model.query,
             text=self.search.text().strip(),
-            kind=self.kind.currentData(),
+            kind=None if kind == _ANONYMOUS else kind,
+            anonymous_only=kind == _ANONYMOUS,
             status=None if status in (None, "open") else status,
             open_only=status == "open",
             counsellor_id=self.ops.actor.user_id if who == _MINE else (
