@@ -372,9 +372,20 @@ def test_a_schema_older_than_the_program_is_for_the_servers_administrator(
 
 def test_a_counsellors_day_runs_on_her_login(server: Server) -> None:
     """What the desk does for a counsellor, each through the services on her own login."""
+    from welcome_center.domain.consent import ConsentDraft
+    from welcome_center.domain.drafts import ReferralDraft
+    from welcome_center.domain.enums import ConsentForm, ConsentPurpose
     from welcome_center.domain.queries import RecordQuery
-    from welcome_center.services import desk_lists, documents, follow_ups, record_list, search
+    from welcome_center.services import (
+        desk_lists,
+        documents,
+        follow_ups,
+        record_list,
+        referrals,
+        search,
+    )
     from welcome_center.services.desk_lists import FollowUpFilter
+    from welcome_center.services.privacy import access, consent
 
     uow, anna = _signed_in(server, "anna")
     a = server.ids["a"]
@@ -389,5 +400,18 @@ def test_a_counsellors_day_runs_on_her_login(server: Server) -> None:
         documents.add_document(uow, anna, a, "note.txt", b"a plain note")
         assert cases.history(uow, anna, a)
         cases.get_record(uow, anna, a)
+        # A referral with the client's consent, and the client's access export (Art. 15).
+        person = server.ids["a_person"]
+        partner = people.list_partners(uow)[0].id
+        consent.record_consent(
+            uow,
+            anna,
+            ClientKind.PERSON,
+            person,
+            ConsentDraft(purpose=ConsentPurpose.REFERRAL, given_on=DAY, form=ConsentForm.WRITTEN),
+        )
+        referrals.refer(uow, anna, a, ReferralDraft(partner_id=partner, referred_on=DAY))
+        export = access.access_export(uow, anna, person)
+        assert export.audit
     finally:
         uow.db.dispose()

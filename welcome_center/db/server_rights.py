@@ -153,9 +153,14 @@ _OF_SEEN_ORGANISATION = (
 )
 
 
-_HISTORY = (
-    "(entity = 'record' AND EXISTS (SELECT 1 FROM records r WHERE r.id = audit_log.entity_id))"
-    " OR user_id = (SELECT wc_user_id())"
+_HISTORY = " OR ".join(
+    (
+        "(entity = 'record' AND EXISTS (SELECT 1 FROM records r WHERE r.id = audit_log.entity_id))",
+        "(entity = 'person' AND EXISTS (SELECT 1 FROM persons p WHERE p.id = audit_log.entity_id))",
+        "(entity = 'organisation'"
+        " AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = audit_log.entity_id))",
+        "user_id = (SELECT wc_user_id())",
+    )
 )
 
 
