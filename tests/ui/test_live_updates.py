@@ -216,3 +216,18 @@ def test_today_keeps_the_line_the_user_is_on(
     assert "Chen" in page.follow_ups.texts()[0]  # overdue first
     assert lines.currentItem().data(Qt.ItemDataRole.UserRole) == on
     assert lines.currentItem().isSelected()
+
+
+def test_a_hidden_page_catches_up_once_when_shown(
+    qtbot, ops: Ops, ben: Actor, other: UnitOfWork, records_page: RecordsPage, live
+) -> None:  # type: ignore[no-untyped-def]
+    heard: list[object] = []
+    ops.changed.connect(lambda changes, initiator: heard.append(changes))
+    records_page.hide()  # another page of the main window is shown
+
+    theirs = _record(other, ben, "Öztürk", "Ayşe")
+    qtbot.waitUntil(lambda: any(theirs in c.records for c in heard), timeout=WAIT_MS)
+    assert "Öztürk, Ayşe" not in _clients(records_page)
+
+    records_page.show()
+    assert "Öztürk, Ayşe" in _clients(records_page)

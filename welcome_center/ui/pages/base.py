@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from welcome_center.services.context import Changes
@@ -16,6 +17,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.ops = ops
         self.loaded = False
+        self._remote: Changes | None = None  # other desks' saves while the page was hidden
         ops.changed.connect(self._changed)
 
     def title(self) -> str:
@@ -37,6 +39,18 @@ class Page(QWidget):
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the page's search box, if it has one."""
 
-    def _changed(self, changes: Changes, _initiator: object = None) -> None:
-        if self.loaded:
-            self.on_changes(changes)
+    def _changed(self, changes: Changes, initiator: object = None) -> None:
+        if not self.loaded:
+            return
+        if getattr(initiator, "is_remote", False) and not self.isVisible():
+            # Colleagues save all day: a hidden page catches up once, when it is shown.
+            self._remote = changes if self._remote is None else self._remote | changes
+            return
+        self.on_changes(changes)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._remote is not None:
+            changes, self._remote = self._remote, None
+            if self.loaded:
+                self.on_changes(changes)
