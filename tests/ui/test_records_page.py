@@ -300,3 +300,30 @@ def test_an_export_of_a_search_holds_every_match_not_only_those_listed(
     with qtbot.waitSignal(ops.status, timeout=10000) as done:
         page.export()
     assert f"{records} records exported" in done.args[0]
+
+
+def test_a_search_read_again_keeps_the_matches_fetched_by_scrolling(ops: Ops, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A save (here or on another desk) reads the list again: a search scrolled beyond its
+    first page keeps as many lines, and its last total stays shown while it is counted anew."""
+    from welcome_center.domain.queries import RecordQuery
+    from welcome_center.services import record_list
+
+    client = _person(ops, "Kowalczyk", "Ewa")
+    for n in range(10):
+        _record(ops, client, summary="Arbeitsvertrag", opened_on=date(2026, 1, 1 + n))
+    model = RecordTableModel(ops)
+    model.first_page = 3
+    query = RecordQuery(text="arbeitsvertrag")
+    model.set_query(query)
+    assert model.rowCount() == 3 and model.total is None
+    qtbot.waitUntil(lambda: model.total == 10, timeout=5000)
+    model.fetchMore()
+    assert model.rowCount() == 6 and model.canFetchMore()
+    newest = _record(ops, client, summary="Arbeitsvertrag", opened_on=date(2026, 2, 1))
+    model.reload()
+    every = record_list.record_ids(ops.uow, ops.actor, query)
+    assert model.ids == every[:6] and model.ids[0] == newest
+    assert model.total == 10  # the last count, until the new one is known
+    qtbot.waitUntil(lambda: model.total == 11, timeout=5000)
+    model.fetchMore()
+    assert model.ids == every and not model.canFetchMore()

@@ -65,18 +65,22 @@ class RecordTableModel(QAbstractTableModel):
 
     # -- the query ---------------------------------------------------------------------------
 
-    def set_query(self, query: RecordQuery) -> None:
+    def set_query(self, query: RecordQuery, rows: int = 0) -> None:
         """Select the records of ``query`` (one SQL query for the ids; lines come on demand).
 
-        A search lists its first :data:`FIRST_PAGE` matches, newest first, at once; the rest
-        follow as the list is scrolled (``fetchMore``), and the total is counted in the
-        background (:attr:`total_known`), so that a common word shows as fast as a rare one."""
+        A search lists its first :data:`FIRST_PAGE` matches (or ``rows``, when the same list is
+        read again and had been scrolled further), newest first, at once; the rest follow as
+        the list is scrolled (``fetchMore``), and the total is counted in the background
+        (:attr:`total_known`; the last count of the same query stays shown meanwhile), so that
+        a common word shows as fast as a rare one."""
         self._generation += 1
+        same = query == self.query
         if query.text.strip():
+            size = max(self.first_page, rows)
             page = self.ops.read(None, lambda uow, actor: record_list.record_page(
-                uow, actor, query, 0, self.first_page + 1)) or []  # fmt: skip
-            complete = len(page) <= self.first_page
-            ids = page[: self.first_page]
+                uow, actor, query, 0, size + 1)) or []  # fmt: skip
+            complete = len(page) <= size
+            ids = page[:size]
         else:
             every = self.ops.read(
                 None, lambda uow, actor: record_list.record_ids(uow, actor, query)
@@ -86,14 +90,14 @@ class RecordTableModel(QAbstractTableModel):
         self.query = query
         self.ids = ids
         self.complete = complete
-        self.total = len(ids) if complete else None
+        self.total = len(ids) if complete else (self.total if same else None)
         self._blocks.clear()
         self.endResetModel()
         if not complete:
             self._count(query, self._generation)
 
     def reload(self) -> None:
-        self.set_query(self.query)
+        self.set_query(self.query, len(self.ids))
 
     def all_ids(self) -> list[int]:
         """Every id of the list, those not fetched yet included (for an export)."""

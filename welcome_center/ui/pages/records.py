@@ -351,7 +351,10 @@ class RecordsPage(Page):
         if not self.loaded:
             return
         keep = self.selected_id()
-        self.model.set_query(self.current_query())
+        query = self.current_query()
+        # The same list read again (a record saved here or on another desk) keeps the matches
+        # of a search it had fetched by scrolling.
+        self.model.set_query(query, self.model.rowCount() if query == self.model.query else 0)
         self._show_count()
         if keep is not None:
             self.select_record(keep)
