@@ -62,3 +62,41 @@ def test_log_many_writes_what_log_writes(uow: UnitOfWork, anna: Actor) -> None:
             for e in entries
         ]
     assert got == [(anna.user_id, "anna", "record", i, "residence_expiry", True) for i in (7, 8, 9)]
+
+
+def test_many_rows_go_in_as_they_are_written(uow: UnitOfWork) -> None:
+    """From bulk.COPY_FROM rows a server takes them by COPY: text with tabs, line breaks,
+    backslashes and quotes, empty and missing values, JSON lists and times arrive unchanged."""
+    odd = ["Tab\there", "Zeile\nneu", "Back\\slash", "\\N", 'O\'Brien "Ltd"', "Ünïcødé ß", ""]
+    count = bulk.COPY_FROM + 5
+    with uow.begin() as s:
+        top = s.scalar(select(func.max(Organisation.id))) or 0
+        rows = [
+            {"id": top + 1 + i, "name": f"{odd[i % len(odd)]} {i}", "name_key": f"k{i}"}
+            | {"notes": odd[i % len(odd)], "code": None if i % 2 else f"c{i}"}
+            | {"created_at": NOON, "updated_at": NOON, "is_partner": i % 3 == 0}
+            for i in range(count)
+        ]
+        bulk.bulk_insert(s, Organisation, rows)
+        bulk.reset_sequences(s, [Organisation])
+        entries = [
+            {"at": NOON, "actor": "anna", "action": "update", "entity": "record"}
+            | {"entity_id": i, "fields": ["summary", odd[i % len(odd)]], "detail": odd[i % 7]}
+            for i in range(count)
+        ]
+        first = (s.scalar(select(func.max(AuditEntry.id))) or 0) + 1
+        bulk.bulk_insert(s, AuditEntry, [e | {"id": first + i} for i, e in enumerate(entries)])
+    with uow.read() as s:
+        orgs = s.scalars(
+            select(Organisation).where(Organisation.id > top).order_by(Organisation.id)
+        ).all()
+        got = [(o.name, o.notes, o.code, o.is_partner, o.created_at, o.active) for o in orgs]
+        assert got == [
+            (r["name"], r["notes"], r["code"], r["is_partner"], NOON, True) for r in rows
+        ]
+        logged = s.scalars(
+            select(AuditEntry).where(AuditEntry.id >= first).order_by(AuditEntry.id)
+        ).all()
+        assert [(e.at, e.entity_id, e.fields, e.detail) for e in logged] == [
+            (NOON, e["entity_id"], e["fields"], e["detail"]) for e in entries
+        ]
