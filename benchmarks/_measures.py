@@ -39,7 +39,7 @@ def _marks(n: int) -> str:
 
 # --- search ----------------------------------------------------------------------------------
 # What a counsellor waits for while typing: the first page of matches, newest first, and its
-# lines (services/record_list.py: record_page, as the record table asks for it); the total is
+# lines (services/record_list.py: first_page, as the record table asks for it); the total is
 # counted apart (record_count; the desk shows it when it is known).
 
 _MATCH = "SELECT rowid FROM record_search WHERE record_search MATCH ?"
@@ -133,10 +133,9 @@ def match_only_sql(conn: Any, text: str) -> int:
 
 def search_service(uow: UnitOfWork, actor: Actor, text: str) -> int:
     """What the record table asks the services for while a counsellor types: the first page of
-    ids (one more, to know whether there are more), then its lines."""
+    ids (one more, to know whether there are more) with the lines of its first block."""
     query = RecordQuery(text=text)
-    ids = record_list.record_page(uow, actor, query, 0, FIRST_PAGE + 1)
-    record_list.record_rows(uow, actor, ids[:FIRST_PAGE])
+    ids, _lines = record_list.first_page(uow, actor, query, FIRST_PAGE + 1, FIRST_PAGE)
     return len(ids)
 
 

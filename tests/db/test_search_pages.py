@@ -133,3 +133,14 @@ def test_the_total_is_counted_apart_and_follows_filters_and_visibility(
     query = RecordQuery(text="arbeitsvertrag")
     assert record_list.record_count(uow, ben, query) == 8
     assert record_list.record_page(uow, ben, query, 0, 100) == _newest_first(office.bens)
+
+
+def test_the_first_page_comes_with_the_lines_it_shows_first(
+    uow: UnitOfWork, anna: Actor, office: Office
+) -> None:
+    query = RecordQuery(text="arbeitsvertrag")
+    ids, lines = record_list.first_page(uow, anna, query, 6, 4)
+    assert ids == _newest_first(office.ids)[:6]
+    assert [line.id for line in lines] == ids[:4]
+    assert {line.client.display_name for line in lines if line.client} == {"Kowalczyk, Ewa"}
+    assert record_list.first_page(uow, anna, RecordQuery(text="xyzzy"), 6, 4) == ([], [])

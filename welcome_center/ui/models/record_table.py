@@ -75,10 +75,12 @@ class RecordTableModel(QAbstractTableModel):
         a common word shows as fast as a rare one."""
         self._generation += 1
         same = query == self.query
+        first: list[RecordSummary] = []  # the lines of the first block, read with the ids
         if query.text.strip():
             size = max(self.first_page, rows)
-            page = self.ops.read(None, lambda uow, actor: record_list.record_page(
-                uow, actor, query, 0, size + 1)) or []  # fmt: skip
+            found = self.ops.read(None, lambda uow, actor: record_list.first_page(
+                uow, actor, query, size + 1, BLOCK))  # fmt: skip
+            page, first = found if found is not None else ([], [])
             complete = len(page) <= size
             ids = page[:size]
         else:
@@ -92,6 +94,8 @@ class RecordTableModel(QAbstractTableModel):
         self.complete = complete
         self.total = len(ids) if complete else (self.total if same else None)
         self._blocks.clear()
+        if first:
+            self._store(0, first)
         self.endResetModel()
         if not complete:
             self._count(query, self._generation)
@@ -219,6 +223,10 @@ class RecordTableModel(QAbstractTableModel):
         rows = (
             self.ops.read(None, lambda uow, actor: record_list.record_rows(uow, actor, ids)) or []
         )
+        return self._store(number, rows)
+
+    def _store(self, number: int, rows: list[RecordSummary]) -> list[tuple[str, ...]]:
+        ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
         by_id = {r.id: self._line(r) for r in rows}
         block = [by_id.get(rid, ("",) * len(_SORT_KEYS)) for rid in ids]
         self._blocks[number] = block
