@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from tests.ui.conftest import type_text
 from tests.ui.test_record_editor import open_window
@@ -21,7 +22,7 @@ from welcome_center.db.engine import Database
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind
-from welcome_center.services import cases, follow_ups, people
+from welcome_center.services import cases, follow_ups, merge, people
 from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.services.remote_changes import ChangeFeed
 from welcome_center.services.storage import open_database
@@ -231,3 +232,35 @@ def test_a_hidden_page_catches_up_once_when_shown(
 
     records_page.show()
     assert "Öztürk, Ayşe" in _clients(records_page)
+
+
+def test_after_a_bulk_change_the_page_on_screen_reads_again_and_the_others_when_shown(
+    qtbot, ops: Ops, admin: Actor, ben: Actor, other: UnitOfWork, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from welcome_center.ui.main_window import MainWindow
+
+    window = MainWindow(ops, QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    records = window.show_page("records")
+    today = window.show_page("today")
+    assert records is not None and today is not None and not records.isVisible()
+    live = LiveUpdates(ops, ChangeFeed(ops.uow, interval=0.02), window, poll_ms=20)
+    assert live.start()
+    try:
+        first = _record(other, ben, "Erst")
+        qtbot.waitUntil(lambda: first in records._remote.records if records._remote else False,
+                        timeout=WAIT_MS)  # fmt: skip
+        # A merge moves records between clients: nothing names them one by one.
+        twice = [
+            people.create_person(other, admin, PersonDraft(family_name="Doppelt", given_name=g),
+                                 True).value
+            for g in ("Anna", "Anne")
+        ]  # fmt: skip
+        merge.merge(other, admin, ClientKind.PERSON, *((p.id, p.version) for p in twice))
+        qtbot.waitUntil(lambda: not records.loaded, timeout=WAIT_MS)
+        assert today.loaded  # on screen: read again at once
+        window.show_page("records")
+        assert records.loaded and "Erst, Rami" in _clients(records)
+    finally:
+        live.stop()

@@ -69,10 +69,15 @@ class LiveUpdates(QObject):
             self._refresh_pages()
 
     def _refresh_pages(self) -> None:
+        """After a bulk change: the page on screen reads again, the others when shown."""
         pages = getattr(getattr(self.window, "pages", None), "built", {})
         for page in list(pages.values()):
-            if isValid(page) and page.loaded:
+            if not (isValid(page) and page.loaded):
+                continue
+            if page.isVisible():
                 page.refresh()
+            else:
+                page.loaded = False  # loads afresh when shown again (Page.activated)
 
 
 def start_live_updates(ops: Ops, window: QObject, interval: float | None = None) -> LiveUpdates:
