@@ -415,3 +415,40 @@ def test_a_counsellors_day_runs_on_her_login(server: Server) -> None:
         assert export.audit
     finally:
         uow.db.dispose()
+
+
+def test_an_administrators_day_runs_on_her_login(server: Server) -> None:
+    """The administration's tabs, each through the services on her own login."""
+    from welcome_center.domain.audit import AuditFilter
+    from welcome_center.domain.drafts import EventDraft, OrganisationDraft
+    from welcome_center.domain.enums import EventKind, Vocabulary
+    from welcome_center.services import audit, audit_check, events, vocabularies
+    from welcome_center.services.privacy import retention
+
+    uow, olga = _signed_in(server, "olga")
+    try:
+        assert {u.username for u in users.list_users(uow)} >= set(NAMES)
+        vocabularies.add_entry(uow, olga, Vocabulary.TOPIC, "bafoeg", "BAföG", "BAföG")
+        partner = OrganisationDraft(name="Netzwerk Plauen", is_partner=True, code="np")
+        people.create_organisation(uow, olga, partner)
+        events.add_event(
+            uow, olga, EventDraft(title="Infoabend", kind=EventKind.WORKSHOP, held_on=DAY)
+        )
+        assert audit.search_audit(uow, olga, AuditFilter())
+        assert audit_check.verify_audit_chain(uow, olga).ok
+        retention.status(uow, olga, today=DAY)
+        held = retention.record_by_number(uow, olga, cases_number(server, "a"))
+        retention.set_legal_hold(uow, olga, held.id, "court case", held.version)
+        retention.set_legal_hold(uow, olga, held.id, None)
+        figures = statistics.statistics(uow, olga, Period.month(2026, 3))
+        assert figures.enquiries_received >= 3
+    finally:
+        uow.db.dispose()
+
+
+def cases_number(server: Server, which: str) -> str:
+    with server.owner.engine.connect() as conn:
+        number = conn.execute(
+            text("SELECT number FROM records WHERE id = :i"), {"i": server.ids[which]}
+        ).scalar_one()
+    return str(number)

@@ -30,7 +30,7 @@ CASE_TABLES = (
 FIGURE_COLUMNS = {
     "records": "id, number, kind, status, client_person_id, client_organisation_id, anonymous, "
     "opened_on, promoted_on, closed_on, closing_reason, counsellor_id, substitute_id, "
-    "requester_type, channel, municipality, anonymised_at, created_at, legal_hold",
+    "requester_type, channel, municipality, anonymised_at, created_at, updated_at, legal_hold",
     "record_topics": "record_id, topic",
     "record_services": "record_id, service",
     "record_parties": "id, record_id, person_id, organisation_id, role",
@@ -40,7 +40,7 @@ FIGURE_COLUMNS = {
     "referrals": "id, record_id, partner_id, topic, referred_on, status, feedback_on",
     "follow_ups": "id, record_id, due_on, assigned_to_id, source, residence_title_id, done_on",
     "persons": "id, birth_year, nationality, nationality_2, municipality, gender, "
-    "employment_status, education, german_level, arrival_year, anonymised_at",
+    "employment_status, education, german_level, arrival_year, anonymised_at, updated_at",
     # The names too: a report names the partners referred to, and partners and client
     # organisations share the table (a manager's login reads client organisations' names).
     "organisations": "id, code, name, short_name, is_partner, municipality, kind, size, active",
@@ -93,6 +93,9 @@ ADMIN_GRANTS = (
     "GRANT USAGE ON SEQUENCE users_id_seq, vocabulary_entries_id_seq, events_id_seq, "
     "import_aliases_id_seq, organisations_id_seq, contact_persons_id_seq, "
     "retention_runs_id_seq, published_reports_id_seq, office_settings_id_seq TO {admin}",
+    # Legal holds, on the retention tab, by record number.
+    "GRANT SELECT (legal_hold_reason, version), UPDATE (legal_hold, legal_hold_reason, version) "
+    "ON records TO {admin}",
     "GRANT {figures} TO {admin}",
 )
 

@@ -36,10 +36,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, String, select, update
+from sqlalchemy.orm import Session, load_only
 
+from welcome_center.db import text_guard
 from welcome_center.db.erasure import compact
 from welcome_center.db.models import OfficeSettings, Record, RetentionRun
 from welcome_center.db.types import utcnow
@@ -422,17 +424,21 @@ def set_legal_hold(
     (``reason`` None). Audited; the reason is kept with the record, not in the log."""
     _may_hold(actor)
     with uow.begin() as s:
-        r = s.get(Record, record_id)
+        # The hold's columns only: on a team server an administrator's login reads no summary.
+        held = load_only(
+            Record.number, Record.legal_hold, Record.legal_hold_reason, Record.anonymised_at
+        )
+        r = s.get(Record, record_id, options=[held])
         if r is None:
             raise NotFoundError(_("The record no longer exists."))
         if expected_version is not None and r.version != expected_version:
             raise ConflictError(_("The record was changed meanwhile; look at it again."))
+        text: str | None = None
         if reason is None:
             if not r.legal_hold:
                 return Saved(HeldRecord(r.id, r.number, "", r.version))
-            r.legal_hold, r.legal_hold_reason = False, None
         else:
-            text = reason.strip()
+            text = _reason_rule().apply(reason)
             if not text:
                 raise ValidationError(_("Give the reason for the legal hold."), field="reason")
             if r.anonymised_at is not None:
@@ -441,14 +447,28 @@ def set_legal_hold(
                     % {"number": r.number},
                     field="record_number",
                 )
-            r.legal_hold, r.legal_hold_reason = True, text
-        # Not an activity on the case: its last change (and so its due day) stays.
-        s.flush()
+        # Not an activity on the case: its last change (and so its due day) stays; nor on its
+        # words: a Core UPDATE, which the search index does not reindex (on a team server an
+        # administrator's login could not read the names it would reindex from).
+        done = s.execute(
+            update(Record)
+            .where(Record.id == r.id, Record.version == r.version)
+            .values(legal_hold=text is not None, legal_hold_reason=text, version=r.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if cast(CursorResult[Any], done).rowcount != 1:
+            raise ConflictError(_("The record was changed meanwhile; look at it again."))
         audit.log(
             s, actor, AuditAction.LEGAL_HOLD, "record", r.id,
-            ["legal_hold", "legal_hold_reason"], detail="on" if r.legal_hold else "off",
+            ["legal_hold", "legal_hold_reason"], detail="on" if text is not None else "off",
         )  # fmt: skip
-        return Saved(
-            HeldRecord(r.id, r.number, r.legal_hold_reason or "", r.version),
-            record_changed(r.id),
-        )
+        return Saved(HeldRecord(r.id, r.number, text or "", r.version + 1), record_changed(r.id))
+
+
+def _reason_rule() -> text_guard.Rule:
+    """The text guard's rule for a legal hold's reason (a Core UPDATE passes no listener)."""
+    column_type = Record.__table__.c.legal_hold_reason.type
+    assert isinstance(column_type, String)
+    rule = text_guard.rule_for("records", "legal_hold_reason", column_type)
+    assert rule is not None
+    return rule
