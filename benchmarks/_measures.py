@@ -70,14 +70,15 @@ _SERVER_ESTIMATE = (
     "EXPLAIN (FORMAT JSON) SELECT rowid FROM record_search WHERE doc @@ CAST(? AS tsquery)"
 )
 _COUNT = "SELECT count(*) FROM records WHERE id IN ({})"
+# A block of list lines in one query, the topics as one column (services/record_list.py: lines).
 _LINES = (
     "SELECT r.id, r.number, r.kind, r.status, r.opened_on, r.closed_on, r.client_person_id, "
-    "r.client_organisation_id, p.family_name, p.given_name, o.name, u.display_name, u.username "
+    "r.client_organisation_id, p.family_name, p.given_name, o.name, u.display_name, u.username, "
+    "(SELECT {}(t.topic, ',') FROM record_topics t WHERE t.record_id = r.id) "
     "FROM records r LEFT JOIN persons p ON p.id = r.client_person_id "
     "LEFT JOIN organisations o ON o.id = r.client_organisation_id "
     "LEFT JOIN users u ON u.id = r.counsellor_id WHERE r.id IN ({})"
 )
-_TOPICS = "SELECT record_id, topic FROM record_topics WHERE record_id IN ({})"
 
 
 def _query(conn: Any, text: str) -> str:
@@ -111,8 +112,8 @@ def search_sql(conn: Any, text: str) -> int:
     ids = _page_ids(conn, query, FIRST_PAGE + 1)
     block = ids[:FIRST_PAGE]
     if block:
-        conn.execute(_LINES.format(_marks(len(block))), block).fetchall()
-        conn.execute(_TOPICS.format(_marks(len(block))), block).fetchall()
+        joined = "group_concat" if _is_sqlite(conn) else "string_agg"
+        conn.execute(_LINES.format(joined, _marks(len(block))), block).fetchall()
     return len(ids)
 
 
