@@ -286,9 +286,36 @@ def rebuild(session: Session) -> int:
     number of records indexed."""
     session.execute(text("DELETE FROM record_search"))
     ids = list(session.scalars(select(Record.id).order_by(Record.id)))
-    _reindex(session, ids)
+    if _is_sqlite(session):
+        _reindex(session, ids)
+    else:
+        _copy_documents(session, ids)
     name_keys.rebuild(session)
     return len(ids)
+
+
+def _copy_documents(session: Session, ids: Sequence[int]) -> None:
+    """PostgreSQL, into the emptied table: the documents by COPY, a chunk at a time (an upsert
+    per document took a quarter of the demo's time there)."""
+    driver: Any = session.connection().connection.dbapi_connection  # psycopg's connection
+    # The index built once at the end: written document by document (it has no pending list,
+    # migration 0018) it took most of the COPY's time, 1 ms a document.
+    session.execute(text("DROP INDEX IF EXISTS ix_record_search_doc"))
+    for start in range(0, len(ids), _CHUNK):
+        docs = documents(session, ids[start : start + _CHUNK])
+        with (
+            driver.cursor() as cursor,
+            cursor.copy("COPY record_search (rowid, number, names, body, doc) FROM STDIN") as copy,
+        ):
+            for d in docs:
+                copy.write_row((d["id"], d["number"], d["names"], d["body"], d["doc"]))
+    session.execute(text(_SERVER_INDEX))
+
+
+# As migration 0018 made it.
+_SERVER_INDEX = (
+    "CREATE INDEX ix_record_search_doc ON record_search USING gin (doc) WITH (fastupdate = off)"
+)
 
 
 # --- keeping the index current inside a unit of work --------------------------------------
