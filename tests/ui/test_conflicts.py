@@ -160,11 +160,11 @@ def test_the_notice_of_a_colleagues_change_compares_on_request(
     replace_text(qtbot, saving.overview.summary, "Neue Zusammenfassung")
     qtbot.keyClick(saving.overview.summary, Qt.Key.Key_S, CTRL)
     assert typing.notice.isVisibleTo(typing)
-    assert typing.notice_compare.text() == "Compare &both versions…"
+    assert typing.notice_compare.text() == "Compare both versions (F6)…"
 
     activate(qtbot, typing)
     conflicts.answer_next(KEEP_MINE)
-    qtbot.keyClick(typing.windowHandle(), Qt.Key.Key_B, ALT)
+    qtbot.keyClick(typing.windowHandle(), Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: not typing.has_unsaved(), timeout=3000)  # the click comes a bit later
 
     (seen,) = conflicts.seen

@@ -1,8 +1,8 @@
 """The record window's keys, in English and German: every tab has a letter (Documents too,
 beside Ctrl+D), and on every tab each letter is one thing only: the tab titles', the header's
-buttons' and every field and button of that tab, whatever state it shows (Edit, Open or Remove
-appear with a selected row). Alt and the Documents tab's letter opens it, the Overview's goes
-back."""
+buttons', the notice bar's (a colleague's change) and every field and button of that tab,
+whatever state it shows (Edit, Open or Remove appear with a selected row). Alt and the
+Documents tab's letter opens it, the Overview's goes back."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def test_every_letter_is_one_thing_on_every_tab(window: RecordWindow, lang: str)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert all(_letter(t) for t in titles), titles
     header = _texts(window.header, only_shown=True)  # an open enquiry's
+    header += _texts(window.notice)  # the notice of a colleague's change, when it shows
     for i, title in enumerate(titles):
         texts = titles + header + _texts(window.tabs.widget(i))
         letters = [_letter(t) for t in texts]

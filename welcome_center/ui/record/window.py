@@ -113,7 +113,8 @@ class RecordWindow(QMainWindow):
         self.notice_text = QLabel()
         self.notice_text.setTextFormat(Qt.TextFormat.PlainText)
         self.notice_text.setWordWrap(True)
-        self.notice_compare = QPushButton(_("Compare &both versions…"))
+        # A key of its own (no letter: every letter of the words is taken on some tab).
+        self.notice_compare = QPushButton(_("Compare both versions (F6)…"))
         self.notice_compare.clicked.connect(self.compare_meanwhile)
         self.notice_reload = QPushButton(_("Reload (F5)"))
         self.notice_reload.clicked.connect(self.reload)
@@ -168,11 +169,17 @@ class RecordWindow(QMainWindow):
             (("Ctrl+D",), self.show_documents),
             (("Esc", "Ctrl+W"), self.close),
             (("F5",), self.refresh),
+            (("F6",), self._compare_noticed),
         ):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(lambda _c=False, s=slot: s())
             self.addAction(action)
+
+    def _compare_noticed(self) -> None:
+        """F6: the notice's Compare, while the notice of a colleague's change offers it."""
+        if self.notice.isVisibleTo(self) and self.notice_compare.isVisibleTo(self):
+            self.compare_meanwhile()
 
     # -- what the main window and the user call -----------------------------------------------
 
