@@ -13,7 +13,14 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from shiboken6 import isValid
 
 from welcome_center.domain.enums import RecordStatus, Vocabulary
@@ -29,6 +36,7 @@ from welcome_center.ui.qt_i18n import short_date
 BLOCK = 100  # a page step crosses at most one block: one short read (about 5 ms) at a time
 CACHED_BLOCKS = 80
 FIRST_PAGE = 100  # a search's matches listed at once (record_list.record_page)
+COUNT_DELAY_MS = 50  # a search's total is counted this long after its first page is shown
 
 # The sort key of each column (None: not sortable).
 _SORT_KEYS: tuple[RecordSort | None, ...] = (
@@ -58,6 +66,11 @@ class RecordTableModel(QAbstractTableModel):
         self.total: int | None = 0  # the query's records; None while being counted
         self.first_page = FIRST_PAGE
         self._generation = 0
+        # The count starts a moment after the first page, so as not to compete with its painting.
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count)
         self._blocks: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
         self._headers = [_("Number"), _("Kind"), _("Status"), _("Client"), _("Opened"),
                          _("Counsellor"), _("Topics")]  # fmt: skip
@@ -74,6 +87,7 @@ class RecordTableModel(QAbstractTableModel):
         (:attr:`total_known`; the last count of the same query stays shown meanwhile), so that
         a common word shows as fast as a rare one."""
         self._generation += 1
+        self._count_timer.stop()
         same = query == self.query
         first: list[RecordSummary] = []  # the lines of the first block, read with the ids
         if query.text.strip():
@@ -98,7 +112,7 @@ class RecordTableModel(QAbstractTableModel):
             self._store(0, first)
         self.endResetModel()
         if not complete:
-            self._count(query, self._generation)
+            self._count_timer.start()  # after the first page is painted
 
     def reload(self) -> None:
         self.set_query(self.query, len(self.ids))
@@ -111,9 +125,10 @@ class RecordTableModel(QAbstractTableModel):
             return rest if rest is not None else list(self.ids)
         return list(self.ids)
 
-    def _count(self, query: RecordQuery, generation: int) -> None:
+    def _count(self) -> None:
         """Count the list's records off the UI thread; a count for an older query (the
         counsellor typed on) is dropped, and not even started if it is still waiting."""
+        query, generation = self.query, self._generation
 
         def work(uow: UnitOfWork, actor: Actor) -> int | None:
             if generation != self._generation:
