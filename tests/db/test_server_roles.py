@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from tests.conftest import PASSWORD, PG_URL, _populate
 from welcome_center.db import server_roles
 from welcome_center.db.engine import Database
+from welcome_center.db.server_rights import quote
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import ClientChoice, ConsultationDraft, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, Role
@@ -101,15 +102,23 @@ def server() -> Iterator[Server]:
             engine.dispose()
         owner.dispose()
     finally:
-        _drop(admin, name)
+        _drop(admin, name, roles)
         with admin.connect() as conn:
             server_roles.drop_office_roles(conn, roles)
         admin.dispose()
 
 
-def _drop(admin: Engine, name: str) -> None:
-    """Drop the database; a login's server process may outlive its closed connection for a
-    moment, and the test role may not end another role's process: retry."""
+def _drop(admin: Engine, name: str, roles: server_roles.ServerRoles) -> None:
+    """Drop the database. A login's server process may outlive its closed connection (a
+    desk's listener, say), and only a member of a role may end its processes: the test role
+    (CREATEROLE) makes itself a member of the office's logins first, then retries a while."""
+    with admin.connect() as conn:
+        logins = conn.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"),
+            {"p": roles.login("").replace("_", r"\_") + "%"},
+        ).scalars()
+        for login in list(logins):
+            conn.exec_driver_sql(f"GRANT {quote(login)} TO CURRENT_USER")
     for attempt in range(20):
         try:
             with admin.connect() as conn:

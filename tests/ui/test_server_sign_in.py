@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import PASSWORD, PG_URL
 from tests.db.test_server_roles import Server, server  # noqa: F401  (the module's server)
 from welcome_center.app import AppContext, _opener
+from welcome_center.db.uow import UnitOfWork
 from welcome_center.paths import resolve
 from welcome_center.services import server_accounts
 from welcome_center.ui.dialogs.login import LoginDialog
@@ -40,3 +41,34 @@ def test_the_login_signs_in_as_the_users_own_login(server: Server, qtbot) -> Non
         assert login == server_accounts.roles_of(server.url).login("maria")
     finally:
         made[0].close()
+
+
+@pytest.mark.parametrize("name", ["anna", "maria", "olga"])
+def test_each_roles_desk_opens_every_page_on_its_login(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    name: str,
+    qtbot,
+    tmp_path,
+    message_boxes,
+) -> None:
+    """A smoke test of the desk on the server: signed in as a counsellor, a manager and an
+    administrator, every page of the navigation opens without a refusal from the server."""
+    from PySide6.QtCore import QSettings
+
+    from welcome_center.ui.main_window import MainWindow
+    from welcome_center.ui.ops import Ops
+
+    db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
+    try:
+        state = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Ops(UnitOfWork(db), actor, "server"), state)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        for row in range(window.nav.count()):
+            window.nav.setCurrentRow(row)
+            qtbot.wait(50)
+        assert message_boxes.texts == []
+        window.close()
+    finally:
+        db.dispose()

@@ -41,9 +41,11 @@ FIGURE_COLUMNS = {
     "follow_ups": "id, record_id, due_on, assigned_to_id, source, residence_title_id, done_on",
     "persons": "id, birth_year, nationality, nationality_2, municipality, gender, "
     "employment_status, education, german_level, arrival_year, anonymised_at, updated_at",
-    # The names too: a report names the partners referred to, and partners and client
-    # organisations share the table (a manager's login reads client organisations' names).
-    "organisations": "id, code, name, short_name, is_partner, municipality, kind, size, active",
+    # All but the notes: a report names the partners referred to, and the events page lists
+    # the partner directory; partners and client organisations share the table (a manager's
+    # login reads client organisations' names and business contact data too).
+    "organisations": "id, code, name, short_name, name_key, is_partner, municipality, email, "
+    "phone, website, kind, size, active, created_at, updated_at, updated_by_id, version",
     "recognition_procedures": "id, record_id, person_id, regulated, training_country, state, "
     "decision, submitted_on, decided_on",
     "residence_titles": "id, person_id, title, valid_from, expires_on, accelerated_procedure",

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.base import NO_VALUE
 
 from welcome_center.db.models import ContactPerson, Organisation, Person
 from welcome_center.db.types import utcnow
@@ -44,7 +45,14 @@ from welcome_center.domain.views import (
     PersonView,
 )
 from welcome_center.i18n import _, format_date
-from welcome_center.services import audit, countries, record_views, visibility, vocabularies
+from welcome_center.services import (
+    audit,
+    countries,
+    record_views,
+    server_accounts,
+    visibility,
+    vocabularies,
+)
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.duplicates import person_candidates
@@ -90,7 +98,7 @@ def person_view(p: Person) -> PersonView:
     )
 
 
-def organisation_view(o: Organisation) -> OrganisationView:
+def organisation_view(o: Organisation, with_contacts: bool = True) -> OrganisationView:
     contacts = tuple(
         ContactPersonView(
             id=c.id,
@@ -100,7 +108,7 @@ def organisation_view(o: Organisation) -> OrganisationView:
             phone=c.phone,
             version=c.version,
         )
-        for c in o.contacts
+        for c in (o.contacts if with_contacts else ())
     )
     return OrganisationView(
         id=o.id,
@@ -112,7 +120,7 @@ def organisation_view(o: Organisation) -> OrganisationView:
         email=o.email,
         phone=o.phone,
         website=o.website,
-        notes=o.notes,
+        notes=_loaded(o, "notes", ""),
         active=o.active,
         contacts=contacts,
         version=o.version,
@@ -120,6 +128,12 @@ def organisation_view(o: Organisation) -> OrganisationView:
         kind=o.kind,
         size=o.size,
     )
+
+
+def _loaded(o: object, name: str, default: str) -> str:
+    """An attribute's value, or ``default`` where the query left it out (list_partners)."""
+    value = inspect(o).attrs[name].loaded_value
+    return default if value is NO_VALUE else str(value)
 
 
 def person_name(family_name: str, given_name: str) -> str:
@@ -442,10 +456,15 @@ def list_partners(uow: UnitOfWork, active_only: bool = True) -> list[Organisatio
     """The partner directory, by short name."""
     with uow.read() as s:
         stmt = select(Organisation).where(Organisation.is_partner.is_(True))
+        # A manager's login on a team server: the directory without notes and contacts.
+        full = server_accounts.may_read(s, "organisations", "notes")
+        if not full:
+            stmt = stmt.options(defer(Organisation.notes))
         if active_only:
             stmt = stmt.where(Organisation.active.is_(True))
         rows = s.scalars(stmt)
-        return sorted((organisation_view(o) for o in rows), key=lambda o: o.display_name.casefold())
+        views = (organisation_view(o, with_contacts=full) for o in rows)
+        return sorted(views, key=lambda o: o.display_name.casefold())
 
 
 def set_contacts(

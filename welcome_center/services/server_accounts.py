@@ -137,6 +137,21 @@ def _passes_on(s: Session) -> bool:
     return server_roles.is_set_up(s.connection())
 
 
+def may_read(s: Session, table: str, column: str) -> bool:
+    """Whether this connection may read ``table.column`` (a file always; on a server as the
+    login's groups allow: a manager's reads no organisation's notes, for one)."""
+    if s.get_bind().dialect.name != "postgresql":
+        return True
+    sql = text("SELECT has_column_privilege(:t, :c, 'SELECT')")
+    return bool(s.execute(sql, {"t": table, "c": column}).scalar())
+
+
+def reads_password_hashes(s: Session) -> bool:
+    """Whether this connection may read ``users.password_hash`` (the owner's and an
+    administrator's login on a server)."""
+    return may_read(s, "users", "password_hash")
+
+
 def check_login_name(s: Session, username: str) -> None:
     """Refuse a user name too long for a login of this office (PostgreSQL's 63 bytes)."""
     if _passes_on(s) and not roles_of(_url(s)).login_fits(username):

@@ -11,8 +11,9 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.base import NO_VALUE
 
 from welcome_center.db.keyring import KeyFileError
 from welcome_center.db.models import User
@@ -70,13 +71,16 @@ def hash_password(password: str) -> str:
 
 
 def _view(u: User) -> UserView:
+    # Where the hash was not loaded (a team server's login that may not read it), whether
+    # there is one is not asked: only the Users tab shows it, to those who may.
+    stored = inspect(u).attrs.password_hash.loaded_value
     return UserView(
         id=u.id,
         username=u.username,
         display_name=u.display_name,
         roles=u.roles,
         active=u.active,
-        has_password=u.password_hash is not None,
+        has_password=stored is NO_VALUE or stored is not None,
     )
 
 
@@ -282,6 +286,8 @@ def list_users(
     now = now or utcnow()
     with uow.read() as s:
         stmt = select(User).order_by(User.username)
+        if server_accounts.reads_password_hashes(s):  # whether each has one (the Users tab)
+            stmt = stmt.options(undefer(User.password_hash))
         if not include_inactive:
             stmt = stmt.where(User.active.is_(True))
         attempts = login_attempts.all_stored(s)
