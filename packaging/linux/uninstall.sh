@@ -45,8 +45,15 @@ if command -v xdg-icon-resource >/dev/null 2>&1; then
 fi
 while IFS= read -r path; do
   case "$path" in
-    */$name | */$name.desktop | */apps/$name.png | */apps/$name.svg)
+    */$name | */$name.desktop)
       rm -f "$path" ;;
+    */apps/$name.png | */apps/$name.svg)
+      rm -f "$path"
+      # In a home folder, the size's folders when nothing else is in them (made by install;
+      # the system's belong to its icon theme package and stay).
+      if [ "$mode" = user ]; then
+        rmdir "$(dirname "$path")" "$(dirname "$(dirname "$path")")" 2>/dev/null || true
+      fi ;;
     *) echo "left alone (not one of ours): $path" >&2 ;;
   esac
 done < "$manifest"
