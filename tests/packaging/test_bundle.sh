@@ -297,7 +297,7 @@ if [ -n "$mwid" ]; then
   # The title bar with openbox's window icon, enlarged.
   geom=$(DISPLAY=$display xdotool getwindowgeometry --shell "$mwid")
   eval "$geom"
-  DISPLAY=$display import -window root -crop "400x44+$((X - 24))+$((Y - 34))" +repage \
+  DISPLAY=$display import -window root -crop "400x56+$((X - 24))+$((Y - 44))" +repage \
     -filter point -resize 300% "$shots/titlebar.png" || true
   if command -v xprop >/dev/null; then
     DISPLAY=$display xprop -id "$mwid" WM_CLASS _NET_WM_ICON 2>/dev/null | head -c 200 \
