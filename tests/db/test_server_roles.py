@@ -461,3 +461,20 @@ def cases_number(server: Server, which: str) -> str:
             text("SELECT number FROM records WHERE id = :i"), {"i": server.ids[which]}
         ).scalar_one()
     return str(number)
+
+
+def test_a_second_database_whose_name_begins_alike_is_refused(server: Server) -> None:
+    """Two offices on one server never share roles: a database whose role names would be the
+    first one's is refused before a role or right is made."""
+    name = make_url(server.owner.url).database or ""
+    twin = name.replace("_", "-")  # the same letters and digits, so the same prefix
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{twin}"')
+        url = make_url(server.owner.url).set(database=twin).render_as_string(False)
+        with pytest.raises(DomainError, match="belong to the database"):
+            server_accounts.set_up_server(url)
+    finally:
+        _drop(admin, twin, server_accounts.roles_of(server.owner.url))
+        admin.dispose()

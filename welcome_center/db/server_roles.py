@@ -188,6 +188,28 @@ def _script(conn: Connection, sql: str) -> None:
         cursor.close()
 
 
+class PrefixTakenError(Exception):
+    """The office's role names are another database's already."""
+
+    def __init__(self, prefix: str, database: str) -> None:
+        super().__init__(f"{prefix}: {database}")
+        self.prefix = prefix
+        self.database = database
+
+
+def _other_database(conn: Connection, roles: ServerRoles) -> str | None:
+    """Another database in which the office's desk group holds rights, if any."""
+    found = conn.execute(
+        text(
+            "SELECT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid"
+            " JOIN pg_roles r ON r.oid = s.refobjid"
+            " WHERE r.rolname = :desk AND d.datname <> current_database() LIMIT 1"
+        ),
+        {"desk": roles.desk},
+    ).scalar()
+    return str(found) if found is not None else None
+
+
 def _role_exists(conn: Connection, name: str) -> bool:
     return bool(
         conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
@@ -197,7 +219,12 @@ def _role_exists(conn: Connection, name: str) -> bool:
 def set_up(conn: Connection, roles: ServerRoles) -> None:
     """Create (or bring up to date) the office's group roles, their GRANTs, the row-level
     security and the login functions, in the caller's transaction; run again, it changes
-    nothing but what a newer program grants differently."""
+    nothing but what a newer program grants differently. Raises PrefixTakenError when the
+    office's role names already hold rights in another database (two databases whose names
+    begin alike)."""
+    other = _other_database(conn, roles)
+    if other is not None:
+        raise PrefixTakenError(roles.prefix, other)
     for name in roles.groups():
         if not _role_exists(conn, name):
             conn.exec_driver_sql(f"CREATE ROLE {quote(name)} NOLOGIN")

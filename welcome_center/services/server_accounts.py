@@ -207,7 +207,17 @@ def set_up_server(url: str, admin: str | None = None, password: str | None = Non
     roles = roles_of(url)
     try:
         with db.engine.begin() as conn:
-            server_roles.set_up(conn, roles)
+            try:
+                server_roles.set_up(conn, roles)
+            except server_roles.PrefixTakenError as exc:
+                raise DomainError(
+                    _(
+                        "The role names %(prefix)s_* belong to the database %(other)s on this "
+                        "server already; give this office's database a name that differs in "
+                        "its first 20 letters and digits. No role or right was made."
+                    )
+                    % {"prefix": exc.prefix, "other": exc.database}
+                ) from None
         uow = UnitOfWork(db)
         if admin is not None and password is not None and not users.has_users(uow):
             users.add_user(uow, None, admin, password, users.FIRST_USER_ROLES)
