@@ -136,11 +136,19 @@ def test_the_total_is_counted_apart_and_follows_filters_and_visibility(
 
 
 def test_the_first_page_comes_with_the_lines_it_shows_first(
-    uow: UnitOfWork, anna: Actor, office: Office
+    uow: UnitOfWork, anna: Actor, office: Office, way: str
 ) -> None:
     query = RecordQuery(text="arbeitsvertrag")
     ids, lines = record_list.first_page(uow, anna, query, 6, 4)
     assert ids == _newest_first(office.ids)[:6]
     assert [line.id for line in lines] == ids[:4]
     assert {line.client.display_name for line in lines if line.client} == {"Kowalczyk, Ewa"}
+    assert lines == record_list.record_rows(uow, anna, ids[:4])
+    rare, rare_lines = record_list.first_page(uow, anna, RecordQuery(text="zeugnis"), 6, 4)
+    assert rare == [line.id for line in rare_lines] == _newest_first(office.rare)
+    oldest = RecordQuery(text="arbeitsvertrag", descending=False)
+    assert record_list.first_page(uow, anna, oldest, 3, 3)[0] == office.ids[:3]
+    by_number = RecordQuery(text="arbeitsvertrag", sort=RecordSort.NUMBER, descending=False)
+    numbered, numbered_lines = record_list.first_page(uow, anna, by_number, 3, 2)
+    assert numbered == office.ids[:3] and [line.id for line in numbered_lines] == numbered[:2]
     assert record_list.first_page(uow, anna, RecordQuery(text="xyzzy"), 6, 4) == ([], [])

@@ -8,9 +8,9 @@ scrolled (:func:`record_page`) and is counted apart (:func:`record_count`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from welcome_center.reports import table_export
 from welcome_center.services import audit, record_views, visibility, vocabularies
 from welcome_center.services.context import Actor
 
+T = TypeVar("T")
 MAX_BLOCK = 1000
 FIRST_PAGE = 100  # the ids a search shows first; the rest follow as the list is scrolled
 # A search sorted by opening date reads its page along the date's index, testing the newest
@@ -156,37 +157,55 @@ def record_page(
     common word (the newest 100 of 35,000 lie among the newest few hundred records)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.read() as s:
-        return _page(s, actor, query, max(offset, 0), max(limit, 0))
+        read = _reader(s)
+        return _page(s, actor, query, max(offset, 0), max(limit, 0), read)
 
 
 def first_page(
     uow: UnitOfWork, actor: Actor, query: RecordQuery, limit: int, shown: int
 ) -> tuple[list[int], list[RecordSummary]]:
     """The first ``limit`` ids of the list (:func:`record_page`) and the lines of the first
-    ``shown`` of them, in one transaction: what a search shows first, with half the round
-    trips to a server of two calls."""
+    ``shown`` of them, in one transaction: what a search shows first. Sorted by date (as while
+    typing), the page and its lines are one query: on a server every round trip counts."""
     actor.require(Permission.WORK_RECORDS)
+    limit, shown = max(limit, 0), min(max(shown, 0), MAX_BLOCK)
     with uow.read() as s:
-        ids = _page(s, actor, query, 0, max(limit, 0))
-        return ids, lines(s, ids[: min(max(shown, 0), MAX_BLOCK)])
+        if query.text.strip() and query.sort is RecordSort.OPENED_ON:
+            found = _page(s, actor, query, 0, limit, lambda page: _lines_of_page(s, page, query))
+            return [line.id for line in found], found[:shown]
+        ids = _page(s, actor, query, 0, limit, _reader(s))
+        return ids, lines(s, ids[:shown])
 
 
-def _page(s: Session, actor: Actor, query: RecordQuery, offset: int, limit: int) -> list[int]:
+def _reader(s: Session) -> Callable[[Select[Any]], list[int]]:
+    return lambda page: [int(i) for i in s.scalars(page)]
+
+
+def _page(
+    s: Session,
+    actor: Actor,
+    query: RecordQuery,
+    offset: int,
+    limit: int,
+    read: Callable[[Select[Any]], list[T]],
+) -> list[T]:
+    """What ``read`` makes of the SELECT of the page's ids (in the list's order): the ids, or
+    their lines."""
     by_date = bool(query.text.strip()) and query.sort is RecordSort.OPENED_ON
     listed = _listed(s, query, actor)
     stmt = _searched(s, query, listed, matches_first=by_date)
     if stmt is None:  # nothing searchable typed
         return []
     if by_date and db_search.worth_walking(s, query.text, WALK_FROM):
-        walked = _walked(s, listed, query, offset, limit)
+        walked = read(_walk(s, listed, query, offset, limit))
         if len(walked) >= limit:
             return walked
-    return list(s.scalars(_ordered(stmt, query).offset(offset).limit(limit)))
+    return read(_ordered(stmt, query).offset(offset).limit(limit))
 
 
-def _walked(
+def _walk(
     s: Session, listed: Select[int], query: RecordQuery, offset: int, limit: int
-) -> list[int]:
+) -> Select[Any]:
     """The page read along the opening date's index: the newest ``offset + WALK_WINDOW``
     records the other filters list (``listed``), each tested for the words, until ``limit``
     match. Fewer than ``limit`` when the words are rarer among them than the estimate said (a
@@ -197,14 +216,13 @@ def _walked(
         .subquery("newest")
     )
     key = (window.c.opened_on, window.c.id)
-    stmt = (
+    return (
         select(window.c.id)
         .where(db_search.row_matches(s, query.text, window.c.id))
         .order_by(*(c.desc() if query.descending else c.asc() for c in key))
         .offset(offset)
         .limit(limit)
     )
-    return list(s.scalars(stmt))
 
 
 def record_count(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> int:
@@ -235,12 +253,30 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
     trip to a server."""
     if not ids:
         return []
+    rows = s.execute(_line_columns().where(Record.id.in_(ids))).all()
+    by_id = {r.id: _summary(r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _lines_of_page(s: Session, page: Select[Any], query: RecordQuery) -> list[RecordSummary]:
+    """The lines of a page of a list sorted by date, read with the page in one query."""
+    ids = page.subquery("page")
+    order = (Record.opened_on, Record.id)
+    stmt = (
+        _line_columns()
+        .join(ids, ids.c.id == Record.id)
+        .order_by(*(c.desc() if query.descending else c.asc() for c in order))
+    )
+    return [_summary(r) for r in s.execute(stmt)]
+
+
+def _line_columns() -> Select[*tuple[Any, ...]]:
     topic_codes = (
         select(func.aggregate_strings(RecordTopic.topic, _TOPICS_SEP))
         .where(RecordTopic.record_id == Record.id)
         .scalar_subquery()
     )
-    rows = s.execute(
+    columns: Select[*tuple[Any, ...]] = (
         select(
             Record.id, Record.number, Record.kind, Record.status, Record.opened_on,
             Record.closed_on, Record.client_person_id, Record.client_organisation_id,
@@ -250,30 +286,30 @@ def lines(s: Session, ids: list[int]) -> list[RecordSummary]:
         .outerjoin(Person, Person.id == Record.client_person_id)
         .outerjoin(Organisation, Organisation.id == Record.client_organisation_id)
         .outerjoin(User, User.id == Record.counsellor_id)
-        .where(Record.id.in_(ids))
-    ).all()  # fmt: skip
-    topics = {r.id: r.topic_codes.split(_TOPICS_SEP) for r in rows if r.topic_codes}
-    by_id = {}
-    for r in rows:
-        client: ClientRef | None = None  # an anonymous enquiry: neither
-        if r.client_person_id is not None:
-            name = record_views.person_name(r.family_name, r.given_name)
-            client = ClientRef(ClientKind.PERSON, r.client_person_id, name)
-        elif r.client_organisation_id is not None:
-            client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)
-        counsellor = (r.display_name or r.username) if r.username else None
-        by_id[r.id] = RecordSummary(
-            id=r.id,
-            number=r.number,
-            kind=r.kind,
-            status=r.status,
-            client=client,
-            opened_on=r.opened_on,
-            closed_on=r.closed_on,
-            counsellor=counsellor,
-            topics=tuple(sorted(topics.get(r.id, ()))),
-        )
-    return [by_id[i] for i in ids if i in by_id]
+    )  # fmt: skip
+    return columns
+
+
+def _summary(r: Any) -> RecordSummary:
+    client: ClientRef | None = None  # an anonymous enquiry: neither
+    if r.client_person_id is not None:
+        name = record_views.person_name(r.family_name, r.given_name)
+        client = ClientRef(ClientKind.PERSON, r.client_person_id, name)
+    elif r.client_organisation_id is not None:
+        client = ClientRef(ClientKind.ORGANISATION, r.client_organisation_id, r.name)
+    counsellor = (r.display_name or r.username) if r.username else None
+    topics = r.topic_codes.split(_TOPICS_SEP) if r.topic_codes else ()
+    return RecordSummary(
+        id=r.id,
+        number=r.number,
+        kind=r.kind,
+        status=r.status,
+        client=client,
+        opened_on=r.opened_on,
+        closed_on=r.closed_on,
+        counsellor=counsellor,
+        topics=tuple(sorted(topics)),
+    )
 
 
 def export_list(uow: UnitOfWork, actor: Actor, ids: Sequence[int], path: Path) -> int:
