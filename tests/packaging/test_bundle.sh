@@ -13,6 +13,8 @@
 #  2. starts the bundled desk on Xvfb (display :81, openbox as window manager), measures the
 #     time to the sign-in window, logs in and takes a screenshot of the desk;
 #  3. runs the bundled `report` command: a PDF (its fonts embedded) and JSON on standard output;
+#     sets up an encrypted office and checks and backs it up; upgrades a database of an older
+#     schema (made with the build venv's Alembic), which writes a backup first;
 #  4. installs it with install.sh --user into the temporary HOME, starts it from the menu
 #     entry's Exec line and takes a screenshot (the window's icon in openbox's title bar), shows
 #     the menu entry in a file manager when pcmanfm is there, then uninstall.sh, and checks that
@@ -262,6 +264,50 @@ if grep -q "cannot be reached" "$work/pg.log"; then
   ok "PostgreSQL driver loads (the server on port 1 \"cannot be reached\")"
 else
   fail "PostgreSQL driver: $(cat "$work/pg.log")"
+fi
+
+step "3c. an update: the bundle upgrades a database of an older schema, after a backup"
+# The older schema is made by stepping a new file back with Alembic in the build venv (this
+# preparation alone uses a Python with the package; the upgrade is the bundle's own).
+schema_python=${WC_SCHEMA_PYTHON:-$root/build/venv/bin/python}
+old=$work/old
+mkdir -p "$old"
+if [ -x "$schema_python" ] \
+  && echo "$secret" | data=$old clean "$exe" --lang en setup --plain --office Alt --admin ada \
+    > "$work/old-setup.log" 2>&1 \
+  && "$schema_python" - "$old/welcome-center.db" > "$work/downgrade.log" 2>&1 <<'PY'
+import sys
+from pathlib import Path
+
+from alembic import command
+
+from welcome_center.db import migrate
+from welcome_center.db.engine import open_engine, url_for_path
+
+db = open_engine(url_for_path(Path(sys.argv[1])))
+cfg = migrate.alembic_config()
+with db.engine.connect() as conn:
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    with conn.begin():
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-2")
+db.dispose()
+PY
+then
+  before=$(data=$old clean "$exe" --lang en db check | sed -n 's/^Schema: //p')
+  # Any command opens the database as the desk does: the upgrade comes first.
+  data=$old clean WELCOME_CENTER_PASSWORD="$secret" "$exe" --lang en --user ada user list \
+    > "$work/upgrade.log" 2>&1 || true
+  after=$(data=$old clean "$exe" --lang en db check | sed -n 's/^Schema: //p')
+  saved=$(ls "$old/backups" 2>/dev/null | grep before-migration || true)
+  if [ -n "$saved" ] && [ "$after" != "$before" ] && echo "$after" | grep -q "up to date"; then
+    ok "upgraded from \"$before\" to \"$after\", backup first: backups/$saved"
+  else
+    fail "upgrade: before \"$before\", after \"$after\", backups: $saved; $(cat "$work/upgrade.log")"
+  fi
+else
+  echo "skipped: no Python with the package at $schema_python (WC_SCHEMA_PYTHON) to make an old schema"
 fi
 
 step "4. install.sh --user into the temporary HOME, the menu entry, uninstall.sh"
