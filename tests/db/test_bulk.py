@@ -100,3 +100,14 @@ def test_many_rows_go_in_as_they_are_written(uow: UnitOfWork) -> None:
         assert [(e.at, e.entity_id, e.fields, e.detail) for e in logged] == [
             (NOON, e["entity_id"], e["fields"], e["detail"]) for e in entries
         ]
+
+
+def test_many_rows_without_their_timestamps_get_them(uow: UnitOfWork) -> None:
+    before = datetime.now(UTC)
+    rows = [{"name": f"Ohne Zeit {i}", "name_key": f"ohne zeit {i}"} for i in range(150)]
+    with uow.begin() as s:
+        bulk.bulk_insert(s, Organisation, rows)
+    with uow.read() as s:
+        orgs = s.scalars(select(Organisation).where(Organisation.name.like("Ohne Zeit %"))).all()
+        assert len(orgs) == len(rows)
+        assert all(o.created_at >= before and o.updated_at >= before for o in orgs)

@@ -42,18 +42,21 @@ def bulk_insert(session: Session, target: Target, rows: Sequence[Row], chunk: in
     session.flush()
     table = _table(target)
     dialect = session.get_bind().dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
-    keys = list(compiled.positiontup or ())  # the given columns, and those with defaults
     default = {c.name: c.default for c in table.c if c.default is not None}
     scalar = {k: d.arg for k, d in default.items() if isinstance(d, ScalarElementColumnDefault)}
-    computed = [k for k in keys if k not in rows[0] and k in default and k not in scalar]
+    # Defaults SQLAlchemy computes per row (a time stamp): only its own INSERT sets them.
+    computed = [k for k in default if k not in rows[0] and k not in scalar]
     if dialect.name == "postgresql" and len(rows) >= COPY_FROM and not computed:
         _copy(session, table, rows, scalar, default)
         return
-    if dialect.name != "sqlite" or computed:  # SQLAlchemy computes callable defaults per row
+    # A few rows (the audit chain's entry per save, written while it holds the chain's head):
+    # SQLAlchemy's cached statement, no compilation of our own.
+    if dialect.name != "sqlite" or computed:
         for start in range(0, len(rows), chunk):
             session.execute(insert(table), rows[start : start + chunk])
         return
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    keys = list(compiled.positiontup or ())  # the given columns, and those with defaults
     convert = [_converter(table, k, session) for k in keys]
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
