@@ -98,7 +98,7 @@ def desk(db: str, username: str, password: str) -> int:
         _mark("logged_in")
         return actor
 
-    def log_in_to_locked(_db_name, opener):  # type: ignore[no-untyped-def]
+    def log_in_to_locked(_db_name, opener, server=False):  # type: ignore[no-untyped-def]
         """An encrypted file: the login dialog's own opener (the key slot, the file opened and
         migrated, the password checked), given the name and password as typed."""
         uow, actor = opener(username, password)
