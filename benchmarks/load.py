@@ -21,6 +21,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class Report:
     confirmed: int
     lost: list[str]
     failed_desks: list[str] = field(default_factory=list)
+    # A server's backends seen waiting, sampled five times a second: what they waited for.
+    waits: dict[str, int] = field(default_factory=dict)
+    samples: int = 0
 
     @property
     def saves_per_second(self) -> float:
@@ -145,13 +149,66 @@ def run(
         p.start()
     for _ in procs:
         ready.get(timeout=300)  # each desk has logged in (argon2 per login)
+    sampler = _WaitSampler(url) if _is_server(url) else None
     go.set()
     started = time.monotonic()
-    found = [results.get(timeout=seconds + 300) for _ in procs]
+    if sampler is not None:
+        sampler.start()
+    try:
+        found = [results.get(timeout=seconds + 300) for _ in procs]
+    finally:
+        if sampler is not None:
+            sampler.stop()
     elapsed = time.monotonic() - started
     for p in procs:
         p.join(timeout=60)
-    return _merge(url, desks, elapsed, count, found)
+    report = _merge(url, desks, elapsed, count, found)
+    if sampler is not None:
+        report.waits, report.samples = dict(sampler.waits), sampler.samples
+    return report
+
+
+class _WaitSampler(threading.Thread):
+    """Samples ``pg_stat_activity`` during the run: which lock (by the statement waiting for
+    it) or event the desks' backends waited for, to say why saves took as long as they did."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        from sqlalchemy.engine import make_url
+
+        self.dsn = make_url(url).set(drivername="postgresql").render_as_string(False)
+        self.database = make_url(url).database
+        self.waits: dict[str, int] = defaultdict(int)
+        self.samples = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self._done.wait(0.2):
+                self.samples += 1
+                for kind, event, query in conn.execute(_WAITING, (self.database,)):
+                    self.waits[_wait_name(kind, event, query)] += 1
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=10)
+
+
+_WAITING = (
+    "SELECT wait_event_type, wait_event, query FROM pg_stat_activity WHERE datname = %s "
+    "AND state = 'active' AND wait_event_type IS NOT NULL AND pid <> pg_backend_pid()"
+)
+
+
+def _wait_name(kind: str, event: str, query: str) -> str:
+    if kind != "Lock":
+        return f"{kind}: {event}"
+    for table in ("audit_chain_head", "number_counters", "record_search"):
+        if table in query:
+            return f"lock on {table} ({event})"
+    return f"lock ({event}): {' '.join(query.split())[:60]}"
 
 
 def _merge(url: str, desks: int, elapsed: float, count: int, found: list[dict[str, Any]]) -> Report:
@@ -287,6 +344,12 @@ def table(r: Report) -> str:
     else:
         out.append("errors: none")
     out += [f"desk failed: {line}" for line in r.failed_desks]
+    if r.samples:
+        out.append(f"server backends waiting, per sample ({r.samples} samples, 5 a second):")
+        out += [
+            f"  {n / r.samples:5.2f}  {kind}"
+            for kind, n in sorted(r.waits.items(), key=lambda kv: -kv[1])[:8]
+        ]
     return "\n".join(out)
 
 

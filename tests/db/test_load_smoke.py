@@ -41,6 +41,8 @@ def test_two_desks_lose_no_confirmed_save(load_url: str) -> None:
     for figures in report.actions.values():
         assert set(figures) == {"count", "p50", "p95", "max"}
         assert 0 <= figures["p50"] <= figures["p95"] <= figures["max"]
+    if load_url.startswith("postgresql"):  # the server's waits sampled during the run
+        assert report.samples > 0
     text = load.table(report)
     assert "saves:" in text and "lost: 0" in text
     assert "list open" in text
