@@ -157,7 +157,7 @@ starts=()
 vstarts=()
 for i in $(seq 1 "$runs"); do
   if [ -n "${WC_COMPARE_VENV:-}" ]; then
-    read -r vwid vpid vsecs < <(
+    read -r _vwid vpid vsecs < <(
       data=$vdata time_to_window "venv-start-$i" "$WC_COMPARE_VENV/bin/welcome-center" --demo)
     if [ -n "$vpid" ]; then
       vstarts+=("$vsecs")
@@ -300,7 +300,7 @@ then
   data=$old clean WELCOME_CENTER_PASSWORD="$secret" "$exe" --lang en --user ada user list \
     > "$work/upgrade.log" 2>&1 || true
   after=$(data=$old clean "$exe" --lang en db check | sed -n 's/^Schema: //p')
-  saved=$(ls "$old/backups" 2>/dev/null | grep before-migration || true)
+  saved=$(cd "$old/backups" 2>/dev/null && ls -- *before-migration* 2>/dev/null || true)
   if [ -n "$saved" ] && [ "$after" != "$before" ] && echo "$after" | grep -q "up to date"; then
     ok "upgraded from \"$before\" to \"$after\", backup first: backups/$saved"
   else
@@ -334,9 +334,9 @@ fi
 exec_line=$(sed -n 's/^Exec=//p' "$entry")
 icon_name=$(sed -n 's/^Icon=//p' "$entry")
 echo "menu entry: Exec=$exec_line Icon=$icon_name"
-clean "$home/.local/bin/welcome-center" --version > /dev/null && ok "~/.local/bin/welcome-center" \
+clean "$home/.local/bin/welcome-center" --version > /dev/null && ok "the installed command runs" \
   || fail "the installed command does not run"
-read -r mwid mpid msecs < <(time_to_window "menu-start" $exec_line --demo)
+read -r mwid mpid _msecs < <(time_to_window "menu-start" $exec_line --demo)
 sleep 2
 if [ -n "$mwid" ]; then
   DISPLAY=$display import -window root "$shots/menu-start.png"
