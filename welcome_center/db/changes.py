@@ -102,30 +102,38 @@ def origin_of(pool: Any) -> str:
         return token
 
 
-def announce(session: Session, entries: Sequence[tuple[int, str, str, int | None]]) -> None:
-    """Entries (id, action, entity, entity id) that ``session``'s transaction writes: on a
-    server, NOTIFY them in the same transaction; on a file, remember their ids as our own once
-    the transaction has committed."""
-    changing = [e for e in entries if e[1] not in QUIET_ACTIONS]
+def announce(session: Session, entries: Sequence[tuple[str, str, int | None]]) -> None:
+    """On a server, NOTIFY the entries (action, entity, entity id) that ``session``'s
+    transaction writes, in that transaction: delivered at its commit, never after a rollback.
+    Called before the audit chain's head is locked, so that the round trip is not spent holding
+    it. On a file nothing happens here (see :func:`written`)."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
-        # Ours from now on: the write lock (BEGIN IMMEDIATE) keeps them from anyone else, and a
-        # watcher may read them the moment the commit ends. A rollback gives them back.
-        ids = [e[0] for e in entries]
-        with _LOCK:
-            own = _OWN_IDS.get(_pool_of(bind))
-            if own is None:
-                return  # nobody watches this database here (the command line, a test)
-            own.update(ids)
-        session.info.setdefault(_WRITTEN, []).extend(ids)
         return
-    if not changing:
+    items = [[action, entity, entity_id] for action, entity, entity_id in entries
+             if action not in QUIET_ACTIONS]  # fmt: skip
+    if not items:
         return
-    items = [[action, entity, entity_id] for _id, action, entity, entity_id in changing]
-    payload = json.dumps({"o": origin_of(_pool_of(bind)), "e": items}, separators=(",", ":"))
+    origin = origin_of(_pool_of(bind))
+    payload = json.dumps({"o": origin, "e": items}, separators=(",", ":"))
     if len(payload.encode()) > _PAYLOAD_LIMIT:
-        payload = json.dumps({"o": origin_of(_pool_of(bind)), "much": True})
+        payload = json.dumps({"o": origin, "much": True})
     session.execute(select(func.pg_notify(CHANNEL, payload)))
+
+
+def written(session: Session, ids: Sequence[int]) -> None:
+    """On a file, the ids of the audit entries ``session``'s transaction writes: this
+    program's own from now on (the write lock of BEGIN IMMEDIATE keeps them from anyone else,
+    and a watcher may read them the moment the commit ends; a rollback gives them back)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        return
+    with _LOCK:
+        own = _OWN_IDS.get(_pool_of(bind))
+        if own is None:
+            return  # nobody watches this database here (the command line, a test)
+        own.update(ids)
+    session.info.setdefault(_WRITTEN, []).extend(ids)
 
 
 @event.listens_for(Session, "after_commit")

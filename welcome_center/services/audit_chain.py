@@ -139,6 +139,7 @@ def _head_values(head: Head) -> dict[str, Any]:
 
 def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Chain and insert ``rows`` now, in the caller's transaction (which then holds the head)."""
+    changes.announce(session, [(r["action"], r["entity"], r["entity_id"]) for r in rows])
     head = _lock_head(session)
     ids = _next_ids(session, head, len(rows))
     if ids[0] != head.last_id + 1:  # a retention gap waiting for the next entry moves to it
@@ -152,9 +153,7 @@ def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         prev = entry["hash"] = row_hash(entry, prev)
         chained.append(entry)
     bulk.bulk_insert(session, ENTRIES, chained)
-    changes.announce(
-        session, [(e["id"], e["action"], e["entity"], e["entity_id"]) for e in chained]
-    )
+    changes.written(session, ids)  # other desks are told (announce); a file's watcher reads them
     session.execute(
         update(HEAD)
         .where(HEAD.c.id == 1)
