@@ -123,13 +123,17 @@ class Ops(QObject):
     # -- calls -----------------------------------------------------------------------------
 
     def read(self, parent: QWidget | None, call: Call[T]) -> T | None:
-        """``call(uow, actor)``; an error is shown and None returned."""
+        """``call(uow, actor)``; an error is shown and None returned (not when the window that
+        asked is closed: a timer of a closed page has nobody to tell, and the program may be
+        closing its database)."""
         try:
             return call(self.uow, self.actor)
         except DomainError as exc:
-            show_error(parent, exc)
+            if _someone_to_tell(parent):
+                show_error(parent, exc)
         except ConcurrentChangeError:
-            show_concurrent(parent)
+            if _someone_to_tell(parent):
+                show_concurrent(parent)
         return None
 
     def write(
@@ -275,6 +279,11 @@ class Jobs(QObject):
         for jobs in list(cls._all):
             if isValid(jobs):
                 jobs.wait(timeout)
+
+
+def _someone_to_tell(parent: QWidget | None) -> bool:
+    """Whether an error of a read ``parent`` asked for can be shown: its window is open."""
+    return parent is None or (isValid(parent) and parent.window().isVisible())
 
 
 def show_error(parent: QWidget | None, exc: DomainError) -> None:
