@@ -58,6 +58,7 @@ RECORD_WINDOW_KEYS = (
     KeyRow(("Ctrl+D",), N_("The record's documents")),
     KeyRow(("Ctrl+P",), N_("Print the summary for the client")),
     KeyRow(("F5",), N_("Reload the record")),
+    KeyRow(("Ctrl+L",), N_("Assign a client to an anonymous enquiry")),
     KeyRow(("F6",), N_("Compare both versions when another desk changed the record")),
     KeyRow(("Esc", "Ctrl+W"), N_("Close the window (asks first if something is unsaved)")),
 )

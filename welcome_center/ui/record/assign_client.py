@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 def assign_text() -> str:
-    """The words of the action, wherever the record window offers it."""
-    return _("Assign a clie&nt…")
+    """The words of the action, wherever the record window offers it. A key, not a letter:
+    every letter of the words is taken on some tab (the tabs' "New …" have the n)."""
+    return _("Assign a client… (Ctrl+L)")
 
 
 class AssignClientDialog(EditDialog):

@@ -170,11 +170,17 @@ class RecordWindow(QMainWindow):
             (("Esc", "Ctrl+W"), self.close),
             (("F5",), self.refresh),
             (("F6",), self._compare_noticed),
+            (("Ctrl+L",), self._assign_if_anonymous),
         ):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(lambda _c=False, s=slot: s())
             self.addAction(action)
+
+    def _assign_if_anonymous(self) -> None:
+        """Ctrl+L: the header's "Assign a client…", while the record has no client."""
+        if self.header.assign_button.isVisibleTo(self):
+            self.header.assign_button.click()
 
     def _compare_noticed(self) -> None:
         """F6: the notice's Compare, while the notice of a colleague's change offers it."""
