@@ -84,6 +84,12 @@ class NamePool:
         return rng.choice(self.family_male), rng.choice(self.given_male)
 
 
+def _written_name(name: str) -> bool:
+    """Letters, spaces, hyphens and apostrophes only: Faker's Turkish list holds a typo with a
+    spacing tilde ("N˜zamett˜n"), which the desk showed as such."""
+    return all(c.isalpha() or c in " -'’" for c in name)
+
+
 def _unique(draw: Callable[[], object], n: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(draw()) for _ in range(n)))
 
@@ -108,6 +114,7 @@ def build_name_pools(seed: int, size: int = 240) -> dict[str, NamePool]:
             lists[1] = tuple(f"{'Văn' if j % 3 else 'Đức'} {g}" for j, g in enumerate(lists[1]))
         if locale == "uk_UA":
             lists = [tuple(transliterate_ukrainian(n) for n in names) for names in lists]
+        lists = [tuple(n for n in names if _written_name(n)) for names in lists]
         pools[locale] = NamePool(*lists)
     family = tuple(_ARABIC_FAMILY.split())
     female, male = tuple(_ARABIC_FEMALE.split()), tuple(_ARABIC_MALE.split())
