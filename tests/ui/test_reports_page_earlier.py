@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import type_text
@@ -41,6 +41,9 @@ def _choose_by_keys(qtbot: QtBot, page: ReportsPage, kind: str, month: str, year
     year over the old one."""
     chooser = page.chooser
     chooser.kind.setFocus()
+    # A combo box joins letters typed within the keyboard interval into one word to look for
+    # ("Y" then "Q" is "YQ", which names nothing): a user's next choice comes later than that.
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
     qtbot.keyClicks(chooser.kind, kind)
     if month:
         type_text(chooser.month, month)  # with umlauts: "Mär"
