@@ -64,6 +64,13 @@ class Ops(QObject):
         self._labels: dict[tuple[Vocabulary, str], str] | None = None
         self.jobs = Jobs(self)
         self.changed.connect(self._forget)
+        self.is_closed = False
+
+    def close(self) -> None:
+        """The desk is closing and its database goes: a timer of a page that fires later reads
+        nothing and shows no message (nobody is there to answer it)."""
+        self.jobs.wait()
+        self.is_closed = True
 
     # -- cached look-ups -------------------------------------------------------------------
 
@@ -126,6 +133,8 @@ class Ops(QObject):
         """``call(uow, actor)``; an error is shown and None returned (not when the window that
         asked is closed: a timer of a closed page has nobody to tell, and the program may be
         closing its database)."""
+        if self.is_closed:
+            return None
         try:
             return call(self.uow, self.actor)
         except DomainError as exc:
