@@ -130,19 +130,16 @@ class Ops(QObject):
     # -- calls -----------------------------------------------------------------------------
 
     def read(self, parent: QWidget | None, call: Call[T]) -> T | None:
-        """``call(uow, actor)``; an error is shown and None returned (not when the window that
-        asked is closed: a timer of a closed page has nobody to tell, and the program may be
-        closing its database)."""
+        """``call(uow, actor)``; an error is shown and None returned. After :meth:`close`
+        nothing is read and nothing shown."""
         if self.is_closed:
             return None
         try:
             return call(self.uow, self.actor)
         except DomainError as exc:
-            if _someone_to_tell(parent):
-                show_error(parent, exc)
+            show_error(parent, exc)
         except ConcurrentChangeError:
-            if _someone_to_tell(parent):
-                show_concurrent(parent)
+            show_concurrent(parent)
         return None
 
     def write(
@@ -288,11 +285,6 @@ class Jobs(QObject):
         for jobs in list(cls._all):
             if isValid(jobs):
                 jobs.wait(timeout)
-
-
-def _someone_to_tell(parent: QWidget | None) -> bool:
-    """Whether an error of a read ``parent`` asked for can be shown: its window is open."""
-    return parent is None or (isValid(parent) and parent.window().isVisible())
 
 
 def show_error(parent: QWidget | None, exc: DomainError) -> None:
