@@ -401,6 +401,10 @@ def test_a_few_callers_give_no_name_and_count_as_domain_md_says(demo: UnitOfWork
             table: count(f"SELECT count(*) FROM {table} WHERE record_id IN ({anonymous_ids})")  # noqa: S608
             for table in ("referrals", "record_parties", "recognition_procedures")
         }
+        accompanied = count(
+            f"SELECT count(*) FROM record_services WHERE record_id IN ({anonymous_ids}) "  # noqa: S608
+            "AND service IN ('case_accompaniment', 'collegial_case_work')"
+        )
         answered = count(
             f"SELECT count(DISTINCT record_id) FROM consultations WHERE record_id IN ({anonymous_ids})"  # noqa: S608,E501
         )
@@ -411,6 +415,7 @@ def test_a_few_callers_give_no_name_and_count_as_domain_md_says(demo: UnitOfWork
     assert phone > anonymous / 2
     assert with_client == 0
     assert attached == {"referrals": 0, "record_parties": 0, "recognition_procedures": 0}
+    assert accompanied == 0  # a case is accompanied, not a caller without a name
     assert answered == anonymous  # each caller was answered
     manager = users.authenticate(demo, "petra.voigt", DEMO_PASSWORD)
     assert first is not None

@@ -21,6 +21,7 @@ _ORG_REQUESTERS = {"company", "public_employer", "municipality", "authority"}  #
 # about 4 % of all records, most of them phone calls, answered at once.
 ANONYMOUS_SHARE = 0.05
 _ANONYMOUS_CHANNELS = dd.Weighted(["phone", "email", "in_person"], {"phone": 8, "email": 1})
+_NEEDS_A_CLIENT = frozenset({"case_accompaniment", "collegial_case_work"})
 
 
 class Office:
@@ -114,6 +115,8 @@ class Office:
             closed = None
         status = RecordStatus.CLOSED if closed else RecordStatus.IN_PROGRESS
         topics, services = self._subjects(True, False)
+        # Accompanying a case, or working on it with colleagues, needs someone with a name.
+        services = [x for x in services if x not in _NEEDS_A_CLIENT] or ["initial_information"]
         place = self.pick["municipality"].pick(rng) if rng.random() < 0.3 else None
         reason = rng.choice(("goal_reached", "goal_reached", "not_responsible")) if closed else None
         if closed and reason not in self.codes["closing_reason"]:
