@@ -387,7 +387,15 @@ def _old_backup(folder: Path, days: int) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def test_the_status_bar_warns_when_there_is_no_backup(qtbot, ops: Ops, state, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _file_backups_only(pg_server: object) -> None:
+    if pg_server is not None:  # a server's backups are its administrator's: no status shown
+        pytest.skip("the backups of a SQLite file")
+
+
+def test_the_status_bar_warns_when_there_is_no_backup(
+    qtbot, ops: Ops, state, tmp_path, pg_server
+) -> None:  # type: ignore[no-untyped-def]
+    _file_backups_only(pg_server)
     window = _window(qtbot, ops, state, backups=tmp_path / "backups")
     qtbot.waitUntil(lambda: window.backup_label.isVisible(), timeout=3000)
     assert window.backup_label.text() == "No backup yet"
@@ -396,8 +404,9 @@ def test_the_status_bar_warns_when_there_is_no_backup(qtbot, ops: Ops, state, tm
 
 
 def test_the_status_bar_counts_the_days_since_the_last_backup(
-    qtbot, ops: Ops, state, tmp_path
+    qtbot, ops: Ops, state, tmp_path, pg_server
 ) -> None:  # type: ignore[no-untyped-def]
+    _file_backups_only(pg_server)
     _old_backup(tmp_path / "backups", days=9)
     window = _window(qtbot, ops, state, backups=tmp_path / "backups")
     qtbot.waitUntil(lambda: window.backup_label.isVisible(), timeout=3000)

@@ -317,13 +317,15 @@ def create_person(
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
         d = _clean_person(s, draft)
-        if not accept_duplicates and (found := person_candidates(s, d, actor=actor)):
-            raise DuplicateCandidatesError(found)
+        # Built first: the text guard refuses a control character under its field before the
+        # name goes into a query (PostgreSQL refuses a NUL in any statement's text).
         p = Person(
             **asdict(d),
             name_key=person_key(d.family_name, d.given_name),
             updated_by_id=actor.user_id,
         )
+        if not accept_duplicates and (found := person_candidates(s, d, actor=actor)):
+            raise DuplicateCandidatesError(found)
         s.add(p)
         s.flush()
         audit.log(s, actor, AuditAction.CREATE, "person", p.id)
@@ -395,11 +397,11 @@ def create_organisation(
     with uow.begin() as s:
         d = _clean_org(s, draft, None)
         first_contacts = [_clean_contact(c) for c in contacts]
-        if not accept_duplicates and (found := organisation_candidates(s, d.name, actor=actor)):
-            raise DuplicateCandidatesError(found)
-        o = Organisation(
+        o = Organisation(  # built first, as a person is (the text guard before a query)
             **asdict(d), name_key=organisation_key(d.name), updated_by_id=actor.user_id
         )
+        if not accept_duplicates and (found := organisation_candidates(s, d.name, actor=actor)):
+            raise DuplicateCandidatesError(found)
         o.contacts = [
             ContactPerson(
                 name=c.name,
