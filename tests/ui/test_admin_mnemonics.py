@@ -5,7 +5,6 @@ window's menus' and every field, button and inner tab of that tab, whatever stat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import mnemonic_letter
 from welcome_center import i18n
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin import AdminPage
@@ -26,11 +26,6 @@ def lang(request: pytest.FixtureRequest) -> Iterator[str]:
     i18n.set_language("en")
 
 
-def _letter(text: str) -> str | None:
-    found = re.search(r"&([^&])", text.replace("&&", ""))
-    return found.group(1).casefold() if found else None
-
-
 def _texts(tab: QWidget, tabs: QTabWidget) -> list[str]:
     """Every text of ``tab`` that carries a mnemonic, in any state (hidden ones too)."""
     texts = [b.text() for b in tab.findChildren(QAbstractButton)]
@@ -39,7 +34,7 @@ def _texts(tab: QWidget, tabs: QTabWidget) -> list[str]:
     for inner in tab.findChildren(QTabWidget):
         if inner is not tabs:
             texts += [inner.tabText(i) for i in range(inner.count())]
-    return [t for t in texts if _letter(t)]
+    return [t for t in texts if mnemonic_letter(t)]
 
 
 @pytest.fixture
@@ -54,12 +49,12 @@ def page(qtbot: QtBot, admin_ops: Ops, lang: str) -> AdminPage:
 
 def test_every_letter_is_one_thing_on_every_tab(page: AdminPage, lang: str) -> None:
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert all(_letter(t) for t in titles), titles  # Import and Likely duplicates too
+    assert all(mnemonic_letter(t) for t in titles), titles  # Import and Likely duplicates too
     window = [*titles, i18n._("&Desk"), i18n._("&Help")]
     for i, title in enumerate(titles):
         texts = window + _texts(page.tabs.widget(i), page.tabs)
-        letters = [_letter(t) for t in texts]
-        doubled = sorted(t for t in texts if letters.count(_letter(t)) > 1)
+        letters = [mnemonic_letter(t) for t in texts]
+        doubled = sorted(t for t in texts if letters.count(mnemonic_letter(t)) > 1)
         assert not doubled, (lang, title, doubled)
 
 

@@ -6,7 +6,6 @@ Documents tab's letter opens it, the Overview's goes back."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import mnemonic_letter
 from tests.ui.test_documents import open_window, record_id  # noqa: F401  (a fixture)
 from welcome_center import i18n
 from welcome_center.ui.ops import Ops
@@ -28,11 +28,6 @@ def lang(request: pytest.FixtureRequest) -> Iterator[str]:
     i18n.set_language("en")
 
 
-def _letter(text: str) -> str | None:
-    found = re.search(r"&([^&])", text.replace("&&", ""))
-    return found.group(1).casefold() if found else None
-
-
 def _texts(root: QWidget, only_shown: bool = False) -> list[str]:
     def counts(w: QWidget) -> bool:
         return not only_shown or w.isVisibleTo(root.window())
@@ -40,7 +35,7 @@ def _texts(root: QWidget, only_shown: bool = False) -> list[str]:
     texts = [b.text() for b in root.findChildren(QAbstractButton) if counts(b)]
     texts += [lab.text() for lab in root.findChildren(QLabel) if lab.buddy() and counts(lab)]
     texts += [g.title() for g in root.findChildren(QGroupBox) if counts(g)]
-    return [t for t in texts if _letter(t)]
+    return [t for t in texts if mnemonic_letter(t)]
 
 
 @pytest.fixture
@@ -50,13 +45,13 @@ def window(qtbot: QtBot, ops: Ops, record_id: int, lang: str) -> RecordWindow:  
 
 def test_every_letter_is_one_thing_on_every_tab(window: RecordWindow, lang: str) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert all(_letter(t) for t in titles), titles
+    assert all(mnemonic_letter(t) for t in titles), titles
     header = _texts(window.header, only_shown=True)  # an open enquiry's
     header += _texts(window.notice)  # the notice of a colleague's change, when it shows
     for i, title in enumerate(titles):
         texts = titles + header + _texts(window.tabs.widget(i))
-        letters = [_letter(t) for t in texts]
-        doubled = sorted(t for t in texts if letters.count(_letter(t)) > 1)
+        letters = [mnemonic_letter(t) for t in texts]
+        doubled = sorted(t for t in texts if letters.count(mnemonic_letter(t)) > 1)
         assert not doubled, (lang, title, doubled)
 
 
