@@ -35,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,6 +54,18 @@ SERVER_BOUND = ("search_p95",)
 
 def _ratio(plain: Measure, encrypted: Measure) -> float | None:
     return encrypted.value / plain.value if plain.value > 0 else None
+
+
+def _beside(plain: Sequence[Measure], other: Sequence[Measure]) -> dict[str, Any]:
+    """The JSON of a second set of measures: its figures, those it missed, each one's ratio."""
+    return {
+        "measures": [m.as_json() for m in other],
+        "missed": [m.name for m in other if m.met is False],
+        "ratio_to_plain": {
+            p.name: None if (r := _ratio(p, o)) is None else round(r, 3)
+            for p, o in zip(plain, other, strict=True)
+        },
+    }
 
 
 def comparison(
@@ -182,23 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "machine": info, "measures": [m.as_json() for m in plain],
                    "missed": [m.name for m in plain if m.met is False]}  # fmt: skip
         if on_server is not None:
-            summary[SERVER] = {
-                "measures": [m.as_json() for m in on_server],
-                "missed": [m.name for m in on_server if m.met is False],
-                "ratio_to_plain": {
-                    p.name: None if (r := _ratio(p, e)) is None else round(r, 3)
-                    for p, e in zip(plain, on_server, strict=True)
-                },
-                "bound": SERVER_AT_MOST,
-            }
+            summary[SERVER] = {**_beside(plain, on_server), "bound": SERVER_AT_MOST}
         if encrypted is not None:
             summary[ENCRYPTED] = {
-                "measures": [m.as_json() for m in encrypted],
-                "missed": [m.name for m in encrypted if m.met is False],
-                "ratio_to_plain": {
-                    p.name: None if (r := _ratio(p, e)) is None else round(r, 3)
-                    for p, e in zip(plain, encrypted, strict=True)
-                },
+                **_beside(plain, encrypted),
                 "above": above,
                 "bound": ENCRYPTED_AT_MOST,
             }
