@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.services.context import Actor
-from welcome_center.ui.ops import Jobs, Ops
+from welcome_center.ui.ops import Ops
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -51,11 +51,10 @@ def ops_for(uow: UnitOfWork) -> Iterator[Callable[[Actor], Ops]]:
         return o
 
     yield make
-    # The desks' background jobs (a report being computed) end before the test's database goes:
-    # on a server the database is dropped at once, and a job still reading would fail there.
-    Jobs.wait_all()
+    # Each desk is closed before the test's database goes (on a server it is dropped at once):
+    # its background jobs end first, and a page's timer firing later reads nothing.
     for o in made:
-        o.close()  # a page's timer firing after the test reads nothing from the gone database
+        o.close()
         o.deleteLater()
 
 
