@@ -2,17 +2,20 @@
 
 Fills an empty database with what an office like the Welcome Center Region Zwickau holds after
 its first years (March 2023 to today). Rows are built as dicts with ids assigned here (clients
-in :mod:`demo_clients`, records in :mod:`demo_records`), written with bulk Core inserts, and
+in :mod:`demo_clients`, records in :mod:`demo_records`), written with bulk Core inserts every
+``demo_records.CHUNK_RECORDS`` records (300,000 records' rows held at once took 2.5 GB), and
 the search index is rebuilt once at the end.
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db import bulk, search
@@ -96,14 +99,15 @@ def generate_demo(
             )
         b = load_basis(s, random.Random(seed), today, records)
         counsellors = _users(s, b)
-        Office(s, b, Clients(b, seed), counsellors, anonymous_share).build()
-        _write(s, b.rows)
+        writer = _Writer(s, b.rows)
+        Office(s, b, Clients(b, seed), counsellors, anonymous_share, writer).build()
+        writer(None)
         raised = follow_ups.sync_residence_follow_ups(s, actor, today)
         search.rebuild(s)
         audit.log(
             s, actor, AuditAction.DEMO, "database", None, detail=f"records={records} seed={seed}"
         )
-    return _summary(b.rows, raised)
+    return _summary(writer.written, raised)
 
 
 def _users(s: Session, b: Basis) -> list[int]:
@@ -125,23 +129,48 @@ def _users(s: Session, b: Basis) -> list[int]:
     return counsellors
 
 
-def _write(s: Session, rows: Rows) -> None:
-    """Insert the rows, parents before children; the audit entries, oldest first, go into the
-    audit chain at the commit (services/audit_chain.py)."""
-    entries = rows.by_table.get(AuditEntry.__tablename__, [])
-    audit_chain.add_many(s, sorted(entries, key=lambda e: e["at"]))
-    tables = [
-        t
-        for t in Base.metadata.sorted_tables
-        if rows.by_table.get(t.name) and t.name != AuditEntry.__tablename__
-    ]
-    for table in tables:
-        bulk.bulk_insert(s, table, rows.by_table[table.name])
-    bulk.reset_sequences(s, tables)
+class _Writer:
+    """Writes the rows built so far, parents before children, and forgets them: called every
+    ``demo_records.CHUNK_RECORDS`` records. The audit entries go into the audit chain oldest first
+    (services/audit_chain.py), as if written all at once: those from before the day of the
+    records still to be built (whose entries are all from that day on) now, the others later;
+    so the data are those of one write at the end, without holding them all."""
+
+    def __init__(self, s: Session, rows: Rows) -> None:
+        self.s, self.rows = s, rows
+        self.written: Counter[str] = Counter()  # rows written, by table
+        self.tables: list[Table] = []  # the tables written to
+        self.entries: list[dd.Row] = []  # audit entries built and not yet written, oldest first
+
+    def __call__(self, before: datetime | None) -> None:
+        """Write the rows built so far and the audit entries older than ``before`` (None: all
+        of them, the last call)."""
+        by_table = self.rows.by_table
+        self.entries += by_table.pop(AuditEntry.__tablename__, [])
+        for table in Base.metadata.sorted_tables:
+            if rows := by_table.get(table.name):
+                bulk.bulk_insert(self.s, table, rows)
+                self.written[table.name] += len(rows)
+                if table not in self.tables:
+                    self.tables.append(table)
+        by_table.clear()  # in place: the builders hold it
+        self.entries.sort(key=_at)  # stable: entries of the same time keep the order built
+        cut = len(self.entries) if before is None else bisect_left(self.entries, before, key=_at)
+        if cut:
+            self.written[AuditEntry.__tablename__] += cut
+            audit_chain.add_many(self.s, self.entries[:cut])
+            audit_chain.write_now(self.s)
+            del self.entries[:cut]
+        if before is None:
+            bulk.reset_sequences(self.s, self.tables)
 
 
-def _summary(rows: Rows, raised_follow_ups: int) -> DemoSummary:
-    n = {table: len(r) for table, r in rows.by_table.items()}
+def _at(entry: dd.Row) -> datetime:
+    at: datetime = entry["at"]
+    return at
+
+
+def _summary(n: Counter[str], raised_follow_ups: int) -> DemoSummary:
     return DemoSummary(
         n.get("records", 0), n.get("persons", 0), n.get("organisations", 0),
         n.get("consultations", 0), n.get("referrals", 0),

@@ -4,7 +4,8 @@ follow-ups, recognition procedures; and the office's events."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from babel import Locale
 from sqlalchemy import select
@@ -22,6 +23,7 @@ _ORG_REQUESTERS = {"company", "public_employer", "municipality", "authority"}  #
 ANONYMOUS_SHARE = 0.05
 _ANONYMOUS_CHANNELS = dd.Weighted(["phone", "email", "in_person"], {"phone": 8, "email": 1})
 _NEEDS_A_CLIENT = frozenset({"case_accompaniment", "collegial_case_work"})
+CHUNK_RECORDS = 10_000  # the records whose rows are built before ``Office.write`` writes them
 
 
 class Office:
@@ -35,8 +37,10 @@ class Office:
         clients: Clients,
         counsellors: list[int],
         anonymous_share: float = ANONYMOUS_SHARE,
+        write: Callable[[datetime], None] | None = None,
     ) -> None:
         self.anonymous_share = anonymous_share
+        self.write = write  # the rows built so far, every CHUNK_RECORDS (services/demo.py)
         self.s, self.rng, self.today, self.start, self.n = s, b.rng, b.today, b.start, b.n
         self.pick, self.codes, self.rows, self._add = b.pick, b.codes, b.rows.by_table, b.rows.add
         self.clients, self.counsellors = clients, counsellors
@@ -59,7 +63,9 @@ class Office:
     def _records(self) -> None:
         seq: Counter[int] = Counter()
         weights = [30, 25, 20, 15, 10, 10, 10][: len(self.counsellors)]
-        for opened in dd.opening_days(self.rng, self.start, self.today, self.n):
+        for k, opened in enumerate(dd.opening_days(self.rng, self.start, self.today, self.n)):
+            if self.write and k and k % CHUNK_RECORDS == 0:  # later entries: from this day on
+                self.write(datetime(opened.year, opened.month, opened.day, tzinfo=UTC))
             seq[opened.year] += 1
             number = f"{self.prefix}-{opened.year}-{seq[opened.year]:04d}"
             self._record(opened, number, self.rng.choices(self.counsellors, weights)[0])
