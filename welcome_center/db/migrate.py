@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, inspect
 
+from welcome_center.db import server_roles
 from welcome_center.db.engine import BEGIN_OPTION, Database, DatabaseRefusedError, Refusal
 
 if TYPE_CHECKING:
@@ -123,7 +124,10 @@ def upgrade(
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
+                views = None if sqlite else server_roles.set_aside_figure_views(conn)
                 command.upgrade(cfg, "head")
+                if views is not None:  # a team server's: made again on the new schema
+                    server_roles.make_figure_views(conn, views)
                 if sqlite:
                     _check_foreign_keys(conn)
         finally:

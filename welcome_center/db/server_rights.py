@@ -26,7 +26,9 @@ CASE_TABLES = (
     "residence_titles", "consents", "record_search", "number_counters",
 )  # fmt: skip
 
-# The columns the figures are counted from: no name, contact, note or free text.
+# The columns the figures are counted from: no name, contact, note or free text. An
+# administrator reads them on the tables; a manager through the views of the schema
+# FIGURES_SCHEMA, which show them and nothing else (figure_views).
 FIGURE_COLUMNS = {
     "records": "id, number, kind, status, client_person_id, client_organisation_id, anonymous, "
     "opened_on, promoted_on, closed_on, closing_reason, counsellor_id, substitute_id, "
@@ -42,8 +44,8 @@ FIGURE_COLUMNS = {
     "persons": "id, birth_year, nationality, nationality_2, municipality, gender, "
     "employment_status, education, german_level, arrival_year, anonymised_at, updated_at",
     # All but the notes: a report names the partners referred to, and the events page lists
-    # the partner directory; partners and client organisations share the table (a manager's
-    # login reads client organisations' names and business contact data too).
+    # the partner directory. Partners and client organisations share the table: the manager's
+    # view shows PARTNER_ONLY's columns of partners only, NULL for a client organisation.
     "organisations": "id, code, name, short_name, name_key, is_partner, municipality, email, "
     "phone, website, kind, size, active, created_at, updated_at, updated_by_id, version",
     "recognition_procedures": "id, record_id, person_id, regulated, training_country, state, "
@@ -51,6 +53,38 @@ FIGURE_COLUMNS = {
     "residence_titles": "id, person_id, title, valid_from, expires_on, accelerated_procedure",
     "consents": "id, person_id, organisation_id, purpose, partner_id, given_on, withdrawn_on",
 }
+
+# The schema of the views a manager's login reads instead of the tables (same names, the
+# figures' columns only); the login's search_path puts it before public (db/server_roles.py).
+FIGURES_SCHEMA = "figures"
+# An organisation's columns that name it or reach it: in the manager's view, a partner's only.
+PARTNER_ONLY = ("code", "name", "short_name", "name_key", "email", "phone", "website")
+
+
+def figure_views(figures: str) -> list[str]:
+    """The statements that make the schema of the manager's views anew, readable by the group
+    ``figures`` (quoted) only. The views run with their owner's rights (the tables' owner,
+    whom row-level security does not filter): a manager counts the office's rows, as before,
+    and her login needs no right on any table. A view for every table the figures read, under
+    the table's name, so that the program's unqualified queries reach the views unchanged."""
+    schema = FIGURES_SCHEMA
+    out = [f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}"]
+    for table, columns in FIGURE_COLUMNS.items():
+        names = [c.strip() for c in columns.split(",")]
+        if table == "organisations":
+            names = [
+                f"CASE WHEN is_partner THEN {c} END AS {c}" if c in PARTNER_ONLY else c
+                for c in names
+            ]
+        shown = ", ".join(names)
+        out.append(f"CREATE VIEW {schema}.{table} AS SELECT {shown} FROM public.{table}")  # noqa: S608
+    out += [
+        f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA {schema} TO {figures}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {figures}",
+    ]
+    return out
+
 
 # Every desk login. The users table without the password hashes.
 USER_COLUMNS = "id, username, display_name, active, created_at"
@@ -117,8 +151,9 @@ def grants(roles: ServerRoles) -> list[str]:
     }
     out = [g.format(**names) for g in DESK_GRANTS + COUNSELLOR_GRANTS + LIST_EXPORT_GRANTS]
     out += [g.format(**names) for g in ADMIN_GRANTS + MANAGER_GRANTS]
+    # An administrator's figures: the columns on the tables (a manager's: the views).
     out += [
-        f"GRANT SELECT ({columns}) ON {table} TO {names['figures']}"
+        f"GRANT SELECT ({columns}) ON {table} TO {names['admin']}"
         for table, columns in FIGURE_COLUMNS.items()
     ]
     out.append(f"GRANT USAGE ON SEQUENCE published_reports_id_seq TO {names['figures']}")
@@ -201,9 +236,10 @@ CREATE OR REPLACE VIEW wc_record_parties AS
 
 def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
     """table -> (policy name, TO whom, USING) for SELECT/UPDATE/DELETE; INSERT is checked by
-    the services (a counsellor may open a record for a colleague). Managers and administrators
-    see every row of what their columns show (wc_sees_all: they do not counsel); one who
-    counsels too sees what a counsellor sees."""
+    the services (a counsellor may open a record for a colleague). An administrator sees every
+    row of what their columns show (wc_sees_all: they do not counsel), of organisations the
+    partners; one who counsels too sees what a counsellor sees. A manager reads no table (the
+    views of FIGURES_SCHEMA)."""
     desk = quote(roles.desk)
     readers = f"{quote(roles.group(Role.COUNSELLOR))}, {quote(roles.group(Role.LIST_EXPORT))}"
     record_children = [
@@ -220,7 +256,6 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
                 "is_partner OR "
                 + _client_seen("client_organisation_id", "organisation_id", "organisations"),
             ),
-            ("wc_figures", quote(roles.group(Role.MANAGER)), "(SELECT wc_sees_all())"),
             # An administrator manages the partner directory, not the clients.
             ("wc_partners", quote(roles.group(Role.ADMIN)), "is_partner"),
         ],
@@ -238,8 +273,18 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
     return out
 
 
+# Policies an older set-up made that this one does not (a manager read the organisations
+# table itself).
+RETIRED_POLICIES = {"organisations": ("wc_figures",)}
+
+
 def policy_statements(roles: ServerRoles) -> list[str]:
-    out = []
+    out = [
+        f"DROP POLICY IF EXISTS {name}{verb} ON {table}"
+        for table, names in RETIRED_POLICIES.items()
+        for name in names
+        for verb in ("", "_update", "_delete")
+    ]
     for table, policies in _policies(roles).items():
         out.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         for name, to, using in policies:

@@ -8,9 +8,11 @@ user's password) can do no more than the desk lets that user do:
 
 - counsellors read and write case content; where the office shows counsellors only their own
   records, row-level security shows them only those (and those nobody is assigned to);
-- managers read the figures' columns only (no name, contact, note or free text);
+- managers read no table of case content: views of the figures' columns only (no name,
+  contact, note or free text), in a schema of their own that comes first in their login's
+  search_path, under the tables' names (the program's queries reach them unchanged);
 - administrators manage users, settings, vocabularies, partners and events, read the audit log
-  and the figures, but no case content;
+  and the figures' columns, but no case content;
 - nobody updates or deletes an audit entry (only the tables' owner, for the retention rules).
 
 Role names carry a prefix made from the database's name, so that two offices on one server
@@ -68,7 +70,8 @@ class ServerRoles:
 
     @property
     def figures(self) -> str:
-        """The figures' columns (managers, administrators)."""
+        """The figures' views (managers; administrators are members too, but read the
+        figures' columns on the tables)."""
         return f"{self.prefix}_figures"
 
     def group(self, role: Role) -> str:
@@ -151,6 +154,18 @@ BEGIN
       END IF;
     END LOOP;
     EXECUTE format('GRANT %I TO %I', '{desk}', login);
+  END IF;
+  -- A manager who neither counsels, exports lists nor administers reads the figures' views
+  -- under the tables' names (server_rights.figure_views): they come first in her search_path.
+  -- Anyone else reads the tables, as their groups allow.
+  IF pg_has_role(login, '{prefix}_manager', 'MEMBER')
+     AND NOT pg_has_role(login, '{prefix}_counsellor', 'MEMBER')
+     AND NOT pg_has_role(login, '{prefix}_list_export', 'MEMBER')
+     AND NOT pg_has_role(login, '{prefix}_admin', 'MEMBER') THEN
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = {figures_schema}, public',
+                   login, current_database());
+  ELSE
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I RESET search_path', login, current_database());
   END IF;
 END $$;
 REVOKE ALL ON FUNCTION wc_save_login(text, text, text[], boolean) FROM PUBLIC;
@@ -246,6 +261,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
         "admin_q": quote(roles.group(Role.ADMIN)),
         "desk": roles.desk,
         "desk_q": quote(roles.desk),
+        "figures_schema": server_rights.FIGURES_SCHEMA,
     }
     _script(conn, server_rights.FUNCTIONS.format(**names))
     _script(conn, server_rights.IN_NO_RECORD)
@@ -253,7 +269,28 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
                          f"{quote(roles.desk)}")  # fmt: skip
     for statement in server_rights.policy_statements(roles):
         conn.exec_driver_sql(statement)
+    make_figure_views(conn, roles)
     _script(conn, _LOGIN_FUNCTIONS.format(**names))
+
+
+def make_figure_views(conn: Connection, roles: ServerRoles) -> None:
+    """Make the manager's views anew (server_rights.figure_views)."""
+    for statement in server_rights.figure_views(quote(roles.figures)):
+        conn.exec_driver_sql(statement)
+
+
+def set_aside_figure_views(conn: Connection) -> ServerRoles | None:
+    """Before a migration: drop the manager's views, which would stop a migration that changes
+    a column they show, and return the office's roles to make them again with afterwards
+    (None where there are none: a file, a server without ``server setup``)."""
+    if conn.dialect.name != "postgresql" or not is_set_up(conn):
+        return None
+    schema = server_rights.FIGURES_SCHEMA
+    if conn.execute(text("SELECT to_regnamespace(:s)"), {"s": schema}).scalar() is None:
+        return None
+    prefix = str(conn.execute(text("SELECT wc_role_prefix()")).scalar_one())
+    conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    return ServerRoles(prefix)
 
 
 def save_login(

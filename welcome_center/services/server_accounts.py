@@ -139,10 +139,14 @@ def _passes_on(s: Session) -> bool:
 
 def may_read(s: Session, table: str, column: str) -> bool:
     """Whether this connection may read ``table.column`` (a file always; on a server as the
-    login's groups allow: a manager's reads no organisation's notes, for one)."""
+    login's groups allow: a manager's reads no organisation's notes, for one). ``table`` is
+    the one the login's queries reach: a manager's is a view without the column."""
     if s.get_bind().dialect.name != "postgresql":
         return True
-    sql = text("SELECT has_column_privilege(:t, :c, 'SELECT')")
+    sql = text(
+        "SELECT has_column_privilege(attrelid, attnum, 'SELECT') FROM pg_attribute"
+        " WHERE attrelid = to_regclass(:t) AND attname = :c AND NOT attisdropped"
+    )
     return bool(s.execute(sql, {"t": table, "c": column}).scalar())
 
 
