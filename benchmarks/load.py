@@ -55,6 +55,11 @@ class Report:
     # A server's backends seen waiting, sampled five times a second: what they waited for.
     waits: dict[str, int] = field(default_factory=dict)
     samples: int = 0
+    # Where the machine's CPU time went: the desks' processes, and the whole machine (Linux),
+    # since the desks, the server and anything else on the machine share its cores.
+    desk_cpu_s: float = 0.0
+    busy_share: float | None = None  # of all cores, during the run
+    cores: int = 1
 
     @property
     def saves_per_second(self) -> float:
@@ -152,6 +157,7 @@ def run(
     sampler = _WaitSampler(url) if _is_server(url) else None
     go.set()
     started = time.monotonic()
+    cpu_before = _cpu_times()
     if sampler is not None:
         sampler.start()
     try:
@@ -160,12 +166,28 @@ def run(
         if sampler is not None:
             sampler.stop()
     elapsed = time.monotonic() - started
+    cpu_after = _cpu_times()
     for p in procs:
         p.join(timeout=60)
     report = _merge(url, desks, elapsed, count, found)
     if sampler is not None:
         report.waits, report.samples = dict(sampler.waits), sampler.samples
+    report.desk_cpu_s = sum(r.get("cpu_s", 0.0) for r in found)
+    report.cores = os.cpu_count() or 1
+    if cpu_before is not None and cpu_after is not None:
+        total = cpu_after[0] - cpu_before[0]
+        report.busy_share = 1 - (cpu_after[1] - cpu_before[1]) / total if total else None
     return report
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """The machine's CPU time so far (all and idle, in ticks), from /proc/stat on Linux."""
+    try:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(values), values[3] + values[4]  # idle and iowait
 
 
 class _WaitSampler(threading.Thread):
@@ -344,6 +366,14 @@ def table(r: Report) -> str:
     else:
         out.append("errors: none")
     out += [f"desk failed: {line}" for line in r.failed_desks]
+    available = r.cores * r.seconds
+    cpu_line = (
+        f"CPU: the desks' processes used {r.desk_cpu_s:.0f} s of the {available:.0f} s that "
+        f"{r.cores} cores had in {r.seconds:.0f} s ({r.desk_cpu_s / available:.0%})"
+    )
+    if r.busy_share is not None:
+        cpu_line += f"; the machine's cores were {r.busy_share:.0%} busy"
+    out.append(cpu_line)
     if r.samples:
         out.append(f"server backends waiting, per sample ({r.samples} samples, 5 a second):")
         out += [

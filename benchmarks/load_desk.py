@@ -64,6 +64,7 @@ class DeskResult:
     confirmed: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: dict[str, str] = field(default_factory=dict)
+    cpu_s: float = 0.0  # the desk process's own CPU time during the run
 
     def plain(self) -> dict[str, Any]:
         """As plain dicts, to pass between processes."""
@@ -73,6 +74,7 @@ class DeskResult:
             "confirmed": dict(self.confirmed),
             "errors": dict(self.errors),
             "examples": self.examples,
+            "cpu_s": self.cpu_s,
         }
 
 
@@ -132,11 +134,13 @@ class Desk:
         self._timed("list open", self.list_open)
         names = list(ACTIONS)
         weights = [ACTIONS[a][0] for a in names]
+        cpu = time.process_time()
         while time.monotonic() < until:
             action = self.rng.choices(names, weights)[0]
             self._timed(action, getattr(self, action.replace(" ", "_").replace("-", "_")))
             if think_s > 0:
                 time.sleep(self.rng.expovariate(1 / think_s))
+        self.result.cpu_s = time.process_time() - cpu
         return self.result
 
     def _timed(self, action: str, do: Any) -> None:

@@ -83,6 +83,29 @@ def test_every_new_entry_chains_to_the_one_before(uow: UnitOfWork, anna: Actor) 
     assert [r.id for r in rows] == sorted(r.id for r in rows)
 
 
+AWKWARD = 'Quote " backslash \\ tab\t new\nline \x01 \x1f \x7f ü ß 😀 \u2028 </b> =SUM(A1)'
+
+
+def test_entries_with_every_kind_of_character_chain_alike_on_each_path(
+    uow: UnitOfWork, anna: Actor
+) -> None:
+    """On a server the database's function chains a transaction's entries (migration 0019) and
+    the program a batch of thousands; both make the hashes the program's check verifies, for
+    any text a user name, a field name or a detail can hold."""
+    odd = Actor(anna.user_id, "x" + AWKWARD[:40], anna.roles)
+    before = len(_rows(uow.db))
+    with uow.begin() as s:
+        audit.log(s, odd, AuditAction.UPDATE, "record", 7, fields=["ä", 'q"'], detail=AWKWARD)
+        audit.log(s, anna, AuditAction.READ, "record", None, detail="")
+    with uow.begin() as s:  # more than one call takes: the program chains them
+        audit.log_many(s, anna, AuditAction.READ, "person", range(1, 602), detail=AWKWARD)
+    _write(uow, odd, 2, AWKWARD)
+    _assert_chained(uow.db)
+    rows = _rows(uow.db)
+    assert rows[-1].detail == AWKWARD + "1" and rows[-1].actor == odd.name
+    assert len(rows) - before == 2 + 601 + 2
+
+
 def test_the_history_shows_the_entry_of_its_own_transaction(uow: UnitOfWork, anna: Actor) -> None:
     with uow.begin() as s:
         audit.log(s, anna, AuditAction.READ, "record", 42, detail="history")

@@ -34,6 +34,35 @@ def utc_text(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def entry_middle(
+    at: datetime,
+    user_id: int | None,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    fields: Sequence[str] | None,
+    detail: str | None,
+) -> str:
+    """The canonical JSON of an entry's content without its brackets, id and link: what a
+    server's ``audit_append`` function (migration 0019) puts between the id and the previous
+    hash when it chains the entry under its lock."""
+    content = [
+        utc_text(at), user_id, actor, action, entity, entity_id, list(fields or ()), detail or "",
+    ]  # fmt: skip
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))[1:-1]
+
+
+FORMAT_JSON = json.dumps(FORMAT)  # the first element of every hashed text
+
+
+def chained_hash(entry_id: int, middle: str, prev_hash: str) -> str:
+    """SHA-256 (hex) of ``[FORMAT, id, <middle>, prev_hash]``: the same text ``json.dumps`` of
+    the whole list gives (its items joined by commas), which the server's function builds too."""
+    text = f"[{FORMAT_JSON},{entry_id},{middle},{json.dumps(prev_hash)}]"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def entry_hash(
     entry_id: int,
     at: datetime,
@@ -47,20 +76,21 @@ def entry_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 (hex) over the canonical JSON of an entry and the hash it links to."""
-    content = [
-        FORMAT, entry_id, utc_text(at), user_id, actor, action, entity, entity_id,
-        list(fields or ()), detail or "", prev_hash,
-    ]  # fmt: skip
-    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    middle = entry_middle(at, user_id, actor, action, entity, entity_id, fields, detail)
+    return chained_hash(entry_id, middle, prev_hash)
+
+
+def row_middle(row: Mapping[str, Any]) -> str:
+    """:func:`entry_middle` of a row given as a mapping of its column values."""
+    return entry_middle(
+        row["at"], row.get("user_id"), row["actor"], row["action"], row["entity"],
+        row.get("entity_id"), row.get("fields"), row.get("detail"),
+    )  # fmt: skip
 
 
 def row_hash(row: Mapping[str, Any], prev_hash: str) -> str:
     """:func:`entry_hash` of a row given as a mapping of its column values."""
-    return entry_hash(
-        row["id"], row["at"], row.get("user_id"), row["actor"], row["action"], row["entity"],
-        row.get("entity_id"), row.get("fields"), row.get("detail"), prev_hash,
-    )  # fmt: skip
+    return chained_hash(row["id"], row_middle(row), prev_hash)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ check can tell it from a removal with a SQLite tool.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ from welcome_center.db import bulk, changes
 from welcome_center.db.models import AuditChainGap, AuditChainHead, AuditEntry
 from welcome_center.db.types import utcnow
 from welcome_center.domain.audit_chain import (
+    FORMAT_JSON,
     GENESIS,
     ChainReport,
     ChainVerifier,
@@ -44,11 +46,17 @@ from welcome_center.domain.audit_chain import (
     Head,
     StoredEntry,
     row_hash,
+    row_middle,
+    utc_text,
 )
 
 _PENDING = "audit_chain_pending"
 _COLUMNS = ("at", "user_id", "actor", "action", "entity", "entity_id", "fields", "detail")
 _CHUNK = 5_000
+# On a server a transaction's entries (up to this many) go in one call of the database's
+# ``audit_append`` (migration 0019): the head stays locked for that call and the commit only.
+_APPEND_AT_MOST = 500
+_APPEND = text("SELECT audit_append(:format_json, CAST(:entries AS json))")
 
 
 def _table(model: Any) -> Table:
@@ -140,6 +148,8 @@ def _head_values(head: Head) -> dict[str, Any]:
 def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Chain and insert ``rows`` now, in the caller's transaction (which then holds the head)."""
     changes.announce(session, [(r["action"], r["entity"], r["entity_id"]) for r in rows])
+    if _appended_on_server(session, rows):
+        return
     head = _lock_head(session)
     ids = _next_ids(session, head, len(rows))
     if ids[0] != head.last_id + 1:  # a retention gap waiting for the next entry moves to it
@@ -159,6 +169,30 @@ def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         .where(HEAD.c.id == 1)
         .values(last_id=ids[-1], last_hash=prev, count=HEAD.c.count + len(chained))
     )
+
+
+def _appended_on_server(session: Session, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """On a server, chain and insert ``rows`` in one call that holds the head's lock from
+    there to the commit; False where the rows are for the program to chain (a file, a batch of
+    thousands, a log without a head row yet)."""
+    if session.get_bind().dialect.name != "postgresql" or len(rows) > _APPEND_AT_MOST:
+        return False
+    entries = [
+        {
+            "at": utc_text(r["at"]),
+            "user_id": r.get("user_id"),
+            "actor": r["actor"],
+            "action": r["action"],
+            "entity": r["entity"],
+            "entity_id": r.get("entity_id"),
+            "fields": list(r.get("fields") or ()),
+            "detail": r.get("detail") or "",
+            "middle": row_middle(r),
+        }
+        for r in rows
+    ]
+    params = {"format_json": FORMAT_JSON, "entries": json.dumps(entries)}
+    return session.scalar(_APPEND, params) is not None
 
 
 _NEXTVAL = text(
