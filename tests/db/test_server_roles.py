@@ -595,3 +595,47 @@ def test_a_second_database_whose_name_begins_alike_is_refused(server: Server) ->
     finally:
         _drop(admin, twin, server_accounts.roles_of(server.owner.url))
         admin.dispose()
+
+
+def test_an_administrator_who_does_not_counsel_is_told_before_an_import_reads_the_file(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An import reads names (the duplicate check) and saves case content, which an
+    administrator's login may not read: on a server it takes a user who also counsels, and the
+    command line says so before the file is read, not with the server's refusal."""
+    from tests.db.test_cli import GOOD_CSV
+    from welcome_center.cli import main
+    from welcome_center.services import import_preview, import_reading
+
+    listing = tmp_path / "liste.csv"
+    listing.write_text(GOOD_CSV, encoding="utf-8")
+    opened: list[Path] = []
+    real_open = import_reading.open_sheet
+
+    def open_sheet(path: Path) -> object:
+        opened.append(path)
+        return real_open(path)
+
+    for module in ("welcome_center.services.imports", "welcome_center.services.import_preview"):
+        monkeypatch.setattr(f"{module}.open_sheet", open_sheet)
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    for lang, words in (("de", "wer auch berät"), ("en", "a user who also counsels")):
+        olga = ["--lang", lang, "--db", server.url, "--user", "olga"]
+        assert main([*olga, "import", str(listing), "--dry-run"]) == 1
+        err = capsys.readouterr().err
+        assert words in err and "permission denied" not in err, err
+    uow, olga_actor = _signed_in(server, "olga")
+    try:
+        with pytest.raises(PermissionDeniedError, match="also counsels"):
+            import_preview.preview(uow, olga_actor, listing)
+    finally:
+        uow.db.dispose()
+    assert opened == []
+    # The office's first user administers and counsels: the import runs on her login.
+    admin = ["--lang", "en", "--db", server.url, "--user", "admin"]
+    assert main([*admin, "import", str(listing), "--dry-run"]) == 0
+    assert "dry run" in capsys.readouterr().out
+    assert opened == [listing]

@@ -72,3 +72,34 @@ def test_each_roles_desk_opens_every_page_on_its_login(  # type: ignore[no-untyp
         window.close()
     finally:
         db.dispose()
+
+
+def test_the_import_tab_tells_an_administrator_who_does_not_counsel_before_a_file(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+    tmp_path,
+    message_boxes,
+) -> None:
+    """On the server an import needs a user who also counsels: the tab says so at once and
+    offers no file to choose; the office's first user (administrator and counsellor) may."""
+    from welcome_center.ui.ops import Ops
+    from welcome_center.ui.pages.admin_import import ImportTab
+
+    for name, may in (("olga", False), ("admin", True)):
+        db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
+        ops = Ops(UnitOfWork(db), actor, "server")
+        try:
+            tab = ImportTab(ops)
+            qtbot.addWidget(tab)
+            tab.show()
+            qtbot.waitExposed(tab)
+            assert tab.choose_button.isEnabled() is may
+            assert ("a user who also counsels" in tab.file_label.text()) is not may
+            if not may:  # a list dropped on it all the same: the same words, nothing read
+                tab.load(tmp_path / "liste.csv")
+                assert len(message_boxes.texts) == 1
+                assert "a user who also counsels" in message_boxes.texts[0]
+            tab.close()
+        finally:
+            ops.close()
+            db.dispose()

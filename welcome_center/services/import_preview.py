@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Organisation, User
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import Vocabulary
-from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text_input import TextKind, clean_text
 from welcome_center.i18n import N_, _, language
-from welcome_center.services import vocabularies
+from welcome_center.services import server_accounts, vocabularies
 from welcome_center.services.context import Actor
 from welcome_center.services.import_checks import valid_username
 from welcome_center.services.import_mapping import (
@@ -126,7 +125,7 @@ class Preview:
 
 def preview(uow: UnitOfWork, actor: Actor, path: Path) -> Preview:
     """Read ``path`` as the import would and say what it holds; nothing is written."""
-    actor.require(Permission.IMPORT)
+    server_accounts.require_import(uow, actor)  # before the file is read
     try:
         with open_sheet(path) as sheet, uow.read() as s:
             header = tuple(

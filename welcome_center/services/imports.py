@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Organisation, Person, Record
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import ClientKind
-from welcome_center.domain.permissions import Permission
 from welcome_center.domain.text_input import clean_text
 from welcome_center.i18n import _
 from welcome_center.services import (
@@ -48,6 +47,7 @@ from welcome_center.services import (
     import_anonymous,
     import_client_facts,
     import_mapping,
+    server_accounts,
 )
 from welcome_center.services.context import Actor, Changes
 from welcome_center.services.import_checks import RowChecker
@@ -142,7 +142,7 @@ def import_file(
     ``cancelled()`` is asked between rows: when it says yes, everything is rolled back and the
     report says so.
     """
-    actor.require(Permission.IMPORT)
+    server_accounts.require_import(uow, actor)  # before the file is read
     step = _Steps(progress, cancelled)
     try:
         with open_sheet(path) as sheet, uow.begin() as s:

@@ -25,7 +25,13 @@ from welcome_center.db.models import User
 from welcome_center.db.server_roles import ServerRoles
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import Role
-from welcome_center.domain.errors import AuthenticationError, DomainError, ValidationError
+from welcome_center.domain.errors import (
+    AuthenticationError,
+    DomainError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from welcome_center.domain.permissions import Permission
 from welcome_center.i18n import _
 from welcome_center.services.context import Actor
 from welcome_center.services.storage import open_database
@@ -148,6 +154,30 @@ def may_read(s: Session, table: str, column: str) -> bool:
         " WHERE attrelid = to_regclass(:t) AND attname = :c AND NOT attisdropped"
     )
     return bool(s.execute(sql, {"t": table, "c": column}).scalar())
+
+
+def import_refusal(uow: UnitOfWork, actor: Actor) -> str | None:
+    """Why ``actor`` may not import a list here, said before the file is read (None: they
+    may). An import looks for the list's clients among those saved, by name, and saves case
+    content: on a team server, whose logins read only what their roles may, that takes a user
+    who also counsels; an administrator's login reads no case content."""
+    if not actor.may(Permission.IMPORT):
+        return _("Your role does not allow this.")
+    if signed_in_as_login(uow.db) and not actor.may(Permission.WORK_RECORDS):
+        return _(
+            "On the team server a list is imported by a user who also counsels: the import "
+            "looks for the list's clients among those saved, by name, and saves records, "
+            "which an administrator's login may not read. Sign in as a user with the role "
+            "'Counsellor', or ask an administrator to give you that role as well."
+        )
+    return None
+
+
+def require_import(uow: UnitOfWork, actor: Actor) -> None:
+    """Raise PermissionDeniedError with import_refusal's reason, if there is one."""
+    reason = import_refusal(uow, actor)
+    if reason is not None:
+        raise PermissionDeniedError(reason)
 
 
 def reads_password_hashes(s: Session) -> bool:

@@ -31,7 +31,7 @@ from shiboken6 import isValid
 
 from welcome_center.domain.errors import DomainError
 from welcome_center.i18n import _, format_number, ngettext, pgettext
-from welcome_center.services import import_preview, import_summary, imports
+from welcome_center.services import import_preview, import_summary, imports, server_accounts
 from welcome_center.services.context import ConcurrentChangeError, UnitOfWork
 from welcome_center.services.import_preview import Preview
 from welcome_center.services.imports import ImportReport
@@ -122,6 +122,11 @@ class ImportTab(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._show_progress)
+        # Who may not import here (a team server's administrator who does not counsel) is
+        # told so before choosing a file, not with the server's refusal after it.
+        self.refusal = server_accounts.import_refusal(ops.uow, ops.actor)
+        if self.refusal is not None:
+            self.file_label.setText(self.refusal)
         self._layout()
         self._set_running(False)
 
@@ -168,6 +173,9 @@ class ImportTab(QWidget):
 
     def load(self, path: Path) -> None:
         """Read ``path``'s preview off the UI thread, then show it."""
+        if self.refusal is not None:
+            show_error(self, DomainError(self.refusal))
+            return
         self.ops.background(
             self,
             _("Reading %(file)s…") % {"file": path.name},
@@ -350,8 +358,8 @@ class ImportTab(QWidget):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
-        for button in (self.choose_button, self.aliases_button):
-            button.setEnabled(not running)
+        self.choose_button.setEnabled(not running and self.refusal is None)
+        self.aliases_button.setEnabled(not running)
         self.check_button.setEnabled(ready)
         self.import_button.setEnabled(ready)
         self.values.setEnabled(not running)
