@@ -141,6 +141,27 @@ def test_find_a_person_by_part_of_the_name_see_the_records_and_open_one(
     assert "No records yet" in page.records_hint.text()
 
 
+def test_a_long_name_leaves_the_facts_that_tell_names_apart_in_sight(
+    qtbot: QtBot, page: PeoplePage, ops: Ops
+) -> None:
+    """One organisation with a very long name among the hits took the list's width: born,
+    nationality, town and the records count were off to the right (seen at 1366x768)."""
+    long_name = "Sächsische Gesellschaft für Fachkräftegewinnung und Integration " * 2
+    people.create_organisation(ops.uow, ops.actor, OrganisationDraft(name=long_name.strip()))
+    _person(ops, "Sächsinger", "Ada", birth_date=date(1990, 4, 3), nationality="VN")
+    page.resize(1150, 600)  # the page beside the navigation in a window 1366 pixels wide
+    type_text(page.search, "Säch")
+    qtbot.waitUntil(lambda: long_name.strip() in _names(page), timeout=SEARCH_DELAY_MS * 8)
+    table = page.result_table
+    header = table.horizontalHeader()
+    last = page.results.columnCount() - 1
+    right_edge = header.sectionPosition(last) + header.sectionSize(last)
+    assert right_edge <= table.viewport().width()  # "Records" is in sight without scrolling
+    row = _names(page).index(long_name.strip())
+    cell = page.results.index(row, 0)
+    assert page.results.data(cell, Qt.ItemDataRole.ToolTipRole) == long_name.strip()
+
+
 def test_nobody_found_says_so(qtbot: QtBot, page: PeoplePage) -> None:
     type_text(page.search, "Zyxw")
     qtbot.waitUntil(lambda: "Nobody found" in page.hint.text(), timeout=SEARCH_DELAY_MS * 8)

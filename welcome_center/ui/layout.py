@@ -50,12 +50,24 @@ class KeyTableView(QTableView):
         super().setModel(model)
         header = self.horizontalHeader()
         if self.stretch is None:
-            model.modelReset.connect(self.resizeColumnsToContents)
-            self.resizeColumnsToContents()  # an empty list shows its headings whole too
+            model.modelReset.connect(self._fit_columns)
+            self._fit_columns()  # an empty list shows its headings whole too
             return
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its texts, but none wider than about 32 characters: one long
+        organisation's name among 200 hits pushed the facts that tell names apart (born,
+        nationality, town) out of sight; a longer text is cut with "…" (and its tooltip
+        or the details beside the list show it whole)."""
+        self.resizeColumnsToContents()
+        widest = self.fontMetrics().averageCharWidth() * 32
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            if header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
