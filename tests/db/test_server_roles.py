@@ -479,7 +479,7 @@ def test_the_command_line_sets_up_again_and_signs_in_as_the_users_login(
     assert "maria" in capsys.readouterr().out
     monkeypatch.setenv("WELCOME_CENTER_PASSWORD", "not the password")
     assert main(["--lang", "en", "--db", server.url, "--user", "olga", "user", "list"]) == 1
-    assert "User name or password is wrong." in capsys.readouterr().err
+    assert "User name or password is wrong, or" in capsys.readouterr().err
 
 
 def test_a_schema_older_than_the_program_is_for_the_servers_administrator(
@@ -639,3 +639,42 @@ def test_an_administrator_who_does_not_counsel_is_told_before_an_import_reads_th
     assert main([*admin, "import", str(listing), "--dry-run"]) == 0
     assert "dry run" in capsys.readouterr().out
     assert opened == [listing]
+
+
+def test_setup_names_the_users_whose_logins_still_need_a_password(
+    server: Server,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A database whose users were there before ``server setup`` (a file moved to a server):
+    their logins have no password. Setup names them, the Users tab says so, and a sign-in
+    without one is told to ask an administrator; a password set in the desk ends it."""
+    from welcome_center.cli import main
+
+    owner = UnitOfWork(server.owner)
+    # Paula was a user of the file: her row is there, her login is not yet.
+    users.add_user(owner, SYSTEM, "paula", PASSWORD, Role.COUNSELLOR, "Paula Pfeiffer")
+    paula_id = _user_id(owner, "paula")
+    with server.owner.engine.begin() as conn:
+        login = server_accounts.roles_of(server.url).login("paula")
+        conn.exec_driver_sql(f"DROP ROLE {quote(login)}")
+    setup = ["--lang", "en", "--db", server.owner.url, "server", "setup"]
+    try:
+        assert main(setup) == 0
+        out = capsys.readouterr().out.replace("\n", " ")
+        assert "1 user has no password on the server yet" in out and out.endswith("paula "), out
+        with pytest.raises(AuthenticationError, match="ask an administrator to set your password"):
+            server_accounts.open_signed_in(server.url, None, "paula", PASSWORD)
+        # The administrator's Users tab shows it, and she sets the password.
+        uow, olga = _signed_in(server, "olga")
+        try:
+            listed = {u.username: u.has_password for u in users.list_users(uow)}
+            assert listed["paula"] is False and listed["anna"] is True
+            users.reset_password(uow, olga, paula_id, PASSWORD)
+        finally:
+            uow.db.dispose()
+        assert main(setup) == 0
+        assert "no password" not in capsys.readouterr().out
+        server_accounts.open_signed_in(server.url, None, "paula", PASSWORD).dispose()
+    finally:
+        users.set_active(owner, SYSTEM, paula_id, False)

@@ -29,7 +29,11 @@ def test_the_login_signs_in_as_the_users_own_login(server: Server, qtbot) -> Non
     qtbot.keyClicks(dialog.username, "maria")
     qtbot.keyClicks(dialog.password, "not her password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.isVisible() and dialog.message.text() == "User name or password is wrong."
+    # The server answers a login that has no password yet as a wrong password: both are said.
+    assert dialog.isVisible() and dialog.message.text() == (
+        "User name or password is wrong, or your login on this server has no password yet. If "
+        "you have not signed in on this server before, ask an administrator to set your password."
+    )
     assert dialog.uow is None and not made
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, PASSWORD)

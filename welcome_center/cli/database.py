@@ -21,7 +21,7 @@ from welcome_center.db.engine import display_location, sqlite_path
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.errors import DomainError
-from welcome_center.i18n import _
+from welcome_center.i18n import _, ngettext
 from welcome_center.services import audit, encryption, login, server_accounts, settings, users
 from welcome_center.services.context import Actor
 from welcome_center.services.encryption import Unlock
@@ -274,4 +274,16 @@ def server_setup(args: argparse.Namespace) -> int:
         )
         % {"where": display_location(url), "prefix": done.prefix, "n": done.logins}
     )
+    if done.without_password:
+        n = len(done.without_password)
+        print(
+            ngettext(
+                "%(n)d user has no password on the server yet and cannot sign in until an "
+                "administrator sets one (Administration > Users > Reset password): %(names)s",
+                "%(n)d users have no password on the server yet and cannot sign in until an "
+                "administrator sets one (Administration > Users > Reset password): %(names)s",
+                n,
+            )
+            % {"n": n, "names": ", ".join(done.without_password)}
+        )
     return EXIT_OK

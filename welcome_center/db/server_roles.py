@@ -131,6 +131,9 @@ BEGIN
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
     EXECUTE format('CREATE ROLE %I LOGIN', login);
+    IF verifier IS NULL THEN  -- marked until an administrator gives it a password
+      EXECUTE format('COMMENT ON ROLE %I IS %L', login, '{no_password}');
+    END IF;
   END IF;
   EXECUTE format('ALTER ROLE %I %s', login, CASE WHEN may_log_in THEN 'LOGIN' ELSE 'NOLOGIN' END);
   -- The policies' sub-selects make the planner's estimates large enough to start JIT
@@ -141,6 +144,7 @@ BEGIN
       RAISE EXCEPTION 'a password is passed as its SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
     END IF;
     EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
+    EXECUTE format('COMMENT ON ROLE %I IS NULL', login);
   END IF;
   IF roles IS NOT NULL THEN
     wanted := ARRAY(SELECT '{prefix}_' || r FROM unnest(roles) AS r
@@ -183,6 +187,24 @@ $$;
 REVOKE ALL ON FUNCTION wc_set_own_password_hash(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION wc_set_own_password_hash(text) TO {desk_q};
 """
+
+
+# The comment on a login made without a password (PostgreSQL tells no one but a superuser
+# whether a role has one): the logins that ``server setup`` made for the users of a database
+# that was a file before, until an administrator sets their passwords.
+NO_PASSWORD = "welcome-center: no password yet"
+
+
+def logins_without_password(conn: Connection, roles: ServerRoles) -> set[str]:
+    """The office's logins marked as made without a password (and given none since)."""
+    found = conn.execute(
+        text(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE :p"
+            " AND shobj_description(oid, 'pg_authid') = :mark"
+        ),
+        {"p": roles.login("").replace("_", r"\_") + "%", "mark": NO_PASSWORD},
+    ).scalars()
+    return set(found)
 
 
 def group_names(roles: Iterable[Role]) -> list[str]:
@@ -262,6 +284,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
         "desk": roles.desk,
         "desk_q": quote(roles.desk),
         "figures_schema": server_rights.FIGURES_SCHEMA,
+        "no_password": NO_PASSWORD,
     }
     _script(conn, server_rights.FUNCTIONS.format(**names))
     _script(conn, server_rights.IN_NO_RECORD)

@@ -94,7 +94,15 @@ def open_signed_in(url: str, backup_dir: Path | None, username: str, password: s
     except DomainError as exc:
         refused = str(exc.__cause__ or "")
         if "password authentication failed" in refused or "not permitted to log in" in refused:
-            raise AuthenticationError(_("User name or password is wrong.")) from None
+            # The server answers a login without a password (made by 'server setup' for a
+            # database's users) as it answers a wrong password, to anyone: both are said.
+            raise AuthenticationError(
+                _(
+                    "User name or password is wrong, or your login on this server has no "
+                    "password yet. If you have not signed in on this server before, ask an "
+                    "administrator to set your password."
+                )
+            ) from None
         if ("permission denied" in refused or "must be owner" in refused) and _behind(signed_in):
             raise DomainError(
                 _(
@@ -222,10 +230,23 @@ def change_own_password(s: Session, password: str, password_hash: str) -> bool:
     return True
 
 
+def logins_without_password(s: Session) -> set[str]:
+    """The user names (lower case) whose logins on this server have no password yet: made by
+    ``server setup`` for a database's users, not given one by an administrator since (none
+    on a file)."""
+    if not _passes_on(s):
+        return set()
+    roles = roles_of(_url(s))
+    marked = server_roles.logins_without_password(s.connection(), roles)
+    return {login.removeprefix(roles.login("")) for login in marked}
+
+
 @dataclass(frozen=True)
 class SetUp:
     prefix: str
     logins: int  # users whose logins were made or brought up to date
+    # Active users whose logins have no password yet (an administrator sets one), by name.
+    without_password: tuple[str, ...] = ()
 
 
 def set_up_server(url: str, admin: str | None = None, password: str | None = None) -> SetUp:
@@ -273,6 +294,10 @@ def set_up_server(url: str, admin: str | None = None, password: str | None = Non
                     user.active,
                 )
             count = int(s.scalar(select(func.count()).select_from(User)) or 0)
+            marked = server_roles.logins_without_password(s.connection(), roles)
+            missing = tuple(
+                u.username for u in found if u.active and roles.login(u.username) in marked
+            )
     finally:
         db.dispose()
-    return SetUp(roles.prefix, count)
+    return SetUp(roles.prefix, count, missing)

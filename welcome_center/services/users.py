@@ -286,8 +286,10 @@ def list_users(
     now = now or utcnow()
     with uow.read() as s:
         stmt = select(User).order_by(User.username)
+        missing: set[str] = set()
         if server_accounts.reads_password_hashes(s):  # whether each has one (the Users tab)
             stmt = stmt.options(undefer(User.password_hash))
+            missing = server_accounts.logins_without_password(s)  # a server's login has none
         if not include_inactive:
             stmt = stmt.where(User.active.is_(True))
         attempts = login_attempts.all_stored(s)
@@ -295,7 +297,10 @@ def list_users(
         for u in s.scalars(stmt):
             tried = attempts.get(login_policy.account_key(u.username))
             until = login_policy.locked_until(tried, now) if tried else None
-            found.append(replace(_view(u), locked_until=until))
+            view = replace(_view(u), locked_until=until)
+            if u.username.lower() in missing:
+                view = replace(view, has_password=False)
+            found.append(view)
         return found
 
 
