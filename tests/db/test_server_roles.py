@@ -678,3 +678,31 @@ def test_setup_names_the_users_whose_logins_still_need_a_password(
         server_accounts.open_signed_in(server.url, None, "paula", PASSWORD).dispose()
     finally:
         users.set_active(owner, SYSTEM, paula_id, False)
+
+
+def test_the_retention_run_is_the_server_administrators_with_the_owners_url(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A user's login may neither anonymise case content nor delete audit entries: no desk
+    runs the retention rules at its start on a server, and a run asked for on a login is
+    refused with what to do instead; the owner's URL runs it (a scheduled command)."""
+    from welcome_center.cli import main
+    from welcome_center.services.privacy import retention
+
+    monkeypatch.setenv("WELCOME_CENTER_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    uow, olga = _signed_in(server, "olga")
+    try:
+        assert retention.run_daily(uow) is None
+        with pytest.raises(PermissionDeniedError, match="run by the server's administrator"):
+            retention.run(uow, olga)
+    finally:
+        uow.db.dispose()
+    assert main(["--lang", "en", "--db", server.url, "--user", "olga", "retention", "run"]) == 1
+    assert "retention run' on the server" in capsys.readouterr().err
+    owner = ["--lang", "en", "--db", server.owner.url, "--user", "olga"]
+    assert main([*owner, "retention", "run"]) == 0
+    assert capsys.readouterr().out

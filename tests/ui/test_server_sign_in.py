@@ -107,3 +107,29 @@ def test_the_import_tab_tells_an_administrator_who_does_not_counsel_before_a_fil
         finally:
             ops.close()
             db.dispose()
+
+
+def test_the_retention_tab_on_a_server_leaves_the_run_to_the_servers_administrator(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from welcome_center.ui.ops import Ops
+    from welcome_center.ui.pages.admin_retention import RetentionTab
+
+    db, actor = server_accounts.sign_in(server.url, None, "olga", PASSWORD)
+    ops = Ops(UnitOfWork(db), actor, "server")
+    try:
+        tab = RetentionTab(ops)
+        qtbot.addWidget(tab)
+        tab.show()
+        qtbot.waitExposed(tab)
+        assert not tab.run_button.isEnabled()
+        said = " ".join(label.text() for label in tab.findChildren(QLabel))
+        assert "run by the server's administrator" in said
+        assert "automatic when the program starts" not in said
+        tab.close()
+    finally:
+        ops.close()
+        db.dispose()

@@ -207,9 +207,26 @@ def run(
     entries past their period, and deal with the copies; ``backups_folder`` defaults to the
     folder ``backups`` beside the database file. Returns the run with its counts."""
     actor.require(Permission.MANAGE_SETTINGS)
+    refusal = server_refusal(uow)
+    if refusal is not None:
+        raise PermissionDeniedError(refusal)
     run_id = _claim(uow, actor, daily=False)
     assert run_id is not None
     return _carry_out(uow, actor, run_id, today or office_today(), backups_folder, progress, batch)
+
+
+def server_refusal(uow: UnitOfWork) -> str | None:
+    """Why this connection does not run the retention rules (None: it does): on a team server
+    a user's own login may neither anonymise case content nor delete audit entries; the
+    server's administrator runs them with the owner's URL, scheduled (README, team server)."""
+    if not server_accounts.signed_in_as_login(uow.db):
+        return None
+    return _(
+        "On the team server the retention rules are run by the server's administrator: a run "
+        "anonymises case content and deletes old audit entries, which no user's login may do. "
+        "The administrator schedules 'welcome-center --db <the owner's URL> --user NAME "
+        "retention run' on the server; this page shows what is due and the runs."
+    )
 
 
 def run_daily(

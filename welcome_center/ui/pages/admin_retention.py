@@ -191,8 +191,11 @@ class RetentionTab(QWidget):
 
     def _runs_box(self) -> QGroupBox:
         box = QGroupBox(_("Runs"))
+        # On a team server the runs are the server administrator's (retention.server_refusal).
+        refusal = retention.server_refusal(self.ops.uow)
         hint = QLabel(
-            _(
+            refusal
+            or _(
                 "The run is automatic when the program starts, at most once a day. It "
                 "anonymises what is due, deletes old audit entries, cleans the database file "
                 "and treats the backups in the backups folder the same way (backups saved "
@@ -211,6 +214,7 @@ class RetentionTab(QWidget):
         self.runs_table.setMaximumHeight(row_height * 6 + 8)
         self.run_button = QPushButton(_("Run no&w…"))
         self.run_button.clicked.connect(self.run_now)
+        self.run_button.setEnabled(refusal is None)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(_("Progress of the run"))
         self.progress.hide()
