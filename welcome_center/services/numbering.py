@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,11 +26,11 @@ def next_number(session: Session, year: int, prefix: str | None = None) -> CaseN
     every other desk's new record waits for it. On SQLite the unit of work took the write lock
     at its start (``BEGIN IMMEDIATE``), so no second writer can read the same counter."""
     prefix = prefix or current(session).number_prefix
-    counter = _locked_counter(session, prefix, year)
-    if counter is None:
+    last = _take(session, prefix, year)
+    if last is None:
         # The year's first number: two desks may both find no counter. The row is created
         # without a conflict (the second insert waits for the first desk's commit and then does
-        # nothing), and then locked as any other; a plain insert made the second desk's save
+        # nothing), and then counted up as any other; a plain insert made the second desk's save
         # fail on the counter's key (found by benchmarks/load.py).
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
@@ -38,18 +38,22 @@ def next_number(session: Session, year: int, prefix: str | None = None) -> CaseN
             .values(prefix=prefix, year=year, last=0)
             .on_conflict_do_nothing(index_elements=["prefix", "year"])
         )
-        counter = _locked_counter(session, prefix, year)
-        assert counter is not None, "created just now"
-    counter.last += 1
-    return CaseNumber(prefix, year, counter.last)
+        last = _take(session, prefix, year)
+        assert last is not None, "created just now"
+    return CaseNumber(prefix, year, last)
 
 
-def _locked_counter(session: Session, prefix: str, year: int) -> NumberCounter | None:
-    return session.scalar(
-        select(NumberCounter)
+def _take(session: Session, prefix: str, year: int) -> int | None:
+    """Count the year's counter up and return its new value, in one statement: the row is
+    locked from here to the commit, one round trip instead of a locking read and a write."""
+    stmt = (
+        update(NumberCounter)
         .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
-        .with_for_update()
-    )
+        .values(last=NumberCounter.last + 1)
+        .returning(NumberCounter.last)
+    )  # an ORM update: pending counters are flushed first, a loaded one is kept in step
+    value = session.execute(stmt).scalar()
+    return None if value is None else int(value)
 
 
 def reserve(session: Session, number: CaseNumber) -> None:
