@@ -102,23 +102,29 @@ def origin_of(pool: Any) -> str:
         return token
 
 
-def announce(session: Session, entries: Sequence[tuple[str, str, int | None]]) -> None:
-    """On a server, NOTIFY the entries (action, entity, entity id) that ``session``'s
-    transaction writes, in that transaction: delivered at its commit, never after a rollback.
-    Called before the audit chain's head is locked, so that the round trip is not spent holding
-    it. On a file nothing happens here (see :func:`written`)."""
+def notice(session: Session, entries: Sequence[tuple[str, str, int | None]]) -> str | None:
+    """On a server, the NOTIFY payload of the entries (action, entity, entity id) that
+    ``session``'s transaction writes; None on a file or when none of them is worth telling."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
-        return
+        return None
     items = [[action, entity, entity_id] for action, entity, entity_id in entries
              if action not in QUIET_ACTIONS]  # fmt: skip
     if not items:
-        return
+        return None
     origin = origin_of(_pool_of(bind))
     payload = json.dumps({"o": origin, "e": items}, separators=(",", ":"))
     if len(payload.encode()) > _PAYLOAD_LIMIT:
         payload = json.dumps({"o": origin, "much": True})
-    session.execute(select(func.pg_notify(CHANNEL, payload)))
+    return payload
+
+
+def announce(session: Session, payload: str | None) -> None:
+    """NOTIFY ``payload`` (:func:`notice`) in ``session``'s transaction: delivered at its
+    commit, never after a rollback. The audit chain sends it in the same call that appends the
+    entries where it can (one round trip fewer); this is for the other cases."""
+    if payload is not None:
+        session.execute(select(func.pg_notify(CHANNEL, payload)))
 
 
 def written(session: Session, ids: Sequence[int]) -> None:

@@ -57,6 +57,10 @@ _CHUNK = 5_000
 # ``audit_append`` (migration 0019): the head stays locked for that call and the commit only.
 _APPEND_AT_MOST = 500
 _APPEND = text("SELECT audit_append(:format_json, CAST(:entries AS json))")
+_APPEND_AND_NOTIFY = text(
+    "SELECT n, CASE WHEN n IS NOT NULL THEN pg_notify(:channel, :payload) END "
+    "FROM audit_append(:format_json, CAST(:entries AS json)) AS n"
+)
 
 
 def _table(model: Any) -> Table:
@@ -147,9 +151,10 @@ def _head_values(head: Head) -> dict[str, Any]:
 
 def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Chain and insert ``rows`` now, in the caller's transaction (which then holds the head)."""
-    changes.announce(session, [(r["action"], r["entity"], r["entity_id"]) for r in rows])
-    if _appended_on_server(session, rows):
+    payload = changes.notice(session, [(r["action"], r["entity"], r["entity_id"]) for r in rows])
+    if _appended_on_server(session, rows, payload):
         return
+    changes.announce(session, payload)  # before the head is locked: no round trip under it
     head = _lock_head(session)
     ids = _next_ids(session, head, len(rows))
     if ids[0] != head.last_id + 1:  # a retention gap waiting for the next entry moves to it
@@ -171,10 +176,13 @@ def write(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     )
 
 
-def _appended_on_server(session: Session, rows: Sequence[Mapping[str, Any]]) -> bool:
+def _appended_on_server(
+    session: Session, rows: Sequence[Mapping[str, Any]], payload: str | None
+) -> bool:
     """On a server, chain and insert ``rows`` in one call that holds the head's lock from
-    there to the commit; False where the rows are for the program to chain (a file, a batch of
-    thousands, a log without a head row yet)."""
+    there to the commit, the other desks' notice (``payload``) sent in the same round trip;
+    False where the rows are for the program to chain (a file, a batch of thousands, a log
+    without a head row yet: nothing was sent then)."""
     if session.get_bind().dialect.name != "postgresql" or len(rows) > _APPEND_AT_MOST:
         return False
     entries = [
@@ -192,7 +200,12 @@ def _appended_on_server(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
         for r in rows
     ]
     params = {"format_json": FORMAT_JSON, "entries": json.dumps(entries)}
-    return session.scalar(_APPEND, params) is not None
+    if payload is None:
+        return session.scalar(_APPEND, params) is not None
+    # The notice only if the entries were appended: else the program chains them and sends it.
+    row = session.execute(_APPEND_AND_NOTIFY, {**params, "channel": changes.CHANNEL,
+                                               "payload": payload}).one()  # fmt: skip
+    return row[0] is not None
 
 
 _NEXTVAL = text(
