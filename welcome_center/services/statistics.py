@@ -46,7 +46,6 @@ from welcome_center.services.statistics_scope import (
     count,
     materialised,
     within,
-    worked,
 )
 
 __all__ = ["Scope", "compute", "key_figures", "partner_code", "partner_without_code", "statistics"]
@@ -63,17 +62,18 @@ def enquiries_received(s: Session, p: Period) -> int:
 
 def enquiries_worked(s: Session, scope: Scope) -> int:
     """Records of either kind active in the period."""
-    return count(s, select(func.count()).select_from(Record).where(worked(scope)))
+    return count(s, select(func.count()).select_from(scope.records))
 
 
 def cases_worked(s: Session, scope: Scope) -> tuple[int, int, int]:
     """Cases active in the period: (all, with a person client, with an organisation client)."""
+    r = scope.records
     row = s.execute(
         select(
             func.count(),
-            func.count(Record.client_person_id),
-            func.count(Record.client_organisation_id),
-        ).where(worked(scope), case_by(scope.period))
+            func.count(r.c.client_person_id),
+            func.count(r.c.client_organisation_id),
+        ).where(case_by(scope.period, r))
     ).one()
     return int(row[0]), int(row[1]), int(row[2])
 
@@ -115,11 +115,12 @@ def consultations(s: Session, p: Period) -> tuple[int, int]:
 
 def clients_advised(s: Session, scope: Scope) -> tuple[int, int]:
     """Distinct clients of the enquiries worked: (persons, organisations)."""
+    r = scope.records
     row = s.execute(
         select(
-            func.count(func.distinct(Record.client_person_id)),
-            func.count(func.distinct(Record.client_organisation_id)),
-        ).where(worked(scope))
+            func.count(func.distinct(r.c.client_person_id)),
+            func.count(func.distinct(r.c.client_organisation_id)),
+        )
     ).one()
     return int(row[0]), int(row[1])
 

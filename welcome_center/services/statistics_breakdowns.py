@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import (
     Organisation,
-    Person,
     Record,
     RecordService,
     RecordTopic,
@@ -20,7 +19,7 @@ from welcome_center.db.models import (
 )
 from welcome_center.domain.breakdowns import REGISTRY, code_order
 from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, in_code_order, ordered
-from welcome_center.services.statistics_scope import Scope, count, grouped, within, worked
+from welcome_center.services.statistics_scope import Scope, grouped, within
 
 BreakdownQuery = Callable[[Session, Scope], Breakdown]
 QUERIES: dict[str, BreakdownQuery] = {}
@@ -62,18 +61,26 @@ def compute_all(s: Session, scope: Scope) -> dict[str, Breakdown]:
 
 def _by_many(s: Session, scope: Scope, table: type[RecordTopic] | type[RecordService]) -> Breakdown:
     """Enquiries worked per code of a many-valued attribute: a record counts under each of its
-    codes; records without any are the ``not_recorded`` row."""
+    codes; records without any are the ``not_recorded`` row. One pass over the records and
+    their codes (an outer join: a record without codes is the row without a code), not one for
+    the codes and another for the records without."""
     column = table.topic if table is RecordTopic else table.service  # type: ignore[union-attr]
+    r = scope.records
     stmt = (
-        select(column, func.count()).where(table.record_id.in_(scope.active_ids)).group_by(column)
+        select(column, func.count())
+        .select_from(r)
+        .outerjoin(table, table.record_id == r.c.id)
+        .group_by(column)
     )
-    rows = dict(grouped(s, stmt))
-    none = (
-        select(func.count())
-        .select_from(Record)
-        .where(worked(scope), ~exists().where(table.record_id == Record.id))
-    )
-    rows[NOT_RECORDED] = count(s, none)
+    rows: dict[str, int] = {}
+    without = 0
+    for code, n in s.execute(stmt):
+        if code is None:
+            without = int(n)
+        else:
+            key = code or NOT_RECORDED
+            rows[key] = rows.get(key, 0) + int(n)
+    rows[NOT_RECORDED] = without
     return ordered(rows)
 
 
@@ -89,37 +96,39 @@ def by_service(s: Session, scope: Scope) -> Breakdown:
     return _by_many(s, scope, RecordService)
 
 
-def _by_column(s: Session, scope: Scope, column: ColumnElement[str | None]) -> Breakdown:
-    return grouped(s, select(column, func.count()).where(worked(scope)).group_by(column))
+def _by_column(s: Session, scope: Scope, name: str) -> Breakdown:
+    column = scope.records.c[name]
+    return grouped(s, select(column, func.count()).group_by(column))
 
 
 @counts("by_requester_type")
 def by_requester_type(s: Session, scope: Scope) -> Breakdown:
     """Enquiries worked per requester type."""
-    return _by_column(s, scope, Record.requester_type)  # type: ignore[arg-type]
+    return _by_column(s, scope, "requester_type")
 
 
 @counts("by_channel")
 def by_channel(s: Session, scope: Scope) -> Breakdown:
     """Enquiries worked per channel (of the record)."""
-    return _by_column(s, scope, Record.channel)  # type: ignore[arg-type]
+    return _by_column(s, scope, "channel")
 
 
 @counts("by_municipality")
 def by_municipality(s: Session, scope: Scope) -> Breakdown:
     """Enquiries worked per municipality (of the record)."""
-    return _by_column(s, scope, Record.municipality)  # type: ignore[arg-type]
+    return _by_column(s, scope, "municipality")
 
 
 @counts("by_nationality")
 def by_nationality(s: Session, scope: Scope) -> Breakdown:
-    """Enquiries worked whose client is a person, per nationality of that person."""
+    """Enquiries worked whose client is a person, per nationality of that person (the persons
+    advised are the clients of the enquiries worked)."""
+    r, people = scope.records, scope.people
     stmt = (
-        select(Person.nationality, func.count())
-        .select_from(Record)
-        .join(Person, Person.id == Record.client_person_id)
-        .where(worked(scope))
-        .group_by(Person.nationality)
+        select(people.c.nationality, func.count())
+        .select_from(r)
+        .join(people, people.c.id == r.c.client_person_id)
+        .group_by(people.c.nationality)
     )
     return grouped(s, stmt)
 
@@ -127,11 +136,11 @@ def by_nationality(s: Session, scope: Scope) -> Breakdown:
 @counts("by_counsellor")
 def by_counsellor(s: Session, scope: Scope) -> Breakdown:
     """Enquiries worked per responsible counsellor (by user name)."""
+    r = scope.records
     stmt = (
         select(User.username, func.count())
-        .select_from(Record)
-        .outerjoin(User, User.id == Record.counsellor_id)
-        .where(worked(scope))
+        .select_from(r)
+        .outerjoin(User, User.id == r.c.counsellor_id)
         .group_by(User.username)
     )
     return grouped(s, stmt)

@@ -34,11 +34,6 @@ from welcome_center.services.statistics_scope import Scope, count, grouped, with
 # --- who was advised ---------------------------------------------------------------------------
 
 
-def advised_persons(scope: Scope) -> ColumnElement[bool]:
-    """Persons who are the client of an enquiry worked (each once, however many)."""
-    return Person.id.in_(scope.person_ids)
-
-
 def advised_organisations(scope: Scope) -> ColumnElement[bool]:
     """Organisations that are the client of an enquiry worked."""
     return Organisation.id.in_(scope.organisation_ids)
@@ -57,55 +52,54 @@ def _per_value(s: Session, stmt: Select[Any] | Any) -> Breakdown:
     return ordered(rows)
 
 
-def _persons_by(s: Session, scope: Scope, column: Any) -> Breakdown:
-    stmt = (
-        select(column, func.count()).select_from(Person).where(advised_persons(scope))
-        .group_by(column)
-    )  # fmt: skip
-    return _per_value(s, stmt)
+def _persons_by(s: Session, scope: Scope, column: str | ColumnElement[Any]) -> Breakdown:
+    """The persons advised per value of their ``column`` (a column of :attr:`Scope.people`, or
+    an expression over them)."""
+    group = scope.people.c[column] if isinstance(column, str) else column
+    return _per_value(s, select(group, func.count()).group_by(group))
 
 
 @counts("persons_by_gender")
 def persons_by_gender(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per gender."""
-    return _persons_by(s, scope, Person.gender)
+    return _persons_by(s, scope, "gender")
 
 
 @counts("persons_by_employment_status")
 def persons_by_employment_status(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per employment status at the first contact."""
-    return _persons_by(s, scope, Person.employment_status)
+    return _persons_by(s, scope, "employment_status")
 
 
 @counts("persons_by_education")
 def persons_by_education(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per education level (ISCED groups)."""
-    return _persons_by(s, scope, Person.education)
+    return _persons_by(s, scope, "education")
 
 
 @counts("persons_by_german_level")
 def persons_by_german_level(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per level of German."""
-    return _persons_by(s, scope, Person.german_level)
+    return _persons_by(s, scope, "german_level")
 
 
 @counts("persons_by_nationality")
 def persons_by_nationality(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per (first) nationality."""
-    return _persons_by(s, scope, Person.nationality)
+    return _persons_by(s, scope, "nationality")
 
 
-def age_on(day: date) -> ColumnElement[int]:
+def age_on(day: date, birth_year: Any = Person.birth_year) -> ColumnElement[int]:
     """A person's age on ``day`` in SQL, as ``domain.person_facts.statistics_age`` computes it:
     the age reached in ``day``'s year, from the birth year (kept whenever a date is known, and
     kept by anonymisation, so that anonymising changes no figure)."""
-    return literal(day.year) - Person.birth_year
+    return literal(day.year) - birth_year  # type: ignore[no-any-return]
 
 
-def age_band_on(day: date) -> ColumnElement[str]:
+def age_band_on(day: date, birth_year: Any = Person.birth_year) -> ColumnElement[str]:
     """The age band code (``domain.person_facts.AGE_BANDS``) of a person on ``day``."""
-    age = age_on(day)
-    whens: list[tuple[ColumnElement[bool], str]] = [(Person.birth_year.is_(None), NOT_RECORDED)]
+    age = age_on(day, birth_year)
+    whens: list[tuple[ColumnElement[bool], str]] = [(birth_year.is_(None), NOT_RECORDED)]
     whens += [(age <= high, code) for code, _low, high in AGE_BANDS if high is not None]
     return case(*whens, else_=AGE_BANDS[-1][0])
 
@@ -113,16 +107,13 @@ def age_band_on(day: date) -> ColumnElement[str]:
 @counts("persons_by_age_band")
 def persons_by_age_band(s: Session, scope: Scope) -> Breakdown:
     """Persons advised per age band on the period's last day."""
-    return _persons_by(s, scope, age_band_on(scope.period.end))
+    return _persons_by(s, scope, age_band_on(scope.period.end, scope.people.c.birth_year))
 
 
 def third_country_persons(s: Session, scope: Scope) -> int:
     """Persons advised whose first nationality is outside the EU/EEA and Switzerland."""
-    stmt = (
-        select(func.count()).select_from(Person)
-        .where(advised_persons(scope), Person.nationality.not_in(sorted(EU_EEA_CH)))
-    )  # fmt: skip
-    return count(s, stmt)
+    nationality = scope.people.c.nationality
+    return count(s, select(func.count()).where(nationality.not_in(sorted(EU_EEA_CH))))
 
 
 @counts("organisations_by_kind")

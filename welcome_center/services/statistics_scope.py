@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     CompoundSelect,
+    FromClause,
     Integer,
     MetaData,
     Select,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from welcome_center.db.models import Consultation, Record, Referral
+from welcome_center.db.models import Consultation, Person, Record, Referral
 from welcome_center.domain.enums import RecordKind
 from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, Period, ordered
 
@@ -49,18 +50,46 @@ def active(p: Period) -> CompoundSelect[Any]:
     )
 
 
+# The columns of the active records, and of the persons advised, that the figures and the
+# breakdowns read (``Scope.records``, ``Scope.people``).
+RECORD_COLUMNS = ("kind", "promoted_on", "client_person_id", "client_organisation_id",
+                  "requester_type", "channel", "municipality", "counsellor_id")  # fmt: skip
+PERSON_COLUMNS = ("gender", "employment_status", "education", "german_level", "nationality",
+                  "birth_year")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Scope:
-    """A period, and where its active records' ids come from: the union query, or a temporary
-    table that ``compute`` fills once so that the breakdowns do not each repeat the union; the
-    same for the ids of the persons and the organisations advised (the clients of those
-    records), which the funders' breakdowns read each (a table each saves every one of them
-    looking up the active records again)."""
+    """A period, and where its active records come from: the union query, or a temporary
+    table that ``compute`` fills once, with the columns the figures read, so that the figures
+    and breakdowns neither repeat the union nor each look up the same records' rows again (at
+    300,000 records a month's breakdown by channel read its 27,000 records' rows for 20 ms, the
+    temporary table's in 3 ms); the same for the persons advised (the clients of those
+    records, with their facts) and the ids of the organisations advised."""
 
     period: Period
     ids: Select[Any] | CompoundSelect[Any] | None = None
     persons: Select[Any] | None = None
     organisations: Select[Any] | None = None
+    record_table: Table | None = None
+    person_table: Table | None = None
+
+    @property
+    def records(self) -> FromClause:
+        """The active records with :data:`RECORD_COLUMNS` (and ``id``)."""
+        if self.record_table is not None:
+            return self.record_table
+        columns = [Record.__table__.c[k] for k in ("id", *RECORD_COLUMNS)]
+        return select(*columns).where(worked(self)).subquery("statistics_records")
+
+    @property
+    def people(self) -> FromClause:
+        """The persons advised with :data:`PERSON_COLUMNS` (and ``id``)."""
+        if self.person_table is not None:
+            return self.person_table
+        columns = [Person.__table__.c[k] for k in ("id", *PERSON_COLUMNS)]
+        where = Person.id.in_(self.person_ids)
+        return select(*columns).where(where).subquery("statistics_people")
 
     @property
     def active_ids(self) -> Select[Any] | CompoundSelect[Any]:
@@ -86,23 +115,31 @@ def worked(scope: Scope) -> ColumnElement[bool]:
     return Record.id.in_(scope.active_ids)
 
 
-def _id_table(name: str) -> Table:
-    return Table(name, MetaData(), Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
+def _temporary(name: str, source: FromClause | None = None, columns: tuple[str, ...] = ()) -> Table:
+    """A temporary table of ids and ``columns`` of the same types as in ``source``."""
+    copies = [Column(k, source.c[k].type) for k in columns] if source is not None else []
+    return Table(
+        name,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        *copies,
+        prefixes=["TEMPORARY"],
+    )
 
 
 # Defined once, so that the statements over them are compiled once (SQLAlchemy caches by table).
-_ACTIVE_IDS = _id_table("statistics_active")
-_PERSON_IDS = _id_table("statistics_persons")
-_ORGANISATION_IDS = _id_table("statistics_organisations")
-_TABLES = (_ACTIVE_IDS, _PERSON_IDS, _ORGANISATION_IDS)
+# Named anew whenever their columns change: a server's pooled connection keeps a temporary
+# table of an older program for its life.
+_ACTIVE = _temporary("statistics_active_records", Record.__table__, RECORD_COLUMNS)
+_PERSONS = _temporary("statistics_people", Person.__table__, PERSON_COLUMNS)
+_ORGANISATION_IDS = _temporary("statistics_organisations")
+_TABLES = (_ACTIVE, _PERSONS, _ORGANISATION_IDS)
 
 
-def _clients(column: Any) -> Select[Any]:
+def _clients(column: str) -> Select[Any]:
     """The distinct non-empty ``column`` of the records in the active table."""
-    return (
-        select(column).distinct()
-        .where(Record.id.in_(select(_ACTIVE_IDS.c.id)), column.is_not(None))
-    )  # fmt: skip
+    found = _ACTIVE.c[column]
+    return select(found).distinct().where(found.is_not(None))
 
 
 @contextmanager
@@ -116,25 +153,33 @@ def materialised(s: Session, p: Period) -> Iterator[Scope]:
         table.create(conn, checkfirst=True)
         conn.execute(table.delete())
     try:
-        conn.execute(_ACTIVE_IDS.insert().from_select(["id"], active(p)))
-        conn.execute(_PERSON_IDS.insert().from_select(["id"], _clients(Record.client_person_id)))
+        records = [Record.__table__.c[k] for k in ("id", *RECORD_COLUMNS)]
+        rows = select(*records).where(Record.id.in_(active(p)))
+        conn.execute(_ACTIVE.insert().from_select(["id", *RECORD_COLUMNS], rows))
+        persons = [Person.__table__.c[k] for k in ("id", *PERSON_COLUMNS)]
+        people = select(*persons).where(Person.id.in_(_clients("client_person_id")))
+        conn.execute(_PERSONS.insert().from_select(["id", *PERSON_COLUMNS], people))
         conn.execute(
-            _ORGANISATION_IDS.insert().from_select(["id"], _clients(Record.client_organisation_id))
+            _ORGANISATION_IDS.insert().from_select(["id"], _clients("client_organisation_id"))
         )
         yield Scope(
             p,
-            select(_ACTIVE_IDS.c.id),
-            select(_PERSON_IDS.c.id),
+            select(_ACTIVE.c.id),
+            select(_PERSONS.c.id),
             select(_ORGANISATION_IDS.c.id),
+            _ACTIVE,
+            _PERSONS,
         )
     finally:
         for table in _TABLES:
             conn.execute(table.delete())
 
 
-def case_by(p: Period) -> ColumnElement[bool]:
-    """A case by the end of ``p``: a case now, and one since a day on or before ``p.end``."""
-    return and_(Record.kind == RecordKind.CASE, Record.promoted_on <= p.end)
+def case_by(p: Period, records: FromClause | None = None) -> ColumnElement[bool]:
+    """A case by the end of ``p``: a case now, and one since a day on or before ``p.end``
+    (of ``records``' rows: the records table's, or a scope's :attr:`Scope.records`)."""
+    c = records.c if records is not None else Record.__table__.c
+    return and_(c.kind == RecordKind.CASE, c.promoted_on <= p.end)
 
 
 def count(s: Session, stmt: Select[Any]) -> int:
