@@ -78,6 +78,11 @@ def test_the_search_query_reads_the_index_not_the_whole_table(db: Database) -> N
         assert len(search.match_records(s, "Kowalski")) == len(
             [n for n in range(1, DOCUMENTS + 1) if _family(families, n) == "Kowalski"]
         )
+        # A list sorted by date is read along the newest records only for a word that a share
+        # of all records holds (the planner's estimate over its row count): a sixth, not 10.
+        assert search.worth_walking(s, "Kowalski", 100, share=0.1)
+        assert not search.worth_walking(s, "Haddad", 1, share=0.1)
+        assert search.worth_walking(s, "Haddad", 1)
 
 
 def test_documents_and_queries_are_cut_into_words_as_fts5_cuts_them() -> None:

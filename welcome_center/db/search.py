@@ -89,16 +89,19 @@ def match_records(session: Session, user_text: str, limit: int | None = None) ->
     return [row[0] for row in session.execute(text(sql), params)]
 
 
-def worth_walking(session: Session, user_text: str, at_least: int) -> bool:
+def worth_walking(session: Session, user_text: str, at_least: int, share: float = 0.0) -> bool:
     """Whether reading the newest records one by one (:func:`row_matches`) likely finds a page
-    of matches of ``user_text`` soon, that is, whether about ``at_least`` records match.
+    of matches of ``user_text`` soon, that is, whether about ``at_least`` records match, and
+    at least ``share`` of all records (so that the newest few thousand hold a page of them).
 
     SQLite: always worth a try, as FTS5 hands its matches over as one list, read once (2 ms
     for 11 matches, 12 ms for "Ha"'s 55,000), and a walk of a few thousand records through it
     costs a millisecond. PostgreSQL tests each record by reading its document, 3-8 us a
     record: only where the planner's estimate from the index's statistics says so (a
     millisecond; close for words, too high for phrases such as record numbers, whose words are
-    each common), as counting would read every match (140 ms for "Ha")."""
+    each common), as counting would read every match (140 ms for "Ha"). The share is the
+    estimate over the table's row count in the planner's statistics: at 300,000 records a word
+    of 4,000 matches walked 3,000 records in vain (27 ms) before reading its matches."""
     if _is_sqlite(session):
         return True
     found = matching_sql(session, user_text)
@@ -106,7 +109,17 @@ def worth_walking(session: Session, user_text: str, at_least: int) -> bool:
         return False
     sql, params = found
     plan = session.execute(text("EXPLAIN (FORMAT JSON) " + sql), params).scalar_one()
-    return int(plan[0]["Plan"]["Plan Rows"]) >= at_least
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    if rows < at_least:
+        return False
+    if share <= 0:
+        return True
+    total = session.execute(_SERVER_ROW_COUNT).scalar()
+    return total is None or total <= 0 or rows >= share * float(total)
+
+
+# The planner's count of the index's rows (-1 before the table was first analysed).
+_SERVER_ROW_COUNT = text("SELECT reltuples FROM pg_class WHERE oid = 'record_search'::regclass")
 
 
 def row_matches(session: Session, user_text: str, record_id: Any) -> ColumnElement[bool]:

@@ -43,7 +43,8 @@ MAX_BLOCK = 1000
 FIRST_PAGE = 100  # the ids a search shows first; the rest follow as the list is scrolled
 # A search sorted by opening date reads its page along the date's index, testing the newest
 # records one by one, at most WALK_WINDOW beyond the offset, where many records match (on
-# PostgreSQL: at least WALK_FROM by the planner's estimate; db/search.py: worth_walking): 1 ms
+# PostgreSQL: at least WALK_FROM by the planner's estimate, and a page's share of the walked
+# records among all records; db/search.py: worth_walking): 1 ms
 # for "Ha" on PostgreSQL at 100,000 records, where reading the matches first takes 140 ms
 # (36,000 of them) and testing 3,000 records 10 ms.
 WALK_FROM = 2000
@@ -196,7 +197,8 @@ def _page(
     stmt = _searched(s, query, listed, matches_first=by_date)
     if stmt is None:  # nothing searchable typed
         return []
-    if by_date and db_search.worth_walking(s, query.text, WALK_FROM):
+    share = limit / (offset + WALK_WINDOW)  # of all records, for a page among those walked
+    if by_date and db_search.worth_walking(s, query.text, WALK_FROM, share):
         walked = read(_walk(s, listed, query, offset, limit))
         if len(walked) >= limit:
             return walked
