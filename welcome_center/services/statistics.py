@@ -10,7 +10,7 @@ the figures of a month already reported.
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import Consultation, Event, Record, Referral
@@ -42,7 +42,9 @@ from welcome_center.services.statistics_funders import (
 )
 from welcome_center.services.statistics_scope import (
     Scope,
+    active,
     case_by,
+    cases_by,
     count,
     materialised,
     within,
@@ -147,11 +149,20 @@ def since_start(s: Session, p: Period) -> SinceStart:
 
 
 def trend(s: Session, p: Period) -> tuple[TrendMonth, ...]:
-    """Enquiries received and cases worked in each of the 12 months up to the month of p.end."""
-    return tuple(
-        TrendMonth(m.start, enquiries_received(s, m), cases_worked(s, Scope(m))[0])
-        for m in p.trend_months()
-    )
+    """Enquiries received and cases worked in each of the 12 months up to the month of p.end
+    (the cases worked as :func:`cases_worked` counts them, among the cases by the last month's
+    end)."""
+    months = p.trend_months()
+    with cases_by(s, months[-1].end) as cases:
+        return tuple(
+            TrendMonth(m.start, enquiries_received(s, m), _cases_active(s, m, cases))
+            for m in months
+        )
+
+
+def _cases_active(s: Session, m: Period, cases: Table) -> int:
+    stmt = select(func.count()).where(cases.c.promoted_on <= m.end, cases.c.id.in_(active(m)))
+    return count(s, stmt)
 
 
 def events(s: Session, p: Period) -> tuple[int, int]:

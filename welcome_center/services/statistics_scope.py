@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -134,6 +135,7 @@ _ACTIVE = _temporary("statistics_active_records", Record.__table__, RECORD_COLUM
 _PERSONS = _temporary("statistics_people", Person.__table__, PERSON_COLUMNS)
 _ORGANISATION_IDS = _temporary("statistics_organisations")
 _TABLES = (_ACTIVE, _PERSONS, _ORGANISATION_IDS)
+_CASES = _temporary("statistics_cases", Record.__table__, ("promoted_on",))
 
 
 def _clients(column: str) -> Select[Any]:
@@ -173,6 +175,23 @@ def materialised(s: Session, p: Period) -> Iterator[Scope]:
     finally:
         for table in _TABLES:
             conn.execute(table.delete())
+
+
+@contextmanager
+def cases_by(s: Session, day: date) -> Iterator[Table]:
+    """A temporary table of the records that are cases and became one on or before ``day``
+    (id, promoted_on), read from the promotion index alone (migration 0021): the trend's
+    months each count their cases among it, looking up their active records in this small
+    table instead of in the records' own rows (at 300,000 records 17 ms a month)."""
+    conn = s.connection()
+    _CASES.create(conn, checkfirst=True)  # kept on the connection (see materialised)
+    conn.execute(_CASES.delete())
+    try:
+        rows = select(Record.id, Record.promoted_on).where(case_by(Period(day, day)))
+        conn.execute(_CASES.insert().from_select(["id", "promoted_on"], rows))
+        yield _CASES
+    finally:
+        conn.execute(_CASES.delete())
 
 
 def case_by(p: Period, records: FromClause | None = None) -> ColumnElement[bool]:
