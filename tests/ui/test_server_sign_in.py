@@ -133,3 +133,36 @@ def test_the_retention_tab_on_a_server_leaves_the_run_to_the_servers_administrat
     finally:
         ops.close()
         db.dispose()
+
+
+def test_the_duplicates_tab_tells_an_administrator_who_does_not_counsel_before_a_search(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+    message_boxes,
+) -> None:
+    """The search for duplicates compares the persons' names, which an administrator's login
+    may not read: the tab says so and offers no search (it showed the server's refusal,
+    "permission denied for table person_name_keys", in English, after the click); the office's
+    first user (administrator and counsellor) may search."""
+    from welcome_center.ui.ops import Ops
+    from welcome_center.ui.pages.admin_duplicates import DuplicatesTab
+
+    for name, may in (("olga", False), ("admin", True)):
+        db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
+        ops = Ops(UnitOfWork(db), actor, "server")
+        try:
+            tab = DuplicatesTab(ops)
+            qtbot.addWidget(tab)
+            tab.show()
+            qtbot.waitExposed(tab)
+            assert tab.find_button.isEnabled() is may
+            assert ("a user who also counsels" in tab.hint.text()) is not may
+            if may:
+                qtbot.keyClick(tab.find_button, Qt.Key.Key_Space)
+                qtbot.waitUntil(lambda t=tab: t.running is None and t.find_button.isEnabled())
+                assert "likely" in tab.hint.text() or "No likely" in tab.hint.text()
+            assert message_boxes.texts == []
+            tab.close()
+        finally:
+            ops.close()
+            db.dispose()

@@ -181,6 +181,20 @@ def import_refusal(uow: UnitOfWork, actor: Actor) -> str | None:
     return None
 
 
+def duplicates_refusal(uow: UnitOfWork, actor: Actor) -> str | None:
+    """Why ``actor`` may not look for likely duplicates here (None: they may). The search
+    compares the persons' names, which on a team server an administrator's login may not
+    read; said on the tab instead of the server's refusal after the click."""
+    if signed_in_as_login(uow.db) and not actor.may(Permission.WORK_RECORDS):
+        return _(
+            "On the team server duplicates are looked for by a user who also counsels: the "
+            "search compares the persons' names, which an administrator's login may not "
+            "read. Sign in as a user with the role 'Counsellor', or ask an administrator to "
+            "give you that role as well."
+        )
+    return None
+
+
 def require_import(uow: UnitOfWork, actor: Actor) -> None:
     """Raise PermissionDeniedError with import_refusal's reason, if there is one."""
     reason = import_refusal(uow, actor)

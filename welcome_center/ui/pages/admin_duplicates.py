@@ -21,7 +21,7 @@ from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.errors import DomainError
 from welcome_center.domain.views import DuplicateCandidate, DuplicatePair
 from welcome_center.i18n import _, format_number, ngettext, pgettext
-from welcome_center.services import duplicates
+from welcome_center.services import duplicates, server_accounts
 from welcome_center.services.context import ConcurrentChangeError
 from welcome_center.ui.client_facts import nationality_text
 from welcome_center.ui.dialogs.merge import MergeDialog
@@ -113,11 +113,16 @@ class DuplicatesTab(QWidget):
         lay.addLayout(row)
         lay.addWidget(caption)
         lay.addWidget(self.table, 1)
+        # A team server's administrator who does not counsel may not read the persons' names:
+        # the tab says so at once, not with the server's refusal after a click.
+        self.refusal = server_accounts.duplicates_refusal(ops.uow, ops.actor)
+        if self.refusal is not None:
+            self.hint.setText(self.refusal)
         self._set_running(False)
 
     def look(self) -> None:
         """Compare the whole database in a worker thread (audited with the number of pairs)."""
-        if self.running is not None:
+        if self.running is not None or self.refusal is not None:
             return
         search, actor, uow = _Search(), self.ops.actor, self.ops.uow
 
@@ -191,7 +196,7 @@ class DuplicatesTab(QWidget):
         self.progress_label.setVisible(running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
-        self.find_button.setEnabled(not running)
+        self.find_button.setEnabled(not running and self.refusal is None)
         self.merge_button.setEnabled(not running and self.pairs.rowCount() > 0)
         if running:
             self.progress.setRange(0, 0)  # busy until the first count arrives
