@@ -129,6 +129,9 @@ def test_reset_a_password(qtbot, page: AdminPage, admin_ops: Ops) -> None:  # ty
 
     def fill(dialog: QWidget) -> None:
         assert isinstance(dialog, PasswordDialog)
+        # Whose password it is stands in the form: a window manager shortens a long title.
+        assert dialog.user_label.isVisible()
+        assert dialog.user_label.text() == f"{anna.display_name} (anna)" != "anna (anna)"
         qtbot.keyClicks(dialog.passwords.password, "short")
         qtbot.keyClicks(dialog.passwords.repeat, "short")
         dialog.try_save()
@@ -183,6 +186,7 @@ def test_change_a_role(qtbot, page: AdminPage, admin_ops: Ops) -> None:  # type:
 
     def fill(dialog: QWidget) -> None:
         assert isinstance(dialog, RolesDialog)
+        assert dialog.user_label.isVisible() and dialog.user_label.text() == "Ben Schulz (ben)"
         assert dialog.roles.roles() == {Role.COUNSELLOR, Role.LIST_EXPORT}
         for letter in "oxm":  # counsellor and export off, manager on
             alt(dialog, letter)

@@ -50,6 +50,18 @@ class AdminDialog(EditDialog):
         return run_dialog(self)
 
 
+def user_row(dialog: AdminDialog, user: UserView) -> QLabel:
+    """The form's first row names the user the dialog changes: its title may be shortened by
+    the window manager ("Reset password of…"), the form is not."""
+    shown = user.username
+    if user.display_name and user.display_name != user.username:
+        shown = f"{user.display_name} ({user.username})"
+    label = QLabel(shown)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    dialog.form.addRow(_("User:"), label)
+    return label
+
+
 def password_field(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -167,6 +179,7 @@ class RolesDialog(AdminDialog):
     def __init__(self, ops: Ops, user: UserView, parent: QWidget | None = None) -> None:
         super().__init__(ops, _("Roles of %(user)s") % {"user": user.username}, parent)
         self.user = user
+        self.user_label = user_row(self, user)
         self.roles = RoleChecks()
         self.roles.set_roles(user.roles)
         self.errors.add_row(self.form, _("Roles:"), self.roles, field="roles")
@@ -210,6 +223,7 @@ class PasswordDialog(AdminDialog):
     def __init__(self, ops: Ops, user: UserView, parent: QWidget | None = None) -> None:
         super().__init__(ops, _("Reset password of %(user)s") % {"user": user.username}, parent)
         self.user = user
+        self.user_label = user_row(self, user)
         self.passwords = _PasswordPair(self, _("New &password:"), _("Repe&at password:"))
         self.ready()
 
