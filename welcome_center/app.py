@@ -182,9 +182,10 @@ def run_gui(
     assert paths is not None
     app, state, _translators = _qt_app(lang_option, paths.data_dir)
     hint = ""
+    server = False
+    made: list[AppContext] = []
     if ctx is None:
         assert new_at is not None
-        made: list[AppContext] = []
         location = display_location(new_at[1])
         if encryption.needs_key(new_at[1]) or server_accounts.needs_sign_in(new_at[1]):
             # An encrypted file, or a team server where each user signs in as their own login.
@@ -205,13 +206,16 @@ def run_gui(
     try:
         if actor is None or uow is None:
             return 0
+        # On a team server the desk names the server as it keeps it (not the user's login),
+        # and each login after a logout opens the server as that user's own login.
         session = start.DeskSession(
             uow,
-            ctx.db.display_name(),
+            location if server else ctx.db.display_name(),
             state,
             backups=ctx.paths.backup_dir,
             hint=hint,
             freeze_gc=True,
+            server=_opener(new_at, made) if server and new_at is not None else None,
         )
         session.open(actor)
         code = int(app.exec())  # until the desk is closed, or a login after a logout cancelled
@@ -219,7 +223,8 @@ def run_gui(
         return code
     finally:
         if new_at is not None:
-            ctx.close()
+            for opened in made or [ctx]:
+                opened.close()
 
 
 def _opener(at: tuple[AppPaths, str], made: list[AppContext]):  # type: ignore[no-untyped-def]

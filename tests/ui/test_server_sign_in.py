@@ -166,3 +166,56 @@ def test_the_duplicates_tab_tells_an_administrator_who_does_not_counsel_before_a
         finally:
             ops.close()
             db.dispose()
+
+
+def test_switch_user_and_log_out_on_a_server_open_the_next_users_own_login(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+    tmp_path,
+    message_boxes,
+) -> None:
+    """After Switch user the colleague signs in as her own login, not on the last user's: the
+    desk asked the last login for the users' password hashes and closed with "permission
+    denied for table users", leaving no window. The status bar names the server as the desk
+    keeps it, not a login."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.test_session import Quits, _action, _log_in_as, _shown
+    from welcome_center.db.engine import display_location
+    from welcome_center.ui import start
+
+    made: list[AppContext] = []
+    opener = _opener((resolve(server.url), server.url), made)
+    uow, anna = opener("anna", PASSWORD)
+    roles = server_accounts.roles_of(server.url)
+    state = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    quits = Quits()
+    where = display_location(server.url)
+    session = start.DeskSession(uow, where, state, on_quit=quits, server=opener)
+    try:
+        first = session.open(anna)
+        _shown(qtbot, first)
+        assert first.db_label.text() == f"Database: {where}" and "_u_" not in where
+        _log_in_as("maria")
+        _action(first, "Switch user…").trigger()
+        qtbot.waitUntil(lambda: session.alive and session.window is not first, timeout=10000)
+        maria = session.window
+        assert maria.ops.actor.name == "maria"
+        assert make_url(maria.ops.uow.db.url).username == roles.login("maria")
+        assert maria.user_label.text().endswith("(Manager)")
+        seen: list[str] = []
+        _log_in_as("maria", seen=seen)
+        _action(maria, "Log out").trigger()
+        qtbot.waitUntil(lambda: session.alive and session.window is not maria, timeout=10000)
+        assert seen == ["maria"]  # her name filled in, as on a file
+        assert make_url(session.window.ops.uow.db.url).username == roles.login("maria")
+        assert message_boxes.texts == [] and quits.count == 0
+    finally:
+        if session.alive:
+            assert session.window is not None
+            session.window.leaving = session.window.leaving.QUIT
+            session.window.close()
+        QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
+        for opened in made:
+            opened.close()

@@ -55,13 +55,16 @@ def set_up(
 
 
 def log_in_to_locked(
-    db_name: str, opener: Opener, server: bool = False
+    db_name: str, opener: Opener, server: bool = False, username: str = ""
 ) -> tuple[Actor, UnitOfWork] | None:
     """An encrypted file: the login opens it with the user's key slot; a team server: with the
     user's own login (``server``). None if cancelled."""
     title = _("Team server") if server else _("Encrypted database")
     login = LoginDialog(None, title, db_name, opener=opener)
     try:
+        login.username.setText(username)
+        if username:
+            login.password.setFocus()
         if login.exec() != QDialog.DialogCode.Accepted:
             return None
         assert login.actor is not None and login.uow is not None
@@ -122,10 +125,14 @@ class DeskSession(QObject):
         hint: str = "",
         on_quit: Callable[[], None] = QApplication.quit,
         freeze_gc: bool = False,
+        server: Opener | None = None,
     ) -> None:
-        """``freeze_gc``: keep the garbage collector's full passes off each desk's objects."""
+        """``freeze_gc``: keep the garbage collector's full passes off each desk's objects.
+        ``server``: on a team server, opens the server as a user's own login; each login after
+        a logout opens it anew (the last user's login reads and may what that user may)."""
         super().__init__()
         self.uow = uow
+        self._server = server
         self.db_name = db_name
         self.state = state
         self.backups = backups
@@ -166,7 +173,14 @@ class DeskSession(QObject):
         if self._freeze_gc:
             gc.unfreeze()  # the closed desk's objects may be collected now
             gc.collect()
-        actor = log_in(self.uow, self.db_name, self.hint, username)
+        if self._server is not None:
+            self.uow.db.dispose()  # the last user's login: closed, never used by the next one
+            signed_in = log_in_to_locked(self.db_name, self._server, True, username)
+            actor = None
+            if signed_in is not None:
+                actor, self.uow = signed_in
+        else:
+            actor = log_in(self.uow, self.db_name, self.hint, username)
         if actor is None:
             self._quit()
             return
