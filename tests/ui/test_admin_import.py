@@ -24,6 +24,7 @@ from welcome_center.services import imports
 from welcome_center.services.import_aliases import list_aliases
 from welcome_center.services.import_mapping import ValueKind
 from welcome_center.ui.dialogs.import_aliases import AliasesDialog
+from welcome_center.ui.import_values import MEANS
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.admin import AdminPage
 
@@ -307,3 +308,34 @@ def test_every_mnemonic_of_the_tab_and_the_aliases_differs(
     texts = [b.text() for b in dialog.findChildren(QAbstractButton)]
     keys = [m.group(1).lower() for t in texts for m in [re.search("&(.)", t)] if m]
     assert len(keys) == len(set(keys)) == 2, texts  # Remove, Close
+
+
+def test_the_meaning_column_takes_the_rest_of_the_width_after_a_second_list(
+    qtbot: QtBot, admin_ops: Ops, chosen: Path
+) -> None:
+    """The column of the meanings fills the table's width, and a long value in the file does
+    not push it out of sight, for the first list and for another chosen after it (its width
+    stayed that of the combo boxes, and a long value made the table scroll sideways)."""
+    page = _page(qtbot, admin_ops)
+    table = page.imports.values
+
+    def meanings_in_sight() -> None:
+        header = table.horizontalHeader()
+        right = header.sectionPosition(MEANS) + header.sectionSize(MEANS)
+        last = header.count() - 1
+        total = header.sectionPosition(last) + header.sectionSize(last)
+        assert total == table.viewport().width()  # no gap at the right, no sideways scrolling
+        assert right < table.viewport().width()
+        assert header.sectionSize(MEANS) >= max(c.sizeHint().width() for c in table.combos)
+
+    _choose(qtbot, page)
+    assert table.rowCount() > 0
+    meanings_in_sight()
+    long_value = "Anerkennung ausländischer Berufsabschlüsse im Gesundheitswesen " * 2
+    chosen.write_text(
+        "\n".join([LIST[0], LIST[1].replace("Aufenthalt", long_value.strip()), *LIST[2:]]) + "\n",
+        encoding="utf-8",
+    )
+    _choose(qtbot, page)
+    assert any(long_value.strip() in v.written for v in table.values)
+    meanings_in_sight()

@@ -62,8 +62,12 @@ class ValuesTable(QTableWidget):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
-        for column in (COLUMN, VALUE, ROWS, LINE, REMEMBER):
+        for column in (ROWS, LINE, REMEMBER):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The file's texts as wide as they are, up to about 30 characters (the tooltip shows a
+        # longer one whole): a long value pushed the choice of its meaning out of sight.
+        for column in (COLUMN, VALUE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(MEANS, QHeaderView.ResizeMode.Stretch)
         self.values: list[FoundValue] = []
         self.combos: list[TypeAheadCombo] = []
@@ -97,7 +101,11 @@ class ValuesTable(QTableWidget):
             self.checks.append(check)
             combo.currentIndexChanged.connect(lambda _i, r=row: self._chosen(r))
             self._chosen(row)
-        self.resizeColumnsToContents()
+        widest = self.fontMetrics().averageCharWidth() * 30
+        for column in (COLUMN, VALUE):
+            self.resizeColumnToContents(column)
+            if self.horizontalHeader().sectionSize(column) > widest:
+                self.horizontalHeader().resizeSection(column, widest)
 
     def _item(self, row: int, column: int, text: str, right: bool = False) -> None:
         item = QTableWidgetItem(text)
