@@ -348,6 +348,33 @@ def test_a_manager_runs_the_month_statistics_and_the_workload_as_her_login(
         uow.db.dispose()
 
 
+def test_an_administrators_figures_are_the_offices_though_her_login_sees_partners_only(
+    server: Server,
+) -> None:
+    """An administrator who does not counsel may run the reports; her login sees partner
+    organisations only, so her figures are read through the figures' views (all the office's
+    rows, no names): the small and medium-sized firms advised were 0 for her and 1 for the
+    manager (found in the desk on a server)."""
+    uow, olga = _signed_in(server, "olga")
+    owner = UnitOfWork(server.owner)
+    as_owner = users.authenticate(owner, "olga", PASSWORD)
+    month = Period.month(2026, 3)
+    try:
+        figures = statistics.statistics(uow, olga, month)
+        assert figures.smes_advised == 1  # the client organisation "Niemand Pflege GmbH"
+        assert figures == statistics.statistics(owner, as_owner, month)
+        assert statistics.key_figures(uow, olga, month) == statistics.key_figures(
+            owner, as_owner, month
+        )
+        report = reporting.content(uow, olga, month, "en")
+        assert report.statistics == reporting.content(owner, as_owner, month, "en").statistics
+        # Her own login's tables still hold no client organisation for her.
+        assert _rows(server.engines["olga"], "SELECT count(*) FROM organisations "
+                     "WHERE NOT is_partner") == [(0,)]  # fmt: skip
+    finally:
+        uow.db.dispose()
+
+
 def test_an_administrator_manages_users_and_settings_but_reads_no_case_content(
     server: Server,
 ) -> None:

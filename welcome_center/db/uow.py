@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from welcome_center.db import name_keys, search, text_guard
 from welcome_center.db.engine import Database
 from welcome_center.db.failures import storage_error
+from welcome_center.db.server_rights import FIGURES_SCHEMA
 
 
 class ConcurrentChangeError(Exception):
@@ -49,6 +51,19 @@ class UnitOfWork:
             raise storage_error(exc, self.db.display_name(), self.db.path) from exc
         except OSError as exc:  # the file vanished under the driver, say
             raise storage_error(exc, self.db.display_name(), self.db.path) from exc
+
+    @contextmanager
+    def figures(self) -> Iterator[Session]:
+        """A read session for the office's figures through the views of the figures' columns
+        (``server setup`` makes them: every row, no names): on PostgreSQL the transaction's
+        unqualified table names are looked up there first (``SET LOCAL search_path``). For a
+        login that does not counsel: an administrator's login sees partner organisations only
+        and would count no client organisation. Elsewhere (a file; a server without the views)
+        the tables, as :meth:`read`."""
+        with self.read() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -32,6 +32,7 @@ from welcome_center.i18n.labels import label
 from welcome_center.reports import figures_export, sections
 from welcome_center.services import audit, settings, statistics, vocabularies
 from welcome_center.services.context import Actor
+from welcome_center.services.visibility import figures_read
 
 # Re-exported for the desk, which shows the same tables as the reports.
 Section = sections.Section
@@ -91,7 +92,7 @@ def content(
     or a year's report holds the same period one year earlier beside it."""
     actor.require(Permission.VIEW_STATISTICS)
     lang = lang or language()
-    with uow.read() as s, using(lang):
+    with figures_read(uow, actor) as s, using(lang):
         stats = statistics.compute(s, period)
         earlier = period.year_earlier()  # a month or a year: the same one a year before
         # Only its key figures are shown: no second trend or breakdowns.

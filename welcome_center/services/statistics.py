@@ -49,6 +49,7 @@ from welcome_center.services.statistics_scope import (
     materialised,
     within,
 )
+from welcome_center.services.visibility import figures_read
 
 __all__ = ["Scope", "compute", "key_figures", "partner_code", "partner_without_code", "statistics"]
 check_complete()  # a breakdown declared without its SQL stops here, not in a report
@@ -230,7 +231,7 @@ def _compute(s: Session, scope: Scope, with_breakdowns: bool = True) -> Statisti
 def statistics(uow: UnitOfWork, actor: Actor, p: Period) -> Statistics:
     """Every figure of DOMAIN.md for the inclusive period ``p``."""
     actor.require(Permission.VIEW_STATISTICS)
-    with uow.read() as s:
+    with figures_read(uow, actor) as s:
         return compute(s, p)
 
 
@@ -238,7 +239,7 @@ def key_figures(uow: UnitOfWork, actor: Actor, p: Period) -> KeyFigures:
     """The headline figures of ``p`` (the Today page), with the same definitions as a report."""
     actor.require(Permission.VIEW_STATISTICS)
     scope = Scope(p)
-    with uow.read() as s:
+    with figures_read(uow, actor) as s:
         return KeyFigures(
             period=p,
             enquiries_received=enquiries_received(s, p),

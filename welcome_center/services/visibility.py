@@ -16,19 +16,32 @@ inside its own query: :func:`visible_records`, :func:`visible_persons`,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from welcome_center.db.models import Organisation, Person, Record, RecordParty
-from welcome_center.domain.enums import RecordVisibility
+from welcome_center.db.uow import UnitOfWork
+from welcome_center.domain.enums import RecordVisibility, Role
 from welcome_center.domain.errors import PermissionDeniedError
 from welcome_center.i18n import _
 from welcome_center.services import settings
 from welcome_center.services.context import Actor
 
 _CHUNK = 500
+COUNSELLING = frozenset({Role.COUNSELLOR, Role.LIST_EXPORT})  # roles that read the tables
+
+
+def figures_read(uow: UnitOfWork, actor: Actor) -> AbstractContextManager[Session]:
+    """The read session in which ``actor`` counts the office's figures: a user who does not
+    counsel reads them through the figures' views on a team server (their rows are the
+    office's, without names), where an administrator's own login sees partner organisations
+    only; one who counsels reads the tables, as on a file."""
+    if actor.is_system or actor.roles & COUNSELLING:
+        return uow.read()
+    return uow.figures()
 
 
 def sees_all(s: Session, actor: Actor) -> bool:

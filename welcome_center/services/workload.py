@@ -23,6 +23,7 @@ from welcome_center.domain.enums import Role
 from welcome_center.domain.permissions import Permission
 from welcome_center.services import follow_ups, record_list, referrals, settings
 from welcome_center.services.context import Actor
+from welcome_center.services.visibility import figures_read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +82,7 @@ def workload(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Worklo
     """The open work per counsellor on ``today`` (default: the office's today). Reads only."""
     actor.require(Permission.VIEW_WORKLOAD)
     today = today or office_today()
-    with uow.read() as s:
+    with figures_read(uow, actor) as s:
         open_by, overdue_by, waiting_by = _counts(s, today)
         counsellors = set(
             s.scalars(
