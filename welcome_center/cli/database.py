@@ -267,10 +267,14 @@ def server_setup(args: argparse.Namespace) -> int:
         users.check_new_user(args.admin, password)
     done = server_accounts.set_up_server(url, args.admin, password)
     print(
-        _(
+        ngettext(
+            "The server database %(where)s is set up: roles %(prefix)s_*, a login for "
+            "%(n)d user. Desks connect with the URL without a password; each user signs in "
+            "with their own name and password.",
             "The server database %(where)s is set up: roles %(prefix)s_*, logins for "
             "%(n)d users. Desks connect with the URL without a password; each user signs in "
-            "with their own name and password."
+            "with their own name and password.",
+            done.logins,
         )
         % {"where": display_location(url), "prefix": done.prefix, "n": done.logins}
     )
