@@ -375,6 +375,39 @@ def test_an_administrators_figures_are_the_offices_though_her_login_sees_partner
         uow.db.dispose()
 
 
+def test_a_manager_or_administrator_who_also_counsels_counts_every_record_of_an_own_records_office(
+    server: Server,
+) -> None:
+    """Where the office shows counsellors their own records only, the login of one who
+    counsels sees her records (and those nobody is assigned to) alone; her figures were those
+    of her records (1 enquiry where the office had 3). A manager or an administrator reads
+    them through the figures' views, as on a file: the office's, workload too."""
+    owner = UnitOfWork(server.owner)
+    users.add_user(owner, SYSTEM, "kira", PASSWORD, {Role.MANAGER, Role.COUNSELLOR}, "Kira Kunz")
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    month = Period.month(2026, 3)
+    try:
+        for name in ("kira", "admin"):  # the office's first user administers and counsels
+            uow, actor = _signed_in(server, name)
+            as_owner = users.authenticate(owner, name, PASSWORD)
+            try:
+                figures = statistics.statistics(uow, actor, month)
+                assert figures.enquiries_received == 3, name
+                assert figures == statistics.statistics(owner, as_owner, month)
+                assert reporting.content(uow, actor, month, "en").statistics == figures
+                if Role.MANAGER in actor.roles:
+                    assert workload.workload(uow, actor, today=DAY) == workload.workload(
+                        owner, as_owner, today=DAY
+                    )
+            finally:
+                uow.db.dispose()
+        # Her login's tables still show her own records only.
+        seen = _rows(server.engines["anna"], "SELECT count(*) FROM records")
+        assert seen < _rows(server.owner.engine, "SELECT count(*) FROM records")
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+
+
 def test_an_administrator_manages_users_and_settings_but_reads_no_case_content(
     server: Server,
 ) -> None:

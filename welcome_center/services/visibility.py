@@ -31,15 +31,18 @@ from welcome_center.services import settings
 from welcome_center.services.context import Actor
 
 _CHUNK = 500
-COUNSELLING = frozenset({Role.COUNSELLOR, Role.LIST_EXPORT})  # roles that read the tables
+# The roles whose logins may read the figures' views on a team server (server_rights).
+FIGURES_READERS = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 def figures_read(uow: UnitOfWork, actor: Actor) -> AbstractContextManager[Session]:
-    """The read session in which ``actor`` counts the office's figures: a user who does not
-    counsel reads them through the figures' views on a team server (their rows are the
-    office's, without names), where an administrator's own login sees partner organisations
-    only; one who counsels reads the tables, as on a file."""
-    if actor.is_system or actor.roles & COUNSELLING:
+    """The read session in which ``actor`` counts the office's figures. A manager or an
+    administrator reads them through the figures' views on a team server (every row of the
+    office, without names), also one who counsels too: her login's tables show her, where the
+    office shows own records only, her own records alone (row-level security), and an
+    administrator's login partner organisations only. Anyone else reads the tables, as on a
+    file."""
+    if actor.is_system or not actor.roles & FIGURES_READERS:
         return uow.read()
     return uow.figures()
 
