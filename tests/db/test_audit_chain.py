@@ -100,10 +100,13 @@ def test_entries_with_every_kind_of_character_chain_alike_on_each_path(
     with uow.begin() as s:  # more than one call takes: the program chains them
         audit.log_many(s, anna, AuditAction.READ, "person", range(1, 602), detail=AWKWARD)
     _write(uow, odd, 2, AWKWARD)
+    with uow.begin() as s:  # a file name that is not UTF-8, as the operating system gives it
+        audit.log(s, anna, AuditAction.READ, "record", 1, detail="Sicherung-\udcff.db")
     _assert_chained(uow.db)
     rows = _rows(uow.db)
-    assert rows[-1].detail == AWKWARD + "1" and rows[-1].actor == odd.name
-    assert len(rows) - before == 2 + 601 + 2
+    assert rows[-2].detail == AWKWARD + "1" and rows[-2].actor == odd.name
+    assert rows[-1].detail == "Sicherung-?.db"
+    assert len(rows) - before == 2 + 601 + 2 + 1
 
 
 def test_the_history_shows_the_entry_of_its_own_transaction(uow: UnitOfWork, anna: Actor) -> None:

@@ -98,6 +98,9 @@ DESK_GRANTS = (
     "GRANT SELECT, INSERT, UPDATE ON audit_chain_head TO {desk}",
     "GRANT SELECT, UPDATE ON audit_chain_gaps TO {desk}",
     "GRANT USAGE, SELECT, UPDATE ON SEQUENCE audit_log_id_seq TO {desk}",
+    # Appends a transaction's entries under the head's lock (migration 0019), with the rights
+    # above: granted, not left to PUBLIC's default (a server may revoke that).
+    "GRANT EXECUTE ON FUNCTION audit_append(text, json) TO {desk}",
     # Failed logins are counted per name tried (the idle lock's too).
     "GRANT SELECT, INSERT, UPDATE, DELETE ON login_attempts TO {desk}",
     "GRANT SELECT, INSERT ON retention_runs TO {desk}",

@@ -82,9 +82,17 @@ def add(session: Session, values: Mapping[str, Any]) -> None:
         "entity": values["entity"],
         "entity_id": values.get("entity_id"),
         "fields": list(values.get("fields") or ()),
-        "detail": values.get("detail") or "",
+        "detail": _storable(values.get("detail") or ""),
     }
+    row["actor"] = _storable(row["actor"])
     session.info.setdefault(_PENDING, []).append(row)
+
+
+def _storable(text: str) -> str:
+    """``text`` as UTF-8 can hold it: a file name that is not valid UTF-8 (a backup's, say)
+    comes from the operating system with lone surrogates, which no database stores and no
+    hash encodes; each becomes a question mark."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def add_many(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:

@@ -28,38 +28,53 @@ def next_number(session: Session, year: int, prefix: str | None = None) -> CaseN
     prefix = prefix or current(session).number_prefix
     last = _take(session, prefix, year)
     if last is None:
-        # The year's first number: two desks may both find no counter. The row is created
-        # without a conflict (the second insert waits for the first desk's commit and then does
-        # nothing), and then counted up as any other; a plain insert made the second desk's save
-        # fail on the counter's key (found by benchmarks/load.py).
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert(NumberCounter)
-            .values(prefix=prefix, year=year, last=0)
-            .on_conflict_do_nothing(index_elements=["prefix", "year"])
-        )
+        _create(session, prefix, year)
         last = _take(session, prefix, year)
         assert last is not None, "created just now"
     return CaseNumber(prefix, year, last)
 
 
+def _create(session: Session, prefix: str, year: int) -> None:
+    """The year's counter at 0, unless it is there. Two desks may both find none: the row is
+    created without a conflict (the second insert waits for the first desk's commit and then
+    does nothing); a plain insert made the second desk's save fail on the counter's key (found
+    by benchmarks/load.py)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(NumberCounter)
+        .values(prefix=prefix, year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["prefix", "year"])
+    )
+
+
 def _take(session: Session, prefix: str, year: int) -> int | None:
     """Count the year's counter up and return its new value, in one statement: the row is
-    locked from here to the commit, one round trip instead of a locking read and a write."""
+    locked from here to the commit, one round trip instead of a locking read and a write. The
+    number is the one the statement returns (a counter object this session loaded earlier is
+    not brought up to date by it: nothing here reads one)."""
     stmt = (
         update(NumberCounter)
         .where(NumberCounter.prefix == prefix, NumberCounter.year == year)
         .values(last=NumberCounter.last + 1)
         .returning(NumberCounter.last)
-    )  # an ORM update: pending counters are flushed first, a loaded one is kept in step
+    )
     value = session.execute(stmt).scalar()
     return None if value is None else int(value)
 
 
 def reserve(session: Session, number: CaseNumber) -> None:
-    """Note that ``number`` is taken (an imported number), so generated ones never collide."""
-    counter = session.get(NumberCounter, (number.prefix, number.year))
-    if counter is None:
-        session.add(NumberCounter(prefix=number.prefix, year=number.year, last=number.seq))
-    elif counter.last < number.seq:
-        counter.last = number.seq
+    """Note that ``number`` is taken (an imported number), so generated ones never collide.
+    One statement that only ever raises the counter: two imports reserving at once on a server
+    (a read, then an absolute write) could set it back, and the year's next new numbers then
+    met the imported ones."""
+    _create(session, number.prefix, number.year)
+    session.execute(
+        update(NumberCounter)
+        .where(
+            NumberCounter.prefix == number.prefix,
+            NumberCounter.year == number.year,
+            NumberCounter.last < number.seq,
+        )
+        .values(last=number.seq)
+        .execution_options(synchronize_session=False)
+    )

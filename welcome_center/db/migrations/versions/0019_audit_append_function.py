@@ -25,10 +25,11 @@ depends_on: str | Sequence[str] | None = None
 
 # Returns the number of entries written, or NULL without a head row (the program then makes
 # the head from the log and chains as before). Invoker's rights: a desk's login may insert
-# entries, move the head and take ids, as before; nobody may change an entry.
+# entries, move the head and take ids, as before; nobody may change an entry. Its own
+# search_path: a login's (a manager's views come first in hers) never redirects its tables.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_append(format_json text, entries json) RETURNS integer
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $fn$
 DECLARE
     head_id integer;
     prev text;
