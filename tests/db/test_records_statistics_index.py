@@ -1,4 +1,4 @@
-"""Migration 0021: the records' closing and promotion indexes carry the columns the statistics
+"""Migration 0020: the records' closing and promotion indexes carry the columns the statistics
 read beside the date, so that the records open at a period's end, the cases since the project
 start and the closing reasons are counted from the index alone (at 300,000 records each read up
 to 290,000 records' rows before); a filled database upgrades with every figure unchanged."""

@@ -180,7 +180,7 @@ def materialised(s: Session, p: Period) -> Iterator[Scope]:
 @contextmanager
 def cases_by(s: Session, day: date) -> Iterator[Table]:
     """A temporary table of the records that are cases and became one on or before ``day``
-    (id, promoted_on), read from the promotion index alone (migration 0021): the trend's
+    (id, promoted_on), read from the promotion index alone (migration 0020): the trend's
     months each count their cases among it, looking up their active records in this small
     table instead of in the records' own rows (at 300,000 records 17 ms a month)."""
     conn = s.connection()

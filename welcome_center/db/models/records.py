@@ -61,7 +61,7 @@ class Record(Base):
         # who gave no name, DOMAIN.md), which has no client until one is assigned.
         CheckConstraint(ONE_CLIENT_OR_ANONYMOUS, name="one_client_or_anonymous"),
         Index("ix_records_opened_on", "opened_on"),
-        # With the columns the statistics read beside the date: counted from the index (0021).
+        # With the columns the statistics read beside the date: counted from the index (0020).
         Index("ix_records_closed_statistics", "closed_on", "opened_on", "closing_reason"),
         Index("ix_records_promoted_kind", "promoted_on", "kind"),
         Index("ix_records_status_counsellor", "status", "counsellor_id"),

@@ -9,7 +9,7 @@ end 43-69 -> 12 ms, cases since the start 50-90 -> 4 ms, a year's closing reason
 The wider indexes replace the narrower ones, which they serve as well, so a save updates no
 more indexes than before.
 
-Revision ID: 0021 (0020 is kept for the server roles' migration, should it need one)
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-06
 """
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0021"
+revision: str = "0020"
 down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
