@@ -227,6 +227,8 @@ _WAITING = (
 def _wait_name(kind: str, event: str, query: str) -> str:
     if kind != "Lock":
         return f"{kind}: {event}"
+    if "audit_append" in query:  # the function locks the chain's head (migration 0019)
+        return f"lock on audit_chain_head ({event})"
     for table in ("audit_chain_head", "number_counters", "record_search"):
         if table in query:
             return f"lock on {table} ({event})"
