@@ -187,6 +187,23 @@ def test_creating_a_possible_duplicate_shows_the_candidates_first(
     ]
 
 
+def test_found_names_come_in_the_order_a_reader_expects_accents_and_case_aside(
+    uow: UnitOfWork, anna: Actor
+) -> None:
+    """By the names as written, "Câmara" came after "Cirino" and "Özdemir" after "Zahn"
+    (code points); the list shows them as a German reader looks them up, on both engines."""
+    for family, given in (("Zahn", "Sara"), ("Cirino", "Sara"), ("Özdemir", "Sara"),
+                          ("Câmara", "Sara"), ("ahmadi", "Sara"), ("Camara", "Bea")):  # fmt: skip
+        _person(uow, anna, family, given, BORN)
+    people.create_organisation(uow, anna, OrganisationDraft(name="Ärzte Sara GmbH"), True)
+    people.create_organisation(uow, anna, OrganisationDraft(name="Sara Bau GmbH"), True)
+    found = [h.display_name for h in people.search_clients(uow, anna, "sara", limit=50)]
+    assert found == [
+        "ahmadi, Sara", "Câmara, Sara", "Cirino, Sara", "Özdemir, Sara", "Zahn, Sara",
+        "Ärzte Sara GmbH", "Sara Bau GmbH",
+    ]  # fmt: skip
+
+
 # --- editing persons and conflicts ------------------------------------------------------------
 
 

@@ -570,11 +570,16 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
                     Organisation.short_name.ilike(like, escape="\\"),
                 )
             )
-        persons = list(
-            s.scalars(pstmt.order_by(Person.family_name, Person.given_name).limit(limit))
-        )
+        # In the order of the folded names (accents and case ignored): by the names as
+        # written, "Câmara" came after "Cirino" (code points), and which ones a long list
+        # showed first depended on it.
+        persons = list(s.scalars(pstmt.order_by(Person.name_key, Person.id).limit(limit)))
         orgs = list(
-            s.scalars(ostmt.order_by(Organisation.name).limit(max(limit - len(persons), 0)))
+            s.scalars(
+                ostmt.order_by(Organisation.name_key, Organisation.id).limit(
+                    max(limit - len(persons), 0)
+                )
+            )
         )
         pfacts, ofacts = person_facts(s, persons), organisation_facts(s, orgs)
         hits = [
