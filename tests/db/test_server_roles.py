@@ -177,29 +177,28 @@ def _fill(uow: UnitOfWork) -> dict[str, int]:
     }
 
 
-def _refused(engine: Engine, sql: str) -> bool:
-    """Whether the server refuses ``sql`` for lack of a privilege (rolled back either way)."""
+def _fails(engine: Engine, sql: str, because: str) -> bool:
+    """Whether the server refuses ``sql`` with an error that says ``because`` (rolled back
+    either way)."""
     with engine.connect() as conn:
         try:
             conn.execute(text(sql))
         except ProgrammingError as exc:
-            return "permission denied" in str(exc.orig)
+            return because in str(exc.orig)
         finally:
             conn.rollback()
     return False
+
+
+def _refused(engine: Engine, sql: str) -> bool:
+    """Whether the server refuses ``sql`` for lack of a privilege."""
+    return _fails(engine, sql, "permission denied")
 
 
 def _absent(engine: Engine, sql: str) -> bool:
     """Whether ``sql`` names a column or table that the login's queries do not reach (a
     manager's views have no name column)."""
-    with engine.connect() as conn:
-        try:
-            conn.execute(text(sql))
-        except ProgrammingError as exc:
-            return "does not exist" in str(exc.orig)
-        finally:
-            conn.rollback()
-    return False
+    return _fails(engine, sql, "does not exist")
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:

@@ -4,6 +4,10 @@ the password and the roles. Needs WELCOME_CENTER_TEST_PG with a role that may cr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy.engine import make_url
@@ -17,6 +21,31 @@ from welcome_center.services import server_accounts
 from welcome_center.ui.dialogs.login import LoginDialog
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs WELCOME_CENTER_TEST_PG")
+
+
+@contextmanager
+def _tab_on_login(
+    server: Server,  # noqa: F811  (the module's fixture, passed on by each test)
+    qtbot: Any,
+    name: str,
+    make: Callable[[Any], Any],
+) -> Iterator[Any]:
+    """The tab ``make(ops)`` makes, shown on a desk signed in as ``name``'s own login; closed,
+    and the login's connections with it, at the end."""
+    from welcome_center.ui.ops import Ops
+
+    db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
+    ops = Ops(UnitOfWork(db), actor, "server")
+    try:
+        tab = make(ops)
+        qtbot.addWidget(tab)
+        tab.show()
+        qtbot.waitExposed(tab)
+        yield tab
+        tab.close()
+    finally:
+        ops.close()
+        db.dispose()
 
 
 def test_the_login_signs_in_as_the_users_own_login(server: Server, qtbot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -86,27 +115,16 @@ def test_the_import_tab_tells_an_administrator_who_does_not_counsel_before_a_fil
 ) -> None:
     """On the server an import needs a user who also counsels: the tab says so at once and
     offers no file to choose; the office's first user (administrator and counsellor) may."""
-    from welcome_center.ui.ops import Ops
     from welcome_center.ui.pages.admin_import import ImportTab
 
     for name, may in (("olga", False), ("admin", True)):
-        db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
-        ops = Ops(UnitOfWork(db), actor, "server")
-        try:
-            tab = ImportTab(ops)
-            qtbot.addWidget(tab)
-            tab.show()
-            qtbot.waitExposed(tab)
+        with _tab_on_login(server, qtbot, name, ImportTab) as tab:
             assert tab.choose_button.isEnabled() is may
             assert ("a user who also counsels" in tab.file_label.text()) is not may
             if not may:  # a list dropped on it all the same: the same words, nothing read
                 tab.load(tmp_path / "liste.csv")
                 assert len(message_boxes.texts) == 1
                 assert "a user who also counsels" in message_boxes.texts[0]
-            tab.close()
-        finally:
-            ops.close()
-            db.dispose()
 
 
 def test_the_retention_tab_on_a_server_leaves_the_run_to_the_servers_administrator(  # type: ignore[no-untyped-def]
@@ -115,24 +133,13 @@ def test_the_retention_tab_on_a_server_leaves_the_run_to_the_servers_administrat
 ) -> None:
     from PySide6.QtWidgets import QLabel
 
-    from welcome_center.ui.ops import Ops
     from welcome_center.ui.pages.admin_retention import RetentionTab
 
-    db, actor = server_accounts.sign_in(server.url, None, "olga", PASSWORD)
-    ops = Ops(UnitOfWork(db), actor, "server")
-    try:
-        tab = RetentionTab(ops)
-        qtbot.addWidget(tab)
-        tab.show()
-        qtbot.waitExposed(tab)
+    with _tab_on_login(server, qtbot, "olga", RetentionTab) as tab:
         assert not tab.run_button.isEnabled()
         said = " ".join(label.text() for label in tab.findChildren(QLabel))
         assert "run by the server's administrator" in said
         assert "automatic when the program starts" not in said
-        tab.close()
-    finally:
-        ops.close()
-        db.dispose()
 
 
 def test_the_duplicates_tab_tells_an_administrator_who_does_not_counsel_before_a_search(  # type: ignore[no-untyped-def]
@@ -144,17 +151,10 @@ def test_the_duplicates_tab_tells_an_administrator_who_does_not_counsel_before_a
     may not read: the tab says so and offers no search (it showed the server's refusal,
     "permission denied for table person_name_keys", in English, after the click); the office's
     first user (administrator and counsellor) may search."""
-    from welcome_center.ui.ops import Ops
     from welcome_center.ui.pages.admin_duplicates import DuplicatesTab
 
     for name, may in (("olga", False), ("admin", True)):
-        db, actor = server_accounts.sign_in(server.url, None, name, PASSWORD)
-        ops = Ops(UnitOfWork(db), actor, "server")
-        try:
-            tab = DuplicatesTab(ops)
-            qtbot.addWidget(tab)
-            tab.show()
-            qtbot.waitExposed(tab)
+        with _tab_on_login(server, qtbot, name, DuplicatesTab) as tab:
             assert tab.find_button.isEnabled() is may
             assert ("a user who also counsels" in tab.hint.text()) is not may
             if may:
@@ -162,10 +162,6 @@ def test_the_duplicates_tab_tells_an_administrator_who_does_not_counsel_before_a
                 qtbot.waitUntil(lambda t=tab: t.running is None and t.find_button.isEnabled())
                 assert "likely" in tab.hint.text() or "No likely" in tab.hint.text()
             assert message_boxes.texts == []
-            tab.close()
-        finally:
-            ops.close()
-            db.dispose()
 
 
 def test_switch_user_and_log_out_on_a_server_open_the_next_users_own_login(  # type: ignore[no-untyped-def]

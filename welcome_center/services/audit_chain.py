@@ -56,9 +56,11 @@ _CHUNK = 5_000
 # On a server a transaction's entries (up to this many) go in one call of the database's
 # ``audit_append`` (migration 0019): the head stays locked for that call and the commit only.
 _APPEND_AT_MOST = 500
-_APPEND = text("SELECT audit_append(:format_json, CAST(:entries AS json))")
-_APPEND_AND_NOTIFY = text(
-    "SELECT n, CASE WHEN n IS NOT NULL THEN pg_notify(:channel, :payload) END "
+# The other desks' notice (a payload, or NULL for none) in the same statement, and only if
+# the entries were appended: else the program chains them and sends it.
+_APPEND = text(
+    "SELECT n, CASE WHEN n IS NOT NULL AND CAST(:payload AS text) IS NOT NULL "
+    "THEN pg_notify(:channel, CAST(:payload AS text)) END "
     "FROM audit_append(:format_json, CAST(:entries AS json)) AS n"
 )
 
@@ -207,13 +209,9 @@ def _appended_on_server(
         }
         for r in rows
     ]
-    params = {"format_json": FORMAT_JSON, "entries": json.dumps(entries)}
-    if payload is None:
-        return session.scalar(_APPEND, params) is not None
-    # The notice only if the entries were appended: else the program chains them and sends it.
-    row = session.execute(_APPEND_AND_NOTIFY, {**params, "channel": changes.CHANNEL,
-                                               "payload": payload}).one()  # fmt: skip
-    return row[0] is not None
+    params = {"format_json": FORMAT_JSON, "entries": json.dumps(entries),
+              "channel": changes.CHANNEL, "payload": payload}  # fmt: skip
+    return session.scalar(_APPEND, params) is not None
 
 
 _NEXTVAL = text(
