@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from welcome_center.i18n import N_, _, format_number
 from welcome_center.services.import_mapping import Target, ValueKind, ValueMapping
 from welcome_center.services.import_preview import Choice, FoundValue
+from welcome_center.ui.lists import fit_columns
 from welcome_center.ui.widgets.type_ahead import TypeAheadCombo
 
 KIND_WORDS: dict[ValueKind, str] = {
@@ -101,11 +102,7 @@ class ValuesTable(QTableWidget):
             self.checks.append(check)
             combo.currentIndexChanged.connect(lambda _i, r=row: self._chosen(r))
             self._chosen(row)
-        widest = self.fontMetrics().averageCharWidth() * 30
-        for column in (COLUMN, VALUE):
-            self.resizeColumnToContents(column)
-            if self.horizontalHeader().sectionSize(column) > widest:
-                self.horizontalHeader().resizeSection(column, widest)
+        fit_columns(self, (COLUMN, VALUE), at_most=30)
 
     def _item(self, row: int, column: int, text: str, right: bool = False) -> None:
         item = QTableWidgetItem(text)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from welcome_center.ui.lists import configure_list
+from welcome_center.ui.lists import configure_list, fit_columns
 
 
 class KeyTableView(QTableView):
@@ -58,16 +58,10 @@ class KeyTableView(QTableView):
         header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its texts, but none wider than about 32 characters: one long
-        organisation's name among 200 hits pushed the facts that tell names apart (born,
-        nationality, town) out of sight; a longer text is cut with "…" (and its tooltip
-        or the details beside the list show it whole)."""
-        self.resizeColumnsToContents()
-        widest = self.fontMetrics().averageCharWidth() * 32
-        header = self.horizontalHeader()
-        for column in range(header.count()):
-            if header.sectionSize(column) > widest:
-                header.resizeSection(column, widest)
+        """Each column as wide as its texts, up to about 32 characters: one long organisation's
+        name among 200 hits pushed the facts that tell names apart (born, nationality, town)
+        out of sight."""
+        fit_columns(self, at_most=32)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

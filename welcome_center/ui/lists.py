@@ -3,7 +3,7 @@ row, and the read-only view every list uses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -104,13 +104,20 @@ def list_table(model: QAbstractItemModel, name: str, table: QTableView | None = 
     return table
 
 
-def fit_columns(table: QTableView) -> None:
-    """Widen the columns to their texts (Qt samples at most 1,000 rows); a stretching column
-    takes the rest."""
+def fit_columns(
+    table: QTableView, columns: Iterable[int] | None = None, at_most: int | None = None
+) -> None:
+    """Widen ``columns`` (default: all) to their texts (Qt samples at most 1,000 rows); a
+    stretching column takes the rest. ``at_most``: none wider than about that many characters
+    (one long text pushed the other columns out of sight; a longer one is cut with "…", its
+    tooltip shows it whole)."""
     header = table.horizontalHeader()
-    for column in range(header.count()):
+    widest = table.fontMetrics().averageCharWidth() * at_most if at_most else None
+    for column in range(header.count()) if columns is None else columns:
         if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
             table.resizeColumnToContents(column)
+            if widest is not None and header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
 
 
 def select_row(table: QTableView, row: int) -> None:
