@@ -57,7 +57,11 @@ def grow_to_fit(window: QWidget) -> bool:
     width = max(window.width(), hint.width())
     height = hint.height()
     if layout.hasHeightForWidth():
-        height = max(height, window.heightForWidth(width))
+        # The hint's height is for the hint's width, which may be narrower than the window
+        # (a minimum width): wrapped text is taller there. What the window needs is the height
+        # for its own width.
+        for_width = window.heightForWidth(width)
+        height = max(for_width, window.minimumSizeHint().height()) if for_width > 0 else height
     screen = window.screen() or QApplication.primaryScreen()
     if screen is not None:
         area = screen.availableGeometry()

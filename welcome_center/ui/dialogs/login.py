@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +69,11 @@ class LoginDialog(QDialog):
         self.username = QLineEdit()
         self.password = _password_edit()
         self.message = error_label()
+        # The message wraps within the dialog's width: showing it makes the dialog taller, not
+        # wider to the right of where it opened (a German refusal widened it by a third).
+        policy = self.message.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.message.setSizePolicy(policy)
         form = QFormLayout()
         for text, widget in ((_("&User name:"), self.username), (_("&Password:"), self.password)):
             label = QLabel(text)
@@ -95,7 +101,11 @@ class LoginDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.message)
         lay.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        width = self.fontMetrics().averageCharWidth() * 60
+        self.setMinimumWidth(width)
+        # As tall as the lines need at that width (the size hint's narrower width wraps them
+        # into more lines; the spare height then moved the fields when the message showed).
+        self.resize(width, max(self.heightForWidth(width), self.minimumSizeHint().height()))
 
     def try_login(self) -> None:
         self.message.hide()
