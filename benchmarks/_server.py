@@ -92,6 +92,23 @@ def build(url: str, records: int) -> None:
         generate_demo(ctx.uow, Actor.system("benchmark"), records=records)
     finally:
         ctx.close()
+    settle(url)
+
+
+def settle(url: str) -> None:
+    """``VACUUM (ANALYZE)`` the program's tables once after the bulk fill: the state the
+    server's autovacuum brings a database to in its first hours, which the office's server is
+    in when it reports. Without it, at 300,000 records, the consultations' index-only scans
+    still read 87,000 rows from the table and the year's report took 3.0 s instead of 2.5 s."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")  # VACUUM runs outside one
+    try:
+        with engine.connect() as conn:
+            for table in inspect(conn).get_table_names(schema="public"):
+                conn.exec_driver_sql(f'VACUUM (ANALYZE) public."{table}"')
+    finally:
+        engine.dispose()
 
 
 def import_once(csv: Path, url: str, n: int) -> float:

@@ -340,6 +340,8 @@ def test_a_manager_runs_the_month_statistics_and_the_workload_as_her_login(
         assert load == workload.workload(owner, as_owner, today=DAY)
         # The month's report as a PDF, published and read back from the archive.
         report = reporting.content(uow, maria, Period.month(2026, 3), "en")
+        # Its parts counted at once on her login's connections, on one snapshot: the same.
+        assert report.statistics == figures
         entry, data = reporting.publish(uow, maria, report, ReportFormat.PDF)
         assert data.startswith(b"%PDF")
         assert reporting.archived_file(uow, maria, entry.id) == (entry.file_name, data)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -14,6 +17,8 @@ from welcome_center.db import name_keys, search, text_guard
 from welcome_center.db.engine import Database
 from welcome_center.db.failures import storage_error
 from welcome_center.db.server_rights import FIGURES_SCHEMA
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
 
 
 class ConcurrentChangeError(Exception):
@@ -64,6 +69,50 @@ class UnitOfWork:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
             yield session
+
+    def alongside(
+        self, jobs: Sequence[Callable[[Session], Any]], *, figures: bool = False
+    ) -> list[Any]:
+        """Each of ``jobs`` called with a read session (:meth:`figures`' with ``figures``), their
+        results in order. On PostgreSQL they run at once, each on a connection of its own, all
+        on one snapshot of the data: the first job's transaction exports it
+        (``pg_export_snapshot``), the others take it (``SET TRANSACTION SNAPSHOT``, as pg_dump's
+        parallel workers do), so that together they see one moment as one transaction would,
+        and a report's parts use the server's cores at once (its figures, its twelve months'
+        trend, the same period a year before: at 300,000 records 1.4 s one after the other).
+        The first job runs in the calling thread. On a file one after the other, in one read
+        transaction."""
+        if self.db.is_sqlite or len(jobs) < 2:
+            with self.figures() if figures else self.read() as session:
+                return [job(session) for job in jobs]
+        with self._repeatable(figures) as lead:
+            snapshot = str(lead.scalar(text("SELECT pg_export_snapshot()")))
+            with ThreadPoolExecutor(max_workers=len(jobs) - 1) as pool:
+                others = [pool.submit(self._on, snapshot, figures, job) for job in jobs[1:]]
+                first = jobs[0](lead)
+                return [first, *(other.result() for other in others)]
+
+    def _on(self, snapshot: str, figures: bool, job: Callable[[Session], Any]) -> Any:
+        with self._repeatable(figures, snapshot) as session:
+            return job(session)
+
+    @contextmanager
+    def _repeatable(self, figures: bool, snapshot: str | None = None) -> Iterator[Session]:
+        """A read transaction on a server at REPEATABLE READ (one snapshot for all its
+        statements), on ``snapshot`` when given; with ``figures`` through the figures' views."""
+        try:
+            with self.db.sessions.begin() as session:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                if snapshot is not None:
+                    if not _SNAPSHOT_ID.fullmatch(snapshot):  # inlined: SET takes no parameter
+                        raise ValueError(f"not a snapshot id: {snapshot!r}")
+                    session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                if figures:
+                    session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+                yield session
+                session.rollback()
+        except DBAPIError as exc:
+            raise storage_error(exc, self.db.display_name(), self.db.path) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -26,13 +26,12 @@ from welcome_center.domain.statistics import (
     ReportFormat,
     Statistics,
 )
-from welcome_center.domain.views import PublishedReportView
+from welcome_center.domain.views import OfficeSettingsView, PublishedReportView
 from welcome_center.i18n import _, country_name, language, pgettext, using
 from welcome_center.i18n.labels import label
 from welcome_center.reports import figures_export, sections
 from welcome_center.services import audit, settings, statistics, vocabularies
 from welcome_center.services.context import Actor
-from welcome_center.services.visibility import figures_read
 
 # Re-exported for the desk, which shows the same tables as the reports.
 Section = sections.Section
@@ -44,7 +43,10 @@ cell_text = sections.cell_text
 period_text = figures_export.period_text
 
 
-def _labels(s: Session, stats: Statistics, lang: str, internal: bool) -> dict[str, dict[str, str]]:
+Labels = dict[str, dict[str, str]]  # {breakdown: {code: label}}
+
+
+def _labels(s: Session, stats: Statistics, lang: str, internal: bool) -> Labels:
     """{breakdown: {code: label}} in ``lang`` for the codes the statistics hold, from where each
     breakdown's declaration says its values come from (the names of counsellors only for an
     ``internal`` report)."""
@@ -92,19 +94,25 @@ def content(
     or a year's report holds the same period one year earlier beside it."""
     actor.require(Permission.VIEW_STATISTICS)
     lang = lang or language()
-    with figures_read(uow, actor) as s, using(lang):
-        stats = statistics.compute(s, period)
-        earlier = period.year_earlier()  # a month or a year: the same one a year before
-        # Only its key figures are shown: no second trend or breakdowns.
-        previous = statistics.compute(s, earlier, breakdowns=False) if earlier else None
-        office = settings.current(s)
+    earlier = period.year_earlier()  # a month or a year: the same one a year before
+
+    def office_and_labels(s: Session, stats: Statistics) -> tuple[OfficeSettingsView, Labels]:
+        return settings.current(s), _labels(s, stats, lang, internal)
+
+    with using(lang):
+        # The earlier period's key figures only are shown: no second trend or breakdowns.
+        stats, previous, extra = statistics.compute_at_once(
+            uow, actor, period, earlier, office_and_labels
+        )
+        assert extra is not None
+        office, labels = extra
         return ReportContent(
             office_name=office.office_name,
             created_at=datetime.now(OFFICE_TZ),
             language=lang,
             statistics=stats,
             threshold=office.suppression_threshold,
-            labels=_labels(s, stats, lang, internal),
+            labels=labels,
             internal=internal,
             previous_period=previous,
         )

@@ -10,6 +10,10 @@ the figures of a month already reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -49,9 +53,18 @@ from welcome_center.services.statistics_scope import (
     materialised,
     within,
 )
-from welcome_center.services.visibility import figures_read
+from welcome_center.services.visibility import figures_read, reads_figures
 
-__all__ = ["Scope", "compute", "key_figures", "partner_code", "partner_without_code", "statistics"]
+__all__ = [
+    "Scope",
+    "compute",
+    "compute_at_once",
+    "key_figures",
+    "partner_code",
+    "partner_without_code",
+    "statistics",
+]
+T = TypeVar("T")
 check_complete()  # a breakdown declared without its SQL stops here, not in a report
 
 
@@ -179,14 +192,42 @@ def events(s: Session, p: Period) -> tuple[int, int]:
 # --- the public calls --------------------------------------------------------------------------
 
 
-def compute(s: Session, p: Period, *, breakdowns: bool = True) -> Statistics:
+def compute(
+    s: Session, p: Period, *, breakdowns: bool = True, with_trend: bool | None = None
+) -> Statistics:
     """Every figure for ``p`` inside a caller's transaction; without ``breakdowns`` the plain
-    figures only (no trend, no breakdown: the year-earlier column of a report)."""
+    figures only (no trend, no breakdown: the year-earlier column of a report). ``with_trend``
+    (default: as ``breakdowns``) False leaves the trend to the caller (:func:`compute_at_once`)."""
+    trend_too = breakdowns if with_trend is None else with_trend
     with materialised(s, p) as scope:
-        return _compute(s, scope, breakdowns)
+        return _compute(s, scope, breakdowns, trend_too)
 
 
-def _compute(s: Session, scope: Scope, with_breakdowns: bool = True) -> Statistics:
+def compute_at_once(
+    uow: UnitOfWork, actor: Actor, p: Period, earlier: Period | None = None,
+    then: Callable[[Session, Statistics], T] | None = None,
+) -> tuple[Statistics, Statistics | None, T | None]:  # fmt: skip
+    """Every figure of ``p``, the plain figures of ``earlier`` (if given), and ``then``'s
+    result (called with the session and ``p``'s figures, in the calling thread: the labels of
+    a report), as ``actor`` counts them (:func:`figures_read`). On a server the trend, the
+    period and the earlier period are counted at once on one snapshot
+    (:meth:`UnitOfWork.alongside`); the figures are those of :func:`compute` either way."""
+    actor.require(Permission.VIEW_STATISTICS)
+
+    def figures(s: Session) -> tuple[Statistics, T | None]:
+        stats = compute(s, p, with_trend=False)
+        return stats, then(s, stats) if then else None
+
+    jobs: list[Callable[[Session], Any]] = [figures, lambda s: trend(s, p)]
+    if earlier is not None:
+        jobs.append(lambda s: compute(s, earlier, breakdowns=False))
+    (stats, extra), months, *previous = uow.alongside(jobs, figures=reads_figures(actor))
+    return replace(stats, trend=months), previous[0] if previous else None, extra
+
+
+def _compute(
+    s: Session, scope: Scope, with_breakdowns: bool = True, with_trend: bool = True
+) -> Statistics:
     p = scope.period
     cases, cases_persons, cases_orgs = cases_worked(s, scope)
     n_consultations, minutes = consultations(s, p)
@@ -211,7 +252,7 @@ def _compute(s: Session, scope: Scope, with_breakdowns: bool = True) -> Statisti
         organisations_advised=organisations,
         referrals=referrals(s, p),
         since_start=since_start(s, p),
-        trend=trend(s, p) if with_breakdowns else (),
+        trend=trend(s, p) if with_trend else (),
         events=n_events,
         event_participants=participants,
         third_country_persons=third_country_persons(s, scope),
