@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     union,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from welcome_center.db.models import Consultation, Person, Record, Referral
@@ -153,7 +154,7 @@ def materialised(s: Session, p: Period) -> Iterator[Scope]:
         # Kept on the connection for the next call: SQLite's driver runs the DDL outside the read
         # transaction, whose rollback would otherwise undo a DROP but not the CREATE.
         table.create(conn, checkfirst=True)
-        conn.execute(table.delete())
+    _clear(conn, _TABLES)
     try:
         records = [Record.__table__.c[k] for k in ("id", *RECORD_COLUMNS)]
         rows = select(*records).where(Record.id.in_(active(p)))
@@ -173,7 +174,16 @@ def materialised(s: Session, p: Period) -> Iterator[Scope]:
             _PERSONS,
         )
     finally:
-        for table in _TABLES:
+        _clear(conn, _TABLES)
+
+
+def _clear(conn: Connection, tables: tuple[Table, ...]) -> None:
+    """Empty the temporary ``tables``: on PostgreSQL with one TRUNCATE (a year's 100,000 rows
+    took 20 to 50 ms a table to DELETE), on SQLite with DELETE (which truncates there)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(table.name for table in tables))
+    else:
+        for table in tables:
             conn.execute(table.delete())
 
 
@@ -185,13 +195,13 @@ def cases_by(s: Session, day: date) -> Iterator[Table]:
     table instead of in the records' own rows (at 300,000 records 17 ms a month)."""
     conn = s.connection()
     _CASES.create(conn, checkfirst=True)  # kept on the connection (see materialised)
-    conn.execute(_CASES.delete())
+    _clear(conn, (_CASES,))
     try:
         rows = select(Record.id, Record.promoted_on).where(case_by(Period(day, day)))
         conn.execute(_CASES.insert().from_select(["id", "promoted_on"], rows))
         yield _CASES
     finally:
-        conn.execute(_CASES.delete())
+        _clear(conn, (_CASES,))
 
 
 def case_by(p: Period, records: FromClause | None = None) -> ColumnElement[bool]:
