@@ -53,6 +53,8 @@ class Refusal(StrEnum):
     UNREADABLE = "unreadable"
     MISSING = "missing"
     UNWRITABLE = "unwritable"  # a new database could not be made there
+    OLD_SQLITE = "old_sqlite"  # Python's SQLite is older than MIN_SQLITE (detail: its version)
+    NOT_UTF8 = "not_utf8"  # a server database that stores text in another encoding (detail)
 
 
 class DatabaseRefusedError(Exception):
@@ -364,6 +366,30 @@ def server_timeouts() -> str:
     return f"-c statement_timeout={statement} -c lock_timeout={lock}"
 
 
+# Every new record takes its number with UPDATE ... RETURNING (services/numbering.py), which
+# SQLite has from 3.35 on. The bundled SQLCipher is newer; Python's sqlite3 may not be.
+MIN_SQLITE = (3, 35, 0)
+
+
+def require_recent_sqlite(location: str) -> None:
+    """Refuse (OLD_SQLITE) to open a plain SQLite database with a library too old for the
+    program's statements: saving the first record would fail otherwise, after the user typed it."""
+    if tuple(sqlite3.sqlite_version_info) < MIN_SQLITE:
+        raise DatabaseRefusedError(Refusal.OLD_SQLITE, location, sqlite3.sqlite_version)
+
+
+def require_utf8(db: Database) -> None:
+    """Refuse (NOT_UTF8) a server database whose encoding is not UTF-8: names in any script
+    are stored, and the migrations' own text (bullets, dashes) fails in LATIN1 with a driver's
+    encoding error. Nothing is changed before this check."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect() as conn:
+        encoding = str(conn.exec_driver_sql("SHOW server_encoding").scalar() or "")
+    if encoding.upper().replace("-", "") != "UTF8":
+        raise DatabaseRefusedError(Refusal.NOT_UTF8, db.display_name(), encoding)
+
+
 def make_engine(url: str, key: bytes | None = None) -> Engine:
     """An engine with our pragmas and explicit transactions on every SQLite connection; with
     ``key``, SQLCipher connections opened with that key."""
@@ -404,6 +430,8 @@ def open_engine(url: str, create: bool = False, keyring: Keyring | None = None) 
         if is_new:
             if not create:
                 raise DatabaseRefusedError(Refusal.MISSING, str(path))
+            if key is None:
+                require_recent_sqlite(str(path))
             try:
                 create_sqlite_file(path, key)
             except OSError as exc:
@@ -416,6 +444,8 @@ def open_engine(url: str, create: bool = False, keyring: Keyring | None = None) 
             require_key_opens(path, key)
         elif key is not None:
             keyring = key = None  # a plain file: its key file (if any) has nothing to open
+    if key is None and make_url(url).get_backend_name() == "sqlite":
+        require_recent_sqlite(display_location(url))
     engine = make_engine(url, key)
     writer = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
     return Database(

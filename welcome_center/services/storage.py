@@ -7,16 +7,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from welcome_center.db import backup as db_backup
 from welcome_center.db import cipher, migrate
 from welcome_center.db.engine import (
+    MIN_SQLITE,
     Database,
     DatabaseRefusedError,
     Refusal,
     check_sqlite_file,
     open_engine,
+    require_utf8,
     sqlite_path,
 )
 from welcome_center.db.failures import Failure, classify, storage_error
@@ -77,9 +80,37 @@ def refusal_message(exc: DatabaseRefusedError) -> str:
             "there, or create it with 'welcome-center setup'."
         ),
         Refusal.UNWRITABLE: _("A new database cannot be made at %(path)s: %(detail)s."),
+        Refusal.OLD_SQLITE: _(
+            "%(path)s was not opened: this program needs SQLite %(needed)s or newer to save "
+            "records, but the SQLite of this Python is %(detail)s. Install a newer Python "
+            "(or a newer SQLite library for it); the database was left unchanged."
+        ),
+        Refusal.NOT_UTF8: _(
+            "The database %(path)s stores text as %(detail)s, but this program needs UTF-8 "
+            "(names in every script); nothing was changed. The server's administrator makes "
+            "a new database for the office with: CREATE DATABASE %(name)s ENCODING 'UTF8' "
+            "TEMPLATE template0 (with LC_COLLATE and LC_CTYPE of a UTF-8 locale, such as "
+            "'C.UTF-8', where the server's own locale is not one), and runs "
+            "'welcome-center server setup' on it."
+        ),
     }
     keys = key_file_path(Path(exc.location)).name
-    return messages[exc.reason] % {"path": exc.location, "detail": exc.detail or "-", "keys": keys}
+    return messages[exc.reason] % {
+        "path": exc.location,
+        "detail": exc.detail or "-",
+        "keys": keys,
+        "needed": ".".join(str(n) for n in MIN_SQLITE[:2]),
+        "name": _database_name(exc.location),
+    }
+
+
+def _database_name(location: str) -> str:
+    """The database's name in a server's ``location`` (a placeholder for a file)."""
+    try:
+        name = make_url(location).database
+    except ArgumentError:
+        name = None
+    return f'"{name}"' if name else "office"
 
 
 def database_exists(url: str) -> bool:
@@ -113,6 +144,7 @@ def open_database(
     except DatabaseRefusedError as exc:
         raise StorageRefusedError(refusal_message(exc)) from exc
     try:
+        require_utf8(db)  # before a migration writes anything
         migrate.upgrade(db, backup=_backup_before_migration(backup_dir))
         seed(UnitOfWork(db))
     except DatabaseRefusedError as exc:
@@ -293,6 +325,7 @@ def check_database(url: str, keyring: Keyring | None = None) -> CheckReport:
 
 
 def _check_open_database(db: Database) -> CheckReport:
+    require_utf8(db)
     migrate.check_schema(db)
     current, head = migrate.current_revision(db), migrate.head_revision()
     if current is None:
