@@ -43,6 +43,9 @@ def test_two_desks_lose_no_confirmed_save(load_url: str) -> None:
         assert 0 <= figures["p50"] <= figures["p95"] <= figures["max"]
     if load_url.startswith("postgresql"):  # the server's waits sampled during the run
         assert report.samples > 0
+    if Path("/proc/thread-self/schedstat").exists():  # Linux: each save's wait for a core
+        assert report.own_core_p95 is not None and report.own_core_p50 is not None
+        assert 0 < report.own_core_p50 <= report.own_core_p95 <= report.save_p95
     text = load.table(report)
     assert "saves:" in text and "lost: 0" in text
     assert "list open" in text
