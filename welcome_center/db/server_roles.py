@@ -207,6 +207,33 @@ def logins_without_password(conn: Connection, roles: ServerRoles) -> set[str]:
     return set(found)
 
 
+def mark_logins_from_the_catalog(conn: Connection, roles: ServerRoles) -> bool:
+    """Set the marks of the office's logins from PostgreSQL's own record of their passwords,
+    where this connection may read it (``pg_authid``: a superuser, or a member of
+    ``pg_read_all_data``). Logins made by a setup older than the marks carry none, though they
+    have no password; no other role can tell (``pg_roles`` shows '********' for every role,
+    and the server refuses a login without a password as it refuses a wrong one). Returns
+    whether the marks could be set."""
+    readable = conn.execute(
+        text("SELECT has_table_privilege('pg_catalog.pg_authid', 'SELECT')")
+    ).scalar()
+    if not readable:
+        return False
+    found = conn.execute(
+        text(
+            "SELECT rolname, rolpassword IS NULL, shobj_description(oid, 'pg_authid')"
+            " FROM pg_catalog.pg_authid WHERE rolname LIKE :p"
+        ),
+        {"p": roles.login("").replace("_", r"\_") + "%"},
+    ).all()
+    for name, without, mark in found:
+        if without and mark != NO_PASSWORD:
+            conn.exec_driver_sql(f"COMMENT ON ROLE {quote(name)} IS '{NO_PASSWORD}'")
+        elif not without and mark == NO_PASSWORD:
+            conn.exec_driver_sql(f"COMMENT ON ROLE {quote(name)} IS NULL")
+    return True
+
+
 def group_names(roles: Iterable[Role]) -> list[str]:
     """The names ``wc_save_login`` takes for these roles."""
     return sorted(_GROUPS[r] for r in roles)

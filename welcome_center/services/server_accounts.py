@@ -308,6 +308,7 @@ def set_up_server(url: str, admin: str | None = None, password: str | None = Non
                     user.active,
                 )
             count = int(s.scalar(select(func.count()).select_from(User)) or 0)
+            server_roles.mark_logins_from_the_catalog(s.connection(), roles)
             marked = server_roles.logins_without_password(s.connection(), roles)
             missing = tuple(
                 u.username for u in found if u.active and roles.login(u.username) in marked
