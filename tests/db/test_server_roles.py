@@ -409,6 +409,32 @@ def test_a_manager_or_administrator_who_also_counsels_counts_every_record_of_an_
         settings.update_settings(owner, SYSTEM, record_visibility="all")
 
 
+def test_a_counsellor_in_an_own_records_office_is_told_her_figures_are_hers_not_the_offices(
+    server: Server,
+) -> None:
+    """Her login counts her own records only (row-level security) and reads no figures' views:
+    the Today page's figures say they are hers, and the office's statistics and report are
+    refused with the reason, instead of showing 1 enquiry where the office had 3."""
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    month = Period.month(2026, 3)
+    uow, anna = _signed_in(server, "anna")
+    try:
+        mine = statistics.key_figures(uow, anna, month)
+        assert not mine.whole_office
+        office = statistics.key_figures(owner, users.authenticate(owner, "anna", PASSWORD), month)
+        assert office.whole_office and mine.enquiries_received < office.enquiries_received
+        for count in (statistics.statistics, lambda u, a, p: reporting.content(u, a, p, "en")):
+            with pytest.raises(PermissionDeniedError, match="only their own records"):
+                count(uow, anna, month)
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        assert statistics.key_figures(uow, anna, month).whole_office
+        assert reporting.content(uow, anna, month, "en").statistics.enquiries_received == 3
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        uow.db.dispose()
+
+
 def test_an_administrator_manages_users_and_settings_but_reads_no_case_content(
     server: Server,
 ) -> None:

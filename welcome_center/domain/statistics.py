@@ -123,6 +123,9 @@ class KeyFigures:
     open_at_end: int
     consultations: int
     referrals: int
+    # False: of the records the user sees, not the office's (a counsellor's login on a server,
+    # where the office shows each counsellor only their own records: row-level security).
+    whole_office: bool = True
 
 
 @dataclass(frozen=True, init=False)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from welcome_center.db.models import Consultation, Event, Record, Referral
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import RecordKind
+from welcome_center.domain.errors import PermissionDeniedError
 from welcome_center.domain.permissions import Permission
 from welcome_center.domain.statistics import (
     KeyFigures,
@@ -29,6 +30,7 @@ from welcome_center.domain.statistics import (
     TrendMonth,
     hours,
 )
+from welcome_center.i18n import _
 from welcome_center.services import settings
 from welcome_center.services.context import Actor
 from welcome_center.services.statistics_breakdowns import (
@@ -53,7 +55,7 @@ from welcome_center.services.statistics_scope import (
     materialised,
     within,
 )
-from welcome_center.services.visibility import figures_read, reads_figures
+from welcome_center.services.visibility import figures_read, reads_figures, sees_all
 
 __all__ = [
     "Scope",
@@ -215,6 +217,7 @@ def compute_at_once(
     actor.require(Permission.VIEW_STATISTICS)
 
     def figures(s: Session) -> tuple[Statistics, T | None]:
+        _office_only(uow, s, actor)  # the other parts' figures are then dropped
         stats = compute(s, p, with_trend=False)
         return stats, then(s, stats) if then else None
 
@@ -269,10 +272,35 @@ def _compute(
     )
 
 
+def counts_whole_office(uow: UnitOfWork, s: Session, actor: Actor) -> bool:
+    """Whether ``actor``'s figures are the whole office's. Not so for a counsellor's own login
+    on a server where the office shows each counsellor only their own records: the server's
+    row-level security shows her login those alone, and she reads no figures' views (rows of
+    colleagues' clients, without names but one by one). On a file the program counts every
+    record, as her figures are aggregates."""
+    if uow.db.is_sqlite or reads_figures(actor) or sees_all(s, actor):
+        return True
+    # The owner's URL (the command line's) is not held to the policies: every record.
+    return not s.scalar(select(func.row_security_active(Record.__tablename__)))
+
+
+def _office_only(uow: UnitOfWork, s: Session, actor: Actor) -> None:
+    """Refuse the office's figures to a login that would count only its own records."""
+    if not counts_whole_office(uow, s, actor):
+        raise PermissionDeniedError(
+            _(
+                "In this office each counsellor sees only their own records, on the server "
+                "too, so the office's figures would leave out your colleagues' records. A "
+                "manager or an administrator counts them."
+            )
+        )
+
+
 def statistics(uow: UnitOfWork, actor: Actor, p: Period) -> Statistics:
     """Every figure of DOMAIN.md for the inclusive period ``p``."""
     actor.require(Permission.VIEW_STATISTICS)
     with figures_read(uow, actor) as s:
+        _office_only(uow, s, actor)
         return compute(s, p)
 
 
@@ -291,4 +319,5 @@ def key_figures(uow: UnitOfWork, actor: Actor, p: Period) -> KeyFigures:
             open_at_end=open_at_end(s, p),
             consultations=consultations(s, p)[0],
             referrals=referrals(s, p),
+            whole_office=counts_whole_office(uow, s, actor),
         )

@@ -253,8 +253,11 @@ class TodayPage(Page):
         found = self.ops.read(self, lambda uow, actor: statistics.key_figures(uow, actor, so_far))
         if found is None:
             return
+        month = {"month": format_date(today, "LLLL yyyy")}
         self.month_heading.setText(
-            _("The office in %(month)s") % {"month": format_date(today, "LLLL yyyy")}
+            _("The office in %(month)s") % month
+            if found.whole_office  # else her login on a server sees her own records only
+            else _("Your records in %(month)s") % month
         )
         self.month_figures.set_figures([_figure(found, key) for key in MONTH_FIGURES])
 
