@@ -215,3 +215,31 @@ def test_switch_user_and_log_out_on_a_server_open_the_next_users_own_login(  # t
         QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
         for opened in made:
             opened.close()
+
+
+def test_a_counsellors_today_page_in_an_own_records_office_says_the_figures_are_hers(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+) -> None:
+    """Her login on the server counts her own records only: the heading says so, not 'The
+    office in ...' (found in the desk: 1 enquiry under the office's heading where it had 3)."""
+    from welcome_center.domain.dates import office_today
+    from welcome_center.i18n import format_date
+    from welcome_center.services import settings
+    from welcome_center.services.context import Actor
+    from welcome_center.ui.ops import Ops
+    from welcome_center.ui.pages.today import TodayPage
+
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, Actor.system("test"), record_visibility="own")
+    db, anna = server_accounts.sign_in(server.url, None, "anna", PASSWORD)
+    try:
+        page = TodayPage(Ops(UnitOfWork(db), anna, "server"))
+        qtbot.addWidget(page)
+        page.show()
+        page.activated()
+        month = format_date(office_today(), "LLLL yyyy")
+        qtbot.waitUntil(lambda: page.month_heading.text() == f"Your records in {month}")
+    finally:
+        settings.update_settings(owner, Actor.system("test"), record_visibility="all")
+        db.dispose()
