@@ -9,7 +9,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tests.db.statistics_office import _open, _person
@@ -74,3 +74,21 @@ def test_a_reports_figures_are_the_statistics_of_one_transaction(
     assert months[date(2025, 11, 1)] == 1 and months[date(2026, 3, 1)] == 2
     assert report.previous_period is not None
     assert report.previous_period.enquiries_received == 1
+
+
+def test_the_connections_go_back_to_the_pool_at_the_servers_usual_isolation(
+    uow: UnitOfWork,
+) -> None:
+    """The parts' REPEATABLE READ is theirs alone: a save after a report runs at READ
+    COMMITTED again, on whichever pooled connection it gets."""
+    if uow.db.is_sqlite:
+        pytest.skip("a server's isolation levels")
+    level = text("SHOW transaction_isolation")
+    assert uow.alongside([lambda s: s.scalar(level)] * 3) == ["repeatable read"] * 3
+    seen = set()
+    for _ in range(6):
+        with uow.begin() as s:
+            seen.add(s.scalar(level))
+        with uow.read() as s:
+            seen.add(s.scalar(level))
+    assert seen == {"read committed"}
