@@ -7,11 +7,15 @@ match: the page sizes and thresholds are made small here so that each way is tak
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
+from welcome_center.db import search as db_search
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind, RecordKind
@@ -69,15 +73,20 @@ def _pages(uow: UnitOfWork, actor: Actor, query: RecordQuery, size: int) -> list
             return out
 
 
-@pytest.fixture(params=["walked", "matches first"])
+@pytest.fixture(params=["walked on the documents", "walked against the matches", "matches first"])
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Read the pages along the index (a window of five records beyond the offset, from the
-    first match on) or from the matches (never walking)."""
-    if request.param == "walked":
-        monkeypatch.setattr(record_list, "WALK_FROM", 1)
-        monkeypatch.setattr(record_list, "WALK_WINDOW", 5)
+    """Read the pages along the index, a window of five records beyond the offset, each record
+    tested on its document (on a server) or against the list of matches (a file always), or
+    from the matches (no record walked)."""
+    monkeypatch.setattr(db_search, "WALK_SPAN", 0.0)
+    if request.param == "matches first":
+        monkeypatch.setattr(record_list, "WALK_WINDOW", 0)
+        monkeypatch.setattr(db_search, "HASHED_FROM", math.inf)
     else:
-        monkeypatch.setattr(record_list, "WALK_FROM", 10**9)
+        documents = request.param == "walked on the documents"
+        monkeypatch.setattr(record_list, "WALK_WINDOW", 5)
+        monkeypatch.setattr(db_search, "HASHED_FROM", 0.0)
+        monkeypatch.setattr(db_search, "DOCUMENTS_FROM", 0.0 if documents else math.inf)
     return str(request.param)
 
 
@@ -118,6 +127,7 @@ def test_filters_and_other_sort_orders_page_alike(
     by_number = RecordQuery(text="arbeit", sort=RecordSort.NUMBER, descending=False)
     assert _pages(uow, anna, by_number, 5) == record_list.record_ids(uow, anna, by_number)
     assert record_list.record_page(uow, anna, RecordQuery(text=" -- "), 0, 5) == []
+    assert record_list.record_page(uow, anna, RecordQuery(), 3, 5) == _newest_first(office.ids)[3:8]
     assert record_list.record_page(uow, anna, RecordQuery(text="xyzzy"), 0, 5) == []
 
 
@@ -152,3 +162,25 @@ def test_the_first_page_comes_with_the_lines_it_shows_first(
     numbered, numbered_lines = record_list.first_page(uow, anna, by_number, 3, 2)
     assert numbered == office.ids[:3] and [line.id for line in numbered_lines] == numbered[:2]
     assert record_list.first_page(uow, anna, RecordQuery(text="xyzzy"), 6, 4) == ([], [])
+
+
+def test_a_search_on_a_server_is_three_statements_without_a_transaction(
+    uow: UnitOfWork, anna: Actor, office: Office
+) -> None:
+    """Every round trip to a server waits for its CPU on a busy machine: the first page of a
+    search asks the office's setting, the planner's estimate and the page with its lines, and
+    neither BEGIN nor ROLLBACK (each statement sees the data as of its own start anyway)."""
+    if uow.db.is_sqlite:
+        pytest.skip("round trips to a server")
+    seen: list[tuple[str, bool]] = []
+
+    def note(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
+
+    event.listen(uow.db.engine, "before_cursor_execute", note)
+    try:
+        ids, _lines = record_list.first_page(uow, anna, RecordQuery(text="arbeitsvertrag"), 6, 4)
+    finally:
+        event.remove(uow.db.engine, "before_cursor_execute", note)
+    assert ids == _newest_first(office.ids)[:6]
+    assert [autocommit for _, autocommit in seen] == [True] * 3, seen

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, func, select, text
 
 from tests.conftest import PG_URL
 from welcome_center.db import engine as db_engine
+from welcome_center.db import liveness
 from welcome_center.db.engine import Database
 from welcome_center.db.failures import Failure, classify, storage_error
 from welcome_center.db.models import Record
@@ -57,7 +58,27 @@ def test_the_timeouts_are_set_on_every_server_connection(uow: UnitOfWork) -> Non
         statement = s.execute(text("SHOW statement_timeout")).scalar()
         lock = s.execute(text("SHOW lock_timeout")).scalar()
     assert (statement, lock) == ("15s", "5s")
-    assert uow.db.engine.pool._pre_ping  # type: ignore[attr-defined]
+
+
+def test_a_pooled_connection_is_pinged_only_where_it_may_have_been_lost(
+    uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ``SELECT 1`` before every action (a round trip of a search's few): a connection
+    back from a short rest is handed out as it is, one that rested long is pinged first
+    (a connection the server ended is found by its socket: the test below)."""
+    assert not uow.db.engine.pool._pre_ping  # type: ignore[attr-defined]
+    dialect = uow.db.engine.dialect
+    pings: list[object] = []
+    ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(conn) or ping(conn))
+    for _ in range(3):
+        with uow.read() as s:
+            s.execute(text("SELECT 1"))
+    assert pings == []
+    monkeypatch.setattr(liveness, "PING_AFTER_IDLE_S", 0.0)
+    with uow.read() as s:
+        s.execute(text("SELECT 1"))
+    assert len(pings) == 1
 
 
 def test_a_colleagues_lock_stops_the_save_within_the_lock_timeout(
@@ -135,7 +156,8 @@ def test_connections_ended_while_idle_are_replaced_before_the_next_save(
             assert k.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}).scalar()
     finally:
         killer.dispose()
-    cases.open_record(fast, anna, draft)  # pre-ping: the pooled connection is found dead
+    # The server's last words wait on the socket: the pooled connection is found dead.
+    cases.open_record(fast, anna, draft)
 
 
 def test_a_server_that_cannot_be_reached_is_still_said_so() -> None:

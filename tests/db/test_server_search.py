@@ -78,11 +78,17 @@ def test_the_search_query_reads_the_index_not_the_whole_table(db: Database) -> N
         assert len(search.match_records(s, "Kowalski")) == len(
             [n for n in range(1, DOCUMENTS + 1) if _family(families, n) == "Kowalski"]
         )
-        # A list sorted by date is read along the newest records only for a word that a share
-        # of all records holds (the planner's estimate over its row count): a sixth, not 10.
-        assert search.worth_walking(s, "Kowalski", 100, share=0.1)
-        assert not search.worth_walking(s, "Haddad", 1, share=0.1)
-        assert search.worth_walking(s, "Haddad", 1)
+        # A list sorted by date is read along the newest records where they hold a page of the
+        # matches soon (the planner's estimate of the matches against its row count): a
+        # sixth of the records tested on their documents for a page of 100, against the list
+        # of matches for 2,000 rows; 10 read first, looked up and sorted.
+        kowalski = search.walk_plan(s, "Kowalski", 100, 0)
+        assert kowalski is not None and not kowalski.hashed
+        assert 2000 <= kowalski.window <= 4000  # four times the 600 that should hold 100
+        assert search.walk_plan(s, "Kowalski", 100, 10**6) == search.Walk(10**6, hashed=False)
+        many = search.walk_plan(s, "Kowalski", 2000, 0)
+        assert many is not None and many.hashed
+        assert search.walk_plan(s, "Haddad", 100, 0) is None
 
 
 def test_documents_and_queries_are_cut_into_words_as_fts5_cuts_them() -> None:

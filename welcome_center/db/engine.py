@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from welcome_center.db import cipher
+from welcome_center.db import cipher, liveness
 from welcome_center.db.keyring import Keyring, key_file_path
 from welcome_center.db.wal import wal_first_page as wal_first_page  # re-exported
 from welcome_center.db.wal import wal_path as wal_path  # re-exported
@@ -402,11 +402,10 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
             creator=lambda: cipher.connect(path, key, check_same_thread=False),
         )
     elif make_url(url).get_backend_name() == "postgresql":
-        engine = create_engine(
-            url,
-            pool_pre_ping=True,  # the first action after a lost connection gets a new one
-            connect_args={"options": server_timeouts()},
-        )
+        engine = create_engine(url, connect_args={"options": server_timeouts()})
+        # The first action after a lost connection gets a new one, without SQLAlchemy's
+        # pre-ping round trip on every checkout (db/liveness.py).
+        liveness.install(engine)
     else:
         engine = create_engine(url)
     if engine.dialect.name == "sqlite":

@@ -8,11 +8,12 @@ scrolled (:func:`record_page`) and is counted apart (:func:`record_count`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from welcome_center.db import search as db_search
@@ -42,11 +43,11 @@ T = TypeVar("T")
 MAX_BLOCK = 1000
 FIRST_PAGE = 100  # the ids a search shows first; the rest follow as the list is scrolled
 # A search sorted by opening date reads its page along the date's index, testing the newest
-# records one by one, at most WALK_WINDOW beyond the offset, where many records match (on
-# PostgreSQL: at least WALK_FROM by the planner's estimate, and a page's share of the walked
-# records among all records; db/search.py: worth_walking): 1 ms
-# for "Ha" on PostgreSQL at 100,000 records, where reading the matches first takes 140 ms
-# (36,000 of them) and testing 3,000 records 10 ms.
+# records one by one, at least WALK_WINDOW beyond the offset, where many records match (on
+# PostgreSQL: by the planner's estimate; db/search.py: walk_plan): 1 ms for "Ha" on PostgreSQL
+# at 100,000 records, where reading the matches first takes 140 ms (36,000 of them) and testing
+# 3,000 records 10 ms. (WALK_FROM: the estimate from which the benchmark's hand-written SQL
+# walks, benchmarks/_measures.py.)
 WALK_FROM = 2000
 WALK_WINDOW = 3000
 
@@ -56,20 +57,13 @@ def is_open() -> ColumnElement[bool]:
     return Record.status != RecordStatus.CLOSED
 
 
-def _filtered(
-    s: Session, q: RecordQuery, actor: Actor, matches_first: bool = False
-) -> Select[int] | None:
+def _filtered(s: Session, q: RecordQuery, actor: Actor) -> Select[int] | None:
     """The ids ``q`` selects among those the actor sees (unordered); None when a search has
     nothing searchable."""
-    return _searched(s, q, _listed(s, q, actor), matches_first)
-
-
-def _searched(
-    s: Session, q: RecordQuery, listed: Select[int], matches_first: bool = False
-) -> Select[int] | None:
+    listed = _listed(s, q, actor)
     if not q.text.strip():
         return listed
-    found = db_search.matching_ids(s, q.text, first=matches_first)
+    found = db_search.matching_ids(s, q.text)
     return None if found is None else listed.where(Record.id.in_(found))
 
 
@@ -157,7 +151,7 @@ def record_page(
     the desk shows while a counsellor types, without counting or sorting every match of a
     common word (the newest 100 of 35,000 lie among the newest few hundred records)."""
     actor.require(Permission.WORK_RECORDS)
-    with uow.read() as s:
+    with _statements(uow) as s:
         read = _reader(s)
         return _page(s, actor, query, max(offset, 0), max(limit, 0), read)
 
@@ -166,16 +160,28 @@ def first_page(
     uow: UnitOfWork, actor: Actor, query: RecordQuery, limit: int, shown: int
 ) -> tuple[list[int], list[RecordSummary]]:
     """The first ``limit`` ids of the list (:func:`record_page`) and the lines of the first
-    ``shown`` of them, in one transaction: what a search shows first. Sorted by date (as while
-    typing), the page and its lines are one query: on a server every round trip counts."""
+    ``shown`` of them: what a search shows first. Sorted by date (as while typing), the page
+    and its lines are one query: on a server every round trip counts."""
     actor.require(Permission.WORK_RECORDS)
     limit, shown = max(limit, 0), min(max(shown, 0), MAX_BLOCK)
-    with uow.read() as s:
+    with _statements(uow) as s:
         if query.text.strip() and query.sort is RecordSort.OPENED_ON:
             found = _page(s, actor, query, 0, limit, lambda page: _lines_of_page(s, page, query))
             return [line.id for line in found], found[:shown]
         ids = _page(s, actor, query, 0, limit, _reader(s))
         return ids, lines(s, ids[:shown])
+
+
+@contextmanager
+def _statements(uow: UnitOfWork) -> Iterator[Session]:
+    """A read session whose statements each stand alone. On a server without BEGIN and
+    ROLLBACK, two round trips of a search's five: there each statement of a transaction sees
+    the data as of its own start anyway (READ COMMITTED), and nothing is written. On a file, a
+    read transaction as ever (one snapshot for all its statements)."""
+    with uow.read() as s:
+        if not uow.db.is_sqlite:
+            s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield s
 
 
 def _reader(s: Session) -> Callable[[Select[Any]], list[int]]:
@@ -191,37 +197,73 @@ def _page(
     read: Callable[[Select[Any]], list[T]],
 ) -> list[T]:
     """What ``read`` makes of the SELECT of the page's ids (in the list's order): the ids, or
-    their lines."""
+    their lines. Sorted by date, along the newest records where many match (:func:`_walk`),
+    and where the walk found too few, from the matches: on a server, where the walk tests the
+    records against the hashed list of matches, both in one statement, the second part run
+    only where the first found too few."""
     by_date = bool(query.text.strip()) and query.sort is RecordSort.OPENED_ON
     listed = _listed(s, query, actor)
-    stmt = _searched(s, query, listed, matches_first=by_date)
-    if stmt is None:  # nothing searchable typed
-        return []
-    share = limit / (offset + WALK_WINDOW)  # of all records, for a page among those walked
-    if by_date and db_search.worth_walking(s, query.text, WALK_FROM, share):
-        walked = read(_walk(s, listed, query, offset, limit))
-        if len(walked) >= limit:
-            return walked
-    return read(_ordered(stmt, query).offset(offset).limit(limit))
+    found: Any = None
+    if query.text.strip():
+        found = db_search.matching_ids(s, query.text, first=by_date)
+        if found is None:  # nothing searchable typed
+            return []
+    matches = _ordered(listed if found is None else listed.where(Record.id.in_(found)), query)
+    walk = None
+    if by_date:
+        walk = db_search.walk_plan(s, query.text, offset + limit, offset + WALK_WINDOW)
+    if walk is None:
+        return read(matches.offset(offset).limit(limit))
+    walked = _walk(s, listed, query, offset, limit, walk, found)
+    if walk.hashed and s.get_bind().dialect.name != "sqlite":
+        return read(_walked_else_matches(walked, matches, query, offset, limit))
+    # Apart on a file (no round trips) and for the walk over the records' documents, which
+    # finds its page all but always: with the matches of a common word beside it, the server's
+    # cost estimate of the statement rose past where it compiles the plan first (JIT, 10 ms).
+    rows = read(walked)
+    return rows if len(rows) >= limit else read(matches.offset(offset).limit(limit))
+
+
+def _walked_else_matches(
+    walked: Select[Any], matches: Select[Any], query: RecordQuery, offset: int, limit: int
+) -> Select[Any]:
+    """One SELECT of the page: the walk's rows where it found ``limit`` of them, else the page
+    read from the matches. The walk is read once (a CTE named twice is materialised)."""
+    first = walked.cte("walked")
+    enough = select(func.count()).select_from(first).scalar_subquery() >= limit
+    either = union_all(
+        select(first.c.id, first.c.opened_on).where(enough),
+        matches.add_columns(Record.opened_on).where(~enough).offset(offset).limit(limit),
+    ).subquery("found")
+    return select(either.c.id).order_by(*_by_date((either.c.opened_on, either.c.id), query))
+
+
+def _by_date(key: tuple[Any, Any], query: RecordQuery) -> list[Any]:
+    return [c.desc() if query.descending else c.asc() for c in key]
 
 
 def _walk(
-    s: Session, listed: Select[int], query: RecordQuery, offset: int, limit: int
+    s: Session,
+    listed: Select[int],
+    query: RecordQuery,
+    offset: int,
+    limit: int,
+    walk: db_search.Walk,
+    found: Any,
 ) -> Select[Any]:
-    """The page read along the opening date's index: the newest ``offset + WALK_WINDOW``
-    records the other filters list (``listed``), each tested for the words, until ``limit``
-    match. Fewer than ``limit`` when the words are rarer among them than the estimate said (a
-    record number's words are each common); the caller then reads from the matches."""
+    """The page read along the opening date's index: the newest ``walk.window`` records the
+    other filters list (``listed``), each tested for the words (``walk.hashed``: against the
+    matches ``found``), until ``limit`` match beyond ``offset``. Fewer than ``limit`` when the
+    words are rarer among them than the estimate said (a record number's words are each
+    common); the caller then reads from the matches."""
     window = (
-        _ordered(listed.add_columns(Record.opened_on), query)
-        .limit(offset + WALK_WINDOW)
-        .subquery("newest")
+        _ordered(listed.add_columns(Record.opened_on), query).limit(walk.window).subquery("newest")
     )
-    key = (window.c.opened_on, window.c.id)
+    matches = found if walk.hashed else None
     return (
-        select(window.c.id)
-        .where(db_search.row_matches(s, query.text, window.c.id))
-        .order_by(*(c.desc() if query.descending else c.asc() for c in key))
+        select(window.c.id, window.c.opened_on)
+        .where(db_search.row_matches(s, query.text, window.c.id, matches))
+        .order_by(*_by_date((window.c.opened_on, window.c.id), query))
         .offset(offset)
         .limit(limit)
     )
@@ -231,7 +273,7 @@ def record_count(uow: UnitOfWork, actor: Actor, query: RecordQuery) -> int:
     """How many records ``query`` selects among those the actor sees (the list's total, which
     the desk asks for after showing the first page)."""
     actor.require(Permission.WORK_RECORDS)
-    with uow.read() as s:
+    with _statements(uow) as s:
         stmt = _filtered(s, query, actor)
         if stmt is None:
             return 0
@@ -264,11 +306,7 @@ def _lines_of_page(s: Session, page: Select[Any], query: RecordQuery) -> list[Re
     """The lines of a page of a list sorted by date, read with the page in one query."""
     ids = page.subquery("page")
     order = (Record.opened_on, Record.id)
-    stmt = (
-        _line_columns()
-        .join(ids, ids.c.id == Record.id)
-        .order_by(*(c.desc() if query.descending else c.asc() for c in order))
-    )
+    stmt = _line_columns().join(ids, ids.c.id == Record.id).order_by(*_by_date(order, query))
     return [_summary(r) for r in s.execute(stmt)]
 
 
