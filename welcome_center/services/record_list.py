@@ -208,20 +208,23 @@ def _page(
         found = db_search.matching_ids(s, query.text, first=by_date)
         if found is None:  # nothing searchable typed
             return []
-    matches = _ordered(listed if found is None else listed.where(Record.id.in_(found)), query)
+
+    def matches() -> Select[Any]:  # built where needed: a walk that finds its page needs none
+        return _ordered(listed if found is None else listed.where(Record.id.in_(found)), query)
+
     walk = None
     if by_date:
         walk = db_search.walk_plan(s, query.text, offset + limit, offset + WALK_WINDOW)
     if walk is None:
-        return read(matches.offset(offset).limit(limit))
+        return read(matches().offset(offset).limit(limit))
     walked = _walk(s, listed, query, offset, limit, walk, found)
     if walk.hashed and s.get_bind().dialect.name != "sqlite":
-        return read(_walked_else_matches(walked, matches, query, offset, limit))
+        return read(_walked_else_matches(walked, matches(), query, offset, limit))
     # Apart on a file (no round trips) and for the walk over the records' documents, which
     # finds its page all but always: with the matches of a common word beside it, the server's
     # cost estimate of the statement rose past where it compiles the plan first (JIT, 10 ms).
     rows = read(walked)
-    return rows if len(rows) >= limit else read(matches.offset(offset).limit(limit))
+    return rows if len(rows) >= limit else read(matches().offset(offset).limit(limit))
 
 
 def _walked_else_matches(
