@@ -148,11 +148,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = files[0] if files else database.default_path(args.records)
     ours = not files  # the default file is rebuilt at another size, a named one is not
     say(database.ensure_database(db.absolute(), args.records, ours=ours))
+    say(database.retention_caught_up(str(db.absolute())))
     with_encrypted = not args.plain_only
     if url:
         from benchmarks import _server
 
         say(_server.ensure_database(url, args.records))
+        say(database.retention_caught_up(url))
         if with_encrypted:
             print("The encrypted comparison is made on SQLite files only: left out beside "
                   "a PostgreSQL database.")  # fmt: skip
