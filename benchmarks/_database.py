@@ -14,6 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 from benchmarks._result import now_ms, say
+from benchmarks._server import is_server, settle
 
 
 def default_path(records: int) -> Path:
@@ -98,9 +99,7 @@ def retention_caught_up(target: str) -> str:
     if saved is None:
         return "the retention run of today was made already"
     run = saved.value
-    if target.startswith("postgresql") and (run.records_anonymised or run.persons_anonymised):
-        from benchmarks._server import settle
-
+    if is_server(target) and (run.records_anonymised or run.persons_anonymised):
         settle(target)  # the anonymised rows' old versions vacuumed, as after the fill
     return (
         f"today's retention run, as a desk makes it each morning: {run.records_anonymised:,} "

@@ -270,6 +270,7 @@ def _merge(url: str, desks: int, elapsed: float, count: int, found: list[dict[st
         if (a in SAVES or a == CONSENT) and len(queued[a]) == len(v)
         for ms, wait in zip(v, queued[a], strict=True)
     ]
+    own_known = bool(own) and len(own) == len(saves)  # every save's wait (Linux), else none
     actions = {
         a: {
             "count": len(v),
@@ -294,8 +295,8 @@ def _merge(url: str, desks: int, elapsed: float, count: int, found: list[dict[st
         confirmed=sum(len(v) for v in confirmed.values()),
         lost=check_confirmed(url, confirmed),
         failed_desks=failed,
-        own_core_p50=_percentile(own, 50) if own and len(own) == len(saves) else None,
-        own_core_p95=_percentile(own, 95) if own and len(own) == len(saves) else None,
+        own_core_p50=_percentile(own, 50) if own_known else None,
+        own_core_p95=_percentile(own, 95) if own_known else None,
     )
 
 

@@ -21,6 +21,11 @@ from welcome_center.db.server_rights import FIGURES_SCHEMA
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
 
 
+def _through_figures(session: Session) -> None:
+    """The transaction's unqualified table names looked up in the figures' views first."""
+    session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+
+
 class ConcurrentChangeError(Exception):
     """Someone else saved the same row between this transaction's read and its write, or took
     the same unique key at the same moment.
@@ -67,7 +72,7 @@ class UnitOfWork:
         the tables, as :meth:`read`."""
         with self.read() as session:
             if session.get_bind().dialect.name == "postgresql":
-                session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+                _through_figures(session)
             yield session
 
     def alongside(
@@ -108,7 +113,7 @@ class UnitOfWork:
                         raise ValueError(f"not a snapshot id: {snapshot!r}")
                     session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
                 if figures:
-                    session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+                    _through_figures(session)
                 yield session
                 session.rollback()
         except DBAPIError as exc:
