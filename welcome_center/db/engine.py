@@ -358,12 +358,20 @@ def _milliseconds(name: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
-def server_timeouts() -> str:
-    """libpq's ``options`` for every connection to a server: the statement and lock timeouts,
-    set once when the connection is made (no round trip per transaction)."""
+def server_options() -> str:
+    """libpq's ``options`` for every connection to a server, set once when the connection is
+    made (no round trip per transaction): the statement and lock timeouts, and a plan made for
+    each statement's own values. psycopg prepares a statement on the server from its fifth run
+    on, and the server then plans it once for any values (a generic plan) once that looks no
+    dearer than its plans so far: a search's walk along the newest records, planned without its
+    words or its window, took 20 ms instead of 10 for common words at 100,000 records, so
+    that search on the server was 1.7 x the file's p95 instead of 1.2 to 1.4 x."""
     statement = _milliseconds(ENV_STATEMENT_TIMEOUT, STATEMENT_TIMEOUT_MS)
     lock = _milliseconds(ENV_LOCK_TIMEOUT, LOCK_TIMEOUT_MS)
-    return f"-c statement_timeout={statement} -c lock_timeout={lock}"
+    return (
+        f"-c statement_timeout={statement} -c lock_timeout={lock}"
+        " -c plan_cache_mode=force_custom_plan"
+    )
 
 
 # Every new record takes its number with UPDATE ... RETURNING (services/numbering.py), which
@@ -402,7 +410,7 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
             creator=lambda: cipher.connect(path, key, check_same_thread=False),
         )
     elif make_url(url).get_backend_name() == "postgresql":
-        engine = create_engine(url, connect_args={"options": server_timeouts()})
+        engine = create_engine(url, connect_args={"options": server_options()})
         # The first action after a lost connection gets a new one, without SQLAlchemy's
         # pre-ping round trip on every checkout (db/liveness.py).
         liveness.install(engine)
