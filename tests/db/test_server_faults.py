@@ -60,14 +60,6 @@ def test_the_timeouts_are_set_on_every_server_connection(uow: UnitOfWork) -> Non
     assert (statement, lock) == ("15s", "5s")
 
 
-def test_every_statement_is_planned_for_its_own_values(uow: UnitOfWork) -> None:
-    """A search run again and again (psycopg prepares it on the server from its fifth run) is
-    still planned for its words and window each time, not once for any values: at 100,000
-    records the generic plan doubled a common word's search (db/engine.py, server_options)."""
-    with uow.read() as s:
-        assert s.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
-
-
 def test_a_pooled_connection_is_pinged_only_where_it_may_have_been_lost(
     uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,8 @@ import os
 import sqlite3
 import struct
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -359,19 +361,33 @@ def _milliseconds(name: str, default: int) -> int:
 
 
 def server_options() -> str:
-    """libpq's ``options`` for every connection to a server, set once when the connection is
-    made (no round trip per transaction): the statement and lock timeouts, and a plan made for
-    each statement's own values. psycopg prepares a statement on the server from its fifth run
-    on, and the server then plans it once for any values (a generic plan) once that looks no
-    dearer than its plans so far: a search's walk along the newest records, planned without its
-    words or its window, took 20 ms instead of 10 for common words at 100,000 records, so
-    that search on the server was 1.7 x the file's p95 instead of 1.2 to 1.4 x."""
+    """libpq's ``options`` for every connection to a server: the statement and lock timeouts,
+    set once when the connection is made (no round trip per transaction)."""
     statement = _milliseconds(ENV_STATEMENT_TIMEOUT, STATEMENT_TIMEOUT_MS)
     lock = _milliseconds(ENV_LOCK_TIMEOUT, LOCK_TIMEOUT_MS)
-    return (
-        f"-c statement_timeout={statement} -c lock_timeout={lock}"
-        " -c plan_cache_mode=force_custom_plan"
-    )
+    return f"-c statement_timeout={statement} -c lock_timeout={lock}"
+
+
+@contextmanager
+def planned_each_time(conn: Connection) -> Iterator[None]:
+    """Statements on ``conn`` (a server's) planned for their own values each time, for reads
+    whose best plan depends on them (a search's words and window). psycopg prepares a statement
+    on the server from its fifth run on, and the server then plans it once for any values (a
+    generic plan) when that looks no dearer than its plans so far: a search's walk along the
+    newest records took 20 ms instead of 10 for a common word at 100,000 records, so that
+    search on the server was 1.7 x the file's p95 instead of 1.2 to 1.4 x. Only here, with no
+    round trip (the driver's own setting): the saves and the import keep their prepared plans
+    (every statement planned anew made an import of 10,000 rows 28 per cent slower)."""
+    driver: Any = conn.connection.dbapi_connection
+    threshold = getattr(driver, "prepare_threshold", None)
+    if threshold is None:  # a file's connection, or preparing is off already
+        yield
+        return
+    driver.prepare_threshold = None  # not prepared: the server plans it with its values
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 # Every new record takes its number with UPDATE ... RETURNING (services/numbering.py), which

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select, union_
 from sqlalchemy.orm import Session
 
 from welcome_center.db import search as db_search
+from welcome_center.db.engine import planned_each_time
 from welcome_center.db.models import (
     FollowUp,
     Organisation,
@@ -177,11 +178,15 @@ def _statements(uow: UnitOfWork) -> Iterator[Session]:
     """A read session whose statements each stand alone. On a server without BEGIN and
     ROLLBACK, two round trips of a search's five: there each statement of a transaction sees
     the data as of its own start anyway (READ COMMITTED), and nothing is written. On a file, a
-    read transaction as ever (one snapshot for all its statements)."""
+    read transaction as ever (one snapshot for all its statements). On a server each statement
+    is planned for its words and window (:func:`planned_each_time`)."""
     with uow.read() as s:
-        if not uow.db.is_sqlite:
-            s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        yield s
+        if uow.db.is_sqlite:
+            yield s
+            return
+        conn = s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        with planned_each_time(conn):
+            yield s
 
 
 def _reader(s: Session) -> Callable[[Select[Any]], list[int]]:
