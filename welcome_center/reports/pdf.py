@@ -218,11 +218,9 @@ def _styles() -> Styles:
         ),
         "cell": style("cell", leading=11.5),
         "indented": style("indented", leading=11.5, leftIndent=12),
-        "number": style("number", leading=11.5, alignment=TA_RIGHT),
         "head": style("head", fontName=BOLD, leading=11.5),
         "head_number": style("head_number", fontName=BOLD, leading=11.5, alignment=TA_RIGHT),
         "small_head": style("small_head", fontSize=7, leading=9.5, alignment=TA_RIGHT),
-        "small_number": style("small_number", fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
         "note": style("note", fontSize=8, leading=10.5, textColor=MUTED, spaceBefore=4),
         "definition": style("definition", fontSize=8.5, leading=11.5, spaceAfter=5),
     }
@@ -239,9 +237,16 @@ def clip(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 def _table(
-    rows: Sequence[Sequence[Paragraph]], widths: Sequence[float], extra: Sequence[Any] = ()
+    rows: Sequence[Sequence[Paragraph | str]],
+    widths: Sequence[float],
+    extra: Sequence[Any] = (),
+    numbers: tuple[int, float, float] = (1, 9, 11.5),
 ) -> Table:
-    """A table whose first row is its header (repeated on the next page), rows striped."""
+    """A table whose first row is its header (repeated on the next page), rows striped. Its
+    body's cells from column ``numbers[0]`` on are numbers, given as plain strings (not
+    paragraphs: a report's 600 number cells took a third of its rendering as paragraphs),
+    right-aligned in ``numbers[1]`` points on a line of ``numbers[2]`` (as the body's text)."""
+    first, size, leading = numbers
     table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -257,6 +262,10 @@ def _table(
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+                ("ALIGN", (first, 1), (-1, -1), "RIGHT"),
+                ("FONTSIZE", (first, 1), (-1, -1), size),
+                ("LEADING", (first, 1), (-1, -1), leading),
                 *extra,
             ]
         )
@@ -279,16 +288,18 @@ def _figure_table(
     """Figures and their numbers; given the ``content`` of a month's or a year's report, the
     same figures one year earlier beside them."""
     previous = content is not None and content.previous_period is not None
-    rows = [[_p(head, st["head"]), _p(pgettext("report", "Number"), st["head_number"])]]
+    rows: list[list[Paragraph | str]] = [
+        [_p(head, st["head"]), _p(pgettext("report", "Number"), st["head_number"])]
+    ]
     if content is not None and previous:
         rows[0].append(_p(previous_title(content), st["head_number"]))
     for f in figs:
         label = st["indented"] if f.key in INDENTED else st["cell"]
-        rows.append([_p(f.title, label), _p(format_number(f.value), st["number"])])
+        rows.append([_p(f.title, label), format_number(f.value)])
         if content is not None and previous:
             earlier = previous_value(content, f.key)
             text = "" if earlier is None else format_number(earlier)
-            rows[-1].append(_p(text, st["number"]))
+            rows[-1].append(text)
     if previous:
         return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
     return _table(rows, (WIDTH - NUMBER_COL, NUMBER_COL))
@@ -297,11 +308,10 @@ def _figure_table(
 def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> Table:
     head = [_p(section.title, st["head"]), _p(pgettext("report", "Number"), st["head_number"]),
             _p(_("Share"), st["head_number"])]  # fmt: skip
-    rows = [head]
+    rows: list[list[Paragraph | str]] = [head]
     for r in section.rows:
-        share = format_share(r.share)
-        rows.append([_p(clip(r.label), st["cell"]), _p(_count(r.value, threshold), st["number"]),
-                     _p(share, st["number"])])  # fmt: skip
+        label = _p(clip(r.label), st["cell"])
+        rows.append([label, _count(r.value, threshold), format_share(r.share)])
     return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
 
 
@@ -407,11 +417,13 @@ def _esf_indicators(content: ReportContent, st: Styles) -> list[Flowable]:
     cells it sums), and what the table does not say."""
     head = [_p(_("Code"), st["head"]), _p(_("Indicator"), st["head"]),
             _p(pgettext("report", "Number"), st["head_number"])]  # fmt: skip
-    rows = [head]
+    rows: list[list[Paragraph | str]] = [head]
     for r in sections.esf_indicators(content):
         rows.append([_p(r.code, st["cell"]), _p(r.title, st["cell"]),
-                     _p(_count(r.value, content.threshold), st["number"])])  # fmt: skip
-    table = _table(rows, (CODE_COL, WIDTH - CODE_COL - NUMBER_COL, NUMBER_COL))
+                     _count(r.value, content.threshold)])  # fmt: skip
+    table = _table(
+        rows, (CODE_COL, WIDTH - CODE_COL - NUMBER_COL, NUMBER_COL), numbers=(2, 9, 11.5)
+    )
     notes = [_p(text, st["note"]) for text in sections.esf_notes()]
     return _kept([_p(sections.esf_title(), st["h3"]), table, *notes])
 
@@ -465,13 +477,13 @@ def _trend_table(months: Sequence[TrendMonth], st: Styles) -> Table:
     first = 92.0
     head = [_p(_("Month"), st["head"])]
     head += [_p(format_date(m.month, "LLL yy"), st["small_head"]) for m in months]
-    rows = [head]
+    rows: list[list[Paragraph | str]] = [head]
     for key in ("enquiries_received", "cases_worked"):
-        cells = [_p(format_number(getattr(m, key)), st["small_number"]) for m in months]
+        cells = [format_number(getattr(m, key)) for m in months]
         rows.append([_p(figures.title(key), st["cell"]), *cells])
     narrow = [("LEFTPADDING", (1, 0), (-1, -1), 1.5), ("RIGHTPADDING", (1, 0), (-1, -1), 1.5)]
     column = (WIDTH - first) / 12
-    return _table(rows, [first] + [column] * len(months), narrow)
+    return _table(rows, [first] + [column] * len(months), narrow, numbers=(1, 7.5, 9.5))
 
 
 def _definitions(content: ReportContent, st: Styles) -> list[Flowable]:
