@@ -13,6 +13,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -46,6 +47,9 @@ MUTED = colors.HexColor("#5F6B78")
 ZEBRA = colors.HexColor("#F3F5F8")
 INTERNAL = colors.HexColor("#B00020")  # the mark of an internal report
 NUMBER_COL = 62.0
+CELL_PADDING = 4.0  # points left and right of a table cell's text
+BODY_SIZE = 9.0  # points: the text's type, a table's cells' too
+CELL_LEADING = 11.5  # points from line to line in a table's cell
 CODE_COL = 52.0
 # How the tables flow (see _kept): a heading starts a page's last part only with what follows
 # it: the whole block when it takes at most a third of a page, else its table's header and
@@ -186,7 +190,7 @@ def _numbered_canvas(footer: Callable[[int, int], str], marked: bool = False) ->
 
 
 def _styles() -> Styles:
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=12, textColor=TEXT)
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=BODY_SIZE, leading=12, textColor=TEXT)
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=body, **kw)
@@ -216,8 +220,8 @@ def _styles() -> Styles:
             spaceBefore=10,
             spaceAfter=4,
         ),
-        "cell": style("cell", leading=11.5),
-        "indented": style("indented", leading=11.5, leftIndent=12),
+        "cell": style("cell", leading=CELL_LEADING),
+        "indented": style("indented", leading=CELL_LEADING, leftIndent=12),
         "head": style("head", fontName=BOLD, leading=11.5),
         "head_number": style("head_number", fontName=BOLD, leading=11.5, alignment=TA_RIGHT),
         "small_head": style("small_head", fontSize=7, leading=9.5, alignment=TA_RIGHT),
@@ -231,6 +235,17 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def _label(text: str, st: Styles, width: float) -> Paragraph | str:
+    """A label cell of a table column ``width`` wide: a plain string where it fits on one line
+    (drawn as the paragraph would draw it, at a fraction of the cost), else a paragraph that
+    wraps it. Neither reads markup."""
+    style = st["cell"]
+    room = width - 2 * CELL_PADDING
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+        return " ".join(text.split())  # spaces as a paragraph sets them
+    return _p(text, style)
+
+
 def clip(text: str, limit: int = LABEL_CHARS) -> str:
     """``text``, or its first ``limit`` characters and "…" (visibly shortened, never cut)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -240,7 +255,7 @@ def _table(
     rows: Sequence[Sequence[Paragraph | str]],
     widths: Sequence[float],
     extra: Sequence[Any] = (),
-    numbers: tuple[int, float, float] = (1, 9, 11.5),
+    numbers: tuple[int, float, float] = (1, BODY_SIZE, CELL_LEADING),
 ) -> Table:
     """A table whose first row is its header (repeated on the next page), rows striped. Its
     body's cells from column ``numbers[0]`` on are numbers, given as plain strings (not
@@ -260,9 +275,11 @@ def _table(
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+                ("FONTSIZE", (0, 1), (-1, -1), BODY_SIZE),
+                ("LEADING", (0, 1), (-1, -1), CELL_LEADING),
                 ("ALIGN", (first, 1), (-1, -1), "RIGHT"),
                 ("FONTSIZE", (first, 1), (-1, -1), size),
                 ("LEADING", (first, 1), (-1, -1), leading),
@@ -293,9 +310,12 @@ def _figure_table(
     ]
     if content is not None and previous:
         rows[0].append(_p(previous_title(content), st["head_number"]))
+    label_width = WIDTH - (2 if previous else 1) * NUMBER_COL
     for f in figs:
-        label = st["indented"] if f.key in INDENTED else st["cell"]
-        rows.append([_p(f.title, label), format_number(f.value)])
+        label = (
+            _p(f.title, st["indented"]) if f.key in INDENTED else _label(f.title, st, label_width)
+        )
+        rows.append([label, format_number(f.value)])
         if content is not None and previous:
             earlier = previous_value(content, f.key)
             text = "" if earlier is None else format_number(earlier)
@@ -310,7 +330,7 @@ def _breakdown_table(section: sections.Section, threshold: int, st: Styles) -> T
             _p(_("Share"), st["head_number"])]  # fmt: skip
     rows: list[list[Paragraph | str]] = [head]
     for r in section.rows:
-        label = _p(clip(r.label), st["cell"])
+        label = _label(clip(r.label), st, WIDTH - 2 * NUMBER_COL)
         rows.append([label, _count(r.value, threshold), format_share(r.share)])
     return _table(rows, (WIDTH - 2 * NUMBER_COL, NUMBER_COL, NUMBER_COL))
 
@@ -422,7 +442,9 @@ def _esf_indicators(content: ReportContent, st: Styles) -> list[Flowable]:
         rows.append([_p(r.code, st["cell"]), _p(r.title, st["cell"]),
                      _count(r.value, content.threshold)])  # fmt: skip
     table = _table(
-        rows, (CODE_COL, WIDTH - CODE_COL - NUMBER_COL, NUMBER_COL), numbers=(2, 9, 11.5)
+        rows,
+        (CODE_COL, WIDTH - CODE_COL - NUMBER_COL, NUMBER_COL),
+        numbers=(2, BODY_SIZE, CELL_LEADING),
     )
     notes = [_p(text, st["note"]) for text in sections.esf_notes()]
     return _kept([_p(sections.esf_title(), st["h3"]), table, *notes])
