@@ -190,12 +190,16 @@ def test_a_wrong_name_costs_what_a_wrong_password_costs(
 ) -> None:
     counting = _CountingHasher(users._hasher)
     monkeypatch.setattr(users, "_hasher", counting)
-    took = {}
-    for name in ("anna", "mallory"):
-        before, start = counting.verified, time.perf_counter()
-        _try(uow, name, WRONG, T0)
-        took[name] = time.perf_counter() - start
-        assert counting.verified - before == 1  # one argon2 verification each
+    took: dict[str, float] = {}
+    # Each the quickest of three tries, taken in turns an hour apart (no throttling in
+    # between): a core taken by other work for a moment slows one try, not all three.
+    for attempt in range(3):
+        for name in ("anna", "mallory"):
+            before, start = counting.verified, time.perf_counter()
+            _try(uow, name, WRONG, T0 + timedelta(hours=attempt))
+            elapsed = time.perf_counter() - start
+            took[name] = min(took.get(name, elapsed), elapsed)
+            assert counting.verified - before == 1  # one argon2 verification each
     start = time.perf_counter()
     with pytest.raises(VerifyMismatchError):
         users._hasher.real.verify(users._DUMMY_HASH, WRONG)
