@@ -259,7 +259,7 @@ def _table(
 ) -> Table:
     """A table whose first row is its header (repeated on the next page), rows striped. Its
     body's cells from column ``numbers[0]`` on are numbers, given as plain strings (not
-    paragraphs: a report's 600 number cells took a third of its rendering as paragraphs),
+    paragraphs: a report's 600 number cells took a quarter of its rendering as paragraphs),
     right-aligned in ``numbers[1]`` points on a line of ``numbers[2]`` (as the body's text)."""
     first, size, leading = numbers
     table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
