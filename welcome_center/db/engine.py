@@ -360,7 +360,7 @@ def _milliseconds(name: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
-def server_options() -> str:
+def server_timeouts() -> str:
     """libpq's ``options`` for every connection to a server: the statement and lock timeouts,
     set once when the connection is made (no round trip per transaction)."""
     statement = _milliseconds(ENV_STATEMENT_TIMEOUT, STATEMENT_TIMEOUT_MS)
@@ -426,7 +426,7 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
             creator=lambda: cipher.connect(path, key, check_same_thread=False),
         )
     elif make_url(url).get_backend_name() == "postgresql":
-        engine = create_engine(url, connect_args={"options": server_options()})
+        engine = create_engine(url, connect_args={"options": server_timeouts()})
         # The first action after a lost connection gets a new one, without SQLAlchemy's
         # pre-ping round trip on every checkout (db/liveness.py).
         liveness.install(engine)

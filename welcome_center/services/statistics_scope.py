@@ -202,8 +202,8 @@ def _clear(conn: Connection, tables: tuple[Table, ...]) -> None:
 def cases_by(s: Session, day: date) -> Iterator[Table]:
     """A temporary table of the records that are cases and became one on or before ``day``
     (id, promoted_on), read from the promotion index alone (migration 0020): the trend's
-    months each count their cases among it, looking up their active records in this small
-    table instead of in the records' own rows (at 300,000 records 17 ms a month)."""
+    months each count their cases among it instead of among the records' own rows (on a file
+    looked up by key, on a server hashed: see _CASES_UNKEYED)."""
     conn = s.connection()
     cases = _CASES_UNKEYED if conn.dialect.name == "postgresql" else _CASES
     cases.create(conn, checkfirst=True)  # kept on the connection (see materialised)
