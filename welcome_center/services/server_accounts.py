@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from welcome_center.db import server_roles
-from welcome_center.db.engine import Database, server_timeouts
+from welcome_center.db.engine import Database, server_options
 from welcome_center.db.models import User
 from welcome_center.db.server_roles import ServerRoles
 from welcome_center.db.uow import UnitOfWork
@@ -72,7 +72,7 @@ def password_opens(db: Database, username: str, password: str) -> bool:
     engine = create_engine(
         login_url(db.url, username, password),
         poolclass=None,
-        connect_args={"options": server_timeouts()},
+        connect_args={"options": server_options()},
     )
     try:
         with engine.connect() as conn:
