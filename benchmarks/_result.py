@@ -116,6 +116,18 @@ def machine() -> dict[str, Any]:
     }
 
 
+def speed_probe() -> float:
+    """Milliseconds a fixed piece of pure Python takes on this machine, the best of three: the
+    same before and after a run unless the machine's speed changed meanwhile (a shared virtual
+    machine's cores vary by a third from one minute to the next). Compare runs by it."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
@@ -153,6 +165,11 @@ def describe_machine(m: dict[str, Any]) -> str:
         f"machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
         f"SQLite {m['sqlite']}, PySide6 {m['pyside6']}, {m['platform']}, "
         f"load average {' '.join(map(str, m['load_average']))}"
+    ) + (
+        f"; speed probe {m['speed_probe_ms'][0]:g} ms at the start, "
+        f"{m['speed_probe_ms'][1]:g} ms at the end (less is quicker)"
+        if "speed_probe_ms" in m
+        else ""
     )
 
 

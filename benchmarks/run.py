@@ -40,7 +40,15 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from benchmarks import _database as database
-from benchmarks._result import Measure, describe_machine, machine, now_ms, say, table
+from benchmarks._result import (
+    Measure,
+    describe_machine,
+    machine,
+    now_ms,
+    say,
+    speed_probe,
+    table,
+)
 from benchmarks._server import SERVER, is_server
 from benchmarks._suite import ENCRYPTED, PLAIN, Run
 
@@ -140,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     choose_language(None)
     started = now_ms()
+    probe = speed_probe()  # again at the end: the machine's speed over the run
     urls = [d for d in args.db if is_server(d)]
     files = [Path(d) for d in args.db if not is_server(d)]
     if len(urls) > 1 or len(files) > 1:
@@ -165,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sides = run.search_only() if args.search_only else run.all()
         finally:
             run.close()
-    info = machine()
+    info = machine() | {"speed_probe_ms": [probe, speed_probe()]}
     plain = sides[PLAIN]
     print(f"Welcome Center desk benchmarks: {args.records:,} records ({db}), repeat {args.repeat}")
     print(describe_machine(info))

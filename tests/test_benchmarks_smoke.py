@@ -35,6 +35,9 @@ def test_benchmark_run_writes_every_measure(tmp_path: Path) -> None:
     data = json.loads(summary.read_text())
     assert data["records"] == 300
     assert {"cores", "memory_gib", "python", "sqlite", "platform"} <= data["machine"].keys()
+    before, after = data["machine"]["speed_probe_ms"]  # the machine's speed over the run
+    assert before > 0 and after > 0
+    assert f"speed probe {before:g} ms at the start, {after:g} ms at the end" in done.stdout
     encrypted = data["encrypted"]
     for measures in (data["measures"], encrypted["measures"]):
         by_name = {m["name"]: m for m in measures}
