@@ -1,15 +1,18 @@
-"""A report's parts (its figures, the trend, the same period a year before) are counted at once
-on a server, each on its own connection, on one snapshot; on a file one after the other in one
-transaction. Either way they see one moment: a colleague's save meanwhile is in none of them
-or in all. Runs on SQLite and, with WELCOME_CENTER_TEST_PG, on PostgreSQL."""
+"""A report's parts (its figures, the trend, the same period a year before) are counted at once,
+each on its own connection: on a server on one exported snapshot, on a file on one moment made
+by holding the write lock while each part reads once (one after the other in one transaction
+while another connection writes for long). Either way they see one moment: a colleague's save
+meanwhile is in none of them or in all. Runs on SQLite and, with WELCOME_CENTER_TEST_PG, on
+PostgreSQL."""
 
 from __future__ import annotations
 
 import threading
 from datetime import date
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from tests.db.statistics_office import _open, _person
@@ -92,3 +95,81 @@ def test_the_connections_go_back_to_the_pool_at_the_servers_usual_isolation(
         with uow.read() as s:
             seen.add(s.scalar(level))
     assert seen == {"read committed"}
+
+
+def _connection(s: Session) -> int:
+    return id(s.connection().connection.dbapi_connection)
+
+
+def test_the_parts_are_counted_at_once_each_on_a_connection_of_its_own(uow: UnitOfWork) -> None:
+    """On a file as on a server: the parts meet while each is at work (one after the other,
+    the first would wait for the others in vain)."""
+    meet = threading.Barrier(3, timeout=20)
+
+    def part(s: Session) -> tuple[int, int]:
+        count = _records(s)
+        meet.wait()
+        return count, _connection(s)
+
+    parts = uow.alongside([part, part, part])
+    assert [count for count, _ in parts] == [0, 0, 0]
+    assert len({connection for _, connection in parts}) == 3
+
+
+def test_on_a_file_a_save_made_while_the_parts_begin_is_in_none_of_them(
+    uow: UnitOfWork, anna: Actor, ben: Actor
+) -> None:
+    """SQLite hands no snapshot on: the parts' moment is made one by holding the file's write
+    lock while each reads once. A colleague's save tried just then waits for it and is in none
+    of the parts (without the lock the parts that began after it would count it)."""
+    if not uow.db.is_sqlite:
+        pytest.skip("a server's parts share an exported snapshot (the first test)")
+    client = _person(uow, anna, "Lindqvist", "Sara", "SE")
+    _open(uow, anna, client, date(2026, 3, 5))
+    colleague: list[threading.Thread] = []
+
+    def save_on_the_first_read(conn: Any, *args: Any) -> None:
+        if colleague or "sqlite_master" not in str(args[1]):
+            return
+        colleague.append(threading.Thread(target=_open, args=(uow, ben, client, date(2026, 3, 6))))
+        colleague[0].start()
+        colleague[0].join(0.5)  # committed by now, unless it waits for the lock
+
+    event.listen(uow.db.engine, "before_cursor_execute", save_on_the_first_read)
+    try:
+        counts = uow.alongside([_records, _records, _records])
+    finally:
+        event.remove(uow.db.engine, "before_cursor_execute", save_on_the_first_read)
+        for thread in colleague:
+            thread.join(30)
+    assert colleague, "the parts read once before their work"
+    assert counts == [1, 1, 1]
+    with uow.read() as s:
+        assert _records(s) == 2  # the colleague's save went through after the parts began
+
+
+def test_on_a_file_the_parts_wait_for_no_long_write(uow: UnitOfWork, anna: Actor) -> None:
+    """An import on another connection holds the file's write lock for seconds: the report
+    does not wait for it (or fail when SQLite's wait ends) but counts its parts one after the
+    other, on one transaction."""
+    if not uow.db.is_sqlite:
+        pytest.skip("readers on a server never wait for the write lock")
+    _open(uow, anna, _person(uow, anna, "Lindqvist", "Sara", "SE"), date(2026, 3, 5))
+    writing, done = threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        with uow.begin() as s:  # BEGIN IMMEDIATE: the file's write lock
+            s.execute(text("DELETE FROM records"))
+            writing.set()
+            done.wait(30)
+            s.rollback()
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    try:
+        assert writing.wait(30)
+        parts = uow.alongside([lambda s: (_records(s), _connection(s))] * 3)
+    finally:
+        done.set()
+        writer.join(30)
+    assert {part for part in parts} == {parts[0]} and parts[0][0] == 1  # not the deletion

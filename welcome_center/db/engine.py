@@ -296,6 +296,10 @@ def is_on_network_share(path: Path) -> bool:
     return best_fs in _NETWORK_FS
 
 
+# How long a SQLite connection waits for another's write lock before it gives up.
+BUSY_TIMEOUT_MS = 5_000
+
+
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # Transactions are begun by _sqlite_begin, not by the driver (see the module docstring).
     dbapi_conn.isolation_level = None
@@ -304,7 +308,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
         "foreign_keys=ON",
         "journal_mode=WAL",
         "synchronous=NORMAL",
-        "busy_timeout=5000",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
         # Deleted and overwritten content is zeroed, not left in free space (DOMAIN.md,
         # "Erasure reaches every copy"; the retention run relies on it).
         "secure_delete=ON",

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from welcome_center.db import name_keys, search, text_guard
-from welcome_center.db.engine import Database
+from welcome_center.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, Database
 from welcome_center.db.failures import storage_error
 from welcome_center.db.server_rights import FIGURES_SCHEMA
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
+# A first read that starts a SQLite read transaction (its moment of the data).
+_FIRST_READ = text("SELECT count(*) FROM sqlite_master")
+# How long a report on a SQLite file waits for another connection's write lock (a save holds
+# it for milliseconds) before it counts its parts one after the other instead.
+_HOLD_WAIT_MS = 250
 
 
 def _through_figures(session: Session) -> None:
@@ -85,17 +91,78 @@ class UnitOfWork:
         parallel workers do), so that together they see one moment as one transaction would,
         and a report's parts use the server's cores at once (its figures, its twelve months'
         trend, the same period a year before: at 300,000 records 1.4 s one after the other).
-        The first job runs in the calling thread. On a file one after the other, in one read
-        transaction."""
-        if self.db.is_sqlite or len(jobs) < 2:
-            with self.figures() if figures else self.read() as session:
-                return [job(session) for job in jobs]
+        The first job runs in the calling thread. On a file at once too, each on a connection
+        of its own (:meth:`_side_by_side`); one after the other in one read transaction when
+        another connection is writing or the database is in memory."""
+        if len(jobs) < 2:
+            return self._one_after_the_other(jobs, figures)
+        if self.db.is_sqlite:
+            return self._side_by_side(jobs, figures)
         with self._repeatable(figures) as lead:
             snapshot = str(lead.scalar(text("SELECT pg_export_snapshot()")))
             with ThreadPoolExecutor(max_workers=len(jobs) - 1) as pool:
                 others = [pool.submit(self._on, snapshot, figures, job) for job in jobs[1:]]
                 first = jobs[0](lead)
                 return [first, *(other.result() for other in others)]
+
+    def _one_after_the_other(
+        self, jobs: Sequence[Callable[[Session], Any]], figures: bool
+    ) -> list[Any]:
+        with self.figures() if figures else self.read() as session:
+            return [job(session) for job in jobs]
+
+    def _side_by_side(self, jobs: Sequence[Callable[[Session], Any]], figures: bool) -> list[Any]:
+        """:meth:`alongside` on a SQLite file: each job on a connection of its own, all on one
+        moment of the data. SQLite has no snapshot to hand on; instead no one may commit
+        while the jobs take theirs: a connection holds the file's write lock (``BEGIN
+        IMMEDIATE``, which readers do not wait for) until every job's read transaction has
+        read once (in WAL mode its moment is then fixed), and lets it go before the jobs'
+        work, a few milliseconds later. SQLite works outside Python's lock, so a report's
+        parts use the machine's cores at once. While another connection writes for longer
+        than a save takes (an import), one after the other, as before."""
+        if self.db.path is None:  # in memory: each connection would be a database of its own
+            return self._one_after_the_other(jobs, figures)
+        held = self._hold_writes()
+        if held is None:
+            return self._one_after_the_other(jobs, figures)
+        started = [threading.Event() for _ in jobs]
+
+        def run(n: int, job: Callable[[Session], Any]) -> Any:
+            try:
+                with self.figures() if figures else self.read() as session:
+                    session.execute(_FIRST_READ)  # this transaction's moment, from here on
+                    started[n].set()
+                    if n == 0:  # the calling thread lets the lock go when all have read
+                        for event in started:
+                            event.wait()
+                        held.close()
+                    return job(session)
+            finally:
+                started[n].set()  # a job that failed before its first read holds no one up
+
+        try:
+            with ThreadPoolExecutor(max_workers=len(jobs) - 1) as pool:
+                others = [pool.submit(run, n, job) for n, job in enumerate(jobs[1:], start=1)]
+                first = run(0, jobs[0])
+                return [first, *(other.result() for other in others)]
+        finally:
+            held.close()  # if the first job failed before it let it go
+
+    def _hold_writes(self) -> Connection | None:
+        """A connection holding the file's write lock, or None when another connection keeps
+        it longer than :data:`_HOLD_WAIT_MS` (or the file is gone: the reads will say so)."""
+        conn = self.db.engine.connect()
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            raw.execute(f"PRAGMA busy_timeout = {_HOLD_WAIT_MS}")
+            try:
+                conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).begin()
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except (DBAPIError, OSError):
+            conn.close()
+            return None
+        return conn
 
     def _on(self, snapshot: str, figures: bool, job: Callable[[Session], Any]) -> Any:
         with self._repeatable(figures, snapshot) as session:

@@ -211,9 +211,9 @@ def compute_at_once(
 ) -> tuple[Statistics, Statistics | None, T | None]:  # fmt: skip
     """Every figure of ``p``, the plain figures of ``earlier`` (if given), and ``then``'s
     result (called with the session and ``p``'s figures, in the calling thread: the labels of
-    a report), as ``actor`` counts them (:func:`figures_read`). On a server the trend, the
-    period and the earlier period are counted at once on one snapshot
-    (:meth:`UnitOfWork.alongside`); the figures are those of :func:`compute` either way."""
+    a report), as ``actor`` counts them (:func:`figures_read`). The trend, the period and the
+    earlier period are counted at once on one moment of the data (:meth:`UnitOfWork.alongside`);
+    the figures are those of :func:`compute` either way."""
     actor.require(Permission.VIEW_STATISTICS)
 
     def figures(s: Session) -> tuple[Statistics, T | None]:
