@@ -8,6 +8,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from tests.db.statistics_office import _open, _person
+from welcome_center.db.engine import BUSY_TIMEOUT_MS
 from welcome_center.db.models import Record
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.statistics import Period
@@ -133,7 +135,7 @@ def test_on_a_file_a_save_made_while_the_parts_begin_is_in_none_of_them(
             return
         colleague.append(threading.Thread(target=_open, args=(uow, ben, client, date(2026, 3, 6))))
         colleague[0].start()
-        colleague[0].join(0.5)  # committed by now, unless it waits for the lock
+        colleague[0].join(2)  # committed by now, unless it waits for the lock
 
     event.listen(uow.db.engine, "before_cursor_execute", save_on_the_first_read)
     try:
@@ -164,12 +166,75 @@ def test_on_a_file_the_parts_wait_for_no_long_write(uow: UnitOfWork, anna: Actor
             done.wait(30)
             s.rollback()
 
+    def part(s: Session) -> tuple[int, int, int]:
+        return _records(s), _connection(s), threading.get_ident()
+
     writer = threading.Thread(target=long_write)
     writer.start()
     try:
         assert writing.wait(30)
-        parts = uow.alongside([lambda s: (_records(s), _connection(s))] * 3)
+        started = time.monotonic()
+        parts = uow.alongside([part] * 3)
+        took = time.monotonic() - started
     finally:
         done.set()
         writer.join(30)
-    assert {part for part in parts} == {parts[0]} and parts[0][0] == 1  # not the deletion
+    # One transaction in the calling thread, without the deletion; long before SQLite's own
+    # wait for the lock (5 s) would have ended in an error.
+    assert set(parts) == {(1, parts[0][1], threading.get_ident())}
+    assert took < 4, took
+    _usual_wait_on_every_pooled_connection(uow)
+
+
+def _usual_wait_on_every_pooled_connection(uow: UnitOfWork) -> None:
+    pooled = [uow.db.engine.connect() for _ in range(uow.db.engine.pool.checkedin() + 1)]
+    try:
+        waits = {c.exec_driver_sql("PRAGMA busy_timeout").scalar() for c in pooled}
+    finally:
+        for c in pooled:
+            c.close()
+    assert waits == {BUSY_TIMEOUT_MS}
+
+
+def test_on_a_file_the_connections_go_back_to_the_pool_with_their_usual_wait(
+    uow: UnitOfWork,
+) -> None:
+    """The lock's connection waits only briefly for another writer; a save on it afterwards
+    waits as long as any save."""
+    if not uow.db.is_sqlite:
+        pytest.skip("a SQLite connection's wait for the write lock")
+    assert uow.alongside([_records] * 3) == [0, 0, 0]
+    assert uow.db.engine.pool.checkedout() == 0
+    _usual_wait_on_every_pooled_connection(uow)
+
+
+def test_on_a_file_a_part_that_fails_at_once_holds_no_save_up(
+    uow: UnitOfWork, anna: Actor, ben: Actor
+) -> None:
+    """The first part fails before it has read: the report fails, and the write lock held for
+    the parts' moment is let go at once, not when the other parts end: a save meanwhile (here
+    in another part) goes through instead of failing after SQLite's five seconds' wait."""
+    if not uow.db.is_sqlite:
+        pytest.skip("a SQLite file's write lock")
+    client = _person(uow, anna, "Lindqvist", "Sara", "SE")
+    caller = threading.get_ident()
+
+    def fail_first_read(conn: Any, *args: Any) -> None:
+        if threading.get_ident() == caller and "sqlite_master" in str(args[1]):
+            raise RuntimeError("the first part's first read failed")
+
+    def first(s: Session) -> int:
+        return _records(s)
+
+    def saving(s: Session) -> int:
+        _open(uow, ben, client, date(2026, 3, 6))
+        return _records(s)
+
+    event.listen(uow.db.engine, "before_cursor_execute", fail_first_read)
+    try:
+        with pytest.raises(RuntimeError, match="first read failed"):
+            uow.alongside([first, saving])
+    finally:
+        event.remove(uow.db.engine, "before_cursor_execute", fail_first_read)
+    with uow.read() as s:
+        assert _records(s) == 1  # the other part's save

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from welcome_center.db import name_keys, search, text_guard
+from welcome_center.db import cipher, name_keys, search, text_guard
 from welcome_center.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, Database
 from welcome_center.db.failures import storage_error
 from welcome_center.db.server_rights import FIGURES_SCHEMA
@@ -139,6 +139,8 @@ class UnitOfWork:
                     return job(session)
             finally:
                 started[n].set()  # a job that failed before its first read holds no one up
+                if n == 0:  # failed before all had read: the call fails, no need to hold
+                    held.close()
 
         try:
             with ThreadPoolExecutor(max_workers=len(jobs) - 1) as pool:
@@ -146,20 +148,30 @@ class UnitOfWork:
                 first = run(0, jobs[0])
                 return [first, *(other.result() for other in others)]
         finally:
-            held.close()  # if the first job failed before it let it go
+            held.close()  # if the pool could not start a job
 
     def _hold_writes(self) -> Connection | None:
         """A connection holding the file's write lock, or None when another connection keeps
-        it longer than :data:`_HOLD_WAIT_MS` (or the file is gone: the reads will say so)."""
-        conn = self.db.engine.connect()
+        it longer than :data:`_HOLD_WAIT_MS`, or the lock cannot be had at all (a vanished
+        file, say: the reads one after the other then say what is wrong, as any read does).
+        The connection's usual wait for the lock is back before it is handed on; one whose
+        wait could not be set back is not pooled again."""
+        try:
+            conn = self.db.engine.connect()
+        except (SQLAlchemyError, *cipher.FILE_ERRORS):
+            return None
         raw: Any = conn.connection.dbapi_connection
+        restored = False
         try:
             raw.execute(f"PRAGMA busy_timeout = {_HOLD_WAIT_MS}")
             try:
                 conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).begin()
             finally:
                 raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        except (DBAPIError, OSError):
+                restored = True
+        except (SQLAlchemyError, *cipher.FILE_ERRORS):
+            if not restored:
+                conn.invalidate()
             conn.close()
             return None
         return conn
