@@ -144,3 +144,29 @@ def test_closing_asks_before_unsaved_office_settings_are_lost(
     assert admin.settings.office_name.text() == "Welcome Center Westsachsen"
     message_boxes.answer = "Discard and close"
     assert w.close()
+
+
+def test_a_long_status_message_keeps_its_end_beside_the_permanent_words(
+    qtbot, ops: Ops, state, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A saved report's long path would push the message's end ("and kept in the archive.")
+    under the office, user, database and backup words: it is shortened in the middle instead,
+    and the whole message is the bar's tooltip."""
+    w = _window(qtbot, ops, state)
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: w.width() == 1366)
+    bar = w.statusBar()
+    folder = tmp_path / "Berichte der Beratungsstelle" / "2026" / "Monatsberichte an den Landkreis"
+    text = f"Report saved to {folder / 'report_2026-11.pdf'} and kept in the archive."
+    ops.status.emit(text)
+    shown = bar.currentMessage()
+    assert shown != text and "…" in shown
+    assert shown.startswith("Report saved to ") and shown.endswith("and kept in the archive.")
+    labels = (w.office_label, w.user_label, w.db_label, w.backup_label)
+    first = min(label.geometry().left() for label in labels if label.isVisible())
+    assert bar.fontMetrics().horizontalAdvance(shown) < first  # it ends before the words begin
+    assert bar.toolTip() == text
+    ops.status.emit("Saved.")
+    assert bar.currentMessage() == "Saved."
+    bar.clearMessage()
+    assert bar.toolTip() == ""

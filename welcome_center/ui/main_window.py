@@ -142,7 +142,12 @@ class MainWindow(QMainWindow):
         self._build()
         ops.open_record_requested.connect(self.open_record)
         ops.open_client_requested.connect(self.open_client)
-        ops.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._status_text = ""
+        ops.status.connect(self.show_status)
+        # The whole of a shortened message stays at hand while it shows.
+        self.statusBar().messageChanged.connect(
+            lambda shown: self.statusBar().setToolTip(self._status_text if shown else "")
+        )
         ops.changed.connect(self._changed)
         from welcome_center.ui.pages.today import raise_reminders
 
@@ -399,8 +404,24 @@ class MainWindow(QMainWindow):
 
     def _backed_up(self, target: Path) -> None:
         # The name: the whole path would not fit beside the status bar's permanent words.
-        self.statusBar().showMessage(_("Backup written: %(file)s") % {"file": target.name}, 15000)
+        self.show_status(_("Backup written: %(file)s") % {"file": target.name}, 15000)
         self.backup_label.refresh()
+
+    def show_status(self, text: str, ms: int = 8000) -> None:
+        """A passing message in the status bar, shortened in the middle to the room that the
+        permanent words (office, user, database, backup) leave it: a saved report's path
+        would otherwise cut off its end ("... and kept in the archive."). The whole message
+        is the bar's tooltip while it shows."""
+        bar = self.statusBar()
+        permanent = [self.office_label, self.user_label, self.db_label, self.backup_label,
+                     getattr(self, "storage_label", None)]  # fmt: skip
+        layout = bar.layout()
+        gap = layout.spacing() if layout is not None else 6
+        used = sum(w.width() + gap for w in permanent if w is not None and w.isVisible())
+        room = max(bar.width() - used - 2 * bar.fontMetrics().averageCharWidth() - 16, 120)
+        self._status_text = text
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room)
+        bar.showMessage(shown, ms)
 
     def choose_language(self, lang: str) -> None:
         self.state.setValue(LANGUAGE_KEY, lang)
