@@ -447,6 +447,7 @@ def test_an_administrator_backs_up_from_the_desk_off_the_ui_thread(
 
     monkeypatch.setattr(storage, "backup", watched_backup)
     window = _window(qtbot, admin_ops, state, backups=folder)
+    window.resize(1366, 768)  # room for the message beside the status bar's permanent words
     qtbot.waitUntil(lambda: window.backup_label.text() == "No backup yet", timeout=3000)
     _action(window, "Back up now…").trigger()
     assert len(offered) == 1
