@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -105,10 +105,14 @@ class UnitOfWork:
                 first = jobs[0](lead)
                 return [first, *(other.result() for other in others)]
 
+    def _reading(self, figures: bool) -> AbstractContextManager[Session]:
+        """A read session, through the figures' views with ``figures`` (:meth:`figures`)."""
+        return self.figures() if figures else self.read()
+
     def _one_after_the_other(
         self, jobs: Sequence[Callable[[Session], Any]], figures: bool
     ) -> list[Any]:
-        with self.figures() if figures else self.read() as session:
+        with self._reading(figures) as session:
             return [job(session) for job in jobs]
 
     def _side_by_side(self, jobs: Sequence[Callable[[Session], Any]], figures: bool) -> list[Any]:
@@ -129,7 +133,7 @@ class UnitOfWork:
 
         def run(n: int, job: Callable[[Session], Any]) -> Any:
             try:
-                with self.figures() if figures else self.read() as session:
+                with self._reading(figures) as session:
                     session.execute(_FIRST_READ)  # this transaction's moment, from here on
                     started[n].set()
                     if n == 0:  # the calling thread lets the lock go when all have read

@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
             w.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(w)
         self.office_label.setText(self._office())
+        self.storage_label: QLabel | None = None  # shown when the database check finds damage
         self.backup_label = backup.BackupLabel(self.ops, self.backups)
         self.statusBar().addPermanentWidget(self.backup_label)
         QTimer.singleShot(0, self.backup_label, self.backup_label.refresh)  # after the first paint
@@ -301,9 +302,9 @@ class MainWindow(QMainWindow):
     def _storage_checked(self, problems: list[str]) -> None:
         if not problems or not isValid(self):
             return
-        self.storage_label = QLabel(_("Database check: problems found"))
-        self.storage_label.setStyleSheet("color: #b00020; font-weight: bold")
-        self.statusBar().insertPermanentWidget(0, self.storage_label)
+        self.storage_label = label = QLabel(_("Database check: problems found"))
+        label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.statusBar().insertPermanentWidget(0, label)
         self.storage_warning = QMessageBox(
             QMessageBox.Icon.Warning,
             _("The database file may be damaged"),
@@ -414,7 +415,7 @@ class MainWindow(QMainWindow):
         is the bar's tooltip while it shows."""
         bar = self.statusBar()
         permanent = [self.office_label, self.user_label, self.db_label, self.backup_label,
-                     getattr(self, "storage_label", None)]  # fmt: skip
+                     self.storage_label]  # fmt: skip
         layout = bar.layout()
         gap = layout.spacing() if layout is not None else 6
         used = sum(w.width() + gap for w in permanent if w is not None and w.isVisible())
