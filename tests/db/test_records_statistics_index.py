@@ -78,7 +78,7 @@ def test_a_0019_database_upgrades_with_its_figures_unchanged(db: Database) -> No
     migrate.upgrade(db)
 
     assert migrate.current_revision(db) == migrate.HEAD
-    assert _counts(db) == before
+    assert {t: n for t, n in _counts(db).items() if t in before} == before
     assert migrate.schema_differences(db) == []
     with db.engine.connect() as conn:
         names = {i["name"] for i in inspect(conn).get_indexes("records")}

@@ -1,6 +1,7 @@
 """Properties of the statistics on generated offices (hypothesis): the months of a year add up
 to the year; a record with k topics adds k to the topic rows; breakdowns add up to the records
-they count. Each example is written in a transaction that is rolled back."""
+they count. Each example is written in a transaction that is rolled back, brought up to date as
+a commit would (the records' active months, which the figures of whole months read)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from welcome_center.db import search
 from welcome_center.db.models import Consultation, Person, Record, RecordTopic
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import RecordKind, RecordStatus
@@ -65,7 +67,7 @@ def _written(uow: UnitOfWork, rows: list[dict[str, object]]) -> Iterator[Session
             s.flush()
             for d in r["consulted_after"]:  # type: ignore[attr-defined]
                 s.add(Consultation(record_id=rec.id, held_on=opened + timedelta(days=d)))
-        s.flush()
+        search.sync(s)  # what a commit does: the search index and the records' months
         yield s
 
 

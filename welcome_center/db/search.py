@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session, sessionmaker
 
-from welcome_center.db import name_keys, server_search
+from welcome_center.db import activity, name_keys, server_search
 from welcome_center.db.models import (
     Consultation,
     Organisation,
@@ -238,10 +238,12 @@ def _number_terms(number: str) -> str:
 
 def reindex(session: Session, record_ids: Iterable[int]) -> None:
     """Rebuild the index entries of these records (in the caller's transaction), after a
-    bulk write: the persons of these records written by Core get their name keys too."""
+    bulk write: the persons of these records written by Core get their name keys too, the
+    records their active months (db/activity.py)."""
     ids = sorted(set(record_ids))
     _reindex(session, ids)
     name_keys.catch_up(session, ids)
+    activity.refresh(session, ids)
 
 
 def _reindex(session: Session, ids: Sequence[int]) -> None:
@@ -335,8 +337,8 @@ def _delete_entries(session: Session, ids: Sequence[int]) -> None:
 
 
 def rebuild(session: Session) -> int:
-    """Rebuild the whole index and the persons' name keys (after a bulk insert); returns the
-    number of records indexed."""
+    """Rebuild the whole index, the persons' name keys and the records' active months (after
+    a bulk insert); returns the number of records indexed."""
     session.execute(text("DELETE FROM record_search"))
     ids = list(session.scalars(select(Record.id).order_by(Record.id)))
     if _is_sqlite(session):
@@ -344,6 +346,7 @@ def rebuild(session: Session) -> int:
     else:
         _copy_documents(session, ids)
     name_keys.rebuild(session)
+    activity.rebuild(session)
     return len(ids)
 
 
@@ -400,7 +403,8 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 
 def sync(session: Session) -> None:
-    """Reindex every record the session's flushes touched. Call after the last flush."""
+    """Reindex every record the session's flushes touched, and rewrite the active months of
+    those whose dates, consultations or referrals it wrote. Call after the last flush."""
     session.flush()
     touched = session.info.pop(_TOUCHED, [])
     deleted = session.info.pop("search_deleted", set())
@@ -410,10 +414,15 @@ def sync(session: Session) -> None:
     record_ids: set[int] = set(parents)
     person_ids: set[int] = set()
     org_ids: set[int] = set()
+    dated: set[int] = set(parents)  # records whose active months may have changed
     for obj in touched:
         if isinstance(obj, Record):
             record_ids.add(obj.id)
-        elif isinstance(obj, (RecordParty, Consultation, Referral)):
+            dated.add(obj.id)
+        elif isinstance(obj, (Consultation, Referral)):
+            record_ids.add(obj.record_id)
+            dated.add(obj.record_id)
+        elif isinstance(obj, RecordParty):
             record_ids.add(obj.record_id)
         elif isinstance(obj, Person):
             person_ids.add(obj.id)
@@ -425,6 +434,7 @@ def sync(session: Session) -> None:
     if deleted:
         _delete_entries(session, sorted(deleted))
     _reindex(session, sorted(record_ids))
+    activity.refresh(session, dated - deleted)
 
 
 def _records_of(session: Session, person_ids: set[int], org_ids: set[int]) -> set[int]:

@@ -23,7 +23,7 @@ CASE_TABLES = (
     "persons", "person_name_keys", "organisations", "contact_persons", "records",
     "record_topics", "record_services", "record_parties", "consultations",
     "consultation_topics", "referrals", "follow_ups", "documents", "recognition_procedures",
-    "residence_titles", "consents", "record_search", "number_counters",
+    "residence_titles", "consents", "record_search", "number_counters", "record_months",
 )  # fmt: skip
 
 # The columns the figures are counted from: no name, contact, note or free text. An
@@ -35,6 +35,7 @@ FIGURE_COLUMNS = {
     "requester_type, channel, municipality, anonymised_at, created_at, updated_at, legal_hold",
     "record_topics": "record_id, topic",
     "record_services": "record_id, service",
+    "record_months": "record_id, month",
     "record_parties": "id, record_id, person_id, organisation_id, role",
     "consultations": "id, record_id, held_on, duration_minutes, channel, counsellor_id, "
     "is_first, language, interpreter",
@@ -247,7 +248,7 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
     readers = f"{quote(roles.group(Role.COUNSELLOR))}, {quote(roles.group(Role.LIST_EXPORT))}"
     record_children = [
         "record_topics", "record_services", "record_parties", "consultations", "referrals",
-        "follow_ups", "documents", "recognition_procedures",
+        "follow_ups", "documents", "recognition_procedures", "record_months",
     ]  # fmt: skip
     out: dict[str, list[tuple[str, str, str]]] = {
         "records": [("wc_seen", desk, OWN_RECORD.format(t="records"))],

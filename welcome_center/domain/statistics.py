@@ -60,6 +60,10 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
+    def whole_months(self) -> bool:
+        """Whether the period is one or more calendar months, each in full."""
+        return self.start.day == 1 and self.end == Period.month(self.end.year, self.end.month).end
+
     def months(self) -> tuple[Period, ...]:
         """The calendar months the period touches, each in full."""
         out, y, m = [], self.start.year, self.start.month

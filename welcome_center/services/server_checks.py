@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from welcome_center.db import search, server_search
+from welcome_center.db import activity, search, server_search
 from welcome_center.db.engine import Database
 from welcome_center.i18n import _, format_number
 
@@ -49,6 +49,7 @@ def run(db: Database) -> list[tuple[str, list[str]]]:
             return [
                 (_("Foreign keys"), foreign_key_problems(conn)),
                 (_("Search index"), search_index_problems(conn)),
+                (_("Active months"), months_problems(conn)),
             ]
 
 
@@ -109,6 +110,30 @@ def _orphans(
         f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {joined})"
     )
     return int(conn.exec_driver_sql(sql).scalar_one())
+
+
+def months_problems(conn: Connection) -> list[str]:
+    """The records' active months kept for the figures (db/activity.py) against what their
+    dates, consultations and referrals say now; on a file too (services/storage.py)."""
+    missing, extra = activity.problems(conn)
+    problems = []
+    if missing:
+        problems.append(
+            _(
+                "%(n)d months in which records were active are not kept: the figures of "
+                "whole months leave those records out"
+            )
+            % {"n": missing}
+        )
+    if extra:
+        problems.append(
+            _(
+                "%(n)d months are kept in which their records were not active: the figures "
+                "of whole months count those records"
+            )
+            % {"n": extra}
+        )
+    return problems
 
 
 def search_index_problems(conn: Connection) -> list[str]:

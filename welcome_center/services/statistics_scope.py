@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from welcome_center.db import activity
 from welcome_center.db.models import Consultation, Person, Record, Referral
 from welcome_center.domain.enums import RecordKind
 from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, Period, ordered
@@ -41,8 +42,14 @@ def within(column: Any, p: Period) -> ColumnElement[bool]:
     return column.between(p.start, p.end)  # type: ignore[no-any-return]
 
 
-def active(p: Period) -> CompoundSelect[Any]:
-    """The ids of the records active in ``p`` (opened, promoted, closed, consulted, referred)."""
+def active(p: Period) -> Select[Any] | CompoundSelect[Any]:
+    """The ids of the records active in ``p`` (opened, promoted, closed, consulted, referred):
+    of whole months from the months kept per record (db/activity.py: at 300,000 records a
+    month's 28,000 ids in 3 ms instead of 33 ms, the trend's twelve months in 0.1 s instead
+    of 0.4 s on a server), of any other period from the five tables."""
+    if p.whole_months():
+        months = activity.MONTHS.c
+        return select(months.record_id).where(months.month.between(p.start, p.end))
     return union(
         select(Record.id).where(within(Record.opened_on, p)),
         select(Record.id).where(within(Record.promoted_on, p)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -380,8 +381,9 @@ def _check_audit_chain(db: Database, lines: list[str]) -> bool:
 
 
 def storage_checks(db: Database, full: bool = False) -> list[tuple[str, list[str]]]:
-    """(check name, problems) for the file's integrity, foreign keys and search index; SQLite's
-    ``integrity_check`` with ``full``, else its faster ``quick_check``. On a server only with
+    """(check name, problems) for the file's integrity, foreign keys and search index, with
+    ``full`` the records' active months too; SQLite's ``integrity_check`` with ``full``, else
+    its faster ``quick_check``. On a server only with
     ``full`` (``db check``; services/server_checks.py): the desk's check at start is SQLite's."""
     if not db.is_sqlite:
         from welcome_center.services import server_checks
@@ -415,7 +417,19 @@ def storage_checks(db: Database, full: bool = False) -> list[tuple[str, list[str
         except DBAPIError as exc:  # sqlite3 reports a corrupt index as a generic database error
             out.append((_("Search index"), [str(exc.orig)]))
         conn.rollback()
+        if full:  # compares every record's months: seconds at 300,000 records
+            from welcome_center.services.server_checks import months_problems
+
+            out.append((_("Active months"), _problems_or_error(months_problems, conn)))
+            conn.rollback()
     return out
+
+
+def _problems_or_error(check: Callable[[Connection], list[str]], conn: Connection) -> list[str]:
+    try:
+        return check(conn)
+    except DBAPIError as exc:
+        return [str(exc.orig)]
 
 
 def _rows_or_error(conn: Connection, sql: str, healthy: list[str]) -> list[str]:

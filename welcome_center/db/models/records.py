@@ -128,6 +128,24 @@ class RecordService(Base):
     service: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
+class RecordMonth(Base):
+    """A month in which a record was active: opened, promoted or closed in it, or a
+    consultation held or a referral made (the first day of the month). Kept by
+    ``welcome_center.db.activity`` at every commit; the figures of whole months and the trend
+    read their active records here instead of from the five tables each time."""
+
+    __tablename__ = "record_months"
+    __table_args__ = (
+        Index("ix_record_months_month", "month", "record_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
 class RecordParty(Base):
     """A further party of a record (the employer of a person, a family member, ...)."""
 

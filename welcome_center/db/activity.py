@@ -1,0 +1,106 @@
+"""The months in which each record was active (table ``record_months``), kept current with the
+records, their consultations and their referrals.
+
+A record is active in a period when it was opened, promoted or closed in it, or a consultation
+was held or a referral made in it (DOMAIN.md, "enquiries worked"). Asked of the five tables, a
+month's active records are a union of about 80,000 rows that is then made distinct, at 300,000
+records; a report asks it for its month, the same month a year before and each of the trend's
+twelve months. The months kept here answer a period of whole months from one index instead
+(``welcome_center.services.statistics_scope.active``). They are derived data, like the search
+index, and rewritten the same way: for the records a transaction touched, at its commit
+(``welcome_center.db.search.sync``), after a bulk write (``search.reindex``) and whole after
+the demonstration data (``search.rebuild``); a deleted record's months go with it (the foreign
+key cascades). ``db check`` compares them with what the five tables say (:func:`problems`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Date, Table, delete, except_, func, insert, select, union
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import CompoundSelect
+
+from welcome_center.db.models import Consultation, Record, RecordMonth, Referral
+
+
+def _months_table() -> Table:
+    table = RecordMonth.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+MONTHS = _months_table()
+_CHUNK = 500
+
+
+class month_start(FunctionElement[Any]):
+    """The first day of the month of a date, in SQL."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def sources(ids: Sequence[int] | None = None) -> CompoundSelect[Any]:
+    """(record_id, month) of every day a record was active on, each pair once; of the records
+    ``ids`` only, if given."""
+    days = (
+        (Record.id, Record.opened_on),
+        (Record.id, Record.promoted_on),
+        (Record.id, Record.closed_on),
+        (Consultation.record_id, Consultation.held_on),
+        (Referral.record_id, Referral.referred_on),
+    )
+    parts = []
+    for record_id, day in days:
+        part = select(record_id.label("record_id"), month_start(day).label("month"))
+        part = part.where(day.is_not(None))
+        parts.append(part if ids is None else part.where(record_id.in_(ids)))
+    return union(*parts)
+
+
+def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
+    """Rewrite the months of these records from their rows as they are now (in the caller's
+    transaction; a record gone has none)."""
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(delete(MONTHS).where(MONTHS.c.record_id.in_(chunk)))
+        session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
+
+
+def rebuild(session: Session | Connection) -> None:
+    """Rewrite every record's months (after a bulk insert, and by the migration that made the
+    table)."""
+    session.execute(delete(MONTHS))
+    session.execute(insert(MONTHS).from_select(["record_id", "month"], sources()))
+
+
+def problems(conn: Connection) -> tuple[int, int]:
+    """(months missing, months that should not be there): the stored months compared with
+    what the records, consultations and referrals say now."""
+    stored = select(MONTHS.c.record_id, MONTHS.c.month)
+    said = sources().subquery()  # a subquery: SQLite reads compounds left to right
+    expected = select(said.c.record_id, said.c.month)
+    missing = except_(expected, stored).subquery()
+    extra = except_(stored, expected).subquery()
+    return (
+        int(conn.scalar(select(func.count()).select_from(missing)) or 0),
+        int(conn.scalar(select(func.count()).select_from(extra)) or 0),
+    )
