@@ -113,7 +113,8 @@ def test_a_0015_office_with_rows_in_every_child_of_a_record_keeps_every_row(
 
     assert migrate.current_revision(db) == migrate.HEAD
     assert migrate.schema_differences(db) == []
-    assert _rows(db, leave_out=("anonymous",)) == before
+    after = _rows(db, leave_out=("anonymous",))
+    assert {t: rows for t, rows in after.items() if t in before} == before  # and new tables
     with db.engine.connect() as conn:
         flags = conn.execute(text("SELECT DISTINCT anonymous FROM records")).scalars().all()
         assert [bool(f) for f in flags] == [False]
