@@ -5,6 +5,8 @@ engine: the suite runs on a server with WELCOME_CENTER_TEST_PG)."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -14,6 +16,7 @@ from tests.consents import consent_to_referrals
 from tests.db.test_privacy_migration import _to
 from welcome_center.db import activity, migrate
 from welcome_center.db.engine import Database
+from welcome_center.db.models import Consultation
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.drafts import (
     ClientChoice,
@@ -153,3 +156,48 @@ def test_db_check_finds_months_missing_and_months_too_many(
     assert "Active months: FAILED:" in out
     assert "1 months in which records were active are not kept" in out
     assert "1 months are kept in which their records were not active" in out
+
+
+def test_two_desks_saving_on_one_record_at_once_leave_its_months_right(
+    db: Database, uow: UnitOfWork, anna: Actor
+) -> None:
+    """On a server: one desk moves a consultation from May to June, another adds one in
+    August to the same record before the first commits. The second rewrites the months after
+    the first committed (it waits for the record's lock), from what the first saved: without
+    the lock it would put May back, from the moment before both."""
+    if db.is_sqlite:
+        pytest.skip("a file's writers take turns on the file's lock")
+    person = people.create_person(
+        uow, anna, PersonDraft(family_name="Haddad", given_name="Rami"), True
+    ).value.id
+    draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, person), opened_on=date(2025, 3, 4))
+    rid = cases.open_record(uow, anna, draft).value.id
+    c0 = consultations.record_consultation(
+        uow, anna, rid, ConsultationDraft(held_on=date(2025, 5, 6))
+    ).value.id
+    assert _months(db, rid) == ["2025-03", "2025-05"]
+
+    first = db.writer()
+    moved = first.get(Consultation, c0)
+    assert moved is not None
+    moved.held_on = date(2025, 6, 10)
+    first.flush()
+    activity.refresh(first, [rid])  # the record locked until the commit
+
+    def second_desk() -> None:
+        with db.writer() as s:
+            s.add(Consultation(record_id=rid, held_on=date(2025, 8, 1)))
+            s.flush()
+            activity.refresh(s, [rid])
+            s.commit()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(second_desk)
+        time.sleep(0.5)  # the second desk is waiting for the record by now
+        assert not other.done()
+        first.commit()
+        first.close()
+        other.result(timeout=10)
+
+    assert _months(db, rid) == ["2025-03", "2025-06", "2025-08"]
+    assert _problems(db) == (0, 0)

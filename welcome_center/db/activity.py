@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Table, delete, except_, func, insert, select, union
+from sqlalchemy import Date, Table, delete, except_, func, insert, select, tuple_, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -77,12 +78,43 @@ def sources(ids: Sequence[int] | None = None) -> CompoundSelect[Any]:
 
 def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
     """Rewrite the months of these records from their rows as they are now (in the caller's
-    transaction; a record gone has none)."""
+    transaction; a record gone has none).
+
+    On a server the records' rows are locked first (``FOR NO KEY UPDATE``, which a colleague's
+    consultation, checking its foreign key with ``FOR KEY SHARE``, does not wait for), so that
+    two desks saving on one record at once rewrite its months one after the other, the second
+    from what the first committed: without it, each would read the months as they were before
+    both, and the second would find the first's rows in its way (a refused save) or leave a
+    month the first made that its own change removed. Then one statement deletes the months
+    no longer so and adds the new ones (one round trip). A file's writers take turns on the
+    file anyway."""
     ids = sorted(set(record_ids))
+    server = _dialect(session) == "postgresql"
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        session.execute(delete(MONTHS).where(MONTHS.c.record_id.in_(chunk)))
-        session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
+        if not server:
+            session.execute(delete(MONTHS).where(MONTHS.c.record_id.in_(chunk)))
+            session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
+            continue
+        locked = select(Record.id).where(Record.id.in_(chunk)).order_by(Record.id)
+        session.execute(locked.with_for_update(key_share=True)).all()
+        now = sources(chunk).cte("now_active")
+        kept = tuple_(MONTHS.c.record_id, MONTHS.c.month)
+        gone = delete(MONTHS).where(
+            MONTHS.c.record_id.in_(chunk), kept.not_in(select(now.c.record_id, now.c.month))
+        )
+        added = (
+            pg_insert(MONTHS)
+            .from_select(["record_id", "month"], select(now.c.record_id, now.c.month))
+            .on_conflict_do_nothing()
+            .add_cte(gone.cte("gone"))
+        )
+        session.execute(added)
+
+
+def _dialect(session: Session | Connection) -> str:
+    bind = session.get_bind() if isinstance(session, Session) else session
+    return bind.dialect.name
 
 
 def rebuild(session: Session | Connection) -> None:
