@@ -353,5 +353,7 @@ def test_a_0014_office_upgrades_with_every_row_and_an_empty_documents_table(
     migrate.upgrade(db)
     assert migrate.current_revision(db) == migrate.HEAD
     assert migrate.schema_differences(db) == []
-    assert _counts(db) == {**before, "documents": 0}
+    after = _counts(db)
+    assert after["record_months"] > 0  # a later migration's table, filled
+    assert {t: n for t, n in after.items() if t != "record_months"} == {**before, "documents": 0}
     assert documents.add_document(uow, anna, record_id, "b.pdf", PDF).value.size == len(PDF)
