@@ -800,3 +800,17 @@ def test_the_retention_run_is_the_server_administrators_with_the_owners_url(
     owner = ["--lang", "en", "--db", server.owner.url, "--user", "olga"]
     assert main([*owner, "retention", "run"]) == 0
     assert capsys.readouterr().out
+
+
+def test_db_upgrade_on_a_set_up_server_says_to_run_setup_as_well(
+    server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``db upgrade`` migrates only: the office's groups get their rights on what a version
+    added (a new table every save writes) from ``server setup``, which the command says."""
+    from welcome_center.cli import main
+
+    monkeypatch.setenv("WELCOME_CENTER_PASSWORD", PASSWORD)
+    assert main(["--lang", "en", "--db", server.owner.url, "--user", "olga", "db", "upgrade"]) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "is up to date" in out
+    assert "run 'welcome-center --db URL server setup' now as well" in out

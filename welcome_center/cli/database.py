@@ -83,12 +83,21 @@ def db_upgrade(args: argparse.Namespace) -> int:
     try:
         current, _head = schema_status(session.ctx.db)
         where = session.ctx.db.display_name()
+        team = server_accounts.set_up_here(session.ctx.uow)
     finally:
         session.close()
     print(
         _("The database at %(where)s is up to date (schema %(rev)s).")
         % {"where": where, "rev": current}
     )
+    if team:  # the migration made the tables; the office's groups get their rights from setup
+        print(
+            _(
+                "On a team server, run 'welcome-center --db URL server setup' now as well: it "
+                "gives the office's groups their rights on what this version added. Until "
+                "then the desks cannot save."
+            )
+        )
     return EXIT_OK
 
 

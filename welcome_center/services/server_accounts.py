@@ -144,6 +144,12 @@ def sign_in(
         raise
 
 
+def set_up_here(uow: UnitOfWork) -> bool:
+    """Whether this is a server database that ``server setup`` set up."""
+    with uow.read() as s:
+        return _passes_on(s)
+
+
 def _passes_on(s: Session) -> bool:
     """Whether logins are kept in step here: a server database that ``server setup`` set up."""
     if s.get_bind().dialect.name != "postgresql":

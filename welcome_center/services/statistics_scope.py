@@ -44,9 +44,10 @@ def within(column: Any, p: Period) -> ColumnElement[bool]:
 
 def active(p: Period) -> Select[Any] | CompoundSelect[Any]:
     """The ids of the records active in ``p`` (opened, promoted, closed, consulted, referred):
-    of whole months from the months kept per record (db/activity.py: at 300,000 records a
-    month's 28,000 ids in 3 ms instead of 33 ms, the trend's twelve months in 0.1 s instead
-    of 0.4 s on a server), of any other period from the five tables."""
+    of whole months from the months kept per record (db/activity.py: at 300,000 records on a
+    server a month's 28,000 ids in 3 ms instead of 33 ms, the trend's twelve months in 0.25 s
+    instead of 0.72 s, measured one after the other), of any other period from the five
+    tables, with the same result."""
     if p.whole_months():
         months = activity.MONTHS.c
         return select(months.record_id).where(months.month.between(p.start, p.end))
