@@ -34,7 +34,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from welcome_center.db import search
+from welcome_center.db import activity, search
 from welcome_center.db.models import (
     Consultation,
     Event,
@@ -146,7 +146,8 @@ def _office(uow: UnitOfWork) -> Iterator[Session]:
             Event(title="E3", kind=EventKind.WORKSHOP, held_on=D(2024, 4, 1), participants=7,
                   participants_persons=7),
         ])  # fmt: skip
-        search.sync(s)  # as a commit does (the records' active months too)
+        search.sync(s)
+        activity.sync(s)  # as a commit does (the records' active months too)
         yield s
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from welcome_center.db import search
+from welcome_center.db import activity, search
 from welcome_center.db.models import Consultation, Person, Record
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import (
@@ -101,7 +101,8 @@ def test_person_breakdowns_count_each_person_once(
                     first += is_first
             if any(p.start <= d <= p.end for d in days):
                 advised.add(r["person"])  # type: ignore[arg-type]
-        search.sync(s)  # as a commit does (the records' active months too)
+        search.sync(s)
+        activity.sync(s)  # as a commit does (the records' active months too)
         stats = statistics.compute(s, p)
 
     assert stats.persons_advised == len(advised)  # a person in two records counts once

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from welcome_center.db import search
+from welcome_center.db import activity, search
 from welcome_center.db.models import Consultation, Person, Record, RecordTopic
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.enums import RecordKind, RecordStatus
@@ -67,7 +67,8 @@ def _written(uow: UnitOfWork, rows: list[dict[str, object]]) -> Iterator[Session
             s.flush()
             for d in r["consulted_after"]:  # type: ignore[attr-defined]
                 s.add(Consultation(record_id=rec.id, held_on=opened + timedelta(days=d)))
-        search.sync(s)  # what a commit does: the search index and the records' months
+        search.sync(s)
+        activity.sync(s)  # what a commit does: the search index and the records' months
         yield s
 
 

@@ -7,10 +7,12 @@ month's active records are a union of about 80,000 rows that is then made distin
 records; a report asks it for its month, the same month a year before and each of the trend's
 twelve months. The months kept here answer a period of whole months from one index instead
 (``welcome_center.services.statistics_scope.active``). They are derived data, like the search
-index, and rewritten the same way: for the records a transaction touched, at its commit
-(``welcome_center.db.search.sync``), after a bulk write (``search.reindex``) and whole after
-the demonstration data (``search.rebuild``); a deleted record's months go with it (the foreign
-key cascades). ``db check`` compares them with what the five tables say (:func:`problems`).
+index, and rewritten the same way: at each commit for the records whose dates, consultations or
+referrals the transaction wrote (:func:`track_changes`, :func:`sync`; a save that changes none
+of those days, such as a referral's feedback or a record's summary, rewrites nothing), after a
+bulk write (``search.reindex``) and whole after the demonstration data (``search.rebuild``); a
+deleted record's months go with it (the foreign key cascades). ``db check`` compares them with
+what the five tables say (:func:`problems`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Table, delete, except_, func, insert, select, tuple_, union
+from sqlalchemy import (
+    Date,
+    Table,
+    delete,
+    event,
+    except_,
+    func,
+    insert,
+    inspect,
+    select,
+    tuple_,
+    union,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -38,6 +52,15 @@ def _months_table() -> Table:
 
 MONTHS = _months_table()
 _CHUNK = 500
+# The columns whose change may change a record's months, per model.
+_DAYS: dict[type, tuple[str, ...]] = {
+    Record: ("opened_on", "promoted_on", "closed_on"),
+    Consultation: ("held_on", "record_id"),
+    Referral: ("referred_on", "record_id"),
+}
+_TRACKED = "_wc_activity_tracked"
+_WRITTEN = "activity_written"  # the objects written whose days may have changed
+_RECORDS = "activity_records"  # record ids known before the flush (deleted, moved from)
 
 
 class month_start(FunctionElement[Any]):
@@ -115,6 +138,43 @@ def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
 def _dialect(session: Session | Connection) -> str:
     bind = session.get_bind() if isinstance(session, Session) else session
     return bind.dialect.name
+
+
+def track_changes(sessions: sessionmaker[Session]) -> None:
+    """Remember, per session, what a flush writes that may change a record's months
+    (idempotent; a flag on the factory, as ``search.track_changes`` does)."""
+    if not getattr(sessions, _TRACKED, False):
+        event.listen(sessions, "before_flush", _before_flush)
+        setattr(sessions, _TRACKED, True)
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    written: list[Any] = session.info.setdefault(_WRITTEN, [])
+    records: set[int] = session.info.setdefault(_RECORDS, set())
+    written.extend(obj for obj in session.new if type(obj) in _DAYS)
+    for obj in session.dirty:
+        days = _DAYS.get(type(obj))
+        if days is None:
+            continue
+        state = inspect(obj)
+        if any(state.attrs[day].history.has_changes() for day in days):
+            written.append(obj)
+            if "record_id" in days:  # moved from another record: that one's months too
+                records.update(r for r in state.attrs["record_id"].history.deleted if r)
+    records.update(
+        obj.record_id for obj in session.deleted if isinstance(obj, (Consultation, Referral))
+    )
+
+
+def sync(session: Session) -> None:
+    """Rewrite the months of the records whose days the session's flushes changed. Call
+    after the last flush, before the commit."""
+    session.flush()
+    written: list[Any] = session.info.pop(_WRITTEN, [])
+    records: set[int] = session.info.pop(_RECORDS, set())
+    records.update(obj.id if isinstance(obj, Record) else obj.record_id for obj in written)
+    if records:
+        refresh(session, records)
 
 
 def rebuild(session: Session | Connection) -> None:

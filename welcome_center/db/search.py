@@ -403,8 +403,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 
 def sync(session: Session) -> None:
-    """Reindex every record the session's flushes touched, and rewrite the active months of
-    those whose dates, consultations or referrals it wrote. Call after the last flush."""
+    """Reindex every record the session's flushes touched. Call after the last flush."""
     session.flush()
     touched = session.info.pop(_TOUCHED, [])
     deleted = session.info.pop("search_deleted", set())
@@ -414,15 +413,10 @@ def sync(session: Session) -> None:
     record_ids: set[int] = set(parents)
     person_ids: set[int] = set()
     org_ids: set[int] = set()
-    dated: set[int] = set(parents)  # records whose active months may have changed
     for obj in touched:
         if isinstance(obj, Record):
             record_ids.add(obj.id)
-            dated.add(obj.id)
-        elif isinstance(obj, (Consultation, Referral)):
-            record_ids.add(obj.record_id)
-            dated.add(obj.record_id)
-        elif isinstance(obj, RecordParty):
+        elif isinstance(obj, (RecordParty, Consultation, Referral)):
             record_ids.add(obj.record_id)
         elif isinstance(obj, Person):
             person_ids.add(obj.id)
@@ -434,7 +428,6 @@ def sync(session: Session) -> None:
     if deleted:
         _delete_entries(session, sorted(deleted))
     _reindex(session, sorted(record_ids))
-    activity.refresh(session, dated - deleted)
 
 
 def _records_of(session: Session, person_ids: set[int], org_ids: set[int]) -> set[int]:

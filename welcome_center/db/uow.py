@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from welcome_center.db import cipher, name_keys, search, text_guard
+from welcome_center.db import activity, cipher, name_keys, search, text_guard
 from welcome_center.db.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, Database
 from welcome_center.db.failures import storage_error
 from welcome_center.db.server_rights import FIGURES_SCHEMA
@@ -41,13 +41,15 @@ class ConcurrentChangeError(Exception):
 
 
 class UnitOfWork:
-    """Hands out transactions on ``db``; the search index and the persons' name keys are
-    brought up to date at each commit."""
+    """Hands out transactions on ``db``; the search index, the records' active months and the
+    persons' name keys are brought up to date at each commit."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         search.track_changes(db.sessions)  # idempotent
         search.track_changes(db.writer)
+        activity.track_changes(db.sessions)  # the records' months for the figures
+        activity.track_changes(db.writer)
         name_keys.track_changes(db.writer)  # persons' keys for the duplicate check
         text_guard.install()  # idempotent: every text set on a model is cleaned and checked
 
@@ -58,6 +60,7 @@ class UnitOfWork:
             with self.db.writer.begin() as session:
                 yield session
                 search.sync(session)
+                activity.sync(session)
                 name_keys.sync(session)
         except StaleDataError as exc:
             raise ConcurrentChangeError(str(exc)) from exc
