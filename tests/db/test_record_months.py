@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -222,3 +223,32 @@ def _wait_until_a_desk_waits_for_a_lock(db: Database) -> None:
             assert time.monotonic() < deadline, "the second desk never waited for the first"
             time.sleep(0.02)
             conn.rollback()
+
+
+def test_an_imported_list_brings_its_records_months(
+    db: Database, uow: UnitOfWork, admin: Actor, tmp_path: Path
+) -> None:
+    from tests.db.test_import import GERMAN, _write
+    from welcome_center.services.imports import import_file
+
+    path = _write(
+        tmp_path,
+        [
+            GERMAN,
+            ";Fall;05.03.2024;;;Person;Müller;Jürgen;;Vietnam;Zwickau;"
+            "Person im Ausland (zuwandernd);Aufenthalt;Telefon;anna;"
+            '"FIZUZ@2024-05-07";2',
+            ";Anfrage;2024-04-02;10.06.2024;Ziel erreicht;Organisation;;;Bäckerei Groß GmbH;;"
+            "Glauchau;Unternehmen;Einstellung;E-Mail;Ben Schulz;;0",
+        ],
+        encoding="cp1252",
+    )
+    report = import_file(uow, admin, path)
+
+    assert report.ok, report.problems
+    with db.engine.connect() as conn:
+        months = (
+            conn.execute(text("SELECT month FROM record_months ORDER BY month")).scalars().all()
+        )
+    assert [str(m)[:7] for m in months] == ["2024-03", "2024-04", "2024-05", "2024-06"]
+    assert _problems(db) == (0, 0)

@@ -10,7 +10,7 @@ twelve months. The months kept here answer a period of whole months from one ind
 index, and rewritten the same way: at each commit for the records whose dates, consultations or
 referrals the transaction wrote (:func:`track_changes`, :func:`sync`; a save that changes none
 of those days, such as a referral's feedback or a record's summary, rewrites nothing), after a
-bulk write (``search.reindex``) and whole after the demonstration data (``search.rebuild``); a
+bulk import (:func:`add_new`) and whole after the demonstration data (``search.rebuild``); a
 deleted record's months go with it (the foreign key cascades). ``db check`` compares them with
 what the five tables say (:func:`problems`).
 """
@@ -138,6 +138,16 @@ def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
 def _dialect(session: Session | Connection) -> str:
     bind = session.get_bind() if isinstance(session, Session) else session
     return bind.dialect.name
+
+
+def add_new(session: Session | Connection, record_ids: Iterable[int]) -> None:
+    """Write the months of records this transaction created in bulk (an import): nobody else
+    sees them yet and they have no months, so neither a lock nor a delete is needed (at
+    10,000 records on a server a :func:`refresh` took 0.7 to 0.8 s)."""
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
 
 
 def track_changes(sessions: sessionmaker[Session]) -> None:

@@ -238,12 +238,10 @@ def _number_terms(number: str) -> str:
 
 def reindex(session: Session, record_ids: Iterable[int]) -> None:
     """Rebuild the index entries of these records (in the caller's transaction), after a
-    bulk write: the persons of these records written by Core get their name keys too, the
-    records their active months (db/activity.py)."""
+    bulk write: the persons of these records written by Core get their name keys too."""
     ids = sorted(set(record_ids))
     _reindex(session, ids)
     name_keys.catch_up(session, ids)
-    activity.refresh(session, ids)
 
 
 def _reindex(session: Session, ids: Sequence[int]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from welcome_center.db import search
+from welcome_center.db import activity, search
 from welcome_center.db.models import (
     Base,
     Consultation,
@@ -91,6 +91,7 @@ def write(
     ]
     counts = _add_details(s, actor, new, records)
     search.reindex(s, record_ids)
+    activity.add_new(s, record_ids)  # the months in which the new records were active
     _audit_creations(s, actor, records, person_ids.values(), org_ids.values())
     updated = write_updates(s, actor, fact_updates)
     detail = f"file={file_name} rows={len(rows)} created={len(new)} existing={len(rows) - len(new)}"
