@@ -17,7 +17,7 @@ what the five tables say (:func:`problems`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -81,25 +81,29 @@ def _month_start_postgresql(element: month_start, compiler: SQLCompiler, **kw: A
     return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
+# What makes a record active on a day: (the record's id, the day), one pair per kind of activity.
+# The figures of any period ask these too (``statistics_scope.active``).
+ACTIVE_DAYS: tuple[tuple[Any, Any], ...] = (
+    (Record.id, Record.opened_on),
+    (Record.id, Record.promoted_on),
+    (Record.id, Record.closed_on),
+    (Consultation.record_id, Consultation.held_on),
+    (Referral.record_id, Referral.referred_on),
+)
+
+
 def sources(ids: Sequence[int] | None = None) -> CompoundSelect[Any]:
     """(record_id, month) of every day a record was active on, each pair once; of the records
     ``ids`` only, if given."""
-    days = (
-        (Record.id, Record.opened_on),
-        (Record.id, Record.promoted_on),
-        (Record.id, Record.closed_on),
-        (Consultation.record_id, Consultation.held_on),
-        (Referral.record_id, Referral.referred_on),
-    )
     parts = []
-    for record_id, day in days:
+    for record_id, day in ACTIVE_DAYS:
         part = select(record_id.label("record_id"), month_start(day).label("month"))
         part = part.where(day.is_not(None))
         parts.append(part if ids is None else part.where(record_id.in_(ids)))
     return union(*parts)
 
 
-def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
+def refresh(session: Session, record_ids: Iterable[int]) -> None:
     """Rewrite the months of these records from their rows as they are now (in the caller's
     transaction; a record gone has none).
 
@@ -111,13 +115,11 @@ def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
     month the first made that its own change removed. Then one statement deletes the months
     no longer so and adds the new ones (one round trip). A file's writers take turns on the
     file anyway."""
-    ids = sorted(set(record_ids))
-    server = _dialect(session) == "postgresql"
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    server = session.get_bind().dialect.name == "postgresql"
+    for chunk in _chunks(record_ids):
         if not server:
             session.execute(delete(MONTHS).where(MONTHS.c.record_id.in_(chunk)))
-            session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
+            _insert(session, chunk)
             continue
         locked = select(Record.id).where(Record.id.in_(chunk)).order_by(Record.id)
         session.execute(locked.with_for_update(key_share=True)).all()
@@ -135,19 +137,23 @@ def refresh(session: Session | Connection, record_ids: Iterable[int]) -> None:
         session.execute(added)
 
 
-def _dialect(session: Session | Connection) -> str:
-    bind = session.get_bind() if isinstance(session, Session) else session
-    return bind.dialect.name
-
-
-def add_new(session: Session | Connection, record_ids: Iterable[int]) -> None:
+def add_new(session: Session, record_ids: Iterable[int]) -> None:
     """Write the months of records this transaction created in bulk (an import): nobody else
     sees them yet and they have no months, so neither a lock nor a delete is needed (at
     10,000 records on a server a :func:`refresh` took 0.7 to 0.8 s)."""
+    for chunk in _chunks(record_ids):
+        _insert(session, chunk)
+
+
+def _chunks(record_ids: Iterable[int]) -> Iterator[list[int]]:
     ids = sorted(set(record_ids))
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(chunk)))
+        yield ids[start : start + _CHUNK]
+
+
+def _insert(session: Session | Connection, ids: Sequence[int] | None = None) -> None:
+    """The months of the records ``ids`` (of all records without), from their rows."""
+    session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(ids)))
 
 
 def track_changes(sessions: sessionmaker[Session]) -> None:
@@ -191,7 +197,7 @@ def rebuild(session: Session | Connection) -> None:
     """Rewrite every record's months (after a bulk insert, and by the migration that made the
     table)."""
     session.execute(delete(MONTHS))
-    session.execute(insert(MONTHS).from_select(["record_id", "month"], sources()))
+    _insert(session)
 
 
 def problems(conn: Connection) -> tuple[int, int]:

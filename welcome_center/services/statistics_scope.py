@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from welcome_center.db import activity
-from welcome_center.db.models import Consultation, Person, Record, Referral
+from welcome_center.db.models import Person, Record
 from welcome_center.domain.enums import RecordKind
 from welcome_center.domain.statistics import NOT_RECORDED, Breakdown, Period, ordered
 
@@ -51,13 +51,7 @@ def active(p: Period) -> Select[Any] | CompoundSelect[Any]:
     if p.whole_months():
         months = activity.MONTHS.c
         return select(months.record_id).where(months.month.between(p.start, p.end))
-    return union(
-        select(Record.id).where(within(Record.opened_on, p)),
-        select(Record.id).where(within(Record.promoted_on, p)),
-        select(Record.id).where(within(Record.closed_on, p)),
-        select(Consultation.record_id).where(within(Consultation.held_on, p)),
-        select(Referral.record_id).where(within(Referral.referred_on, p)),
-    )
+    return union(*(select(rid).where(within(day, p)) for rid, day in activity.ACTIVE_DAYS))
 
 
 # The columns of the active records, and of the persons advised, that the figures and the
