@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import PASSWORD, PG_URL, _populate
 from welcome_center.db import server_roles
@@ -183,7 +183,7 @@ def _fails(engine: Engine, sql: str, because: str) -> bool:
     with engine.connect() as conn:
         try:
             conn.execute(text(sql))
-        except ProgrammingError as exc:
+        except DBAPIError as exc:
             return because in str(exc.orig)
         finally:
             conn.rollback()
@@ -515,6 +515,9 @@ def test_own_records_only_is_row_level_security_too(server: Server) -> None:
         their_client = f"SELECT family_name FROM persons WHERE id = {ids['b_person']}"  # noqa: S608
         assert _rows(anna, their_client) == []
         assert _rows(anna, "SELECT notes FROM consultations WHERE notes LIKE '%Ben%'") == []
+        # Nor the search index's copy of his client's name and his notes.
+        assert {r[0] for r in _rows(anna, "SELECT rowid FROM record_search")} == seen
+        assert _rows(anna, "SELECT names FROM record_search WHERE names LIKE '%brandt%'") == []
         history = f"SELECT count(*) FROM audit_log WHERE entity_id = {ids['b']}"  # noqa: S608
         assert _rows(anna, history + " AND entity = 'record'") == [(0,)]
         with anna.connect() as conn:
@@ -529,6 +532,103 @@ def test_own_records_only_is_row_level_security_too(server: Server) -> None:
         assert every[0][0] > len(seen)
     finally:
         settings.update_settings(uow, SYSTEM, record_visibility="all")
+
+
+def test_in_an_own_records_office_a_counsellor_gives_records_to_a_colleague(
+    server: Server, tmp_path: Path
+) -> None:
+    """Opening an enquiry for a colleague, handing a record over and importing a row of a
+    colleague's work, as a counsellor may on a file: the save reads the record back, writes its
+    consultation, search entry and active months, though her login sees it only in the
+    transaction that gave it away; afterwards the colleague finds it and the figures count it,
+    and her login sees nothing of it."""
+    from dataclasses import replace
+
+    from welcome_center.services import search
+    from welcome_center.services.imports import import_file
+
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    uow, anna = _signed_in(server, "anna")
+    ben_uow, ben = _signed_in(server, "ben")
+    try:
+        client = people.create_person(
+            uow, anna, PersonDraft(family_name="Kollegenfall", given_name="Y"), True
+        ).value.id
+        opened = cases.open_record(
+            uow, anna, RecordDraft(
+                client=ClientChoice(ClientKind.PERSON, client), opened_on=DAY,
+                counsellor_id=ben.user_id, summary="Anruf für Ben",
+                consultation=ConsultationDraft(held_on=DAY, duration_minutes=15, notes="Rückruf"),
+            ),
+        ).value  # fmt: skip
+        assert (opened.counsellor_id, len(opened.consultations)) == (ben.user_id, 1)
+        own = people.create_person(
+            uow, anna, PersonDraft(family_name="Übergabe", given_name="Z"), True
+        ).value.id
+        draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, own), opened_on=DAY)
+        mine = cases.open_record(uow, anna, draft).value
+        handed = cases.update_record(
+            uow, anna, mine.id, replace(draft, counsellor_id=ben.user_id), mine.version
+        ).value
+        assert handed.counsellor_id == ben.user_id
+        listing = tmp_path / "liste.csv"
+        listing.write_text("Eingang;Nachname;Vorname;Berater/in\n02.03.2026;Importfall;Q;ben\n")
+        admin_uow, admin = _signed_in(server, "admin")  # imports: administers and counsels
+        try:
+            report = import_file(admin_uow, admin, listing)
+        finally:
+            admin_uow.db.dispose()
+        assert report.ok and report.created_records == 1, report.problems
+        given = {
+            "Kollegenfall": opened.id,
+            "Übergabe": handed.id,
+            "Importfall": search.search_record_ids(ben_uow, ben, "Importfall")[0],
+        }
+        for name, rid in given.items():  # the colleague finds each, the figures count each
+            assert search.search_record_ids(ben_uow, ben, name) == [rid], name
+            months = f"SELECT count(*) FROM record_months WHERE record_id = {rid}"  # noqa: S608
+            assert _rows(server.owner.engine, months) == [(1,)], name
+        ids = ", ".join(str(i) for i in given.values())
+        for table, column in (
+            ("records", "id"),
+            ("record_search", "rowid"),
+            ("consultations", "record_id"),
+            ("record_months", "record_id"),
+        ):
+            sql = f"SELECT count(*) FROM {table} WHERE {column} IN ({ids})"  # noqa: S608
+            assert _rows(server.engines["anna"], sql) == [(0,)], table
+        assert search.search_record_ids(uow, anna, "Kollegenfall") == []
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        uow.db.dispose()
+        ben_uow.db.dispose()
+
+
+def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_record(
+    server: Server,
+) -> None:
+    """What lets a save read back the record it gave away cannot be turned on by hand: the
+    trigger function is a trigger's alone, the note is not the login's to write, and an INSERT
+    with the id of a colleague's record (ON CONFLICT DO NOTHING) notes nothing and is refused."""
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    anna, b = server.engines["anna"], server.ids["b"]
+    ben = _user_id(owner, "ben")
+    try:
+        assert _fails(anna, "SELECT wc_note_handover()", "trigger")
+        note = f"INSERT INTO wc_rls.handed_over (record_id) VALUES ({b})"  # noqa: S608
+        assert _refused(anna, note)
+        claim = (
+            "INSERT INTO records (id, number, kind, status, opened_on, counsellor_id, anonymous,"  # noqa: S608
+            f" legal_hold, version, summary) VALUES ({b}, 'X', 'enquiry', 'new', '2026-03-02',"
+            f" {ben}, false, false, 1, '') ON CONFLICT (id) DO NOTHING"
+        )
+        assert _fails(anna, claim, "violates row-level security policy")
+        assert _rows(anna, "SELECT wc_handed_over()") == [([],)]
+        assert _rows(anna, f"SELECT summary FROM records WHERE id = {b}") == []  # noqa: S608
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
 
 
 def test_a_wrong_password_opens_nothing(server: Server) -> None:

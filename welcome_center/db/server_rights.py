@@ -183,14 +183,67 @@ $$;
 """
 
 # A record seen: the rule of services/visibility.py, with the sub-selects evaluated once per
-# statement (InitPlans), so that an office that shows all records pays almost nothing.
+# statement (InitPlans), so that an office that shows all records pays almost nothing. And,
+# in the transaction that gives a record to a colleague (opens it for them, hands it over,
+# imports it as theirs) and only there, that record: the rest of the save reads it back,
+# writes its consultation, its search entry and its active months (HANDOVERS).
 OWN_RECORD = (
     "(SELECT wc_sees_all()) OR {t}.counsellor_id IS NULL"
     " OR {t}.counsellor_id = (SELECT wc_user_id()) OR {t}.substitute_id = (SELECT wc_user_id())"
+    " OR {t}.id = ANY ((SELECT wc_handed_over())::integer[])"
 )
 _SEEN_RECORD = (
-    "(SELECT wc_sees_all()) OR EXISTS (SELECT 1 FROM records r WHERE r.id = {t}.record_id)"
+    "(SELECT wc_sees_all()) OR EXISTS (SELECT 1 FROM records r WHERE r.id = {t}.{column})"
 )
+
+# A record given to a colleague in an office of own records: noted for the transaction that
+# gives it, in a schema of the tables' owner that no login may use. The trigger notes it
+# BEFORE the row is written, as an INSERT's RETURNING (the ORM reads the new id back) checks
+# the new row against the SELECT policy; wc_handed_over() is VOLATILE so that this check sees
+# the note the same statement's trigger wrote (a STABLE function or a sub-select would read
+# the statement's snapshot, taken before). The trigger function runs with its owner's rights,
+# asks who signed in by session_user, and cannot be called otherwise; an INSERT with the id of
+# a record already there (ON CONFLICT) notes nothing. Notes of finished transactions are
+# cleared by the next one.
+HANDOVERS = """
+CREATE SCHEMA IF NOT EXISTS wc_rls;
+REVOKE ALL ON SCHEMA wc_rls FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS wc_rls.handed_over (
+  record_id integer NOT NULL,
+  txid bigint NOT NULL DEFAULT txid_current()
+);
+CREATE INDEX IF NOT EXISTS ix_handed_over_txid ON wc_rls.handed_over (txid);
+CREATE OR REPLACE FUNCTION wc_handed_over() RETURNS integer[] LANGUAGE sql VOLATILE
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT coalesce(array_agg(record_id), '{{}}') FROM wc_rls.handed_over
+  WHERE txid = txid_current_if_assigned()
+$$;
+CREATE OR REPLACE FUNCTION wc_note_handover() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  uid integer;
+BEGIN
+  IF coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
+     OR to_regrole('{counsellor}') IS NULL  -- restored where no set-up made the roles yet
+     OR NOT pg_has_role(session_user, '{counsellor}', 'MEMBER') THEN
+    RETURN NEW;
+  END IF;
+  SELECT id INTO uid FROM users WHERE '{login_prefix}' || lower(username) = session_user;
+  IF uid IS NULL OR NEW.counsellor_id = uid OR NEW.substitute_id = uid THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM records WHERE id = NEW.id) THEN
+    RETURN NEW;
+  END IF;
+  DELETE FROM wc_rls.handed_over
+   WHERE txid <> txid_current() AND txid_status(txid) IS DISTINCT FROM 'in progress';
+  INSERT INTO wc_rls.handed_over (record_id) VALUES (NEW.id);
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS wc_handover ON records;
+CREATE TRIGGER wc_handover BEFORE INSERT OR UPDATE OF counsellor_id, substitute_id ON records
+  FOR EACH ROW WHEN (NEW.counsellor_id IS NOT NULL) EXECUTE FUNCTION wc_note_handover();
+"""
 
 _OF_SEEN_ORGANISATION = (
     "EXISTS (SELECT 1 FROM organisations o WHERE o.id = contact_persons.organisation_id)"
@@ -265,7 +318,11 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
         ],
     }
     for table in record_children:
-        out[table] = [("wc_seen", desk, _SEEN_RECORD.format(t=table))]
+        out[table] = [("wc_seen", desk, _SEEN_RECORD.format(t=table, column="record_id"))]
+    # The search index: a record's names, summary and notes.
+    out["record_search"] = [
+        ("wc_seen", desk, _SEEN_RECORD.format(t="record_search", column="rowid"))
+    ]
     out["contact_persons"] = [("wc_seen", desk, _OF_SEEN_ORGANISATION)]
     # The audit log: an administrator reads all of it; a counsellor the history of the records
     # they see and their own entries; every login the chain's newest entry (the head names it).
@@ -275,6 +332,10 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
         ("wc_newest", desk, "id = (SELECT last_id FROM audit_chain_head WHERE id = 1)"),
     ]
     return out
+
+
+# A counsellor may change a record she sees into one she does not: hand it to a colleague.
+_GIVEN = {("records", "UPDATE")}
 
 
 # Policies an older set-up made that this one does not (a manager read the organisations
@@ -298,7 +359,7 @@ def policy_statements(roles: ServerRoles) -> list[str]:
                 out.append(f"DROP POLICY IF EXISTS {name}_{verb.lower()} ON {table}")
                 out.append(
                     f"CREATE POLICY {name}_{verb.lower()} ON {table} FOR {verb} TO {to} "
-                    f"USING ({using})"
+                    f"USING ({using})" + (" WITH CHECK (true)" if (table, verb) in _GIVEN else "")
                 )
         out.append(f"DROP POLICY IF EXISTS wc_insert ON {table}")
         out.append(f"CREATE POLICY wc_insert ON {table} FOR INSERT TO {quote(roles.desk)} "

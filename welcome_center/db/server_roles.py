@@ -317,6 +317,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     _script(conn, server_rights.IN_NO_RECORD)
     conn.exec_driver_sql(f"GRANT SELECT ON wc_record_clients, wc_record_parties TO "
                          f"{quote(roles.desk)}")  # fmt: skip
+    _script(conn, server_rights.HANDOVERS.format(**names))
     for statement in server_rights.policy_statements(roles):
         conn.exec_driver_sql(statement)
     make_figure_views(conn, roles)
