@@ -605,6 +605,64 @@ def test_in_an_own_records_office_a_counsellor_gives_records_to_a_colleague(
         ben_uow.db.dispose()
 
 
+def test_a_client_renamed_by_one_counsellor_is_found_by_the_new_name_in_a_colleagues_record(
+    server: Server,
+) -> None:
+    """A client of records of two counsellors, in an office of own records: the one who
+    renames her cannot write the search entry of the other's record (her login reads neither
+    its summary nor its notes). The server notes it, and the other's desk writes it anew when
+    it learns of the change (its change feed), and says the record changed."""
+    from welcome_center.services import search, server_checks
+    from welcome_center.services.remote_changes import ChangeFeed
+
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    uow, anna = _signed_in(server, "anna")
+    ben_uow, ben = _signed_in(server, "ben")
+    feed = ChangeFeed(ben_uow, interval=0.05)
+    try:
+        shared = people.create_person(
+            uow, anna, PersonDraft(family_name="Geteilt", given_name="S"), True
+        ).value
+        choice = ClientChoice(ClientKind.PERSON, shared.id)
+        hers = cases.open_record(uow, anna, RecordDraft(client=choice, opened_on=DAY)).value.id
+        for_ben = RecordDraft(client=choice, opened_on=DAY, counsellor_id=ben.user_id)
+        his = cases.open_record(uow, anna, for_ben).value.id  # she took his client's call
+        assert feed.start()
+        renamed = people.update_person(
+            uow, anna, shared.id, PersonDraft(family_name="Umbenannt", given_name="S"),
+            shared.version,
+        ).value  # fmt: skip
+        assert search.search_record_ids(uow, anna, "Umbenannt") == [hers]
+        assert search.search_record_ids(ben_uow, ben, "Umbenannt") == []  # not yet written
+        assert feed.wait(10)
+        found = feed.take()
+        assert found is not None and his in found.changes.records
+        assert search.search_record_ids(ben_uow, ben, "Umbenannt") == [his]
+        assert search.search_record_ids(ben_uow, ben, "Geteilt") == []
+        stale = _rows(server.owner.engine, "SELECT count(*) FROM wc_rls.search_stale")
+        assert stale == [(0,)]
+        # A desk that is off: the server's check names the entry waiting for it, and the
+        # server's set-up writes it at once.
+        feed.stop()
+        people.update_person(
+            uow, anna, shared.id, PersonDraft(family_name="Zweitname", given_name="S"),
+            renamed.version,
+        )  # fmt: skip
+        with server.owner.engine.connect() as conn:
+            problems = server_checks.search_index_problems(conn)
+        assert len(problems) == 1 and "still holds its client's old name" in problems[0]
+        server_accounts.set_up_server(server.owner.url)
+        assert search.search_record_ids(ben_uow, ben, "Zweitname") == [his]
+        with server.owner.engine.connect() as conn:
+            assert server_checks.search_index_problems(conn) == []
+    finally:
+        feed.stop()
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        uow.db.dispose()
+        ben_uow.db.dispose()
+
+
 def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_record(
     server: Server,
 ) -> None:

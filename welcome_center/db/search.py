@@ -334,6 +334,24 @@ def _delete_entries(session: Session, ids: Sequence[int]) -> None:
     )
 
 
+def catch_up_stale(session: Session) -> list[int]:
+    """On a team server (``server setup``): write anew the entries of the records whose client
+    or party a login that does not see them renamed (server_rights.STALE_SEARCH), those of them
+    that this session sees; returns their ids. Elsewhere nothing is ever left stale: []."""
+    if _is_sqlite(session):
+        return []
+    if session.execute(text("SELECT to_regproc('wc_search_stale')")).scalar() is None:
+        return []
+    stale = session.execute(text("SELECT wc_search_stale()")).scalar_one()
+    if not stale:
+        return []
+    seen = sorted(session.scalars(select(Record.id).where(Record.id.in_(stale))))
+    if seen:
+        _reindex(session, seen)
+        session.execute(text("SELECT wc_search_refreshed(:ids)"), {"ids": seen})
+    return seen
+
+
 def rebuild(session: Session) -> int:
     """Rebuild the whole index, the persons' name keys and the records' active months (after
     a bulk insert); returns the number of records indexed."""

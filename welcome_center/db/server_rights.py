@@ -245,6 +245,63 @@ CREATE TRIGGER wc_handover BEFORE INSERT OR UPDATE OF counsellor_id, substitute_
   FOR EACH ROW WHEN (NEW.counsellor_id IS NOT NULL) EXECUTE FUNCTION wc_note_handover();
 """
 
+# A client renamed by a login that does not see all of the client's records: their search
+# entries hold the old name, and that login cannot write them (it reads neither their summary
+# nor their notes). The trigger notes them, with the tables' owner's rights; a desk that sees
+# them writes them anew when it learns of the change (services/remote_changes.py) or starts:
+# wc_search_stale() names the noted records (ids only), wc_search_refreshed() takes back the
+# notes of those it wrote.
+STALE_SEARCH = """
+CREATE TABLE IF NOT EXISTS wc_rls.search_stale (record_id integer PRIMARY KEY);
+CREATE OR REPLACE FUNCTION wc_note_renamed() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  uid integer;
+BEGIN
+  IF coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
+     OR to_regrole('{counsellor}') IS NULL
+     OR NOT pg_has_role(session_user, '{counsellor}', 'MEMBER') THEN
+    RETURN NULL;
+  END IF;
+  SELECT id INTO uid FROM users WHERE '{login_prefix}' || lower(username) = session_user;
+  IF TG_TABLE_NAME = 'persons' THEN
+    INSERT INTO wc_rls.search_stale (record_id)
+    SELECT r.id FROM records r
+     WHERE (r.client_person_id = NEW.id
+            OR r.id IN (SELECT p.record_id FROM record_parties p WHERE p.person_id = NEW.id))
+       AND r.counsellor_id IS DISTINCT FROM uid AND r.substitute_id IS DISTINCT FROM uid
+       AND r.counsellor_id IS NOT NULL
+    ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO wc_rls.search_stale (record_id)
+    SELECT r.id FROM records r
+     WHERE (r.client_organisation_id = NEW.id
+            OR r.id IN (SELECT p.record_id FROM record_parties p WHERE p.organisation_id = NEW.id))
+       AND r.counsellor_id IS DISTINCT FROM uid AND r.substitute_id IS DISTINCT FROM uid
+       AND r.counsellor_id IS NOT NULL
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS wc_renamed ON persons;
+CREATE TRIGGER wc_renamed AFTER UPDATE OF family_name, given_name ON persons FOR EACH ROW
+  WHEN (OLD.family_name IS DISTINCT FROM NEW.family_name
+        OR OLD.given_name IS DISTINCT FROM NEW.given_name)
+  EXECUTE FUNCTION wc_note_renamed();
+DROP TRIGGER IF EXISTS wc_renamed ON organisations;
+CREATE TRIGGER wc_renamed AFTER UPDATE OF name, short_name ON organisations FOR EACH ROW
+  WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.short_name IS DISTINCT FROM NEW.short_name)
+  EXECUTE FUNCTION wc_note_renamed();
+CREATE OR REPLACE FUNCTION wc_search_stale() RETURNS integer[] LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT coalesce(array_agg(record_id ORDER BY record_id), '{{}}') FROM wc_rls.search_stale
+$$;
+CREATE OR REPLACE FUNCTION wc_search_refreshed(ids integer[]) RETURNS void LANGUAGE sql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  DELETE FROM wc_rls.search_stale WHERE record_id = ANY(ids)
+$$;
+"""
+
 _OF_SEEN_ORGANISATION = (
     "EXISTS (SELECT 1 FROM organisations o WHERE o.id = contact_persons.organisation_id)"
 )

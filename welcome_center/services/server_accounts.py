@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from welcome_center.db import search as db_search
 from welcome_center.db import server_roles
 from welcome_center.db.engine import Database, server_options
 from welcome_center.db.models import User
@@ -273,7 +274,8 @@ def set_up_server(url: str, admin: str | None = None, password: str | None = Non
     """``server setup``: the schema (migrations), the office's roles, GRANTs and row-level
     security, and a login for each user (without a password: an administrator gives one; the
     one named ``admin`` gets ``password``). Run as a role that may create roles; again, it
-    brings everything up to date and changes no password but ``admin``'s."""
+    brings everything up to date and changes no password but ``admin``'s, and writes the search
+    entries still waiting for a desk (db/search.py, catch_up_stale)."""
     if not is_server(url):
         raise DomainError(_("'server setup' is for a PostgreSQL server, not a database file."))
     from welcome_center.services import users
@@ -315,6 +317,9 @@ def set_up_server(url: str, admin: str | None = None, password: str | None = Non
                 )
             count = int(s.scalar(select(func.count()).select_from(User)) or 0)
             server_roles.mark_logins_from_the_catalog(s.connection(), roles)
+            # Search entries a desk that sees their records has not written yet (a client
+            # renamed by a colleague who does not): the owner sees every record.
+            db_search.catch_up_stale(s)
             marked = server_roles.logins_without_password(s.connection(), roles)
             missing = tuple(
                 u.username for u in found if u.active and roles.login(u.username) in marked
