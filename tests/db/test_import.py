@@ -697,3 +697,57 @@ def test_a_part_of_a_label_is_understood_when_it_names_one_entry(
             sorted(t.topic for t in r.topics) for r in s.scalars(select(Record).order_by(Record.id))
         ]
     assert topics == [["hiring", "residence"], ["living"]]
+
+
+def test_many_rows_land_each_with_its_own_client_and_details(
+    uow: UnitOfWork, admin: Actor, tmp_path: Path
+) -> None:
+    """Enough rows that a server takes records, persons, consultations and referrals by COPY
+    with ids drawn beforehand (db/bulk.py, new_ids): every record has its own row's client,
+    topics, consultations and referral, its search entry and its active months."""
+    from welcome_center.db.models import RecordMonth
+
+    n = 160
+    lines = ["Eingang;Nachname;Vorname;Organisation;Themen;Verweise;Kontakte"]
+    for i in range(n):
+        family, given, org = (
+            (f"Vielfach{i:03}", f"V{i:03}", "") if i % 8 else ("", "", f"Betrieb {i:03} GmbH")
+        )
+        lines.append(f"{i % 28 + 1:02}.03.2024;{family};{given};{org};Aufenthalt;"
+                     f"FIZUZ@2024-04-{i % 28 + 1:02};{i % 3 + 1}")  # fmt: skip
+    before = _counts(uow)
+    report = import_file(uow, admin, _write(tmp_path, lines))
+    assert report.ok and report.created_records == n, report.problems
+    assert report.created_persons == n - n // 8 and report.created_organisations == n // 8
+    after = _counts(uow)
+    assert after["Consultation"] - before["Consultation"] == sum(i % 3 + 1 for i in range(n))
+    assert after["Referral"] - before["Referral"] == n
+    fizuz = _partner_id(uow, "fizuz")
+    with uow.read() as s:
+        new = s.scalars(select(Record).order_by(Record.id).offset(before["Record"])).all()
+        assert len(new) == n
+        for i, r in enumerate(new):
+            assert r.opened_on == date(2024, 3, i % 28 + 1)
+            if i % 8:
+                assert r.client_person is not None
+                assert (r.client_person.family_name, r.client_person.given_name) == (
+                    f"Vielfach{i:03}",
+                    f"V{i:03}",
+                )
+            else:
+                assert r.client_organisation is not None
+                assert r.client_organisation.name == f"Betrieb {i:03} GmbH"
+            assert [t.topic for t in r.topics] == ["residence"]
+            held = select(func.count()).where(Consultation.record_id == r.id)
+            assert s.scalar(held) == i % 3 + 1
+            sent = select(Referral.partner_id, Referral.referred_on).where(
+                Referral.record_id == r.id
+            )
+            assert s.execute(sent).all() == [(fizuz, date(2024, 4, i % 28 + 1))]
+        months = s.scalars(select(RecordMonth.record_id).where(
+            RecordMonth.record_id.in_([r.id for r in new]))).all()  # fmt: skip
+        ids = [r.id for r in new]
+        assert sorted(set(months)) == ids
+    for i in (1, 77, 159):
+        assert search_record_ids(uow, admin, f"Vielfach{i:03}") == [ids[i]]
+    assert search_record_ids(uow, admin, "Betrieb 080") == [ids[80]]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from welcome_center.db import activity, search
+from welcome_center.db import activity, bulk, search
 from welcome_center.db.models import (
     Base,
     Consultation,
@@ -80,7 +80,9 @@ def write(
     stmt = insert(_table(Record)).returning(Record.id, sort_by_parameter_order=True)
     record_ids: list[int] = []
     for start in range(0, len(values), WRITE_CHUNK):
-        record_ids += s.scalars(stmt, values[start : start + WRITE_CHUNK])
+        chunk = values[start : start + WRITE_CHUNK]
+        copied = bulk.new_ids(s, Record, chunk)  # a server's COPY
+        record_ids += copied if copied is not None else s.scalars(stmt, chunk)
         if step is not None:
             step(len(record_ids), len(values))
     if step is not None and not values:
@@ -152,12 +154,19 @@ def _insert_clients(
     ]
     person_ids: dict[str, int] = {}
     org_ids: dict[str, int] = {}
-    if persons:
-        stmt = insert(_table(Person)).returning(Person.name_key, Person.id)
-        person_ids.update(s.execute(stmt, persons).all())
-    if orgs:
-        ostmt = insert(_table(Organisation)).returning(Organisation.name_key, Organisation.id)
-        org_ids.update(s.execute(ostmt, orgs).all())
+    kinds: list[tuple[type[Person] | type[Organisation], list[dict[str, Any]], dict[str, int]]] = [
+        (Person, persons, person_ids),
+        (Organisation, orgs, org_ids),
+    ]
+    for model, values, ids in kinds:
+        if not values:
+            continue
+        copied = bulk.new_ids(s, model, values)  # a server's COPY
+        if copied is not None:
+            ids.update(zip((str(v["name_key"]) for v in values), copied, strict=True))
+            continue
+        stmt = insert(_table(model)).returning(model.name_key, model.id)
+        ids.update(s.execute(stmt, values).all())
     return person_ids, org_ids
 
 
@@ -277,7 +286,7 @@ def _add_details(
         (Referral, referrals),
     ):
         if values:
-            s.execute(insert(_table(model)), values)
+            bulk.bulk_insert(s, model, values)  # a server's COPY, a file's executemany
     return len(consultations), len(referrals)
 
 
