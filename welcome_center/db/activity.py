@@ -22,7 +22,10 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
+    Integer,
     Table,
+    any_,
+    bindparam,
     delete,
     event,
     except_,
@@ -33,6 +36,7 @@ from sqlalchemy import (
     tuple_,
     union,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -92,14 +96,19 @@ ACTIVE_DAYS: tuple[tuple[Any, Any], ...] = (
 )
 
 
-def sources(ids: Sequence[int] | None = None) -> CompoundSelect[Any]:
+def sources(ids: Sequence[int] | None = None, server: bool = False) -> CompoundSelect[Any]:
     """(record_id, month) of every day a record was active on, each pair once; of the records
-    ``ids`` only, if given."""
+    ``ids`` only, if given. On a server (``server``) the ids go as one array, which the five
+    selects share: as lists, 2,500 placeholders per 500 records for the driver to read
+    through."""
+    ids_array = bindparam("ids", list(ids or ()), type_=ARRAY(Integer))
     parts = []
     for record_id, day in ACTIVE_DAYS:
         part = select(record_id.label("record_id"), month_start(day).label("month"))
         part = part.where(day.is_not(None))
-        parts.append(part if ids is None else part.where(record_id.in_(ids)))
+        if ids is not None:
+            part = part.where(record_id == any_(ids_array) if server else record_id.in_(ids))
+        parts.append(part)
     return union(*parts)
 
 
@@ -123,7 +132,7 @@ def refresh(session: Session, record_ids: Iterable[int]) -> None:
             continue
         locked = select(Record.id).where(Record.id.in_(chunk)).order_by(Record.id)
         session.execute(locked.with_for_update(key_share=True)).all()
-        now = sources(chunk).cte("now_active")
+        now = sources(chunk, server=True).cte("now_active")
         kept = tuple_(MONTHS.c.record_id, MONTHS.c.month)
         gone = delete(MONTHS).where(
             MONTHS.c.record_id.in_(chunk), kept.not_in(select(now.c.record_id, now.c.month))
@@ -153,7 +162,9 @@ def _chunks(record_ids: Iterable[int]) -> Iterator[list[int]]:
 
 def _insert(session: Session | Connection, ids: Sequence[int] | None = None) -> None:
     """The months of the records ``ids`` (of all records without), from their rows."""
-    session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(ids)))
+    bind = session.get_bind() if isinstance(session, Session) else session
+    server = bind.dialect.name == "postgresql"
+    session.execute(insert(MONTHS).from_select(["record_id", "month"], sources(ids, server)))
 
 
 def track_changes(sessions: sessionmaker[Session]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from welcome_center.db import bulk
 from welcome_center.db.models import Person, PersonNameKey, Record, RecordParty
 from welcome_center.domain.name_match import stored_keys
 
@@ -53,7 +54,9 @@ def _write(bind: Session | Connection, ids: Sequence[int]) -> None:
         )
     )
     rows = _rows((pid, family, given) for pid, family, given in people)
-    if rows:
+    if isinstance(bind, Session) and len(rows) >= bulk.COPY_FROM:  # an import: a server's COPY
+        bulk.bulk_insert(bind, PersonNameKey, rows)
+    elif rows:
         bind.execute(insert(PersonNameKey), rows)
 
 
