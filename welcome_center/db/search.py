@@ -236,21 +236,26 @@ def _number_terms(number: str) -> str:
     return number
 
 
-def reindex(session: Session, record_ids: Iterable[int]) -> None:
+def reindex(session: Session, record_ids: Iterable[int], new: bool = False) -> None:
     """Rebuild the index entries of these records (in the caller's transaction), after a
-    bulk write: the persons of these records written by Core get their name keys too."""
+    bulk write: the persons of these records written by Core get their name keys too.
+    ``new``: records this transaction created (an import), which have no entries yet and
+    which nobody else sees: a server takes their entries by COPY."""
     ids = sorted(set(record_ids))
-    _reindex(session, ids)
+    _reindex(session, ids, new)
     name_keys.catch_up(session, ids)
 
 
-def _reindex(session: Session, ids: Sequence[int]) -> None:
+def _reindex(session: Session, ids: Sequence[int], new: bool = False) -> None:
     for start in range(0, len(ids), _CHUNK):
-        _reindex_chunk(session, ids[start : start + _CHUNK])
+        _reindex_chunk(session, ids[start : start + _CHUNK], new)
 
 
-def _reindex_chunk(session: Session, ids: Sequence[int]) -> None:
+def _reindex_chunk(session: Session, ids: Sequence[int], new: bool = False) -> None:
     docs = documents(session, ids)
+    if new and not _is_sqlite(session):
+        _copy_rows(session, docs)
+        return
     if _is_sqlite(session):
         _delete_entries(session, ids)
     else:  # the upsert replaces an entry: only those of records gone are deleted (one round
@@ -369,19 +374,22 @@ def rebuild(session: Session) -> int:
 def _copy_documents(session: Session, ids: Sequence[int]) -> None:
     """PostgreSQL, into the emptied table: the documents by COPY, a chunk at a time (an upsert
     per document took a quarter of the demo's time there)."""
-    driver: Any = session.connection().connection.dbapi_connection  # psycopg's connection
     # The index built once at the end: written document by document (it has no pending list,
     # migration 0018) it took most of the COPY's time, 1 ms a document.
     session.execute(text("DROP INDEX IF EXISTS ix_record_search_doc"))
     for start in range(0, len(ids), _CHUNK):
-        docs = documents(session, ids[start : start + _CHUNK])
-        with (
-            driver.cursor() as cursor,
-            cursor.copy("COPY record_search (rowid, number, names, body, doc) FROM STDIN") as copy,
-        ):
-            for d in docs:
-                copy.write_row((d["id"], d["number"], d["names"], d["body"], d["doc"]))
+        _copy_rows(session, documents(session, ids[start : start + _CHUNK]))
     session.execute(text(_SERVER_INDEX))
+
+
+def _copy_rows(session: Session, docs: Sequence[dict[str, Any]]) -> None:
+    driver: Any = session.connection().connection.dbapi_connection  # psycopg's connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy("COPY record_search (rowid, number, names, body, doc) FROM STDIN") as copy,
+    ):
+        for d in docs:
+            copy.write_row((d["id"], d["number"], d["names"], d["body"], d["doc"]))
 
 
 # As migration 0018 made it.

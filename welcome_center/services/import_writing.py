@@ -92,7 +92,7 @@ def write(
         for record_id, v in zip(record_ids, values, strict=True)
     ]
     counts = _add_details(s, actor, new, records)
-    search.reindex(s, record_ids)
+    search.reindex(s, record_ids, new=True)  # a server's COPY
     activity.add_new(s, record_ids)  # the months in which the new records were active
     _audit_creations(s, actor, records, person_ids.values(), org_ids.values())
     updated = write_updates(s, actor, fact_updates)
