@@ -506,7 +506,13 @@ def test_a_counsellor_saves_an_enquiry_as_her_login(server: Server) -> None:
 
 
 def test_own_records_only_is_row_level_security_too(server: Server) -> None:
+    from sqlalchemy import select
+
+    from welcome_center.db.models import Consent, Consultation, ConsultationTopic, ResidenceTitle
+    from welcome_center.domain.enums import ConsentForm, ConsentPurpose
+
     uow = UnitOfWork(server.owner)
+    owner = uow
     settings.update_settings(uow, SYSTEM, record_visibility="own")
     try:
         anna, ids = server.engines["anna"], server.ids
@@ -515,9 +521,25 @@ def test_own_records_only_is_row_level_security_too(server: Server) -> None:
         their_client = f"SELECT family_name FROM persons WHERE id = {ids['b_person']}"  # noqa: S608
         assert _rows(anna, their_client) == []
         assert _rows(anna, "SELECT notes FROM consultations WHERE notes LIKE '%Ben%'") == []
-        # Nor the search index's copy of his client's name and his notes.
+        # Nor the search index's copy of his client's name and his notes, nor what hangs on
+        # his client: the sounds of her names, her residence title, her consents.
         assert {r[0] for r in _rows(anna, "SELECT rowid FROM record_search")} == seen
         assert _rows(anna, "SELECT names FROM record_search WHERE names LIKE '%brandt%'") == []
+        b_person = ids["b_person"]
+        with owner.begin() as s:
+            s.add(ResidenceTitle(person_id=b_person, title="visa", expires_on=DAY))
+            s.add(Consent(person_id=b_person, purpose=ConsentPurpose.REFERRAL, given_on=DAY,
+                          form=ConsentForm.WRITTEN))  # fmt: skip
+        for table in ("person_name_keys", "residence_titles", "consents"):
+            hers = f"SELECT count(*) FROM {table} WHERE person_id = {b_person}"  # noqa: S608
+            assert _rows(server.owner.engine, hers)[0][0] > 0, table
+            assert _rows(anna, hers) == [(0,)], table
+        with owner.begin() as s:  # a topic of his consultation
+            his = s.scalar(select(Consultation.id).where(Consultation.record_id == ids["b"]))
+            s.add(ConsultationTopic(consultation_id=his, topic="residence"))
+        topics = f"SELECT count(*) FROM consultation_topics WHERE consultation_id = {his}"  # noqa: S608
+        assert _rows(server.owner.engine, topics) == [(1,)]
+        assert _rows(anna, topics) == [(0,)]
         history = f"SELECT count(*) FROM audit_log WHERE entity_id = {ids['b']}"  # noqa: S608
         assert _rows(anna, history + " AND entity = 'record'") == [(0,)]
         with anna.connect() as conn:
@@ -891,6 +913,47 @@ def test_an_administrator_who_does_not_counsel_is_told_before_an_import_reads_th
     assert main([*admin, "import", str(listing), "--dry-run"]) == 0
     assert "dry run" in capsys.readouterr().out
     assert opened == [listing]
+
+
+def test_a_big_import_runs_on_a_login_under_row_level_security(
+    server: Server, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses COPY FROM where row-level security applies: an import of many rows
+    on a desk's login writes its records, clients, details, name keys, search entries, months
+    and audit entries by INSERT ... SELECT FROM unnest instead (db/bulk.py), and they are all
+    there."""
+    from welcome_center.services import search
+    from welcome_center.services.imports import import_file
+
+    n = 150
+    lines = ["Eingang;Nachname;Vorname;Themen;Kontakte"]
+    lines += [f"{i % 28 + 1:02}.02.2026;Massenimport{i:03};M;Aufenthalt;2" for i in range(n)]
+    listing = tmp_path / "gross.csv"
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    uow, admin = _signed_in(server, "admin")  # administers and counsels
+    try:
+        report = import_file(uow, admin, listing)
+        assert report.ok and report.created_records == n, report.problems
+        for i in (0, 77, 149):
+            assert len(search.search_record_ids(uow, admin, f"Massenimport{i:03}")) == 1
+    finally:
+        uow.db.dispose()
+    owner = server.owner.engine
+    new = (
+        "SELECT id FROM records r WHERE r.opened_on >= '2026-02-01' AND r.opened_on < '2026-03-01'"
+    )
+    checks = {
+        f"SELECT count(*) FROM ({new}) x": n,  # noqa: S608
+        f"SELECT count(*) FROM consultations WHERE record_id IN ({new})": 2 * n,  # noqa: S608
+        f"SELECT count(DISTINCT record_id) FROM record_months WHERE record_id IN ({new})": n,  # noqa: S608
+        f"SELECT count(*) FROM record_search WHERE rowid IN ({new})": n,  # noqa: S608
+        "SELECT count(DISTINCT k.person_id) FROM person_name_keys k JOIN persons p"
+        " ON p.id = k.person_id WHERE p.family_name LIKE 'Massenimport%'": n,
+        f"SELECT count(*) FROM audit_log WHERE entity = 'record' AND entity_id IN ({new})"  # noqa: S608
+        " AND action = 'create'": n,
+    }
+    for sql, expected in checks.items():
+        assert _rows(owner, sql) == [(expected,)], sql
 
 
 def test_setup_names_the_users_whose_logins_still_need_a_password(

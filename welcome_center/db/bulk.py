@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -50,7 +50,12 @@ def bulk_insert(session: Session, target: Target, rows: Sequence[Row], chunk: in
     if dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         once = _computed_once(table, computed)
         if once is not None:
-            _copy(session, table, rows, {**scalar, **once}, default)
+            values = {**scalar, **once}
+            if copy_allowed(session, table.name):
+                _copy(session, table, rows, values, default)
+            else:
+                for start in range(0, len(rows), chunk):
+                    _unnest(session, table, rows[start : start + chunk], values, default)
             return
     # A few rows (the audit chain's entry per save, written while it holds the chain's head):
     # SQLAlchemy's cached statement, no compilation of our own.
@@ -95,6 +100,41 @@ def new_ids(session: Session, target: Target, rows: Sequence[Row]) -> list[int] 
     ids = [int(i) for i in session.scalars(numbers)]
     bulk_insert(session, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
+
+
+def copy_allowed(session: Session, table: str) -> bool:
+    """Whether the session may COPY into ``table``: PostgreSQL refuses COPY FROM where
+    row-level security applies (a desk's login on a team server's case tables)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return not session.execute(select(func.row_security_active(table))).scalar()
+
+
+def _unnest(
+    session: Session,
+    table: Table,
+    rows: Sequence[Row],
+    scalar: Mapping[str, Any],
+    default: Mapping[str, Any],
+) -> None:
+    """PostgreSQL where COPY is refused: one ``INSERT ... SELECT FROM unnest(...)`` with an
+    array per column, values converted as for COPY (a statement of a few placeholders, where
+    a multi-row VALUES list has one per value for the driver to read through)."""
+    dialect = session.get_bind().dialect
+    keys = [c.name for c in table.c if c.name in rows[0] or c.name in default]
+    quote = dialect.identifier_preparer.quote
+    arrays = []
+    params: dict[str, list[Any]] = {}
+    for n, key in enumerate(keys):
+        convert = _converter(table, key, session)
+        values = [row.get(key, scalar.get(key)) for row in rows]
+        params[f"c{n}"] = [convert(v) for v in values] if convert else values
+        column_type = table.c[key].type.dialect_impl(dialect)
+        arrays.append(f"CAST(:c{n} AS {column_type.compile(dialect=dialect)}[])")
+    name = dialect.identifier_preparer.format_table(table)
+    columns = ", ".join(quote(k) for k in keys)
+    sql = f"INSERT INTO {name} ({columns}) SELECT * FROM unnest({', '.join(arrays)})"  # noqa: S608
+    session.execute(text(sql), params)
 
 
 def _copy(

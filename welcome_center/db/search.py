@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session, sessionmaker
 
-from welcome_center.db import activity, name_keys, server_search
+from welcome_center.db import activity, bulk, name_keys, server_search
 from welcome_center.db.models import (
     Consultation,
     Organisation,
@@ -253,7 +253,7 @@ def _reindex(session: Session, ids: Sequence[int], new: bool = False) -> None:
 
 def _reindex_chunk(session: Session, ids: Sequence[int], new: bool = False) -> None:
     docs = documents(session, ids)
-    if new and not _is_sqlite(session):
+    if new and bulk.copy_allowed(session, "record_search"):
         _copy_rows(session, docs)
         return
     if _is_sqlite(session):

@@ -381,6 +381,19 @@ def _policies(roles: ServerRoles) -> dict[str, list[tuple[str, str, str]]]:
         ("wc_seen", desk, _SEEN_RECORD.format(t="record_search", column="rowid"))
     ]
     out["contact_persons"] = [("wc_seen", desk, _OF_SEEN_ORGANISATION)]
+    # What hangs on a person, an organisation or a consultation seen: the sounds of a
+    # person's names (the duplicate check's keys), residence titles, consents, the topics of
+    # a consultation.
+    seen_person = "EXISTS (SELECT 1 FROM persons p WHERE p.id = {t}.person_id)"
+    seen_org = "EXISTS (SELECT 1 FROM organisations o WHERE o.id = {t}.organisation_id)"
+    for table, using in (
+        ("person_name_keys", seen_person),
+        ("residence_titles", seen_person),
+        ("consents", f"{seen_person} OR {seen_org}"),
+        ("consultation_topics",
+         "EXISTS (SELECT 1 FROM consultations c WHERE c.id = {t}.consultation_id)"),
+    ):  # fmt: skip
+        out[table] = [("wc_seen", desk, "(SELECT wc_sees_all()) OR " + using.format(t=table))]
     # The audit log: an administrator reads all of it; a counsellor the history of the records
     # they see and their own entries; every login the chain's newest entry (the head names it).
     out["audit_log"] = [
