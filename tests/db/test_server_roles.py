@@ -35,7 +35,12 @@ from welcome_center.domain.drafts import (
     RecordDraft,
 )
 from welcome_center.domain.enums import ClientKind, OrganisationKind, OrganisationSize, Role
-from welcome_center.domain.errors import AuthenticationError, DomainError, PermissionDeniedError
+from welcome_center.domain.errors import (
+    AuthenticationError,
+    DomainError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from welcome_center.domain.statistics import Period, ReportFormat
 from welcome_center.services import (
     cases,
@@ -683,6 +688,41 @@ def test_a_client_renamed_by_one_counsellor_is_found_by_the_new_name_in_a_collea
         settings.update_settings(owner, SYSTEM, record_visibility="all")
         uow.db.dispose()
         ben_uow.db.dispose()
+
+
+def test_a_client_also_in_a_colleagues_hidden_record_is_not_half_merged(server: Server) -> None:
+    """Her login moves only what it sees: merging away a client who is also in a colleague's
+    record she does not see would leave that record with the other entry, and the server would
+    delete nothing. The merge says so and changes nothing."""
+    from welcome_center.services import merge
+
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    uow, anna = _signed_in(server, "anna")
+    try:
+        kept, other = (
+            people.create_person(uow, anna, PersonDraft(family_name=f, given_name="D"), True).value
+            for f in ("Doppelt", "Dopelt")
+        )
+        on = [ClientChoice(ClientKind.PERSON, p.id) for p in (kept, other, other)]
+        ben = _user_id(owner, "ben")
+        records = [
+            cases.open_record(
+                uow, anna, RecordDraft(client=c, opened_on=DAY, counsellor_id=who)
+            ).value.id
+            for c, who in zip(on, (None, None, ben), strict=True)
+        ]
+        seen = merge.preview(uow, anna, ClientKind.PERSON, kept.id, other.id)
+        with pytest.raises(ValidationError, match="also in records of colleagues"):
+            merge.merge(
+                uow, anna, ClientKind.PERSON, (kept.id, seen.first.version),
+                (other.id, seen.second.version),
+            )  # fmt: skip
+        clients = f"SELECT client_person_id FROM records WHERE id IN {tuple(records)} ORDER BY id"  # noqa: S608
+        assert _rows(server.owner.engine, clients) == [(kept.id,), (other.id,), (other.id,)]
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        uow.db.dispose()
 
 
 def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_record(
