@@ -462,6 +462,11 @@ class Run:
         self.search(queries, page_times, total_times)
         return {s.name: sorted(s.measures, key=lambda x: ORDER.index(x.name)) for s in self.sides}
 
+    def import_only(self) -> dict[str, list[Measure]]:
+        """The import alone (``--import-only``)."""
+        self.import_csv()
+        return {s.name: sorted(s.measures, key=lambda x: ORDER.index(x.name)) for s in self.sides}
+
     def all(self) -> dict[str, list[Measure]]:
         queries = database.search_queries(self.path, SEARCHES)
         self.cold_start()
