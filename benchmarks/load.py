@@ -132,6 +132,34 @@ def prepare(url: str, desks: int, records: int) -> int:
         db.dispose()
 
 
+def set_up_logins(url: str, desks: int) -> str:
+    """``server setup`` on the database and a login with its password for each desk's user;
+    returns the URL a desk keeps (the server and database, no user name or password)."""
+    from sqlalchemy.engine import URL, make_url
+
+    from welcome_center.db.uow import UnitOfWork
+    from welcome_center.services import server_accounts, users
+    from welcome_center.services.context import Actor
+    from welcome_center.services.storage import open_database
+
+    if not _is_server(url):
+        raise SystemExit("--logins needs a PostgreSQL URL")
+    server_accounts.set_up_server(url)
+    db = open_database(url)
+    try:
+        uow = UnitOfWork(db)
+        names = {desk_user(n) for n in range(1, desks + 1)}
+        for u in users.list_users(uow, include_inactive=True):
+            if u.username in names:  # the login made by the set-up has no password yet
+                users.reset_password(uow, Actor.system("load"), u.id, PASSWORD)
+    finally:
+        db.dispose()
+    u = make_url(url)
+    return URL.create(
+        u.drivername, host=u.host, port=u.port, database=u.database
+    ).render_as_string()
+
+
 def desk_user(n: int) -> str:
     return f"load-desk-{n:02d}"
 
@@ -143,18 +171,37 @@ def run(
     records: int = 0,
     think_s: float = 0.0,
     nice: int = 0,
+    logins: bool = False,
 ) -> Report:
-    """Prepare the database, run the desks at once for ``seconds``, merge and check."""
+    """Prepare the database, run the desks at once for ``seconds``, merge and check.
+    ``logins``: set the server up for a team first (``server setup``, as the URL's role), and
+    each desk signs in on its user's own login, under the roles' rights and row-level
+    security, as in an office."""
     if _is_server(url):
         ensure_server_database(url)
     count = prepare(url, desks, records)
+    desk_url = url
+    if logins:
+        desk_url = set_up_logins(url, desks)
     spawn = multiprocessing.get_context("spawn")  # fresh processes: no engine crosses a fork
     ready, results = spawn.Queue(), spawn.Queue()
     go = spawn.Event()
     procs = [
         spawn.Process(
             target=desk_main,
-            args=(n, url, desk_user(n), PASSWORD, seconds, think_s, ready, go, results, nice),
+            args=(
+                n,
+                desk_url,
+                desk_user(n),
+                PASSWORD,
+                seconds,
+                think_s,
+                ready,
+                go,
+                results,
+                nice,
+                logins,
+            ),
         )
         for n in range(1, desks + 1)
     ]
@@ -431,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run the desks' processes at this lower priority, so that the server's backends "
         "take a core first, as on a server of its own (Unix)",
     )
+    p.add_argument(
+        "--logins",
+        action="store_true",
+        help="set the server up for a team first (server setup, as the URL's role) and sign "
+        "each desk in on its user's own login, under row-level security, as in an office",
+    )
     args = p.parse_args(argv)
     url = args.db
     if url is None:
@@ -440,11 +493,12 @@ def main(argv: list[str] | None = None) -> int:
 
         url = url_for_path(DEFAULT_FILE)
     load = os.getloadavg()[0]
-    report = run(url, args.desks, args.seconds, args.records, args.think, args.nice)
+    report = run(url, args.desks, args.seconds, args.records, args.think, args.nice, args.logins)
     print(table(report))
     print(
         f"load average (1 min) before {load:.1f}, after {os.getloadavg()[0]:.1f}; "
         f"{os.cpu_count()} CPUs; think time {args.think} s; desks at nice {args.nice}"
+        + ("; each desk on its user's own login" if args.logins else "")
     )
     ok = not report.lost and not report.unhandled and not report.failed_desks
     return 0 if ok else 1

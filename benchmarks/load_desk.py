@@ -118,14 +118,21 @@ def error_kind(exc: BaseException) -> str:
 class Desk:
     """A logged-in desk and what it has saved so far (its own records, referrals, follow-ups)."""
 
-    def __init__(self, n: int, url: str, username: str, password: str, seed: int) -> None:
+    def __init__(
+        self, n: int, url: str, username: str, password: str, seed: int, login: bool = False
+    ) -> None:
         from welcome_center.db.uow import UnitOfWork
-        from welcome_center.services import users
+        from welcome_center.services import server_accounts, users
         from welcome_center.services.storage import open_database
 
         self.n = n
         self.rng = random.Random(seed)
-        self.db = open_database(url)
+        # ``login``: the desk's sign-in on a team server, as the user's own login.
+        self.db = (
+            server_accounts.open_signed_in(url, None, username, password)
+            if login
+            else open_database(url)
+        )
         self.uow = UnitOfWork(self.db)
         self.actor = users.authenticate(self.uow, username, password)
         self.result = DeskResult(n)
@@ -355,13 +362,14 @@ def desk_main(
     go: Any,
     results: Any,
     nice: int = 0,
+    login: bool = False,
 ) -> None:
     """The desk process: log in, say ready, wait for the start, work ``seconds``, report;
     ``nice``: at that lower priority (Unix), so that the server's backends take a core first."""
     if nice and hasattr(os, "nice"):
         os.nice(nice)
     try:
-        desk = Desk(n, url, username, password, seed=1000 + n)
+        desk = Desk(n, url, username, password, seed=1000 + n, login=login)
     except Exception as exc:  # the parent reports a desk that could not start
         results.put({"desk": n, "failed": f"{type(exc).__name__}: {exc}"})
         ready.put(n)
