@@ -751,6 +751,37 @@ def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_re
         settings.update_settings(owner, SYSTEM, record_visibility="all")
 
 
+def test_a_login_searches_through_the_index_and_finds_what_it_sees(server: Server) -> None:
+    """Under row-level security the words' test could not use the index (every search read
+    the whole index table): a login searches through wc_search_ids, which answers from the
+    index and keeps to the policies' rule; the tables' owner searches the table itself. A
+    manager's login may not ask it; where the office shows own records, a counsellor gets only
+    the ids of the records she sees."""
+    from welcome_center.db import search as db_search
+
+    uow, _anna = _signed_in(server, "anna")
+    try:
+        with uow.read() as s:
+            found = db_search.matching_sql(s, "Brandt")
+            assert found is not None and "wc_search_ids" in found[0]
+    finally:
+        uow.db.dispose()
+    with UnitOfWork(server.owner).read() as s:
+        found = db_search.matching_sql(s, "Brandt")
+        assert found is not None and "wc_search_ids" not in found[0]
+    b = server.ids["b"]
+    ask = "SELECT * FROM wc_search_ids('brandt:*')"
+    assert _rows(server.engines["anna"], ask) == [(b,)]  # the office shows all records
+    assert _refused(server.engines["maria"], ask)
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    try:
+        assert _rows(server.engines["anna"], ask) == []
+        assert _rows(server.engines["ben"], ask) == [(b,)]
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+
+
 def test_a_wrong_password_opens_nothing(server: Server) -> None:
     with pytest.raises(AuthenticationError):
         server_accounts.open_signed_in(server.url, None, "anna", "not her password")

@@ -130,7 +130,7 @@ def walk_plan(session: Session, user_text: str, wanted: int, window: int) -> Wal
     then finds too few and the matches are read after all."""
     if _is_sqlite(session):
         return Walk(window, hashed=True)
-    found = matching_sql(session, user_text)
+    found = matching_sql(session, user_text, estimate=True)
     if found is None:
         return None
     sql, params = found
@@ -195,10 +195,19 @@ def matching_ids(
     return select(matches.c.rowid)
 
 
-def matching_sql(session: Session, user_text: str) -> tuple[str, dict[str, object]] | None:
-    """The SQL text and parameters that select the matching record ids (the dialect's way)."""
+def matching_sql(
+    session: Session, user_text: str, estimate: bool = False
+) -> tuple[str, dict[str, object]] | None:
+    """The SQL text and parameters that select the matching record ids (the dialect's way).
+    On a team server a login under row-level security asks ``wc_search_ids``
+    (server_rights.SEARCH_FUNCTION), for the index; ``estimate``: the plain query on the
+    table, whose plan carries the planner's estimate of the matches (:func:`walk_plan`)."""
     if not _is_sqlite(session):
-        return _server_sql(user_text)
+        found = _server_sql(user_text)
+        if found is None or estimate or not _through_function(session):
+            return found
+        sql = "SELECT rowid FROM wc_search_ids(CAST(:q AS tsquery)) AS rowid"
+        return sql, found[1]
     query = fts_query(user_text)
     if not query:
         return None
@@ -207,6 +216,24 @@ def matching_sql(session: Session, user_text: str) -> tuple[str, dict[str, objec
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+_THROUGH = "wc_search_through_function"
+
+
+def _through_function(session: Session) -> bool:
+    """Whether this server connection searches through ``wc_search_ids``: row-level security
+    applies to it on the index table, and ``server setup`` made the function. Asked once per
+    connection (kept with it in the pool)."""
+    info = session.connection().info
+    found = info.get(_THROUGH)
+    if found is None:
+        ask = (
+            "SELECT row_security_active('record_search')"
+            " AND to_regproc('wc_search_ids') IS NOT NULL"
+        )
+        found = info[_THROUGH] = bool(session.execute(text(ask)).scalar())
+    return bool(found)
 
 
 def _server_sql(user_text: str) -> tuple[str, dict[str, object]] | None:

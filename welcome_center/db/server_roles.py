@@ -319,6 +319,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
                          f"{quote(roles.desk)}")  # fmt: skip
     _script(conn, server_rights.HANDOVERS.format(**names))
     _script(conn, server_rights.STALE_SEARCH.format(**names))
+    _script(conn, server_rights.SEARCH_FUNCTION.format(**names))
     for statement in server_rights.policy_statements(roles):
         conn.exec_driver_sql(statement)
     make_figure_views(conn, roles)
