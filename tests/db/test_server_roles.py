@@ -864,6 +864,10 @@ def test_a_counsellors_day_runs_on_her_login(server: Server) -> None:
         assert a in search.search_record_ids(uow, anna, "Anders")
         assert search.search_records(uow, anna, "Pflege")
         assert a in record_list.record_page(uow, anna, RecordQuery())
+        # A search in the list, as typed: its plan's EXPLAIN under the policies too.
+        assert record_list.record_page(uow, anna, RecordQuery(text="Anders")) == [a]
+        ids, shown = record_list.first_page(uow, anna, RecordQuery(text="Anders"), 101, 30)
+        assert ids == [a] and [line.id for line in shown] == [a]
         follow_ups.add_follow_up(uow, anna, a, DAY, "call back", assigned_to_id=anna.user_id)
         assert follow_ups.due_list(uow, anna, until=DAY).items
         desk_lists.open_follow_ups(uow, anna, FollowUpFilter(unassigned=True))

@@ -136,7 +136,9 @@ def walk_plan(session: Session, user_text: str, wanted: int, window: int) -> Wal
     sql, params = found
     # One EXPLAIN for both figures: the matches' estimate and the table's row count.
     plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {sql} {_ALL_ROWS}"), params).scalar_one()
-    estimate, total = (float(p["Plan Rows"]) for p in plan[0]["Plan"]["Plans"])
+    # The append's two members; under row-level security the policies' sub-selects come too.
+    members = [p for p in plan[0]["Plan"]["Plans"] if p.get("Parent Relationship") == "Member"]
+    estimate, total = (float(p["Plan Rows"]) for p in members)
     scale = math.sqrt(max(wanted, 1) * total)
     if estimate < HASHED_FROM * scale:
         return None
