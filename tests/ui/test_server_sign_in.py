@@ -243,3 +243,21 @@ def test_a_counsellors_today_page_in_an_own_records_office_says_the_figures_are_
     finally:
         settings.update_settings(owner, Actor.system("test"), record_visibility="all")
         db.dispose()
+
+
+def test_a_counsellor_searches_the_record_list_on_her_login(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+    message_boxes,
+) -> None:
+    """Typed into the record list's search on a login: the search goes through the server's
+    search function, and the list shows her client's record and nothing is refused."""
+    from welcome_center.ui.pages.records import RecordsPage
+
+    with _tab_on_login(server, qtbot, "anna", RecordsPage) as page:
+        page.activated()
+        qtbot.waitUntil(lambda: page.model.rowCount() >= 3)
+        qtbot.keyClicks(page.search, "Anders")
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: page.model.ids == [server.ids["a"]], timeout=5000)
+        assert message_boxes.texts == []
