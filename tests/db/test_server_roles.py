@@ -747,8 +747,49 @@ def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_re
         assert _fails(anna, claim, "violates row-level security policy")
         assert _rows(anna, "SELECT wc_handed_over()") == [([],)]
         assert _rows(anna, f"SELECT summary FROM records WHERE id = {b}") == []  # noqa: S608
+        # Racing a colleague's new record before its commit, which the trigger cannot see yet:
+        # her INSERT waits for his commit and then does nothing, and the row stays his.
+        assert _race_his_new_record(server, ben, _user_id(owner, "anna")) == []
     finally:
         settings.update_settings(owner, SYSTEM, record_visibility="all")
+
+
+def _race_his_new_record(server: Server, ben: int, anna: int) -> list[tuple[object, ...]]:
+    """Ben's login inserts a record and waits; Anna's inserts one with its id, ON CONFLICT DO
+    NOTHING (which waits for his commit); what her transaction then reads of his record."""
+    import threading
+
+    values = (
+        "(kind, status, opened_on, anonymous, legal_hold, version, summary, created_at,"
+        " updated_at, counsellor_id, updated_by_id, number{id}) VALUES ('enquiry', 'new',"
+        " '2026-03-02', true, false, 1, 'his secret', now(), now(), :ben, :by, :number{idv})"
+    )
+    seen: list[list[tuple[object, ...]]] = []
+    with server.engines["ben"].connect() as his:
+        rid = his.execute(
+            text("INSERT INTO records " + values.format(id="", idv="") + " RETURNING id"),
+            {"ben": ben, "by": ben, "number": "RACE-1"},
+        ).scalar_one()
+
+        def hers() -> None:
+            with server.engines["anna"].connect() as conn:
+                conn.execute(
+                    text("INSERT INTO records " + values.format(id=", id", idv=", :id")
+                         + " ON CONFLICT (id) DO NOTHING"),
+                    {"ben": ben, "by": anna, "number": "RACE-2", "id": rid},
+                )  # fmt: skip
+                read = conn.execute(text("SELECT summary FROM records WHERE id = :id"), {"id": rid})
+                seen.append([tuple(r) for r in read])
+                conn.rollback()
+
+        racer = threading.Thread(target=hers)
+        racer.start()
+        time.sleep(1.0)  # her INSERT is waiting for his transaction
+        his.commit()
+        racer.join(timeout=30)
+    with server.owner.engine.begin() as conn:
+        conn.execute(text("DELETE FROM records WHERE id = :id"), {"id": rid})
+    return seen[0]
 
 
 def test_a_login_searches_through_the_index_and_finds_what_it_sees(server: Server) -> None:

@@ -190,7 +190,8 @@ $$;
 OWN_RECORD = (
     "(SELECT wc_sees_all()) OR {t}.counsellor_id IS NULL"
     " OR {t}.counsellor_id = (SELECT wc_user_id()) OR {t}.substitute_id = (SELECT wc_user_id())"
-    " OR {t}.id = ANY ((SELECT wc_handed_over())::integer[])"
+    " OR ({t}.id = ANY ((SELECT wc_handed_over())::integer[])"
+    " AND {t}.updated_by_id = (SELECT wc_user_id()))"
 )
 _SEEN_RECORD = (
     "(SELECT wc_sees_all()) OR EXISTS (SELECT 1 FROM records r WHERE r.id = {t}.{column})"
@@ -203,7 +204,10 @@ _SEEN_RECORD = (
 # the note the same statement's trigger wrote (a STABLE function or a sub-select would read
 # the statement's snapshot, taken before). The trigger function runs with its owner's rights,
 # asks who signed in by session_user, and cannot be called otherwise; an INSERT with the id of
-# a record already there (ON CONFLICT) notes nothing. Notes of finished transactions are
+# a record already there (ON CONFLICT) notes nothing. And the policy's arm wants the row as
+# the login last wrote it (``updated_by_id``, which every save sets): an INSERT ... ON CONFLICT
+# DO NOTHING racing a colleague's uncommitted new record (which the trigger's look cannot see
+# yet) leaves a note, but the row is the colleague's. Notes of finished transactions are
 # cleared by the next one.
 HANDOVERS = """
 CREATE SCHEMA IF NOT EXISTS wc_rls;
