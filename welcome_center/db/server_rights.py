@@ -331,7 +331,8 @@ BEGIN
   SELECT id INTO uid FROM users WHERE '{login_prefix}' || lower(username) = session_user;
   RETURN QUERY SELECT s.rowid FROM record_search s JOIN records r ON r.id = s.rowid
    WHERE s.doc @@ q AND (r.counsellor_id IS NULL OR r.counsellor_id = uid
-                         OR r.substitute_id = uid OR r.id = ANY (wc_handed_over()));
+                         OR r.substitute_id = uid
+                         OR (r.id = ANY (wc_handed_over()) AND r.updated_by_id = uid));
 END $$;
 """
 
