@@ -754,6 +754,68 @@ def test_in_an_own_records_office_a_login_cannot_make_itself_see_a_colleagues_re
         settings.update_settings(owner, SYSTEM, record_visibility="all")
 
 
+def test_in_an_own_records_office_a_login_cannot_switch_the_rule_off(server: Server) -> None:
+    """The policies' functions name their tables with their schema and ask the login that
+    signed in: a temporary table of her own (which a session's search_path finds first) saying
+    the office shows all records, or SET ROLE to the list exporters' group (which does not
+    counsel), shows her no more. Nor may she write what hangs on a colleague's client, nor
+    read or take back the notes of search entries waiting for him; a manager's login gets none
+    of them."""
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    anna, ids = server.engines["anna"], server.ids
+    roles = server_accounts.roles_of(server.url)
+    try:
+        own = _rows(anna, "SELECT count(*) FROM records")
+        with anna.connect() as conn:
+            conn.execute(
+                text("CREATE TEMPORARY TABLE office_settings (id int, record_visibility text)")
+            )
+            conn.execute(text("INSERT INTO office_settings VALUES (1, 'all')"))
+            conn.execute(text("CREATE TEMPORARY TABLE users (id int, username text)"))
+            conn.execute(
+                text("INSERT INTO users VALUES (:ben, 'anna')"), {"ben": _user_id(owner, "ben")}
+            )
+            assert [tuple(r) for r in conn.execute(text("SELECT count(*) FROM records"))] == own
+            conn.execute(text(f"SET ROLE {quote(roles.group(Role.LIST_EXPORT))}"))
+            assert [tuple(r) for r in conn.execute(text("SELECT count(*) FROM records"))] == own
+            conn.rollback()
+        his_client = ids["b_person"]
+        consent = (
+            "INSERT INTO consents (person_id, purpose, given_on, form, text_version, recorded_at,"  # noqa: S608
+            f" version) VALUES ({his_client}, 'referral', '2026-03-02', 'written', '', now(), 1)"
+        )
+        assert _fails(anna, consent, "row-level security")
+        for name in ("anna", "maria"):
+            assert _rows(server.engines[name], "SELECT * FROM wc_search_stale()") == [([], 0)]
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+
+
+def test_a_note_of_another_servers_transaction_is_no_obstacle(server: Server) -> None:
+    """A dump restored onto another server brings the handovers' notes with transaction ids
+    of the old one, maybe "in the future" of the new: server setup clears them, and a note
+    left anyway is not asked about (the clean-up compares ids, it asks no status)."""
+    owner = UnitOfWork(server.owner)
+    with server.owner.engine.begin() as conn:
+        conn.execute(text("INSERT INTO wc_rls.handed_over VALUES (0, 999999999999)"))
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    uow, anna = _signed_in(server, "anna")
+    try:
+        client = people.create_person(
+            uow, anna, PersonDraft(family_name="Zukunft", given_name="Z"), True
+        ).value.id
+        draft = RecordDraft(client=ClientChoice(ClientKind.PERSON, client), opened_on=DAY,
+                            counsellor_id=_user_id(owner, "ben"))  # fmt: skip
+        assert cases.open_record(uow, anna, draft).value.id
+        server_accounts.set_up_server(server.owner.url)
+        left = _rows(server.owner.engine, "SELECT count(*) FROM wc_rls.handed_over")
+        assert left == [(0,)]
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        uow.db.dispose()
+
+
 def _race_his_new_record(server: Server, ben: int, anna: int) -> list[tuple[object, ...]]:
     """Ben's login inserts a record and waits; Anna's inserts one with its id, ON CONFLICT DO
     NOTHING (which waits for his commit); what her transaction then reads of his record."""

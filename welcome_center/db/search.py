@@ -376,13 +376,14 @@ def catch_up_stale(session: Session) -> list[int]:
         return []
     if session.execute(text("SELECT to_regproc('wc_search_stale')")).scalar() is None:
         return []
-    stale = session.execute(text("SELECT wc_search_stale()")).scalar_one()
+    stale, stamp = session.execute(text("SELECT * FROM wc_search_stale()")).one()
     if not stale:
         return []
     seen = sorted(session.scalars(select(Record.id).where(Record.id.in_(stale))))
     if seen:
         _reindex(session, seen)
-        session.execute(text("SELECT wc_search_refreshed(:ids)"), {"ids": seen})
+        refreshed = "SELECT wc_search_refreshed(:ids, :stamp)"
+        session.execute(text(refreshed), {"ids": seen, "stamp": stamp})
     return seen
 
 

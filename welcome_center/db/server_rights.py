@@ -168,14 +168,21 @@ def grants(roles: ServerRoles) -> list[str]:
 
 # Whether the connected user sees every record: the office shows all records to counsellors,
 # or the user counsels not (managers and administrators read figures, whose rows are the
-# office's), or the connection is not a desk login (the owner).
+# office's), or the connection is not a desk login (the owner). Both functions run with the
+# caller's rights and without a search_path of their own, so their tables are named with their
+# schema: a session's temporary tables come first in its search_path, and a login's own
+# temporary "office_settings" saying 'all' would otherwise have switched the rule off. They ask
+# session_user, the login that signed in: SET ROLE to a group (the list exporters', which does
+# not counsel) changes nothing.
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION wc_user_id() RETURNS integer LANGUAGE sql STABLE AS $$
-  SELECT id FROM users WHERE '{login_prefix}' || lower(username) = current_user
+  SELECT id FROM public.users
+   WHERE '{login_prefix}' || pg_catalog.lower(username) = session_user
 $$;
 CREATE OR REPLACE FUNCTION wc_sees_all() RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
-      OR NOT pg_has_role(current_user, '{counsellor}', 'MEMBER')
+  SELECT coalesce((SELECT record_visibility FROM public.office_settings WHERE id = 1), 'all')
+         <> 'own'
+      OR NOT pg_catalog.pg_has_role(session_user, '{counsellor}', 'MEMBER')
 $$;
 CREATE OR REPLACE FUNCTION wc_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT '{prefix}'::text
@@ -217,6 +224,8 @@ CREATE TABLE IF NOT EXISTS wc_rls.handed_over (
   txid bigint NOT NULL DEFAULT txid_current()
 );
 CREATE INDEX IF NOT EXISTS ix_handed_over_txid ON wc_rls.handed_over (txid);
+-- A note names a transaction of this server: after a restore onto another, none may stay.
+TRUNCATE wc_rls.handed_over;
 CREATE OR REPLACE FUNCTION wc_handed_over() RETURNS integer[] LANGUAGE sql VOLATILE
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT coalesce(array_agg(record_id), '{{}}') FROM wc_rls.handed_over
@@ -239,8 +248,13 @@ BEGIN
   IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM records WHERE id = NEW.id) THEN
     RETURN NEW;
   END IF;
-  DELETE FROM wc_rls.handed_over
-   WHERE txid <> txid_current() AND txid_status(txid) IS DISTINCT FROM 'in progress';
+  -- Once per transaction, the notes of transactions older than any still running (by the
+  -- index; rows another transaction is clearing are left to it, not waited for).
+  IF NOT EXISTS (SELECT 1 FROM wc_rls.handed_over WHERE txid = txid_current()) THEN
+    DELETE FROM wc_rls.handed_over WHERE ctid IN (
+      SELECT ctid FROM wc_rls.handed_over
+       WHERE txid < txid_snapshot_xmin(txid_current_snapshot()) FOR UPDATE SKIP LOCKED);
+  END IF;
   INSERT INTO wc_rls.handed_over (record_id) VALUES (NEW.id);
   RETURN NEW;
 END $$;
@@ -256,7 +270,12 @@ CREATE TRIGGER wc_handover BEFORE INSERT OR UPDATE OF counsellor_id, substitute_
 # wc_search_stale() names the noted records (ids only), wc_search_refreshed() takes back the
 # notes of those it wrote.
 STALE_SEARCH = """
+CREATE SEQUENCE IF NOT EXISTS wc_rls.search_stale_stamp;
 CREATE TABLE IF NOT EXISTS wc_rls.search_stale (record_id integer PRIMARY KEY);
+ALTER TABLE wc_rls.search_stale ADD COLUMN IF NOT EXISTS
+  stamp bigint NOT NULL DEFAULT nextval('wc_rls.search_stale_stamp');
+DELETE FROM wc_rls.search_stale s
+ WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = s.record_id);
 CREATE OR REPLACE FUNCTION wc_note_renamed() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -268,6 +287,9 @@ BEGIN
     RETURN NULL;
   END IF;
   SELECT id INTO uid FROM users WHERE '{login_prefix}' || lower(username) = session_user;
+  IF uid IS NULL THEN  -- not a desk's login (the owner, a superuser): it sees every record
+    RETURN NULL;
+  END IF;
   IF TG_TABLE_NAME = 'persons' THEN
     INSERT INTO wc_rls.search_stale (record_id)
     SELECT r.id FROM records r
@@ -275,7 +297,7 @@ BEGIN
             OR r.id IN (SELECT p.record_id FROM record_parties p WHERE p.person_id = NEW.id))
        AND r.counsellor_id IS DISTINCT FROM uid AND r.substitute_id IS DISTINCT FROM uid
        AND r.counsellor_id IS NOT NULL
-    ON CONFLICT DO NOTHING;
+    ON CONFLICT (record_id) DO UPDATE SET stamp = EXCLUDED.stamp;
   ELSE
     INSERT INTO wc_rls.search_stale (record_id)
     SELECT r.id FROM records r
@@ -283,7 +305,7 @@ BEGIN
             OR r.id IN (SELECT p.record_id FROM record_parties p WHERE p.organisation_id = NEW.id))
        AND r.counsellor_id IS DISTINCT FROM uid AND r.substitute_id IS DISTINCT FROM uid
        AND r.counsellor_id IS NOT NULL
-    ON CONFLICT DO NOTHING;
+    ON CONFLICT (record_id) DO UPDATE SET stamp = EXCLUDED.stamp;
   END IF;
   RETURN NULL;
 END $$;
@@ -296,13 +318,45 @@ DROP TRIGGER IF EXISTS wc_renamed ON organisations;
 CREATE TRIGGER wc_renamed AFTER UPDATE OF name, short_name ON organisations FOR EACH ROW
   WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.short_name IS DISTINCT FROM NEW.short_name)
   EXECUTE FUNCTION wc_note_renamed();
-CREATE OR REPLACE FUNCTION wc_search_stale() RETURNS integer[] LANGUAGE sql STABLE
-SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT coalesce(array_agg(record_id ORDER BY record_id), '{{}}') FROM wc_rls.search_stale
+DROP FUNCTION IF EXISTS wc_search_stale();
+DROP FUNCTION IF EXISTS wc_search_refreshed(integer[]);
+CREATE OR REPLACE FUNCTION wc_search_stale(OUT ids integer[], OUT stamp bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT coalesce(array_agg(s.record_id ORDER BY s.record_id), '{{}}'), coalesce(max(s.stamp), 0)
+    FROM wc_rls.search_stale s JOIN records r ON r.id = s.record_id
+   WHERE wc_login_sees(r.counsellor_id, r.substitute_id)
 $$;
-CREATE OR REPLACE FUNCTION wc_search_refreshed(ids integer[]) RETURNS void LANGUAGE sql
-SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  DELETE FROM wc_rls.search_stale WHERE record_id = ANY(ids)
+-- The notes of these records, as far as the caller wrote them anew: not those noted again
+-- (a later stamp) since it read them.
+CREATE OR REPLACE FUNCTION wc_search_refreshed(ids integer[], up_to bigint) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  DELETE FROM wc_rls.search_stale s USING records r
+   WHERE r.id = s.record_id AND s.record_id = ANY(ids) AND s.stamp <= up_to
+     AND wc_login_sees(r.counsellor_id, r.substitute_id)
+$$;
+REVOKE ALL ON FUNCTION wc_search_stale(), wc_search_refreshed(integer[], bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION wc_search_stale(), wc_search_refreshed(integer[], bigint)
+  TO {desk_q};
+"""
+
+# Whether the signed-in login (session_user) sees a record of this counsellor and substitute:
+# the policies' rule for the functions that run with their owner's rights. A login that may
+# not read the search index (a manager's, an administrator's who does not counsel) sees none.
+LOGIN_SEES = """
+CREATE OR REPLACE FUNCTION wc_login_sees(counsellor integer, substitute integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT has_table_privilege(session_user, 'public.record_search', 'SELECT')
+     AND (session_user = (SELECT tableowner FROM pg_tables
+                          WHERE schemaname = 'public' AND tablename = 'records')
+          OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+          OR coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all')
+             <> 'own'
+          OR NOT pg_has_role(session_user, '{counsellor}', 'MEMBER')
+          OR counsellor IS NULL
+          OR counsellor = (SELECT id FROM users
+                           WHERE '{login_prefix}' || lower(username) = session_user)
+          OR substitute = (SELECT id FROM users
+                           WHERE '{login_prefix}' || lower(username) = session_user))
 $$;
 """
 
@@ -466,6 +520,22 @@ def policy_statements(roles: ServerRoles) -> list[str]:
                     f"USING ({using})" + (" WITH CHECK (true)" if (table, verb) in _GIVEN else "")
                 )
         out.append(f"DROP POLICY IF EXISTS wc_insert ON {table}")
+        check = next((u for n, to, u in policies if n == "wc_seen"), "true")
+        if table not in INSERT_AS_SEEN:
+            check = "true"
         out.append(f"CREATE POLICY wc_insert ON {table} FOR INSERT TO {quote(roles.desk)} "
-                   "WITH CHECK (true)")  # fmt: skip
+                   f"WITH CHECK ({check})")  # fmt: skip
     return out
+
+
+# Tables whose new rows must hang on what the login sees, as their rows to read do: a consent
+# or a residence title of a colleague's client, a consultation on his record would otherwise
+# be written blind (and a refused foreign key would tell whether an id exists). A record, a
+# person and an organisation may be new to everyone (a record opened for a colleague: the
+# records' trigger, HANDOVERS), the audit log takes every login's entries.
+INSERT_AS_SEEN = frozenset({
+    "record_topics", "record_services", "record_parties", "consultations", "referrals",
+    "follow_ups", "documents", "recognition_procedures", "record_months", "record_search",
+    "contact_persons", "person_name_keys", "residence_titles", "consents",
+    "consultation_topics",
+})  # fmt: skip

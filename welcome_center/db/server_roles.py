@@ -318,6 +318,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON wc_record_clients, wc_record_parties TO "
                          f"{quote(roles.desk)}")  # fmt: skip
     _script(conn, server_rights.HANDOVERS.format(**names))
+    _script(conn, server_rights.LOGIN_SEES.format(**names))
     _script(conn, server_rights.STALE_SEARCH.format(**names))
     _script(conn, server_rights.SEARCH_FUNCTION.format(**names))
     for statement in server_rights.policy_statements(roles):
