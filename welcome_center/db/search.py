@@ -32,6 +32,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from welcome_center.db import activity, bulk, name_keys, server_search
@@ -220,22 +221,23 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-_THROUGH = "wc_search_through_function"
+# The engine's execution option that says its connections search through ``wc_search_ids``:
+# set at a desk's sign-in on a team server (services/server_accounts.py, open_signed_in),
+# where row-level security applies to the login and ``server setup`` made the function. An
+# option, not a question to the server: a search's first page is three round trips.
+THROUGH_FUNCTION = "wc_search_through_function"
 
 
 def _through_function(session: Session) -> bool:
-    """Whether this server connection searches through ``wc_search_ids``: row-level security
-    applies to it on the index table, and ``server setup`` made the function. Asked once per
-    connection (kept with it in the pool)."""
-    info = session.connection().info
-    found = info.get(_THROUGH)
-    if found is None:
-        ask = (
-            "SELECT row_security_active('record_search')"
-            " AND to_regproc('wc_search_ids') IS NOT NULL"
-        )
-        found = info[_THROUGH] = bool(session.execute(text(ask)).scalar())
-    return bool(found)
+    """Whether this server connection searches through ``wc_search_ids``."""
+    return bool(session.get_bind().get_execution_options().get(THROUGH_FUNCTION, False))
+
+
+def searches_through_function(conn: Connection) -> bool:
+    """Asked once at sign-in: whether row-level security applies to this login on the index
+    table and ``server setup`` made ``wc_search_ids``."""
+    ask = "SELECT row_security_active('record_search') AND to_regproc('wc_search_ids') IS NOT NULL"
+    return bool(conn.execute(text(ask)).scalar())
 
 
 def _server_sql(user_text: str) -> tuple[str, dict[str, object]] | None:

@@ -91,7 +91,7 @@ def open_signed_in(url: str, backup_dir: Path | None, username: str, password: s
     login's one message; the server did the checking."""
     signed_in = login_url(url, username.strip(), password)
     try:
-        return open_database(signed_in, backup_dir)
+        db = open_database(signed_in, backup_dir)
     except DomainError as exc:
         refused = str(exc.__cause__ or "")
         if "password authentication failed" in refused or "not permitted to log in" in refused:
@@ -113,6 +113,14 @@ def open_signed_in(url: str, backup_dir: Path | None, username: str, password: s
                 )
             ) from exc
         raise
+    try:  # its searches through the server's search function (db/search.py)
+        with db.engine.connect() as conn:
+            if db_search.searches_through_function(conn):
+                db.engine.update_execution_options(**{db_search.THROUGH_FUNCTION: True})
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 def _behind(url: str) -> bool:
