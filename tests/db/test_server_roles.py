@@ -792,6 +792,24 @@ def test_in_an_own_records_office_a_login_cannot_switch_the_rule_off(server: Ser
         settings.update_settings(owner, SYSTEM, record_visibility="all")
 
 
+def test_a_list_exporter_sees_on_her_login_what_the_desk_shows_her(server: Server) -> None:
+    """A user who exports lists and does not counsel: where the office shows own records, the
+    desk shows her the records nobody is assigned to; her login reads no more."""
+    owner = UnitOfWork(server.owner)
+    users.add_user(owner, SYSTEM, "lisa", PASSWORD, Role.LIST_EXPORT, "Lisa Liste")
+    lisa = create_engine(server_accounts.login_url(server.url, "lisa", PASSWORD))
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    try:
+        nobodys = _rows(
+            server.owner.engine, "SELECT count(*) FROM records WHERE counsellor_id IS NULL"
+        )
+        assert _rows(lisa, "SELECT count(*) FROM records") == nobodys
+        assert _rows(lisa, "SELECT * FROM wc_search_ids('brandt:*')") == []
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
+        lisa.dispose()
+
+
 def test_a_note_of_another_servers_transaction_is_no_obstacle(server: Server) -> None:
     """A dump restored onto another server brings the handovers' notes with transaction ids
     of the old one, maybe "in the future" of the new: server setup clears them, and a note

@@ -167,8 +167,10 @@ def grants(roles: ServerRoles) -> list[str]:
 # --- row-level security ----------------------------------------------------------------------
 
 # Whether the connected user sees every record: the office shows all records to counsellors,
-# or the user counsels not (managers and administrators read figures, whose rows are the
-# office's), or the connection is not a desk login (the owner). Both functions run with the
+# or the user reads no case content (managers and administrators read figures, whose rows are
+# the office's), or the connection is not a desk login (the owner). A list exporter who does
+# not counsel sees, where the office shows own records, what the desk shows her: the records
+# nobody is assigned to (and her own, if any). Both functions run with the
 # caller's rights and without a search_path of their own, so their tables are named with their
 # schema: a session's temporary tables come first in its search_path, and a login's own
 # temporary "office_settings" saying 'all' would otherwise have switched the rule off. They ask
@@ -182,7 +184,8 @@ $$;
 CREATE OR REPLACE FUNCTION wc_sees_all() RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT coalesce((SELECT record_visibility FROM public.office_settings WHERE id = 1), 'all')
          <> 'own'
-      OR NOT pg_catalog.pg_has_role(session_user, '{counsellor}', 'MEMBER')
+      OR NOT (pg_catalog.pg_has_role(session_user, '{counsellor}', 'MEMBER')
+              OR pg_catalog.pg_has_role(session_user, '{list_export}', 'MEMBER'))
 $$;
 CREATE OR REPLACE FUNCTION wc_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT '{prefix}'::text
@@ -351,7 +354,8 @@ RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, p
           OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
           OR coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all')
              <> 'own'
-          OR NOT pg_has_role(session_user, '{counsellor}', 'MEMBER')
+          OR NOT (pg_has_role(session_user, '{counsellor}', 'MEMBER')
+                  OR pg_has_role(session_user, '{list_export}', 'MEMBER'))
           OR counsellor IS NULL
           OR counsellor = (SELECT id FROM users
                            WHERE '{login_prefix}' || lower(username) = session_user)
@@ -378,7 +382,8 @@ BEGIN
     RAISE EXCEPTION 'permission denied for table record_search' USING ERRCODE = '42501';
   END IF;
   IF coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
-     OR NOT pg_has_role(session_user, '{counsellor}', 'MEMBER') THEN
+     OR NOT (pg_has_role(session_user, '{counsellor}', 'MEMBER')
+             OR pg_has_role(session_user, '{list_export}', 'MEMBER')) THEN
     RETURN QUERY SELECT s.rowid FROM record_search s WHERE s.doc @@ q;
     RETURN;
   END IF;

@@ -306,6 +306,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
         "prefix": roles.prefix,
         "login_prefix": roles.login(""),
         "counsellor": roles.group(Role.COUNSELLOR),
+        "list_export": roles.group(Role.LIST_EXPORT),
         "admin": roles.group(Role.ADMIN),
         "admin_q": quote(roles.group(Role.ADMIN)),
         "desk": roles.desk,
