@@ -121,7 +121,7 @@ def _unnest(
     array per column, values converted as for COPY (a statement of a few placeholders, where
     a multi-row VALUES list has one per value for the driver to read through)."""
     dialect = session.get_bind().dialect
-    keys = [c.name for c in table.c if c.name in rows[0] or c.name in default]
+    keys = _columns(table, rows, default)
     quote = dialect.identifier_preparer.quote
     arrays = []
     params: dict[str, list[Any]] = {}
@@ -147,7 +147,7 @@ def _copy(
     """PostgreSQL: the rows through ``COPY ... FROM STDIN`` on the session's own connection (in
     its transaction), values converted by the columns' bind processors as an INSERT would; the
     columns the rows leave out without a default of ours get the server's (the ids)."""
-    keys = [c.name for c in table.c if c.name in rows[0] or c.name in default]
+    keys = _columns(table, rows, default)
     convert = [_converter(table, k, session) for k in keys]
     columns = ", ".join(session.get_bind().dialect.identifier_preparer.quote(k) for k in keys)
     name = session.get_bind().dialect.identifier_preparer.format_table(table)
@@ -156,6 +156,12 @@ def _copy(
         for row in rows:
             values = [row.get(k, scalar.get(k)) for k in keys]
             copy.write_row([f(v) if f else v for f, v in zip(convert, values, strict=True)])
+
+
+def _columns(table: Table, rows: Sequence[Row], default: Mapping[str, Any]) -> list[str]:
+    """The columns a bulk insert writes: those the rows give and those with a default of ours
+    (the others get the server's, the ids)."""
+    return [c.name for c in table.c if c.name in rows[0] or c.name in default]
 
 
 def _converter(table: Table, key: str, session: Session) -> Callable[[Any], Any] | None:

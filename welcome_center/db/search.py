@@ -203,7 +203,7 @@ def matching_sql(
 ) -> tuple[str, dict[str, object]] | None:
     """The SQL text and parameters that select the matching record ids (the dialect's way).
     On a team server a login under row-level security asks ``wc_search_ids``
-    (server_rights.SEARCH_FUNCTION), for the index; ``estimate``: the plain query on the
+    (server_functions.SEARCH_FUNCTION), for the index; ``estimate``: the plain query on the
     table, whose plan carries the planner's estimate of the matches (:func:`walk_plan`)."""
     if not _is_sqlite(session):
         found = _server_sql(user_text)
@@ -372,7 +372,7 @@ def _delete_entries(session: Session, ids: Sequence[int]) -> None:
 
 def catch_up_stale(session: Session) -> list[int]:
     """On a team server (``server setup``): write anew the entries of the records whose client
-    or party a login that does not see them renamed (server_rights.STALE_SEARCH), those of them
+    or party a login that does not see them renamed (server_functions.STALE_SEARCH), those of them
     that this session sees; returns their ids. Elsewhere nothing is ever left stale: []."""
     if _is_sqlite(session):
         return []

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from welcome_center.db import server_rights
+from welcome_center.db import server_functions, server_rights
 from welcome_center.db.server_rights import quote
 from welcome_center.domain.enums import Role
 
@@ -318,10 +318,10 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     _script(conn, server_rights.IN_NO_RECORD)
     conn.exec_driver_sql(f"GRANT SELECT ON wc_record_clients, wc_record_parties TO "
                          f"{quote(roles.desk)}")  # fmt: skip
-    _script(conn, server_rights.HANDOVERS.format(**names))
-    _script(conn, server_rights.LOGIN_SEES.format(**names))
-    _script(conn, server_rights.STALE_SEARCH.format(**names))
-    _script(conn, server_rights.SEARCH_FUNCTION.format(**names))
+    _script(conn, server_functions.HANDOVERS.format(**names))
+    _script(conn, server_functions.LOGIN_SEES.format(**names))
+    _script(conn, server_functions.STALE_SEARCH.format(**names))
+    _script(conn, server_functions.SEARCH_FUNCTION.format(**names))
     for statement in server_rights.policy_statements(roles):
         conn.exec_driver_sql(statement)
     make_figure_views(conn, roles)

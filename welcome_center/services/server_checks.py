@@ -185,7 +185,7 @@ def search_index_problems(conn: Connection) -> list[str]:
 
 
 def _waiting(conn: Connection) -> set[int]:
-    """The records whose search entries wait for a desk that sees them (server_rights,
+    """The records whose search entries wait for a desk that sees them (server_functions,
     STALE_SEARCH); none where the server was not set up."""
     if conn.execute(text("SELECT to_regclass('wc_rls.search_stale')")).scalar() is None:
         return set()
