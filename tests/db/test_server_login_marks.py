@@ -60,8 +60,10 @@ def reader_owned_url() -> Iterator[str]:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}" OWNER {quote(owner)}')
         yield url
     finally:
+        from tests.db.test_server_roles import _drop  # waits out a login's lingering process
+
+        _drop(admin, name, roles)
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             server_roles.drop_office_roles(conn, roles)
             conn.exec_driver_sql(f"DROP ROLE IF EXISTS {quote(owner)}")
         admin.dispose()
