@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from benchmarks._result import now_ms
+from benchmarks._result import disk_wait_ms, now_ms
 from welcome_center.services.context import Actor, UnitOfWork
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -87,35 +87,29 @@ class Desk:
         for name, original in self._boxes.items():
             setattr(QMessageBox, name, original)
 
-    def scroll(self) -> tuple[list[float], list[int]]:
-        """Milliseconds of each page step from the top of the whole list to its bottom, each
-        step repainted, and the blocks of lines each step read."""
-        steps: list[float] = []
-        loads: list[int] = []
-        self.scroll_to_top()
-        while (step := self.scroll_step()) is not None:
-            steps.append(step[0])
-            loads.append(step[1])
-        return steps, loads
-
     def scroll_to_top(self) -> None:
         self.page.reset_filters()
         self.page.table.verticalScrollBar().setValue(0)
         self.page.table.viewport().repaint()
 
-    def scroll_step(self) -> tuple[float, int] | None:
-        """One page step down, repainted: its milliseconds and the blocks of lines it read;
-        None at the bottom."""
+    def scroll_step(self) -> tuple[float, int, float | None] | None:
+        """One page step down, repainted: its milliseconds, the blocks of lines it read and the
+        milliseconds the machine waited for the disk meanwhile (None where unknown); None at
+        the bottom."""
         table = self.page.table
         bar = table.verticalScrollBar()
         if bar.value() >= bar.maximum():
             return None
         value = min(bar.maximum(), bar.value() + bar.pageStep())
         blocks = self.page.model.blocks_read
+        waited = disk_wait_ms()
         start = now_ms()
         bar.setValue(value)
         table.viewport().repaint()
-        return now_ms() - start, self.page.model.blocks_read - blocks
+        elapsed = now_ms() - start
+        after = disk_wait_ms()
+        disk = None if waited is None or after is None else after - waited
+        return elapsed, self.page.model.blocks_read - blocks, disk
 
     def search(self, text: str) -> float:
         """Milliseconds from a search text to the repainted list of its first matches (without

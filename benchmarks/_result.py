@@ -17,6 +17,18 @@ def now_ms() -> float:
     return time.perf_counter() * 1000
 
 
+def disk_wait_ms() -> float | None:
+    """The machine's time so far in which a core waited for the disk (all cores, milliseconds;
+    Linux's /proc/stat), None where there is none. A step during which it grew waited for a
+    read of its own or shared the disk with another's."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()  # cpu user nice system idle iowait ...
+    except OSError:
+        return None
+    return int(fields[5]) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 

@@ -220,8 +220,10 @@ class Run:
             for desk in desks.values():
                 desk.close()
         for side in self.sides:
-            times, loads = steps[side.name]
+            times, loads, waits = steps[side.name]
             plain = [ms for ms, load in zip(times, loads, strict=True) if not load]
+            slowest = times.index(max(times))
+            calm = [ms for ms, wait in zip(times, waits, strict=True) if wait == 0]
             side.add(Measure(
                 "scroll_max_step", "scrolling the whole list: slowest page step",
                 max(times), None, at_most(50),
@@ -229,14 +231,27 @@ class Run:
                        "steps": len(times), "blocks_read": sum(loads),
                        "max_step_without_block_read_ms": max(plain, default=0.0),
                        "median_step_with_block_read_ms": median(
-                           [ms for ms, ld in zip(times, loads, strict=True) if ld] or [0.0])},
+                           [ms for ms, ld in zip(times, loads, strict=True) if ld] or [0.0]),
+                       # the machine's cores waited for the disk during these steps (Linux)
+                       "slowest_step_disk_wait_ms": waits[slowest],
+                       "steps_with_disk_wait": sum(1 for w in waits if w),
+                       "max_step_without_disk_wait_ms": max(calm) if calm else None},
             ))  # fmt: skip
+            if waits[slowest]:
+                say(f"    (the machine waited {waits[slowest]:,.0f} ms for the disk in that step; "
+                    f"{sum(1 for w in waits if w)} of {len(times):,} steps waited; the slowest "
+                    f"without: {max(calm, default=0.0):,.1f} ms)")  # fmt: skip
         self.search(queries, page_times, total_times)
         self.open_record(windows)
 
-    def _scroll(self, desks: dict[str, Any]) -> dict[str, tuple[list[float], list[int]]]:
-        """Every desk scrolled from top to bottom, a page step of each in turn."""
-        steps: dict[str, tuple[list[float], list[int]]] = {k: ([], []) for k in desks}
+    def _scroll(
+        self, desks: dict[str, Any]
+    ) -> dict[str, tuple[list[float], list[int], list[float | None]]]:
+        """Every desk scrolled from top to bottom, a page step of each in turn: each step's
+        milliseconds, blocks read and the machine's wait for the disk meanwhile."""
+        steps: dict[str, tuple[list[float], list[int], list[float | None]]] = {
+            k: ([], [], []) for k in desks
+        }
         for desk in desks.values():
             desk.scroll_to_top()
         names = list(desks)
@@ -246,8 +261,10 @@ class Run:
                 if step is None:
                     names.remove(name)
                 else:
-                    steps[name][0].append(step[0])
-                    steps[name][1].append(step[1])
+                    times, loads, waits = steps[name]
+                    times.append(step[0])
+                    loads.append(step[1])
+                    waits.append(step[2])
             names.reverse()  # neither always goes first
         return steps
 

@@ -51,6 +51,12 @@ def test_benchmark_run_writes_every_measure(tmp_path: Path) -> None:
             assert m["met"] in (True, False, None), m
         for name in ("cold_start", "search_p95", "statistics_month", "peak_memory"):
             assert by_name[name]["baseline"] > 0  # measured in the same run
+        scroll = by_name["scroll_max_step"]  # with the machine's wait for the disk, on Linux
+        assert scroll["steps_with_disk_wait"] <= scroll["steps"]
+        if sys.platform == "linux":
+            assert scroll["slowest_step_disk_wait_ms"] >= 0
+            calm = scroll["max_step_without_disk_wait_ms"]
+            assert calm is None or 0 < calm <= scroll["value_ms"] + 0.001  # value rounded
     ratios = encrypted["ratio_to_plain"]
     assert ratios.keys() == MEASURES
     assert all(r > 0 for r in ratios.values()), ratios
