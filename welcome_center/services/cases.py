@@ -399,6 +399,15 @@ def get_record(uow: UnitOfWork, actor: Actor, record_id: int) -> RecordDetails:
         return record_views.details(s, r)
 
 
+def is_seen(uow: UnitOfWork, actor: Actor, record_id: int) -> bool:
+    """Whether the record exists and the actor sees it: in an office of own records one given
+    to a colleague is not seen any more (need to know), nor is a deleted one."""
+    actor.require(Permission.WORK_RECORDS)
+    with uow.read() as s:
+        seen = select(Record.id).where(Record.id == record_id, visibility.visible_records(s, actor))
+        return s.scalar(seen) is not None
+
+
 def has_records(uow: UnitOfWork, actor: Actor, client: ClientChoice) -> bool:
     """Whether a person or organisation is the client of a record already: a contact with
     them now is a follow-up contact, not their first (the quick enquiry's preselection)."""

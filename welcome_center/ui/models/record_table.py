@@ -75,6 +75,12 @@ class RecordTableModel(QAbstractTableModel):
         self._headers = [_("Number"), _("Kind"), _("Status"), _("Client"), _("Opened"),
                          _("Counsellor"), _("Topics")]  # fmt: skip
         self.blocks_read = 0  # how many blocks were fetched (tests and benchmarks read it)
+        # Listed records whose lines were not read: given away or deleted since the ids were.
+        self._gone: set[int] = set()
+        self._gone_timer = QTimer(self)
+        self._gone_timer.setSingleShot(True)
+        self._gone_timer.setInterval(0)  # after the painting that read the block
+        self._gone_timer.timeout.connect(self._drop_gone)
 
     # -- the query ---------------------------------------------------------------------------
 
@@ -244,11 +250,31 @@ class RecordTableModel(QAbstractTableModel):
         ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
         by_id = {r.id: self._line(r) for r in rows}
         block = [by_id.get(rid, ("",) * len(_SORT_KEYS)) for rid in ids]
+        gone = [rid for rid in ids if rid not in by_id]
+        if gone:
+            self._gone.update(gone)
+            self._gone_timer.start()
         self._blocks[number] = block
         self.blocks_read += 1
         while len(self._blocks) > CACHED_BLOCKS:
             self._blocks.popitem(last=False)
         return block
+
+    def _drop_gone(self) -> None:
+        """Records whose lines were not read any more leave the list instead of showing as
+        empty lines: given to a colleague where counsellors see only their own records, or
+        deleted (merged, anonymised away) on another desk since the list's ids were read."""
+        gone, self._gone = self._gone, set()
+        rows = [row for row, rid in enumerate(self.ids) if rid in gone]
+        for row in reversed(rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.ids[row]
+            self.endRemoveRows()
+        if rows:
+            self._blocks.clear()  # the lines below moved up: read again as they are painted
+            if self.total is not None:
+                self.total = max(0, self.total - len(rows))
+                self.total_known.emit(self.total)
 
     def _line(self, r: RecordSummary) -> tuple[str, ...]:
         status = label(r.status)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -94,6 +95,7 @@ class RecordWindow(QMainWindow):
         self._save_again = False
         self._base: Texts | None = None  # what the overview's fields showed as loaded
         self._listening = False
+        self._unseen = False  # given to a colleague or deleted: no longer the user's to see
         self._build()
         self._actions()
         self._keys = _KeepWindowKeys(self)
@@ -202,6 +204,9 @@ class RecordWindow(QMainWindow):
         d = self.details
         if d is None:
             return False
+        if self._unseen:
+            self.ops.status.emit(_("This record is no longer shown to you: nothing is saved."))
+            return False
         if not dates_ok(self.overview):
             return False
         self._saving_overview = True
@@ -298,8 +303,11 @@ class RecordWindow(QMainWindow):
         version read; a conflict of the overview's save shows both versions
         (:meth:`resolve_conflict`), one of the other writes offers to reload. The result is
         shown at once."""
+        before = self.details
         saved = self.ops.write(self, call, errors=errors, on_conflict=self.reload, done=done)
         if saved is not None:
+            if self._given_away(before, saved.value):
+                return saved
             if own_overview:
                 self._show(saved.value)
             else:
@@ -420,10 +428,13 @@ class RecordWindow(QMainWindow):
 
     def _on_changed(self, changes: Changes, initiator: object = None) -> None:
         d = self.details
-        if initiator is self or d is None:  # this window's own write: its result is shown
+        if initiator is self or d is None or self._unseen:  # own write: its result is shown
             return
         person = d.client.id if d.client and d.client.kind is ClientKind.PERSON else None
         if self.record_id in changes.records or (person is not None and person in changes.persons):
+            if not self._still_seen():
+                self._no_longer_seen(remote=getattr(initiator, "is_remote", False))
+                return
             fresh = self.ops.read(
                 self, lambda uow, actor: cases.get_record(uow, actor, self.record_id)
             )
@@ -448,8 +459,71 @@ class RecordWindow(QMainWindow):
         self.notice_ok.show()
         self.notice.show()
 
+    # -- a record the user no longer sees ------------------------------------------------------
+
+    def _still_seen(self) -> bool:
+        """Whether the record is still there for this user (a failed read counts as seen: its
+        error has been shown)."""
+        rid = self.record_id
+        return self.ops.read(self, lambda uow, actor: cases.is_seen(uow, actor, rid)) is not False
+
+    def _given_away(self, before: RecordDetails | None, d: RecordDetails) -> bool:
+        """After a save of this window that changed the counsellor or the substitute: where
+        counsellors see only their own records, one given to a colleague is not the user's to
+        see any more; the window says whose it is now and closes."""
+        if before is None or (before.counsellor_id, before.substitute_id) == (
+            d.counsellor_id,
+            d.substitute_id,
+        ):
+            return False
+        if self._still_seen():
+            return False
+        self._show(d)  # saved: no input is left
+        self._close_unseen(
+            _(
+                "%(number)s is now %(name)s's record. In this office counsellors see only their "
+                "own records, so its window closes."
+            )
+            % {"number": d.number, "name": d.counsellor or _("a colleague")}
+        )
+        return True
+
+    def _no_longer_seen(self, remote: bool) -> None:
+        """Someone gave the record to a colleague, or deleted it: it is not shown to this user
+        any more. Without input the window closes; with input it stays, so that the user can
+        copy what was typed, and says that nothing can be saved to it."""
+        number = self.details.number if self.details else ""
+        text = (
+            _(
+                "%(number)s was given to a colleague or deleted on another desk: it is no longer "
+                "shown to you."
+            )
+            if remote
+            else _("%(number)s was given to a colleague or deleted: it is no longer shown to you.")
+        ) % {"number": number}
+        if not self.has_unsaved():
+            self._close_unseen(text)
+            return
+        self._unseen = True
+        self._listen(False)
+        self.notice_text.setText(
+            text
+            + " "
+            + _("What you typed cannot be saved to it: copy what you need, then close the window.")
+        )
+        for button in (self.notice_compare, self.notice_reload, self.notice_ok):
+            button.hide()
+        self.notice.show()
+
+    def _close_unseen(self, text: str) -> None:
+        self._unseen = True
+        self._listen(False)
+        self.ops.status.emit(text)
+        QMessageBox.information(self, _("Record closed"), text)
+        self.close()
+
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._listening:  # shown again after closing: catch up
+        if not self._listening and not self._unseen:  # shown again after closing: catch up
             self._listen(True)
             self.reload()
         super().showEvent(event)
@@ -463,6 +537,13 @@ class RecordWindow(QMainWindow):
         self.closed.emit(self.record_id)
 
     def _may_close(self) -> bool:
+        if self._unseen:
+            return confirm(
+                self,
+                _("Close the record?"),
+                _("What you typed in the overview cannot be saved any more. Close and discard it?"),
+                yes=_("Close and &discard"),
+            )
         answer = ask_unsaved(
             self,
             _("The overview of %(number)s has changes that are not saved. Save them?")
