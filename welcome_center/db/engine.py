@@ -84,6 +84,12 @@ class Database:
     def is_encrypted(self) -> bool:
         return self.keyring is not None
 
+    def update_execution_options(self, **options: object) -> None:
+        """Set execution options on both the readers' and the writers' engine (the writers'
+        is a copy of the engine's options made when the database was opened)."""
+        self.engine.update_execution_options(**options)
+        self.writer.kw["bind"].update_execution_options(**options)
+
     @property
     def key(self) -> bytes | None:
         """The data key of an encrypted file (None for a plain file or a server)."""

@@ -233,11 +233,26 @@ def _through_function(session: Session) -> bool:
     return bool(session.get_bind().get_execution_options().get(THROUGH_FUNCTION, False))
 
 
-def searches_through_function(conn: Connection) -> bool:
-    """Asked once at sign-in: whether row-level security applies to this login on the index
-    table and ``server setup`` made ``wc_search_ids``."""
-    ask = "SELECT row_security_active('record_search') AND to_regproc('wc_search_ids') IS NOT NULL"
-    return bool(conn.execute(text(ask)).scalar())
+# Likewise for the client lookup's persons: ``wc_person_lookup`` (server_functions.PERSON_LOOKUP).
+LOOKUP_THROUGH_FUNCTION = "wc_lookup_through_function"
+
+
+def looks_up_through_function(session: Session) -> bool:
+    """Whether this server connection finds a client lookup's persons through
+    ``wc_person_lookup``."""
+    return bool(session.get_bind().get_execution_options().get(LOOKUP_THROUGH_FUNCTION, False))
+
+
+def through_functions(conn: Connection) -> dict[str, bool]:
+    """Asked once at sign-in, as the engine's execution options: whether row-level security
+    applies to this login on the index table and on the persons, and ``server setup`` made the
+    functions that answer for them (a server set up by an older program has not the newer)."""
+    ask = (
+        "SELECT row_security_active('record_search') AND to_regproc('wc_search_ids') IS NOT NULL,"
+        " row_security_active('persons') AND to_regproc('wc_person_lookup') IS NOT NULL"
+    )
+    search, lookup = conn.execute(text(ask)).one()
+    return {THROUGH_FUNCTION: bool(search), LOOKUP_THROUGH_FUNCTION: bool(lookup)}
 
 
 def _server_sql(user_text: str) -> tuple[str, dict[str, object]] | None:

@@ -322,6 +322,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     _script(conn, server_functions.LOGIN_SEES.format(**names))
     _script(conn, server_functions.STALE_SEARCH.format(**names))
     _script(conn, server_functions.SEARCH_FUNCTION.format(**names))
+    _script(conn, server_functions.CLIENT_LOOKUP.format(**names))
     for statement in server_rights.policy_statements(roles):
         conn.exec_driver_sql(statement)
     make_figure_views(conn, roles)

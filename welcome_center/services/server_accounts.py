@@ -113,10 +113,9 @@ def open_signed_in(url: str, backup_dir: Path | None, username: str, password: s
                 )
             ) from exc
         raise
-    try:  # its searches through the server's search function (db/search.py)
+    try:  # its searches through the server's functions (db/search.py)
         with db.engine.connect() as conn:
-            if db_search.searches_through_function(conn):
-                db.engine.update_execution_options(**{db_search.THROUGH_FUNCTION: True})
+            db.update_execution_options(**db_search.through_functions(conn))
     except BaseException:
         db.dispose()
         raise
