@@ -519,7 +519,7 @@ class RecordWindow(QMainWindow):
         self._unseen = True
         self._listen(False)
         self.ops.status.emit(text)
-        QMessageBox.information(self, _("Record closed"), text)
+        QMessageBox.information(self, _("Record no longer shown"), text)
         self.close()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -540,7 +540,7 @@ class RecordWindow(QMainWindow):
         if self._unseen:
             return confirm(
                 self,
-                _("Close the record?"),
+                _("Close the window?"),
                 _("What you typed in the overview cannot be saved any more. Close and discard it?"),
                 yes=_("Close and &discard"),
             )
