@@ -943,12 +943,37 @@ def test_a_login_looks_clients_up_through_the_server_and_finds_what_it_sees(
             for typed, found in expected.items():
                 assert names(uow, actor, typed) == found, (name, typed)
                 assert names(owner, actor, typed) == found  # the services' rule, the same
-        ask = "SELECT * FROM wc_person_lookup(ARRAY['%brandt%'], 20)"
-        assert _rows(server.engines["anna"], ask) == []
+        # The functions' own rule, asked directly (the desk's lookup above passes the
+        # policies a second time): each login's ids are the ones the services' rule gives
+        # the same user, organisations with the partners, a colleague's client left out.
+        ben = logins["ben"][1]
+        theirs = people.create_organisation(
+            owner, ben, OrganisationDraft(name="Brandt Bau GmbH", kind=OrganisationKind.COMPANY),
+            True,
+        ).value.id  # fmt: skip
+        cases.open_record(owner, ben, RecordDraft(
+            client=ClientChoice(ClientKind.ORGANISATION, theirs), opened_on=DAY))  # fmt: skip
+        for name, word in (("anna", "brandt"), ("ben", "brandt"), ("anna", "a"), ("ben", "e")):
+            actor = logins[name][1]
+            by_rule = people.search_clients(owner, actor, word, limit=50)
+            lookups = (("wc_person_lookup", ClientKind.PERSON),
+                       ("wc_organisation_lookup", ClientKind.ORGANISATION))  # fmt: skip
+            for function, kind in lookups:
+                asked = f"SELECT * FROM {function}(ARRAY['{word}'], 50)"  # noqa: S608
+                expected = [h.ref.id for h in by_rule if h.ref.kind is kind]
+                assert [r[0] for r in _rows(server.engines[name], asked)] == expected, asked
+        assert names(anna_uow, anna, "Brandt") == []
+        assert names(logins["ben"][0], ben, "Brandt") == ["Brandt, X", "Brandt Bau GmbH"]
+        # Words, not patterns: a trailing escape character could fail only where the text
+        # before it matched, on rows the rule hides, and tell them.
+        probe = "SELECT * FROM wc_person_lookup(ARRAY['brandt\\'], 5)"
+        assert _rows(server.engines["anna"], probe) == []
+        assert _rows(server.engines["anna"], "SELECT * FROM wc_person_lookup(ARRAY['%'], 5)") == []
+        ask = "SELECT * FROM wc_person_lookup(ARRAY['brandt'], 20)"
         assert _rows(server.engines["ben"], ask) == [(server.ids["b_person"],)]
         for name in ("maria", "olga"):  # a manager; an administrator who does not counsel
             assert _refused(server.engines[name], ask)
-            orgs = "SELECT * FROM wc_organisation_lookup(ARRAY['%niemand%'], 20)"
+            orgs = "SELECT * FROM wc_organisation_lookup(ARRAY['niemand'], 20)"
             assert _refused(server.engines[name], orgs)
     finally:
         settings.update_settings(owner, SYSTEM, record_visibility="all")

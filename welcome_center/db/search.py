@@ -233,13 +233,14 @@ def _through_function(session: Session) -> bool:
     return bool(session.get_bind().get_execution_options().get(THROUGH_FUNCTION, False))
 
 
-# Likewise for the client lookup's persons: ``wc_person_lookup`` (server_functions.PERSON_LOOKUP).
+# Likewise for the client lookup: ``wc_person_lookup`` and ``wc_organisation_lookup``
+# (server_functions.CLIENT_LOOKUP).
 LOOKUP_THROUGH_FUNCTION = "wc_lookup_through_function"
 
 
 def looks_up_through_function(session: Session) -> bool:
-    """Whether this server connection finds a client lookup's persons through
-    ``wc_person_lookup``."""
+    """Whether this server connection finds a client lookup's persons and organisations
+    through ``wc_person_lookup`` and ``wc_organisation_lookup``."""
     return bool(session.get_bind().get_execution_options().get(LOOKUP_THROUGH_FUNCTION, False))
 
 
@@ -250,6 +251,7 @@ def through_functions(conn: Connection) -> dict[str, bool]:
     ask = (
         "SELECT row_security_active('record_search') AND to_regproc('wc_search_ids') IS NOT NULL,"
         " row_security_active('persons') AND to_regproc('wc_person_lookup') IS NOT NULL"
+        " AND to_regproc('wc_organisation_lookup') IS NOT NULL"
     )
     search, lookup = conn.execute(text(ask)).one()
     return {THROUGH_FUNCTION: bool(search), LOOKUP_THROUGH_FUNCTION: bool(lookup)}

@@ -203,15 +203,22 @@ _SEEN_CLIENT = """
           OR (NOT EXISTS (SELECT 1 FROM records r WHERE r.{client} = t.id)
               AND NOT EXISTS (SELECT 1 FROM record_parties rp WHERE rp.{party} = t.id)){more})"""
 _LOOKUP = """
-CREATE OR REPLACE FUNCTION {name}(patterns text[], lim integer)
+CREATE OR REPLACE FUNCTION {name}(words text[], lim integer)
 RETURNS SETOF integer LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 20
 SET search_path = public, pg_temp AS $$
 DECLARE
   uid integer;
+  patterns text[];
 BEGIN
   IF NOT has_table_privilege(session_user, 'persons', 'SELECT') THEN
     RAISE EXCEPTION 'permission denied for table persons' USING ERRCODE = '42501';
   END IF;
+  -- Each word a pattern of its own characters: a pattern of the caller's could fail on the
+  -- rows the rule hides (one ending in the escape character fails only where the text before
+  -- it matched), and tell them so.
+  SELECT coalesce(array_agg('%' || replace(replace(replace(w, '\\', '\\\\'), '%', '\\%'),
+                                           '_', '\\_') || '%'), ARRAY[]::text[])
+    INTO patterns FROM unnest(words) AS w;
   IF coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') <> 'own'
      OR NOT (pg_has_role(session_user, '{{counsellor}}', 'MEMBER')
              OR pg_has_role(session_user, '{{list_export}}', 'MEMBER')) THEN

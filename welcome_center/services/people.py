@@ -600,9 +600,10 @@ def search_clients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 20) ->
 
 
 def _looked_up(model: Any, function: str, words: list[str], limit: int) -> Select[Any]:
-    """The persons or organisations that a server's lookup function finds for ``words``."""
-    patterns = bindparam("patterns", [_contains(w) for w in words], type_=ARRAY(String))
-    found = getattr(func, function)(patterns, limit).table_valued("id").render_derived("found")
+    """The persons or organisations that a server's lookup function finds for ``words`` (it
+    makes the patterns itself: the function takes words, each character literal)."""
+    typed = bindparam("words", list(words), type_=ARRAY(String))
+    found = getattr(func, function)(typed, limit).table_valued("id").render_derived("found")
     return select(model).where(model.id.in_(select(found.c.id)))
 
 

@@ -94,6 +94,8 @@ class RecordTableModel(QAbstractTableModel):
         a common word shows as fast as a rare one."""
         self._generation += 1
         self._count_timer.stop()
+        self._gone_timer.stop()
+        self._gone.clear()
         same = query == self.query
         first: list[RecordSummary] = []  # the lines of the first block, read with the ids
         if query.text.strip():
@@ -241,16 +243,18 @@ class RecordTableModel(QAbstractTableModel):
 
     def _load(self, number: int) -> list[tuple[str, ...]]:
         ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
-        rows = (
-            self.ops.read(None, lambda uow, actor: record_list.record_rows(uow, actor, ids)) or []
-        )
-        return self._store(number, rows)
+        rows = self.ops.read(None, lambda uow, actor: record_list.record_rows(uow, actor, ids))
+        return self._store(number, rows or [], read=rows is not None)
 
-    def _store(self, number: int, rows: list[RecordSummary]) -> list[tuple[str, ...]]:
+    def _store(
+        self, number: int, rows: list[RecordSummary], read: bool = True
+    ) -> list[tuple[str, ...]]:
+        """Keep the lines of block ``number``; where the read succeeded (``read``), records it
+        did not return are gone (given away, deleted) and leave the list."""
         ids = self.ids[number * BLOCK : (number + 1) * BLOCK]
         by_id = {r.id: self._line(r) for r in rows}
         block = [by_id.get(rid, ("",) * len(_SORT_KEYS)) for rid in ids]
-        gone = [rid for rid in ids if rid not in by_id]
+        gone = [rid for rid in ids if rid not in by_id] if read else []
         if gone:
             self._gone.update(gone)
             self._gone_timer.start()
@@ -272,8 +276,8 @@ class RecordTableModel(QAbstractTableModel):
             self.endRemoveRows()
         if rows:
             self._blocks.clear()  # the lines below moved up: read again as they are painted
-            if self.total is not None:
-                self.total = max(0, self.total - len(rows))
+            if self.complete:  # (a search's count, if still running, counts without them)
+                self.total = len(self.ids)
                 self.total_known.emit(self.total)
 
     def _line(self, r: RecordSummary) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -235,7 +236,7 @@ class RecordWindow(QMainWindow):
         )
 
     def save_and_close(self) -> None:
-        if self.save():
+        if self.save() and self.isVisible():  # (a record given away has closed already)
             self.close()
 
     def record_consultation(self) -> None:
@@ -428,13 +429,19 @@ class RecordWindow(QMainWindow):
 
     def _on_changed(self, changes: Changes, initiator: object = None) -> None:
         d = self.details
-        if initiator is self or d is None or self._unseen:  # own write: its result is shown
+        if initiator is self or d is None:  # this window's own write: its result is shown
             return
         person = d.client.id if d.client and d.client.kind is ClientKind.PERSON else None
         if self.record_id in changes.records or (person is not None and person in changes.persons):
-            if not self._still_seen():
-                self._no_longer_seen(remote=getattr(initiator, "is_remote", False))
+            seen = self._still_seen()
+            if seen is None:  # the read failed, and said so
                 return
+            if not seen:
+                if not self._unseen:
+                    self._no_longer_seen(remote=getattr(initiator, "is_remote", False))
+                return
+            if self._unseen:  # given back while the window kept its input
+                self._seen_again()
             fresh = self.ops.read(
                 self, lambda uow, actor: cases.get_record(uow, actor, self.record_id)
             )
@@ -461,11 +468,11 @@ class RecordWindow(QMainWindow):
 
     # -- a record the user no longer sees ------------------------------------------------------
 
-    def _still_seen(self) -> bool:
-        """Whether the record is still there for this user (a failed read counts as seen: its
+    def _still_seen(self) -> bool | None:
+        """Whether the record is still there for this user; None when the read failed (its
         error has been shown)."""
         rid = self.record_id
-        return self.ops.read(self, lambda uow, actor: cases.is_seen(uow, actor, rid)) is not False
+        return self.ops.read(self, lambda uow, actor: cases.is_seen(uow, actor, rid))
 
     def _given_away(self, before: RecordDetails | None, d: RecordDetails) -> bool:
         """After a save of this window that changed the counsellor or the substitute: where
@@ -476,16 +483,21 @@ class RecordWindow(QMainWindow):
             d.substitute_id,
         ):
             return False
-        if self._still_seen():
+        if self._still_seen() is not False:
             return False
         self._show(d)  # saved: no input is left
-        self._close_unseen(
-            _(
+        names = {"number": d.number, "name": d.counsellor or _("a colleague")}
+        if before.counsellor_id == d.counsellor_id:  # she was its substitute, and is not now
+            text = _(
+                "You are no longer the substitute on %(number)s, %(name)s's record. In this "
+                "office counsellors see only their own records, so its window closes."
+            )
+        else:
+            text = _(
                 "%(number)s is now %(name)s's record. In this office counsellors see only their "
                 "own records, so its window closes."
             )
-            % {"number": d.number, "name": d.counsellor or _("a colleague")}
-        )
+        self._close_unseen(text % names)
         return True
 
     def _no_longer_seen(self, remote: bool) -> None:
@@ -501,11 +513,12 @@ class RecordWindow(QMainWindow):
             if remote
             else _("%(number)s was given to a colleague or deleted: it is no longer shown to you.")
         ) % {"number": number}
-        if not self.has_unsaved():
+        if not self.has_unsaved() and not self._dialog_open():
             self._close_unseen(text)
             return
-        self._unseen = True
-        self._listen(False)
+        # Input typed, here or in a dialog of a tab: kept for copying; nothing else to do here.
+        # The window keeps listening: given back, it becomes the record's window again.
+        self._set_unseen(True)
         self.notice_text.setText(
             text
             + " "
@@ -514,6 +527,31 @@ class RecordWindow(QMainWindow):
         for button in (self.notice_compare, self.notice_reload, self.notice_ok):
             button.hide()
         self.notice.show()
+
+    def _dialog_open(self) -> bool:
+        """Whether a dialog of this window (a consultation, a referral ...) is open: its input
+        would go with the window."""
+        modal = QApplication.activeModalWidget()
+        while modal is not None:
+            if modal is self:
+                return True
+            modal = modal.parentWidget()
+        return False
+
+    def _set_unseen(self, unseen: bool) -> None:
+        """The record's parts but the overview (whose input may be copied), and the header's
+        actions, are out of use while the record is not the user's to see."""
+        self._unseen = unseen
+        self.header.setEnabled(not unseen)
+        if unseen:  # (a tab disabled under the user would pass the focus on to another)
+            self.tabs.setCurrentWidget(self.overview)
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index) is not self.overview:
+                self.tabs.setTabEnabled(index, not unseen)
+
+    def _seen_again(self) -> None:
+        self._set_unseen(False)
+        self.notice.hide()
 
     def _close_unseen(self, text: str) -> None:
         self._unseen = True
