@@ -261,3 +261,34 @@ def test_a_counsellor_searches_the_record_list_on_her_login(  # type: ignore[no-
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: page.model.ids == [server.ids["a"]], timeout=5000)
         assert message_boxes.texts == []
+
+
+def test_a_counsellor_looks_up_clients_in_a_form_on_her_login(  # type: ignore[no-untyped-def]
+    server: Server,  # noqa: F811
+    qtbot,
+    message_boxes,
+) -> None:
+    """Typed into the quick enquiry's client field on a login, in an office of own records:
+    the lookup goes through the server's lookup functions and offers her client, not her
+    colleague's, and nothing is refused."""
+    from tests.db.test_server_roles import SYSTEM
+    from welcome_center.services import settings
+    from welcome_center.ui.dialogs.quick_enquiry import QuickEnquiryDialog
+
+    owner = UnitOfWork(server.owner)
+    settings.update_settings(owner, SYSTEM, record_visibility="own")
+    try:
+        with _tab_on_login(server, qtbot, "anna", QuickEnquiryDialog) as dialog:
+            picker = dialog.client.picker
+            picker.edit.setFocus()
+            qtbot.keyClicks(picker.edit, "Brandt")  # Ben's client
+            qtbot.waitUntil(picker.empty_label.isVisible, timeout=5000)  # nothing found
+            assert not picker.hits.isVisible()
+            picker.edit.clear()
+            qtbot.keyClicks(picker.edit, "Anders")  # hers
+            qtbot.waitUntil(picker.hits.isVisible, timeout=5000)
+            shown = [picker.hits.item(i).text() for i in range(picker.hits.count())]
+            assert len(shown) == 1 and shown[0].startswith("Anders, X")
+            assert message_boxes.texts == []
+    finally:
+        settings.update_settings(owner, SYSTEM, record_visibility="all")
