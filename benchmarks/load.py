@@ -55,6 +55,9 @@ class Report:
     # A server's backends seen waiting, sampled five times a second: what they waited for.
     waits: dict[str, int] = field(default_factory=dict)
     samples: int = 0
+    # Whether the sampling role sees other roles' backends (desks on their own logins): only
+    # a superuser or a member of pg_read_all_stats does.
+    waits_visible: bool = True
     # Where the machine's CPU time went: the desks' processes, and the whole machine (Linux),
     # since the desks, the server and anything else on the machine share its cores.
     desk_cpu_s: float = 0.0
@@ -227,6 +230,7 @@ def run(
     report = _merge(url, desks, elapsed, count, found)
     if sampler is not None:
         report.waits, report.samples = dict(sampler.waits), sampler.samples
+        report.waits_visible = sampler.sees_others or not logins  # else the same role
     report.desk_cpu_s = sum(r.get("cpu_s", 0.0) for r in found)
     report.cores = os.cpu_count() or 1
     if cpu_before is not None and cpu_after is not None:
@@ -257,12 +261,15 @@ class _WaitSampler(threading.Thread):
         self.database = make_url(url).database
         self.waits: dict[str, int] = defaultdict(int)
         self.samples = 0
+        self.sees_others = True
         self._done = threading.Event()
 
     def run(self) -> None:
         import psycopg
 
         with psycopg.connect(self.dsn, autocommit=True) as conn:
+            row = conn.execute(_SEES_OTHERS).fetchone()
+            self.sees_others = bool(row and row[0])
             while not self._done.wait(0.2):
                 self.samples += 1
                 for kind, event, query in conn.execute(_WAITING, (self.database,)):
@@ -273,6 +280,10 @@ class _WaitSampler(threading.Thread):
         self.join(timeout=10)
 
 
+_SEES_OTHERS = (
+    "SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER')"
+    " FROM pg_roles WHERE rolname = current_user"
+)
 _WAITING = (
     "SELECT wait_event_type, wait_event, query FROM pg_stat_activity WHERE datname = %s "
     "AND state = 'active' AND wait_event_type IS NOT NULL AND pid <> pg_backend_pid()"
@@ -451,7 +462,10 @@ def table(r: Report) -> str:
     if r.busy_share is not None:
         cpu_line += f"; the machine's cores were {r.busy_share:.0%} busy"
     out.append(cpu_line)
-    if r.samples:
+    if r.samples and not r.waits_visible:
+        out.append("server backends waiting: not seen (the desks' own logins' backends show "
+                   "their waits only to a superuser or a member of pg_read_all_stats)")  # fmt: skip
+    elif r.samples:
         out.append(f"server backends waiting, per sample ({r.samples} samples, 5 a second):")
         out += [
             f"  {n / r.samples:5.2f}  {kind}"

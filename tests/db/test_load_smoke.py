@@ -49,3 +49,36 @@ def test_two_desks_lose_no_confirmed_save(load_url: str) -> None:
     text = load.table(report)
     assert "saves:" in text and "lost: 0" in text
     assert "list open" in text
+
+
+def test_two_desks_on_their_own_logins_lose_no_confirmed_save(load_url: str) -> None:
+    """``--logins``: the server set up for a team, each desk on its user's own login (the
+    roles' grants and row-level security apply). What the sampling role cannot see of the
+    logins' backends is said, not shown as an empty table."""
+    if not load_url.startswith("postgresql"):
+        pytest.skip("logins are a server's")
+    from sqlalchemy import create_engine
+
+    from tests.conftest import PG_URL
+    from tests.db.test_server_roles import _drop, _may_create_roles
+    from welcome_center.db import server_roles
+    from welcome_center.services import server_accounts
+
+    if not _may_create_roles(PG_URL):
+        pytest.skip("the test role may not create roles")
+    roles = server_accounts.roles_of(load_url)
+    try:
+        report = load.run(load_url, desks=2, seconds=3, logins=True)
+    finally:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        try:
+            name = load_url.rsplit("/", 1)[-1]
+            _drop(admin, name, roles)  # its logins' processes may linger
+            with admin.connect() as conn:
+                server_roles.drop_office_roles(conn, roles)
+        finally:
+            admin.dispose()
+    assert report.failed_desks == [] and report.lost == [] and report.unhandled == 0
+    assert report.confirmed > 0
+    text = load.table(report)
+    assert ("not seen" in text) == (not report.waits_visible)
