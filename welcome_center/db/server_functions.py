@@ -203,7 +203,10 @@ _SEEN_CLIENT = """
           OR (NOT EXISTS (SELECT 1 FROM records r WHERE r.{client} = t.id)
               AND NOT EXISTS (SELECT 1 FROM record_parties rp WHERE rp.{party} = t.id)){more})"""
 _LOOKUP = """
-CREATE OR REPLACE FUNCTION {name}(words text[], lim integer)
+-- Dropped first: nothing refers to them, and CREATE OR REPLACE cannot rename a parameter (a
+-- server set up during their making had them take "patterns").
+DROP FUNCTION IF EXISTS {name}(text[], integer);
+CREATE FUNCTION {name}(words text[], lim integer)
 RETURNS SETOF integer LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 20
 SET search_path = public, pg_temp AS $$
 DECLARE
