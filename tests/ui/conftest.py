@@ -10,9 +10,14 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from welcome_center.db.engine import Database
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.services.context import Actor
+from welcome_center.services.remote_changes import ChangeFeed
+from welcome_center.services.storage import open_database
+from welcome_center.ui.live_updates import LiveUpdates
 from welcome_center.ui.ops import Ops
+from welcome_center.ui.pages.records import RecordsPage
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -137,3 +142,38 @@ def when_modal(action: Callable[[QWidget], None], timeout_ms: int = 3000) -> Non
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
+
+
+# --- another desk on the same database, and this desk's live updates (tests of desks that see
+# each other: test_live_updates.py, test_record_given_away.py) ----------------------------
+
+
+@pytest.fixture
+def other(db: Database) -> Iterator[UnitOfWork]:
+    """Another desk: its own engine on the same database."""
+    second = open_database(db.url)
+    yield UnitOfWork(second)
+    second.dispose()
+
+
+@pytest.fixture
+def live(ops: Ops) -> Iterator[LiveUpdates]:
+    """This desk's live updates, looking every 20 ms (the feed too)."""
+    updates = LiveUpdates(ops, ChangeFeed(ops.uow, interval=0.02), poll_ms=20)
+    assert updates.start()
+    yield updates
+    updates.stop()
+    assert not updates.feed.running
+    updates.deleteLater()
+
+
+@pytest.fixture
+def records_page(qtbot, ops: Ops) -> RecordsPage:  # type: ignore[no-untyped-def]
+    """The record list, shown and loaded."""
+    page = RecordsPage(ops)
+    qtbot.addWidget(page)
+    page.resize(1300, 500)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activated()
+    return page

@@ -7,7 +7,6 @@ the desk every 20 ms, so the tests wait for what the user would see, not for tim
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +17,12 @@ from PySide6.QtCore import QSettings, Qt
 from tests.ui.conftest import type_text
 from tests.ui.test_record_editor import open_window
 from welcome_center import i18n
-from welcome_center.db.engine import Database
 from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
 from welcome_center.domain.enums import ClientKind
 from welcome_center.services import cases, follow_ups, merge, people
 from welcome_center.services.context import Actor, UnitOfWork
 from welcome_center.services.remote_changes import ChangeFeed
-from welcome_center.services.storage import open_database
 from welcome_center.ui.live_updates import LiveUpdates
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.records import RecordsPage
@@ -42,24 +39,6 @@ def _no_real_message_boxes(message_boxes):  # type: ignore[no-untyped-def]
     return message_boxes
 
 
-@pytest.fixture
-def other(db: Database) -> Iterator[UnitOfWork]:
-    """Another desk: its own engine on the same file."""
-    second = open_database(db.url)
-    yield UnitOfWork(second)
-    second.dispose()
-
-
-@pytest.fixture
-def live(ops: Ops) -> Iterator[LiveUpdates]:
-    updates = LiveUpdates(ops, ChangeFeed(ops.uow, interval=0.02), poll_ms=20)
-    assert updates.start()
-    yield updates
-    updates.stop()
-    assert not updates.feed.running
-    updates.deleteLater()
-
-
 def _record(uow: UnitOfWork, actor: Actor, family: str, given: str = "Rami") -> int:
     person = people.create_person(
         uow, actor, PersonDraft(family_name=family, given_name=given), True
@@ -72,17 +51,6 @@ def _record(uow: UnitOfWork, actor: Actor, family: str, given: str = "Rami") -> 
 def _clients(page: RecordsPage) -> list[str]:
     m = page.model
     return [m.data(m.index(r, 3)) for r in range(m.rowCount())]
-
-
-@pytest.fixture
-def records_page(qtbot, ops: Ops) -> RecordsPage:  # type: ignore[no-untyped-def]
-    p = RecordsPage(ops)
-    qtbot.addWidget(p)
-    p.resize(1300, 500)
-    p.show()
-    qtbot.waitExposed(p)
-    p.activated()
-    return p
 
 
 def test_another_desks_new_enquiry_appears_in_the_list_keeping_selection_and_scroll(

@@ -5,7 +5,6 @@ record list drops the line instead of showing it empty."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -17,14 +16,10 @@ from tests.ui.conftest import MessageBoxes, type_text, when_modal
 from tests.ui.test_live_updates import WAIT_MS, _clients, _record
 from tests.ui.test_record_editor import open_window
 from welcome_center import i18n
-from welcome_center.db.engine import Database
 from welcome_center.domain.errors import DomainError, PermissionDeniedError
 from welcome_center.i18n import pgettext
 from welcome_center.services import cases, record_list, settings
 from welcome_center.services.context import Actor, UnitOfWork
-from welcome_center.services.remote_changes import ChangeFeed
-from welcome_center.services.storage import open_database
-from welcome_center.ui.live_updates import LiveUpdates
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.records import RecordsPage
 from welcome_center.ui.record.overview import draft_of
@@ -39,34 +34,6 @@ def _own_records(uow: UnitOfWork, admin: Actor, message_boxes: MessageBoxes) -> 
     """An office of own records; message boxes answered, not shown (a window closed with
     input asks)."""
     settings.update_settings(uow, admin, record_visibility="own")
-
-
-@pytest.fixture
-def other(db: Database) -> Iterator[UnitOfWork]:
-    """Another desk: its own engine on the same database."""
-    second = open_database(db.url)
-    yield UnitOfWork(second)
-    second.dispose()
-
-
-@pytest.fixture
-def live(ops: Ops) -> Iterator[LiveUpdates]:
-    updates = LiveUpdates(ops, ChangeFeed(ops.uow, interval=0.02), poll_ms=20)
-    assert updates.start()
-    yield updates
-    updates.stop()
-    updates.deleteLater()
-
-
-@pytest.fixture
-def records_page(qtbot, ops: Ops) -> RecordsPage:  # type: ignore[no-untyped-def]
-    page = RecordsPage(ops)
-    qtbot.addWidget(page)
-    page.resize(1300, 500)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activated()
-    return page
 
 
 def _give(uow: UnitOfWork, actor: Actor, record: int, to: Actor) -> None:
