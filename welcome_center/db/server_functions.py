@@ -193,15 +193,13 @@ END $$;
 # record of the counsellor's (30,000 at 100,000 records, 40 to 50 ms) before the first match is
 # tested; these are index probes for the matches alone.
 _SEEN_CLIENT = """
-     AND (coalesce((SELECT true FROM records r WHERE r.{client} = t.id
-                     AND (r.counsellor_id IS NULL OR r.counsellor_id = uid
-                          OR r.substitute_id = uid) LIMIT 1), false)
+     AND (coalesce((SELECT true FROM records r WHERE r.{client} = t.id AND {hers}
+                    LIMIT 1), false)
           OR coalesce((SELECT true FROM record_parties rp JOIN records r ON r.id = rp.record_id
-                        WHERE rp.{party} = t.id
-                          AND (r.counsellor_id IS NULL OR r.counsellor_id = uid
-                               OR r.substitute_id = uid) LIMIT 1), false)
+                        WHERE rp.{party} = t.id AND {hers} LIMIT 1), false)
           OR (NOT EXISTS (SELECT 1 FROM records r WHERE r.{client} = t.id)
               AND NOT EXISTS (SELECT 1 FROM record_parties rp WHERE rp.{party} = t.id)){more})"""
+_HERS = "(r.counsellor_id IS NULL OR r.counsellor_id = uid OR r.substitute_id = uid)"
 _LOOKUP = """
 -- Dropped first: nothing refers to them, and CREATE OR REPLACE cannot rename a parameter (a
 -- server set up during their making had them take "patterns").
@@ -245,7 +243,7 @@ CLIENT_LOOKUP = _LOOKUP.format(
     table="persons",
     columns="",
     matches="t.anonymised_at IS NULL AND t.name_key LIKE ALL (patterns)",
-    seen=_SEEN_CLIENT.format(client="client_person_id", party="person_id", more=""),
+    seen=_SEEN_CLIENT.format(client="client_person_id", party="person_id", more="", hers=_HERS),
 ) + _LOOKUP.format(
     name="wc_organisation_lookup",
     table="organisations",
@@ -254,6 +252,9 @@ CLIENT_LOOKUP = _LOOKUP.format(
     matches="t.active AND NOT EXISTS (SELECT 1 FROM unnest(patterns) AS w(p)"
     " WHERE NOT (t.name_key LIKE w.p OR coalesce(t.short_name, '') ILIKE w.p))",
     seen=_SEEN_CLIENT.format(
-        client="client_organisation_id", party="organisation_id", more=" OR t.is_partner"
+        client="client_organisation_id",
+        party="organisation_id",
+        more=" OR t.is_partner",
+        hers=_HERS,
     ),
 )
