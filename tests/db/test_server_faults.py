@@ -5,6 +5,7 @@ Numbering under concurrent desks: tests/db/test_concurrent_saves.py (on both eng
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import PG_URL
 from welcome_center.db import engine as db_engine
@@ -51,6 +53,40 @@ def _draft(uow: UnitOfWork, anna: Actor) -> RecordDraft:
 def _records(uow: UnitOfWork) -> int:
     with uow.read() as s:
         return int(s.scalar(select(func.count()).select_from(Record)) or 0)
+
+
+def test_a_deadlock_with_a_colleagues_desk_reads_as_their_change_to_save_again(
+    db: Database,
+) -> None:
+    """Two desks that each hold what the other waits for: the server ends one transaction
+    (deadlock detected). Its desk says a colleague was changing the same data and nothing was
+    saved, as for a lock waited on too long, not "the database refused the change"."""
+    engine = create_engine(db.url)
+    errors: list[DBAPIError] = []
+    both = threading.Barrier(2)
+
+    def desk(first: str, then: str) -> None:
+        with engine.connect() as conn:
+            try:
+                conn.exec_driver_sql(f"LOCK TABLE {first} IN SHARE ROW EXCLUSIVE MODE")
+                both.wait()
+                conn.exec_driver_sql(f"LOCK TABLE {then} IN SHARE ROW EXCLUSIVE MODE")
+            except DBAPIError as exc:
+                errors.append(exc)
+            finally:
+                conn.rollback()
+
+    try:
+        other = threading.Thread(target=desk, args=("records", "number_counters"))
+        other.start()
+        desk("number_counters", "records")
+        other.join()
+    finally:
+        engine.dispose()
+    assert len(errors) == 1
+    refused = storage_error(errors[0], "the server")
+    assert refused.kind == Failure.LOCK_TIMEOUT.value
+    assert "Another desk is changing the same data" in refused.message
 
 
 def test_the_timeouts_are_set_on_every_server_connection(uow: UnitOfWork) -> None:

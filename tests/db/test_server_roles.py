@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -472,6 +472,50 @@ def test_an_administrator_manages_users_and_settings_but_reads_no_case_content(
         assert _rows(carla, older + " AND entity = 'user'") == [(0,)]
     finally:
         carla.dispose()
+
+
+def _plan(conn: Connection, sql: str) -> str:
+    """The plan of ``sql`` on an open connection (its transaction ended after)."""
+    try:
+        return "\n".join(str(r[0]) for r in conn.execute(text("EXPLAIN " + sql)))
+    finally:
+        conn.rollback()
+
+
+def test_an_administrator_switches_the_office_to_own_records_and_open_desks_follow_at_once(
+    server: Server,
+) -> None:
+    """The administrator's desk saves "own records only": a counsellor's login, its session
+    already open, sees her own records from its next statement on, and all of them again when
+    the administrator switches back. While the office shows all records her statements are
+    planned without the rule (no sub-select per statement: what a save under ten desks costs),
+    and ``server setup`` run again keeps the form of the office's setting."""
+    ids = server.ids
+    consultations = f"SELECT * FROM consultations WHERE record_id = {ids['a']}"  # noqa: S608
+    every = _rows(server.owner.engine, "SELECT count(*) FROM records")
+    uow, olga = _signed_in(server, "olga")
+    try:
+        with server.engines["anna"].connect() as anna:
+
+            def seen() -> list[tuple[object, ...]]:
+                rows = [tuple(r) for r in anna.execute(text("SELECT count(*) FROM records"))]
+                anna.rollback()
+                return rows
+
+            assert seen() == every
+            assert "SubPlan" not in _plan(anna, consultations)
+            settings.update_settings(uow, olga, record_visibility="own")
+            own = seen()
+            assert own[0][0] < every[0][0]  # type: ignore[operator]
+            assert "SubPlan" in _plan(anna, consultations)
+            server_accounts.set_up_server(server.owner.url)
+            assert seen() == own
+            settings.update_settings(uow, olga, record_visibility="all")
+            assert seen() == every
+            assert "SubPlan" not in _plan(anna, consultations)
+    finally:
+        settings.update_settings(UnitOfWork(server.owner), SYSTEM, record_visibility="all")
+        uow.db.dispose()
 
 
 def test_nobody_updates_or_deletes_an_audit_entry(server: Server) -> None:

@@ -51,6 +51,7 @@ _PG = {
     "53100": Failure.FULL,
     "25006": Failure.READ_ONLY,
     "55P03": Failure.LOCK_TIMEOUT,  # lock_not_available
+    "40P01": Failure.LOCK_TIMEOUT,  # deadlock_detected: a colleague's desk held it, and waited
     "57014": Failure.TIMEOUT,  # query_canceled (statement_timeout)
     "57P01": Failure.LOST,  # admin_shutdown: the connection was ended (pg_terminate_backend)
     "57P02": Failure.LOST,  # crash_shutdown

@@ -280,6 +280,12 @@ def _role_exists(conn: Connection, name: str) -> bool:
     )
 
 
+# Whether the office shows counsellors their own records only (services/visibility.py).
+_OWN_RECORDS = (
+    "SELECT coalesce((SELECT record_visibility FROM office_settings WHERE id = 1), 'all') = 'own'"
+)
+
+
 def set_up(conn: Connection, roles: ServerRoles) -> None:
     """Create (or bring up to date) the office's group roles, their GRANTs, the row-level
     security and the login functions, in the caller's transaction; run again, it changes
@@ -323,8 +329,10 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     _script(conn, server_functions.STALE_SEARCH.format(**names))
     _script(conn, server_functions.SEARCH_FUNCTION.format(**names))
     _script(conn, server_functions.CLIENT_LOOKUP.format(**names))
-    for statement in server_rights.policy_statements(roles):
+    own = conn.execute(text(_OWN_RECORDS)).scalar_one()
+    for statement in server_rights.policy_statements(roles, own=bool(own)):
         conn.exec_driver_sql(statement)
+    _script(conn, server_rights.visibility_trigger(roles))
     make_figure_views(conn, roles)
     _script(conn, _LOGIN_FUNCTIONS.format(**names))
 
