@@ -175,17 +175,56 @@ def run(
     think_s: float = 0.0,
     nice: int = 0,
     logins: bool = False,
+    own_records: bool = False,
 ) -> Report:
     """Prepare the database, run the desks at once for ``seconds``, merge and check.
     ``logins``: set the server up for a team first (``server setup``, as the URL's role), and
     each desk signs in on its user's own login, under the roles' rights and row-level
-    security, as in an office."""
+    security, as in an office. ``own_records``: the office shows counsellors their own
+    records only for the run (its setting as before afterwards)."""
     if _is_server(url):
         ensure_server_database(url)
     count = prepare(url, desks, records)
     desk_url = url
     if logins:
         desk_url = set_up_logins(url, desks)
+    before = _set_visibility(url, "own") if own_records else None
+    try:
+        return _run_desks(url, desk_url, desks, seconds, think_s, nice, logins, count)
+    finally:
+        if before is not None:
+            _set_visibility(url, before)
+
+
+def _set_visibility(url: str, visibility: str) -> str:
+    """Set which records the office shows its counsellors (as the URL's role, through the
+    settings service: on a set-up server its trigger switches the policies' form); returns
+    the setting before."""
+    from welcome_center.db.uow import UnitOfWork
+    from welcome_center.services import settings
+    from welcome_center.services.context import Actor
+    from welcome_center.services.storage import open_database
+
+    db = open_database(url)
+    try:
+        uow = UnitOfWork(db)
+        before = settings.get_settings(uow).record_visibility
+        settings.update_settings(uow, Actor.system("load"), record_visibility=visibility)
+        return str(before)
+    finally:
+        db.dispose()
+
+
+def _run_desks(
+    url: str,
+    desk_url: str,
+    desks: int,
+    seconds: float,
+    think_s: float,
+    nice: int,
+    logins: bool,
+    count: int,
+) -> Report:
     spawn = multiprocessing.get_context("spawn")  # fresh processes: no engine crosses a fork
     ready, results = spawn.Queue(), spawn.Queue()
     go = spawn.Event()
@@ -498,6 +537,11 @@ def main(argv: list[str] | None = None) -> int:
         help="set the server up for a team first (server setup, as the URL's role) and sign "
         "each desk in on its user's own login, under row-level security, as in an office",
     )
+    p.add_argument(
+        "--own-records",
+        action="store_true",
+        help="the office shows counsellors their own records only, for the run",
+    )
     args = p.parse_args(argv)
     url = args.db
     if url is None:
@@ -507,12 +551,16 @@ def main(argv: list[str] | None = None) -> int:
 
         url = url_for_path(DEFAULT_FILE)
     load = os.getloadavg()[0]
-    report = run(url, args.desks, args.seconds, args.records, args.think, args.nice, args.logins)
+    report = run(
+        url, args.desks, args.seconds, args.records, args.think, args.nice, args.logins,
+        args.own_records,
+    )  # fmt: skip
     print(table(report))
     print(
         f"load average (1 min) before {load:.1f}, after {os.getloadavg()[0]:.1f}; "
         f"{os.cpu_count()} CPUs; think time {args.think} s; desks at nice {args.nice}"
         + ("; each desk on its user's own login" if args.logins else "")
+        + ("; the office shows counsellors their own records only" if args.own_records else "")
     )
     ok = not report.lost and not report.unhandled and not report.failed_desks
     return 0 if ok else 1

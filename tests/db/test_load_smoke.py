@@ -51,10 +51,14 @@ def test_two_desks_lose_no_confirmed_save(load_url: str) -> None:
     assert "list open" in text
 
 
-def test_two_desks_on_their_own_logins_lose_no_confirmed_save(load_url: str) -> None:
+@pytest.mark.parametrize("own_records", [False, True], ids=["all records", "own records"])
+def test_two_desks_on_their_own_logins_lose_no_confirmed_save(
+    load_url: str, own_records: bool
+) -> None:
     """``--logins``: the server set up for a team, each desk on its user's own login (the
     roles' grants and row-level security apply). What the sampling role cannot see of the
-    logins' backends is said, not shown as an empty table."""
+    logins' backends is said, not shown as an empty table. ``--own-records``: the same in an
+    office that shows counsellors their own records only, its setting as before afterwards."""
     if not load_url.startswith("postgresql"):
         pytest.skip("logins are a server's")
     from sqlalchemy import create_engine
@@ -68,7 +72,8 @@ def test_two_desks_on_their_own_logins_lose_no_confirmed_save(load_url: str) -> 
         pytest.skip("the test role may not create roles")
     roles = server_accounts.roles_of(load_url)
     try:
-        report = load.run(load_url, desks=2, seconds=3, logins=True)
+        report = load.run(load_url, desks=2, seconds=3, logins=True, own_records=own_records)
+        assert _visibility(load_url) == "all"
     finally:
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         try:
@@ -82,3 +87,15 @@ def test_two_desks_on_their_own_logins_lose_no_confirmed_save(load_url: str) -> 
     assert report.confirmed > 0
     text = load.table(report)
     assert ("not seen" in text) == (not report.waits_visible)
+
+
+def _visibility(url: str) -> str:
+    from welcome_center.db.uow import UnitOfWork
+    from welcome_center.services import settings
+    from welcome_center.services.storage import open_database
+
+    db = open_database(url)
+    try:
+        return str(settings.get_settings(UnitOfWork(db)).record_visibility)
+    finally:
+        db.dispose()
