@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from welcome_center.db import activity, cipher, name_keys, search, text_guard
@@ -30,6 +30,27 @@ _HOLD_WAIT_MS = 250
 def _through_figures(session: Session) -> None:
     """The transaction's unqualified table names looked up in the figures' views first."""
     session.execute(text(f"SET LOCAL search_path TO {FIGURES_SCHEMA}, public"))
+
+
+_WROTE = "wc_read_wrote"  # session.info: the read session flushed or ran an ORM write
+
+
+def _track_writes(sessions: sessionmaker[Session]) -> None:
+    """Note in a session's info when it flushes or runs an ORM INSERT, UPDATE or DELETE
+    (idempotent: a flag on the factory)."""
+    if getattr(sessions, _WROTE, False):
+        return
+
+    def flushed(session: Session, _context: Any) -> None:
+        session.info[_WROTE] = True
+
+    def executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info[_WROTE] = True
+
+    event.listen(sessions, "after_flush", flushed)
+    event.listen(sessions, "do_orm_execute", executed)
+    setattr(sessions, _WROTE, True)
 
 
 class ConcurrentChangeError(Exception):
@@ -51,6 +72,7 @@ class UnitOfWork:
         activity.track_changes(db.sessions)  # the records' months for the figures
         activity.track_changes(db.writer)
         name_keys.track_changes(db.writer)  # persons' keys for the duplicate check
+        _track_writes(db.sessions)  # a read that wrote is rolled back (_end_read)
         text_guard.install()  # idempotent: every text set on a model is cleaned and checked
 
     @contextmanager
@@ -200,17 +222,36 @@ class UnitOfWork:
                     session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
                 if figures:
                     _through_figures(session)
+                session.autoflush = False
                 yield session
-                session.rollback()
+                self._end_read(session)
         except DBAPIError as exc:
             raise storage_error(exc, self.db.display_name(), self.db.path) from exc
+
+    def _end_read(self, session: Session) -> None:
+        """End a read transaction, keeping nothing it wrote. On a file: ROLLBACK. On a
+        server: COMMIT when the session wrote nothing (no flush, no ORM insert, update or
+        delete; its autoflush was off, and what it holds unflushed is dropped first), because
+        psycopg forgets the connection's prepared statements at every rollback (``DEALLOCATE
+        ALL``): each read of a desk made its next save plan every statement anew, and under
+        row-level security planning is most of a statement's cost (ten desks on logins, an
+        office of own records: the server planned for 14 s and executed for 13 s of a
+        minute). A read's temporary tables (the figures') are emptied by their reader and kept
+        on the connection. A session that wrote (a test's scratch rows) is rolled back."""
+        if self.db.is_sqlite or session.info.pop(_WROTE, False):
+            session.rollback()
+            return
+        session.expunge_all()
+        session.commit()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reads only (still one transaction, for a consistent view)."""
         try:
             with self.db.sessions.begin() as session:
+                if not self.db.is_sqlite:
+                    session.autoflush = False
                 yield session
-                session.rollback()
+                self._end_read(session)
         except DBAPIError as exc:
             raise storage_error(exc, self.db.display_name(), self.db.path) from exc
