@@ -173,6 +173,14 @@ def uow(db: Database) -> UnitOfWork:
     return UnitOfWork(db)
 
 
+@pytest.fixture
+def other(db: Database) -> Iterator[UnitOfWork]:
+    """Another desk: its own engine and connections on the same database."""
+    second = open_database(db.url)
+    yield UnitOfWork(second)
+    second.dispose()
+
+
 def _actor(uow: UnitOfWork, name: str) -> Actor:
     """The actor ``users.authenticate`` returns for ``name``, without paying argon2 per test
     (test_vocabularies_users_settings checks that the two agree)."""

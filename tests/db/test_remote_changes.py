@@ -19,7 +19,6 @@ import pytest
 
 from tests.db.encrypted_office import make_office
 from welcome_center.db import changes as db_changes
-from welcome_center.db.engine import Database
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
 from welcome_center.domain.drafts import ClientChoice, PersonDraft, RecordDraft
@@ -31,14 +30,6 @@ from welcome_center.services.storage import open_database
 
 DAY = date(2026, 3, 2)
 WAIT_S = 10.0  # an upper bound: the feed answers within one interval (20 ms here)
-
-
-@pytest.fixture
-def other(db: Database) -> Iterator[UnitOfWork]:
-    """Another desk: its own engine and connections on the same database."""
-    second = open_database(db.url)
-    yield UnitOfWork(second)
-    second.dispose()
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from welcome_center.db.engine import Database
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.services.context import Actor
 from welcome_center.services.remote_changes import ChangeFeed
-from welcome_center.services.storage import open_database
 from welcome_center.ui.live_updates import LiveUpdates
 from welcome_center.ui.ops import Ops
 from welcome_center.ui.pages.records import RecordsPage
@@ -144,16 +142,8 @@ def when_modal(action: Callable[[QWidget], None], timeout_ms: int = 3000) -> Non
     QTimer.singleShot(0, poll)
 
 
-# --- another desk on the same database, and this desk's live updates (tests of desks that see
-# each other: test_live_updates.py, test_record_given_away.py) ----------------------------
-
-
-@pytest.fixture
-def other(db: Database) -> Iterator[UnitOfWork]:
-    """Another desk: its own engine on the same database."""
-    second = open_database(db.url)
-    yield UnitOfWork(second)
-    second.dispose()
+# --- this desk's live updates and its record list (tests of desks that see each other:
+# test_live_updates.py, test_record_given_away.py; the other desk: tests/conftest.py) -------
 
 
 @pytest.fixture
