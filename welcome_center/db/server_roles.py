@@ -322,6 +322,7 @@ def set_up(conn: Connection, roles: ServerRoles) -> None:
     }
     _script(conn, server_rights.FUNCTIONS.format(**names))
     _script(conn, server_rights.IN_NO_RECORD)
+    _script(conn, server_rights.SEEN_FUNCTIONS)
     conn.exec_driver_sql(f"GRANT SELECT ON wc_record_clients, wc_record_parties TO "
                          f"{quote(roles.desk)}")  # fmt: skip
     _script(conn, server_functions.HANDOVERS.format(**names))
