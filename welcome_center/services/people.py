@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
@@ -16,27 +15,11 @@ from welcome_center.db.models import ContactPerson, Organisation, Person
 from welcome_center.db.types import utcnow
 from welcome_center.db.uow import UnitOfWork
 from welcome_center.domain.audit import AuditAction
-from welcome_center.domain.dates import office_today
 from welcome_center.domain.drafts import ContactDraft, OrganisationDraft, PersonDraft
-from welcome_center.domain.enums import (
-    ClientKind,
-    EducationLevel,
-    EmploymentStatus,
-    Gender,
-    GermanLevel,
-    OrganisationKind,
-    OrganisationSize,
-    Vocabulary,
-)
+from welcome_center.domain.enums import ClientKind
 from welcome_center.domain.errors import DomainError, NotFoundError, ValidationError
 from welcome_center.domain.permissions import Permission
-from welcome_center.domain.person_facts import birth_year_of, plausible_year
-from welcome_center.domain.rules import (
-    organisation_key,
-    person_key,
-    plausible_birth_date,
-    plausible_email,
-)
+from welcome_center.domain.rules import organisation_key, person_key
 from welcome_center.domain.text import fold
 from welcome_center.domain.views import (
     ClientHit,
@@ -47,20 +30,12 @@ from welcome_center.domain.views import (
     PersonView,
 )
 from welcome_center.i18n import _, format_date
-from welcome_center.services import (
-    audit,
-    countries,
-    record_views,
-    server_accounts,
-    visibility,
-    vocabularies,
-)
+from welcome_center.services import audit, record_views, server_accounts, visibility
+from welcome_center.services.client_checks import check_email, clean_org, clean_person
 from welcome_center.services.client_facts import organisation_facts, person_facts
 from welcome_center.services.context import Actor, Changes, Saved
 from welcome_center.services.duplicates import person_candidates
 from welcome_center.services.locking import check_unchanged, check_version
-
-_PARTNER_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 class DuplicateCandidatesError(DomainError):
@@ -148,124 +123,6 @@ def client_ref(kind: ClientKind, item: Person | Organisation) -> ClientRef:
     return ClientRef(kind, item.id, item.name)
 
 
-# --- validation ------------------------------------------------------------------------------
-
-
-def _kept(code: str | None) -> frozenset[str]:
-    """A code an item had before: it may stay even if retired since (new ones must be active)."""
-    return frozenset({code}) if code else frozenset()
-
-
-def _clean_person(s: Session, d: PersonDraft, kept: str | None = None) -> PersonDraft:
-    family = d.family_name.strip()
-    if not family:
-        raise ValidationError(_("Enter the family name."), field="family_name")
-    if d.birth_date is not None and not plausible_birth_date(d.birth_date, office_today()):
-        raise ValidationError(_("The birth date is not plausible."), field="birth_date")
-    nationality = _country(d.nationality, "nationality")
-    nationality_2 = _country(d.nationality_2, "nationality_2")
-    if nationality_2 and not nationality:
-        raise ValidationError(
-            _("Enter the first nationality before a second one."), field="nationality"
-        )
-    if nationality_2 == nationality:
-        nationality_2 = None
-    birth_year = _year(d.birth_year, "birth_year")
-    if d.birth_date is not None and birth_year not in (None, d.birth_date.year):
-        raise ValidationError(
-            _("The birth year is not the year of the birth date."), field="birth_year"
-        )
-    arrival_year = _year(d.arrival_year, "arrival_year")
-    if d.municipality:
-        vocabularies.require_codes(
-            s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
-        )
-    _check_email(d.email, "email")
-    return PersonDraft(
-        family_name=family,
-        given_name=d.given_name.strip(),
-        birth_date=d.birth_date,
-        nationality=nationality,
-        municipality=d.municipality or None,
-        email=d.email.strip(),
-        phone=d.phone.strip(),
-        languages=d.languages.strip(),
-        notes=d.notes,
-        birth_year=birth_year_of(d.birth_date, birth_year),
-        nationality_2=nationality_2,
-        gender=Gender(d.gender),
-        employment_status=EmploymentStatus(d.employment_status),
-        education=EducationLevel(d.education),
-        german_level=GermanLevel(d.german_level),
-        arrival_year=arrival_year,
-    )
-
-
-def _country(value: str | None, field: str) -> str | None:
-    code = value.strip().upper() if value else None
-    if code and not countries.is_country(code):
-        raise ValidationError(
-            _("%(code)s is not a country code (ISO 3166-1, e.g. DE, VN, UA).") % {"code": code},
-            field=field,
-        )
-    return code or None
-
-
-def _year(value: int | None, field: str) -> int | None:
-    """A birth or arrival year: none, or one of the last 120 years."""
-    if value is not None and not plausible_year(value, office_today()):
-        raise ValidationError(_("%(year)s is not a plausible year.") % {"year": value}, field=field)
-    return value
-
-
-def _clean_org(
-    s: Session, d: OrganisationDraft, own_id: int | None, kept: str | None = None
-) -> OrganisationDraft:
-    name = d.name.strip()
-    if not name:
-        raise ValidationError(_("Enter the organisation's name."), field="name")
-    code = (d.code or "").strip().lower() or None
-    if code is not None:
-        if not _PARTNER_CODE.match(code):
-            raise ValidationError(
-                _("A code has 1 to 64 small letters, digits or underscores."), field="code"
-            )
-        other = s.scalar(select(Organisation.id).where(Organisation.code == code))
-        if other is not None and other != own_id:
-            raise ValidationError(
-                _("The code %(code)s exists already.") % {"code": code}, field="code"
-            )
-    if d.municipality:
-        vocabularies.require_codes(
-            s, Vocabulary.MUNICIPALITY, [d.municipality], "municipality", _kept(kept)
-        )
-    _check_email(d.email, "email")
-    return OrganisationDraft(
-        name=name,
-        short_name=d.short_name.strip(),
-        is_partner=d.is_partner,
-        code=code,
-        municipality=d.municipality or None,
-        email=d.email.strip(),
-        phone=d.phone.strip(),
-        website=d.website.strip(),
-        notes=d.notes,
-        kind=OrganisationKind(d.kind),
-        size=OrganisationSize(d.size),
-    )
-
-
-def _check_email(value: str, field: str) -> None:
-    """An e-mail address, if one is given, must look like one (a typo is caught at the desk,
-    not when the letter bounces)."""
-    text = value.strip()
-    if text and not plausible_email(text):
-        raise ValidationError(
-            _("%(value)s is not an e-mail address (name@example.org).") % {"value": text},
-            field=field,
-        )
-
-
 # --- duplicate candidates --------------------------------------------------------------------
 
 
@@ -318,7 +175,7 @@ def create_person(
     unless the user has seen the candidates (``accept_duplicates``)."""
     actor.require(Permission.WORK_RECORDS)
     with uow.begin() as s:
-        d = _clean_person(s, draft)
+        d = clean_person(s, draft)
         # Built first: the text guard refuses a control character under its field before the
         # name goes into a query (PostgreSQL refuses a NUL in any statement's text).
         p = Person(
@@ -343,7 +200,7 @@ def update_person(
         p = _person(s, person_id)
         visibility.check_person(s, actor, p.id)
         check_unchanged(s, _("This person"), p, expected_version)
-        d = _clean_person(s, draft, kept=p.municipality)
+        d = clean_person(s, draft, kept=p.municipality)
         _save_changes(s, actor, p, asdict(d), person_key(d.family_name, d.given_name), "person")
         return Saved(person_view(p), Changes(persons=frozenset({p.id})))
 
@@ -397,7 +254,7 @@ def create_organisation(
     first contact persons in the same transaction."""
     actor.require(Permission.MANAGE_PARTNERS if draft.is_partner else Permission.WORK_RECORDS)
     with uow.begin() as s:
-        d = _clean_org(s, draft, None)
+        d = clean_org(s, draft, None)
         first_contacts = [_clean_contact(c) for c in contacts]
         o = Organisation(  # built first, as a person is (the text guard before a query)
             **asdict(d), name_key=organisation_key(d.name), updated_by_id=actor.user_id
@@ -430,7 +287,7 @@ def update_organisation(
         actor.require(Permission.MANAGE_PARTNERS if partner else Permission.WORK_RECORDS)
         visibility.check_organisation(s, actor, o.id)
         check_unchanged(s, _("This organisation"), o, expected_version)
-        d = _clean_org(s, draft, o.id, kept=o.municipality)
+        d = clean_org(s, draft, o.id, kept=o.municipality)
         _save_changes(s, actor, o, asdict(d), organisation_key(d.name), "organisation")
         return Saved(organisation_view(o), Changes(organisations=frozenset({o.id})))
 
@@ -510,7 +367,7 @@ def set_contacts(
 def _clean_contact(c: ContactDraft) -> ContactDraft:
     if not c.name.strip():
         raise ValidationError(_("Enter the contact person's name."), field="contact_name")
-    _check_email(c.email, "contact_email")
+    check_email(c.email, "contact_email")
     return ContactDraft(
         name=c.name.strip(),
         function=c.function.strip(),
